@@ -1,0 +1,89 @@
+# liaison — one Makefile for everything.  See README.md.
+#
+#   make            build ./liaison
+#   make deps       install the Debian packages that are missing (apt-get)
+#   make check      deps, build, unit tests, integration tests (one run under valgrind)
+#   make asan       the tests again under AddressSanitizer + UBSan
+#   make lint       warnings as errors, banned string functions, cppcheck
+#   make fuzz       libFuzzer target for the parse path (clang)
+#   make bench      benchmarks against notmuch (figures, not a timed test)
+#   make demo       generate a small corpus, import it, list the threads
+
+CC      ?= cc
+PKGS    := gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+           -Wno-unused-parameter -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+
+# Debian packages: libraries to build against, tools the tests and benchmarks run.
+DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libsqlite3-dev libpcre2-dev \
+             libinih-dev libjansson-dev nettle-dev libcmocka-dev
+DEB_TEST  := python3 valgrind cppcheck sqlite3
+DEB_BENCH := notmuch time
+DEB_FUZZ  := clang libclang-rt-14-dev
+
+BUILD   := build
+SRCS    := $(wildcard src/*.c)
+OBJS    := $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS))
+LIBOBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
+TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all deps check unit integration asan lint fuzz bench demo clean
+
+all: liaison
+
+liaison: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $(BUILD)/tests
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(wildcard tests/unit/*.h)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBOBJS) $(LDLIBS) -lcmocka
+
+deps:
+	@sh tools/deps.sh $(DEB_BUILD) $(DEB_TEST) $(DEB_BENCH)
+
+check: deps
+	$(MAKE) liaison $(TESTS)
+	$(MAKE) unit integration
+
+unit: $(TESTS)
+	@sh tests/run-unit.sh $(TESTS)
+
+integration: liaison
+	@sh tests/run-integration.sh
+
+asan:
+	@sh tools/deps.sh $(DEB_BUILD) $(DEB_TEST)
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" liaison-asan-tests
+
+# Internal: the asan build of the binary and the tests, then the same test runs.
+liaison-asan-tests: $(OBJS) $(TESTS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/liaison $(OBJS) $(LDLIBS)
+	ASAN_OPTIONS=detect_leaks=0 sh tests/run-unit.sh $(TESTS)
+	ASAN_OPTIONS=detect_leaks=0 LIAISON_BIN=$(BUILD)/liaison sh tests/run-integration.sh
+
+lint:
+	@sh tools/lint.sh
+
+fuzz:
+	@sh tools/deps.sh $(DEB_BUILD) $(DEB_FUZZ)
+	@sh tests/fuzz/build.sh
+
+bench: liaison
+	@sh tools/deps.sh $(DEB_BUILD) $(DEB_BENCH)
+	@sh bench/run.sh
+
+demo:
+	@sh tools/deps.sh $(DEB_BUILD)
+	$(MAKE) liaison
+	@sh tools/demo.sh
+
+clean:
+	rm -rf build build-asan build-fuzz liaison

@@ -1,0 +1,44 @@
+/* import.h — read messages from local sources: a Maildir, an mbox (mboxrd or mboxo), a .eml
+ * file or a folder of .eml files.  Knows nothing of the store or of parsing: it hands out raw
+ * bytes with a stable source key, and ingest.c does the rest. */
+#ifndef LIAISON_IMPORT_H
+#define LIAISON_IMPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum import_kind { IMPORT_MAILDIR, IMPORT_MBOX, IMPORT_EML, IMPORT_EML_DIR };
+
+struct import_source;
+
+/* One message read from a source.  All fields are owned by the source and valid until the
+ * next import_source_next call. */
+struct import_item {
+	const char *raw;      /* the message bytes exactly as stored (mbox: "From " line removed and
+	                         ">From " quoting undone per the detected mboxrd/mboxo format) */
+	size_t len;
+	const char *source;   /* stable key of this message in its source, unique within it:
+	                         "<abs path of Maildir>/cur/<name up to ':2,'>" (flags changes keep it),
+	                         "<abs mbox path>#<1-based ordinal>", or "<abs .eml path>" */
+	int64_t internal_date;/* Unix time when it arrived: Maildir file mtime, the mbox "From "
+	                         line's date when parsable, else the .eml file mtime */
+};
+
+/* Opens path, detecting what it is.  Returns 0, or -1 with *error_r (caller frees) naming
+ * the path: missing, unreadable, or a folder that is none of these.  max_message is the
+ * largest message it will hand out (larger ones are reported as errors by _next). */
+int import_source_open(const char *path, size_t max_message, struct import_source **src_r,
+                       char **error_r);
+enum import_kind import_source_kind(const struct import_source *src);
+
+/* Reads the next message.  Returns 1 with *item filled, 0 at the end, or -1 with *error_r
+ * (caller frees) for a problem with one message (unreadable file, truncated mbox, too large):
+ * the caller counts it and may call _next again to go on with the rest.  Maildir messages come
+ * in new/ then cur/, each in file-name order (delivery time); mbox in file order; a folder of
+ * .eml files in name order. */
+int import_source_next(struct import_source *src, struct import_item *item, char **error_r);
+
+/* Closes and frees *src, setting it to NULL. */
+void import_source_close(struct import_source **src);
+
+#endif

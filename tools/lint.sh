@@ -1,0 +1,14 @@
+#!/bin/sh
+# make lint: the build with warnings as errors, no unsafe string functions, cppcheck clean.
+set -e
+cd "$(dirname "$0")/.."
+make -s liaison
+banned='\b(strcpy|strcat|sprintf|vsprintf|gets)[[:space:]]*\('
+if grep -nE "$banned" src/*.c include/*.h tests/unit/*.c tests/fuzz/*.c 2>/dev/null; then
+	echo "lint: banned unsafe string function (use snprintf, strlcpy-style helpers, buf_*)" >&2
+	exit 1
+fi
+cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+	--std=c11 --inline-suppr -Iinclude --suppress=missingIncludeSystem \
+	src include
+echo "lint: clean"
