@@ -43,7 +43,7 @@ $(BUILD):
 	mkdir -p $(BUILD)/tests
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(wildcard tests/unit/*.h)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBOBJS) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Wno-missing-field-initializers -Itests/unit -o $@ $< $(LIBOBJS) $(LDLIBS) -lcmocka
 
 deps:
 	@sh tools/deps.sh $(DEB_BUILD) $(DEB_TEST) $(DEB_BENCH)

@@ -1,1 +1,84 @@
-int main(void) { return 0; }
+/* main.c — global options and the table of commands (notmuch's commands[]). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+#include "mime.h"
+
+#define LIAISON_VERSION "0.1.0"
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"init", cmd_init, "create or upgrade the database"},
+	{"import", cmd_import, "import a Maildir, mbox or .eml files into a mailbox"},
+	{"threads", cmd_threads, "list contact threads"},
+	{"show", cmd_show, "show a thread and its messages"},
+	{"messages", cmd_messages, "list stored messages (also the quarantined ones)"},
+	{"raw", cmd_raw, "write a stored message's original bytes to stdout"},
+	{"stats", cmd_stats, "count messages, threads, quarantined and duplicates"},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: liaison [-c FILE] [-v] COMMAND [ARGS]\n\n"
+	             "  -c FILE   configuration (default $LIAISON_CONFIG, then ./liaison.conf)\n"
+	             "  -v        more logging (-vv: debug)\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nEvery listing takes --json.  Exit: 0 ok, 1 failure, 2 usage or config error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	int verbose = 0;
+	static const struct option options[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	/* "+": stop at the command, whose own options follow it. */
+	while ((opt = getopt_long(argc, argv, "+c:vh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c': cli.config_path = optarg; break;
+		case 'v': verbose++; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		case 'V': puts("liaison " LIAISON_VERSION); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[optind];
+	if (strcmp(name, "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+		if (strcmp(commands[i].name, name) != 0)
+			continue;
+		log_setup(verbose >= 2 ? LOG_LEVEL_DEBUG : verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN, 0);
+		mime_global_init();
+		int cmd_argc = argc - optind;
+		char **cmd_argv = argv + optind;
+		optind = 0; /* glibc: 0 re-initialises getopt (the "+" mode above included) */
+		int rc = commands[i].run(&cli, cmd_argc, cmd_argv);
+		cli_close(&cli);
+		mime_global_deinit();
+		return rc;
+	}
+	fprintf(stderr, "liaison: unknown command '%s' (liaison help lists them)\n", name);
+	return EXIT_USAGE;
+}

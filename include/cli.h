@@ -1,0 +1,51 @@
+/* cli.h — what every command shares: the configuration, the store, output helpers.
+ * Each command family lives in src/cli_*.c and is dispatched from main.c's table. */
+#ifndef LIAISON_CLI_H
+#define LIAISON_CLI_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "store.h"
+
+/* Exit codes: 0 ok, 1 failure, 2 usage or configuration error. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct cli {
+	const char *config_path; /* -c FILE, or NULL for the default */
+	struct config *config;
+	struct store *store;
+};
+
+/* Loads the configuration; on error prints every FILE:LINE: problem and returns EXIT_USAGE. */
+int cli_load_config(struct cli *cli);
+/* Loads the configuration and opens the store (existing, current schema).  Returns EXIT_OK
+ * or the exit code to leave with, after printing why. */
+int cli_open(struct cli *cli);
+void cli_close(struct cli *cli);
+
+/* Prints "liaison: COMMAND: ..." to stderr. */
+void cli_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the usage line of a command to stderr and returns EXIT_USAGE. */
+int cli_usage(const char *usage);
+
+/* Writes a JSON value to stdout followed by a newline, and releases it. */
+void cli_print_json(json_t *value);
+/* A JSON string, or null for NULL. */
+json_t *cli_json_str(const char *s);
+/* "2026-03-01T14:05:00Z", or null for 0. */
+json_t *cli_json_time(int64_t t);
+/* The same time for text output into out (at least 21 bytes); "-" for 0. */
+void cli_format_time(int64_t t, char *out, size_t size);
+
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_threads(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_messages(struct cli *cli, int argc, char **argv);
+int cmd_raw(struct cli *cli, int argc, char **argv);
+int cmd_stats(struct cli *cli, int argc, char **argv);
+
+#endif

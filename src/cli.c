@@ -1,0 +1,98 @@
+/* cli.c — what the commands share: loading the configuration and the store, errors, JSON. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+int cli_load_config(struct cli *cli)
+{
+	const char *path = config_default_path(cli->config_path);
+	char *errors = NULL;
+	if (config_load(path, &cli->config, &errors) < 0) {
+		fputs(errors, stderr);
+		free(errors);
+		return EXIT_USAGE;
+	}
+	/* Thread references and reports use the program's local time: the configured zone. */
+	setenv("TZ", cli->config->timezone, 1);
+	tzset();
+	return EXIT_OK;
+}
+
+int cli_open(struct cli *cli)
+{
+	int rc = cli_load_config(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	if (store_open(cli->config->database, STORE_OPEN_EXISTING, &cli->store, &error) < 0) {
+		fprintf(stderr, "liaison: %s\n", error);
+		free(error);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+void cli_close(struct cli *cli)
+{
+	store_close(&cli->store);
+	config_free(&cli->config);
+}
+
+void cli_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "liaison: %s: ", command);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+int cli_usage(const char *usage)
+{
+	fprintf(stderr, "usage: liaison [-c FILE] %s\n", usage);
+	return EXIT_USAGE;
+}
+
+void cli_print_json(json_t *value)
+{
+	json_dumpf(value, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(value);
+}
+
+json_t *cli_json_str(const char *s)
+{
+	/* json_string refuses invalid UTF-8; mime.c hands out valid UTF-8, but never lose a
+	 * field over it. */
+	if (s == NULL)
+		return json_null();
+	json_t *v = json_string(s);
+	return v ? v : json_stringn_nocheck(s, strlen(s));
+}
+
+json_t *cli_json_time(int64_t t)
+{
+	if (t == 0)
+		return json_null();
+	char buf[32];
+	time_format_utc(t, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+void cli_format_time(int64_t t, char *out, size_t size)
+{
+	if (t == 0) {
+		snprintf(out, size, "-");
+		return;
+	}
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (localtime_r(&tt, &tm) == NULL || strftime(out, size, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(out, size, "%lld", (long long)t);
+}

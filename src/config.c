@@ -1,0 +1,439 @@
+/* config.c — read liaison.conf with inih, validating every key and reporting every bad line
+ * as FILE:LINE: so an administrator can fix them all in one go. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct parse_state {
+	struct config *config;
+	const char *path;
+	char *dir;           /* the config file's folder: relative paths are taken from there */
+	FILE *file;
+	int line;            /* the line inih is handling: counted by our reader */
+	int section_line;    /* the line of the last [section] header read */
+	int line_too_long;
+	struct buf errors;
+	char *section;       /* the current section's name, for "[mailbox K]" state */
+	struct mailbox_config *mailbox; /* the current [mailbox] section, or NULL */
+	int in_liaison;      /* inside [liaison] */
+	int seen_liaison;
+};
+
+static void report(struct parse_state *st, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void report(struct parse_state *st, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	buf_addf(&st->errors, "%s:%d: %s\n", st->path, line, msg ? msg : "error");
+	free(msg);
+}
+
+static void start_section(struct parse_state *st, const char *section);
+
+/* Hands inih an empty line in place of one already reported. */
+static void strncpy_blank(char *str)
+{
+	str[0] = '\n';
+	str[1] = '\0';
+}
+
+/* inih stops reporting syntax errors after the first; checking the form here lets every
+ * bad line be named. */
+static int line_is_ini(const char *line)
+{
+	const char *p = line;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0' || *p == '\n' || *p == '\r' || *p == ';' || *p == '#')
+		return 1;
+	if (*p == '[')
+		return strchr(p, ']') != NULL;
+	return strchr(p, '=') != NULL || strchr(p, ':') != NULL;
+}
+
+/* inih gives the handler no line number, so the reader counts lines itself; it also catches
+ * lines longer than inih's buffer, which inih would otherwise split into two. */
+static char *reader_count_lines(char *str, int num, void *stream)
+{
+	struct parse_state *st = stream;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, st->file);
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	st->line++;
+	if (n >= num) {
+		report(st, st->line, "line longer than %d characters", num - 1);
+		strncpy_blank(str);
+	} else if (!line_is_ini(line)) {
+		report(st, st->line, "not an INI line (expected [section], key = value or a comment)");
+		strncpy_blank(str);
+	} else {
+		memcpy(str, line, (size_t)n + 1);
+		const char *open = line + strspn(line, " \t");
+		if (*open == '[') {
+			/* Start the section here, not on its first key: inih never calls the
+			 * handler for a section without keys, and an empty [mailbox K] given
+			 * twice is still an error worth naming. */
+			char *name = xstrndup(open + 1, (size_t)(strchr(open, ']') - open - 1));
+			st->section_line = st->line;
+			start_section(st, name);
+			free(name);
+		}
+	}
+	free(line);
+	return str;
+}
+
+static char *resolve_path(const struct parse_state *st, const char *value)
+{
+	if (value[0] == '/')
+		return xstrdup(value);
+	return xasprintf("%s/%s", st->dir, value);
+}
+
+static void split_list(const char *value, struct strlist *list, int lower)
+{
+	char *copy = xstrdup(value);
+	char *save = NULL;
+	for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save))
+		strlist_add_unique(list, lower ? str_lower(tok) : tok);
+	free(copy);
+}
+
+static int valid_address(const char *addr)
+{
+	const char *at = strchr(addr, '@');
+	if (at == NULL || at == addr || at[1] == '\0' || strchr(at + 1, '@') != NULL)
+		return 0;
+	for (const char *p = addr; *p; p++)
+		if (isspace((unsigned char)*p) || *p == '<' || *p == '>' || *p == ',')
+			return 0;
+	return 1;
+}
+
+/* Parses "100M", "64k", "1G" or a plain number of bytes. */
+static int parse_size(const char *value, size_t *size_r)
+{
+	char *end = NULL;
+	errno = 0;
+	unsigned long long n = strtoull(value, &end, 10);
+	if (errno != 0 || end == value || value[0] == '-')
+		return -1;
+	unsigned long long mult = 1;
+	switch (toupper((unsigned char)*end)) {
+	case '\0': break;
+	case 'K': mult = 1024ULL; end++; break;
+	case 'M': mult = 1024ULL * 1024; end++; break;
+	case 'G': mult = 1024ULL * 1024 * 1024; end++; break;
+	default: return -1;
+	}
+	if (*end != '\0' || n > SIZE_MAX / mult)
+		return -1;
+	*size_r = (size_t)(n * mult);
+	return 0;
+}
+
+static int parse_count(const char *value, unsigned min, unsigned max, unsigned *n_r)
+{
+	char *end = NULL;
+	errno = 0;
+	long n = strtol(value, &end, 10);
+	if (errno != 0 || end == value || *end != '\0' || n < (long)min || n > (long)max)
+		return -1;
+	*n_r = (unsigned)n;
+	return 0;
+}
+
+static void set_string(char **field, const char *value)
+{
+	free(*field);
+	*field = xstrdup(value);
+}
+
+static void check_password_file(struct parse_state *st, const char *path)
+{
+	struct stat sb;
+	if (stat(path, &sb) < 0)
+		report(st, st->line, "password_file %s: %s", path, strerror(errno));
+	else if (!S_ISREG(sb.st_mode))
+		report(st, st->line, "password_file %s: not a regular file", path);
+	else if (sb.st_mode & (S_IRWXG | S_IRWXO))
+		report(st, st->line,
+		       "password_file %s is readable by group or others (mode %03o); chmod 600 it",
+		       path, (unsigned)(sb.st_mode & 0777));
+}
+
+static void handle_liaison_key(struct parse_state *st, const char *name, const char *value)
+{
+	struct config *c = st->config;
+	if (strcmp(name, "database") == 0) {
+		free(c->database);
+		c->database = resolve_path(st, value);
+	} else if (strcmp(name, "templates") == 0) {
+		free(c->templates);
+		c->templates = resolve_path(st, value);
+	} else if (strcmp(name, "timezone") == 0) {
+		int ok = value[0] != '\0' && strstr(value, "..") == NULL && value[0] != '/';
+		for (const char *p = value; ok && *p; p++)
+			ok = isalnum((unsigned char)*p) || strchr("_+-/", *p) != NULL;
+		if (!ok)
+			report(st, st->line, "timezone: '%s' is not an IANA zone name", value);
+		else
+			set_string(&c->timezone, value);
+	} else if (strcmp(name, "max_message_size") == 0) {
+		if (parse_size(value, &c->limits.max_message_bytes) < 0 || c->limits.max_message_bytes == 0)
+			report(st, st->line, "max_message_size: '%s' is not a size (e.g. 100M)", value);
+	} else if (strcmp(name, "max_header_size") == 0) {
+		if (parse_size(value, &c->limits.max_header_bytes) < 0 || c->limits.max_header_bytes == 0)
+			report(st, st->line, "max_header_size: '%s' is not a size (e.g. 1M)", value);
+	} else if (strcmp(name, "max_mime_depth") == 0) {
+		if (parse_count(value, 1, 1000, &c->limits.max_depth) < 0)
+			report(st, st->line, "max_mime_depth: '%s' is not a number from 1 to 1000", value);
+	} else if (strcmp(name, "max_mime_parts") == 0) {
+		if (parse_count(value, 1, 1000000, &c->limits.max_parts) < 0)
+			report(st, st->line, "max_mime_parts: '%s' is not a number from 1 to 1000000", value);
+	} else {
+		report(st, st->line, "unknown key '%s' in [liaison]", name);
+	}
+}
+
+static void handle_mailbox_key(struct parse_state *st, const char *name, const char *value)
+{
+	struct mailbox_config *m = st->mailbox;
+	if (strcmp(name, "troop") == 0) {
+		if (strlen(value) != 1 || !isalpha((unsigned char)value[0]))
+			report(st, st->line, "troop: '%s' is not a single letter", value);
+		else
+			m->troop = (char)toupper((unsigned char)value[0]);
+	} else if (strcmp(name, "address") == 0) {
+		if (!valid_address(value))
+			report(st, st->line, "address: '%s' is not an e-mail address", value);
+		else
+			set_string(&m->address, value), str_lower(m->address);
+	} else if (strcmp(name, "aliases") == 0) {
+		struct strlist list = {0};
+		split_list(value, &list, 1);
+		for (size_t i = 0; i < list.count; i++) {
+			if (!valid_address(list.items[i]))
+				report(st, st->line, "aliases: '%s' is not an e-mail address", list.items[i]);
+			else
+				strlist_add_unique(&m->aliases, list.items[i]);
+		}
+		strlist_free(&list);
+	} else if (strcmp(name, "imap") == 0) {
+		if (strncmp(value, "imap://", 7) != 0 && strncmp(value, "imaps://", 8) != 0)
+			report(st, st->line, "imap: '%s' is not an imap:// or imaps:// URL", value);
+		else
+			set_string(&m->imap_url, value);
+	} else if (strcmp(name, "username") == 0) {
+		set_string(&m->username, value);
+	} else if (strcmp(name, "password_file") == 0) {
+		free(m->password_file);
+		m->password_file = resolve_path(st, value);
+		check_password_file(st, m->password_file);
+	} else if (strcmp(name, "folders") == 0) {
+		strlist_free(&m->folders);
+		split_list(value, &m->folders, 0);
+		if (m->folders.count == 0)
+			report(st, st->line, "folders: empty list");
+	} else if (strcmp(name, "sent_folder") == 0) {
+		set_string(&m->sent_folder, value);
+	} else {
+		report(st, st->line, "unknown key '%s' in [mailbox %s]", name, m->name);
+	}
+}
+
+static int valid_mailbox_name(const char *name)
+{
+	if (name[0] == '\0' || strlen(name) > 64)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+			return 0;
+	return 1;
+}
+
+static void start_section(struct parse_state *st, const char *section)
+{
+	struct config *c = st->config;
+	set_string(&st->section, section);
+	st->mailbox = NULL;
+	st->in_liaison = 0;
+	if (strcmp(section, "liaison") == 0) {
+		if (st->seen_liaison)
+			report(st, st->section_line, "[liaison] given twice");
+		st->in_liaison = 1;
+		st->seen_liaison = 1;
+		return;
+	}
+	if (strncmp(section, "mailbox ", 8) == 0) {
+		char *name = str_trim(xstrdup(section + 8));
+		if (!valid_mailbox_name(name)) {
+			report(st, st->section_line, "[mailbox %s]: a name is letters, digits, '-', '_' or '.'",
+			       name);
+		} else if (config_find_mailbox(c, name) != NULL) {
+			report(st, st->section_line, "[mailbox %s] given twice", name);
+		} else {
+			c->mailboxes = xrealloc(c->mailboxes, (c->n_mailboxes + 1) * sizeof(*c->mailboxes));
+			st->mailbox = &c->mailboxes[c->n_mailboxes++];
+			memset(st->mailbox, 0, sizeof(*st->mailbox));
+			st->mailbox->name = xstrdup(name);
+			st->mailbox->line = st->section_line;
+		}
+		free(name);
+		return;
+	}
+	report(st, st->section_line, "unknown section [%s]", section);
+}
+
+static int handle_line(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_state *st = user;
+	if (st->section == NULL || strcmp(section, st->section) != 0)
+		start_section(st, section);
+	if (name == NULL) /* a section header alone (INI_CALL_HANDLER_ON_NEW_SECTION builds) */
+		return 1;
+	if (st->in_liaison)
+		handle_liaison_key(st, name, value);
+	else if (st->mailbox != NULL)
+		handle_mailbox_key(st, name, value);
+	else if (section[0] == '\0')
+		report(st, st->line, "'%s' outside of any section", name);
+	/* keys of an unknown or bad section were reported with its header */
+	return 1;
+}
+
+static void check_complete(struct parse_state *st)
+{
+	struct config *c = st->config;
+	if (!st->seen_liaison)
+		report(st, 1, "no [liaison] section");
+	if (c->database == NULL && st->seen_liaison)
+		report(st, 1, "[liaison] has no database");
+	for (size_t i = 0; i < c->n_mailboxes; i++) {
+		struct mailbox_config *m = &c->mailboxes[i];
+		if (m->troop == '\0')
+			report(st, m->line, "[mailbox %s] has no troop", m->name);
+		if (m->address == NULL)
+			report(st, m->line, "[mailbox %s] has no address", m->name);
+		if (m->folders.count == 0)
+			strlist_add(&m->folders, "INBOX");
+		for (size_t j = 0; j < i; j++)
+			if (m->address && c->mailboxes[j].address &&
+			    strcmp(m->address, c->mailboxes[j].address) == 0)
+				report(st, m->line, "[mailbox %s] has the address of [mailbox %s]", m->name,
+				       c->mailboxes[j].name);
+	}
+}
+
+int config_load(const char *path, struct config **config_r, char **errors_r)
+{
+	struct parse_state st = {0};
+	struct config *c = xcalloc(1, sizeof(*c));
+	c->path = xstrdup(path);
+	mime_limits_default(&c->limits);
+	st.config = c;
+	st.path = path;
+	buf_init(&st.errors, 1 << 20);
+
+	st.file = fopen(path, "r");
+	if (st.file == NULL) {
+		*errors_r = xasprintf("%s: %s\n", path, strerror(errno));
+		config_free(&c);
+		return -1;
+	}
+	char *copy = xstrdup(path);
+	char *real = realpath(dirname(copy), NULL);
+	st.dir = real ? real : xstrdup(".");
+	free(copy);
+
+	int rc = ini_parse_stream(reader_count_lines, &st, handle_line, &st);
+	if (rc > 0 && st.errors.len == 0) /* a syntax error the reader's check let through */
+		report(&st, rc, "not an INI line");
+	fclose(st.file);
+	if (c->templates == NULL)
+		c->templates = xasprintf("%s/templates", st.dir);
+	if (c->timezone == NULL)
+		c->timezone = xstrdup("America/New_York");
+	check_complete(&st);
+
+	free(st.dir);
+	free(st.section);
+	if (st.errors.len > 0) {
+		*errors_r = buf_steal(&st.errors, NULL);
+		config_free(&c);
+		return -1;
+	}
+	buf_free(&st.errors);
+	*config_r = c;
+	return 0;
+}
+
+void config_free(struct config **config)
+{
+	struct config *c = *config;
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n_mailboxes; i++) {
+		struct mailbox_config *m = &c->mailboxes[i];
+		free(m->name);
+		free(m->address);
+		strlist_free(&m->aliases);
+		free(m->imap_url);
+		free(m->username);
+		free(m->password_file);
+		strlist_free(&m->folders);
+		free(m->sent_folder);
+	}
+	free(c->mailboxes);
+	free(c->path);
+	free(c->database);
+	free(c->templates);
+	free(c->timezone);
+	free(c);
+	*config = NULL;
+}
+
+const struct mailbox_config *config_find_mailbox(const struct config *config, const char *name)
+{
+	for (size_t i = 0; i < config->n_mailboxes; i++)
+		if (strcmp(config->mailboxes[i].name, name) == 0)
+			return &config->mailboxes[i];
+	return NULL;
+}
+
+int mailbox_owns_address(const struct mailbox_config *mailbox, const char *addr)
+{
+	if (addr == NULL || addr[0] == '\0')
+		return 0;
+	if (mailbox->address != NULL && strcasecmp(mailbox->address, addr) == 0)
+		return 1;
+	return strlist_contains_nocase(&mailbox->aliases, addr);
+}
+
+const char *config_default_path(const char *explicit_path)
+{
+	if (explicit_path != NULL)
+		return explicit_path;
+	const char *env = getenv("LIAISON_CONFIG");
+	if (env != NULL && env[0] != '\0')
+		return env;
+	return "liaison.conf";
+}

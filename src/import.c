@@ -1,0 +1,823 @@
+/* import.c — read raw messages from a Maildir, an mbox, a .eml file or a folder of .eml files.
+ * Hands out bytes and a stable source key; parsing and storing are ingest.c's business. */
+#include "import.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define IMPORT_CHUNK_SIZE (64 * 1024)
+
+/* Maildir phases: new/, cur/, then messages that moved while we were reading (see
+ * maildir_rescan_moved). */
+enum { PHASE_NEW, PHASE_CUR, PHASE_MOVED, PHASE_COUNT };
+
+/* Reads an mbox line by line through one fixed chunk, so a multi-gigabyte file never sits in
+ * memory; a line longer than the cap keeps only its start (enough to classify it). */
+struct line_reader {
+	int fd;
+	char *chunk;
+	size_t pos, len;
+	int eof;
+	struct buf line;
+	int line_long;    /* the line passed line.max: the rest was dropped */
+	int line_newline; /* the line ended with '\n' (not cut by the end of the file) */
+};
+
+struct import_source {
+	enum import_kind kind;
+	char *abs_path; /* realpath of what was opened */
+	size_t max_message;
+	int done;
+
+	/* The message handed out last: file kinds read into data, mbox into msg. */
+	char *data;
+	size_t data_cap;
+	struct buf msg;
+	struct buf key;
+
+	/* Maildir and folder of .eml: sorted names per phase, read through directory fds so
+	 * each message costs one openat/fstat/read. */
+	struct strlist names[PHASE_COUNT];
+	int dir_fd[2]; /* new/ and cur/ (a folder of .eml: the folder, in [0]) */
+	int phase;
+	size_t index;
+	struct strlist vanished; /* Maildir base names gone between listing and reading */
+
+	/* mbox */
+	struct line_reader rd;
+	unsigned long ordinal;
+	int have_from;      /* a separator line was read: it opens the next message */
+	int from_partial;   /* ... and the file ended inside it */
+	int64_t from_date;  /* its date, or the file mtime */
+	int64_t file_mtime;
+};
+
+/* What file_read_message found. */
+enum { READ_GONE, READ_OK, READ_SKIP };
+
+static int phase_fd(const struct import_source *src, int phase)
+{
+	return src->dir_fd[phase == PHASE_MOVED ? PHASE_CUR : phase];
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void names_sort(struct strlist *l)
+{
+	if (l->count > 1)
+		qsort(l->items, l->count, sizeof(*l->items), cmp_names);
+}
+
+/* Maildir unique names end at ':' ("<unique>:2,<flags>"); flag changes only touch the rest. */
+static size_t maildir_base_len(const char *name)
+{
+	const char *colon = strchr(name, ':');
+	return colon != NULL ? (size_t)(colon - name) : strlen(name);
+}
+
+static int is_dir_at(int dir_fd, const char *name)
+{
+	struct stat st;
+	return fstatat(dir_fd, name, &st, 0) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Lists the entries of dir_fd a message could be in: no dotfiles, no folders (d_type when
+ * the file system gives it, so 20,000 files cost no stat), and with regular_only nothing but
+ * regular files.  Takes ownership of nothing: dir_fd stays open. */
+static int dir_list_names(int dir_fd, const char *display, int regular_only, struct strlist *out,
+                          char **error_r)
+{
+	int fd = dup(dir_fd);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (dir == NULL) {
+		*error_r = xasprintf("%s: %s", display, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	/* fdopendir shares the offset of dir_fd's duplicate: start from the top. */
+	rewinddir(dir);
+	for (;;) {
+		errno = 0;
+		const struct dirent *de = readdir(dir);
+		if (de == NULL)
+			break;
+		if (de->d_name[0] == '.')
+			continue;
+		if (de->d_type == DT_DIR)
+			continue;
+		if (regular_only && de->d_type != DT_REG) {
+			struct stat st;
+			if (fstatat(dir_fd, de->d_name, &st, 0) < 0 || !S_ISREG(st.st_mode))
+				continue;
+		}
+		strlist_add(out, de->d_name);
+	}
+	int err = errno;
+	closedir(dir);
+	if (err != 0) {
+		*error_r = xasprintf("%s: %s", display, strerror(err));
+		return -1;
+	}
+	names_sort(out);
+	return 0;
+}
+
+static int open_dir_at(int dir_fd, const char *name, const char *display, char **error_r)
+{
+	int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		*error_r = xasprintf("%s/%s: %s", display, name, strerror(errno));
+	return fd;
+}
+
+static void data_reserve(struct import_source *src, size_t size)
+{
+	if (size + 1 > src->data_cap) {
+		src->data_cap = size + 1;
+		src->data = xrealloc(src->data, src->data_cap);
+	}
+}
+
+/* Reads one message file into src->data: one open, one fstat, reads of exactly its size.
+ * Returns READ_OK, READ_GONE (no such file any more), READ_SKIP (a folder), or -1 with
+ * *error_r. */
+static int file_read_message(struct import_source *src, int dir_fd, const char *name,
+                             const char *display, struct import_item *item, char **error_r)
+{
+	/* O_NONBLOCK: a FIFO left in a mail folder must not hang the import. */
+	int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return READ_GONE;
+		*error_r = xasprintf("%s: %s", display, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		*error_r = xasprintf("%s: %s", display, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return READ_SKIP;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*error_r = xasprintf("%s: not a regular file", display);
+		close(fd);
+		return -1;
+	}
+	if ((uint64_t)st.st_size > src->max_message) {
+		*error_r = xasprintf("%s: %lld bytes, larger than the limit of %zu", display,
+		                     (long long)st.st_size, src->max_message);
+		close(fd);
+		return -1;
+	}
+	size_t size = (size_t)st.st_size, len = 0;
+	data_reserve(src, size);
+	/* A file that shrank while we read it is taken as it now is; one that grew, as it was. */
+	while (len < size) {
+		ssize_t n = read(fd, src->data + len, size - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			*error_r = xasprintf("%s: %s", display, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	src->data[len] = '\0';
+	item->raw = src->data;
+	item->len = len;
+	item->internal_date = (int64_t)st.st_mtime;
+	return READ_OK;
+}
+
+/* ---- Maildir and folder of .eml ---------------------------------------------------------- */
+
+static const char *const maildir_sub[PHASE_COUNT] = { "new", "cur", "cur" };
+
+static int maildir_open(struct import_source *src, const char *display, char **error_r)
+{
+	int top = open(src->abs_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (top < 0) {
+		*error_r = xasprintf("%s: %s", display, strerror(errno));
+		return -1;
+	}
+	int rc = -1;
+	src->dir_fd[PHASE_NEW] = open_dir_at(top, "new", display, error_r);
+	if (src->dir_fd[PHASE_NEW] < 0)
+		goto out;
+	src->dir_fd[PHASE_CUR] = open_dir_at(top, "cur", display, error_r);
+	if (src->dir_fd[PHASE_CUR] < 0)
+		goto out;
+	for (int p = PHASE_NEW; p <= PHASE_CUR; p++) {
+		char *where = xasprintf("%s/%s", display, maildir_sub[p]);
+		rc = dir_list_names(src->dir_fd[p], where, 0, &src->names[p], error_r);
+		free(where);
+		if (rc < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	close(top);
+	return rc;
+}
+
+/* A message renamed by another client (new/ to cur/, or a flag change) between our listing
+ * and our read is looked for once more in cur/ by its base name, after everything else: one
+ * extra listing and a sorted lookup, whatever the number of moves. */
+static void maildir_rescan_moved(struct import_source *src)
+{
+	if (src->vanished.count == 0)
+		return;
+	names_sort(&src->vanished);
+	struct strlist now = { 0 };
+	char *ignored = NULL;
+	if (dir_list_names(phase_fd(src, PHASE_MOVED), src->abs_path, 0, &now, &ignored) < 0) {
+		/* cur/ unreadable now: the messages count as deleted, a later run takes them. */
+		free(ignored);
+		return;
+	}
+	for (size_t i = 0; i < now.count; i++) {
+		const char *name = now.items[i];
+		char *base = xstrndup(name, maildir_base_len(name));
+		if (bsearch(&base, src->vanished.items, src->vanished.count,
+		            sizeof(*src->vanished.items), cmp_names) != NULL)
+			strlist_add(&src->names[PHASE_MOVED], name);
+		free(base);
+	}
+	strlist_free(&now);
+}
+
+static int dir_next(struct import_source *src, struct import_item *item, char **error_r)
+{
+	for (;;) {
+		while (src->phase < PHASE_COUNT && src->index >= src->names[src->phase].count) {
+			src->phase++;
+			src->index = 0;
+			if (src->kind == IMPORT_MAILDIR && src->phase == PHASE_MOVED)
+				maildir_rescan_moved(src);
+		}
+		if (src->phase >= PHASE_COUNT)
+			return 0;
+		const char *name = src->names[src->phase].items[src->index++];
+		int maildir = src->kind == IMPORT_MAILDIR;
+		char *display = maildir ? xasprintf("%s/%s/%s", src->abs_path,
+		                                    maildir_sub[src->phase], name)
+		                        : xasprintf("%s/%s", src->abs_path, name);
+		int rc = file_read_message(src, phase_fd(src, src->phase), name, display, item,
+		                           error_r);
+		free(display);
+		if (rc < 0)
+			return -1;
+		if (rc == READ_SKIP)
+			continue;
+		if (rc == READ_GONE) {
+			if (maildir && src->phase != PHASE_MOVED) {
+				char *base = xstrndup(name, maildir_base_len(name));
+				strlist_add(&src->vanished, base);
+				free(base);
+			} else if (!maildir) {
+				/* A folder of .eml files is not shared with a mail client: a file
+				 * gone under us is worth telling. */
+				*error_r = xasprintf("%s/%s: vanished while importing",
+				                     src->abs_path, name);
+				return -1;
+			}
+			continue;
+		}
+		buf_reset(&src->key);
+		size_t keep = maildir ? maildir_base_len(name) : strlen(name);
+		if (buf_addstr(&src->key, src->abs_path) < 0 || buf_add(&src->key, "/", 1) < 0 ||
+		    buf_add(&src->key, name, keep) < 0) {
+			*error_r = xasprintf("%s/%s: source key too long", src->abs_path, name);
+			return -1;
+		}
+		item->source = src->key.data;
+		return 1;
+	}
+}
+
+static int eml_dir_open(struct import_source *src, const char *display, char **error_r)
+{
+	src->dir_fd[PHASE_NEW] = open(src->abs_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (src->dir_fd[PHASE_NEW] < 0) {
+		*error_r = xasprintf("%s: %s", display, strerror(errno));
+		return -1;
+	}
+	if (dir_list_names(src->dir_fd[PHASE_NEW], display, 1, &src->names[PHASE_NEW],
+	                   error_r) < 0)
+		return -1;
+	if (src->names[PHASE_NEW].count == 0) {
+		*error_r = xasprintf("%s: not a Maildir (no cur/ and new/) and holds no message "
+		                     "files", display);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- single .eml -------------------------------------------------------------------------- */
+
+static int eml_next(struct import_source *src, struct import_item *item, char **error_r)
+{
+	if (src->done)
+		return 0;
+	src->done = 1;
+	int rc = file_read_message(src, AT_FDCWD, src->abs_path, src->abs_path, item, error_r);
+	if (rc < 0)
+		return -1;
+	if (rc != READ_OK) {
+		*error_r = xasprintf("%s: vanished while importing", src->abs_path);
+		return -1;
+	}
+	item->source = src->abs_path;
+	return 1;
+}
+
+/* ---- mbox --------------------------------------------------------------------------------- */
+
+static int is_blank_line(const char *s, size_t len)
+{
+	return (len == 1 && s[0] == '\n') || (len == 2 && s[0] == '\r' && s[1] == '\n');
+}
+
+static int has_from_prefix(const char *s, size_t len)
+{
+	return len >= 5 && memcmp(s, "From ", 5) == 0;
+}
+
+/* ^>+From : quoted by the writer.  Removing one '>' is right for both flavours under the
+ * per-file rule: a file with any ^>>+From line is mboxrd (so those lines lose one '>'), and for
+ * ^>From lines mboxrd and mboxo agree.  So no pre-scan of the file is needed. */
+static int is_quoted_from(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && s[i] == '>')
+		i++;
+	return i > 0 && has_from_prefix(s + i, len - i);
+}
+
+/* Looks at the first non-empty line without moving the file offset: "From " means mbox (a
+ * header line would have a colon right after its name). */
+static int file_looks_like_mbox(int fd, const char *display, int *mbox_r, char **error_r)
+{
+	char chunk[4096];
+	off_t off = 0;
+	for (;;) {
+		ssize_t n = pread(fd, chunk, sizeof(chunk), off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			*error_r = xasprintf("%s: %s", display, strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			*mbox_r = 0;
+			return 0;
+		}
+		size_t i = 0, got = (size_t)n;
+		while (i < got) {
+			if (chunk[i] == '\n')
+				i++;
+			else if (chunk[i] == '\r' && i + 1 < got && chunk[i + 1] == '\n')
+				i += 2;
+			else
+				break;
+		}
+		/* A '\r' at the very end of a full chunk may start a "\r\n": read on from it. */
+		if (i < got && !(chunk[i] == '\r' && i + 1 == got && got == sizeof(chunk))) {
+			char head[5];
+			ssize_t h = pread(fd, head, sizeof(head), off + (off_t)i);
+			*mbox_r = h == (ssize_t)sizeof(head) && memcmp(head, "From ", 5) == 0;
+			return 0;
+		}
+		off += (off_t)i;
+	}
+}
+
+static void line_reader_init(struct line_reader *r, int fd, size_t max_line)
+{
+	r->fd = fd;
+	r->chunk = xmalloc(IMPORT_CHUNK_SIZE);
+	r->pos = r->len = 0;
+	r->eof = 0;
+	buf_init(&r->line, max_line);
+	r->line_long = 0;
+	r->line_newline = 0;
+}
+
+static void line_reader_free(struct line_reader *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	free(r->chunk);
+	r->chunk = NULL;
+	buf_free(&r->line);
+}
+
+/* Reads the next line, newline included, into r->line.  Returns 1, 0 at the end of the
+ * file, -1 with *error_r on a read error. */
+static int line_reader_next(struct line_reader *r, const char *display, char **error_r)
+{
+	buf_reset(&r->line);
+	r->line_long = 0;
+	r->line_newline = 0;
+	int got_any = 0;
+	for (;;) {
+		if (r->pos == r->len) {
+			if (r->eof)
+				return got_any;
+			ssize_t n = read(r->fd, r->chunk, IMPORT_CHUNK_SIZE);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				*error_r = xasprintf("%s: %s", display, strerror(errno));
+				return -1;
+			}
+			if (n == 0) {
+				r->eof = 1;
+				return got_any;
+			}
+			r->pos = 0;
+			r->len = (size_t)n;
+		}
+		const char *start = r->chunk + r->pos;
+		const char *nl = memchr(start, '\n', r->len - r->pos);
+		size_t take = nl != NULL ? (size_t)(nl - start) + 1 : r->len - r->pos;
+		got_any = 1;
+		if (!r->line_long && buf_add(&r->line, start, take) < 0)
+			r->line_long = 1;
+		r->pos += take;
+		if (nl != NULL) {
+			r->line_newline = 1;
+			return 1;
+		}
+	}
+}
+
+static int month_index(const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	if (strlen(s) != 3)
+		return -1;
+	for (int m = 0; m < 12; m++)
+		if (strncasecmp(s, months + 3 * m, 3) == 0)
+			return m;
+	return -1;
+}
+
+static int is_weekday(const char *s)
+{
+	static const char days[] = "SunMonTueWedThuFriSat";
+	if (strlen(s) != 3)
+		return 0;
+	for (int d = 0; d < 7; d++)
+		if (strncasecmp(s, days + 3 * d, 3) == 0)
+			return 1;
+	return 0;
+}
+
+static int parse_number(const char *s, int digits_min, int digits_max, int *v_r)
+{
+	int n = 0, v = 0;
+	for (; s[n] != '\0'; n++) {
+		if (!isdigit((unsigned char)s[n]) || n >= digits_max)
+			return -1;
+		v = v * 10 + (s[n] - '0');
+	}
+	if (n < digits_min)
+		return -1;
+	*v_r = v;
+	return 0;
+}
+
+/* "+hhmm" / "-hhmm" to seconds east of UTC. */
+static int parse_zone(const char *s, long *offset_r)
+{
+	int v;
+	if ((s[0] != '+' && s[0] != '-') || strlen(s) != 5 || parse_number(s + 1, 4, 4, &v) < 0 ||
+	    v / 100 > 23 || v % 100 > 59)
+		return -1;
+	long off = (long)(v / 100) * 3600 + (long)(v % 100) * 60;
+	*offset_r = s[0] == '-' ? -off : off;
+	return 0;
+}
+
+/* The asctime date of a "From sender Mon Jan  5 14:03:00 2026" line, also with a zone before
+ * or after the year ("... 14:03 EST 2026", "... 2026 +0100") as some writers add.  Without a
+ * numeric zone the time is taken as UTC: the writer's local zone is unknown, and UTC keeps
+ * the result the same on every machine. */
+static int mbox_parse_from_date(const char *line, size_t len, int64_t *t_r)
+{
+	char copy[512];
+	if (len >= sizeof(copy))
+		len = sizeof(copy) - 1;
+	memcpy(copy, line, len);
+	copy[len] = '\0';
+	char *tok[32];
+	int ntok = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(copy, " \t\r\n", &save); t != NULL && ntok < 32;
+	     t = strtok_r(NULL, " \t\r\n", &save))
+		tok[ntok++] = t;
+	for (int i = 1; i + 4 < ntok; i++) {
+		int mon = month_index(tok[i + 1]), day, hh, mm, ss = 0, year;
+		if (!is_weekday(tok[i]) || mon < 0 || parse_number(tok[i + 2], 1, 2, &day) < 0)
+			continue;
+		const char *tm_s = tok[i + 3];
+		int nfields = sscanf(tm_s, "%2d:%2d:%2d", &hh, &mm, &ss);
+		if (nfields < 2 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 ||
+		    day < 1 || day > 31)
+			continue;
+		/* The zone may sit before or after the year; offset stays 0 unless it is numeric. */
+		int y = i + 4;
+		long offset = 0;
+		if (parse_number(tok[y], 4, 4, &year) < 0) {
+			if (y + 1 >= ntok || parse_number(tok[y + 1], 4, 4, &year) < 0)
+				continue;
+			(void)parse_zone(tok[y], &offset);
+		} else if (y + 1 < ntok) {
+			(void)parse_zone(tok[y + 1], &offset);
+		}
+		if (year < 1970)
+			continue;
+		struct tm tm = { 0 };
+		tm.tm_year = year - 1900;
+		tm.tm_mon = mon;
+		tm.tm_mday = day;
+		tm.tm_hour = hh;
+		tm.tm_min = mm;
+		tm.tm_sec = ss;
+		time_t t = timegm(&tm);
+		if (t == (time_t)-1 || tm.tm_mday != day) /* 31 Feb normalises to March */
+			continue;
+		*t_r = (int64_t)t - offset;
+		return 0;
+	}
+	return -1;
+}
+
+static void mbox_take_from_line(struct import_source *src)
+{
+	struct line_reader *r = &src->rd;
+	src->have_from = 1;
+	src->from_partial = !r->line_newline;
+	if (mbox_parse_from_date(r->line.data, r->line.len, &src->from_date) < 0)
+		src->from_date = src->file_mtime;
+}
+
+static void mbox_open(struct import_source *src, int fd, const struct stat *st)
+{
+	src->file_mtime = (int64_t)st->st_mtime;
+	/* A line this long makes its message too large even after unquoting: keep no more. */
+	size_t max_line = src->max_message < SIZE_MAX - 2 ? src->max_message + 2 : SIZE_MAX;
+	line_reader_init(&src->rd, fd, max_line);
+}
+
+/* Messages start at a "From " line that opens the file or follows an empty line; that empty
+ * line belongs to the separator, as does the one that ends the file.  A message is truncated
+ * when the file ends without a final newline, or ends while the message is still in its
+ * header block (no empty line after it at all).  Oversized or truncated messages are errors
+ * for that message; the next call goes on with the one after. */
+static int mbox_next(struct import_source *src, struct import_item *item, char **error_r)
+{
+	struct line_reader *r = &src->rd;
+	if (src->done)
+		return 0;
+	if (!src->have_from) {
+		/* First message: the file was detected as starting, after empty lines, with "From ". */
+		int rc;
+		do
+			rc = line_reader_next(r, src->abs_path, error_r);
+		while (rc == 1 && is_blank_line(r->line.data, r->line.len));
+		if (rc <= 0) {
+			src->done = 1;
+			return rc;
+		}
+		if (!has_from_prefix(r->line.data, r->line.len)) {
+			src->done = 1;
+			*error_r = xasprintf("%s: no longer starts with a \"From \" line", src->abs_path);
+			return -1;
+		}
+		mbox_take_from_line(src);
+	}
+
+	unsigned long ordinal = ++src->ordinal;
+	int64_t date = src->from_date;
+	/* why it is truncated, if it is */
+	const char *truncated = src->from_partial ? "the file ends inside its \"From \" line" : NULL;
+	int oversize = 0, in_header = 1;
+	char blank[2];
+	size_t blank_len = 0; /* an empty line held back: separator or message? */
+	src->have_from = 0;
+	buf_reset(&src->msg);
+
+	for (;;) {
+		int rc = line_reader_next(r, src->abs_path, error_r);
+		if (rc < 0) {
+			src->done = 1;
+			return -1;
+		}
+		if (rc == 0) {
+			src->done = 1;
+			break;
+		}
+		const char *line = r->line.data;
+		size_t len = r->line.len;
+		if (!r->line_newline)
+			truncated = "the file does not end with a newline";
+		if (is_blank_line(line, len)) {
+			if (blank_len > 0) {
+				if (!oversize && buf_add(&src->msg, blank, blank_len) < 0)
+					oversize = 1;
+				in_header = 0;
+			}
+			memcpy(blank, line, len);
+			blank_len = len;
+			continue;
+		}
+		if (blank_len > 0 && has_from_prefix(line, len)) {
+			mbox_take_from_line(src);
+			break;
+		}
+		if (blank_len > 0) {
+			if (!oversize && buf_add(&src->msg, blank, blank_len) < 0)
+				oversize = 1;
+			in_header = 0;
+			blank_len = 0;
+		}
+		if (is_quoted_from(line, len)) {
+			line++;
+			len--;
+		}
+		if (r->line_long || (!oversize && buf_add(&src->msg, line, len) < 0))
+			oversize = 1;
+	}
+	if (truncated == NULL && src->done && in_header && blank_len == 0)
+		truncated = "the file ends inside its header block";
+	if (truncated != NULL) {
+		*error_r = xasprintf("%s#%lu: truncated message: %s", src->abs_path, ordinal,
+		                     truncated);
+		return -1;
+	}
+	if (oversize) {
+		*error_r = xasprintf("%s#%lu: message larger than the limit of %zu bytes",
+		                     src->abs_path, ordinal, src->max_message);
+		return -1;
+	}
+	buf_reset(&src->key);
+	if (buf_addf(&src->key, "%s#%lu", src->abs_path, ordinal) < 0) {
+		*error_r = xasprintf("%s#%lu: source key too long", src->abs_path, ordinal);
+		return -1;
+	}
+	if (src->msg.data == NULL)
+		buf_add(&src->msg, "", 0); /* a 0-byte message still gets a valid pointer */
+	item->raw = src->msg.data;
+	item->len = src->msg.len;
+	item->source = src->key.data;
+	item->internal_date = date;
+	return 1;
+}
+
+/* ---- open / next / close ------------------------------------------------------------------ */
+
+static int is_maildir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	int yes = is_dir_at(fd, "cur") && is_dir_at(fd, "new");
+	close(fd);
+	return yes;
+}
+
+static struct import_source *source_new(size_t max_message)
+{
+	struct import_source *src = xcalloc(1, sizeof(*src));
+	src->max_message = max_message;
+	src->dir_fd[0] = src->dir_fd[1] = -1;
+	src->rd.fd = -1;
+	buf_init(&src->msg, max_message);
+	/* Keys are paths plus a short suffix: PATH_MAX bounds them. */
+	buf_init(&src->key, PATH_MAX + NAME_MAX + 64);
+	return src;
+}
+
+int import_source_open(const char *path, size_t max_message, struct import_source **src_r,
+                       char **error_r)
+{
+	*src_r = NULL;
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char *abs = realpath(path, NULL);
+	if (abs == NULL) {
+		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct import_source *src = source_new(max_message);
+	src->abs_path = xstrdup(abs);
+	free(abs);
+	int rc = -1;
+	if (S_ISDIR(st.st_mode)) {
+		if (is_maildir(src->abs_path)) {
+			src->kind = IMPORT_MAILDIR;
+			rc = maildir_open(src, path, error_r);
+		} else {
+			src->kind = IMPORT_EML_DIR;
+			rc = eml_dir_open(src, path, error_r);
+		}
+	} else if (S_ISREG(st.st_mode)) {
+		int fd = open(src->abs_path, O_RDONLY | O_CLOEXEC);
+		int mbox = 0;
+		if (fd < 0) {
+			*error_r = xasprintf("%s: %s", path, strerror(errno));
+		} else if (fstat(fd, &st) < 0) {
+			*error_r = xasprintf("%s: %s", path, strerror(errno));
+			close(fd);
+		} else if (file_looks_like_mbox(fd, path, &mbox, error_r) < 0) {
+			close(fd);
+		} else if (mbox) {
+			src->kind = IMPORT_MBOX;
+			mbox_open(src, fd, &st);
+			rc = 0;
+		} else {
+			/* Read on the first _next, like every other message file. */
+			close(fd);
+			src->kind = IMPORT_EML;
+			rc = 0;
+		}
+	} else {
+		*error_r = xasprintf("%s: not a Maildir, an mbox, a .eml file or a folder of .eml "
+		                     "files", path);
+	}
+	if (rc < 0) {
+		import_source_close(&src);
+		return -1;
+	}
+	*src_r = src;
+	return 0;
+}
+
+enum import_kind import_source_kind(const struct import_source *src)
+{
+	return src->kind;
+}
+
+int import_source_next(struct import_source *src, struct import_item *item, char **error_r)
+{
+	switch (src->kind) {
+	case IMPORT_MAILDIR:
+	case IMPORT_EML_DIR:
+		return dir_next(src, item, error_r);
+	case IMPORT_MBOX:
+		return mbox_next(src, item, error_r);
+	case IMPORT_EML:
+		return eml_next(src, item, error_r);
+	}
+	return 0;
+}
+
+void import_source_close(struct import_source **srcp)
+{
+	struct import_source *src = *srcp;
+	if (src == NULL)
+		return;
+	for (int p = 0; p < PHASE_COUNT; p++)
+		strlist_free(&src->names[p]);
+	for (int i = 0; i < 2; i++)
+		if (src->dir_fd[i] >= 0)
+			close(src->dir_fd[i]);
+	strlist_free(&src->vanished);
+	line_reader_free(&src->rd);
+	buf_free(&src->msg);
+	buf_free(&src->key);
+	free(src->data);
+	free(src->abs_path);
+	free(src);
+	*srcp = NULL;
+}

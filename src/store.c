@@ -1,0 +1,1034 @@
+/* store.c — SQLite: schema and migrations, messages byte for byte, custody, threads, and the
+ * queries the commands need.  The only file that includes sqlite3.h. */
+#include "store.h"
+
+#include <ctype.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Prepared statements, compiled once on first use and kept for the life of the store:
+ * ingest runs each of them once or more per message. */
+enum stmt_id {
+	ST_MAILBOX_FIND, ST_MAILBOX_INSERT, ST_MAILBOX_UPDATE,
+	ST_CUSTODY_HAS_SOURCE, ST_CUSTODY_HAS_MESSAGE, ST_CUSTODY_INSERT,
+	ST_MESSAGE_FIND_SHA, ST_MESSAGE_INSERT, ST_RAW_INSERT, ST_FTS_INSERT, ST_ATTACHMENT_INSERT,
+	ST_PLACEMENT_INSERT, ST_PLACEMENT_EXISTS,
+	ST_THREAD_BY_ID, ST_THREAD_BY_REF, ST_THREAD_BY_INDEX, ST_THREAD_BY_SUBJECT,
+	ST_COUNTER_NEXT, ST_THREAD_INSERT, ST_THREAD_TOUCH,
+	ST_THREAD_ID_INSERT, ST_THREAD_INDEX_INSERT, ST_PARTICIPANT_INSERT,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_MAILBOX_FIND] = "SELECT id, troop, address FROM mailboxes WHERE name = ?1",
+	[ST_MAILBOX_INSERT] = "INSERT INTO mailboxes (name, troop, address, enrolled_at) "
+	                      "VALUES (?1, ?2, ?3, strftime('%s','now'))",
+	[ST_MAILBOX_UPDATE] = "UPDATE mailboxes SET troop = ?2, address = ?3 WHERE id = ?1",
+	[ST_CUSTODY_HAS_SOURCE] = "SELECT 1 FROM custody WHERE mailbox_id = ?1 AND folder = ?2 "
+	                          "AND source = ?3",
+	[ST_CUSTODY_HAS_MESSAGE] = "SELECT 1 FROM custody WHERE message_id = ?3 AND mailbox_id = ?1 "
+	                           "AND folder = ?2 LIMIT 1",
+	[ST_CUSTODY_INSERT] = "INSERT INTO custody (message_id, mailbox_id, folder, uidvalidity, uid, "
+	                      "source, internal_date, arrived_at, duplicate) "
+	                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_MESSAGE_FIND_SHA] = "SELECT id FROM messages WHERE sha256 = ?1",
+	[ST_MESSAGE_INSERT] = "INSERT INTO messages (sha256, size, message_id, subject, from_addr, "
+	                      "from_name, from_text, to_text, date, body, attachments, "
+	                      "quarantine_reason, stored_at) "
+	                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[ST_RAW_INSERT] = "INSERT INTO message_raw (message_id, raw) VALUES (?1, ?2)",
+	[ST_FTS_INSERT] = "INSERT INTO messages_fts (rowid, subject, body, from_text, to_text, "
+	                  "attachments) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_ATTACHMENT_INSERT] = "INSERT INTO attachments (message_id, ordinal, filename, "
+	                         "content_type, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_PLACEMENT_INSERT] = "INSERT INTO placements (message_id, mailbox_id, thread_id, "
+	                        "direction, kind, reason, date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_PLACEMENT_EXISTS] = "SELECT 1 FROM placements WHERE mailbox_id = ?1 AND message_id = ?2",
+	[ST_THREAD_BY_ID] = "SELECT thread_id FROM thread_ids WHERE mailbox_id = ?1 AND msgid = ?2",
+	[ST_THREAD_BY_REF] = "SELECT t.id FROM threads t JOIN thread_participants p "
+	                     "ON p.thread_id = t.id WHERE t.mailbox_id = ?1 AND t.ref = ?2 "
+	                     "AND p.addr = ?3",
+	[ST_THREAD_BY_INDEX] = "SELECT thread_id FROM thread_indexes WHERE mailbox_id = ?1 "
+	                       "AND prefix = ?2",
+	[ST_THREAD_BY_SUBJECT] = "SELECT id FROM threads WHERE mailbox_id = ?1 AND correspondent = ?2 "
+	                         "AND base_subject = ?3 AND kind = 'person' "
+	                         "AND first_at <= ?4 + ?5 AND last_at >= ?4 - ?5 "
+	                         "ORDER BY last_at DESC LIMIT 1",
+	[ST_COUNTER_NEXT] = "INSERT INTO thread_counters (troop, year, last_seq) VALUES (?1, ?2, 1) "
+	                    "ON CONFLICT (troop, year) DO UPDATE SET last_seq = last_seq + 1 "
+	                    "RETURNING last_seq",
+	[ST_THREAD_INSERT] = "INSERT INTO threads (mailbox_id, ref, year, seq, correspondent, "
+	                     "correspondent_name, subject, base_subject, kind, first_at, last_at, "
+	                     "message_count, created_at) "
+	                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 0, "
+	                     "strftime('%s','now'))",
+	[ST_THREAD_TOUCH] = "UPDATE threads SET message_count = message_count + 1, "
+	                    "first_at = min(first_at, ?2), last_at = max(last_at, ?2) WHERE id = ?1",
+	[ST_THREAD_ID_INSERT] = "INSERT OR IGNORE INTO thread_ids (mailbox_id, msgid, thread_id) "
+	                        "VALUES (?1, ?2, ?3)",
+	[ST_THREAD_INDEX_INSERT] = "INSERT OR IGNORE INTO thread_indexes (mailbox_id, prefix, "
+	                           "thread_id) VALUES (?1, ?2, ?3)",
+	[ST_PARTICIPANT_INSERT] = "INSERT OR IGNORE INTO thread_participants (thread_id, addr) "
+	                          "VALUES (?1, ?2)",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmts[ST_COUNT];
+	char *error;
+};
+
+/* Version 1: messages and their custody, threads, the full-text index.  Later versions add
+ * the tables their issues need (notes, referrals, events, outbox, audit, holds) as further
+ * entries of migrations[]; a migration is never edited once released. */
+static const char *const migrations[] = {
+	/* 1 */
+	"CREATE TABLE mailboxes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  troop TEXT NOT NULL,"
+	"  address TEXT NOT NULL,"
+	"  enrolled_at INTEGER NOT NULL);"
+	/* One row per distinct content (SHA-256); the bytes live in message_raw so that listing
+	 * never walks a large blob's overflow pages. */
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  size INTEGER NOT NULL,"
+	"  message_id TEXT,"
+	"  subject TEXT NOT NULL DEFAULT '',"
+	"  from_addr TEXT NOT NULL DEFAULT '',"
+	"  from_name TEXT,"
+	"  from_text TEXT NOT NULL DEFAULT '',"
+	"  to_text TEXT NOT NULL DEFAULT '',"
+	"  date INTEGER NOT NULL DEFAULT 0,"
+	"  body TEXT NOT NULL DEFAULT '',"
+	"  attachments TEXT NOT NULL DEFAULT '',"
+	"  quarantine_reason TEXT,"
+	"  stored_at INTEGER NOT NULL);"
+	"CREATE INDEX messages_message_id ON messages (message_id);"
+	"CREATE TABLE message_raw ("
+	"  message_id INTEGER PRIMARY KEY REFERENCES messages (id),"
+	"  raw BLOB NOT NULL);"
+	"CREATE TABLE attachments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_id INTEGER NOT NULL REFERENCES messages (id),"
+	"  ordinal INTEGER NOT NULL,"
+	"  filename TEXT,"
+	"  content_type TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  UNIQUE (message_id, ordinal));"
+	/* Every arrival: which mailbox and folder, from where (IMAP UID or file), when. */
+	"CREATE TABLE custody ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_id INTEGER NOT NULL REFERENCES messages (id),"
+	"  mailbox_id INTEGER NOT NULL REFERENCES mailboxes (id),"
+	"  folder TEXT NOT NULL,"
+	"  uidvalidity INTEGER,"
+	"  uid INTEGER,"
+	"  source TEXT,"
+	"  internal_date INTEGER,"
+	"  arrived_at INTEGER NOT NULL,"
+	"  duplicate INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (mailbox_id, folder, source),"
+	"  UNIQUE (mailbox_id, folder, uidvalidity, uid));"
+	"CREATE INDEX custody_message ON custody (message_id, mailbox_id, folder);"
+	"CREATE TABLE threads ("
+	"  id INTEGER PRIMARY KEY,"
+	"  mailbox_id INTEGER NOT NULL REFERENCES mailboxes (id),"
+	"  ref TEXT NOT NULL UNIQUE,"
+	"  year INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  correspondent TEXT NOT NULL DEFAULT '',"
+	"  correspondent_name TEXT,"
+	"  subject TEXT NOT NULL DEFAULT '',"
+	"  base_subject TEXT NOT NULL DEFAULT '',"
+	"  kind TEXT NOT NULL CHECK (kind IN ('person', 'machine')),"
+	"  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'open', 'waiting', 'closed')),"
+	"  assignee TEXT,"
+	"  category TEXT,"
+	"  priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('urgent', 'high', 'normal')),"
+	"  confidential INTEGER NOT NULL DEFAULT 0,"
+	"  reportable INTEGER NOT NULL DEFAULT 0,"
+	"  first_at INTEGER NOT NULL,"
+	"  last_at INTEGER NOT NULL,"
+	"  message_count INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX threads_subject ON threads (mailbox_id, correspondent, base_subject, last_at);"
+	"CREATE INDEX threads_last ON threads (last_at);"
+	"CREATE TABLE thread_counters ("
+	"  troop TEXT NOT NULL,"
+	"  year INTEGER NOT NULL,"
+	"  last_seq INTEGER NOT NULL,"
+	"  PRIMARY KEY (troop, year));"
+	/* Message-IDs seen in a mailbox (its messages' own and those they reference) → thread:
+	 * the JWZ containers, flattened to the thread they belong to. */
+	"CREATE TABLE thread_ids ("
+	"  mailbox_id INTEGER NOT NULL,"
+	"  msgid TEXT NOT NULL,"
+	"  thread_id INTEGER NOT NULL REFERENCES threads (id),"
+	"  PRIMARY KEY (mailbox_id, msgid)) WITHOUT ROWID;"
+	"CREATE TABLE thread_indexes ("
+	"  mailbox_id INTEGER NOT NULL,"
+	"  prefix TEXT NOT NULL,"
+	"  thread_id INTEGER NOT NULL REFERENCES threads (id),"
+	"  PRIMARY KEY (mailbox_id, prefix)) WITHOUT ROWID;"
+	"CREATE TABLE thread_participants ("
+	"  thread_id INTEGER NOT NULL REFERENCES threads (id),"
+	"  addr TEXT NOT NULL,"
+	"  PRIMARY KEY (thread_id, addr)) WITHOUT ROWID;"
+	/* A message as filed in one mailbox: the same bytes in two troop mailboxes are one
+	 * message with two placements, each in its own mailbox's thread. */
+	"CREATE TABLE placements ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_id INTEGER NOT NULL REFERENCES messages (id),"
+	"  mailbox_id INTEGER NOT NULL REFERENCES mailboxes (id),"
+	"  thread_id INTEGER NOT NULL REFERENCES threads (id),"
+	"  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('person', 'machine')),"
+	"  reason TEXT,"
+	"  date INTEGER NOT NULL,"
+	"  UNIQUE (mailbox_id, message_id));"
+	"CREATE INDEX placements_thread ON placements (thread_id, date);"
+	"CREATE VIRTUAL TABLE messages_fts USING fts5 ("
+	"  subject, body, from_text, to_text, attachments,"
+	"  content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');",
+};
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+static void set_error(struct store *store, const char *what)
+{
+	free(store->error);
+	store->error = xasprintf("%s: %s", what, sqlite3_errmsg(store->db));
+}
+
+const char *store_error(const struct store *store)
+{
+	return store->error ? store->error : "no error";
+}
+
+static int exec(struct store *store, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(store->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		free(store->error);
+		store->error = xasprintf("%s", msg ? msg : "unknown SQLite error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static sqlite3_stmt *stmt(struct store *store, enum stmt_id id)
+{
+	if (store->stmts[id] == NULL &&
+	    sqlite3_prepare_v3(store->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+	                       &store->stmts[id], NULL) != SQLITE_OK) {
+		set_error(store, "prepare");
+		return NULL;
+	}
+	return store->stmts[id];
+}
+
+/* Binding helpers: NULL strings bind as SQL NULL. */
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static void bind_int(sqlite3_stmt *s, int i, int64_t v)
+{
+	sqlite3_bind_int64(s, i, v);
+}
+
+/* Runs a statement that returns no rows or whose first row is ignored. */
+static int step_done(struct store *store, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		set_error(store, what);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs a lookup: 1 with the first column of the first row in *value_r, 0 when no row. */
+static int step_find(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what)
+{
+	int rc = sqlite3_step(s);
+	int result = 0;
+	if (rc == SQLITE_ROW) {
+		if (value_r != NULL)
+			*value_r = sqlite3_column_int64(s, 0);
+		result = 1;
+	} else if (rc != SQLITE_DONE) {
+		set_error(store, what);
+		result = -1;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return result;
+}
+
+static int user_version(struct store *store)
+{
+	sqlite3_stmt *s = NULL;
+	int version = -1;
+	if (sqlite3_prepare_v2(store->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return version;
+}
+
+int store_schema_version(struct store *store)
+{
+	return user_version(store);
+}
+
+static int migrate(struct store *store, int from)
+{
+	for (int v = from; v < N_MIGRATIONS; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		if (exec(store, "BEGIN IMMEDIATE") < 0)
+			return -1;
+		if (exec(store, migrations[v]) < 0 || exec(store, pragma) < 0) {
+			char *why = xstrdup(store->error);
+			exec(store, "ROLLBACK");
+			free(store->error);
+			store->error = xasprintf("migration to schema %d failed: %s", v + 1, why);
+			free(why);
+			return -1;
+		}
+		if (exec(store, "COMMIT") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int store_open(const char *path, enum store_open_mode mode, struct store **store_r, char **error_r)
+{
+	struct store *store = xcalloc(1, sizeof(*store));
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+	            (mode == STORE_OPEN_INIT ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &store->db, flags, NULL) != SQLITE_OK) {
+		*error_r = xasprintf("%s: %s%s", path, store->db ? sqlite3_errmsg(store->db) : "cannot open",
+		                     mode == STORE_OPEN_EXISTING ? " (run 'liaison init' first?)" : "");
+		store_close(&store);
+		return -1;
+	}
+	sqlite3_busy_timeout(store->db, 10000);
+	/* WAL: readers (liaisons' commands) never block the poller; synchronous=NORMAL in WAL
+	 * keeps the database consistent at any crash, losing at most the last transactions. */
+	if (exec(store, "PRAGMA journal_mode = WAL") < 0 ||
+	    exec(store, "PRAGMA synchronous = NORMAL") < 0 ||
+	    exec(store, "PRAGMA foreign_keys = ON") < 0) {
+		*error_r = xasprintf("%s: %s", path, store->error);
+		store_close(&store);
+		return -1;
+	}
+	int version = user_version(store);
+	if (version > N_MIGRATIONS) {
+		*error_r = xasprintf("%s: database schema %d is newer than this liaison (%d); "
+		                     "use a newer liaison", path, version, N_MIGRATIONS);
+		store_close(&store);
+		return -1;
+	}
+	if (mode == STORE_OPEN_EXISTING && version < N_MIGRATIONS) {
+		*error_r = version == 0
+		    ? xasprintf("%s: not a liaison database yet; run 'liaison init'", path)
+		    : xasprintf("%s: database schema %d is older than this liaison (%d); "
+		                "run 'liaison init' to upgrade", path, version, N_MIGRATIONS);
+		store_close(&store);
+		return -1;
+	}
+	if (mode == STORE_OPEN_INIT && migrate(store, version) < 0) {
+		*error_r = xasprintf("%s: %s", path, store->error);
+		store_close(&store);
+		return -1;
+	}
+	*store_r = store;
+	return 0;
+}
+
+void store_close(struct store **storep)
+{
+	struct store *store = *storep;
+	if (store == NULL)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(store->stmts[i]);
+	sqlite3_close(store->db);
+	free(store->error);
+	free(store);
+	*storep = NULL;
+}
+
+int store_begin(struct store *store)
+{
+	return exec(store, "BEGIN IMMEDIATE");
+}
+
+int store_commit(struct store *store)
+{
+	return exec(store, "COMMIT");
+}
+
+void store_rollback(struct store *store)
+{
+	if (!sqlite3_get_autocommit(store->db))
+		exec(store, "ROLLBACK");
+}
+
+/* --- Mailboxes ------------------------------------------------------------------------- */
+
+int store_mailbox_ensure(struct store *store, const char *name, char troop, const char *address,
+                         int64_t *mailbox_id_r)
+{
+	char troop_s[2] = {troop, '\0'};
+	sqlite3_stmt *s = stmt(store, ST_MAILBOX_FIND);
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, name);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		int same = strcmp((const char *)sqlite3_column_text(s, 1), troop_s) == 0 &&
+		           strcmp((const char *)sqlite3_column_text(s, 2), address) == 0;
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		*mailbox_id_r = id;
+		if (same)
+			return 0;
+		s = stmt(store, ST_MAILBOX_UPDATE);
+		if (s == NULL)
+			return -1;
+		bind_int(s, 1, id);
+		bind_text(s, 2, troop_s);
+		bind_text(s, 3, address);
+		return step_done(store, s, "update mailbox");
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE) {
+		set_error(store, "find mailbox");
+		return -1;
+	}
+	s = stmt(store, ST_MAILBOX_INSERT);
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, name);
+	bind_text(s, 2, troop_s);
+	bind_text(s, 3, address);
+	if (step_done(store, s, "add mailbox") < 0)
+		return -1;
+	*mailbox_id_r = sqlite3_last_insert_rowid(store->db);
+	return 0;
+}
+
+/* --- Messages and custody -------------------------------------------------------------- */
+
+int store_custody_has_source(struct store *store, int64_t mailbox_id, const char *folder,
+                             const char *source)
+{
+	sqlite3_stmt *s = stmt(store, ST_CUSTODY_HAS_SOURCE);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, mailbox_id);
+	bind_text(s, 2, folder);
+	bind_text(s, 3, source);
+	return step_find(store, s, NULL, "find custody");
+}
+
+int store_custody_has_message(struct store *store, int64_t mailbox_id, const char *folder,
+                              int64_t message_id)
+{
+	sqlite3_stmt *s = stmt(store, ST_CUSTODY_HAS_MESSAGE);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, mailbox_id);
+	bind_text(s, 2, folder);
+	bind_int(s, 3, message_id);
+	return step_find(store, s, NULL, "find custody");
+}
+
+int store_message_find_sha(struct store *store, const char *sha256, int64_t *message_id_r)
+{
+	sqlite3_stmt *s = stmt(store, ST_MESSAGE_FIND_SHA);
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, sha256);
+	return step_find(store, s, message_id_r, "find message");
+}
+
+int store_custody_add(struct store *store, const struct custody_new *c)
+{
+	sqlite3_stmt *s = stmt(store, ST_CUSTODY_INSERT);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, c->message_id);
+	bind_int(s, 2, c->mailbox_id);
+	bind_text(s, 3, c->folder);
+	if (c->uidvalidity != 0) {
+		bind_int(s, 4, c->uidvalidity);
+		bind_int(s, 5, c->uid);
+	}
+	bind_text(s, 6, c->source);
+	bind_int(s, 7, c->internal_date);
+	bind_int(s, 8, c->arrived_at);
+	bind_int(s, 9, c->duplicate);
+	return step_done(store, s, "add custody");
+}
+
+/* "Name <addr>" for search and display. */
+static char *address_text(const struct mime_address *a)
+{
+	if (a->name != NULL && a->name[0] != '\0')
+		return xasprintf("%s <%s>", a->name, a->addr ? a->addr : "");
+	return xstrdup(a->addr ? a->addr : "");
+}
+
+static char *recipients_text(const struct parsed_message *msg)
+{
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	for (size_t i = 0; i < msg->n_to; i++) {
+		char *one = address_text(&msg->to[i]);
+		if (i > 0)
+			buf_addstr(&b, ", ");
+		buf_addstr(&b, one);
+		free(one);
+	}
+	return buf_steal(&b, NULL);
+}
+
+static char *attachment_names(const struct parsed_message *msg)
+{
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	for (size_t i = 0; i < msg->n_attachments; i++) {
+		if (msg->attachments[i].filename == NULL)
+			continue;
+		if (b.len > 0)
+			buf_addstr(&b, "\n");
+		buf_addstr(&b, msg->attachments[i].filename);
+	}
+	return buf_steal(&b, NULL);
+}
+
+static int add_attachments(struct store *store, int64_t id, const struct parsed_message *msg)
+{
+	for (size_t i = 0; i < msg->n_attachments; i++) {
+		const struct mime_attachment *a = &msg->attachments[i];
+		sqlite3_stmt *s = stmt(store, ST_ATTACHMENT_INSERT);
+		if (s == NULL)
+			return -1;
+		bind_int(s, 1, id);
+		bind_int(s, 2, (int64_t)i + 1);
+		bind_text(s, 3, a->filename);
+		bind_text(s, 4, a->content_type ? a->content_type : "application/octet-stream");
+		bind_int(s, 5, (int64_t)a->size);
+		bind_text(s, 6, a->sha256);
+		if (step_done(store, s, "add attachment") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int store_message_add(struct store *store, const char *raw, size_t len,
+                      const char sha256[SHA256_HEX_SIZE], const struct parsed_message *msg,
+                      int64_t stored_at, int64_t *message_id_r)
+{
+	sqlite3_stmt *s = stmt(store, ST_MESSAGE_INSERT);
+	if (s == NULL)
+		return -1;
+	char *from_text = address_text(&msg->from);
+	char *to_text = recipients_text(msg);
+	char *names = attachment_names(msg);
+	const char *subject = msg->subject ? msg->subject : "";
+	const char *body = msg->text ? msg->text : "";
+	int rc = -1;
+
+	bind_text(s, 1, sha256);
+	bind_int(s, 2, (int64_t)len);
+	bind_text(s, 3, msg->message_id);
+	bind_text(s, 4, subject);
+	bind_text(s, 5, msg->from.addr ? msg->from.addr : "");
+	bind_text(s, 6, msg->from.name);
+	bind_text(s, 7, from_text);
+	bind_text(s, 8, to_text);
+	bind_int(s, 9, msg->date);
+	bind_text(s, 10, body);
+	bind_text(s, 11, names);
+	bind_text(s, 12, msg->quarantine_reason);
+	bind_int(s, 13, stored_at);
+	if (step_done(store, s, "add message") < 0)
+		goto out;
+	int64_t id = sqlite3_last_insert_rowid(store->db);
+
+	s = stmt(store, ST_RAW_INSERT);
+	if (s == NULL)
+		goto out;
+	bind_int(s, 1, id);
+	sqlite3_bind_blob64(s, 2, raw, len, SQLITE_STATIC);
+	if (step_done(store, s, "add raw message") < 0)
+		goto out;
+
+	s = stmt(store, ST_FTS_INSERT);
+	if (s == NULL)
+		goto out;
+	bind_int(s, 1, id);
+	bind_text(s, 2, subject);
+	bind_text(s, 3, body);
+	bind_text(s, 4, from_text);
+	bind_text(s, 5, to_text);
+	bind_text(s, 6, names);
+	if (step_done(store, s, "index message") < 0 || add_attachments(store, id, msg) < 0)
+		goto out;
+	*message_id_r = id;
+	rc = 0;
+out:
+	free(from_text);
+	free(to_text);
+	free(names);
+	return rc;
+}
+
+/* --- Placements ------------------------------------------------------------------------ */
+
+int store_placement_add(struct store *store, const struct placement_new *p)
+{
+	sqlite3_stmt *s = stmt(store, ST_PLACEMENT_INSERT);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, p->message_id);
+	bind_int(s, 2, p->mailbox_id);
+	bind_int(s, 3, p->thread_id);
+	bind_text(s, 4, p->direction);
+	bind_text(s, 5, p->kind);
+	bind_text(s, 6, p->reason);
+	bind_int(s, 7, p->date);
+	return step_done(store, s, "file message");
+}
+
+int store_placement_exists(struct store *store, int64_t mailbox_id, int64_t message_id)
+{
+	sqlite3_stmt *s = stmt(store, ST_PLACEMENT_EXISTS);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, mailbox_id);
+	bind_int(s, 2, message_id);
+	return step_find(store, s, NULL, "find placement");
+}
+
+/* --- Threads --------------------------------------------------------------------------- */
+
+int store_thread_find_by_ids(struct store *store, int64_t mailbox_id, const char *const *ids,
+                             size_t n_ids, int64_t *thread_id_r)
+{
+	for (size_t i = 0; i < n_ids; i++) {
+		sqlite3_stmt *s = stmt(store, ST_THREAD_BY_ID);
+		if (s == NULL)
+			return -1;
+		bind_int(s, 1, mailbox_id);
+		bind_text(s, 2, ids[i]);
+		int rc = step_find(store, s, thread_id_r, "find thread by Message-ID");
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int store_thread_find_by_ref(struct store *store, int64_t mailbox_id, const char *ref,
+                             const char *addr, int64_t *thread_id_r)
+{
+	sqlite3_stmt *s = stmt(store, ST_THREAD_BY_REF);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, mailbox_id);
+	bind_text(s, 2, ref);
+	bind_text(s, 3, addr);
+	return step_find(store, s, thread_id_r, "find thread by reference");
+}
+
+int store_thread_find_by_index(struct store *store, int64_t mailbox_id, const char *thread_index,
+                               int64_t *thread_id_r)
+{
+	sqlite3_stmt *s = stmt(store, ST_THREAD_BY_INDEX);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, mailbox_id);
+	bind_text(s, 2, thread_index);
+	return step_find(store, s, thread_id_r, "find thread by Thread-Index");
+}
+
+int store_thread_find_by_subject(struct store *store, int64_t mailbox_id,
+                                 const char *correspondent, const char *base_subject,
+                                 int64_t date, int64_t window, int64_t *thread_id_r)
+{
+	sqlite3_stmt *s = stmt(store, ST_THREAD_BY_SUBJECT);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, mailbox_id);
+	bind_text(s, 2, correspondent);
+	bind_text(s, 3, base_subject);
+	bind_int(s, 4, date);
+	bind_int(s, 5, window);
+	return step_find(store, s, thread_id_r, "find thread by subject");
+}
+
+int store_thread_create(struct store *store, const struct thread_new *t, int64_t *thread_id_r,
+                        char *ref_r, size_t ref_size)
+{
+	char troop_s[2] = {t->troop, '\0'};
+	int64_t seq = 0;
+	sqlite3_stmt *s = stmt(store, ST_COUNTER_NEXT);
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, troop_s);
+	bind_int(s, 2, t->year);
+	if (step_find(store, s, &seq, "number thread") != 1)
+		return -1;
+	snprintf(ref_r, ref_size, "%c-%04d-%05lld", t->troop, t->year, (long long)seq);
+
+	s = stmt(store, ST_THREAD_INSERT);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, t->mailbox_id);
+	bind_text(s, 2, ref_r);
+	bind_int(s, 3, t->year);
+	bind_int(s, 4, seq);
+	bind_text(s, 5, t->correspondent ? t->correspondent : "");
+	bind_text(s, 6, t->correspondent_name);
+	bind_text(s, 7, t->subject ? t->subject : "");
+	bind_text(s, 8, t->base_subject ? t->base_subject : "");
+	bind_text(s, 9, t->kind);
+	bind_int(s, 10, t->date);
+	if (step_done(store, s, "add thread") < 0)
+		return -1;
+	*thread_id_r = sqlite3_last_insert_rowid(store->db);
+	return 0;
+}
+
+int store_thread_touch(struct store *store, int64_t thread_id, int64_t date)
+{
+	sqlite3_stmt *s = stmt(store, ST_THREAD_TOUCH);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	bind_int(s, 2, date);
+	return step_done(store, s, "update thread");
+}
+
+static int add_key(struct store *store, enum stmt_id id, int64_t a, const char *key, int64_t b,
+                   const char *what)
+{
+	sqlite3_stmt *s = stmt(store, id);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, a);
+	bind_text(s, 2, key);
+	if (id != ST_PARTICIPANT_INSERT)
+		bind_int(s, 3, b);
+	return step_done(store, s, what);
+}
+
+int store_thread_add_id(struct store *store, int64_t mailbox_id, const char *msgid,
+                        int64_t thread_id)
+{
+	return add_key(store, ST_THREAD_ID_INSERT, mailbox_id, msgid, thread_id, "remember Message-ID");
+}
+
+int store_thread_add_index(struct store *store, int64_t mailbox_id, const char *thread_index,
+                           int64_t thread_id)
+{
+	return add_key(store, ST_THREAD_INDEX_INSERT, mailbox_id, thread_index, thread_id,
+	               "remember Thread-Index");
+}
+
+int store_thread_add_participant(struct store *store, int64_t thread_id, const char *addr)
+{
+	return add_key(store, ST_PARTICIPANT_INSERT, thread_id, addr, 0, "remember participant");
+}
+
+/* --- Reading --------------------------------------------------------------------------- */
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+/* Prepares a one-off query; the caller finalizes it. */
+static sqlite3_stmt *query(struct store *store, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(store->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		set_error(store, "query");
+		return NULL;
+	}
+	return s;
+}
+
+/* Steps through every row, handing each to row_cb; finalizes s. */
+static int each_row(struct store *store, sqlite3_stmt *s, int (*row_cb)(sqlite3_stmt *, void *),
+                    void *ctx)
+{
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (row_cb(s, ctx) != 0)
+			break;
+	int result = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : -1;
+	if (result < 0)
+		set_error(store, "read");
+	sqlite3_finalize(s);
+	return result;
+}
+
+struct thread_cb_ctx {
+	store_thread_cb *cb;
+	void *ctx;
+};
+
+static int thread_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct thread_cb_ctx *c = p;
+	struct thread_row row = {
+		.id = sqlite3_column_int64(s, 0),
+		.ref = col_text(s, 1),
+		.mailbox = col_text(s, 2),
+		.status = col_text(s, 3),
+		.kind = col_text(s, 4),
+		.correspondent = col_text(s, 5),
+		.correspondent_name = col_text(s, 6),
+		.subject = col_text(s, 7),
+		.category = col_text(s, 8),
+		.priority = col_text(s, 9),
+		.assignee = col_text(s, 10),
+		.message_count = sqlite3_column_int64(s, 11),
+		.first_at = sqlite3_column_int64(s, 12),
+		.last_at = sqlite3_column_int64(s, 13),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_threads_list(struct store *store, const struct thread_filter *f, store_thread_cb *cb,
+                       void *ctx)
+{
+	sqlite3_stmt *s = query(store,
+	    "SELECT t.id, t.ref, m.name, t.status, t.kind, t.correspondent, t.correspondent_name, "
+	    "t.subject, t.category, t.priority, t.assignee, t.message_count, t.first_at, t.last_at "
+	    "FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id "
+	    "WHERE (?1 IS NULL OR m.name = ?1) AND (?2 IS NULL OR t.status = ?2) "
+	    "AND (?3 IS NULL OR t.ref = ?3) "
+	    "ORDER BY t.last_at DESC, t.id DESC");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, f->mailbox);
+	bind_text(s, 2, f->status);
+	bind_text(s, 3, f->ref);
+	struct thread_cb_ctx c = {cb, ctx};
+	return each_row(store, s, thread_row_cb, &c);
+}
+
+struct message_cb_ctx {
+	store_message_cb *cb;
+	void *ctx;
+};
+
+static int message_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct message_cb_ctx *c = p;
+	struct message_row row = {
+		.id = sqlite3_column_int64(s, 0),
+		.message_id = col_text(s, 1),
+		.sha256 = col_text(s, 2),
+		.thread_ref = col_text(s, 3),
+		.mailbox = col_text(s, 4),
+		.folder = col_text(s, 5),
+		.direction = col_text(s, 6),
+		.kind = col_text(s, 7),
+		.kind_reason = col_text(s, 8),
+		.quarantine_reason = col_text(s, 9),
+		.from_addr = col_text(s, 10),
+		.from_name = col_text(s, 11),
+		.to_text = col_text(s, 12),
+		.subject = col_text(s, 13),
+		.text = col_text(s, 14),
+		.date = sqlite3_column_int64(s, 15),
+		.size = sqlite3_column_int64(s, 16),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_messages_list(struct store *store, const struct message_filter *f, store_message_cb *cb,
+                        void *ctx)
+{
+	/* One row per (message, mailbox) that has custody of it; the folder is where it first
+	 * arrived in that mailbox. */
+	sqlite3_stmt *s = query(store,
+	    "SELECT m.id, m.message_id, m.sha256, t.ref, mb.name, "
+	    "  (SELECT c2.folder FROM custody c2 WHERE c2.message_id = m.id "
+	    "   AND c2.mailbox_id = mb.id ORDER BY c2.id LIMIT 1), "
+	    "  p.direction, p.kind, p.reason, m.quarantine_reason, m.from_addr, m.from_name, "
+	    "  m.to_text, m.subject, CASE WHEN ?4 THEN m.body END, "
+	    "  coalesce(p.date, m.date), m.size "
+	    "FROM (SELECT DISTINCT message_id, mailbox_id FROM custody) c "
+	    "JOIN messages m ON m.id = c.message_id "
+	    "JOIN mailboxes mb ON mb.id = c.mailbox_id "
+	    "LEFT JOIN placements p ON p.message_id = m.id AND p.mailbox_id = mb.id "
+	    "LEFT JOIN threads t ON t.id = p.thread_id "
+	    "WHERE (?1 IS NULL OR mb.name = ?1) AND (?2 IS NULL OR t.ref = ?2) "
+	    "AND (NOT ?3 OR m.quarantine_reason IS NOT NULL) "
+	    "ORDER BY coalesce(p.date, m.date), m.id");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, f->mailbox);
+	bind_text(s, 2, f->thread_ref);
+	bind_int(s, 3, f->quarantined_only);
+	bind_int(s, 4, f->with_text);
+	struct message_cb_ctx c = {cb, ctx};
+	return each_row(store, s, message_row_cb, &c);
+}
+
+struct attachment_cb_ctx {
+	store_attachment_cb *cb;
+	void *ctx;
+};
+
+static int attachment_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct attachment_cb_ctx *c = p;
+	struct attachment_row row = {
+		.filename = col_text(s, 0),
+		.content_type = col_text(s, 1),
+		.size = sqlite3_column_int64(s, 2),
+		.sha256 = col_text(s, 3),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_attachments_list(struct store *store, int64_t message_id, store_attachment_cb *cb,
+                           void *ctx)
+{
+	sqlite3_stmt *s = query(store, "SELECT filename, content_type, size, sha256 FROM attachments "
+	                               "WHERE message_id = ?1 ORDER BY ordinal");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, message_id);
+	struct attachment_cb_ctx c = {cb, ctx};
+	return each_row(store, s, attachment_row_cb, &c);
+}
+
+static int is_sha256_hex(const char *key)
+{
+	if (strlen(key) != 64)
+		return 0;
+	for (const char *p = key; *p; p++)
+		if (!isxdigit((unsigned char)*p))
+			return 0;
+	return 1;
+}
+
+int store_raw_get(struct store *store, const char *key, char **raw_r, size_t *len_r,
+                  char sha256_r[SHA256_HEX_SIZE])
+{
+	char *wanted = NULL;
+	int by_sha = is_sha256_hex(key);
+	if (by_sha) {
+		wanted = str_lower(xstrdup(key));
+	} else {
+		size_t n = strlen(key);
+		wanted = (n >= 2 && key[0] == '<' && key[n - 1] == '>') ? xstrndup(key + 1, n - 2)
+		                                                       : xstrdup(key);
+	}
+	sqlite3_stmt *s = query(store, by_sha
+	    ? "SELECT m.sha256, r.raw FROM messages m JOIN message_raw r ON r.message_id = m.id "
+	      "WHERE m.sha256 = ?1"
+	    : "SELECT m.sha256, r.raw FROM messages m JOIN message_raw r ON r.message_id = m.id "
+	      "WHERE m.message_id = ?1 ORDER BY m.id LIMIT 2");
+	if (s == NULL) {
+		free(wanted);
+		return -1;
+	}
+	bind_text(s, 1, wanted);
+	int result = 0;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(sha256_r, SHA256_HEX_SIZE, "%s", col_text(s, 0));
+		size_t len = (size_t)sqlite3_column_bytes(s, 1);
+		const void *raw = sqlite3_column_blob(s, 1);
+		*raw_r = xmalloc(len + 1);
+		if (len > 0)
+			memcpy(*raw_r, raw, len);
+		*len_r = len;
+		result = 1;
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			xfree(raw_r);
+			free(store->error);
+			store->error = xasprintf("several different messages have the Message-ID <%s>; "
+			                         "name one by its SHA-256 (liaison messages lists them)",
+			                         wanted);
+			result = -1;
+		}
+	} else if (rc != SQLITE_DONE) {
+		set_error(store, "read message");
+		result = -1;
+	}
+	sqlite3_finalize(s);
+	free(wanted);
+	return result;
+}
+
+struct stats_cb_ctx {
+	store_stats_cb *cb;
+	void *ctx;
+};
+
+static int stats_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct stats_cb_ctx *c = p;
+	struct stats_row row = {
+		.mailbox = col_text(s, 0),
+		.messages = sqlite3_column_int64(s, 1),
+		.threads = sqlite3_column_int64(s, 2),
+		.quarantined = sqlite3_column_int64(s, 3),
+		.duplicates = sqlite3_column_int64(s, 4),
+		.arrivals = sqlite3_column_int64(s, 5),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_stats(struct store *store, store_stats_cb *cb, void *ctx)
+{
+	sqlite3_stmt *s = query(store,
+	    "SELECT * FROM ("
+	    "SELECT mb.name AS name, "
+	    "  (SELECT count(DISTINCT message_id) FROM custody c WHERE c.mailbox_id = mb.id), "
+	    "  (SELECT count(*) FROM threads t WHERE t.mailbox_id = mb.id), "
+	    "  (SELECT count(DISTINCT c.message_id) FROM custody c JOIN messages m "
+	    "   ON m.id = c.message_id WHERE c.mailbox_id = mb.id "
+	    "   AND m.quarantine_reason IS NOT NULL), "
+	    "  (SELECT count(*) FROM custody c WHERE c.mailbox_id = mb.id AND c.duplicate), "
+	    "  (SELECT count(*) FROM custody c WHERE c.mailbox_id = mb.id) "
+	    "FROM mailboxes mb "
+	    "UNION ALL "
+	    "SELECT NULL, (SELECT count(*) FROM messages), (SELECT count(*) FROM threads), "
+	    "  (SELECT count(*) FROM messages WHERE quarantine_reason IS NOT NULL), "
+	    "  (SELECT count(*) FROM custody WHERE duplicate), (SELECT count(*) FROM custody)"
+	    ") ORDER BY name IS NULL, name");
+	if (s == NULL)
+		return -1;
+	struct stats_cb_ctx c = {cb, ctx};
+	return each_row(store, s, stats_row_cb, &c);
+}

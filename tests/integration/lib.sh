@@ -1,0 +1,57 @@
+# Shared helpers for the integration tests (sourced).  Every check prints what it compared,
+# and the first failure ends the test with exit 1.
+set -eu
+CORPUS_GEN=${CORPUS_GEN:-$TOP/../shared/corpus/gen-ctl-corpus.py}
+PY=/usr/bin/python3
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" != "$3" ]; then
+		fail "$1: expected '$2', got '$3'"
+	fi
+	echo "ok: $1 = $3"
+}
+
+# expect_code WHAT CODE COMMAND...: runs COMMAND and checks its exit code.
+expect_code() {
+	what=$1 code=$2
+	shift 2
+	set +e
+	"$@"
+	rc=$?
+	set -e
+	[ "$rc" -eq "$code" ] || fail "$what: exit $rc, expected $code"
+	echo "ok: $what exits $code"
+}
+
+# json EXPR FILE: evaluates a Python expression over the JSON document in FILE as `d`.
+json() {
+	$PY -c "import json,sys; d=json.load(open(sys.argv[2])); print($1)" "$1" "$2"
+}
+
+# write_config FILE DB: a configuration with mailboxes K and L.
+write_config() {
+	cat >"$1" <<CONF
+[liaison]
+database = $2
+timezone = America/New_York
+
+[mailbox K]
+troop = K
+address = TroopKCTL@ct.gov
+sent_folder = Sent
+
+[mailbox L]
+troop = L
+address = TroopLCTL@ct.gov
+CONF
+}
+
+have_corpus_gen() {
+	[ -f "$CORPUS_GEN" ]
+}

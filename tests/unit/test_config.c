@@ -1,0 +1,151 @@
+/* Unit tests: config.c — keys, defaults, and FILE:LINE errors for every bad line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "test_helpers.h"
+
+static char *load_errors(const char *content, struct config **config_r)
+{
+	char *dir = test_tmpdir();
+	char *path = xasprintf("%s/liaison.conf", dir);
+	test_write_file(path, content);
+	char *errors = NULL;
+	struct config *config = NULL;
+	int rc = config_load(path, &config, &errors);
+	assert_true((rc == 0) == (errors == NULL));
+	if (config_r)
+		*config_r = config;
+	else
+		config_free(&config);
+	free(path);
+	free(dir);
+	return errors;
+}
+
+static void test_good_config(void **state)
+{
+	struct config *c = NULL;
+	char *errors = load_errors("[liaison]\ndatabase = x.db\n\n[mailbox K]\ntroop = k\n"
+	                           "address = TroopKCTL@CT.gov\naliases = a@ct.gov, B@ct.gov\n"
+	                           "folders = INBOX, Archive\nsent_folder = Sent Items\n", &c);
+	assert_null(errors);
+	assert_non_null(c);
+	assert_int_equal(c->n_mailboxes, 1);
+	const struct mailbox_config *m = config_find_mailbox(c, "K");
+	assert_non_null(m);
+	assert_int_equal(m->troop, 'K');
+	assert_string_equal(m->address, "troopkctl@ct.gov");
+	assert_int_equal(m->aliases.count, 2);
+	assert_true(mailbox_owns_address(m, "b@CT.GOV"));
+	assert_true(mailbox_owns_address(m, "TROOPKCTL@ct.gov"));
+	assert_false(mailbox_owns_address(m, "someone@ct.gov"));
+	assert_int_equal(m->folders.count, 2);
+	assert_string_equal(m->sent_folder, "Sent Items");
+	assert_string_equal(c->timezone, "America/New_York");
+	assert_true(c->database[0] == '/'); /* relative paths are made absolute */
+	assert_int_equal(c->limits.max_depth, 32);
+	config_free(&c);
+	assert_null(c);
+}
+
+static void test_default_folder(void **state)
+{
+	struct config *c = NULL;
+	char *errors = load_errors("[liaison]\ndatabase=x.db\n[mailbox A]\ntroop=A\naddress=a@b.c\n", &c);
+	assert_null(errors);
+	assert_int_equal(c->mailboxes[0].folders.count, 1);
+	assert_string_equal(c->mailboxes[0].folders.items[0], "INBOX");
+	config_free(&c);
+}
+
+struct bad_case {
+	const char *content;
+	const char *expected; /* a substring of the errors */
+};
+
+static void test_bad_lines(void **state)
+{
+	static const struct bad_case cases[] = {
+		{"[liaison]\ndatabase=x\ncolour=blue\n", "liaison.conf:3: unknown key 'colour'"},
+		{"[liaison]\ndatabase=x\nmax_message_size=12Q\n", ":3: max_message_size"},
+		{"[liaison]\ndatabase=x\nmax_mime_depth=0\n", ":3: max_mime_depth"},
+		{"[liaison]\ndatabase=x\ntimezone=../etc/passwd\n", ":3: timezone"},
+		{"[liaison]\ndatabase=x\n[mailbox K]\ntroop=KL\naddress=a@b.c\n", ":4: troop"},
+		{"[liaison]\ndatabase=x\n[mailbox K]\ntroop=K\naddress=nobody\n", ":5: address"},
+		{"[liaison]\ndatabase=x\n[mailbox K]\ntroop=K\n", ":3: [mailbox K] has no address"},
+		{"[liaison]\ndatabase=x\n[mailbox K]\naddress=a@b.c\n", ":3: [mailbox K] has no troop"},
+		{"[liaison]\ndatabase=x\n[mailbox K]\ntroop=K\naddress=a@b.c\nimap=http://x\n", ":6: imap"},
+		{"[liaison]\ndatabase=x\ngarbage line\n", ":3: not an INI line"},
+		{"[liaison]\ndatabase=x\n[mailbox K]\ntroop=K\naddress=a@b.c\n[mailbox L]\ntroop=L\naddress=A@b.c\n",
+		 ":6: [mailbox L] has the address of [mailbox K]"},
+		{"[liaison]\ndatabase=x\n[mailbox bad name!]\n", ":3: [mailbox bad name!]"},
+		{"[liaison]\ndatabase=x\n[weird]\nk=v\n", ":3: unknown section [weird]"},
+		{"database=x\n", ":1: 'database' outside of any section"},
+		{"[mailbox K]\ntroop=K\naddress=a@b.c\n", ":1: no [liaison] section"},
+		{"[liaison]\ntimezone=UTC\n", ":1: [liaison] has no database"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *errors = load_errors(cases[i].content, NULL);
+		if (errors == NULL || strstr(errors, cases[i].expected) == NULL)
+			fail_msg("case %zu: expected '%s' in: %s", i, cases[i].expected,
+			         errors ? errors : "(no errors)");
+		free(errors);
+	}
+}
+
+static void test_every_bad_line_reported(void **state)
+{
+	char *errors = load_errors("[liaison]\ndatabase=x\na=1\nb=2\nnot ini\nc=3\n", NULL);
+	assert_non_null(strstr(errors, ":3: unknown key 'a'"));
+	assert_non_null(strstr(errors, ":4: unknown key 'b'"));
+	assert_non_null(strstr(errors, ":5: not an INI line"));
+	assert_non_null(strstr(errors, ":6: unknown key 'c'"));
+	free(errors);
+}
+
+static void test_password_file_mode(void **state)
+{
+	char *dir = test_tmpdir();
+	char *pw = xasprintf("%s/pw", dir);
+	test_write_file(pw, "secret\n");
+	chmod(pw, 0640);
+	char *conf = xasprintf("[liaison]\ndatabase=x\n[mailbox K]\ntroop=K\naddress=a@b.c\n"
+	                       "password_file=%s\n", pw);
+	char *errors = load_errors(conf, NULL);
+	assert_non_null(errors);
+	assert_non_null(strstr(errors, ":6: password_file"));
+	assert_non_null(strstr(errors, "readable by group or others"));
+	free(errors);
+	chmod(pw, 0600);
+	errors = load_errors(conf, NULL);
+	assert_null(errors);
+	free(conf);
+	free(pw);
+	free(dir);
+}
+
+static void test_missing_file(void **state)
+{
+	struct config *c = NULL;
+	char *errors = NULL;
+	assert_int_equal(config_load("/nonexistent/liaison.conf", &c, &errors), -1);
+	assert_non_null(strstr(errors, "/nonexistent/liaison.conf: No such file"));
+	free(errors);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_config),
+		cmocka_unit_test(test_default_folder),
+		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_every_bad_line_reported),
+		cmocka_unit_test(test_password_file_mode),
+		cmocka_unit_test(test_missing_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
