@@ -26,12 +26,18 @@ struct queued {
 
 struct queue {
 	pthread_mutex_t lock;
-	pthread_cond_t changed;
+	pthread_cond_t not_empty, not_full;
 	struct queued *head, *tail;
 	size_t items, bytes;
+	int consumer_waiting, producer_waiting; /* wake a thread only when it sleeps */
 	int done;      /* the reader has finished */
 	int stop;      /* the consumer gave up: the reader should stop */
 };
+
+static int queue_full(const struct queue *q, size_t len)
+{
+	return q->items > 0 && (q->items >= QUEUE_ITEMS || q->bytes + len > QUEUE_BYTES);
+}
 
 struct reader_args {
 	struct queue *queue;
@@ -43,9 +49,11 @@ struct reader_args {
 static void queue_push(struct queue *q, struct queued *e)
 {
 	pthread_mutex_lock(&q->lock);
-	while (!q->stop && q->items > 0 &&
-	       (q->items >= QUEUE_ITEMS || q->bytes + e->item.len > QUEUE_BYTES))
-		pthread_cond_wait(&q->changed, &q->lock);
+	while (!q->stop && queue_full(q, e->item.len)) {
+		q->producer_waiting = 1;
+		pthread_cond_wait(&q->not_full, &q->lock);
+		q->producer_waiting = 0;
+	}
 	if (q->stop) {
 		pthread_mutex_unlock(&q->lock);
 		ingest_item_clear(&e->item);
@@ -60,7 +68,8 @@ static void queue_push(struct queue *q, struct queued *e)
 	q->tail = e;
 	q->items++;
 	q->bytes += e->item.len;
-	pthread_cond_broadcast(&q->changed);
+	if (q->consumer_waiting)
+		pthread_cond_signal(&q->not_empty);
 	pthread_mutex_unlock(&q->lock);
 }
 
@@ -68,8 +77,11 @@ static void queue_push(struct queue *q, struct queued *e)
 static struct queued *queue_pop(struct queue *q)
 {
 	pthread_mutex_lock(&q->lock);
-	while (q->head == NULL && !q->done)
-		pthread_cond_wait(&q->changed, &q->lock);
+	while (q->head == NULL && !q->done) {
+		q->consumer_waiting = 1;
+		pthread_cond_wait(&q->not_empty, &q->lock);
+		q->consumer_waiting = 0;
+	}
 	struct queued *e = q->head;
 	if (e != NULL) {
 		q->head = e->next;
@@ -77,7 +89,8 @@ static struct queued *queue_pop(struct queue *q)
 			q->tail = NULL;
 		q->items--;
 		q->bytes -= e->item.len;
-		pthread_cond_broadcast(&q->changed);
+		if (q->producer_waiting)
+			pthread_cond_signal(&q->not_full);
 	}
 	pthread_mutex_unlock(&q->lock);
 	return e;
@@ -130,7 +143,7 @@ static void *reader_main(void *arg)
 	}
 	pthread_mutex_lock(&a->queue->lock);
 	a->queue->done = 1;
-	pthread_cond_broadcast(&a->queue->changed);
+	pthread_cond_signal(&a->queue->not_empty);
 	pthread_mutex_unlock(&a->queue->lock);
 	return NULL;
 }
@@ -151,7 +164,8 @@ int import_run(struct store *store, const struct config *config,
 	if (ingest_open(store, config, mailbox, folder, &ing, error_r) < 0)
 		return -1;
 
-	struct queue q = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
+	struct queue q = {.lock = PTHREAD_MUTEX_INITIALIZER, .not_empty = PTHREAD_COND_INITIALIZER,
+	                  .not_full = PTHREAD_COND_INITIALIZER};
 	struct reader_args args = {&q, &config->limits, paths, n_paths};
 	pthread_t reader;
 	if (pthread_create(&reader, NULL, reader_main, &args) != 0) {
@@ -184,7 +198,7 @@ int import_run(struct store *store, const struct config *config,
 			rc = -1;
 			pthread_mutex_lock(&q.lock);
 			q.stop = 1;
-			pthread_cond_broadcast(&q.changed);
+			pthread_cond_signal(&q.not_full);
 			pthread_mutex_unlock(&q.lock);
 		}
 		entry_free(e);

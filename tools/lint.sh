@@ -9,6 +9,6 @@ if grep -nE "$banned" src/*.c include/*.h tests/unit/*.c tests/fuzz/*.c 2>/dev/n
 	exit 1
 fi
 cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-	--std=c11 --inline-suppr -Iinclude --suppress=missingIncludeSystem \
+	--std=c11 --inline-suppr --library=gtk -Iinclude --suppress=missingIncludeSystem \
 	src include
 echo "lint: clean"
