@@ -11,9 +11,12 @@
 
 CC      ?= cc
 PKGS    := gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
-           -Wno-unused-parameter -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# OPT and SAN may be set on the command line (make asan does); CFLAGS is added last.
+OPT     ?= -O2 -g
+SAN     ?=
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
+ALL_CFLAGS = $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
 # Debian packages: libraries to build against, tools the tests and benchmarks run.
@@ -29,21 +32,21 @@ OBJS    := $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS))
 LIBOBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
 TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps check unit integration asan lint fuzz bench demo clean
+.PHONY: all deps check unit integration asan asan-run lint fuzz bench demo clean
 
 all: liaison
 
 liaison: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD):
 	mkdir -p $(BUILD)/tests
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(wildcard tests/unit/*.h)
-	$(CC) $(CFLAGS) -Wno-missing-field-initializers -Itests/unit -o $@ $< $(LIBOBJS) $(LDLIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Wno-missing-field-initializers -Itests/unit -o $@ $< $(LIBOBJS) $(LDLIBS) -lcmocka
 
 deps:
 	@sh tools/deps.sh $(DEB_BUILD) $(DEB_TEST) $(DEB_BENCH)
@@ -60,14 +63,15 @@ integration: liaison
 
 asan:
 	@sh tools/deps.sh $(DEB_BUILD) $(DEB_TEST)
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	    LDFLAGS="-fsanitize=address,undefined" liaison-asan-tests
+	$(MAKE) BUILD=build-asan OPT="-O1 -g" \
+	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    asan-run
 
-# Internal: the asan build of the binary and the tests, then the same test runs.
-liaison-asan-tests: $(OBJS) $(TESTS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/liaison $(OBJS) $(LDLIBS)
-	ASAN_OPTIONS=detect_leaks=0 sh tests/run-unit.sh $(TESTS)
-	ASAN_OPTIONS=detect_leaks=0 LIAISON_BIN=$(BUILD)/liaison sh tests/run-integration.sh
+# Internal: the sanitized binary and tests, then the same test runs (LeakSanitizer on).
+asan-run: $(OBJS) $(TESTS)
+	$(CC) $(ALL_CFLAGS) -o $(BUILD)/liaison $(OBJS) $(LDLIBS)
+	sh tests/run-unit.sh $(TESTS)
+	LIAISON_BIN=$(BUILD)/liaison LIAISON_SANITIZED=1 sh tests/run-integration.sh
 
 lint:
 	@sh tools/lint.sh

@@ -1,0 +1,53 @@
+# Hostile messages: each imports without a crash, the right ones quarantined (kept raw, with
+# a reason), the rest filed; the run goes on after each.  The small ones also run under
+# valgrind: no invalid access, nothing definitely lost.  Crashes the fuzzer ever found
+# (tests/fixtures/fuzz/) are replayed.
+. "$TOP/tests/integration/lib.sh"
+cd "$TMPDIR"
+$PY "$TOP/tests/fixtures/hostile/make-hostile.py" --big hostile >/dev/null
+write_config h.conf "$TMPDIR/h.db"
+export LIAISON_CONFIG=$TMPDIR/h.conf
+$LIAISON init >/dev/null
+quarantined=0
+while read -r name want; do
+	[ -f "hostile/$name" ] || fail "fixture $name was not made"
+	set +e
+	$LIAISON import --mailbox K --json "hostile/$name" >"$name.json" 2>"$name.err"
+	rc=$?
+	set -e
+	[ "$rc" -eq 0 ] || { cat "$name.err"; fail "$name: import exit $rc"; }
+	got=filed
+	[ "$(json 'd["quarantined"]' "$name.json")" = 1 ] && got=quarantined
+	[ "$(json 'd["imported"] + d["quarantined"]' "$name.json")" = 1 ] || fail "$name: not stored"
+	expect_eq "$name" "$want" "$got"
+	[ "$want" = quarantined ] && quarantined=$((quarantined + 1))
+	sha=$(sha256sum <"hostile/$name" | cut -d' ' -f1)
+	$LIAISON raw "$sha" | cmp - "hostile/$name" || fail "$name: stored bytes differ"
+done <"$TOP/tests/fixtures/hostile/expected.txt"
+$LIAISON messages --quarantined --json >q.json
+expect_eq "listed as quarantined" "$quarantined" "$(json 'len(d)' q.json)"
+json 'all(m["quarantine_reason"] for m in d)' q.json | grep -qx True || fail "a quarantined message has no reason"
+echo "ok: reasons: $(json '[m["quarantine_reason"] for m in d]' q.json)"
+
+# The small fixtures again, all in one run, under valgrind.
+rm hostile/attachment-50mb.eml
+write_config v.conf "$TMPDIR/v.db"
+$LIAISON -c v.conf init >/dev/null
+# (make asan runs this test with a sanitized binary, which checks the same without valgrind.)
+check=""
+[ -n "${LIAISON_SANITIZED:-}" ] || check="valgrind --quiet --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite --show-leak-kinds=definite --log-file=valgrind.log"
+: >valgrind.log
+$check $LIAISON -c v.conf import --mailbox K --json hostile >v.json || { cat valgrind.log; fail "valgrind found errors"; }
+[ ! -s valgrind.log ] || { cat valgrind.log; fail "valgrind reported problems"; }
+expect_eq "valgrind run stored everything" "$(ls hostile | wc -l)" "$(json 'd["imported"] + d["quarantined"]' v.json)"
+
+# Every crash the fuzzer ever found is replayed.
+n=0
+for f in "$TOP"/tests/fixtures/fuzz/*; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	cp "$f" "fuzz-$n.eml"
+	$LIAISON import --mailbox K "fuzz-$n.eml" >/dev/null || fail "fuzz fixture $f"
+done
+echo "ok: $n fuzz fixtures replayed"
