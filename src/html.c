@@ -160,7 +160,7 @@ static size_t entity_decode(struct out *o, const unsigned char *s, size_t n)
 		size_t start = i;
 		uint32_t cp = 0;
 		int overflow = 0;
-		for (; i < n && i - start < 16; i++) {
+		for (; i < n; i++) {
 			unsigned d;
 			if (s[i] >= '0' && s[i] <= '9')
 				d = s[i] - '0';
