@@ -30,6 +30,9 @@ struct queue {
 	struct queued *head, *tail;
 	size_t items, bytes;
 	int consumer_waiting, producer_waiting; /* wake a thread only when it sleeps */
+	struct queued *finished; /* entries the store is done with, for the reader to free:
+	                            freeing on the thread that allocated keeps glibc's malloc
+	                            from contending for one arena across threads */
 	int done;      /* the reader has finished */
 	int stop;      /* the consumer gave up: the reader should stop */
 };
@@ -45,6 +48,31 @@ struct reader_args {
 	char *const *paths;
 	size_t n_paths;
 };
+
+static void entry_free(struct queued *e)
+{
+	ingest_item_clear(&e->item);
+	free(e->error);
+	free(e);
+}
+
+static void free_list(struct queued *e)
+{
+	while (e != NULL) {
+		struct queued *next = e->next;
+		entry_free(e);
+		e = next;
+	}
+}
+
+/* Hands an entry the store is done with back to the reader thread. */
+static void queue_finish(struct queue *q, struct queued *e)
+{
+	pthread_mutex_lock(&q->lock);
+	e->next = q->finished;
+	q->finished = e;
+	pthread_mutex_unlock(&q->lock);
+}
 
 static void queue_push(struct queue *q, struct queued *e)
 {
@@ -70,7 +98,10 @@ static void queue_push(struct queue *q, struct queued *e)
 	q->bytes += e->item.len;
 	if (q->consumer_waiting)
 		pthread_cond_signal(&q->not_empty);
+	struct queued *finished = q->finished;
+	q->finished = NULL;
 	pthread_mutex_unlock(&q->lock);
+	free_list(finished);
 }
 
 /* Returns the next entry, or NULL when the reader is done and the queue empty. */
@@ -148,13 +179,6 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-static void entry_free(struct queued *e)
-{
-	ingest_item_clear(&e->item);
-	free(e->error);
-	free(e);
-}
-
 int import_run(struct store *store, const struct config *config,
                const struct mailbox_config *mailbox, const char *folder,
                char *const *paths, size_t n_paths, struct import_result *result, char **error_r)
@@ -178,14 +202,14 @@ int import_run(struct store *store, const struct config *config,
 	struct queued *e;
 	while ((e = queue_pop(&q)) != NULL) {
 		if (rc < 0) { /* draining after a store error */
-			entry_free(e);
+			queue_finish(&q, e);
 			continue;
 		}
 		if (e->error != NULL) {
 			log_warn("%s", e->error);
 			strlist_add(&result->errors, e->error);
 			ingest_count_error(ing);
-			entry_free(e);
+			queue_finish(&q, e);
 			continue;
 		}
 		int seen = ingest_has_source(ing, e->item.source);
@@ -201,9 +225,10 @@ int import_run(struct store *store, const struct config *config,
 			pthread_cond_signal(&q.not_full);
 			pthread_mutex_unlock(&q.lock);
 		}
-		entry_free(e);
+		queue_finish(&q, e);
 	}
 	pthread_join(reader, NULL);
+	free_list(q.finished);
 	if (rc == 0 && ingest_flush(ing, error_r) < 0)
 		rc = -1;
 	result->counts = *ingest_counts(ing);
