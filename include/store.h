@@ -58,7 +58,9 @@ struct custody_new {
 	const char *source;       /* file source key, or NULL */
 	int64_t internal_date;
 	int64_t arrived_at;
-	int duplicate;            /* the same bytes had already arrived in this folder */
+	const char *kind;         /* "arrival" (NULL means this too), "duplicate" (the same bytes
+	                             had already arrived in this folder) or "resync" (seen again
+	                             after a UIDVALIDITY change) */
 };
 int store_custody_add(struct store *store, const struct custody_new *custody);
 
@@ -174,7 +176,8 @@ int store_raw_get(struct store *store, const char *key, char **raw_r, size_t *le
 
 struct stats_row {
 	const char *mailbox; /* NULL for the totals row */
-	int64_t messages, threads, quarantined, duplicates, arrivals;
+	int64_t messages, threads, quarantined, duplicates;
+	int64_t arrivals;    /* custody rows other than resyncs */
 };
 typedef int store_stats_cb(const struct stats_row *row, void *ctx);
 /* One row per mailbox, then the totals (mailbox NULL). */

@@ -143,7 +143,7 @@ static int commit_item(struct ingest *ing, const struct ingest_item *item,
 		if (dup < 0)
 			return -1;
 		custody.message_id = message_id;
-		custody.duplicate = dup;
+		custody.kind = dup ? "duplicate" : "arrival";
 		if (store_custody_add(ing->store, &custody) < 0)
 			return -1;
 		if (dup) {

@@ -33,7 +33,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CUSTODY_HAS_MESSAGE] = "SELECT 1 FROM custody WHERE message_id = ?3 AND mailbox_id = ?1 "
 	                           "AND folder = ?2 LIMIT 1",
 	[ST_CUSTODY_INSERT] = "INSERT INTO custody (message_id, mailbox_id, folder, uidvalidity, uid, "
-	                      "source, internal_date, arrived_at, duplicate) "
+	                      "source, internal_date, arrived_at, kind) "
 	                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_MESSAGE_FIND_SHA] = "SELECT id FROM messages WHERE sha256 = ?1",
 	[ST_MESSAGE_INSERT] = "INSERT INTO messages (sha256, size, message_id, subject, from_addr, "
@@ -134,7 +134,9 @@ static const char *const migrations[] = {
 	"  source TEXT,"
 	"  internal_date INTEGER,"
 	"  arrived_at INTEGER NOT NULL,"
-	"  duplicate INTEGER NOT NULL DEFAULT 0,"
+	/* arrival: it came in; duplicate: the same bytes came again into the same folder
+	 * (counted, not stored again); resync: seen again under a new UIDVALIDITY. */
+	"  kind TEXT NOT NULL DEFAULT 'arrival' CHECK (kind IN ('arrival', 'duplicate', 'resync')),"
 	"  UNIQUE (mailbox_id, folder, source),"
 	"  UNIQUE (mailbox_id, folder, uidvalidity, uid));"
 	"CREATE INDEX custody_message ON custody (message_id, mailbox_id, folder);"
@@ -496,7 +498,7 @@ int store_custody_add(struct store *store, const struct custody_new *c)
 	bind_text(s, 6, c->source);
 	bind_int(s, 7, c->internal_date);
 	bind_int(s, 8, c->arrived_at);
-	bind_int(s, 9, c->duplicate);
+	bind_text(s, 9, c->kind ? c->kind : "arrival");
 	return step_done(store, s, "add custody");
 }
 
@@ -1028,13 +1030,14 @@ int store_stats(struct store *store, store_stats_cb *cb, void *ctx)
 	    "  (SELECT count(DISTINCT c.message_id) FROM custody c JOIN messages m "
 	    "   ON m.id = c.message_id WHERE c.mailbox_id = mb.id "
 	    "   AND m.quarantine_reason IS NOT NULL), "
-	    "  (SELECT count(*) FROM custody c WHERE c.mailbox_id = mb.id AND c.duplicate), "
-	    "  (SELECT count(*) FROM custody c WHERE c.mailbox_id = mb.id) "
+	    "  (SELECT count(*) FROM custody c WHERE c.mailbox_id = mb.id AND c.kind = 'duplicate'), "
+	    "  (SELECT count(*) FROM custody c WHERE c.mailbox_id = mb.id AND c.kind != 'resync') "
 	    "FROM mailboxes mb "
 	    "UNION ALL "
 	    "SELECT NULL, (SELECT count(*) FROM messages), (SELECT count(*) FROM threads), "
 	    "  (SELECT count(*) FROM messages WHERE quarantine_reason IS NOT NULL), "
-	    "  (SELECT count(*) FROM custody WHERE duplicate), (SELECT count(*) FROM custody)"
+	    "  (SELECT count(*) FROM custody WHERE kind = 'duplicate'), "
+	    "  (SELECT count(*) FROM custody WHERE kind != 'resync')"
 	    ") ORDER BY name IS NULL, name");
 	if (s == NULL)
 		return -1;

@@ -1,0 +1,45 @@
+/* route.h — routing rules (PCRE2): named patterns over a message's subject and text that set
+ * categories, priority and flags and suggest referrals.  route.c is the only user of PCRE2.
+ *
+ * Rules are compiled once (JIT where available) with match and depth limits, so no rule and
+ * no message can hang the poller: a rule that hits a limit on a message is logged and
+ * skipped for that message. */
+#ifndef LIAISON_ROUTE_H
+#define LIAISON_ROUTE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+enum route_priority { ROUTE_NORMAL = 0, ROUTE_HIGH = 1, ROUTE_URGENT = 2 };
+
+struct route_rules;
+
+/* What the rules say of one message.  Strings are owned by the result. */
+struct route_result {
+	struct strlist rules;       /* names of the rules that matched, in file order */
+	struct strlist categories;  /* categories set by them, first match first, no repeats */
+	struct strlist referrals;   /* suggested referral service ids, no repeats */
+	enum route_priority priority; /* the highest any matching rule set */
+	int confidential;           /* some matching rule said confidential = yes */
+	int reportable;             /* some matching rule said reportable = yes */
+	struct strlist skipped;     /* rules skipped because they hit a match or depth limit */
+};
+
+/* Loads and compiles the rules of path.  Returns 0 with *rules_r, or -1 with *errors_r
+ * (caller frees) holding one "FILE:LINE: what is wrong" line per problem (a pattern that
+ * does not compile names its file and line and PCRE2's reason and offset). */
+int route_rules_load(const char *path, struct route_rules **rules_r, char **errors_r);
+/* Number of rules loaded. */
+size_t route_rules_count(const struct route_rules *rules);
+void route_rules_free(struct route_rules **rules);
+
+/* Matches every rule against subject and text (UTF-8; either may be NULL).  Thread-safe for
+ * concurrent calls on the same rules.  Free the result with route_result_clear. */
+void route_match(const struct route_rules *rules, const char *subject, const char *text,
+                 struct route_result *result);
+void route_result_clear(struct route_result *result);
+
+const char *route_priority_name(enum route_priority priority);
+
+#endif
