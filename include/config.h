@@ -9,6 +9,13 @@
 #include "mime.h"
 #include "util.h"
 
+enum config_tls {
+	CONFIG_TLS_DEFAULT,  /* by the URL: imaps/smtps implicit, imap/smtp STARTTLS */
+	CONFIG_TLS_IMPLICIT,
+	CONFIG_TLS_STARTTLS,
+	CONFIG_TLS_NONE,     /* plain text: only when set explicitly (tests, loopback) */
+};
+
 struct mailbox_config {
 	char *name;          /* the NAME of [mailbox NAME] */
 	char troop;          /* upper-case letter, prefix of thread references */
@@ -19,11 +26,40 @@ struct mailbox_config {
 	char *password_file; /* absolute path, or NULL */
 	struct strlist folders; /* folders to watch (default INBOX) */
 	char *sent_folder;   /* the folder of the liaisons' sent mail, or NULL */
+	enum config_tls tls; /* how to secure IMAP (default: by the URL's scheme) */
+	char *ca_file;       /* absolute path of trusted CAs for IMAP, or NULL: system store */
+	char *token_command; /* prints an OAuth2 bearer token (XOAUTH2), or NULL */
+	int mark_seen;       /* set \Seen once stored (default no: never change flags) */
+	char *move_to;       /* move each message there once stored, or NULL */
+	char *display_name;  /* of the troop address, e.g. "Troop K CTL" */
+	char *urgent_notify; /* overrides the global urgent_notify, or NULL */
+	int autoreply;       /* send auto-replies for this mailbox (default yes) */
 	int line;            /* where the section starts, for messages */
+};
+
+struct smtp_config {
+	char *url;           /* smtp://host:port (STARTTLS required unless tls = none) or
+	                        smtps://host:port; NULL when not configured */
+	enum config_tls tls;
+	char *ca_file;
+	char *username;
+	char *password_file;
+	char *token_command; /* XOAUTH2 bearer token, instead of a password */
+	unsigned timeout;    /* seconds per SMTP conversation (default 30) */
 };
 
 struct config {
 	char *path;          /* the file it was read from */
+	char *routes;        /* absolute path of the routing rules (default routes.conf beside
+	                        the configuration) */
+	int64_t autoreply_window;  /* seconds: one auto-reply per correspondent and mailbox in
+	                              this time (default 7 days, at least 1 day) */
+	int64_t backfill_cutoff;   /* seconds: no auto-reply to mail older than this when it is
+	                              first seen (default 24 hours) */
+	int64_t poll_interval;     /* seconds between polls of a server without IDLE (60) */
+	int64_t backoff_max;       /* seconds: the longest wait between reconnects (300) */
+	char *urgent_notify;       /* where urgent messages are announced (no body), or NULL */
+	struct smtp_config smtp;
 	char *database;      /* absolute path of the SQLite database */
 	char *templates;     /* absolute path of the templates folder */
 	char *timezone;      /* IANA name, e.g. America/New_York */
@@ -42,6 +78,11 @@ const struct mailbox_config *config_find_mailbox(const struct config *config, co
 
 /* 1 when addr (any case) is the mailbox's address or one of its aliases. */
 int mailbox_owns_address(const struct mailbox_config *mailbox, const char *addr);
+
+/* Reads the secret of a password_file (first line, without the newline), or runs a
+ * token_command and takes the first line of its output.  Returns a new string the caller
+ * wipes with free_secret, or NULL with *error_r. */
+char *config_read_secret(const char *password_file, const char *token_command, char **error_r);
 
 /* The configuration file to use: explicit (from -c) if not NULL, else $LIAISON_CONFIG, else
  * ./liaison.conf.  Borrowed. */

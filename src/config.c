@@ -25,6 +25,8 @@ struct parse_state {
 	struct mailbox_config *mailbox; /* the current [mailbox] section, or NULL */
 	int in_liaison;      /* inside [liaison] */
 	int seen_liaison;
+	int in_smtp;         /* inside [smtp] */
+	int seen_smtp;
 };
 
 static void report(struct parse_state *st, int line, const char *fmt, ...)
@@ -150,6 +152,53 @@ static int parse_size(const char *value, size_t *size_r)
 	return 0;
 }
 
+/* Parses "7d", "24h", "30m", "60s" or plain seconds. */
+static int parse_duration(const char *value, int64_t *seconds_r)
+{
+	char *end = NULL;
+	errno = 0;
+	long long n = strtoll(value, &end, 10);
+	if (errno != 0 || end == value || n < 0)
+		return -1;
+	long long mult = 1;
+	switch (*end) {
+	case '\0': break;
+	case 's': mult = 1; end++; break;
+	case 'm': mult = 60; end++; break;
+	case 'h': mult = 3600; end++; break;
+	case 'd': mult = 86400; end++; break;
+	default: return -1;
+	}
+	if (*end != '\0' || n > INT64_MAX / mult)
+		return -1;
+	*seconds_r = n * mult;
+	return 0;
+}
+
+static int parse_yes_no(const char *value, int *flag_r)
+{
+	if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0)
+		*flag_r = 1;
+	else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0)
+		*flag_r = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_tls(const char *value, enum config_tls *tls_r)
+{
+	if (strcmp(value, "implicit") == 0)
+		*tls_r = CONFIG_TLS_IMPLICIT;
+	else if (strcmp(value, "starttls") == 0)
+		*tls_r = CONFIG_TLS_STARTTLS;
+	else if (strcmp(value, "none") == 0)
+		*tls_r = CONFIG_TLS_NONE;
+	else
+		return -1;
+	return 0;
+}
+
 static int parse_count(const char *value, unsigned min, unsigned max, unsigned *n_r)
 {
 	char *end = NULL;
@@ -197,6 +246,27 @@ static void handle_liaison_key(struct parse_state *st, const char *name, const c
 			report(st, st->line, "timezone: '%s' is not an IANA zone name", value);
 		else
 			set_string(&c->timezone, value);
+	} else if (strcmp(name, "routes") == 0) {
+		free(c->routes);
+		c->routes = resolve_path(st, value);
+	} else if (strcmp(name, "autoreply_window") == 0) {
+		if (parse_duration(value, &c->autoreply_window) < 0 || c->autoreply_window < 86400)
+			report(st, st->line, "autoreply_window: '%s' is not a duration of at least 1d "
+			       "(e.g. 7d)", value);
+	} else if (strcmp(name, "backfill_cutoff") == 0) {
+		if (parse_duration(value, &c->backfill_cutoff) < 0)
+			report(st, st->line, "backfill_cutoff: '%s' is not a duration (e.g. 24h)", value);
+	} else if (strcmp(name, "poll_interval") == 0) {
+		if (parse_duration(value, &c->poll_interval) < 0 || c->poll_interval < 1)
+			report(st, st->line, "poll_interval: '%s' is not a duration (e.g. 60s)", value);
+	} else if (strcmp(name, "backoff_max") == 0) {
+		if (parse_duration(value, &c->backoff_max) < 0 || c->backoff_max < 1)
+			report(st, st->line, "backoff_max: '%s' is not a duration (e.g. 5m)", value);
+	} else if (strcmp(name, "urgent_notify") == 0) {
+		if (!valid_address(value))
+			report(st, st->line, "urgent_notify: '%s' is not an e-mail address", value);
+		else
+			set_string(&c->urgent_notify, value);
 	} else if (strcmp(name, "max_message_size") == 0) {
 		if (parse_size(value, &c->limits.max_message_bytes) < 0 || c->limits.max_message_bytes == 0)
 			report(st, st->line, "max_message_size: '%s' is not a size (e.g. 100M)", value);
@@ -255,8 +325,64 @@ static void handle_mailbox_key(struct parse_state *st, const char *name, const c
 			report(st, st->line, "folders: empty list");
 	} else if (strcmp(name, "sent_folder") == 0) {
 		set_string(&m->sent_folder, value);
+	} else if (strcmp(name, "tls") == 0) {
+		if (parse_tls(value, &m->tls) < 0)
+			report(st, st->line, "tls: '%s' is not implicit, starttls or none", value);
+	} else if (strcmp(name, "ca_file") == 0) {
+		free(m->ca_file);
+		m->ca_file = resolve_path(st, value);
+	} else if (strcmp(name, "token_command") == 0) {
+		set_string(&m->token_command, value);
+	} else if (strcmp(name, "mark_seen") == 0) {
+		if (parse_yes_no(value, &m->mark_seen) < 0)
+			report(st, st->line, "mark_seen: '%s' is not yes or no", value);
+	} else if (strcmp(name, "move_to") == 0) {
+		set_string(&m->move_to, value);
+	} else if (strcmp(name, "display_name") == 0) {
+		set_string(&m->display_name, value);
+	} else if (strcmp(name, "urgent_notify") == 0) {
+		if (!valid_address(value))
+			report(st, st->line, "urgent_notify: '%s' is not an e-mail address", value);
+		else
+			set_string(&m->urgent_notify, value);
+	} else if (strcmp(name, "autoreply") == 0) {
+		if (parse_yes_no(value, &m->autoreply) < 0)
+			report(st, st->line, "autoreply: '%s' is not yes or no", value);
 	} else {
 		report(st, st->line, "unknown key '%s' in [mailbox %s]", name, m->name);
+	}
+}
+
+static void handle_smtp_key(struct parse_state *st, const char *name, const char *value)
+{
+	struct smtp_config *smtp = &st->config->smtp;
+	if (strcmp(name, "url") == 0) {
+		if (strncmp(value, "smtp://", 7) != 0 && strncmp(value, "smtps://", 8) != 0)
+			report(st, st->line, "url: '%s' is not an smtp:// or smtps:// URL", value);
+		else
+			set_string(&smtp->url, value);
+	} else if (strcmp(name, "tls") == 0) {
+		if (parse_tls(value, &smtp->tls) < 0)
+			report(st, st->line, "tls: '%s' is not implicit, starttls or none", value);
+	} else if (strcmp(name, "ca_file") == 0) {
+		free(smtp->ca_file);
+		smtp->ca_file = resolve_path(st, value);
+	} else if (strcmp(name, "username") == 0) {
+		set_string(&smtp->username, value);
+	} else if (strcmp(name, "password_file") == 0) {
+		free(smtp->password_file);
+		smtp->password_file = resolve_path(st, value);
+		check_password_file(st, smtp->password_file);
+	} else if (strcmp(name, "token_command") == 0) {
+		set_string(&smtp->token_command, value);
+	} else if (strcmp(name, "timeout") == 0) {
+		int64_t t;
+		if (parse_duration(value, &t) < 0 || t < 1 || t > 3600)
+			report(st, st->line, "timeout: '%s' is not a duration from 1s to 1h", value);
+		else
+			smtp->timeout = (unsigned)t;
+	} else {
+		report(st, st->line, "unknown key '%s' in [smtp]", name);
 	}
 }
 
@@ -276,6 +402,14 @@ static void start_section(struct parse_state *st, const char *section)
 	set_string(&st->section, section);
 	st->mailbox = NULL;
 	st->in_liaison = 0;
+	st->in_smtp = 0;
+	if (strcmp(section, "smtp") == 0) {
+		if (st->seen_smtp)
+			report(st, st->section_line, "[smtp] given twice");
+		st->in_smtp = 1;
+		st->seen_smtp = 1;
+		return;
+	}
 	if (strcmp(section, "liaison") == 0) {
 		if (st->seen_liaison)
 			report(st, st->section_line, "[liaison] given twice");
@@ -296,6 +430,7 @@ static void start_section(struct parse_state *st, const char *section)
 			memset(st->mailbox, 0, sizeof(*st->mailbox));
 			st->mailbox->name = xstrdup(name);
 			st->mailbox->line = st->section_line;
+			st->mailbox->autoreply = 1;
 		}
 		free(name);
 		return;
@@ -312,6 +447,8 @@ static int handle_line(void *user, const char *section, const char *name, const 
 		return 1;
 	if (st->in_liaison)
 		handle_liaison_key(st, name, value);
+	else if (st->in_smtp)
+		handle_smtp_key(st, name, value);
 	else if (st->mailbox != NULL)
 		handle_mailbox_key(st, name, value);
 	else if (section[0] == '\0')
@@ -349,6 +486,11 @@ int config_load(const char *path, struct config **config_r, char **errors_r)
 	struct config *c = xcalloc(1, sizeof(*c));
 	c->path = xstrdup(path);
 	mime_limits_default(&c->limits);
+	c->autoreply_window = 7 * 86400;
+	c->backfill_cutoff = 86400;
+	c->poll_interval = 60;
+	c->backoff_max = 300;
+	c->smtp.timeout = 30;
 	st.config = c;
 	st.path = path;
 	buf_init(&st.errors, 1 << 20);
@@ -372,6 +514,8 @@ int config_load(const char *path, struct config **config_r, char **errors_r)
 		c->templates = xasprintf("%s/templates", st.dir);
 	if (c->timezone == NULL)
 		c->timezone = xstrdup("America/New_York");
+	if (c->routes == NULL)
+		c->routes = xasprintf("%s/routes.conf", st.dir);
 	check_complete(&st);
 
 	free(st.dir);
@@ -401,8 +545,20 @@ void config_free(struct config **config)
 		free(m->password_file);
 		strlist_free(&m->folders);
 		free(m->sent_folder);
+		free(m->ca_file);
+		free(m->token_command);
+		free(m->move_to);
+		free(m->display_name);
+		free(m->urgent_notify);
 	}
 	free(c->mailboxes);
+	free(c->routes);
+	free(c->urgent_notify);
+	free(c->smtp.url);
+	free(c->smtp.ca_file);
+	free(c->smtp.username);
+	free(c->smtp.password_file);
+	free(c->smtp.token_command);
 	free(c->path);
 	free(c->database);
 	free(c->templates);
@@ -436,4 +592,34 @@ const char *config_default_path(const char *explicit_path)
 	if (env != NULL && env[0] != '\0')
 		return env;
 	return "liaison.conf";
+}
+
+char *config_read_secret(const char *password_file, const char *token_command, char **error_r)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f = NULL;
+	int from_command = password_file == NULL;
+	if (from_command && token_command == NULL) {
+		*error_r = xstrdup("neither password_file nor token_command is set");
+		return NULL;
+	}
+	f = from_command ? popen(token_command, "r") : fopen(password_file, "r");
+	if (f == NULL) {
+		*error_r = xasprintf("%s: %s", from_command ? token_command : password_file,
+		                     strerror(errno));
+		return NULL;
+	}
+	ssize_t n = getline(&line, &cap, f);
+	int status = from_command ? pclose(f) : fclose(f);
+	if (n <= 0 || (from_command && status != 0)) {
+		free_secret(&line);
+		*error_r = from_command
+		    ? xasprintf("token_command '%s' failed (status %d) or printed nothing",
+		                token_command, status)
+		    : xasprintf("%s: empty", password_file);
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
 }

@@ -35,8 +35,10 @@ done
 # The example configuration documents every key and is itself valid but for its secrets file.
 grep -c . "$TOP/config/liaison.conf.example" >/dev/null
 for key in database templates timezone max_message_size max_header_size max_mime_depth \
-	max_mime_parts troop address aliases imap username password_file folders sent_folder; do
-	grep -q "^;*$key = " "$TOP/config/liaison.conf.example" || fail "example lacks $key"
+	max_mime_parts routes autoreply_window backfill_cutoff poll_interval backoff_max \
+	urgent_notify url tls ca_file token_command timeout troop address aliases imap username \
+	password_file folders sent_folder mark_seen move_to display_name autoreply; do
+	grep -q "^;* *$key = " "$TOP/config/liaison.conf.example" || fail "example lacks $key"
 done
 echo "ok: the example documents every key"
 

@@ -52,6 +52,50 @@ static void test_good_config(void **state)
 	assert_null(c);
 }
 
+static void test_poll_keys(void **state)
+{
+	struct config *c = NULL;
+	char *errors = load_errors("[liaison]\ndatabase=x.db\nautoreply_window=2d\nbackfill_cutoff=90m\n"
+	                           "poll_interval=30\nurgent_notify=Sgt@ct.gov\n[smtp]\n"
+	                           "url=smtp://127.0.0.1:2525\ntls=none\ntimeout=10s\n"
+	                           "[mailbox K]\ntroop=K\naddress=k@ct.gov\ntls=starttls\n"
+	                           "mark_seen=yes\nmove_to=Filed\ndisplay_name=Troop K CTL\n", &c);
+	assert_null(errors);
+	assert_int_equal(c->autoreply_window, 2 * 86400);
+	assert_int_equal(c->backfill_cutoff, 90 * 60);
+	assert_int_equal(c->poll_interval, 30);
+	assert_int_equal(c->backoff_max, 300);
+	assert_string_equal(c->smtp.url, "smtp://127.0.0.1:2525");
+	assert_int_equal(c->smtp.tls, CONFIG_TLS_NONE);
+	assert_int_equal(c->smtp.timeout, 10);
+	assert_int_equal(c->mailboxes[0].tls, CONFIG_TLS_STARTTLS);
+	assert_true(c->mailboxes[0].mark_seen);
+	assert_true(c->mailboxes[0].autoreply);
+	assert_string_equal(c->mailboxes[0].move_to, "Filed");
+	assert_non_null(strstr(c->routes, "/routes.conf"));
+	config_free(&c);
+}
+
+static void test_read_secret(void **state)
+{
+	char *dir = test_tmpdir();
+	char *pw = xasprintf("%s/pw", dir);
+	test_write_file(pw, "s3cret\nsecond line\n");
+	char *error = NULL;
+	char *secret = config_read_secret(pw, NULL, &error);
+	assert_string_equal(secret, "s3cret");
+	free_secret(&secret);
+	assert_null(secret);
+	secret = config_read_secret(NULL, "echo token-123", &error);
+	assert_string_equal(secret, "token-123");
+	free_secret(&secret);
+	assert_null(config_read_secret(NULL, "false", &error));
+	assert_non_null(strstr(error, "failed"));
+	free(error);
+	free(pw);
+	free(dir);
+}
+
 static void test_default_folder(void **state)
 {
 	struct config *c = NULL;
@@ -87,6 +131,13 @@ static void test_bad_lines(void **state)
 		{"database=x\n", ":1: 'database' outside of any section"},
 		{"[mailbox K]\ntroop=K\naddress=a@b.c\n", ":1: no [liaison] section"},
 		{"[liaison]\ntimezone=UTC\n", ":1: [liaison] has no database"},
+		{"[liaison]\ndatabase=x\nautoreply_window=12h\n", ":3: autoreply_window"},
+		{"[liaison]\ndatabase=x\nbackfill_cutoff=soon\n", ":3: backfill_cutoff"},
+		{"[liaison]\ndatabase=x\n[smtp]\nurl=http://x\n", ":4: url"},
+		{"[liaison]\ndatabase=x\n[smtp]\ntls=maybe\n", ":4: tls"},
+		{"[liaison]\ndatabase=x\n[smtp]\nport=25\n", ":4: unknown key 'port' in [smtp]"},
+		{"[liaison]\ndatabase=x\n[mailbox K]\ntroop=K\naddress=a@b.c\nmark_seen=maybe\n", ":6: mark_seen"},
+		{"[liaison]\ndatabase=x\n[mailbox K]\ntroop=K\naddress=a@b.c\ntls=ssl\n", ":6: tls"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		char *errors = load_errors(cases[i].content, NULL);
@@ -142,6 +193,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_config),
 		cmocka_unit_test(test_default_folder),
+		cmocka_unit_test(test_poll_keys),
+		cmocka_unit_test(test_read_secret),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_every_bad_line_reported),
 		cmocka_unit_test(test_password_file_mode),
