@@ -13,7 +13,7 @@
 #include "hash.h"
 #include "mime.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 

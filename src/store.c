@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema.h"
 #include "util.h"
 
 /* Prepared statements, compiled once on first use and kept for the life of the store:
@@ -82,126 +83,7 @@ struct store {
 	char *error;
 };
 
-/* Version 1: messages and their custody, threads, the full-text index.  Later versions add
- * the tables their issues need (notes, referrals, events, outbox, audit, holds) as further
- * entries of migrations[]; a migration is never edited once released. */
-static const char *const migrations[] = {
-	/* 1 */
-	"CREATE TABLE mailboxes ("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  troop TEXT NOT NULL,"
-	"  address TEXT NOT NULL,"
-	"  enrolled_at INTEGER NOT NULL);"
-	/* One row per distinct content (SHA-256); the bytes live in message_raw so that listing
-	 * never walks a large blob's overflow pages. */
-	"CREATE TABLE messages ("
-	"  id INTEGER PRIMARY KEY,"
-	"  sha256 TEXT NOT NULL UNIQUE,"
-	"  size INTEGER NOT NULL,"
-	"  message_id TEXT,"
-	"  subject TEXT NOT NULL DEFAULT '',"
-	"  from_addr TEXT NOT NULL DEFAULT '',"
-	"  from_name TEXT,"
-	"  from_text TEXT NOT NULL DEFAULT '',"
-	"  to_text TEXT NOT NULL DEFAULT '',"
-	"  date INTEGER NOT NULL DEFAULT 0,"
-	"  body TEXT NOT NULL DEFAULT '',"
-	"  attachments TEXT NOT NULL DEFAULT '',"
-	"  quarantine_reason TEXT,"
-	"  stored_at INTEGER NOT NULL);"
-	"CREATE INDEX messages_message_id ON messages (message_id);"
-	"CREATE TABLE message_raw ("
-	"  message_id INTEGER PRIMARY KEY REFERENCES messages (id),"
-	"  raw BLOB NOT NULL);"
-	"CREATE TABLE attachments ("
-	"  id INTEGER PRIMARY KEY,"
-	"  message_id INTEGER NOT NULL REFERENCES messages (id),"
-	"  ordinal INTEGER NOT NULL,"
-	"  filename TEXT,"
-	"  content_type TEXT NOT NULL,"
-	"  size INTEGER NOT NULL,"
-	"  sha256 TEXT NOT NULL,"
-	"  UNIQUE (message_id, ordinal));"
-	/* Every arrival: which mailbox and folder, from where (IMAP UID or file), when. */
-	"CREATE TABLE custody ("
-	"  id INTEGER PRIMARY KEY,"
-	"  message_id INTEGER NOT NULL REFERENCES messages (id),"
-	"  mailbox_id INTEGER NOT NULL REFERENCES mailboxes (id),"
-	"  folder TEXT NOT NULL,"
-	"  uidvalidity INTEGER,"
-	"  uid INTEGER,"
-	"  source TEXT,"
-	"  internal_date INTEGER,"
-	"  arrived_at INTEGER NOT NULL,"
-	/* arrival: it came in; duplicate: the same bytes came again into the same folder
-	 * (counted, not stored again); resync: seen again under a new UIDVALIDITY. */
-	"  kind TEXT NOT NULL DEFAULT 'arrival' CHECK (kind IN ('arrival', 'duplicate', 'resync')),"
-	"  UNIQUE (mailbox_id, folder, source),"
-	"  UNIQUE (mailbox_id, folder, uidvalidity, uid));"
-	"CREATE INDEX custody_message ON custody (message_id, mailbox_id, folder);"
-	"CREATE TABLE threads ("
-	"  id INTEGER PRIMARY KEY,"
-	"  mailbox_id INTEGER NOT NULL REFERENCES mailboxes (id),"
-	"  ref TEXT NOT NULL UNIQUE,"
-	"  year INTEGER NOT NULL,"
-	"  seq INTEGER NOT NULL,"
-	"  correspondent TEXT NOT NULL DEFAULT '',"
-	"  correspondent_name TEXT,"
-	"  subject TEXT NOT NULL DEFAULT '',"
-	"  base_subject TEXT NOT NULL DEFAULT '',"
-	"  kind TEXT NOT NULL CHECK (kind IN ('person', 'machine')),"
-	"  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'open', 'waiting', 'closed')),"
-	"  assignee TEXT,"
-	"  category TEXT,"
-	"  priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('urgent', 'high', 'normal')),"
-	"  confidential INTEGER NOT NULL DEFAULT 0,"
-	"  reportable INTEGER NOT NULL DEFAULT 0,"
-	"  first_at INTEGER NOT NULL,"
-	"  last_at INTEGER NOT NULL,"
-	"  message_count INTEGER NOT NULL DEFAULT 0,"
-	"  created_at INTEGER NOT NULL);"
-	"CREATE INDEX threads_subject ON threads (mailbox_id, correspondent, base_subject, last_at);"
-	"CREATE INDEX threads_last ON threads (last_at);"
-	"CREATE TABLE thread_counters ("
-	"  troop TEXT NOT NULL,"
-	"  year INTEGER NOT NULL,"
-	"  last_seq INTEGER NOT NULL,"
-	"  PRIMARY KEY (troop, year));"
-	/* Message-IDs seen in a mailbox (its messages' own and those they reference) → thread:
-	 * the JWZ containers, flattened to the thread they belong to. */
-	"CREATE TABLE thread_ids ("
-	"  mailbox_id INTEGER NOT NULL,"
-	"  msgid TEXT NOT NULL,"
-	"  thread_id INTEGER NOT NULL REFERENCES threads (id),"
-	"  PRIMARY KEY (mailbox_id, msgid)) WITHOUT ROWID;"
-	"CREATE TABLE thread_indexes ("
-	"  mailbox_id INTEGER NOT NULL,"
-	"  prefix TEXT NOT NULL,"
-	"  thread_id INTEGER NOT NULL REFERENCES threads (id),"
-	"  PRIMARY KEY (mailbox_id, prefix)) WITHOUT ROWID;"
-	"CREATE TABLE thread_participants ("
-	"  thread_id INTEGER NOT NULL REFERENCES threads (id),"
-	"  addr TEXT NOT NULL,"
-	"  PRIMARY KEY (thread_id, addr)) WITHOUT ROWID;"
-	/* A message as filed in one mailbox: the same bytes in two troop mailboxes are one
-	 * message with two placements, each in its own mailbox's thread. */
-	"CREATE TABLE placements ("
-	"  id INTEGER PRIMARY KEY,"
-	"  message_id INTEGER NOT NULL REFERENCES messages (id),"
-	"  mailbox_id INTEGER NOT NULL REFERENCES mailboxes (id),"
-	"  thread_id INTEGER NOT NULL REFERENCES threads (id),"
-	"  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),"
-	"  kind TEXT NOT NULL CHECK (kind IN ('person', 'machine')),"
-	"  reason TEXT,"
-	"  date INTEGER NOT NULL,"
-	"  UNIQUE (mailbox_id, message_id));"
-	"CREATE INDEX placements_thread ON placements (thread_id, date);"
-	"CREATE VIRTUAL TABLE messages_fts USING fts5 ("
-	"  subject, body, from_text, to_text, attachments,"
-	"  content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');",
-};
-#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+#define N_MIGRATIONS schema_migration_count
 
 static void set_error(struct store *store, const char *what)
 {
@@ -305,7 +187,7 @@ static int migrate(struct store *store, int from)
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
 		if (exec(store, "BEGIN IMMEDIATE") < 0)
 			return -1;
-		if (exec(store, migrations[v]) < 0 || exec(store, pragma) < 0) {
+		if (exec(store, schema_migrations[v]) < 0 || exec(store, pragma) < 0) {
 			char *why = xstrdup(store->error);
 			exec(store, "ROLLBACK");
 			free(store->error);

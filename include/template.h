@@ -1,0 +1,26 @@
+/* template.h — the texts liaison sends, from files in the templates folder:
+ * NAME.LANG.txt (e.g. autoreply.es.txt) with {{variables}}. */
+#ifndef LIAISON_TEMPLATE_H
+#define LIAISON_TEMPLATE_H
+
+#include <stddef.h>
+
+struct template_var {
+	const char *name;
+	const char *value; /* UTF-8; cleaned on insertion (see template_render) */
+};
+
+/* Renders dir/NAME.LANG.txt; lang "both" renders the English and the Spanish text one after
+ * the other.  Each value is inserted on one line: control characters (CR, LF, tabs) become
+ * spaces, runs of spaces one, and it is cut at 200 bytes on a character boundary, so a
+ * hostile subject cannot forge lines of the text.  Values are never themselves expanded.
+ * Returns 0 with *text_r (caller frees), or -1 with *error_r naming the file (missing file,
+ * unknown or unterminated variable). */
+int template_render(const char *dir, const char *name, const char *lang,
+                    const struct template_var *vars, size_t n_vars, char **text_r,
+                    char **error_r);
+
+/* The value as template_render would insert it.  Returns a new string. */
+char *template_clean_value(const char *value);
+
+#endif
