@@ -10,7 +10,7 @@
 #   make demo       generate a small corpus, import it, list the threads
 
 CC      ?= cc
-PKGS    := gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle
+PKGS    := gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle libetpan gnutls libcurl
 # OPT and SAN may be set on the command line (make asan does); CFLAGS is added last.
 OPT     ?= -O2 -g
 SAN     ?=
@@ -21,8 +21,9 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
 # Debian packages: libraries to build against, tools the tests and benchmarks run.
 DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libsqlite3-dev libpcre2-dev \
-             libinih-dev libjansson-dev nettle-dev libcmocka-dev
-DEB_TEST  := python3 valgrind cppcheck sqlite3
+             libinih-dev libjansson-dev nettle-dev libcmocka-dev libetpan-dev \
+             libgnutls28-dev libcurl4-gnutls-dev
+DEB_TEST  := python3 valgrind cppcheck sqlite3 dovecot-imapd python3-aiosmtpd openssl
 DEB_BENCH := notmuch time
 DEB_FUZZ  := clang libclang-rt-14-dev
 

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "hash.h"
 #include "mime.h"
+#include "route.h"
 #include "store.h"
 
 struct ingest_item {
@@ -22,12 +23,18 @@ struct ingest_item {
 	char *source;            /* owned; file source key, or NULL */
 	int64_t internal_date;   /* when it arrived in the mailbox (0: unknown) */
 	int64_t uidvalidity, uid;/* 0 when not from IMAP */
+	int resync;              /* fetched again after a UIDVALIDITY change */
 	char sha256[SHA256_HEX_SIZE];   /* set by ingest_item_prepare */
 	struct parsed_message *msg;     /* set by ingest_item_prepare */
+	struct route_result route;      /* set by ingest_item_prepare when given rules */
+	int routed;
+	const char *language;           /* static; set by ingest_item_prepare */
 };
 
-/* Hashes and parses item->raw.  Touches nothing shared. */
-void ingest_item_prepare(struct ingest_item *item, const struct mime_limits *limits);
+/* Hashes and parses item->raw, and matches the routing rules when rules is not NULL.
+ * Touches nothing shared. */
+void ingest_item_prepare(struct ingest_item *item, const struct mime_limits *limits,
+                         const struct route_rules *rules);
 /* Frees what the item owns and zeroes it. */
 void ingest_item_clear(struct ingest_item *item);
 
@@ -48,6 +55,11 @@ struct ingest;
 int ingest_open(struct store *store, const struct config *config,
                 const struct mailbox_config *mailbox, const char *folder,
                 struct ingest **ingest_r, char **error_r);
+/* The poller's mode: route each new incoming message, decide its auto-reply and queue it in
+ * the same transaction.  Returns 0 or -1 with *error_r. */
+int ingest_enable_autoreply(struct ingest *ingest, char **error_r);
+/* Records the folder's UIDVALIDITY and highest UID stored, written by the next commit. */
+void ingest_set_folder_state(struct ingest *ingest, uint32_t uidvalidity, uint32_t last_uid);
 /* 1 when this source key was taken before (a rerun skips it without reading it again). */
 int ingest_has_source(struct ingest *ingest, const char *source);
 /* Stores a prepared item, counting the outcome.  Opens a transaction when none is open and

@@ -78,6 +78,12 @@ struct placement_new {
 	const char *kind;         /* "person" or "machine" */
 	const char *reason;       /* why machine, or NULL */
 	int64_t date;             /* the date used for threading */
+	/* Set by the poller (NULL otherwise): */
+	const char *autoreply;    /* "queued", "queued urgent", or why none was sent */
+	const char *language;     /* "en", "es", "both" */
+	const char *categories;   /* routing categories, comma separated */
+	const char *rules;        /* routing rules that matched, comma separated */
+	const char *priority;     /* "urgent", "high", "normal" */
 };
 int store_placement_add(struct store *store, const struct placement_new *placement);
 /* 1 when the message is already filed in the mailbox. */
@@ -123,6 +129,85 @@ int store_thread_add_index(struct store *store, int64_t mailbox_id, const char *
                            int64_t thread_id);
 int store_thread_add_participant(struct store *store, int64_t thread_id, const char *addr);
 
+/* Applies routing to a thread: sets the category when it has none, raises the priority,
+ * sets the confidential and reportable flags (never clears them). */
+int store_thread_route(struct store *store, int64_t thread_id, const char *category,
+                       const char *priority, int confidential, int reportable);
+/* Records a suggested referral service for the thread (once). */
+int store_thread_suggest(struct store *store, int64_t thread_id, const char *service,
+                         int64_t now);
+/* The reference of a thread, into ref_r. */
+int store_thread_ref(struct store *store, int64_t thread_id, char *ref_r, size_t size);
+
+/* --- IMAP folder state ----------------------------------------------------------------- */
+
+/* 1 with the UIDVALIDITY and highest stored UID of a folder, 0 when never synced. */
+int store_folder_get(struct store *store, int64_t mailbox_id, const char *folder,
+                     uint32_t *uidvalidity_r, uint32_t *last_uid_r);
+int store_folder_set(struct store *store, int64_t mailbox_id, const char *folder,
+                     uint32_t uidvalidity, uint32_t last_uid);
+/* When the mailbox was enrolled (first seen by liaison), Unix time. */
+int store_mailbox_enrolled(struct store *store, int64_t mailbox_id, int64_t *enrolled_r);
+
+/* --- Outbox ---------------------------------------------------------------------------- */
+
+struct outbox_new {
+	const char *kind;         /* autoreply, autoreply-urgent, notice, reply */
+	int64_t mailbox_id;
+	int64_t thread_id;        /* 0: none */
+	int64_t answers;          /* the message answered (messages.id), 0: none */
+	const char *recipient;
+	const char *envelope_from;/* "" for the null sender <> */
+	const char *message_id;   /* of the message sent, without <> */
+	const char *in_reply_to;
+	const char *raw;
+	size_t len;
+	int64_t now;
+};
+int store_outbox_add(struct store *store, const struct outbox_new *row, int64_t *id_r);
+/* Counts rows of kind for recipient in mailbox created at or after since (failed ones
+ * too: a reply the server refused was still our one answer). */
+int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *recipient,
+                             const char *kind, int64_t since, int64_t *count_r);
+
+struct outbox_row {
+	int64_t id, mailbox_id, thread_id, answers;
+	const char *kind, *recipient, *envelope_from, *message_id, *in_reply_to, *status;
+	const char *last_error, *thread_ref, *mailbox;
+	const char *raw;
+	size_t len;
+	int64_t attempts, next_attempt_at, created_at, claimed_at, sent_at;
+};
+typedef int store_outbox_cb(const struct outbox_row *row, void *ctx);
+/* Claims the next due row (status queued, next_attempt_at <= now): marks it sending with
+ * claimed_at = now and one more attempt, in its own transaction, and hands it to cb.
+ * Returns 1 when a row was claimed, 0 when none is due. */
+int store_outbox_claim(struct store *store, int64_t now, store_outbox_cb *cb, void *ctx);
+/* Sets the outcome of a claimed row: "sent" (sent_at = now), "queued" again with
+ * next_attempt_at, "failed" or "uncertain", with the server's words. */
+int store_outbox_finish(struct store *store, int64_t id, const char *status,
+                        const char *last_error, int64_t next_attempt_at, int64_t now);
+/* Records that the whole message was handed over and only the end of DATA remains: from
+ * here on the server may accept it before we hear so. */
+int store_outbox_data_complete(struct store *store, int64_t id);
+/* Marks every row left "sending" by a crash: "sent" when a message with its Message-ID is
+ * stored (its copy, filed in the transaction that marks it sent); "queued" again when its
+ * DATA never reached its end (the server cannot have accepted it); else "uncertain" with
+ * uncertain_why.  cb hears of each (id, new status, recipient). */
+typedef void store_resolved_cb(int64_t id, const char *status, const char *recipient, void *ctx);
+int store_outbox_resolve_claimed(struct store *store, const char *uncertain_why,
+                                 store_resolved_cb *cb, void *ctx);
+/* A person's decisions on a row: send again (from "uncertain" or "failed"), or give up (from
+ * "queued" or "uncertain").  1 when the row changed, 0 when its status does not allow it. */
+int store_outbox_retry(struct store *store, int64_t id, int64_t now);
+int store_outbox_cancel(struct store *store, int64_t id, const char *why);
+/* Every row, newest first (status NULL: all), or only the claimed ("sending") ones. */
+int store_outbox_list(struct store *store, const char *status, store_outbox_cb *cb, void *ctx);
+/* The earliest next_attempt_at of a queued row, 0 when none is queued. */
+int store_outbox_next_due(struct store *store, int64_t *when_r);
+/* 1 when a message with this Message-ID is stored (a copy of something we sent came back). */
+int store_message_id_known(struct store *store, const char *message_id);
+
 /* --- Reading, for the commands --------------------------------------------------------- */
 
 struct thread_row {
@@ -146,6 +231,7 @@ struct message_row {
 	int64_t id;
 	const char *message_id, *sha256, *thread_ref, *mailbox, *folder;
 	const char *direction, *kind, *kind_reason, *quarantine_reason;
+	const char *autoreply, *language, *categories, *rules, *priority; /* NULL: not polled */
 	const char *from_addr, *from_name, *to_text, *subject, *text;
 	int64_t date, size;
 };

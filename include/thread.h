@@ -26,12 +26,14 @@ struct thread_filing {
 	const char *how;   /* "references", "subject-tag", "thread-index", "subject", "new" */
 };
 
-/* Files msg (already stored as message_id) into mailbox.  date is the message's time for
- * threading.  Runs inside the caller's transaction.  Returns 0, or -1 on a store error. */
+/* Finds or opens the thread of msg in mailbox, counts the message into it and remembers
+ * what later messages will find it by; the caller then files the placement.  date is the
+ * message's time for threading.  Runs inside the caller's transaction.  Returns 0, or -1 on
+ * a store error. */
 int thread_file_message(struct store *store, const struct mailbox_config *mailbox,
-                        int64_t mailbox_id, int64_t message_id,
-                        const struct parsed_message *msg, const struct classification *cls,
-                        int64_t date, struct thread_filing *result);
+                        int64_t mailbox_id, const struct parsed_message *msg,
+                        const struct classification *cls, int64_t date,
+                        struct thread_filing *result);
 
 /* The subject without reply/forward prefixes (Re:, RE:, AW:, RV:, Fwd:, FW:, SV:, Auto:...)
  * and [tags], lower-cased, white space collapsed.  Returns a new string; *is_reply_r (may be

@@ -19,14 +19,18 @@ static int list_message(const struct message_row *m, void *p)
 	ctx->count++;
 	if (ctx->array != NULL) {
 		json_array_append_new(ctx->array, json_pack(
-		    "{s:o, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
+		    "{s:o, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
+		    "s:o, s:o, s:o, s:o, s:o}",
 		    "message_id", cli_json_str(m->message_id), "sha256", m->sha256,
 		    "thread", cli_json_str(m->thread_ref), "mailbox", m->mailbox,
 		    "folder", cli_json_str(m->folder), "direction", cli_json_str(m->direction),
 		    "date", cli_json_time(m->date), "from", cli_json_str(m->from_addr),
 		    "subject", cli_json_str(m->subject), "kind", cli_json_str(m->kind),
 		    "kind_reason", cli_json_str(m->kind_reason),
-		    "quarantine_reason", cli_json_str(m->quarantine_reason), "size", (json_int_t)m->size));
+		    "quarantine_reason", cli_json_str(m->quarantine_reason), "size", (json_int_t)m->size,
+		    "autoreply", cli_json_str(m->autoreply), "language", cli_json_str(m->language),
+		    "categories", cli_json_str(m->categories), "rules", cli_json_str(m->rules),
+		    "priority", cli_json_str(m->priority)));
 		return 0;
 	}
 	char date[32];

@@ -3,11 +3,14 @@
  * rerun takes what is missing. */
 #include "ingest.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "autoreply.h"
 #include "classify.h"
+#include "lang.h"
 #include "log.h"
 #include "thread.h"
 #include "util.h"
@@ -27,12 +30,23 @@ struct ingest {
 	size_t batch_messages, batch_bytes;
 	struct ingest_counts counts;
 	struct ingest_counts pending; /* counted in the open batch, added to counts on commit */
+	int autoreply;                /* poller: route, decide and queue auto-replies */
+	int64_t enrolled_at;
+	int folder_dirty;             /* folder state to write before the batch commits */
+	uint32_t uidvalidity, last_uid;
+	char *error;                  /* a failure that is not the store's (a template) */
 };
 
-void ingest_item_prepare(struct ingest_item *item, const struct mime_limits *limits)
+void ingest_item_prepare(struct ingest_item *item, const struct mime_limits *limits,
+                         const struct route_rules *rules)
 {
 	sha256_hex(item->raw, item->len, item->sha256);
 	mime_parse(item->raw, item->len, limits, &item->msg);
+	if (rules != NULL && item->msg->quarantine_reason == NULL) {
+		route_match(rules, item->msg->subject, item->msg->text, &item->route);
+		item->routed = 1;
+	}
+	item->language = lang_detect(item->msg->subject, item->msg->text);
 }
 
 void ingest_item_clear(struct ingest_item *item)
@@ -40,6 +54,8 @@ void ingest_item_clear(struct ingest_item *item)
 	free(item->raw);
 	free(item->source);
 	parsed_message_free(&item->msg);
+	if (item->routed)
+		route_result_clear(&item->route);
 	memset(item, 0, sizeof(*item));
 }
 
@@ -77,10 +93,46 @@ static void counts_add(struct ingest_counts *to, const struct ingest_counts *fro
 	to->errors += from->errors;
 }
 
+int ingest_enable_autoreply(struct ingest *ing, char **error_r)
+{
+	if (store_mailbox_enrolled(ing->store, ing->mailbox_id, &ing->enrolled_at) < 0) {
+		*error_r = xasprintf("mailbox %s: %s", ing->mailbox->name, store_error(ing->store));
+		return -1;
+	}
+	ing->autoreply = 1;
+	return 0;
+}
+
+void ingest_set_folder_state(struct ingest *ing, uint32_t uidvalidity, uint32_t last_uid)
+{
+	ing->uidvalidity = uidvalidity;
+	ing->last_uid = last_uid;
+	ing->folder_dirty = 1;
+}
+
 int ingest_flush(struct ingest *ing, char **error_r)
 {
+	if (ing->folder_dirty && !ing->in_transaction) {
+		/* Nothing new was stored (e.g. a resync of known mail): the state alone. */
+		if (store_begin(ing->store) < 0) {
+			*error_r = xasprintf("begin: %s", store_error(ing->store));
+			return -1;
+		}
+		ing->in_transaction = 1;
+	}
 	if (!ing->in_transaction)
 		return 0;
+	/* The folder's last UID advances in the transaction that stored its messages. */
+	if (ing->folder_dirty &&
+	    store_folder_set(ing->store, ing->mailbox_id, ing->folder, ing->uidvalidity,
+	                     ing->last_uid) < 0) {
+		*error_r = xasprintf("folder %s: %s", ing->folder, store_error(ing->store));
+		store_rollback(ing->store);
+		ing->in_transaction = 0;
+		memset(&ing->pending, 0, sizeof(ing->pending));
+		return -1;
+	}
+	ing->folder_dirty = 0;
 	if (store_commit(ing->store) < 0) {
 		*error_r = xasprintf("commit: %s", store_error(ing->store));
 		store_rollback(ing->store);
@@ -106,6 +158,76 @@ static int64_t effective_date(const struct ingest_item *item)
 	return (int64_t)time(NULL);
 }
 
+/* Joins strings with commas into out (borrowed from it); NULL when the list is empty. */
+static const char *joined(const struct strlist *l, struct buf *out)
+{
+	buf_reset(out);
+	for (size_t i = 0; i < l->count; i++) {
+		if (i > 0)
+			buf_addstr(out, ",");
+		buf_addstr(out, l->items[i]);
+	}
+	return l->count > 0 ? out->data : NULL;
+}
+
+/* The poller's part: routing on the thread, the auto-reply decision (queued in this same
+ * transaction).  Fills the placement's poller fields; decision is its storage. */
+static int route_and_reply(struct ingest *ing, const struct ingest_item *item,
+                           int64_t message_id, const struct classification *cls,
+                           const struct thread_filing *filing, struct placement_new *p,
+                           char *decision, size_t decision_size, struct buf *categories,
+                           struct buf *rules)
+{
+	int64_t now = (int64_t)time(NULL);
+	/* Routing speaks of what people write to the troop: the liaisons' own replies and
+	 * machine mail (an out-of-office quoting "Community day") would only add noise. */
+	int from_person = strcmp(cls->direction, "in") == 0 && strcmp(cls->kind, "person") == 0;
+	const struct route_result *route = item->routed && from_person ? &item->route : NULL;
+	const char *category = route && route->categories.count ? route->categories.items[0] : NULL;
+	const char *priority = route ? route_priority_name(route->priority) : "normal";
+	if (route) {
+		if (store_thread_route(ing->store, filing->thread_id, category, priority,
+		                       route->confidential, route->reportable) < 0)
+			return -1;
+		for (size_t i = 0; i < route->referrals.count; i++)
+			if (store_thread_suggest(ing->store, filing->thread_id, route->referrals.items[i],
+			                         now) < 0)
+				return -1;
+	}
+	char ref[THREAD_REF_SIZE];
+	if (filing->created)
+		snprintf(ref, sizeof(ref), "%s", filing->ref);
+	else if (store_thread_ref(ing->store, filing->thread_id, ref, sizeof(ref)) < 0)
+		return -1;
+	struct autoreply_input in = {
+		.config = ing->config,
+		.mailbox = ing->mailbox,
+		.mailbox_id = ing->mailbox_id,
+		.enrolled_at = ing->enrolled_at,
+		.now = now,
+		.msg = item->msg,
+		.cls = cls,
+		.message_id = message_id,
+		.internal_date = item->internal_date,
+		.resync = item->resync,
+		.urgent = route && route->priority == ROUTE_URGENT,
+		.category = category,
+		.language = item->language,
+		.thread_id = filing->thread_id,
+		.thread_ref = ref,
+	};
+	if (autoreply_handle(ing->store, &in, decision, decision_size, &ing->error) < 0)
+		return -1;
+	p->autoreply = decision;
+	p->language = item->language;
+	p->priority = priority;
+	if (route) {
+		p->categories = joined(&route->categories, categories);
+		p->rules = joined(&route->rules, rules);
+	}
+	return 0;
+}
+
 /* Files a stored message in this mailbox unless it is already there. */
 static int file_message(struct ingest *ing, int64_t message_id, const struct ingest_item *item)
 {
@@ -114,9 +236,33 @@ static int file_message(struct ingest *ing, int64_t message_id, const struct ing
 		return exists < 0 ? -1 : 0;
 	struct classification cls;
 	classify_message(item->msg, ing->mailbox, ing->folder, &cls);
+	int64_t date = effective_date(item);
 	struct thread_filing filing;
-	return thread_file_message(ing->store, ing->mailbox, ing->mailbox_id, message_id, item->msg,
-	                           &cls, effective_date(item), &filing);
+	if (thread_file_message(ing->store, ing->mailbox, ing->mailbox_id, item->msg, &cls, date,
+	                        &filing) < 0)
+		return -1;
+	struct placement_new p = {
+		.message_id = message_id,
+		.mailbox_id = ing->mailbox_id,
+		.thread_id = filing.thread_id,
+		.direction = cls.direction,
+		.kind = cls.kind,
+		.reason = cls.reason[0] ? cls.reason : NULL,
+		.date = date,
+	};
+	char decision[AUTOREPLY_DECISION_SIZE];
+	struct buf categories, rules;
+	buf_init(&categories, SIZE_MAX);
+	buf_init(&rules, SIZE_MAX);
+	int rc = 0;
+	if (ing->autoreply)
+		rc = route_and_reply(ing, item, message_id, &cls, &filing, &p, decision,
+		                     sizeof(decision), &categories, &rules);
+	if (rc == 0)
+		rc = store_placement_add(ing->store, &p);
+	buf_free(&categories);
+	buf_free(&rules);
+	return rc;
 }
 
 static int commit_item(struct ingest *ing, const struct ingest_item *item,
@@ -143,7 +289,8 @@ static int commit_item(struct ingest *ing, const struct ingest_item *item,
 		if (dup < 0)
 			return -1;
 		custody.message_id = message_id;
-		custody.kind = dup ? "duplicate" : "arrival";
+		/* Seen again after a UIDVALIDITY change: the same arrival, not a duplicate. */
+		custody.kind = !dup ? "arrival" : item->resync ? "resync" : "duplicate";
 		if (store_custody_add(ing->store, &custody) < 0)
 			return -1;
 		if (dup) {
@@ -178,7 +325,8 @@ int ingest_item_commit(struct ingest *ing, const struct ingest_item *item,
 	}
 	if (commit_item(ing, item, outcome_r) < 0) {
 		*error_r = xasprintf("%s: %s", item->source ? item->source : item->sha256,
-		                     store_error(ing->store));
+		                     ing->error ? ing->error : store_error(ing->store));
+		xfree(&ing->error);
 		store_rollback(ing->store);
 		ing->in_transaction = 0;
 		memset(&ing->pending, 0, sizeof(ing->pending));
@@ -223,6 +371,7 @@ void ingest_close(struct ingest **ingp)
 	if (ing->in_transaction)
 		store_rollback(ing->store);
 	free(ing->folder);
+	free(ing->error);
 	free(ing);
 	*ingp = NULL;
 }

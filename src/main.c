@@ -17,6 +17,8 @@ struct command {
 
 static const struct command commands[] = {
 	{"init", cmd_init, "create or upgrade the database"},
+	{"poll", cmd_poll, "watch the mailboxes over IMAP, file new mail, send auto-replies"},
+	{"outbox", cmd_outbox, "what liaison sent or will send; retry or cancel"},
 	{"import", cmd_import, "import a Maildir, mbox or .eml files into a mailbox"},
 	{"threads", cmd_threads, "list contact threads"},
 	{"show", cmd_show, "show a thread and its messages"},

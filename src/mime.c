@@ -1,6 +1,8 @@
 /* mime.c — parse one raw message with GMime into the project's own types.
  *
- * The only file that includes GMime.  The order of work in mime_parse:
+ * The only file that includes GMime; what needs no GMime lives beside it: charset.c (text in
+ * any charset to UTF-8), rfc2047.c (encoded words), prescan.c (the look at the raw bytes
+ * before parsing) and base64.c.  The order of work in mime_parse:
  *   1. limits that need no parsing (empty, too large, header block too large);
  *   2. a linear pre-scan of the raw bytes that follows the boundary declarations and
  *      delimiter lines, so a message nested or split past the limits is quarantined before
@@ -17,13 +19,11 @@
  * Text decisions, kept here so the tests and the callers agree:
  *   - NUL bytes in a body become U+FFFD (visible, never a silent cut); CRLF and lone CR
  *     become LF, and trailing white space is dropped.
- *   - a charset that is missing, unknown, us-ascii, iso-8859-1 or windows-1252 is read as
- *     UTF-8 when the bytes are valid UTF-8, else as windows-1252 (what "latin-1" mail really
- *     is); other known charsets go through iconv with each invalid byte as U+FFFD, unless
- *     they fail and the bytes are valid UTF-8 (a lying label);
- *   - raw 8-bit header bytes get the same UTF-8-else-windows-1252 reading;
- *   - RFC 2047 words are decoded here, loosely, with the same charset rules (see
- *     encoded_words_rewrite for the GMime bugs this avoids);
+ *   - body text, raw 8-bit header bytes and encoded words are read by the charset rules of
+ *     charset.h (UTF-8 when valid, else windows-1252, for missing or latin-1 labels; iconv
+ *     with U+FFFD for each bad byte otherwise);
+ *   - RFC 2047 words are decoded by rfc2047.c, loosely, with the same charset rules (see
+ *     encoded_words_rewrite in rfc2047.c for the GMime bugs this avoids);
  *   - a message/rfc822 part is listed as an attachment of its own (content type
  *     message/rfc822, named by its filename, else by the inner Subject; hashed over the
  *     inner message as GMime writes it, which for an unmodified parse is the bytes received),
@@ -34,19 +34,16 @@
  *     no attachments. */
 #include "mime.h"
 
-#include <errno.h>
 #include <gmime/gmime.h>
-#include <iconv.h>
 #include <string.h>
 
-#define GMIME_MAX_LEVEL 1024   /* GMime's own nesting cap; deeper limits change nothing */
+#include "base64.h"
+#include "charset.h"
+#include "prescan.h"
+#include "rfc2047.h"
+
 #define REFERENCES_MAX 64
 #define THREAD_INDEX_BYTES 22
-/* GMime's address parser recurses once per "name:" group, even nested ones (which RFC 5322
- * does not allow): "To: a:a:a:..." 80,000 times overflows an 8 MiB stack.  Real mail has
- * one or two groups; past this many group colons in one header the message is refused
- * before GMime sees it (64 levels need a few kilobytes of stack). */
-#define ADDRESS_GROUPS_MAX 64
 
 static GMimeParserOptions *parser_options;
 
@@ -184,594 +181,6 @@ static void hash_sink_finish(MimeHashSink **sink, uint64_t *size_r, char hex_r[S
 	*sink = NULL;
 }
 
-/* ---- UTF-8 output -------------------------------------------------------------------- */
-
-struct tbuf {
-	char *p;
-	size_t len;
-	size_t cap;
-};
-
-static void tbuf_reserve(struct tbuf *t, size_t extra)
-{
-	if (t->cap - t->len > extra)
-		return;
-	size_t cap = t->cap ? t->cap : 64;
-	while (cap - t->len <= extra)
-		cap *= 2;
-	t->p = xrealloc(t->p, cap);
-	t->cap = cap;
-}
-
-static void tbuf_add(struct tbuf *t, const void *data, size_t len)
-{
-	if (len == 0)
-		return;
-	tbuf_reserve(t, len);
-	memcpy(t->p + t->len, data, len);
-	t->len += len;
-}
-
-/* Appends a code point (caller reserved 4 bytes). */
-static void tbuf_put_cp(struct tbuf *t, uint32_t cp)
-{
-	char *d = t->p + t->len;
-	if (cp < 0x80) {
-		d[0] = (char)cp;
-		t->len += 1;
-	} else if (cp < 0x800) {
-		d[0] = (char)(0xC0 | (cp >> 6));
-		d[1] = (char)(0x80 | (cp & 0x3F));
-		t->len += 2;
-	} else {
-		d[0] = (char)(0xE0 | (cp >> 12));
-		d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		d[2] = (char)(0x80 | (cp & 0x3F));
-		t->len += 3;
-	}
-}
-
-static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD */
-
-/* Hands the text over NUL-terminated (caller frees). */
-static char *tbuf_steal(struct tbuf *t, size_t *len_r)
-{
-	tbuf_reserve(t, 1);
-	t->p[t->len] = '\0';
-	if (len_r != NULL)
-		*len_r = t->len;
-	char *p = t->p;
-	t->p = NULL;
-	t->len = t->cap = 0;
-	return p;
-}
-
-/* Length of the valid UTF-8 sequence of two or more bytes at s, or 0 when it is not one. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xBF;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F; /* no surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else
-		return 0;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return 0;
-	return len;
-}
-
-/* Returns 1 when s is valid UTF-8 (NULs allowed: they are replaced later); *high_r tells
- * whether any byte is non-ASCII, *nul_r whether any is NUL. */
-static int utf8_check(const unsigned char *s, size_t n, int *high_r, int *nul_r)
-{
-	size_t i = 0;
-	int high = 0;
-	*nul_r = memchr(s, 0, n) != NULL;
-	while (i < n) {
-		/* ASCII runs a word at a time: the common case is all of the text */
-		while (i + 8 <= n) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if (w & UINT64_C(0x8080808080808080))
-				break;
-			i += 8;
-		}
-		if (i >= n)
-			break;
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		high = 1;
-		size_t l = utf8_seq_len(s + i, n - i);
-		if (l == 0) {
-			*high_r = 1;
-			return 0;
-		}
-		i += l;
-	}
-	*high_r = high;
-	return 1;
-}
-
-/* Appends s as UTF-8, each invalid byte and each NUL as U+FFFD. */
-static void utf8_append_clean(struct tbuf *t, const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		size_t run = i;
-		while (run < n && s[run] != 0 && s[run] < 0x80)
-			run++;
-		if (run > i) {
-			tbuf_add(t, s + i, run - i);
-			i = run;
-			continue;
-		}
-		size_t l = s[i] == 0 ? 0 : utf8_seq_len(s + i, n - i);
-		if (l > 0) {
-			tbuf_add(t, s + i, l);
-			i += l;
-		} else {
-			tbuf_add(t, REPLACEMENT, 3);
-			i++;
-		}
-	}
-}
-
-/* windows-1252 0x80-0x9F; the five holes become U+FFFD. */
-static const uint16_t cp1252_high[32] = {
-	0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-	0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
-};
-
-static void cp1252_append(struct tbuf *t, const unsigned char *s, size_t n)
-{
-	tbuf_reserve(t, n * 3);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = s[i];
-		if (c == 0)
-			tbuf_put_cp(t, 0xFFFD);
-		else if (c < 0x80)
-			t->p[t->len++] = (char)c;
-		else if (c < 0xA0)
-			tbuf_put_cp(t, cp1252_high[c - 0x80]);
-		else
-			tbuf_put_cp(t, c);
-	}
-}
-
-/* Converts with iconv, each byte it rejects as U+FFFD.  Returns the number of rejects, or
- * -1 when iconv does not know the charset. */
-static long iconv_append(struct tbuf *t, const char *charset, const unsigned char *s, size_t n)
-{
-	iconv_t cd = g_mime_iconv_open("UTF-8", charset);
-	if (cd == (iconv_t)-1)
-		return -1;
-	iconv(cd, NULL, NULL, NULL, NULL);
-	long errors = 0;
-	char *in = (char *)s;
-	size_t inleft = n;
-	while (inleft > 0) {
-		size_t chunk = inleft < 65536 ? inleft : 65536;
-		tbuf_reserve(t, chunk * 4 + 16);
-		char *out = t->p + t->len;
-		size_t outleft = t->cap - t->len - 1;
-		size_t rc = iconv(cd, &in, &inleft, &out, &outleft);
-		int err = errno;
-		t->len = (size_t)(out - t->p);
-		if (rc != (size_t)-1 || err == E2BIG)
-			continue;
-		tbuf_add(t, REPLACEMENT, 3);
-		errors++;
-		if (err != EILSEQ)
-			break; /* EINVAL: a sequence cut off by the end of the text */
-		in++;
-		inleft--;
-	}
-	tbuf_reserve(t, 16);
-	char *out = t->p + t->len;
-	size_t outleft = t->cap - t->len - 1;
-	iconv(cd, NULL, NULL, &out, &outleft);
-	t->len = (size_t)(out - t->p);
-	g_mime_iconv_close(cd);
-	return errors;
-}
-
-enum charset_kind {
-	CS_GUESS,    /* none, unknown, us-ascii, latin-1, windows-1252: UTF-8 if valid, else 1252 */
-	CS_UTF8,
-	CS_SINGLE,   /* other single-byte sets: iconv, but valid UTF-8 wins (a lying label) */
-	CS_MULTI,    /* ASCII-compatible multibyte sets (CJK): iconv; UTF-8 if iconv fails */
-	CS_WIDE,     /* UTF-16/32, UTF-7, ISO-2022: ASCII bytes are not ASCII text, always iconv */
-};
-
-static enum charset_kind charset_classify(const char *charset)
-{
-	static const char *const guess[] = {
-		"us-ascii", "ascii", "us", "ansi_x3.4-1968", "iso646-us", "iso-8859-1", "iso8859-1",
-		"iso_8859-1", "latin1", "latin-1", "l1", "iso-ir-100", "cp819", "ibm819",
-		"windows-1252", "cp1252", "x-cp1252", "cp-1252", "win-1252", NULL};
-	if (charset == NULL || *charset == '\0')
-		return CS_GUESS;
-	for (size_t i = 0; guess[i] != NULL; i++)
-		if (g_ascii_strcasecmp(charset, guess[i]) == 0)
-			return CS_GUESS;
-	if (g_ascii_strcasecmp(charset, "utf-8") == 0 || g_ascii_strcasecmp(charset, "utf8") == 0)
-		return CS_UTF8;
-	if (str_has_prefix_nocase(charset, "utf-16") || str_has_prefix_nocase(charset, "utf16") ||
-	    str_has_prefix_nocase(charset, "utf-32") || str_has_prefix_nocase(charset, "utf32") ||
-	    str_has_prefix_nocase(charset, "ucs") || str_has_prefix_nocase(charset, "utf-7") ||
-	    str_has_prefix_nocase(charset, "utf7") || str_has_prefix_nocase(charset, "unicode") ||
-	    str_has_prefix_nocase(charset, "iso-2022") || str_has_prefix_nocase(charset, "csiso2022") ||
-	    str_has_prefix_nocase(charset, "hz"))
-		return CS_WIDE;
-	if (str_has_prefix_nocase(charset, "iso-8859-") || str_has_prefix_nocase(charset, "iso8859") ||
-	    str_has_prefix_nocase(charset, "iso_8859") || str_has_prefix_nocase(charset, "windows-125") ||
-	    str_has_prefix_nocase(charset, "cp125") || str_has_prefix_nocase(charset, "koi8") ||
-	    str_has_prefix_nocase(charset, "latin"))
-		return CS_SINGLE;
-	return CS_MULTI;
-}
-
-/* Converts text in the declared charset (may be NULL) to new UTF-8 without NULs
- * (caller frees); never fails and never drops text. */
-static char *text_to_utf8(const char *charset, const unsigned char *s, size_t n, size_t *len_r)
-{
-	struct tbuf t = {0};
-	if (n == 0)
-		return tbuf_steal(&t, len_r);
-	enum charset_kind kind = charset_classify(charset);
-	int high, nul;
-	int valid = utf8_check(s, n, &high, &nul);
-
-	if (kind != CS_WIDE && valid && (!high || kind != CS_MULTI)) {
-		/* plain ASCII, or UTF-8 under any ASCII-compatible label but a CJK one */
-		if (nul)
-			utf8_append_clean(&t, s, n);
-		else
-			tbuf_add(&t, s, n);
-		return tbuf_steal(&t, len_r);
-	}
-	switch (kind) {
-	case CS_UTF8:
-		utf8_append_clean(&t, s, n);
-		return tbuf_steal(&t, len_r);
-	case CS_GUESS:
-		cp1252_append(&t, s, n);
-		return tbuf_steal(&t, len_r);
-	case CS_SINGLE:
-	case CS_MULTI:
-	case CS_WIDE: {
-		long errors = iconv_append(&t, charset, s, n);
-		if (errors == 0 || (errors > 0 && !valid))
-			break;
-		t.len = 0;
-		if (valid)
-			utf8_append_clean(&t, s, n);
-		else
-			cp1252_append(&t, s, n);
-		return tbuf_steal(&t, len_r);
-	}
-	}
-	/* iconv output is valid UTF-8 but may carry U+0000 from wide charsets */
-	if (memchr(t.p, 0, t.len) != NULL) {
-		struct tbuf clean = {0};
-		utf8_append_clean(&clean, (const unsigned char *)t.p, t.len);
-		free(t.p);
-		t = clean;
-	}
-	return tbuf_steal(&t, len_r);
-}
-
-/* A header's raw bytes as UTF-8: kept when valid, else read as windows-1252. */
-static char *header_bytes_to_utf8(const char *s)
-{
-	return text_to_utf8(NULL, (const unsigned char *)s, strlen(s), NULL);
-}
-
-/* A copy of a string GMime produced, made valid UTF-8 (GMime may pass odd bytes through). */
-static char *utf8_dup_clean(const char *s)
-{
-	if (s == NULL)
-		return NULL;
-	size_t n = strlen(s);
-	if (g_utf8_validate(s, (gssize)n, NULL))
-		return xstrndup(s, n);
-	struct tbuf t = {0};
-	utf8_append_clean(&t, (const unsigned char *)s, n);
-	return tbuf_steal(&t, NULL);
-}
-
-/* CRLF and a lone CR (old Mac mail) to LF, in place. */
-static void text_newlines_to_lf(char *s, size_t *len)
-{
-	char *cr = memchr(s, '\r', *len);
-	if (cr == NULL)
-		return;
-	size_t w = (size_t)(cr - s);
-	for (size_t r = w; r < *len; r++) {
-		if (s[r] == '\r') {
-			if (r + 1 < *len && s[r + 1] == '\n')
-				continue;
-			s[w++] = '\n';
-		} else {
-			s[w++] = s[r];
-		}
-	}
-	s[w] = '\0';
-	*len = w;
-}
-
-/* ---- pre-scan of the raw bytes -------------------------------------------------------- */
-
-struct prescan {
-	size_t header_end;     /* bytes of the top-level header block */
-	unsigned header_lines; /* "name: value" lines in it */
-	int needs_blank;       /* the block runs into the body without a blank line */
-	int header_nul;        /* NUL bytes inside the block */
-	int too_deep;
-	int too_many;
-	int group_bomb;        /* an address header nests groups past ADDRESS_GROUPS_MAX */
-};
-
-struct line {
-	const char *s;
-	size_t len;  /* without the CR LF */
-	size_t next; /* offset of the following line */
-};
-
-static int line_at(const char *raw, size_t len, size_t pos, struct line *l)
-{
-	if (pos >= len)
-		return 0;
-	const char *nl = memchr(raw + pos, '\n', len - pos);
-	size_t end = nl ? (size_t)(nl - raw) : len;
-	l->s = raw + pos;
-	l->next = nl ? end + 1 : len;
-	if (end > pos && raw[end - 1] == '\r')
-		end--;
-	l->len = end - pos;
-	return 1;
-}
-
-/* Finds the end of the top-level header block; stops early once it is past max bytes. */
-static void prescan_headers(const char *raw, size_t len, size_t max, struct prescan *ps)
-{
-	struct line l;
-	size_t pos = 0;
-	/* an mbox "From " line before the headers is skipped by GMime; keep it in the block */
-	if (len >= 5 && memcmp(raw, "From ", 5) == 0 && line_at(raw, len, 0, &l))
-		pos = l.next;
-	while (line_at(raw, len, pos, &l)) {
-		if (l.len == 0)
-			break;
-		if (l.s[0] == ' ' || l.s[0] == '\t') {
-			if (ps->header_lines == 0)
-				break;
-		} else if (memchr(l.s, ':', l.len) != NULL) {
-			ps->header_lines++;
-		} else {
-			ps->needs_blank = ps->header_lines > 0;
-			break;
-		}
-		pos = l.next;
-		if (pos > max)
-			break;
-	}
-	ps->header_end = pos;
-	ps->header_nul = memchr(raw, 0, pos) != NULL;
-}
-
-struct bstack {
-	char **b;      /* open boundaries, innermost last; "" for one we cannot read */
-	size_t *blen;
-	size_t n;
-	size_t cap;
-};
-
-static void bstack_pop_to(struct bstack *st, size_t n)
-{
-	while (st->n > n) {
-		st->n--;
-		free(st->b[st->n]);
-	}
-}
-
-static int is_wsp(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* If the '=' at line offset eq ends a boundary parameter name, returns its value (new
- * string, "" when unreadable, e.g. RFC 2231 continuations); else NULL. */
-static char *boundary_param_at(const struct line *l, size_t eq)
-{
-	size_t k = eq;
-	int ext = 0;
-	while (k > 0 && is_wsp(l->s[k - 1]))
-		k--;
-	if (k > 0 && l->s[k - 1] == '*') {
-		ext = 1;
-		k--;
-	}
-	while (k > 0 && l->s[k - 1] >= '0' && l->s[k - 1] <= '9')
-		k--;
-	if (k > 0 && l->s[k - 1] == '*') {
-		ext = 1;
-		k--;
-	}
-	if (k < 8 || g_ascii_strncasecmp(l->s + k - 8, "boundary", 8) != 0)
-		return NULL;
-	if (k > 8) {
-		char p = l->s[k - 9];
-		if (p != ';' && !is_wsp(p))
-			return NULL;
-	}
-	if (ext)
-		return xstrdup("");
-	size_t v = eq + 1;
-	while (v < l->len && is_wsp(l->s[v]))
-		v++;
-	struct tbuf t = {0};
-	if (v < l->len && l->s[v] == '"') {
-		for (v++; v < l->len && l->s[v] != '"'; v++) {
-			if (l->s[v] == '\\' && v + 1 < l->len)
-				v++;
-			tbuf_add(&t, l->s + v, 1);
-		}
-	} else {
-		size_t e = v;
-		while (e < l->len && l->s[e] != ';' && !is_wsp(l->s[e]))
-			e++;
-		tbuf_add(&t, l->s + v, e - v);
-	}
-	return tbuf_steal(&t, NULL);
-}
-
-/* Headers that GMime or we parse as address lists. */
-static int is_address_header(const char *name, size_t len)
-{
-	static const char *const names[] = {
-		"from", "sender", "reply-to", "to", "cc", "bcc", "resent-from", "resent-sender",
-		"resent-reply-to", "resent-to", "resent-cc", "resent-bcc", "return-path",
-		"disposition-notification-to", "mail-followup-to", "mail-reply-to", "errors-to",
-		"return-receipt-to", NULL};
-	for (size_t i = 0; names[i] != NULL; i++)
-		if (strlen(names[i]) == len && g_ascii_strncasecmp(name, names[i], len) == 0)
-			return 1;
-	return 0;
-}
-
-struct group_count {
-	int active;    /* inside an address header (its first line or a continuation) */
-	int quoted;
-	int bracket;   /* inside a [domain literal], where IPv6 colons live */
-	unsigned colons;
-};
-
-/* Counts the group colons of address headers anywhere in the message (forwarded messages
- * are parsed by GMime too), outside quoted strings and domain literals. */
-static void group_count_line(struct group_count *gc, const struct line *l)
-{
-	size_t i = 0;
-	if (l->len > 0 && (l->s[0] == ' ' || l->s[0] == '\t')) {
-		if (!gc->active)
-			return;
-	} else {
-		const char *colon = memchr(l->s, ':', l->len);
-		size_t nl = colon ? (size_t)(colon - l->s) : 0;
-		while (nl > 0 && is_wsp(l->s[nl - 1]))
-			nl--;
-		memset(gc, 0, sizeof(*gc));
-		if (colon == NULL || !is_address_header(l->s, nl))
-			return;
-		gc->active = 1;
-		i = (size_t)(colon - l->s) + 1;
-	}
-	for (; i < l->len; i++) {
-		char c = l->s[i];
-		if (gc->quoted) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				gc->quoted = 0;
-		} else if (c == '"') {
-			gc->quoted = 1;
-		} else if (c == '[') {
-			gc->bracket = 1;
-		} else if (c == ']') {
-			gc->bracket = 0;
-		} else if (c == ':' && !gc->bracket) {
-			gc->colons++;
-		}
-	}
-}
-
-/* Follows boundary declarations and delimiter lines the way GMime's parser does, closely
- * enough to bound its work: quarantines more open boundaries than max_depth or more
- * delimiters than max_parts.  "boundary=" in a body counts too, which can only make the
- * estimate larger; the exact counts come from the walk over what GMime built. */
-static void prescan_structure(const char *raw, size_t len, const struct mime_limits *limits,
-                              struct prescan *ps)
-{
-	struct bstack st = {0};
-	struct group_count gc = {0};
-	size_t delimiters = 0;
-	size_t pos = 0;
-	struct line l;
-	while (!ps->too_deep && !ps->too_many && !ps->group_bomb && line_at(raw, len, pos, &l)) {
-		pos = l.next;
-		group_count_line(&gc, &l);
-		if (gc.colons > ADDRESS_GROUPS_MAX)
-			ps->group_bomb = 1;
-		if (l.len >= 2 && l.s[0] == '-' && l.s[1] == '-' && st.n > 0) {
-			for (size_t k = st.n; k-- > 0;) {
-				size_t bl = st.blen[k];
-				if (bl == 0 || l.len < 2 + bl || memcmp(l.s + 2, st.b[k], bl) != 0)
-					continue;
-				const char *rest = l.s + 2 + bl;
-				size_t rl = l.len - 2 - bl;
-				int final = rl >= 2 && rest[0] == '-' && rest[1] == '-';
-				size_t w = final ? 2 : 0;
-				while (w < rl && is_wsp(rest[w]))
-					w++;
-				if (!final && w < rl)
-					continue; /* "--boundaryX" is not our delimiter */
-				if (final) {
-					bstack_pop_to(&st, k);
-				} else {
-					bstack_pop_to(&st, k + 1);
-					if (++delimiters > limits->max_parts)
-						ps->too_many = 1;
-				}
-				break;
-			}
-			continue;
-		}
-		const char *eq = l.len > 8 ? memchr(l.s + 8, '=', l.len - 8) : NULL;
-		while (eq != NULL) {
-			size_t off = (size_t)(eq - l.s);
-			char *b = boundary_param_at(&l, off);
-			if (b != NULL) {
-				if (st.n >= limits->max_depth || st.n >= GMIME_MAX_LEVEL) {
-					free(b);
-					ps->too_deep = st.n >= limits->max_depth;
-					break;
-				}
-				if (st.n == st.cap) {
-					st.cap = st.cap ? st.cap * 2 : 8;
-					st.b = xrealloc(st.b, st.cap * sizeof(*st.b));
-					st.blen = xrealloc(st.blen, st.cap * sizeof(*st.blen));
-				}
-				st.blen[st.n] = strlen(b);
-				st.b[st.n++] = b;
-			}
-			eq = off + 1 < l.len ? memchr(l.s + off + 1, '=', l.len - off - 1) : NULL;
-		}
-	}
-	bstack_pop_to(&st, 0);
-	free(st.b);
-	free(st.blen);
-}
-
 /* ---- the result ----------------------------------------------------------------------- */
 
 static struct parsed_message *parsed_message_new(void)
@@ -831,219 +240,13 @@ static void quarantine(struct parsed_message *msg, char *reason)
 
 /* ---- headers -------------------------------------------------------------------------- */
 
-static int base64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Decodes base64 in place, skipping what is not base64.  Unlike GMime's decoder it keeps
- * a last group that lost its padding, and restarts after '=' (glued-together blocks), so a
- * sloppy mailer's text keeps its last characters.  Returns the decoded length. */
-static size_t base64_decode_lenient(unsigned char *s, size_t n)
-{
-	size_t w = 0;
-	uint32_t acc = 0;
-	int have = 0;
-	for (size_t r = 0; r < n; r++) {
-		int d = base64_value(s[r]);
-		if (d >= 0) {
-			acc = (acc << 6) | (uint32_t)d;
-			if (++have == 4) {
-				s[w++] = (unsigned char)(acc >> 16);
-				s[w++] = (unsigned char)(acc >> 8);
-				s[w++] = (unsigned char)acc;
-				have = 0;
-				acc = 0;
-			}
-		} else if (s[r] == '=') {
-			if (have == 2)
-				s[w++] = (unsigned char)(acc >> 4);
-			else if (have == 3) {
-				s[w++] = (unsigned char)(acc >> 10);
-				s[w++] = (unsigned char)(acc >> 2);
-			}
-			have = 0;
-			acc = 0;
-		}
-	}
-	if (have == 2)
-		s[w++] = (unsigned char)(acc >> 4);
-	else if (have == 3) {
-		s[w++] = (unsigned char)(acc >> 10);
-		s[w++] = (unsigned char)(acc >> 2);
-	}
-	return w;
-}
-
-struct encoded_word {
-	const char *charset; /* not NUL-terminated */
-	size_t charset_len;
-	char encoding;       /* 'B' or 'Q' */
-	const char *text;
-	size_t text_len;
-	size_t len;          /* of the whole =?...?= */
-};
-
-static int is_word_char(char c)
-{
-	return (unsigned char)c > ' ' && (unsigned char)c < 0x7F;
-}
-
-/* Recognises an RFC 2047 encoded word at s ("=?charset?B?text?="), loosely: it may touch
- * the text around it, as many mailers write it.  When the text runs into white space or
- * the end without "?=", no word can start before that point either: *skip_r says how far
- * to copy, so a header full of "=?" costs linear time. */
-static int encoded_word_at(const char *s, struct encoded_word *w, size_t *skip_r)
-{
-	*skip_r = 1;
-	if (s[0] != '=' || s[1] != '?')
-		return 0;
-	const char *cs = s + 2;
-	const char *q = cs;
-	while (*q != '?' && is_word_char(*q) && q - cs < 64)
-		q++;
-	if (*q != '?' || q == cs)
-		return 0;
-	char enc = (char)(q[1] & ~0x20);
-	if ((enc != 'B' && enc != 'Q') || q[2] != '?')
-		return 0;
-	const char *text = q + 3;
-	const char *e = text;
-	while (is_word_char(*e) && !(e[0] == '?' && e[1] == '='))
-		e++;
-	if (e[0] != '?' || e[1] != '=') {
-		*skip_r = (size_t)(e - s);
-		return 0;
-	}
-	w->charset = cs;
-	w->charset_len = (size_t)(q - cs);
-	const char *star = memchr(cs, '*', w->charset_len); /* RFC 2231 language suffix */
-	if (star != NULL)
-		w->charset_len = (size_t)(star - cs);
-	w->encoding = enc;
-	w->text = text;
-	w->text_len = (size_t)(e - text);
-	w->len = (size_t)(e + 2 - s);
-	return 1;
-}
-
-static void encoded_word_decode(const struct encoded_word *w, struct tbuf *bytes)
-{
-	if (w->encoding == 'B') {
-		size_t start = bytes->len;
-		tbuf_add(bytes, w->text, w->text_len);
-		bytes->len = start + base64_decode_lenient((unsigned char *)bytes->p + start, w->text_len);
-		return;
-	}
-	for (size_t i = 0; i < w->text_len; i++) {
-		char c = w->text[i];
-		int hi, lo;
-		if (c == '_') {
-			tbuf_add(bytes, " ", 1);
-		} else if (c == '=' && i + 2 < w->text_len && (hi = g_ascii_xdigit_value(w->text[i + 1])) >= 0 &&
-		           (lo = g_ascii_xdigit_value(w->text[i + 2])) >= 0) {
-			unsigned char b = (unsigned char)(hi * 16 + lo);
-			tbuf_add(bytes, &b, 1);
-			i += 2;
-		} else {
-			tbuf_add(bytes, &c, 1);
-		}
-	}
-}
-
-/* Converts the bytes of one charset group and appends them to the run's UTF-8. */
-static void encoded_group_flush(struct tbuf *run, struct tbuf *bytes, const char *charset,
-                                size_t charset_len)
-{
-	if (bytes->len == 0)
-		return;
-	char *cs = xstrndup(charset, charset_len);
-	size_t ulen;
-	char *utf8 = text_to_utf8(cs, (const unsigned char *)bytes->p, bytes->len, &ulen);
-	tbuf_add(run, utf8, ulen);
-	free(utf8);
-	free(cs);
-	bytes->len = 0;
-}
-
-/* Decodes the RFC 2047 encoded words in s with our charset rules.  A run of words separated
- * only by white space loses that white space, and words of one charset are joined before
- * conversion (mailers split multibyte characters across them).
- *
- * GMime's own decoder is avoided: it joins the base64 text of adjacent words before
- * decoding, so a padded word in the middle ends the text ("=?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?="
- * gives one "é" of two), and it drops bytes of a charset iconv does not know.  With
- * reencode, each run becomes one UTF-8 encoded word instead of text, which GMime's
- * structured parsers (addresses, parameters) then decode without either problem.
- * Returns a new string, or NULL when s has no encoded word. */
-static char *encoded_words_rewrite(const char *s, int reencode)
-{
-	if (strstr(s, "=?") == NULL)
-		return NULL;
-	struct tbuf out = {0}, run = {0}, bytes = {0};
-	size_t i = 0;
-	while (s[i] != '\0') {
-		struct encoded_word w;
-		size_t skip;
-		if (!encoded_word_at(s + i, &w, &skip)) {
-			tbuf_add(&out, s + i, skip);
-			i += skip;
-			continue;
-		}
-		run.len = 0;
-		const char *charset = w.charset;
-		size_t charset_len = w.charset_len;
-		size_t pos = i;
-		size_t end;
-		for (;;) {
-			if (w.charset_len != charset_len || g_ascii_strncasecmp(w.charset, charset, charset_len) != 0) {
-				encoded_group_flush(&run, &bytes, charset, charset_len);
-				charset = w.charset;
-				charset_len = w.charset_len;
-			}
-			encoded_word_decode(&w, &bytes);
-			end = pos + w.len;
-			size_t k = end;
-			while (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n')
-				k++;
-			if (!encoded_word_at(s + k, &w, &skip))
-				break;
-			pos = k;
-		}
-		encoded_group_flush(&run, &bytes, charset, charset_len);
-		if (!reencode) {
-			tbuf_add(&out, run.p, run.len);
-		} else if (run.len > 0) {
-			gchar *b64 = g_base64_encode((const guchar *)run.p, run.len);
-			tbuf_add(&out, "=?UTF-8?B?", 10);
-			tbuf_add(&out, b64, strlen(b64));
-			tbuf_add(&out, "?=", 2);
-			g_free(b64);
-		}
-		i = end;
-	}
-	free(run.p);
-	free(bytes.p);
-	return tbuf_steal(&out, NULL);
-}
-
 /* A structured header's raw value as UTF-8 with each run of encoded words made one UTF-8
  * word, ready for GMime's parsers (new string). */
 static char *header_raw_prepared(GMimeHeader *h)
 {
 	const char *raw = g_mime_header_get_raw_value(h);
-	char *u = header_bytes_to_utf8(raw ? raw : "");
-	char *n = encoded_words_rewrite(u, 1);
+	char *u = charset_convert_header(raw ? raw : "");
+	char *n = rfc2047_reencode_words(u);
 	if (n == NULL)
 		return u;
 	free(u);
@@ -1054,7 +257,7 @@ static char *header_raw_prepared(GMimeHeader *h)
 static char *header_plain(GMimeHeader *h)
 {
 	const char *raw = g_mime_header_get_raw_value(h);
-	char *u = header_bytes_to_utf8(raw ? raw : "");
+	char *u = charset_convert_header(raw ? raw : "");
 	char *unfolded = g_mime_utils_header_unfold(u);
 	free(u);
 	char *v = xstrdup(unfolded);
@@ -1066,10 +269,10 @@ static char *header_plain(GMimeHeader *h)
 static char *header_text(GMimeHeader *h)
 {
 	const char *raw = g_mime_header_get_raw_value(h);
-	char *u = header_bytes_to_utf8(raw ? raw : "");
+	char *u = charset_convert_header(raw ? raw : "");
 	char *unfolded = g_mime_utils_header_unfold(u);
 	free(u);
-	char *v = encoded_words_rewrite(unfolded, 0);
+	char *v = rfc2047_decode_text(unfolded);
 	if (v == NULL)
 		v = xstrdup(unfolded);
 	g_free(unfolded);
@@ -1189,7 +392,7 @@ static char *thread_index_parse(const char *v)
 			padding = 1;
 			continue;
 		}
-		int d = base64_value(*p);
+		int d = base64_decode_digit(*p);
 		if (d < 0 || padding)
 			return NULL;
 		acc = (acc << 6) | (uint32_t)d;
@@ -1251,7 +454,7 @@ static void addresses_each(GMimeHeader *h, void (*fn)(struct addr_ctx *, Interne
 static char *mailbox_addr(InternetAddressMailbox *mb)
 {
 	const char *addr = internet_address_mailbox_get_addr(mb);
-	char *a = utf8_dup_clean(addr ? addr : "");
+	char *a = charset_clean_utf8(addr ? addr : "");
 	return str_lower(str_trim(a));
 }
 
@@ -1260,8 +463,8 @@ static char *mailbox_name(InternetAddressMailbox *mb)
 	const char *name = internet_address_get_name(INTERNET_ADDRESS(mb));
 	if (name == NULL)
 		return NULL;
-	char *n = str_trim(utf8_dup_clean(name));
-	char *decoded = encoded_words_rewrite(n, 0); /* words GMime's strict mode left alone */
+	char *n = str_trim(charset_clean_utf8(name));
+	char *decoded = rfc2047_decode_text(n); /* words GMime's strict mode left alone */
 	if (decoded != NULL) {
 		free(n);
 		n = str_trim(decoded);
@@ -1410,7 +613,7 @@ static void headers_read(struct parsed_message *msg, GMimeMessage *message)
 				msg->content_language = header_plain(h);
 		} else if (str_has_prefix_nocase(name, "List-")) {
 			if (msg->list_header == NULL)
-				msg->list_header = utf8_dup_clean(name);
+				msg->list_header = charset_clean_utf8(name);
 		}
 	}
 
@@ -1580,9 +783,9 @@ static char *part_text(GMimePart *part, int html)
 	}
 	const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
 	size_t len;
-	char *text = text_to_utf8(charset, bytes->data, bytes->len, &len);
+	char *text = charset_convert_text(charset, bytes->data, bytes->len, &len);
 	g_object_unref(mem);
-	text_newlines_to_lf(text, &len);
+	charset_normalize_newlines(text, &len);
 	/* a multipart's last line break belongs to the delimiter: drop trailing space so the
 	 * same text reads the same in any structure */
 	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' ' || text[len - 1] == '\t' ||
@@ -1612,7 +815,7 @@ static char *content_type_of(GMimeObject *obj)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	char *mime = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
-	char *s = utf8_dup_clean(mime ? mime : "application/octet-stream");
+	char *s = charset_clean_utf8(mime ? mime : "application/octet-stream");
 	g_free(mime);
 	return str_lower(s);
 }
@@ -1621,8 +824,8 @@ static char *filename_clean(const char *name)
 {
 	if (name == NULL || *name == '\0')
 		return NULL;
-	char *n = utf8_dup_clean(name);
-	char *decoded = encoded_words_rewrite(n, 0); /* words GMime's strict mode left alone */
+	char *n = charset_clean_utf8(name);
+	char *decoded = rfc2047_decode_text(n); /* words GMime's strict mode left alone */
 	if (decoded != NULL) {
 		free(n);
 		n = decoded;
@@ -1637,7 +840,7 @@ static char *filename_clean(const char *name)
 
 /* One parameter of a Content-Disposition (disposition) or Content-Type header, decoded.
  * GMime decodes RFC 2231 and 2047 itself; a value holding encoded words is parsed again from
- * the prepared raw header, where GMime's decoder would lose text (see encoded_words_rewrite). */
+ * the prepared raw header, where GMime's decoder would lose text (see rfc2047.h). */
 static char *part_param(GMimeObject *obj, int disposition, const char *param)
 {
 	const char *header = disposition ? "Content-Disposition" : "Content-Type";
@@ -1768,10 +971,18 @@ static void structure_read(struct parsed_message *msg, GMimeMessage *message,
 
 /* ---- entry points --------------------------------------------------------------------- */
 
+/* The converter charset.c uses: GMime's knows MIME charset names iconv does not (Outlook's
+ * "ks_c_5601-1987" for one) and caches descriptors. */
+static iconv_t gmime_iconv_to_utf8(const char *charset)
+{
+	return g_mime_iconv_open("UTF-8", charset);
+}
+
 void mime_global_init(void)
 {
 	static const char *fallback[] = {"UTF-8", "windows-1252", NULL};
 	g_mime_init();
+	charset_set_iconv(gmime_iconv_to_utf8, g_mime_iconv_close);
 	parser_options = g_mime_parser_options_new();
 	g_mime_parser_options_set_fallback_charsets(parser_options, fallback);
 	g_mime_parser_options_set_allow_addresses_without_domain(parser_options, TRUE);
@@ -1789,29 +1000,10 @@ void mime_global_deinit(void)
 	if (parser_options != NULL)
 		g_mime_parser_options_free(parser_options);
 	parser_options = NULL;
+	charset_set_iconv(NULL, NULL);
 	g_mime_shutdown();
 }
 
-/* A copy of raw with NULs in the header block as U+FFFD and a blank line where the header
- * block runs into the body, so GMime neither cuts a header short nor eats body lines. */
-static char *raw_repair(const char *raw, size_t len, const struct prescan *ps, size_t *len_r)
-{
-	struct tbuf t = {0};
-	tbuf_reserve(&t, len + 16);
-	size_t i = 0;
-	while (i < ps->header_end) {
-		const char *nul = memchr(raw + i, 0, ps->header_end - i);
-		size_t end = nul ? (size_t)(nul - raw) : ps->header_end;
-		tbuf_add(&t, raw + i, end - i);
-		if (nul != NULL)
-			tbuf_add(&t, REPLACEMENT, 3);
-		i = end + 1;
-	}
-	if (ps->needs_blank)
-		tbuf_add(&t, "\n", 1);
-	tbuf_add(&t, raw + ps->header_end, len - ps->header_end);
-	return tbuf_steal(&t, len_r);
-}
 
 /* Parses data with GMime without copying it; returns the message or NULL. */
 static GMimeMessage *gmime_parse(const char *data, size_t len, GByteArray **array_r,
@@ -1853,7 +1045,7 @@ void mime_parse(const char *raw, size_t len, const struct mime_limits *limits,
 		return;
 	}
 	struct prescan ps = {0};
-	prescan_headers(raw, len, limits->max_header_bytes, &ps);
+	prescan_scan_headers(raw, len, limits->max_header_bytes, &ps);
 	if (ps.header_end > limits->max_header_bytes) {
 		quarantine(msg, xasprintf("header block larger than %zu bytes", limits->max_header_bytes));
 		return;
@@ -1862,26 +1054,25 @@ void mime_parse(const char *raw, size_t len, const struct mime_limits *limits,
 		quarantine(msg, xstrdup("not a message: no header lines"));
 		return;
 	}
-	prescan_structure(raw, len, limits, &ps);
+	prescan_scan_structure(raw, len, limits->max_depth, limits->max_parts, &ps);
 	if (ps.group_bomb) {
-		quarantine(msg, xasprintf("address header with more than %d groups", ADDRESS_GROUPS_MAX));
+		quarantine(msg, xasprintf("address header with more than %d groups",
+		                          PRESCAN_ADDRESS_GROUPS_MAX));
 		return;
 	}
 
 	char *repaired = NULL;
 	const char *data = raw;
 	size_t data_len = len;
-	if (ps.needs_blank || ps.header_nul) {
-		repaired = raw_repair(raw, len, &ps, &data_len);
+	if (prescan_needs_repair(&ps)) {
+		repaired = prescan_repair_raw(raw, len, &ps, &data_len);
 		data = repaired;
 	}
 	if (ps.too_deep || ps.too_many) {
 		/* read the headers only, so the quarantine still shows who sent what */
 		quarantine(msg, ps.too_deep ? xasprintf("nesting deeper than %u levels", limits->max_depth)
 		                            : xasprintf("more than %u parts", limits->max_parts));
-		data_len = ps.header_end + (data_len - len);
-		if (ps.needs_blank)
-			data_len -= 1;
+		data_len = prescan_header_len(&ps, len, data_len);
 	}
 
 	GByteArray *array;

@@ -150,6 +150,9 @@ const char *const schema_migrations[] = {
 	"  last_error TEXT,"
 	"  created_at INTEGER NOT NULL,"
 	"  claimed_at INTEGER,"
+	/* Set just before the end of DATA is written: until then the server cannot have
+	 * accepted the message, and an interrupted row may safely be sent again. */
+	"  data_complete INTEGER NOT NULL DEFAULT 0,"
 	"  sent_at INTEGER);"
 	"CREATE INDEX outbox_due ON outbox (status, next_attempt_at);"
 	"CREATE INDEX outbox_window ON outbox (mailbox_id, recipient, kind, created_at);"

@@ -47,7 +47,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ATTACHMENT_INSERT] = "INSERT INTO attachments (message_id, ordinal, filename, "
 	                         "content_type, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_PLACEMENT_INSERT] = "INSERT INTO placements (message_id, mailbox_id, thread_id, "
-	                        "direction, kind, reason, date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	                        "direction, kind, reason, date, autoreply, language, categories, "
+	                        "rules, priority) "
+	                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[ST_PLACEMENT_EXISTS] = "SELECT 1 FROM placements WHERE mailbox_id = ?1 AND message_id = ?2",
 	[ST_THREAD_BY_ID] = "SELECT thread_id FROM thread_ids WHERE mailbox_id = ?1 AND msgid = ?2",
 	[ST_THREAD_BY_REF] = "SELECT t.id FROM threads t JOIN thread_participants p "
@@ -512,6 +514,11 @@ int store_placement_add(struct store *store, const struct placement_new *p)
 	bind_text(s, 5, p->kind);
 	bind_text(s, 6, p->reason);
 	bind_int(s, 7, p->date);
+	bind_text(s, 8, p->autoreply);
+	bind_text(s, 9, p->language);
+	bind_text(s, 10, p->categories);
+	bind_text(s, 11, p->rules);
+	bind_text(s, 12, p->priority);
 	return step_done(store, s, "file message");
 }
 
@@ -760,6 +767,11 @@ static int message_row_cb(sqlite3_stmt *s, void *p)
 		.text = col_text(s, 14),
 		.date = sqlite3_column_int64(s, 15),
 		.size = sqlite3_column_int64(s, 16),
+		.autoreply = col_text(s, 17),
+		.language = col_text(s, 18),
+		.categories = col_text(s, 19),
+		.rules = col_text(s, 20),
+		.priority = col_text(s, 21),
 	};
 	return c->cb(&row, c->ctx);
 }
@@ -775,7 +787,8 @@ int store_messages_list(struct store *store, const struct message_filter *f, sto
 	    "   AND c2.mailbox_id = mb.id ORDER BY c2.id LIMIT 1), "
 	    "  p.direction, p.kind, p.reason, m.quarantine_reason, m.from_addr, m.from_name, "
 	    "  m.to_text, m.subject, CASE WHEN ?4 THEN m.body END, "
-	    "  coalesce(p.date, m.date), m.size "
+	    "  coalesce(p.date, m.date), m.size, p.autoreply, p.language, p.categories, p.rules, "
+	    "  p.priority "
 	    "FROM (SELECT DISTINCT message_id, mailbox_id FROM custody) c "
 	    "JOIN messages m ON m.id = c.message_id "
 	    "JOIN mailboxes mb ON mb.id = c.mailbox_id "
@@ -925,4 +938,428 @@ int store_stats(struct store *store, store_stats_cb *cb, void *ctx)
 		return -1;
 	struct stats_cb_ctx c = {cb, ctx};
 	return each_row(store, s, stats_row_cb, &c);
+}
+
+/* --- Routing results on threads ------------------------------------------------------- */
+
+int store_thread_route(struct store *store, int64_t thread_id, const char *category,
+                       const char *priority, int confidential, int reportable)
+{
+	sqlite3_stmt *s = query(store,
+	    "UPDATE threads SET category = coalesce(category, ?2), "
+	    "  priority = CASE WHEN ?3 = 'urgent' OR priority = 'urgent' THEN 'urgent' "
+	    "    WHEN ?3 = 'high' OR priority = 'high' THEN 'high' ELSE 'normal' END, "
+	    "  confidential = confidential OR ?4, reportable = reportable OR ?5 WHERE id = ?1");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	bind_text(s, 2, category);
+	bind_text(s, 3, priority ? priority : "normal");
+	bind_int(s, 4, confidential);
+	bind_int(s, 5, reportable);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		set_error(store, "route thread");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_thread_suggest(struct store *store, int64_t thread_id, const char *service,
+                         int64_t now)
+{
+	sqlite3_stmt *s = query(store, "INSERT OR IGNORE INTO thread_suggestions "
+	                               "(thread_id, service, suggested_at) VALUES (?1, ?2, ?3)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	bind_text(s, 2, service);
+	bind_int(s, 3, now);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		set_error(store, "suggest referral");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_thread_ref(struct store *store, int64_t thread_id, char *ref_r, size_t size)
+{
+	sqlite3_stmt *s = query(store, "SELECT ref FROM threads WHERE id = ?1");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	int rc = -1;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(ref_r, size, "%s", col_text(s, 0));
+		rc = 0;
+	} else {
+		set_error(store, "thread reference");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* --- IMAP folder state ----------------------------------------------------------------- */
+
+int store_folder_get(struct store *store, int64_t mailbox_id, const char *folder,
+                     uint32_t *uidvalidity_r, uint32_t *last_uid_r)
+{
+	sqlite3_stmt *s = query(store, "SELECT uidvalidity, last_uid FROM folders "
+	                               "WHERE mailbox_id = ?1 AND name = ?2");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, mailbox_id);
+	bind_text(s, 2, folder);
+	int rc = sqlite3_step(s);
+	int result = 0;
+	if (rc == SQLITE_ROW) {
+		*uidvalidity_r = (uint32_t)sqlite3_column_int64(s, 0);
+		*last_uid_r = (uint32_t)sqlite3_column_int64(s, 1);
+		result = 1;
+	} else if (rc != SQLITE_DONE) {
+		set_error(store, "folder state");
+		result = -1;
+	}
+	sqlite3_finalize(s);
+	return result;
+}
+
+int store_folder_set(struct store *store, int64_t mailbox_id, const char *folder,
+                     uint32_t uidvalidity, uint32_t last_uid)
+{
+	sqlite3_stmt *s = query(store,
+	    "INSERT INTO folders (mailbox_id, name, uidvalidity, last_uid, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?4, strftime('%s','now')) ON CONFLICT (mailbox_id, name) DO UPDATE "
+	    "SET uidvalidity = ?3, last_uid = ?4, updated_at = strftime('%s','now')");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, mailbox_id);
+	bind_text(s, 2, folder);
+	bind_int(s, 3, uidvalidity);
+	bind_int(s, 4, last_uid);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		set_error(store, "save folder state");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_mailbox_enrolled(struct store *store, int64_t mailbox_id, int64_t *enrolled_r)
+{
+	sqlite3_stmt *s = query(store, "SELECT enrolled_at FROM mailboxes WHERE id = ?1");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, mailbox_id);
+	int rc = -1;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*enrolled_r = sqlite3_column_int64(s, 0);
+		rc = 0;
+	} else {
+		set_error(store, "mailbox enrolment");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* --- Outbox ---------------------------------------------------------------------------- */
+
+int store_outbox_add(struct store *store, const struct outbox_new *o, int64_t *id_r)
+{
+	sqlite3_stmt *s = query(store,
+	    "INSERT INTO outbox (kind, mailbox_id, thread_id, answers, recipient, envelope_from, "
+	    "message_id, in_reply_to, raw, status, next_attempt_at, created_at) "
+	    "VALUES (?1, ?2, nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10)");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, o->kind);
+	bind_int(s, 2, o->mailbox_id);
+	bind_int(s, 3, o->thread_id);
+	bind_int(s, 4, o->answers);
+	bind_text(s, 5, o->recipient);
+	bind_text(s, 6, o->envelope_from ? o->envelope_from : "");
+	bind_text(s, 7, o->message_id);
+	bind_text(s, 8, o->in_reply_to);
+	sqlite3_bind_blob64(s, 9, o->raw, o->len, SQLITE_STATIC);
+	bind_int(s, 10, o->now);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		set_error(store, "queue outgoing message");
+	else if (id_r)
+		*id_r = sqlite3_last_insert_rowid(store->db);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *recipient,
+                             const char *kind, int64_t since, int64_t *count_r)
+{
+	sqlite3_stmt *s = query(store, "SELECT count(*) FROM outbox WHERE mailbox_id = ?1 "
+	                               "AND recipient = ?2 AND kind = ?3 AND created_at >= ?4");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, mailbox_id);
+	bind_text(s, 2, recipient);
+	bind_text(s, 3, kind);
+	bind_int(s, 4, since);
+	int rc = -1;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*count_r = sqlite3_column_int64(s, 0);
+		rc = 0;
+	} else {
+		set_error(store, "count outgoing messages");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+#define OUTBOX_COLUMNS \
+	"o.id, o.mailbox_id, coalesce(o.thread_id, 0), coalesce(o.answers, 0), o.kind, " \
+	"o.recipient, o.envelope_from, o.message_id, o.in_reply_to, o.status, o.last_error, " \
+	"t.ref, mb.name, o.raw, o.attempts, o.next_attempt_at, o.created_at, " \
+	"coalesce(o.claimed_at, 0), coalesce(o.sent_at, 0) " \
+	"FROM outbox o JOIN mailboxes mb ON mb.id = o.mailbox_id " \
+	"LEFT JOIN threads t ON t.id = o.thread_id "
+
+struct outbox_cb_ctx {
+	store_outbox_cb *cb;
+	void *ctx;
+};
+
+static int outbox_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct outbox_cb_ctx *c = p;
+	struct outbox_row row = {
+		.id = sqlite3_column_int64(s, 0),
+		.mailbox_id = sqlite3_column_int64(s, 1),
+		.thread_id = sqlite3_column_int64(s, 2),
+		.answers = sqlite3_column_int64(s, 3),
+		.kind = col_text(s, 4),
+		.recipient = col_text(s, 5),
+		.envelope_from = col_text(s, 6),
+		.message_id = col_text(s, 7),
+		.in_reply_to = col_text(s, 8),
+		.status = col_text(s, 9),
+		.last_error = col_text(s, 10),
+		.thread_ref = col_text(s, 11),
+		.mailbox = col_text(s, 12),
+		.raw = sqlite3_column_blob(s, 13),
+		.len = (size_t)sqlite3_column_bytes(s, 13),
+		.attempts = sqlite3_column_int64(s, 14),
+		.next_attempt_at = sqlite3_column_int64(s, 15),
+		.created_at = sqlite3_column_int64(s, 16),
+		.claimed_at = sqlite3_column_int64(s, 17),
+		.sent_at = sqlite3_column_int64(s, 18),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+/* Deep copy of a row, for use after its statement is finished. */
+static int outbox_row_copy(const struct outbox_row *row, void *p)
+{
+	struct outbox_row *to = p;
+	*to = *row;
+	to->kind = xstrdup(row->kind);
+	to->recipient = xstrdup(row->recipient);
+	to->envelope_from = xstrdup(row->envelope_from);
+	to->message_id = xstrdup(row->message_id);
+	to->in_reply_to = xstrdup(row->in_reply_to);
+	to->status = xstrdup(row->status);
+	to->last_error = xstrdup(row->last_error);
+	to->thread_ref = xstrdup(row->thread_ref);
+	to->mailbox = xstrdup(row->mailbox);
+	char *raw = xmalloc(row->len + 1);
+	memcpy(raw, row->raw, row->len);
+	to->raw = raw;
+	return 0;
+}
+
+static void outbox_row_free(struct outbox_row *row)
+{
+	free((char *)row->kind);
+	free((char *)row->recipient);
+	free((char *)row->envelope_from);
+	free((char *)row->message_id);
+	free((char *)row->in_reply_to);
+	free((char *)row->status);
+	free((char *)row->last_error);
+	free((char *)row->thread_ref);
+	free((char *)row->mailbox);
+	free((char *)row->raw);
+}
+
+int store_outbox_claim(struct store *store, int64_t now, store_outbox_cb *cb, void *ctx)
+{
+	if (store_begin(store) < 0)
+		return -1;
+	sqlite3_stmt *s = query(store, "UPDATE outbox SET status = 'sending', claimed_at = ?1, "
+	                               "data_complete = 0, "
+	                               "attempts = attempts + 1 WHERE id = (SELECT id FROM outbox "
+	                               "WHERE status = 'queued' AND next_attempt_at <= ?1 "
+	                               "ORDER BY next_attempt_at, id LIMIT 1) RETURNING id");
+	if (s == NULL) {
+		store_rollback(store);
+		return -1;
+	}
+	bind_int(s, 1, now);
+	int64_t id = 0;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		set_error(store, "claim outgoing message");
+	sqlite3_finalize(s);
+	if ((rc != SQLITE_ROW && rc != SQLITE_DONE) || store_commit(store) < 0) {
+		store_rollback(store);
+		return -1;
+	}
+	if (id == 0)
+		return 0;
+	/* Committed: a crash from here on leaves the row "sending", resolved at the next start.
+	 * The row is copied out and its statement finished before cb runs: cb writes (marks
+	 * the row, files the copy) on this same connection. */
+	s = query(store, "SELECT " OUTBOX_COLUMNS "WHERE o.id = ?1");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		set_error(store, "read claimed message");
+		sqlite3_finalize(s);
+		return -1;
+	}
+	struct outbox_row row;
+	struct outbox_cb_ctx copy = {outbox_row_copy, &row};
+	outbox_row_cb(s, &copy);
+	sqlite3_finalize(s);
+	cb(&row, ctx);
+	outbox_row_free(&row);
+	return 1;
+}
+
+int store_outbox_finish(struct store *store, int64_t id, const char *status,
+                        const char *last_error, int64_t next_attempt_at, int64_t now)
+{
+	sqlite3_stmt *s = query(store,
+	    "UPDATE outbox SET status = ?2, last_error = ?3, next_attempt_at = ?4, "
+	    "sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END WHERE id = ?1");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, id);
+	bind_text(s, 2, status);
+	bind_text(s, 3, last_error);
+	bind_int(s, 4, next_attempt_at);
+	bind_int(s, 5, now);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		set_error(store, "mark outgoing message");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_outbox_list(struct store *store, const char *status, store_outbox_cb *cb, void *ctx)
+{
+	sqlite3_stmt *s = query(store, "SELECT " OUTBOX_COLUMNS
+	                               "WHERE ?1 IS NULL OR o.status = ?1 ORDER BY o.id DESC");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, status);
+	struct outbox_cb_ctx c = {cb, ctx};
+	return each_row(store, s, outbox_row_cb, &c);
+}
+
+int store_outbox_next_due(struct store *store, int64_t *when_r)
+{
+	sqlite3_stmt *s = query(store, "SELECT coalesce(min(next_attempt_at), 0) FROM outbox "
+	                               "WHERE status = 'queued'");
+	if (s == NULL)
+		return -1;
+	int rc = -1;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*when_r = sqlite3_column_int64(s, 0);
+		rc = 0;
+	} else {
+		set_error(store, "next due message");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_message_id_known(struct store *store, const char *message_id)
+{
+	sqlite3_stmt *s = query(store, "SELECT 1 FROM messages WHERE message_id = ?1 LIMIT 1");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, message_id);
+	int rc = sqlite3_step(s);
+	int result = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	if (result < 0)
+		set_error(store, "find Message-ID");
+	sqlite3_finalize(s);
+	return result;
+}
+
+
+/* Runs an UPDATE of one outbox row; 1 when a row changed, 0 when none did. */
+static int outbox_update(struct store *store, const char *sql, int64_t id, const char *text,
+                         int64_t now)
+{
+	sqlite3_stmt *s = query(store, sql);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, id);
+	bind_text(s, 2, text);
+	bind_int(s, 3, now);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? sqlite3_changes(store->db) > 0 : -1;
+	if (rc < 0)
+		set_error(store, "update outgoing message");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_outbox_retry(struct store *store, int64_t id, int64_t now)
+{
+	return outbox_update(store, "UPDATE outbox SET status = 'queued', next_attempt_at = ?3, "
+	                            "last_error = coalesce(?2, last_error) WHERE id = ?1 "
+	                            "AND status IN ('uncertain', 'failed')", id, NULL, now);
+}
+
+int store_outbox_cancel(struct store *store, int64_t id, const char *why)
+{
+	return outbox_update(store, "UPDATE outbox SET status = 'failed', last_error = ?2 "
+	                            "WHERE id = ?1 AND status IN ('queued', 'uncertain')",
+	                     id, why, 0);
+}
+
+int store_outbox_resolve_claimed(struct store *store, const char *uncertain_why,
+                                 store_resolved_cb *cb, void *ctx)
+{
+	/* One statement: the mark and the proof (the copy filed with the mark) agree.  A row
+	 * whose DATA never reached its end cannot have been accepted: it is queued again. */
+	sqlite3_stmt *s = query(store,
+	    "UPDATE outbox SET "
+	    "status = CASE WHEN EXISTS (SELECT 1 FROM messages m "
+	    "    WHERE m.message_id = outbox.message_id) THEN 'sent' "
+	    "  WHEN NOT data_complete THEN 'queued' ELSE 'uncertain' END, "
+	    "last_error = CASE WHEN EXISTS (SELECT 1 FROM messages m "
+	    "    WHERE m.message_id = outbox.message_id) THEN NULL "
+	    "  WHEN NOT data_complete THEN 'interrupted before the message was complete' "
+	    "  ELSE ?1 END, "
+	    "sent_at = CASE WHEN EXISTS (SELECT 1 FROM messages m "
+	    "  WHERE m.message_id = outbox.message_id) THEN claimed_at ELSE sent_at END "
+	    "WHERE status = 'sending' RETURNING id, status, recipient");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, uncertain_why);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cb(sqlite3_column_int64(s, 0), col_text(s, 1), col_text(s, 2), ctx);
+	int result = rc == SQLITE_DONE ? 0 : -1;
+	if (result < 0)
+		set_error(store, "resolve claimed messages");
+	sqlite3_finalize(s);
+	return result;
+}
+
+int store_outbox_data_complete(struct store *store, int64_t id)
+{
+	return outbox_update(store, "UPDATE outbox SET data_complete = 1 WHERE id = ?1", id, NULL, 0)
+	    < 0 ? -1 : 0;
 }

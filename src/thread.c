@@ -221,9 +221,9 @@ static int remember(struct store *store, const struct mailbox_config *mailbox, i
 }
 
 int thread_file_message(struct store *store, const struct mailbox_config *mailbox,
-                        int64_t mailbox_id, int64_t message_id,
-                        const struct parsed_message *msg, const struct classification *cls,
-                        int64_t date, struct thread_filing *r)
+                        int64_t mailbox_id, const struct parsed_message *msg,
+                        const struct classification *cls, int64_t date,
+                        struct thread_filing *r)
 {
 	const char *corr, *corr_name;
 	correspondent(msg, mailbox, cls, &corr, &corr_name);
@@ -252,16 +252,7 @@ int thread_file_message(struct store *store, const struct mailbox_config *mailbo
 		r->created = 1;
 		r->how = "new";
 	}
-	struct placement_new p = {
-		.message_id = message_id,
-		.mailbox_id = mailbox_id,
-		.thread_id = r->thread_id,
-		.direction = cls->direction,
-		.kind = cls->kind,
-		.reason = cls->reason[0] ? cls->reason : NULL,
-		.date = date,
-	};
-	if (store_placement_add(store, &p) < 0 || store_thread_touch(store, r->thread_id, date) < 0 ||
+	if (store_thread_touch(store, r->thread_id, date) < 0 ||
 	    remember(store, mailbox, mailbox_id, msg, cls, corr, r->thread_id) < 0)
 		goto out;
 	rc = 0;

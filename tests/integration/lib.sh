@@ -55,3 +55,52 @@ CONF
 have_corpus_gen() {
 	[ -f "$CORPUS_GEN" ]
 }
+
+# start_servers [options]: real Dovecot and SMTP sink for this test (tests/servers), stopped
+# when the test exits.  Sets the env.sh variables.
+start_servers() {
+	SRV=$TMPDIR/srv
+	sh "$TOP/tests/servers/start.sh" "$SRV" "$@" >/dev/null || fail "test servers did not start"
+	trap 'sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
+	. "$SRV/env.sh"
+}
+
+# write_poll_config FILE DB: mailbox K on the test Dovecot (user troopk), SMTP to the sink.
+write_poll_config() {
+	printf 'troopk-secret\n' >"$TMPDIR/troopk.pw"
+	chmod 600 "$TMPDIR/troopk.pw"
+	cat >"$1" <<CONF
+[liaison]
+database = $2
+templates = $TOP/templates
+routes = $TOP/config/routes.conf
+urgent_notify = coordinator@ct.gov
+
+[smtp]
+url = smtp://127.0.0.1:$SMTP_PORT
+tls = none
+timeout = 10s
+
+[mailbox K]
+troop = K
+address = TroopKCTL@ct.gov
+imap = imap://127.0.0.1:$IMAP_PORT
+tls = none
+username = troopk
+password_file = $TMPDIR/troopk.pw
+sent_folder = Sent
+CONF
+}
+
+# deliver FOLDER FILE...: IMAP APPEND as user troopk.
+deliver() {
+	folder=$1
+	shift
+	$PY "$TOP/tests/servers/deliver.py" append --port "$IMAP_PORT" --user troopk \
+		--password troopk-secret --folder "$folder" "$@" >/dev/null || fail "APPEND failed"
+}
+
+# smtp_count: messages the SMTP sink has received.
+smtp_count() {
+	ls "$SMTP_DIR" 2>/dev/null | grep -c '\.json$' || true
+}

@@ -91,8 +91,11 @@ static int64_t file_in(struct fixture *f, const struct mailbox_config *box, int6
 	if (s->machine)
 		c.kind = "machine";
 	struct thread_filing filing;
-	assert_int_equal(thread_file_message(f->store, box, box_id, message_id, m, &c, s->date,
-	                                     &filing), 0);
+	assert_int_equal(thread_file_message(f->store, box, box_id, m, &c, s->date, &filing), 0);
+	struct placement_new p = {.message_id = message_id, .mailbox_id = box_id,
+	                          .thread_id = filing.thread_id, .direction = c.direction,
+	                          .kind = c.kind, .date = s->date};
+	assert_int_equal(store_placement_add(f->store, &p), 0);
 	if (how_r)
 		*how_r = filing.how;
 	if (ref_r && filing.created)

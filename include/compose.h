@@ -1,0 +1,35 @@
+/* compose.h — write the messages liaison sends (RFC 5322, UTF-8 text in quoted-printable,
+ * CRLF line ends), byte for byte as they go to the SMTP server and into the store. */
+#ifndef LIAISON_COMPOSE_H
+#define LIAISON_COMPOSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#define COMPOSE_MSGID_SIZE 128
+
+struct outgoing {
+	const char *from_name;     /* display name, e.g. "Troop K CTL", or NULL */
+	const char *from_addr;
+	const char *to_addr;
+	const char *subject;       /* UTF-8, any content: CR/LF removed, RFC 2047-encoded */
+	const char *message_id;    /* without <> */
+	const char *in_reply_to;   /* without <>, or NULL */
+	const struct strlist *references; /* ids without <>, oldest first, or NULL */
+	int auto_submitted;        /* RFC 3834 auto-reply headers */
+	const char *body;          /* UTF-8 text, LF or CRLF line ends */
+	int64_t date;
+};
+
+/* Returns the message (caller frees; *len_r bytes, NUL-terminated). */
+char *compose_message(const struct outgoing *out, size_t *len_r);
+
+/* Writes a new, unguessable Message-ID "liaison.<32 hex>@domain" (without <>) to id_r. */
+void compose_message_id(const char *domain, char id_r[COMPOSE_MSGID_SIZE]);
+
+/* The domain of an address ("ct.gov" of "TroopKCTL@ct.gov"), borrowed; "" when none. */
+const char *compose_domain_of(const char *addr);
+
+#endif

@@ -1,0 +1,166 @@
+/* autoreply.c — the 24/7 auto-reply: who gets it, at most once per window, never machines,
+ * never old mail; queued in the same transaction that stores the message. */
+#include "autoreply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compose.h"
+#include "template.h"
+#include "util.h"
+
+#define URGENT_REPEAT (60 * 60) /* an urgent reply at most once an hour per correspondent */
+
+static int none(char *decision, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int none(char *decision, size_t size, const char *fmt, ...)
+{
+	int n = snprintf(decision, size, "none: ");
+	va_list ap;
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < size)
+		vsnprintf(decision + n, size - (size_t)n, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* 1 when a reply is due (kind_r says which), 0 with the reason in decision otherwise. */
+static int due(struct store *store, const struct autoreply_input *in, const char **kind_r,
+               char *decision, size_t size, char **error_r)
+{
+	const struct config *c = in->config;
+	int64_t arrived = in->internal_date > 0 ? in->internal_date : in->msg->date;
+	if (strcmp(in->cls->direction, "in") != 0)
+		return none(decision, size, "outgoing");
+	if (in->resync)
+		return none(decision, size, "seen before (UIDVALIDITY changed)");
+	if (!in->mailbox->autoreply)
+		return none(decision, size, "auto-replies are off for this mailbox");
+	if (strcmp(in->cls->kind, "person") != 0)
+		return none(decision, size, "machine (%s)", in->cls->reason);
+	if (arrived <= 0 || arrived < in->now - c->backfill_cutoff)
+		return none(decision, size, "older than the backfill cut-off");
+	if (arrived < in->enrolled_at)
+		return none(decision, size, "arrived before the mailbox was enrolled");
+	const char *to = in->cls->reply_to;
+	int64_t count = 0;
+	if (in->urgent) {
+		if (store_outbox_count_since(store, in->mailbox_id, to, "autoreply-urgent",
+		                             in->now - URGENT_REPEAT, &count) < 0)
+			goto store_error;
+		if (count > 0)
+			return none(decision, size, "urgent reply sent to %.80s within the hour", to);
+		*kind_r = "autoreply-urgent";
+		return 1;
+	}
+	int64_t urgent = 0;
+	if (store_outbox_count_since(store, in->mailbox_id, to, "autoreply",
+	                             in->now - c->autoreply_window, &count) < 0 ||
+	    store_outbox_count_since(store, in->mailbox_id, to, "autoreply-urgent",
+	                             in->now - c->autoreply_window, &urgent) < 0)
+		goto store_error;
+	if (count + urgent > 0)
+		return none(decision, size, "%.80s was answered within the window", to);
+	*kind_r = "autoreply";
+	return 1;
+store_error:
+	*error_r = xasprintf("auto-reply window: %s", store_error(store));
+	return -1;
+}
+
+static int queue(struct store *store, const struct autoreply_input *in, const char *kind,
+                 const char *template_name, const char *lang, const char *to,
+                 const char *subject, int auto_submitted, char **error_r)
+{
+	const struct mailbox_config *m = in->mailbox;
+	const char troop[2] = {m->troop, '\0'};
+	const struct template_var vars[] = {
+		{"troop", troop},
+		{"ref", in->thread_ref},
+		{"subject", in->msg->subject && in->msg->subject[0] ? in->msg->subject : "(no subject)"},
+		{"category", in->category ? in->category : "(none)"},
+		{"mailbox", m->name},
+	};
+	char *body = NULL;
+	if (template_render(in->config->templates, template_name, lang, vars,
+	                    sizeof(vars) / sizeof(*vars), &body, error_r) < 0)
+		return -1;
+	char msgid[COMPOSE_MSGID_SIZE];
+	compose_message_id(compose_domain_of(m->address), msgid);
+	/* References: the original's, then the original itself (RFC 5322 3.6.4). */
+	struct strlist refs = {0};
+	if (auto_submitted) {
+		for (size_t i = 0; i < in->msg->references.count; i++)
+			strlist_add(&refs, in->msg->references.items[i]);
+		if (in->msg->message_id)
+			strlist_add_unique(&refs, in->msg->message_id);
+	}
+	char *display = m->display_name ? NULL : xasprintf("Troop %c CTL", m->troop);
+	struct outgoing out = {
+		.from_name = m->display_name ? m->display_name : display,
+		.from_addr = m->address,
+		.to_addr = to,
+		.subject = subject,
+		.message_id = msgid,
+		.in_reply_to = auto_submitted ? in->msg->message_id : NULL,
+		.references = &refs,
+		.auto_submitted = auto_submitted,
+		.body = body,
+		.date = in->now,
+	};
+	size_t len = 0;
+	char *raw = compose_message(&out, &len);
+	struct outbox_new row = {
+		.kind = kind,
+		.mailbox_id = in->mailbox_id,
+		.thread_id = in->thread_id,
+		.answers = in->message_id,
+		.recipient = to,
+		/* Auto-replies go from the null sender, so that nothing ever answers them. */
+		.envelope_from = auto_submitted ? "" : m->address,
+		.message_id = msgid,
+		.in_reply_to = out.in_reply_to,
+		.raw = raw,
+		.len = len,
+		.now = in->now,
+	};
+	int rc = store_outbox_add(store, &row, NULL);
+	if (rc < 0)
+		*error_r = xasprintf("queue %s to %s: %s", kind, to, store_error(store));
+	free(raw);
+	free(display);
+	free(body);
+	strlist_free(&refs);
+	return rc;
+}
+
+int autoreply_handle(struct store *store, const struct autoreply_input *in, char *decision,
+                     size_t size, char **error_r)
+{
+	const char *kind = NULL;
+	int rc = due(store, in, &kind, decision, size, error_r);
+	if (rc <= 0)
+		return rc;
+	int urgent = strcmp(kind, "autoreply-urgent") == 0;
+	char *subject = xasprintf("Auto: %s", in->msg->subject ? in->msg->subject : "");
+	rc = queue(store, in, kind, urgent ? "autoreply-urgent" : "autoreply", in->language,
+	           in->cls->reply_to, subject, 1, error_r);
+	free(subject);
+	if (rc < 0)
+		return -1;
+	snprintf(decision, size, urgent ? "queued urgent" : "queued");
+	/* The coordinator hears of urgent mail at once: reference and category, no body. */
+	const char *notify = in->mailbox->urgent_notify ? in->mailbox->urgent_notify
+	                                                : in->config->urgent_notify;
+	if (urgent && notify != NULL) {
+		char *notice_subject = xasprintf("URGENT CTL message %s (%s)", in->thread_ref,
+		                                 in->category ? in->category : "urgent");
+		rc = queue(store, in, "notice", "urgent-notice", "en", notify, notice_subject, 0,
+		           error_r);
+		free(notice_subject);
+	}
+	return rc;
+}

@@ -1,0 +1,1201 @@
+/* imap.c — the IMAP client (libetpan): connect, verify the server certificate with GnuTLS,
+ * authenticate, select, fetch by UID in bounded chunks, IDLE, APPEND, flag and move.
+ * The only file that includes libetpan.  See imap.h for the contract. */
+#include "imap.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <libetpan/libetpan.h>
+
+#include "log.h"
+#include "util.h"
+
+#define IMAP_DEFAULT_TIMEOUT 60     /* seconds, when the account says 0 */
+#define IMAP_MAX_CHAIN 16           /* certificates we look at; real chains have 2-4 */
+#define IMAP_MAX_REPLY_SHOWN 200    /* bytes of a server reply quoted in an error */
+
+struct imap_session {
+	mailimap *imap;
+	char *host;
+	int broken;   /* a stream or protocol error happened: only imap_close is useful now */
+	int idling;
+};
+
+/* ---- errors ---------------------------------------------------------------------------- */
+
+/* libetpan has no strerror; these name its codes for logs. */
+static const char *imap_etpan_error_name(int r)
+{
+	switch (r) {
+	case MAILIMAP_ERROR_BAD_STATE: return "command in the wrong state";
+	case MAILIMAP_ERROR_STREAM: return "connection lost or timed out";
+	case MAILIMAP_ERROR_PARSE: return "unparsable server response";
+	case MAILIMAP_ERROR_CONNECTION_REFUSED: return "cannot connect";
+	case MAILIMAP_ERROR_MEMORY: return "out of memory in libetpan";
+	case MAILIMAP_ERROR_FATAL: return "server closed the session (BYE)";
+	case MAILIMAP_ERROR_PROTOCOL: return "protocol error";
+	case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION: return "server refused the connection";
+	case MAILIMAP_ERROR_SSL: return "TLS handshake failed";
+	case MAILIMAP_ERROR_INVAL: return "invalid argument";
+	case MAILIMAP_ERROR_SASL: return "SASL error";
+	case MAILIMAP_ERROR_NEEDS_MORE_DATA: return "truncated response";
+	default: return "libetpan error";
+	}
+}
+
+/* 1 when r means the server answered the command with NO or BAD: the session is still in
+ * step and usable.  Every other error leaves it out of step. */
+static int imap_error_is_reply(int r)
+{
+	switch (r) {
+	case MAILIMAP_ERROR_APPEND: case MAILIMAP_ERROR_NOOP: case MAILIMAP_ERROR_LOGOUT:
+	case MAILIMAP_ERROR_CAPABILITY: case MAILIMAP_ERROR_CHECK: case MAILIMAP_ERROR_CLOSE:
+	case MAILIMAP_ERROR_EXPUNGE: case MAILIMAP_ERROR_COPY: case MAILIMAP_ERROR_UID_COPY:
+	case MAILIMAP_ERROR_MOVE: case MAILIMAP_ERROR_UID_MOVE: case MAILIMAP_ERROR_CREATE:
+	case MAILIMAP_ERROR_DELETE: case MAILIMAP_ERROR_EXAMINE: case MAILIMAP_ERROR_FETCH:
+	case MAILIMAP_ERROR_UID_FETCH: case MAILIMAP_ERROR_LIST: case MAILIMAP_ERROR_LOGIN:
+	case MAILIMAP_ERROR_LSUB: case MAILIMAP_ERROR_RENAME: case MAILIMAP_ERROR_SEARCH:
+	case MAILIMAP_ERROR_UID_SEARCH: case MAILIMAP_ERROR_SELECT: case MAILIMAP_ERROR_STATUS:
+	case MAILIMAP_ERROR_STORE: case MAILIMAP_ERROR_UID_STORE: case MAILIMAP_ERROR_SUBSCRIBE:
+	case MAILIMAP_ERROR_UNSUBSCRIBE: case MAILIMAP_ERROR_STARTTLS:
+	case MAILIMAP_ERROR_EXTENSION: case MAILIMAP_ERROR_CUSTOM_COMMAND:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The server's last response text, made safe for a log line (it is the server's words). */
+static char *imap_reply_text(const struct imap_session *s)
+{
+	const char *text = s->imap != NULL ? s->imap->imap_response : NULL;
+	if (text == NULL || *text == '\0')
+		return xstrdup("(no text)");
+	size_t n = strlen(text);
+	if (n > IMAP_MAX_REPLY_SHOWN)
+		n = IMAP_MAX_REPLY_SHOWN;
+	char *out = xstrndup(text, n);
+	for (char *p = out; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return out;
+}
+
+static void imap_set_error(char **error_r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void imap_set_error(char **error_r, const char *fmt, ...)
+{
+	if (error_r == NULL)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	free(*error_r);
+	*error_r = msg != NULL ? msg : xstrdup("out of memory");
+}
+
+/* Grades a libetpan failure of the command described by what: a NO/BAD reply becomes
+ * reply_grade with the server's text; anything else is a network error and the session is
+ * marked broken (libetpan is out of step after a stream or parse error). */
+static int imap_fail(struct imap_session *s, int r, enum imap_error reply_grade,
+                     const char *what, char **error_r)
+{
+	if (imap_error_is_reply(r)) {
+		char *text = imap_reply_text(s);
+		imap_set_error(error_r, "%s: %s: server said: %s", s->host, what, text);
+		free(text);
+		return reply_grade;
+	}
+	s->broken = 1;
+	imap_set_error(error_r, "%s: %s: %s", s->host, what, imap_etpan_error_name(r));
+	return IMAP_ERR_NETWORK;
+}
+
+/* Refuses commands on a session that cannot take them. */
+static int imap_check_ready(struct imap_session *s, char **error_r)
+{
+	if (s == NULL || s->imap == NULL) {
+		imap_set_error(error_r, "IMAP: no session");
+		return IMAP_ERR_NETWORK;
+	}
+	if (s->broken) {
+		imap_set_error(error_r, "%s: the connection failed earlier; reconnect", s->host);
+		return IMAP_ERR_NETWORK;
+	}
+	if (s->idling) {
+		imap_set_error(error_r, "%s: IDLE in progress; end it first", s->host);
+		return IMAP_ERR_SERVER;
+	}
+	return IMAP_OK;
+}
+
+static int imap_has_capability(struct imap_session *s, const char *name)
+{
+	return s->imap->imap_connection_info != NULL &&
+	       s->imap->imap_connection_info->imap_capability != NULL &&
+	       mailimap_has_extension(s->imap, (char *)name);
+}
+
+/* Asks CAPABILITY; libetpan keeps the answer in imap_connection_info for mailimap_has_*. */
+static int imap_refresh_capabilities(struct imap_session *s, char **error_r)
+{
+	struct mailimap_capability_data *caps = NULL;
+	int r = mailimap_capability(s->imap, &caps);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(s, r, IMAP_ERR_SERVER, "CAPABILITY", error_r);
+	mailimap_capability_data_free(caps); /* a copy; the session keeps its own */
+	return IMAP_OK;
+}
+
+/* ---- URL ------------------------------------------------------------------------------- */
+
+int imap_url_parse(const char *url, char **host_r, uint16_t *port_r, enum imap_tls *tls_r)
+{
+	const char *p;
+	enum imap_tls tls;
+	unsigned port;
+
+	if (url == NULL)
+		return -1;
+	if (strncasecmp(url, "imaps://", 8) == 0) {
+		p = url + 8;
+		tls = IMAP_TLS_IMPLICIT;
+		port = 993;
+	} else if (strncasecmp(url, "imap://", 7) == 0) {
+		p = url + 7;
+		tls = IMAP_TLS_STARTTLS;
+		port = 143;
+	} else {
+		return -1;
+	}
+
+	const char *host = p;
+	size_t host_len;
+	if (*p == '[') { /* IPv6 literal */
+		const char *end = strchr(p, ']');
+		if (end == NULL || end == p + 1)
+			return -1;
+		for (const char *q = p + 1; q < end; q++)
+			if (!isxdigit((unsigned char)*q) && *q != ':' && *q != '.')
+				return -1;
+		host = p + 1;
+		host_len = (size_t)(end - host);
+		p = end + 1;
+	} else {
+		while (isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_')
+			p++;
+		host_len = (size_t)(p - host);
+		if (host_len == 0)
+			return -1;
+	}
+
+	if (*p == ':') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		unsigned long v = 0;
+		while (isdigit((unsigned char)*p)) {
+			v = v * 10 + (unsigned long)(*p - '0');
+			if (v > 65535)
+				return -1;
+			p++;
+		}
+		if (v == 0)
+			return -1;
+		port = (unsigned)v;
+	}
+	if (*p == '/') /* "imaps://host/" is common in configs; nothing may follow */
+		p++;
+	if (*p != '\0')
+		return -1;
+
+	*host_r = xstrndup(host, host_len);
+	*port_r = (uint16_t)port;
+	*tls_r = tls;
+	return 0;
+}
+
+/* ---- folder names: UTF-8 to IMAP modified UTF-7 (RFC 3501 5.1.3) ------------------------ */
+
+static const char imap_b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+
+/* Decodes one UTF-8 sequence at *p; returns the code point or -1. */
+static long imap_utf8_next(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	long cp;
+	int extra;
+	if (s[0] < 0x80) {
+		*p = s + 1;
+		return s[0];
+	} else if ((s[0] & 0xe0) == 0xc0) {
+		cp = s[0] & 0x1f;
+		extra = 1;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		cp = s[0] & 0x0f;
+		extra = 2;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		cp = s[0] & 0x07;
+		extra = 3;
+	} else {
+		return -1;
+	}
+	for (int i = 1; i <= extra; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	static const long min[] = {0, 0x80, 0x800, 0x10000};
+	if (cp < min[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return -1; /* overlong, out of range or a surrogate */
+	*p = s + extra + 1;
+	return cp;
+}
+
+/* Returns a new string (caller's), or NULL when folder is not valid UTF-8. */
+static char *imap_folder_encode(const char *folder)
+{
+	struct buf out;
+	buf_init(&out, 4096);
+	const unsigned char *p = (const unsigned char *)folder;
+	while (*p != '\0') {
+		if (*p >= 0x20 && *p <= 0x7e) {
+			if (buf_add(&out, p, 1) < 0 || (*p == '&' && buf_add(&out, "-", 1) < 0))
+				goto fail;
+			p++;
+			continue;
+		}
+		/* a run of other characters: UTF-16BE in modified base64 between & and - */
+		uint32_t bits = 0;
+		int nbits = 0;
+		if (buf_add(&out, "&", 1) < 0)
+			goto fail;
+		while (*p != '\0' && (*p < 0x20 || *p > 0x7e)) {
+			long cp = imap_utf8_next(&p);
+			if (cp < 0)
+				goto fail;
+			unsigned units[2];
+			int n = 0;
+			if (cp >= 0x10000) {
+				cp -= 0x10000;
+				units[n++] = 0xd800 + (unsigned)(cp >> 10);
+				units[n++] = 0xdc00 + (unsigned)(cp & 0x3ff);
+			} else {
+				units[n++] = (unsigned)cp;
+			}
+			for (int i = 0; i < n; i++) {
+				bits = (bits << 16) | units[i];
+				nbits += 16;
+				while (nbits >= 6) {
+					nbits -= 6;
+					if (buf_add(&out, &imap_b64[(bits >> nbits) & 0x3f], 1) < 0)
+						goto fail;
+				}
+			}
+		}
+		if (nbits > 0 && buf_add(&out, &imap_b64[(bits << (6 - nbits)) & 0x3f], 1) < 0)
+			goto fail;
+		if (buf_add(&out, "-", 1) < 0)
+			goto fail;
+	}
+	if (out.data == NULL)
+		return xstrdup("");
+	return buf_steal(&out, NULL);
+fail:
+	buf_free(&out);
+	return NULL;
+}
+
+static int imap_encode_folder_or_fail(struct imap_session *s, const char *folder,
+                                      char **encoded_r, char **error_r)
+{
+	*encoded_r = folder != NULL ? imap_folder_encode(folder) : NULL;
+	if (*encoded_r == NULL || **encoded_r == '\0') {
+		free(*encoded_r);
+		*encoded_r = NULL;
+		imap_set_error(error_r, "%s: folder name is empty, too long or not UTF-8", s->host);
+		return IMAP_ERR_FOLDER;
+	}
+	return IMAP_OK;
+}
+
+/* ---- TLS: SNI and certificate verification ---------------------------------------------- */
+
+static int imap_host_is_ip(const char *host)
+{
+	unsigned char addr[16];
+	return inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1;
+}
+
+/* Called by libetpan before the handshake. */
+static void imap_tls_setup(struct mailstream_ssl_context *ctx, void *data)
+{
+	struct imap_session *s = data;
+	/* RFC 6066: SNI carries DNS names only, never an address literal */
+	if (!imap_host_is_ip(s->host))
+		mailstream_ssl_set_server_name(ctx, s->host);
+}
+
+/* The names a certificate is for ("a.example, 192.0.2.1"), for a message. Caller frees. */
+static char *imap_cert_names(gnutls_x509_crt_t cert)
+{
+	struct buf names;
+	buf_init(&names, 512);
+	for (unsigned seq = 0; seq < 8; seq++) {
+		char data[256];
+		size_t size = sizeof(data) - 1;
+		int type = gnutls_x509_crt_get_subject_alt_name(cert, seq, data, &size, NULL);
+		if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+			break;
+		if (type < 0)
+			continue;
+		char text[INET6_ADDRSTRLEN];
+		const char *name = NULL;
+		if (type == GNUTLS_SAN_DNSNAME) {
+			data[size] = '\0';
+			name = data;
+		} else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16)) {
+			name = inet_ntop(size == 4 ? AF_INET : AF_INET6, data, text, sizeof(text));
+		}
+		if (name != NULL)
+			(void)buf_addf(&names, "%s%s", names.len > 0 ? ", " : "", name);
+	}
+	if (names.len == 0) {
+		char cn[256];
+		size_t size = sizeof(cn);
+		if (gnutls_x509_crt_get_dn_by_oid(cert, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn,
+		                                  &size) == 0)
+			(void)buf_addstr(&names, cn);
+		else
+			(void)buf_addstr(&names, "no name");
+	}
+	return buf_steal(&names, NULL);
+}
+
+/* Words for the verification status bits we can name; the rest in GnuTLS's words. */
+static char *imap_cert_status_words(unsigned status)
+{
+	static const struct {
+		unsigned bit;
+		const char *words;
+	} reasons[] = {
+		{GNUTLS_CERT_SIGNER_NOT_FOUND, "issuer unknown"},
+		{GNUTLS_CERT_SIGNER_NOT_CA, "issuer is not a CA"},
+		{GNUTLS_CERT_EXPIRED, "expired"},
+		{GNUTLS_CERT_NOT_ACTIVATED, "not yet valid"},
+		{GNUTLS_CERT_REVOKED, "revoked"},
+		{GNUTLS_CERT_INSECURE_ALGORITHM, "insecure algorithm"},
+		{GNUTLS_CERT_SIGNATURE_FAILURE, "bad signature"},
+		{GNUTLS_CERT_PURPOSE_MISMATCH, "not for TLS servers"},
+		{GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE, "issuer constraints violated"},
+	};
+	struct buf words;
+	buf_init(&words, 1024);
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (status & reasons[i].bit)
+			(void)buf_addf(&words, "%s%s", words.len > 0 ? ", " : "", reasons[i].words);
+	if (words.len == 0) {
+		gnutls_datum_t out = {NULL, 0};
+		if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0) ==
+		    0 && out.data != NULL)
+			(void)buf_add(&words, out.data, out.size);
+		gnutls_free(out.data);
+		if (words.len == 0)
+			(void)buf_addstr(&words, "verification failed");
+	}
+	return buf_steal(&words, NULL);
+}
+
+/* Checks the server's chain against the trust store and its name against the host we
+ * dialled.  Runs right after the handshake, before any credential leaves. */
+static int imap_verify_peer(struct imap_session *s, const char *ca_file, char **error_r)
+{
+	gnutls_x509_crt_t certs[IMAP_MAX_CHAIN];
+	unsigned n = 0;
+	gnutls_x509_trust_list_t trust = NULL;
+	int ret = IMAP_ERR_TLS;
+	int r;
+
+	carray *chain = mailstream_get_certificate_chain(s->imap->imap_stream);
+	if (chain == NULL || carray_count(chain) == 0) {
+		imap_set_error(error_r, "%s: the server sent no certificate", s->host);
+		goto out;
+	}
+	for (unsigned i = 0; i < carray_count(chain) && n < IMAP_MAX_CHAIN; i++) {
+		MMAPString *der = carray_get(chain, i);
+		gnutls_datum_t datum = {(unsigned char *)der->str, (unsigned)der->len};
+		if (gnutls_x509_crt_init(&certs[n]) < 0)
+			break;
+		if (gnutls_x509_crt_import(certs[n], &datum, GNUTLS_X509_FMT_DER) < 0) {
+			gnutls_x509_crt_deinit(certs[n]);
+			if (i == 0) {
+				imap_set_error(error_r, "%s: the server's certificate is unreadable", s->host);
+				goto out;
+			}
+			continue;
+		}
+		n++;
+	}
+	if (n == 0) {
+		imap_set_error(error_r, "%s: the server's certificate is unreadable", s->host);
+		goto out;
+	}
+
+	if (gnutls_x509_trust_list_init(&trust, 0) < 0) {
+		imap_set_error(error_r, "%s: cannot create a trust list", s->host);
+		goto out;
+	}
+	if (ca_file != NULL) {
+		r = gnutls_x509_trust_list_add_trust_file(trust, ca_file, NULL, GNUTLS_X509_FMT_PEM,
+		                                          0, 0);
+		if (r <= 0) {
+			imap_set_error(error_r, "%s: CA file %s: %s", s->host, ca_file,
+			               r < 0 ? gnutls_strerror(r) : "no certificate in it");
+			goto out;
+		}
+	} else {
+		r = gnutls_x509_trust_list_add_system_trust(trust, 0, 0);
+		if (r <= 0) {
+			imap_set_error(error_r, "%s: the system trust store is empty or unreadable (%s)",
+			               s->host, r < 0 ? gnutls_strerror(r) : "no certificates");
+			goto out;
+		}
+	}
+
+	gnutls_typed_vdata_st want[2] = {
+		{GNUTLS_DT_DNS_HOSTNAME, (unsigned char *)s->host, 0},
+		{GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER, 0},
+	};
+	unsigned status = 0;
+	r = gnutls_x509_trust_list_verify_crt2(trust, certs, n, want, 2, 0, &status, NULL);
+	if (r < 0) {
+		imap_set_error(error_r, "certificate of %s: cannot verify: %s", s->host,
+		               gnutls_strerror(r));
+		goto out;
+	}
+	/* the name check again on its own, so a trusted chain for another name is refused
+	 * even if a GnuTLS version skipped it */
+	int name_ok = gnutls_x509_crt_check_hostname2(certs[0], s->host, 0) != 0;
+	if (!name_ok)
+		status |= GNUTLS_CERT_UNEXPECTED_OWNER | GNUTLS_CERT_INVALID;
+
+	unsigned trust_bits = status & ~(unsigned)(GNUTLS_CERT_INVALID | GNUTLS_CERT_UNEXPECTED_OWNER);
+	if (status == 0) {
+		ret = IMAP_OK;
+	} else if (trust_bits == 0) {
+		char *names = imap_cert_names(certs[0]);
+		imap_set_error(error_r, "certificate is for %s, not %s", names, s->host);
+		free(names);
+	} else {
+		char *words = imap_cert_status_words(trust_bits);
+		if (!name_ok) {
+			char *names = imap_cert_names(certs[0]);
+			imap_set_error(error_r, "certificate of %s: not trusted (%s); it is for %s",
+			               s->host, words, names);
+			free(names);
+		} else {
+			imap_set_error(error_r, "certificate of %s: not trusted (%s)", s->host, words);
+		}
+		free(words);
+	}
+out:
+	if (trust != NULL)
+		gnutls_x509_trust_list_deinit(trust, 1);
+	for (unsigned i = 0; i < n; i++)
+		gnutls_x509_crt_deinit(certs[i]);
+	if (chain != NULL)
+		mailstream_certificate_chain_free(chain);
+	return ret;
+}
+
+/* ---- connect and authenticate ------------------------------------------------------------ */
+
+/* libetpan writes to sockets without MSG_NOSIGNAL (and GnuTLS sessions it opens lack
+ * GNUTLS_NO_SIGNAL), so a server that vanishes would kill the process with SIGPIPE.  The
+ * write then fails with EPIPE and the command with a stream error, which we grade.  Only
+ * the default disposition is replaced: a handler the program installed stays. */
+static void imap_ignore_sigpipe_once(void)
+{
+	struct sigaction old;
+	if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
+		struct sigaction ign;
+		memset(&ign, 0, sizeof(ign));
+		ign.sa_handler = SIG_IGN;
+		sigemptyset(&ign.sa_mask);
+		(void)sigaction(SIGPIPE, &ign, NULL);
+	}
+}
+static pthread_once_t imap_sigpipe_once = PTHREAD_ONCE_INIT;
+
+static int imap_authenticate(struct imap_session *s, const struct imap_account *account,
+                             char **error_r)
+{
+	const char *user = account->username != NULL ? account->username : "";
+	const char *secret = account->secret != NULL ? account->secret : "";
+	int r;
+
+	if (account->auth == IMAP_AUTH_XOAUTH2) {
+		if (!mailimap_has_authentication(s->imap, "XOAUTH2")) {
+			imap_set_error(error_r, "%s: the server does not offer AUTH=XOAUTH2", s->host);
+			return IMAP_ERR_AUTH;
+		}
+		r = mailimap_oauth2_authenticate(s->imap, user, secret);
+		if (r != MAILIMAP_NO_ERROR)
+			return imap_fail(s, r, IMAP_ERR_AUTH, "XOAUTH2 authentication", error_r);
+		return IMAP_OK;
+	}
+	if (imap_has_capability(s, "LOGINDISABLED")) {
+		imap_set_error(error_r, "%s: the server refuses LOGIN on this connection "
+		               "(LOGINDISABLED); use TLS", s->host);
+		return IMAP_ERR_AUTH;
+	}
+	r = mailimap_login(s->imap, user, secret);
+	if (r != MAILIMAP_NO_ERROR) {
+		char *what = xasprintf("LOGIN as %s", user);
+		int ret = imap_fail(s, r, IMAP_ERR_AUTH, what, error_r);
+		free(what);
+		return ret;
+	}
+	return IMAP_OK;
+}
+
+int imap_connect(const struct imap_account *account, struct imap_session **session_r,
+                 char **error_r)
+{
+	int r, ret;
+
+	*session_r = NULL;
+	if (account == NULL || account->host == NULL || account->host[0] == '\0') {
+		imap_set_error(error_r, "IMAP: no host");
+		return IMAP_ERR_NETWORK;
+	}
+	pthread_once(&imap_sigpipe_once, imap_ignore_sigpipe_once);
+
+	struct imap_session *s = xcalloc(1, sizeof(*s));
+	s->host = xstrdup(account->host);
+	s->imap = mailimap_new(0, NULL);
+	if (s->imap == NULL) {
+		imap_set_error(error_r, "%s: out of memory", s->host);
+		ret = IMAP_ERR_NETWORK;
+		goto fail;
+	}
+	/* used by libetpan for the TCP connect, the TLS handshake and every read and write */
+	mailimap_set_timeout(s->imap, account->timeout > 0 ? account->timeout : IMAP_DEFAULT_TIMEOUT);
+
+	uint16_t port = account->port;
+	if (port == 0)
+		port = account->tls == IMAP_TLS_IMPLICIT ? 993 : 143;
+	if (account->tls == IMAP_TLS_IMPLICIT)
+		r = mailimap_ssl_connect_with_callback(s->imap, s->host, port, imap_tls_setup, s);
+	else
+		r = mailimap_socket_connect(s->imap, s->host, port);
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		/* also a TLS handshake that failed or timed out: a restarting server looks the same,
+		 * so it is graded as a network error and retried */
+		s->broken = 1;
+		imap_set_error(error_r, "%s port %u: %s", s->host, (unsigned)port,
+		               imap_etpan_error_name(r));
+		ret = IMAP_ERR_NETWORK;
+		goto fail;
+	}
+	int preauth = r == MAILIMAP_NO_ERROR_AUTHENTICATED;
+
+	if (account->tls == IMAP_TLS_IMPLICIT) {
+		ret = imap_verify_peer(s, account->ca_file, error_r);
+		if (ret != IMAP_OK)
+			goto fail;
+	} else if (account->tls == IMAP_TLS_STARTTLS) {
+		/* a PREAUTH greeting forbids STARTTLS: we would talk in clear (a known attack) */
+		if (preauth) {
+			imap_set_error(error_r, "%s: the server pre-authenticated the connection "
+			               "before STARTTLS; refusing to continue without TLS", s->host);
+			ret = IMAP_ERR_TLS;
+			goto fail;
+		}
+		ret = imap_refresh_capabilities(s, error_r);
+		if (ret != IMAP_OK)
+			goto fail;
+		if (!imap_has_capability(s, "STARTTLS")) {
+			imap_set_error(error_r, "%s: the server does not offer STARTTLS; refusing to "
+			               "continue without TLS", s->host);
+			ret = IMAP_ERR_TLS;
+			goto fail;
+		}
+		r = mailimap_socket_starttls_with_callback(s->imap, imap_tls_setup, s);
+		if (r != MAILIMAP_NO_ERROR) {
+			ret = imap_fail(s, r, IMAP_ERR_TLS, "STARTTLS", error_r);
+			if (ret == IMAP_ERR_NETWORK)
+				ret = IMAP_ERR_TLS; /* the handshake failed: retrying soon will not mend it */
+			goto fail;
+		}
+		/* bytes read before the handshake but after the OK were sent in clear and must not
+		 * be taken as protected (CVE-2020-15953, STARTTLS response injection) */
+		if (s->imap->imap_stream->read_buffer_len != 0) {
+			imap_set_error(error_r, "%s: the server sent data in clear after accepting "
+			               "STARTTLS; refusing the connection", s->host);
+			ret = IMAP_ERR_TLS;
+			goto fail;
+		}
+		ret = imap_verify_peer(s, account->ca_file, error_r);
+		if (ret != IMAP_OK)
+			goto fail;
+	}
+
+	/* what the server said before TLS is forgotten; ask again over the secured channel */
+	ret = imap_refresh_capabilities(s, error_r);
+	if (ret != IMAP_OK)
+		goto fail;
+	if (!preauth) {
+		ret = imap_authenticate(s, account, error_r);
+		if (ret != IMAP_OK)
+			goto fail;
+		/* the capabilities grow after login (MOVE, UIDPLUS, IDLE on some servers) */
+		ret = imap_refresh_capabilities(s, error_r);
+		if (ret != IMAP_OK)
+			goto fail;
+	}
+	*session_r = s;
+	return IMAP_OK;
+
+fail:
+	s->broken = 1; /* no LOGOUT on a half-made session */
+	imap_close(&s);
+	return ret;
+}
+
+void imap_close(struct imap_session **session)
+{
+	struct imap_session *s = *session;
+	if (s == NULL)
+		return;
+	if (s->imap != NULL) {
+		if (!s->broken && s->imap->imap_stream != NULL) {
+			if (s->idling)
+				(void)mailimap_idle_done(s->imap);
+			(void)mailimap_logout(s->imap);
+		}
+		mailimap_free(s->imap); /* closes the stream if logout did not */
+	}
+	free(s->host);
+	free(s);
+	*session = NULL;
+}
+
+int imap_has_idle(struct imap_session *session)
+{
+	return session != NULL && session->imap != NULL && imap_has_capability(session, "IDLE");
+}
+
+/* ---- select ------------------------------------------------------------------------------ */
+
+int imap_select(struct imap_session *session, const char *folder, int read_only,
+                struct imap_folder_status *status_r, char **error_r)
+{
+	int ret = imap_check_ready(session, error_r);
+	if (ret != IMAP_OK)
+		return ret;
+	char *mbox;
+	ret = imap_encode_folder_or_fail(session, folder, &mbox, error_r);
+	if (ret != IMAP_OK)
+		return ret;
+
+	int r = read_only ? mailimap_examine(session->imap, mbox)
+	                  : mailimap_select(session->imap, mbox);
+	free(mbox);
+	if (r != MAILIMAP_NO_ERROR) {
+		char *what = xasprintf("%s %s", read_only ? "EXAMINE" : "SELECT", folder);
+		ret = imap_fail(session, r, IMAP_ERR_FOLDER, what, error_r);
+		free(what);
+		return ret;
+	}
+	struct mailimap_selection_info *info = session->imap->imap_selection_info;
+	if (info == NULL || info->sel_uidvalidity == 0) {
+		/* without UIDVALIDITY no UID can be trusted across sessions (RFC 3501 2.3.1.1) */
+		imap_set_error(error_r, "%s: %s: the server gave no UIDVALIDITY", session->host,
+		               folder);
+		return IMAP_ERR_FOLDER;
+	}
+	status_r->uidvalidity = info->sel_uidvalidity;
+	status_r->uidnext = info->sel_uidnext;
+	status_r->exists = info->sel_exists;
+	return IMAP_OK;
+}
+
+/* ---- fetch ------------------------------------------------------------------------------- */
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant). */
+static int64_t imap_days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	const int64_t era = (y >= 0 ? y : y - 399) / 400;
+	const int64_t yoe = y - era * 400;
+	const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* INTERNALDATE to Unix time.  libetpan gives the zone as the signed number written, so
+ * "-0500" is -500: hours and minutes, not minutes. */
+static int64_t imap_date_to_unix(const struct mailimap_date_time *d)
+{
+	if (d == NULL || d->dt_month < 1 || d->dt_month > 12)
+		return 0;
+	int zone = d->dt_zone < 0 ? -d->dt_zone : d->dt_zone;
+	int64_t offset = (int64_t)(zone / 100) * 3600 + (int64_t)(zone % 100) * 60;
+	if (d->dt_zone < 0)
+		offset = -offset;
+	return imap_days_from_civil(d->dt_year, d->dt_month, d->dt_day) * 86400 +
+	       (int64_t)d->dt_hour * 3600 + (int64_t)d->dt_min * 60 + d->dt_sec - offset;
+}
+
+static int imap_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int imap_cmp_message(const void *a, const void *b)
+{
+	const struct imap_message *x = a, *y = b;
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
+}
+
+/* The UIDs >= first_uid of the selected folder, ascending, without repeats. */
+static int imap_list_uids(struct imap_session *s, uint32_t first_uid, uint32_t **uids_r,
+                          size_t *count_r, char **error_r)
+{
+	struct mailimap_set *set = mailimap_set_new_interval(first_uid, 0); /* first:* */
+	struct mailimap_search_key *key = set != NULL ? mailimap_search_key_new_uid(set) : NULL;
+	if (key == NULL) {
+		if (set != NULL)
+			mailimap_set_free(set);
+		imap_set_error(error_r, "%s: out of memory", s->host);
+		return IMAP_ERR_NETWORK;
+	}
+	clist *result = NULL;
+	int r = mailimap_uid_search(s->imap, NULL, key, &result);
+	mailimap_search_key_free(key); /* frees set too */
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(s, r, IMAP_ERR_SERVER, "UID SEARCH", error_r);
+
+	size_t n = 0, cap = result != NULL ? (size_t)clist_count(result) : 0;
+	uint32_t *uids = xmalloc((cap ? cap : 1) * sizeof(*uids));
+	if (result != NULL) {
+		for (clistiter *it = clist_begin(result); it != NULL; it = clist_next(it)) {
+			uint32_t uid = *(uint32_t *)clist_content(it);
+			/* "first:*" always matches the last message, even below first */
+			if (uid >= first_uid)
+				uids[n++] = uid;
+		}
+		mailimap_search_result_free(result);
+	}
+	qsort(uids, n, sizeof(*uids), imap_cmp_u32);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || uids[i] != uids[k - 1])
+			uids[k++] = uids[i];
+	*uids_r = uids;
+	*count_r = k;
+	return IMAP_OK;
+}
+
+/* UID, INTERNALDATE and BODY.PEEK[] (never sets \Seen). */
+static struct mailimap_fetch_type *imap_fetch_type_new(void)
+{
+	struct mailimap_fetch_type *type = mailimap_fetch_type_new_fetch_att_list_empty();
+	if (type == NULL)
+		return NULL;
+	struct mailimap_fetch_att *atts[3];
+	atts[0] = mailimap_fetch_att_new_uid();
+	atts[1] = mailimap_fetch_att_new_internaldate();
+	struct mailimap_section *section = mailimap_section_new(NULL); /* BODY[]: everything */
+	atts[2] = section != NULL ? mailimap_fetch_att_new_body_peek_section(section) : NULL;
+	if (atts[2] == NULL && section != NULL)
+		mailimap_section_free(section);
+	int ok = 1;
+	for (int i = 0; i < 3; i++) {
+		if (ok && atts[i] != NULL &&
+		    mailimap_fetch_type_new_fetch_att_list_add(type, atts[i]) == MAILIMAP_NO_ERROR)
+			continue; /* the list owns it now */
+		ok = 0;
+		if (atts[i] != NULL)
+			mailimap_fetch_att_free(atts[i]);
+	}
+	if (!ok) {
+		mailimap_fetch_type_free(type);
+		return NULL;
+	}
+	return type;
+}
+
+/* Fills *m from one FETCH response; returns 1 when it carried a UID and a body. */
+static int imap_message_from_att(const struct mailimap_msg_att *att, struct imap_message *m)
+{
+	int has_uid = 0, has_body = 0;
+	memset(m, 0, sizeof(*m));
+	for (clistiter *it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
+		struct mailimap_msg_att_item *item = clist_content(it);
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		struct mailimap_msg_att_static *st = item->att_data.att_static;
+		switch (st->att_type) {
+		case MAILIMAP_MSG_ATT_UID:
+			m->uid = st->att_data.att_uid;
+			has_uid = 1;
+			break;
+		case MAILIMAP_MSG_ATT_INTERNALDATE:
+			m->internal_date = imap_date_to_unix(st->att_data.att_internal_date);
+			break;
+		case MAILIMAP_MSG_ATT_BODY_SECTION:
+			if (st->att_data.att_body_section != NULL) {
+				/* sec_body_part + sec_length: binary-safe, NULs kept */
+				m->raw = st->att_data.att_body_section->sec_body_part;
+				m->len = st->att_data.att_body_section->sec_length;
+				if (m->raw == NULL) { /* NIL: hand over an empty message, not nothing */
+					m->raw = "";
+					m->len = 0;
+				}
+				has_body = 1;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return has_uid && has_body;
+}
+
+/* One UID FETCH lo:hi; calls cb in UID order for the UIDs in [lo, hi]. */
+static int imap_fetch_range(struct imap_session *s, struct mailimap_fetch_type *type,
+                            uint32_t lo, uint32_t hi, imap_message_cb *cb, void *ctx,
+                            char **error_r)
+{
+	struct mailimap_set *set = mailimap_set_new_interval(lo, hi);
+	if (set == NULL) {
+		imap_set_error(error_r, "%s: out of memory", s->host);
+		return IMAP_ERR_NETWORK;
+	}
+	clist *result = NULL;
+	int r = mailimap_uid_fetch(s->imap, set, type, &result);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR) {
+		char *what = xasprintf("UID FETCH %u:%u", lo, hi);
+		int ret = imap_fail(s, r, IMAP_ERR_SERVER, what, error_r);
+		free(what);
+		return ret;
+	}
+
+	size_t cap = result != NULL ? (size_t)clist_count(result) : 0;
+	struct imap_message *msgs = xmalloc((cap ? cap : 1) * sizeof(*msgs));
+	size_t n = 0;
+	if (result != NULL) {
+		for (clistiter *it = clist_begin(result); it != NULL; it = clist_next(it)) {
+			struct imap_message m;
+			/* unsolicited FETCH (flag changes by others) carry no body: skipped */
+			if (imap_message_from_att(clist_content(it), &m) && m.uid >= lo && m.uid <= hi)
+				msgs[n++] = m;
+		}
+	}
+	/* servers answer in sequence order, which is UID order, but nothing promises it */
+	qsort(msgs, n, sizeof(*msgs), imap_cmp_message);
+	int ret = IMAP_OK;
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && msgs[i].uid == msgs[i - 1].uid)
+			continue;
+		ret = cb(&msgs[i], ctx);
+		if (ret != 0)
+			break;
+	}
+	free(msgs);
+	if (result != NULL)
+		mailimap_fetch_list_free(result);
+	return ret;
+}
+
+int imap_fetch_since(struct imap_session *session, uint32_t first_uid, unsigned max_messages,
+                     imap_message_cb *cb, void *ctx, char **error_r)
+{
+	int ret = imap_check_ready(session, error_r);
+	if (ret != IMAP_OK)
+		return ret;
+	if (first_uid == 0)
+		first_uid = 1;
+	if (max_messages == 0)
+		max_messages = 1;
+
+	uint32_t *uids = NULL;
+	size_t n = 0;
+	ret = imap_list_uids(session, first_uid, &uids, &n, error_r);
+	if (ret != IMAP_OK)
+		return ret;
+	struct mailimap_fetch_type *type = n > 0 ? imap_fetch_type_new() : NULL;
+	if (n > 0 && type == NULL) {
+		free(uids);
+		imap_set_error(error_r, "%s: out of memory", session->host);
+		return IMAP_ERR_NETWORK;
+	}
+	/* a range between two listed UIDs holds only listed messages: new mail gets higher
+	 * UIDs, so each chunk is one UID FETCH lo:hi of at most max_messages */
+	for (size_t i = 0; i < n && ret == IMAP_OK; i += max_messages) {
+		size_t last = i + max_messages - 1 < n ? i + max_messages - 1 : n - 1;
+		ret = imap_fetch_range(session, type, uids[i], uids[last], cb, ctx, error_r);
+	}
+	if (type != NULL)
+		mailimap_fetch_type_free(type);
+	free(uids);
+	return ret;
+}
+
+/* ---- IDLE -------------------------------------------------------------------------------- */
+
+int imap_idle_start(struct imap_session *session, char **error_r)
+{
+	int ret = imap_check_ready(session, error_r);
+	if (ret != IMAP_OK)
+		return ret;
+	/* mailimap_idle dereferences the selection without checking it */
+	if (session->imap->imap_selection_info == NULL ||
+	    session->imap->imap_state != MAILIMAP_STATE_SELECTED) {
+		imap_set_error(error_r, "%s: IDLE needs a selected folder", session->host);
+		return IMAP_ERR_SERVER;
+	}
+	if (!imap_has_idle(session)) {
+		imap_set_error(error_r, "%s: the server does not offer IDLE", session->host);
+		return IMAP_ERR_SERVER;
+	}
+	int r = mailimap_idle(session->imap);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(session, r, IMAP_ERR_SERVER, "IDLE", error_r);
+	session->idling = 1;
+	return IMAP_OK;
+}
+
+int imap_idle_wait(struct imap_session *session, int timeout_ms, char **error_r)
+{
+	if (session == NULL || session->imap == NULL || session->broken || !session->idling) {
+		imap_set_error(error_r, "%s: not idling", session != NULL ? session->host : "IMAP");
+		return IMAP_ERR_SERVER;
+	}
+	/* libetpan may have read the server's words together with its "+ idling": poll() on
+	 * the socket would not see them */
+	if (session->imap->imap_stream->read_buffer_len > 0)
+		return 1;
+	int fd = mailimap_idle_get_fd(session->imap);
+	if (fd < 0) {
+		session->broken = 1;
+		imap_set_error(error_r, "%s: IDLE: no socket", session->host);
+		return IMAP_ERR_NETWORK;
+	}
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		int left = timeout_ms;
+		if (timeout_ms > 0) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			int64_t spent = (int64_t)(now.tv_sec - start.tv_sec) * 1000 +
+			                (now.tv_nsec - start.tv_nsec) / 1000000;
+			left = spent >= timeout_ms ? 0 : (int)(timeout_ms - spent);
+		}
+		int r = poll(&pfd, 1, left);
+		if (r > 0)
+			return 1; /* data, or hang-up: imap_idle_done will tell which */
+		if (r == 0)
+			return 0;
+		if (errno != EINTR) {
+			session->broken = 1;
+			imap_set_error(error_r, "%s: IDLE: poll: %s", session->host, strerror(errno));
+			return IMAP_ERR_NETWORK;
+		}
+	}
+}
+
+int imap_idle_done(struct imap_session *session, char **error_r)
+{
+	if (session == NULL || session->imap == NULL || session->broken) {
+		imap_set_error(error_r, "%s: the connection failed earlier; reconnect",
+		               session != NULL ? session->host : "IMAP");
+		return IMAP_ERR_NETWORK;
+	}
+	if (!session->idling)
+		return IMAP_OK;
+	session->idling = 0;
+	/* reads everything the server said while idling (EXISTS, EXPUNGE) then the tagged OK */
+	int r = mailimap_idle_done(session->imap);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(session, r, IMAP_ERR_SERVER, "IDLE DONE", error_r);
+	return IMAP_OK;
+}
+
+int imap_idle_fd(struct imap_session *session)
+{
+	if (session == NULL || session->imap == NULL || session->imap->imap_stream == NULL)
+		return -1;
+	return mailimap_idle_get_fd(session->imap);
+}
+
+/* ---- small commands ---------------------------------------------------------------------- */
+
+int imap_noop(struct imap_session *session, char **error_r)
+{
+	int ret = imap_check_ready(session, error_r);
+	if (ret != IMAP_OK)
+		return ret;
+	int r = mailimap_noop(session->imap);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(session, r, IMAP_ERR_SERVER, "NOOP", error_r);
+	return IMAP_OK;
+}
+
+/* A flag list holding one system flag, or NULL. */
+static struct mailimap_flag_list *imap_flag_list_one(struct mailimap_flag *(*make)(void))
+{
+	struct mailimap_flag_list *list = mailimap_flag_list_new_empty();
+	struct mailimap_flag *flag = make();
+	if (list == NULL || flag == NULL || mailimap_flag_list_add(list, flag) != MAILIMAP_NO_ERROR) {
+		if (flag != NULL)
+			mailimap_flag_free(flag);
+		if (list != NULL)
+			mailimap_flag_list_free(list);
+		return NULL;
+	}
+	return list;
+}
+
+int imap_append(struct imap_session *session, const char *folder, const char *raw, size_t len,
+                char **error_r)
+{
+	int ret = imap_check_ready(session, error_r);
+	if (ret != IMAP_OK)
+		return ret;
+	char *mbox;
+	ret = imap_encode_folder_or_fail(session, folder, &mbox, error_r);
+	if (ret != IMAP_OK)
+		return ret;
+	struct mailimap_flag_list *flags = imap_flag_list_one(mailimap_flag_new_seen);
+	if (flags == NULL) {
+		free(mbox);
+		imap_set_error(error_r, "%s: out of memory", session->host);
+		return IMAP_ERR_NETWORK;
+	}
+	/* note: libetpan turns a bare CR or LF into CRLF while sending, as IMAP requires */
+	int r = mailimap_append(session->imap, mbox, flags, NULL, raw, len);
+	mailimap_flag_list_free(flags);
+	free(mbox);
+	if (r != MAILIMAP_NO_ERROR) {
+		int trycreate = session->imap->imap_response_info != NULL &&
+		                session->imap->imap_response_info->rsp_trycreate;
+		char *what = xasprintf("APPEND to %s", folder);
+		ret = imap_fail(session, r, trycreate ? IMAP_ERR_FOLDER : IMAP_ERR_SERVER, what,
+		                error_r);
+		free(what);
+		return ret;
+	}
+	return IMAP_OK;
+}
+
+/* UID STORE uid +FLAGS.SILENT (flag). */
+static int imap_add_flag(struct imap_session *s, uint32_t uid,
+                         struct mailimap_flag *(*make)(void), const char *name, char **error_r)
+{
+	struct mailimap_flag_list *flags = imap_flag_list_one(make);
+	struct mailimap_store_att_flags *store =
+		flags != NULL ? mailimap_store_att_flags_new_add_flags_silent(flags) : NULL;
+	struct mailimap_set *set = mailimap_set_new_single(uid);
+	if (store == NULL || set == NULL) {
+		if (store != NULL)
+			mailimap_store_att_flags_free(store); /* frees flags */
+		else if (flags != NULL)
+			mailimap_flag_list_free(flags);
+		if (set != NULL)
+			mailimap_set_free(set);
+		imap_set_error(error_r, "%s: out of memory", s->host);
+		return IMAP_ERR_NETWORK;
+	}
+	int r = mailimap_uid_store(s->imap, set, store);
+	mailimap_store_att_flags_free(store);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR) {
+		char *what = xasprintf("UID STORE %u +FLAGS (%s)", uid, name);
+		int ret = imap_fail(s, r, IMAP_ERR_SERVER, what, error_r);
+		free(what);
+		return ret;
+	}
+	return IMAP_OK;
+}
+
+int imap_mark_seen(struct imap_session *session, uint32_t uid, char **error_r)
+{
+	int ret = imap_check_ready(session, error_r);
+	if (ret != IMAP_OK)
+		return ret;
+	return imap_add_flag(session, uid, mailimap_flag_new_seen, "\\Seen", error_r);
+}
+
+int imap_move(struct imap_session *session, uint32_t uid, const char *folder, char **error_r)
+{
+	int ret = imap_check_ready(session, error_r);
+	if (ret != IMAP_OK)
+		return ret;
+	char *mbox;
+	ret = imap_encode_folder_or_fail(session, folder, &mbox, error_r);
+	if (ret != IMAP_OK)
+		return ret;
+	struct mailimap_set *set = mailimap_set_new_single(uid);
+	if (set == NULL) {
+		free(mbox);
+		imap_set_error(error_r, "%s: out of memory", session->host);
+		return IMAP_ERR_NETWORK;
+	}
+	int has_move = imap_has_capability(session, "MOVE");
+	int r = has_move ? mailimap_uid_move(session->imap, set, mbox)
+	                 : mailimap_uid_copy(session->imap, set, mbox);
+	free(mbox);
+	if (r != MAILIMAP_NO_ERROR) {
+		int trycreate = session->imap->imap_response_info != NULL &&
+		                session->imap->imap_response_info->rsp_trycreate;
+		char *what = xasprintf("UID %s %u to %s", has_move ? "MOVE" : "COPY", uid, folder);
+		ret = imap_fail(session, r, trycreate ? IMAP_ERR_FOLDER : IMAP_ERR_SERVER, what,
+		                error_r);
+		free(what);
+		mailimap_set_free(set);
+		return ret;
+	}
+	if (!has_move) {
+		ret = imap_add_flag(session, uid, mailimap_flag_new_deleted, "\\Deleted", error_r);
+		if (ret == IMAP_OK) {
+			if (imap_has_capability(session, "UIDPLUS")) {
+				r = mailimap_uid_expunge(session->imap, set);
+				if (r != MAILIMAP_NO_ERROR) {
+					char *what = xasprintf("UID EXPUNGE %u", uid);
+					ret = imap_fail(session, r, IMAP_ERR_SERVER, what, error_r);
+					free(what);
+				}
+			} else {
+				/* a plain EXPUNGE would also remove what others marked \Deleted in a
+				 * shared mailbox: leave the original flagged for them to expunge */
+				log_warn("%s: no MOVE or UIDPLUS: UID %u copied to %s and flagged "
+				         "\\Deleted, not expunged", session->host, uid, folder);
+			}
+		}
+	}
+	mailimap_set_free(set);
+	return ret;
+}

@@ -1,0 +1,164 @@
+/* outbox.c — claim, send, mark; retries and give-ups; the sent copy into the thread. */
+#include "outbox.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest.h"
+#include "log.h"
+#include "smtp.h"
+#include "util.h"
+
+int64_t outbox_retry_delay(int64_t attempts)
+{
+	int64_t delay = 60;
+	for (int64_t i = 1; i < attempts && delay < 3600; i++)
+		delay *= 2;
+	return delay < 3600 ? delay : 3600;
+}
+
+static void resolved(int64_t id, const char *status, const char *recipient, void *p)
+{
+	struct outbox_counts *counts = p;
+	int sent = strcmp(status, "sent") == 0;
+	int uncertain = strcmp(status, "uncertain") == 0;
+	if (sent)
+		counts->sent++;
+	else if (uncertain)
+		counts->uncertain++;
+	log_msg(uncertain ? LOG_LEVEL_ERROR : LOG_LEVEL_INFO, "outbox %lld to %s: %s after a crash",
+	        (long long)id, recipient, uncertain ? "uncertain (not sent again)" : status);
+}
+
+int outbox_resolve_claimed(struct store *store, struct outbox_counts *counts, char **error_r)
+{
+	static const char why[] =
+	    "interrupted after it was handed to the SMTP server, before its answer was recorded; "
+	    "not sent again automatically: check, then `liaison outbox retry` or `cancel`";
+	if (store_outbox_resolve_claimed(store, why, resolved, counts) < 0) {
+		*error_r = xasprintf("outbox: %s", store_error(store));
+		return -1;
+	}
+	return 0;
+}
+
+struct send_ctx {
+	struct store *store;
+	const struct config *config;
+	int64_t now;
+	char *secret;         /* the SMTP password or token, read once */
+	struct outbox_counts *counts;
+	char *error;          /* a store error: stop */
+};
+
+/* Files the sent copy into its thread (folder "liaison") and marks the row sent, in one
+ * transaction: finding the copy later proves the row was sent. */
+static int record_sent(struct send_ctx *ctx, const struct outbox_row *row)
+{
+	const struct mailbox_config *mailbox = config_find_mailbox(ctx->config, row->mailbox);
+	struct ingest *ing = NULL;
+	char *error = NULL;
+	int rc = -1;
+	if (mailbox == NULL) {
+		/* The mailbox left the configuration: mark it sent all the same. */
+		return store_outbox_finish(ctx->store, row->id, "sent", NULL, 0, ctx->now);
+	}
+	if (ingest_open(ctx->store, ctx->config, mailbox, "liaison", &ing, &error) < 0)
+		goto out;
+	struct ingest_item item = {
+		.raw = xmalloc(row->len + 1),
+		.len = row->len,
+		.source = xasprintf("outbox:%lld", (long long)row->id),
+		.internal_date = ctx->now,
+	};
+	memcpy(item.raw, row->raw, row->len);
+	ingest_item_prepare(&item, &ctx->config->limits, NULL);
+	enum ingest_outcome outcome;
+	if (ingest_item_commit(ing, &item, &outcome, &error) == 0 &&
+	    store_outbox_finish(ctx->store, row->id, "sent", NULL, 0, ctx->now) == 0 &&
+	    ingest_flush(ing, &error) == 0)
+		rc = 0;
+	else if (error == NULL)
+		error = xstrdup(store_error(ctx->store));
+	ingest_item_clear(&item);
+out:
+	ingest_close(&ing);
+	if (rc < 0) {
+		ctx->error = xasprintf("outbox %lld: recording it sent: %s", (long long)row->id, error);
+		free(error);
+	}
+	return rc;
+}
+
+struct data_complete_ctx {
+	struct send_ctx *send;
+	int64_t id;
+};
+
+static void mark_data_complete(void *p)
+{
+	struct data_complete_ctx *c = p;
+	if (store_outbox_data_complete(c->send->store, c->id) < 0)
+		log_error("outbox %lld: %s", (long long)c->id, store_error(c->send->store));
+}
+
+static int send_one(const struct outbox_row *row, void *p)
+{
+	struct send_ctx *ctx = p;
+	struct smtp_outcome out;
+	struct data_complete_ctx dc = {ctx, row->id};
+	int ok = smtp_send(&ctx->config->smtp, ctx->secret, row->envelope_from, row->recipient,
+	                   row->raw, row->len, mark_data_complete, &dc, &out) == 0;
+	int rc = 0;
+	if (ok) {
+		rc = record_sent(ctx, row);
+		if (rc == 0)
+			ctx->counts->sent++;
+		log_info("outbox %lld (%s) to %s: sent", (long long)row->id, row->kind, row->recipient);
+	} else if (out.code >= 500 || row->attempts >= OUTBOX_MAX_ATTEMPTS) {
+		char *why = out.code >= 500 ? xstrdup(out.text)
+		    : xasprintf("gave up after %lld attempts: %s", (long long)row->attempts, out.text);
+		rc = store_outbox_finish(ctx->store, row->id, "failed", why, 0, ctx->now);
+		ctx->counts->failed++;
+		log_warn("outbox %lld (%s) to %s: failed: %s", (long long)row->id, row->kind,
+		         row->recipient, why);
+		free(why);
+	} else {
+		int64_t next = ctx->now + outbox_retry_delay(row->attempts);
+		rc = store_outbox_finish(ctx->store, row->id, "queued", out.text, next, ctx->now);
+		ctx->counts->deferred++;
+		log_info("outbox %lld (%s) to %s: deferred: %s", (long long)row->id, row->kind,
+		         row->recipient, out.text);
+	}
+	if (rc < 0 && ctx->error == NULL)
+		ctx->error = xasprintf("outbox %lld: %s", (long long)row->id, store_error(ctx->store));
+	smtp_outcome_clear(&out);
+	return rc < 0;
+}
+
+int outbox_send_due(struct store *store, const struct config *config, int64_t now,
+                    struct outbox_counts *counts, char **error_r)
+{
+	struct send_ctx ctx = {store, config, now, NULL, counts, NULL};
+	const struct smtp_config *smtp = &config->smtp;
+	if (smtp->url == NULL) {
+		int64_t due = 0;
+		if (store_outbox_next_due(store, &due) == 0 && due != 0 && due <= now)
+			log_warn("outbox: messages are due but no [smtp] url is configured");
+		return 0;
+	}
+	if (smtp->password_file || smtp->token_command) {
+		ctx.secret = config_read_secret(smtp->password_file, smtp->token_command, error_r);
+		if (ctx.secret == NULL)
+			return -1;
+	}
+	int rc;
+	while ((rc = store_outbox_claim(store, now, send_one, &ctx)) == 1 && ctx.error == NULL)
+		;
+	free_secret(&ctx.secret);
+	if (rc < 0 || ctx.error != NULL) {
+		*error_r = ctx.error ? ctx.error : xasprintf("outbox: %s", store_error(store));
+		return -1;
+	}
+	return 0;
+}

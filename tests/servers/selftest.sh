@@ -1,0 +1,98 @@
+#!/bin/sh
+# shellcheck disable=SC2086
+# tests/servers/selftest.sh: starts an instance with --tls --oauth2 --smtp-auth in a fresh
+# temporary folder, proves every piece works with real clients (selftest.py), stops it,
+# prints one line per check and "selftest: N passed, N failed"; exit 1 on any failure.
+# The temporary folder is removed when everything passed and kept (and named) otherwise.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd -P)
+PY=/usr/bin/python3
+WORK=$(mktemp -d /tmp/liaison-servers-selftest.XXXXXX) || exit 1
+DIR=$WORK/srv
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "selftest: ok   $1"; }
+bad() { fail=$((fail + 1)); echo "selftest: FAIL $1"; }
+
+# start.sh must return even with its output captured: no server may hold our stdout/stderr.
+t0=$(date +%s)
+if out=$(timeout 120 "$HERE/start.sh" "$DIR" --tls --oauth2 --smtp-auth 2>&1); then
+	ok "start.sh DIR --tls --oauth2 --smtp-auth ($(($(date +%s) - t0)) s, returns with output captured)"
+	started=1
+else
+	bad "start.sh DIR --tls --oauth2 --smtp-auth failed:"
+	echo "$out" | sed 's/^/    /'
+	started=0
+fi
+
+if [ $started = 1 ]; then
+	# shellcheck disable=SC1091
+	. "$DIR/env.sh"
+	missing=""
+	for v in SERVERS_DIR DOVECOT_CONF IMAP_PORT IMAPS_PORT IMAP_WRONG_PORT IMAPS_WRONG_PORT SMTP_PORT \
+		SMTPS_PORT OAUTH2_PORT TLS_CA TLS_OTHER_CA SMTP_CONTROL IMAP_USER IMAP_PASSWORD; do
+		eval "val=\${$v:-}"
+		[ -n "$val" ] || missing="$missing $v"
+	done
+	files_ok=1
+	for f in ca.pem srv.pem srv.key wrong.pem wrong.key other-ca.pem; do
+		[ -s "$DIR/tls/$f" ] || files_ok=0
+	done
+	if [ -z "$missing" ] && [ $files_ok = 1 ] && [ "$SERVERS_DIR" = "$DIR" ]; then
+		ok "env.sh has every variable; tls/ has ca.pem srv.pem srv.key wrong.pem wrong.key other-ca.pem"
+	else
+		bad "env.sh is missing:$missing (tls files ok: $files_ok)"
+	fi
+
+	timeout 600 "$PY" "$HERE/selftest.py" "$DIR" >"$WORK/checks.out" 2>&1
+	cat "$WORK/checks.out"
+	p=$(grep -c '^selftest: ok ' "$WORK/checks.out")
+	f=$(grep -c '^selftest: FAIL ' "$WORK/checks.out")
+	pass=$((pass + p))
+	fail=$((fail + f))
+	if [ "$p" = 0 ] && [ "$f" = 0 ]; then
+		bad "selftest.py ran no checks"
+	fi
+
+	pids=""
+	for pf in "$DIR/run/master.pid" "$DIR/wrong/run/master.pid" "$DIR/smtp.pid" "$DIR/oauth2.pid"; do
+		[ -f "$pf" ] && pids="$pids $(cat "$pf")"
+	done
+	if "$HERE/stop.sh" "$DIR" >"$WORK/stop.out" 2>&1; then
+		alive=""
+		for p in $pids; do
+			"$PY" "$HERE/srvutil.py" wait-gone "$p" 0 || alive="$alive $p"
+		done
+		busy=""
+		for port in $IMAP_PORT $IMAPS_PORT $IMAP_WRONG_PORT $IMAPS_WRONG_PORT $SMTP_PORT $SMTPS_PORT $OAUTH2_PORT; do
+			"$PY" "$HERE/srvutil.py" port-free "$port" || busy="$busy $port"
+		done
+		if [ -z "$alive" ] && [ -z "$busy" ] && [ -n "$pids" ]; then
+			ok "stop.sh DIR: all processes ($(echo $pids | wc -w)) gone, all ports free"
+		else
+			bad "stop.sh DIR left processes:$alive ports:$busy"
+		fi
+	else
+		bad "stop.sh DIR failed: $(cat "$WORK/stop.out")"
+	fi
+	if "$HERE/stop.sh" "$DIR" >"$WORK/stop2.out" 2>&1 && "$HERE/stop.sh" "$WORK/does-not-exist" >>"$WORK/stop2.out" 2>&1; then
+		ok "stop.sh is idempotent (stopped DIR, missing DIR)"
+	else
+		bad "stop.sh on a stopped DIR failed: $(cat "$WORK/stop2.out")"
+	fi
+	if "$HERE/stop.sh" "$DIR" --purge >"$WORK/stop3.out" 2>&1 && [ ! -e "$DIR" ]; then
+		ok "stop.sh DIR --purge removes DIR"
+	else
+		bad "stop.sh --purge: $(cat "$WORK/stop3.out")"
+	fi
+fi
+
+echo "selftest: $pass passed, $fail failed"
+if [ $fail = 0 ]; then
+	rm -rf "$WORK"
+	exit 0
+fi
+"$HERE/stop.sh" "$DIR" >/dev/null 2>&1
+echo "selftest: files kept in $WORK"
+exit 1
