@@ -24,7 +24,6 @@ struct autoreply_input {
 	const struct classification *cls;
 	int64_t message_id;        /* messages.id of the message answered */
 	int64_t internal_date;     /* when the server received it (0: unknown → Date) */
-	int resync;                /* seen before, under another UIDVALIDITY */
 	int urgent;                /* a routing rule marked it urgent */
 	const char *category;      /* first routing category, or NULL */
 	const char *language;      /* "en", "es" or "both" */

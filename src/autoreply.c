@@ -35,8 +35,6 @@ static int due(struct store *store, const struct autoreply_input *in, const char
 	int64_t arrived = in->internal_date > 0 ? in->internal_date : in->msg->date;
 	if (strcmp(in->cls->direction, "in") != 0)
 		return none(decision, size, "outgoing");
-	if (in->resync)
-		return none(decision, size, "seen before (UIDVALIDITY changed)");
 	if (!in->mailbox->autoreply)
 		return none(decision, size, "auto-replies are off for this mailbox");
 	if (strcmp(in->cls->kind, "person") != 0)

@@ -1,5 +1,6 @@
 /* compose.c — the bytes of the messages liaison sends.  Every header value that came from a
- * stranger goes through rfc2047_encode_header_text, which cannot emit a line break. */
+ * stranger goes through rfc2047_encode_header_text, whose only line breaks are folds (CRLF
+ * and a space): nothing a stranger writes can start a header line of its own. */
 #include "compose.h"
 
 #include <stdio.h>

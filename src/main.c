@@ -1,5 +1,6 @@
 /* main.c — global options and the table of commands (notmuch's commands[]). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,9 @@ int main(int argc, char **argv)
 {
 	struct cli cli = {0};
 	int verbose = 0;
+	/* A server that goes away mid-write must give an error, not kill the program
+	 * (libetpan writes to sockets without MSG_NOSIGNAL). */
+	signal(SIGPIPE, SIG_IGN);
 	static const struct option options[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"verbose", no_argument, NULL, 'v'},
