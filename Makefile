@@ -7,7 +7,7 @@
 #   make lint       warnings as errors, banned string functions, cppcheck
 #   make fuzz       libFuzzer target for the parse path (clang)
 #   make bench      benchmarks against notmuch (figures, not a timed test)
-#   make demo       generate a small corpus, import it, list the threads
+#   make demo       local Dovecot + SMTP receiver, a troop mailbox, liaison poll, the replies
 
 CC      ?= cc
 PKGS    := gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle libetpan gnutls libcurl
@@ -23,7 +23,8 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libsqlite3-dev libpcre2-dev \
              libinih-dev libjansson-dev nettle-dev libcmocka-dev libetpan-dev \
              libgnutls28-dev libcurl4-gnutls-dev
-DEB_TEST  := python3 valgrind cppcheck sqlite3 dovecot-imapd python3-aiosmtpd openssl
+DEB_SERVERS := python3 dovecot-imapd python3-aiosmtpd openssl
+DEB_TEST  := valgrind cppcheck sqlite3 $(DEB_SERVERS)
 DEB_BENCH := notmuch time
 DEB_FUZZ  := clang libclang-rt-14-dev
 
@@ -86,7 +87,7 @@ bench: liaison
 	@sh bench/run.sh
 
 demo:
-	@sh tools/deps.sh $(DEB_BUILD)
+	@sh tools/deps.sh $(DEB_BUILD) $(DEB_SERVERS)
 	$(MAKE) liaison
 	@sh tools/demo.sh
 

@@ -18,7 +18,9 @@ struct outgoing {
 	const char *message_id;    /* without <> */
 	const char *in_reply_to;   /* without <>, or NULL */
 	const struct strlist *references; /* ids without <>, oldest first, or NULL */
-	int auto_submitted;        /* RFC 3834 auto-reply headers */
+	const char *auto_submitted; /* RFC 3834 Auto-Submitted value ("auto-replied",
+	                              "auto-generated"), with X-Auto-Response-Suppress: All;
+	                              NULL for a message a person wrote */
 	const char *body;          /* UTF-8 text, LF or CRLF line ends */
 	int64_t date;
 };

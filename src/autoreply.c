@@ -69,9 +69,11 @@ store_error:
 	return -1;
 }
 
+/* Renders, composes and queues one message answering in->msg.  The urgent notice threads
+ * under the message too, so the record shows the coordinator was told. */
 static int queue(struct store *store, const struct autoreply_input *in, const char *kind,
                  const char *template_name, const char *lang, const char *to,
-                 const char *subject, int auto_submitted, char **error_r)
+                 const char *subject, char **error_r)
 {
 	const struct mailbox_config *m = in->mailbox;
 	const char troop[2] = {m->troop, '\0'};
@@ -90,12 +92,11 @@ static int queue(struct store *store, const struct autoreply_input *in, const ch
 	compose_message_id(compose_domain_of(m->address), msgid);
 	/* References: the original's, then the original itself (RFC 5322 3.6.4). */
 	struct strlist refs = {0};
-	if (auto_submitted) {
-		for (size_t i = 0; i < in->msg->references.count; i++)
-			strlist_add(&refs, in->msg->references.items[i]);
-		if (in->msg->message_id)
-			strlist_add_unique(&refs, in->msg->message_id);
-	}
+	for (size_t i = 0; i < in->msg->references.count; i++)
+		strlist_add(&refs, in->msg->references.items[i]);
+	if (in->msg->message_id)
+		strlist_add_unique(&refs, in->msg->message_id);
+	int notice = strcmp(kind, "notice") == 0;
 	char *display = m->display_name ? NULL : xasprintf("Troop %c CTL", m->troop);
 	struct outgoing out = {
 		.from_name = m->display_name ? m->display_name : display,
@@ -103,9 +104,9 @@ static int queue(struct store *store, const struct autoreply_input *in, const ch
 		.to_addr = to,
 		.subject = subject,
 		.message_id = msgid,
-		.in_reply_to = auto_submitted ? in->msg->message_id : NULL,
+		.in_reply_to = in->msg->message_id,
 		.references = &refs,
-		.auto_submitted = auto_submitted,
+		.auto_submitted = notice ? "auto-generated" : "auto-replied",
 		.body = body,
 		.date = in->now,
 	};
@@ -117,8 +118,9 @@ static int queue(struct store *store, const struct autoreply_input *in, const ch
 		.thread_id = in->thread_id,
 		.answers = in->message_id,
 		.recipient = to,
-		/* Auto-replies go from the null sender, so that nothing ever answers them. */
-		.envelope_from = auto_submitted ? "" : m->address,
+		/* Auto-replies go from the null sender, so that nothing ever answers them; the
+		 * notice to a colleague may bounce back to the troop. */
+		.envelope_from = notice ? m->address : "",
 		.message_id = msgid,
 		.in_reply_to = out.in_reply_to,
 		.raw = raw,
@@ -145,7 +147,7 @@ int autoreply_handle(struct store *store, const struct autoreply_input *in, char
 	int urgent = strcmp(kind, "autoreply-urgent") == 0;
 	char *subject = xasprintf("Auto: %s", in->msg->subject ? in->msg->subject : "");
 	rc = queue(store, in, kind, urgent ? "autoreply-urgent" : "autoreply", in->language,
-	           in->cls->reply_to, subject, 1, error_r);
+	           in->cls->reply_to, subject, error_r);
 	free(subject);
 	if (rc < 0)
 		return -1;
@@ -156,8 +158,7 @@ int autoreply_handle(struct store *store, const struct autoreply_input *in, char
 	if (urgent && notify != NULL) {
 		char *notice_subject = xasprintf("URGENT CTL message %s (%s)", in->thread_ref,
 		                                 in->category ? in->category : "urgent");
-		rc = queue(store, in, "notice", "urgent-notice", "en", notify, notice_subject, 0,
-		           error_r);
+		rc = queue(store, in, "notice", "urgent-notice", "en", notify, notice_subject, error_r);
 		free(notice_subject);
 	}
 	return rc;

@@ -131,7 +131,7 @@ char *compose_message(const struct outgoing *out, size_t *len_r)
 		buf_addstr(&b, "\r\n");
 	}
 	if (out->auto_submitted) {
-		buf_addstr(&b, "Auto-Submitted: auto-replied\r\n");
+		buf_addf(&b, "Auto-Submitted: %s\r\n", out->auto_submitted);
 		buf_addstr(&b, "X-Auto-Response-Suppress: All\r\n");
 	}
 	buf_addstr(&b, "MIME-Version: 1.0\r\n"

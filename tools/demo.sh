@@ -1,49 +1,109 @@
 #!/bin/sh
-# make demo: a troop mailbox with nothing configured by hand.  Generates a small corpus
-# (or uses the sample shipped in tests/fixtures/ when ../shared is absent), imports it into a
-# fresh database under demo/, and shows the threads, one thread and the counts.
+# make demo: the main job on this machine with nothing configured by hand.  Starts a local
+# Dovecot and SMTP receiver on loopback (tests/servers), loads a generated troop mailbox
+# (or the shipped sample when ../shared is absent), polls it once (old mail: no replies),
+# delivers five new messages (a person, a Spanish speaker, an emergency, an out-of-office
+# reply, a list mail), polls again, and shows the threads, the outbox and the auto-replies
+# the SMTP receiver got.  Then stops the servers.  Everything lives in demo/.
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 demo=$top/demo
+PY=/usr/bin/python3
+if [ -d "$demo/srv" ]; then sh tests/servers/stop.sh "$demo/srv" >/dev/null 2>&1 || true; fi
 rm -rf "$demo"
 mkdir -p "$demo"
+chmod 755 "$demo"
+sh tests/servers/start.sh "$demo/srv" >/dev/null
+trap 'sh "$top/tests/servers/stop.sh" "$demo/srv" >/dev/null 2>&1' EXIT
+. "$demo/srv/env.sh"
+printf '%s\n' "$PASS_TROOPK" >"$demo/troopk.password"
+chmod 600 "$demo/troopk.password"
 cat >"$demo/liaison.conf" <<CONF
 [liaison]
 database = $demo/liaison.db
+templates = $top/templates
+routes = $top/config/routes.conf
 timezone = America/New_York
+urgent_notify = ctl-coordinator@ct.gov
+
+[smtp]
+url = smtp://127.0.0.1:$SMTP_PORT
+tls = none
 
 [mailbox K]
 troop = K
 address = TroopKCTL@ct.gov
+display_name = Troop K CTL
+imap = imap://127.0.0.1:$IMAP_PORT
+tls = none
+username = $USER_TROOPK
+password_file = $demo/troopk.password
 sent_folder = Sent
 CONF
-gen=$top/../shared/corpus/gen-ctl-corpus.py
-if [ -f "$gen" ]; then
-	/usr/bin/python3 "$gen" --count 400 --seed 7 --troops K --out "$demo/corpus" 2>/dev/null
-	src=$demo/corpus
-	echo "demo: generated 400 messages of troop K traffic into $src"
-else
-	src=$top/tests/fixtures/sample/troop-k.mbox
-	echo "demo: ../shared is absent; using the sample $src"
-fi
 export LIAISON_CONFIG="$demo/liaison.conf"
 ./liaison init
-echo
-echo "\$ liaison import --mailbox K $src"
-./liaison import --mailbox K "$src"
-echo
-echo "\$ liaison threads --mailbox K   (first 25)"
-./liaison threads --mailbox K | head -n 26
-ref=$(./liaison threads --mailbox K --json | /usr/bin/python3 -c \
-	'import json,sys; t=[t for t in json.load(sys.stdin) if t["kind"]=="person" and t["message_count"]>=3]; print(t[0]["ref"] if t else "")')
-if [ -n "$ref" ]; then
-	echo
-	echo "\$ liaison show $ref"
-	./liaison show "$ref"
+
+gen=$top/../shared/corpus/gen-ctl-corpus.py
+mkdir -p "$demo/old"
+if [ -f "$gen" ]; then
+	$PY "$gen" --count 300 --seed 7 --troops K --format eml --out "$demo/old" 2>/dev/null
+	rm -f "$demo/old/labels.jsonl"
+	echo "demo: generated 300 messages of troop K's past traffic"
+else
+	$PY - "$top/tests/fixtures/sample/troop-k.mbox" "$demo/old" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+for i, m in enumerate(re.split(rb"\n(?=From )", data)):
+    body = m.split(b"\n", 1)[1] if m.startswith(b"From ") else m
+    open("%s/%04d.eml" % (sys.argv[2], i), "wb").write(re.sub(rb"(?m)^>(>*From )", rb"\1", body))
+PY
+	echo "demo: ../shared is absent; using the sample mailbox in tests/fixtures/sample"
 fi
+$PY tests/servers/deliver.py append --port "$IMAP_PORT" --user "$USER_TROOPK" \
+	--password "$PASS_TROOPK" --folder INBOX --internaldate "$demo/old" >/dev/null
 echo
-echo "\$ liaison stats"
+echo "\$ liaison poll --once        # the mailbox's history: filed, nobody answered"
+./liaison poll --once
 ./liaison stats
+
+$PY tools/demo-messages.py "$demo/new"
+$PY tests/servers/deliver.py append --port "$IMAP_PORT" --user "$USER_TROOPK" \
+	--password "$PASS_TROOPK" --folder INBOX "$demo/new" >/dev/null
 echo
-echo "demo: the database is $demo/liaison.db; try: LIAISON_CONFIG=$demo/liaison.conf ./liaison messages"
+echo "demo: five new messages arrive: a person, a Spanish speaker, an emergency, an"
+echo "      out-of-office reply and a mailing-list message"
+echo "\$ liaison poll --once"
+./liaison poll --once
+echo
+echo "\$ liaison messages   (the five new ones: person or machine, and the auto-reply decision)"
+./liaison messages --json | $PY -c '
+import json, sys
+for m in json.load(sys.stdin):
+    if m["folder"] == "INBOX" and (m.get("autoreply") or "").startswith(("queued", "none: machine")) and "demo-" in (m["message_id"] or ""):
+        print("  %-13s %-30.30s %-7s %-16s %s" % (m["thread"], m["from"], m["kind"], m["categories"] or "-", m["autoreply"]))
+'
+echo
+echo "\$ liaison threads   (newest first)"
+./liaison threads | head -n 8
+echo
+echo "\$ liaison outbox"
+./liaison outbox
+echo
+echo "demo: what the SMTP receiver got:"
+$PY - "$SMTP_DIR" <<'PY'
+import email, email.policy, glob, json, os, sys
+for meta_path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
+    meta = json.load(open(meta_path))
+    msg = email.message_from_bytes(open(meta_path[:-5] + ".eml", "rb").read(), policy=email.policy.default)
+    print("-" * 78)
+    print(f"envelope: MAIL FROM:{meta['mail_from']}  RCPT TO:{', '.join(meta['rcpt_tos'])}")
+    for h in ("From", "To", "Subject", "In-Reply-To", "Auto-Submitted", "X-Auto-Response-Suppress"):
+        if msg[h]:
+            print(f"{h}: {msg[h]}")
+    print()
+    print("\n".join(msg.get_body().get_content().splitlines()[:8]))
+    print("[...]")
+PY
+echo
+echo "demo: done; the database is $demo/liaison.db (LIAISON_CONFIG=$demo/liaison.conf ./liaison threads)"
