@@ -9,7 +9,9 @@ different sender (so that each is due an auto-reply) and dated now.  For each, t
 from just before the APPEND to the "received" time (unix time, ms) the SMTP sink wrote in
 DIR/NNNNNN.json for the reply to that sender; the next message goes only after that reply
 arrived (plus --gap seconds).  A warm-up message first waits (up to --warmup-timeout s) until
-the daemon answers at all.  Prints the figures; exit 1 when the warm-up got no reply, or when
+the daemon answers at all.  Before that, --baseline N APPENDs to a folder of its own, watched
+by a bare IDLE client, show how long the server alone takes to announce a new message (Dovecot
+waits about 0.5 s before it sends EXISTS to an idling client).  Prints the figures; exit 1 when the warm-up got no reply, or when
 any message got none within --timeout seconds (it is counted as missed and the run goes on).
 Only the Python standard library; everything on 127.0.0.1.
 """
@@ -19,6 +21,7 @@ import imaplib
 import json
 import os
 import random
+import socket
 import sys
 import time
 
@@ -103,6 +106,49 @@ def in_reply_to(eml):
     return None
 
 
+def idle_baseline(a, samples):
+    """Milliseconds from APPEND to the server's untagged EXISTS, seen by a bare IDLE client
+    on a folder of its own (liaison does not watch it): the server's share of the latency."""
+    folder = "latency-baseline"
+    writer = imaplib.IMAP4(a.host, a.port, timeout=30)
+    writer.login(a.user, a.password)
+    writer.create(folder)
+    s = socket.create_connection((a.host, a.port), timeout=10)
+    f = s.makefile("rb")
+    f.readline()
+
+    def command(tag, text):
+        s.sendall(tag + b" " + text + b"\r\n")
+        while True:
+            line = f.readline()
+            if not line:
+                raise OSError("IMAP connection closed")
+            if line.startswith(tag + b" "):
+                return line
+
+    command(b"b1", b"LOGIN " + a.user.encode() + b" " + a.password.encode())
+    command(b"b2", b"SELECT " + folder.encode())
+    out = []
+    for i in range(samples):
+        s.sendall(b"b3 IDLE\r\n")
+        if not f.readline().startswith(b"+"):
+            raise OSError("IDLE refused")
+        time.sleep(0.1)
+        t0 = time.time()
+        writer.append(folder, None, None, b"From: baseline@example.org\r\nSubject: %d\r\n\r\nx\r\n" % i)
+        while not f.readline().rstrip().endswith(b"EXISTS"):
+            pass
+        out.append((time.time() - t0) * 1000)
+        s.sendall(b"DONE\r\n")
+        while not f.readline().startswith(b"b3 "):
+            pass
+    command(b"b4", b"LOGOUT")
+    s.close()
+    writer.delete(folder)
+    writer.logout()
+    return sorted(out)
+
+
 def percentile(sorted_values, p):
     """Nearest-rank percentile."""
     if not sorted_values:
@@ -124,10 +170,13 @@ def main():
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds per reply")
     ap.add_argument("--warmup-timeout", type=float, default=60.0)
     ap.add_argument("--gap", type=float, default=0.0, help="seconds between reply and next APPEND")
+    ap.add_argument("--baseline", type=int, default=10, metavar="N",
+                    help="first time N APPENDs seen by a bare IDLE client (0: skip)")
     ap.add_argument("--json", help="write every measurement here")
     a = ap.parse_args()
 
     tag = f"{int(time.time())}"
+    base = idle_baseline(a, a.baseline) if a.baseline > 0 else []
     sink = Sink(a.smtp_dir)
     imap = imaplib.IMAP4(a.host, a.port, timeout=30)
     imap.login(a.user, a.password)
@@ -189,6 +238,11 @@ def main():
               f"(mean {sum(lat) / len(lat):.0f}, min {lat[0]:.0f})   (target p99 < 1000 ms)")
         print(f"  of which the APPEND itself (ms): p50 {percentile(appends, 50):.1f}  "
               f"p99 {percentile(appends, 99):.1f}")
+    if base:
+        print(f"  the server alone, APPEND to IDLE's EXISTS for a bare client ({len(base)} times, ms): "
+              f"p50 {percentile(base, 50):.0f}  max {base[-1]:.0f}")
+        if lat:
+            print(f"  liaison's own share (p50 minus that): {percentile(lat, 50) - percentile(base, 50):.0f} ms")
     return 1 if missed or not lat else 0
 
 
