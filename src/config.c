@@ -613,7 +613,10 @@ char *config_read_secret(const char *password_file, const char *token_command, c
 	ssize_t n = getline(&line, &cap, f);
 	int status = from_command ? pclose(f) : fclose(f);
 	if (n <= 0 || (from_command && status != 0)) {
-		free_secret(&line);
+		/* getline's buffer is not a string after a failed read: wipe it whole. */
+		if (line != NULL)
+			explicit_bzero(line, cap);
+		free(line);
 		*error_r = from_command
 		    ? xasprintf("token_command '%s' failed (status %d) or printed nothing",
 		                token_command, status)

@@ -4,7 +4,12 @@
     route-score.py [--targets] LABELS.jsonl PREDICTIONS.json
 
 LABELS.jsonl is gen-ctl-corpus.py's ground truth; PREDICTIONS.json is a JSON list of
-{"message_id": ..., "categories": [...]} (angle brackets around the id optional).
+{"message_id": ..., "categories": [...]} (angle brackets around the id optional), for
+example the output of `liaison messages --json` after `liaison poll` stored the corpus:
+there "categories" is a comma-separated string or null, and "direction" and "kind"
+(person/machine) are liaison's own classification, which is compared with the labels too
+(liaison records categories only for incoming person mail).  Rows with the same message_id
+(one per mailbox) are merged.
 
 Scored: incoming messages written by a person (direction "in", kind "human").  Follow-ups
 ("human-followup") carry their conversation's category but a generic text, so they get a
@@ -30,10 +35,25 @@ def norm_id(mid):
     return (mid or "").strip().strip("<>")
 
 
+def categories_of(value):
+    if not value:
+        return set()
+    if isinstance(value, str):
+        return {c.strip() for c in value.split(",") if c.strip()}
+    return set(value)
+
+
 def load_predictions(path):
+    """{message_id: categories}, {message_id: (direction, kind)} (liaison's, when given)."""
     with open(path, encoding="utf-8") as f:
         items = json.load(f)
-    return {norm_id(p.get("message_id")): set(p.get("categories") or []) for p in items}
+    predicted, classified = {}, {}
+    for p in items:
+        mid = norm_id(p.get("message_id"))
+        predicted.setdefault(mid, set()).update(categories_of(p.get("categories")))
+        if p.get("direction") or p.get("kind"):
+            classified.setdefault(mid, (p.get("direction"), p.get("kind")))
+    return predicted, classified
 
 
 def score(labels, predicted):
@@ -88,7 +108,7 @@ def main():
 
     with open(a.labels, encoding="utf-8") as f:
         labels = [json.loads(line) for line in f if line.strip()]
-    predicted = load_predictions(a.predictions)
+    predicted, classified = load_predictions(a.predictions)
     missing = sum(1 for lb in labels if norm_id(lb["message_id"]) not in predicted)
     out = sys.stdout
 
@@ -110,6 +130,17 @@ def main():
     out.write("".join(f"  {k}={n}" for k, n in sorted(wrong.items())) + "\n")
     if missing:
         out.write(f"labelled messages without a prediction: {missing}\n")
+    if classified:
+        # Routing is recorded only for what liaison takes for incoming person mail: a person
+        # taken for a machine (or the troop) loses every category.
+        def agree(group):
+            return sum(1 for lb in group
+                       if classified.get(norm_id(lb["message_id"])) == ("in", "person"))
+        machines = [lb for lb in others if lb["direction"] == "in"]
+        out.write(f"liaison's own classification: {agree(human)} of {len(human)} first messages "
+                  f"and {agree(followups)} of {len(followups)} follow-ups from people taken "
+                  f"for incoming person mail; {agree(machines)} of {len(machines)} machine "
+                  f"messages taken for a person\n")
 
     if a.targets:
         failed = []
