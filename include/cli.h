@@ -31,6 +31,9 @@ void cli_error(const char *command, const char *fmt, ...) __attribute__((format(
 /* Prints the usage line of a command to stderr and returns EXIT_USAGE. */
 int cli_usage(const char *usage);
 
+/* Ends a listing: prints array (and releases it) when the listing is JSON (array not NULL),
+ * else the line "N nouns". */
+void cli_list_end(json_t *array, size_t count, const char *noun);
 /* Writes a JSON value to stdout followed by a newline, and releases it. */
 void cli_print_json(json_t *value);
 /* A JSON string, or null for NULL. */

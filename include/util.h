@@ -16,6 +16,7 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* printf into a new string (caller's). */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Growable byte buffer with a hard maximum (curl's dynbuf): input from the network or a
  * file can never grow it past max.  data is always NUL-terminated for convenience. */
@@ -59,6 +60,8 @@ char *str_lower(char *s);
 /* Trims ASCII white space at both ends in place; returns s. */
 char *str_trim(char *s);
 int str_has_prefix_nocase(const char *s, const char *prefix);
+/* 1 when the n bytes of a and b are equal but for ASCII case (whatever the locale). */
+int str_ascii_ncaseeq(const char *a, const char *b, size_t n);
 int str_has_suffix_nocase(const char *s, const char *suffix);
 
 /* Reads a whole file into a new buffer (caller frees), refusing files larger than max.

@@ -66,6 +66,14 @@ void cli_print_json(json_t *value)
 	json_decref(value);
 }
 
+void cli_list_end(json_t *array, size_t count, const char *noun)
+{
+	if (array != NULL)
+		cli_print_json(array);
+	else
+		printf("%zu %s%s\n", count, noun, count == 1 ? "" : "s");
+}
+
 json_t *cli_json_str(const char *s)
 {
 	/* json_string refuses invalid UTF-8; mime.c hands out valid UTF-8, but never lose a

@@ -77,10 +77,7 @@ int cmd_messages(struct cli *cli, int argc, char **argv)
 		cli_error("messages", "%s", store_error(cli->store));
 		return EXIT_FAIL;
 	}
-	if (json)
-		cli_print_json(ctx.array);
-	else
-		printf("%zu message%s\n", ctx.count, ctx.count == 1 ? "" : "s");
+	cli_list_end(ctx.array, ctx.count, "message");
 	return EXIT_OK;
 }
 

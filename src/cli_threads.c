@@ -86,10 +86,7 @@ int cmd_threads(struct cli *cli, int argc, char **argv)
 		cli_error("threads", "%s", store_error(cli->store));
 		return EXIT_FAIL;
 	}
-	if (json)
-		cli_print_json(ctx.array);
-	else
-		printf("%zu thread%s\n", ctx.count, ctx.count == 1 ? "" : "s");
+	cli_list_end(ctx.array, ctx.count, "thread");
 	return EXIT_OK;
 }
 

@@ -36,11 +36,9 @@ static void report(struct parse_state *st, int line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	buf_addf(&st->errors, "%s:%d: %s\n", st->path, line, msg ? msg : "error");
+	buf_addf(&st->errors, "%s:%d: %s\n", st->path, line, msg);
 	free(msg);
 }
 

@@ -101,12 +101,10 @@ static void imap_set_error(char **error_r, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	free(*error_r);
-	*error_r = msg != NULL ? msg : xstrdup("out of memory");
+	*error_r = msg;
 }
 
 /* Grades a libetpan failure of the command described by what: a NO/BAD reply becomes

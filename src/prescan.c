@@ -36,20 +36,6 @@ static int is_wsp(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* ASCII-only case-insensitive comparison of n bytes; the locale must not matter. */
-static int ascii_ncaseeq(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int ca = (unsigned char)a[i], cb = (unsigned char)b[i];
-		if (ca >= 'A' && ca <= 'Z')
-			ca += 'a' - 'A';
-		if (cb >= 'A' && cb <= 'Z')
-			cb += 'a' - 'A';
-		if (ca != cb)
-			return 0;
-	}
-	return 1;
-}
 
 void prescan_scan_headers(const char *raw, size_t len, size_t max_header_bytes,
                           struct prescan *ps)
@@ -112,7 +98,7 @@ static char *boundary_param_at(const struct line *l, size_t eq)
 		ext = 1;
 		k--;
 	}
-	if (k < 8 || !ascii_ncaseeq(l->s + k - 8, "boundary", 8))
+	if (k < 8 || !str_ascii_ncaseeq(l->s + k - 8, "boundary", 8))
 		return NULL;
 	if (k > 8) {
 		char p = l->s[k - 9];
@@ -153,7 +139,7 @@ static int is_address_header(const char *name, size_t len)
 		"disposition-notification-to", "mail-followup-to", "mail-reply-to", "errors-to",
 		"return-receipt-to", NULL};
 	for (size_t i = 0; names[i] != NULL; i++)
-		if (strlen(names[i]) == len && ascii_ncaseeq(name, names[i], len))
+		if (strlen(names[i]) == len && str_ascii_ncaseeq(name, names[i], len))
 			return 1;
 	return 0;
 }

@@ -36,21 +36,6 @@ static int hex_value(char c)
 	return -1;
 }
 
-/* ASCII-only case-insensitive comparison of n bytes (charset names; the locale must not
- * matter). */
-static int ascii_ncaseeq(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int ca = (unsigned char)a[i], cb = (unsigned char)b[i];
-		if (ca >= 'A' && ca <= 'Z')
-			ca += 'a' - 'A';
-		if (cb >= 'A' && cb <= 'Z')
-			cb += 'a' - 'A';
-		if (ca != cb)
-			return 0;
-	}
-	return 1;
-}
 
 /* Recognises an RFC 2047 encoded word at s ("=?charset?B?text?="), loosely: it may touch
  * the text around it, as many mailers write it.  When the text runs into white space or
@@ -156,7 +141,7 @@ static char *encoded_words_rewrite(const char *s, int reencode)
 		size_t pos = i;
 		size_t end;
 		for (;;) {
-			if (w.charset_len != charset_len || !ascii_ncaseeq(w.charset, charset, charset_len)) {
+			if (w.charset_len != charset_len || !str_ascii_ncaseeq(w.charset, charset, charset_len)) {
 				encoded_group_flush(&run, &bytes, charset, charset_len);
 				charset = w.charset;
 				charset_len = w.charset_len;

@@ -73,12 +73,10 @@ static void report(struct loader *ld, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	/* The buffer's maximum only drops messages past a megabyte of errors. */
-	(void)buf_addf(&ld->errors, "%s:%u: %s\n", ld->path, line, msg ? msg : "error");
+	(void)buf_addf(&ld->errors, "%s:%u: %s\n", ld->path, line, msg);
 	free(msg);
 }
 
