@@ -42,6 +42,7 @@ enum ingest_outcome {
 	INGEST_IMPORTED,    /* filed in this mailbox (new bytes, or bytes known from elsewhere) */
 	INGEST_DUPLICATE,   /* the same bytes had already arrived in this folder: counted only */
 	INGEST_QUARANTINED, /* stored raw with a reason, not filed */
+	INGEST_ALREADY,     /* this folder's UID under this UIDVALIDITY is stored already */
 };
 
 struct ingest_counts {
@@ -58,8 +59,11 @@ int ingest_open(struct store *store, const struct config *config,
 /* The poller's mode: route each new incoming message, decide its auto-reply and queue it in
  * the same transaction.  Returns 0 or -1 with *error_r. */
 int ingest_enable_autoreply(struct ingest *ingest, char **error_r);
-/* Records the folder's UIDVALIDITY and highest UID stored, written by the next commit. */
-void ingest_set_folder_state(struct ingest *ingest, uint32_t uidvalidity, uint32_t last_uid);
+/* The caller opens and commits the transactions (the poller: one transaction for all its
+ * folders on one connection, with their UID state): ingest_item_commit then neither begins,
+ * commits nor rolls back, and ingest_flush does nothing. */
+void ingest_use_caller_transaction(struct ingest *ingest);
+int64_t ingest_mailbox_id(const struct ingest *ingest);
 /* 1 when this source key was taken before (a rerun skips it without reading it again). */
 int ingest_has_source(struct ingest *ingest, const char *source);
 /* Stores a prepared item, counting the outcome.  Opens a transaction when none is open and

@@ -44,6 +44,9 @@ int store_mailbox_ensure(struct store *store, const char *name, char troop, cons
 /* 1 when this source key (file) already has a custody row in this mailbox folder. */
 int store_custody_has_source(struct store *store, int64_t mailbox_id, const char *folder,
                              const char *source);
+/* 1 when this IMAP message (UIDVALIDITY, UID) of the folder has a custody row. */
+int store_custody_has_uid(struct store *store, int64_t mailbox_id, const char *folder,
+                          int64_t uidvalidity, int64_t uid);
 /* 1 with *message_id_r when a message with this SHA-256 is stored. */
 int store_message_find_sha(struct store *store, const char *sha256, int64_t *message_id_r);
 /* 1 when the message already arrived in this mailbox folder (a duplicate). */

@@ -32,8 +32,7 @@ struct ingest {
 	struct ingest_counts pending; /* counted in the open batch, added to counts on commit */
 	int autoreply;                /* poller: route, decide and queue auto-replies */
 	int64_t enrolled_at;
-	int folder_dirty;             /* folder state to write before the batch commits */
-	uint32_t uidvalidity, last_uid;
+	int external;                 /* the caller owns the transaction (the poller) */
 	char *error;                  /* a failure that is not the store's (a template) */
 };
 
@@ -103,36 +102,20 @@ int ingest_enable_autoreply(struct ingest *ing, char **error_r)
 	return 0;
 }
 
-void ingest_set_folder_state(struct ingest *ing, uint32_t uidvalidity, uint32_t last_uid)
+void ingest_use_caller_transaction(struct ingest *ing)
 {
-	ing->uidvalidity = uidvalidity;
-	ing->last_uid = last_uid;
-	ing->folder_dirty = 1;
+	ing->external = 1;
+}
+
+int64_t ingest_mailbox_id(const struct ingest *ing)
+{
+	return ing->mailbox_id;
 }
 
 int ingest_flush(struct ingest *ing, char **error_r)
 {
-	if (ing->folder_dirty && !ing->in_transaction) {
-		/* Nothing new was stored (e.g. a resync of known mail): the state alone. */
-		if (store_begin(ing->store) < 0) {
-			*error_r = xasprintf("begin: %s", store_error(ing->store));
-			return -1;
-		}
-		ing->in_transaction = 1;
-	}
 	if (!ing->in_transaction)
 		return 0;
-	/* The folder's last UID advances in the transaction that stored its messages. */
-	if (ing->folder_dirty &&
-	    store_folder_set(ing->store, ing->mailbox_id, ing->folder, ing->uidvalidity,
-	                     ing->last_uid) < 0) {
-		*error_r = xasprintf("folder %s: %s", ing->folder, store_error(ing->store));
-		store_rollback(ing->store);
-		ing->in_transaction = 0;
-		memset(&ing->pending, 0, sizeof(ing->pending));
-		return -1;
-	}
-	ing->folder_dirty = 0;
 	if (store_commit(ing->store) < 0) {
 		*error_r = xasprintf("commit: %s", store_error(ing->store));
 		store_rollback(ing->store);
@@ -280,6 +263,16 @@ static int commit_item(struct ingest *ing, const struct ingest_item *item,
 		.arrived_at = now,
 	};
 
+	/* Fetched again after a crash between storing it and recording the folder's state: it
+	 * is here already, under the very same UIDVALIDITY and UID. */
+	if (item->uid != 0) {
+		int have = store_custody_has_uid(ing->store, ing->mailbox_id, ing->folder,
+		                                 item->uidvalidity, item->uid);
+		if (have != 0) {
+			*outcome_r = INGEST_ALREADY;
+			return have < 0 ? -1 : 0;
+		}
+	}
 	int known = store_message_find_sha(ing->store, item->sha256, &message_id);
 	if (known < 0)
 		return -1;
@@ -315,7 +308,7 @@ static int commit_item(struct ingest *ing, const struct ingest_item *item,
 int ingest_item_commit(struct ingest *ing, const struct ingest_item *item,
                        enum ingest_outcome *outcome_r, char **error_r)
 {
-	if (!ing->in_transaction) {
+	if (!ing->in_transaction && !ing->external) {
 		if (store_begin(ing->store) < 0) {
 			*error_r = xasprintf("begin: %s", store_error(ing->store));
 			return -1;
@@ -326,20 +319,26 @@ int ingest_item_commit(struct ingest *ing, const struct ingest_item *item,
 		*error_r = xasprintf("%s: %s", item->source ? item->source : item->sha256,
 		                     ing->error ? ing->error : store_error(ing->store));
 		xfree(&ing->error);
-		store_rollback(ing->store);
+		if (!ing->external)
+			store_rollback(ing->store);
 		ing->in_transaction = 0;
 		memset(&ing->pending, 0, sizeof(ing->pending));
 		return -1;
 	}
+	/* With the caller's transaction, the caller knows when it commits: count at once. */
+	struct ingest_counts *counts = ing->external ? &ing->counts : &ing->pending;
 	switch (*outcome_r) {
-	case INGEST_IMPORTED: ing->pending.imported++; break;
-	case INGEST_DUPLICATE: ing->pending.duplicates++; break;
+	case INGEST_IMPORTED: counts->imported++; break;
+	case INGEST_DUPLICATE: counts->duplicates++; break;
+	case INGEST_ALREADY: counts->already++; break;
 	case INGEST_QUARANTINED:
-		ing->pending.quarantined++;
+		counts->quarantined++;
 		log_warn("%s: quarantined: %s", item->source ? item->source : item->sha256,
 		         item->msg->quarantine_reason);
 		break;
 	}
+	if (ing->external)
+		return 0;
 	ing->batch_messages++;
 	ing->batch_bytes += item->len;
 	if (ing->batch_messages >= BATCH_MESSAGES || ing->batch_bytes >= BATCH_BYTES)

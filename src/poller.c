@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,11 @@
 #define QUEUE_BYTES (32u << 20)      /* fetched but not yet stored: watchers wait beyond */
 #define IDLE_RENEW (28 * 60)         /* re-issue IDLE before the 29 minutes of RFC 2177 */
 #define IMAP_TIMEOUT 60              /* seconds per IMAP command */
+#define BATCH_MESSAGES 2000          /* a commit at least this often while a backlog flows */
 
-static volatile sig_atomic_t stop_requested;
+/* Set by SIGTERM/SIGINT or a store failure; read by every thread (lock-free atomic, so a
+ * signal handler may set it). */
+static atomic_int stop_requested;
 
 static void on_signal(int sig)
 {
@@ -44,14 +48,17 @@ struct watcher {
 	const char *folder;
 	int64_t mailbox_id;
 	uint32_t uidvalidity;        /* as stored when the watcher started */
-	uint32_t next_uid;
+	uint64_t next_uid;           /* 64 bits: the UID after 4294967295 must not wrap to 0 */
 	struct ingest *ing;          /* the store thread's */
 	pthread_t thread;
 	int started;
+	/* The store thread's own: the folder state in the open transaction. */
+	uint32_t state_uidvalidity, state_uid;
+	int state_dirty;
 	/* Shared with the store thread, under poller->lock: */
 	int synced;                  /* a whole sync completed */
 	char *failure;               /* the last error, while failing */
-	uint32_t pushed_uid, committed_uid; /* for mark_seen / move_to after the commit */
+	uint32_t committed_uidvalidity, committed_uid; /* for mark_seen / move_to */
 };
 
 enum event_kind { EV_MESSAGE, EV_SYNCED, EV_EXIT };
@@ -77,6 +84,8 @@ struct poller {
 	struct event *head, *tail;
 	size_t bytes;
 	size_t running;              /* watcher threads not yet exited */
+	int in_transaction;          /* the store thread's one transaction for all folders */
+	size_t batch_messages;
 
 	pthread_mutex_t send_lock;
 	pthread_cond_t send_kick;
@@ -123,7 +132,7 @@ static struct event *pop(struct poller *p, int timeout_ms)
 		until.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&p->lock);
-	while (p->head == NULL && p->running > 0 && !stop_requested)
+	while (p->head == NULL && p->running > 0)
 		if (pthread_cond_timedwait(&p->has_events, &p->lock, &until) == ETIMEDOUT)
 			break;
 	struct event *e = p->head;
@@ -136,6 +145,16 @@ static struct event *pop(struct poller *p, int timeout_ms)
 	}
 	pthread_mutex_unlock(&p->lock);
 	return e;
+}
+
+/* Stops every thread: the flag, and a wake-up for whoever waits on the store thread. */
+static void request_stop(struct poller *p)
+{
+	stop_requested = 1;
+	pthread_mutex_lock(&p->lock);
+	pthread_cond_broadcast(&p->committed);
+	pthread_cond_broadcast(&p->has_space);
+	pthread_mutex_unlock(&p->lock);
 }
 
 static int queue_empty(struct poller *p)
@@ -252,7 +271,7 @@ static int on_message(const struct imap_message *m, void *p)
 	ingest_item_prepare(&e->item, &w->poller->config->limits, w->poller->rules);
 	push(w->poller, e);
 	if (m->uid >= w->next_uid)
-		w->next_uid = m->uid + 1;
+		w->next_uid = (uint64_t)m->uid + 1; /* 64 bits: no wrap after the last UID */
 	if (w->mailbox->mark_seen || w->mailbox->move_to) {
 		char uid[16];
 		snprintf(uid, sizeof(uid), "%u", m->uid);
@@ -261,15 +280,17 @@ static int on_message(const struct imap_message *m, void *p)
 	return 0;
 }
 
-/* mark_seen / move_to act only on what the store has committed. */
+/* mark_seen / move_to act only on what the store has committed, under the same UIDVALIDITY
+ * (after a renumbering, old and new UIDs are not comparable). */
 static int after_commit(struct watcher *w, struct imap_session *s, const struct strlist *uids,
-                        uint32_t last, char **error_r)
+                        uint32_t uidvalidity, uint32_t last, char **error_r)
 {
 	struct poller *p = w->poller;
 	pthread_mutex_lock(&p->lock);
-	while (w->committed_uid < last && !stop_requested)
+	while ((w->committed_uidvalidity != uidvalidity || w->committed_uid < last) &&
+	       !stop_requested)
 		pthread_cond_wait(&p->committed, &p->lock);
-	int ready = w->committed_uid >= last;
+	int ready = w->committed_uidvalidity == uidvalidity && w->committed_uid >= last;
 	pthread_mutex_unlock(&p->lock);
 	for (size_t i = 0; ready && i < uids->count; i++) {
 		uint32_t uid = (uint32_t)strtoul(uids->items[i], NULL, 10);
@@ -297,11 +318,13 @@ static int sync_folder(struct watcher *w, struct imap_session *s, char **error_r
 		w->next_uid = 1;
 	}
 	w->uidvalidity = st.uidvalidity;
-	int rc = imap_fetch_since(s, w->next_uid, FETCH_CHUNK, on_message, &ctx, error_r);
+	int rc = w->next_uid > UINT32_MAX ? IMAP_OK /* the last UID there can be is stored */
+	    : imap_fetch_since(s, (uint32_t)w->next_uid, FETCH_CHUNK, on_message, &ctx, error_r);
 	if (rc == IMAP_OK && !stop_requested) {
-		uint32_t last = w->next_uid - 1;
+		uint32_t last = (uint32_t)(w->next_uid - 1);
 		push_simple(w, EV_SYNCED, st.uidvalidity, last);
-		if (ctx.uids.count > 0 && after_commit(w, s, &ctx.uids, last, error_r) < 0)
+		if (ctx.uids.count > 0 &&
+		    after_commit(w, s, &ctx.uids, st.uidvalidity, last, error_r) < 0)
 			rc = -1;
 	} else if (rc > 0) {
 		rc = 0; /* stopped by request */
@@ -384,14 +407,52 @@ static void *watcher_main(void *arg)
 
 /* --- The store thread ------------------------------------------------------------------ */
 
+static int begin(struct poller *p, char **error_r)
+{
+	if (p->in_transaction)
+		return 0;
+	if (store_begin(p->store) < 0) {
+		*error_r = xasprintf("begin: %s", store_error(p->store));
+		return -1;
+	}
+	p->in_transaction = 1;
+	p->batch_messages = 0;
+	return 0;
+}
+
+/* Commits what the open transaction holds, with each folder's last UID: the state advances in
+ * the transaction that stored its messages, never before and never after. */
 static int flush_all(struct poller *p, char **error_r)
 {
-	for (size_t i = 0; i < p->n_watchers; i++)
-		if (ingest_flush(p->watchers[i].ing, error_r) < 0)
+	for (size_t i = 0; i < p->n_watchers; i++) {
+		struct watcher *w = &p->watchers[i];
+		if (!w->state_dirty)
+			continue;
+		if (begin(p, error_r) < 0 ||
+		    store_folder_set(p->store, ingest_mailbox_id(w->ing), w->folder,
+		                     w->state_uidvalidity, w->state_uid) < 0) {
+			if (*error_r == NULL)
+				*error_r = xasprintf("%s/%s: %s", w->mailbox->name, w->folder,
+				                     store_error(p->store));
 			return -1;
+		}
+	}
+	if (!p->in_transaction)
+		return 0;
+	if (store_commit(p->store) < 0) {
+		*error_r = xasprintf("commit: %s", store_error(p->store));
+		return -1;
+	}
+	p->in_transaction = 0;
 	pthread_mutex_lock(&p->lock);
-	for (size_t i = 0; i < p->n_watchers; i++)
-		p->watchers[i].committed_uid = p->watchers[i].pushed_uid;
+	for (size_t i = 0; i < p->n_watchers; i++) {
+		struct watcher *w = &p->watchers[i];
+		if (w->state_dirty) {
+			w->committed_uidvalidity = w->state_uidvalidity;
+			w->committed_uid = w->state_uid;
+			w->state_dirty = 0;
+		}
+	}
 	pthread_cond_broadcast(&p->committed);
 	pthread_mutex_unlock(&p->lock);
 	/* New rows may be in the outbox: wake the sender. */
@@ -402,21 +463,28 @@ static int flush_all(struct poller *p, char **error_r)
 	return 0;
 }
 
+static void set_state(struct watcher *w, uint32_t uidvalidity, uint32_t uid)
+{
+	w->state_uidvalidity = uidvalidity;
+	w->state_uid = uid;
+	w->state_dirty = 1;
+}
+
 static int handle(struct poller *p, struct event *e, char **error_r)
 {
 	struct watcher *w = e->w;
 	switch (e->kind) {
 	case EV_MESSAGE: {
 		enum ingest_outcome outcome;
-		if (ingest_item_commit(w->ing, &e->item, &outcome, error_r) < 0)
+		if (begin(p, error_r) < 0 || ingest_item_commit(w->ing, &e->item, &outcome, error_r) < 0)
 			return -1;
-		ingest_set_folder_state(w->ing, e->uidvalidity, e->uid);
-		w->pushed_uid = e->uid;
+		set_state(w, e->uidvalidity, e->uid);
+		if (++p->batch_messages >= BATCH_MESSAGES)
+			return flush_all(p, error_r);
 		break;
 	}
 	case EV_SYNCED:
-		ingest_set_folder_state(w->ing, e->uidvalidity, e->uid);
-		w->pushed_uid = e->uid;
+		set_state(w, e->uidvalidity, e->uid);
 		break;
 	case EV_EXIT:
 		pthread_mutex_lock(&p->lock);
@@ -435,6 +503,15 @@ static void event_free(struct event *e)
 
 /* Stores what the watchers fetch until they have all exited.  On a store error the run
  * stops: what was committed stays, the rest is fetched again next time. */
+static void fail_store(struct poller *p, int *failed)
+{
+	if (p->in_transaction)
+		store_rollback(p->store);
+	p->in_transaction = 0;
+	*failed = 1;
+	request_stop(p);
+}
+
 static int store_loop(struct poller *p, char **error_r)
 {
 	int failed = 0;
@@ -442,28 +519,22 @@ static int store_loop(struct poller *p, char **error_r)
 		struct event *e = pop(p, 1000);
 		if (e == NULL) {
 			if (!failed && flush_all(p, error_r) < 0)
-				failed = 1;
+				fail_store(p, &failed);
 			pthread_mutex_lock(&p->lock);
 			int done = p->running == 0 && p->head == NULL;
 			pthread_mutex_unlock(&p->lock);
 			if (done)
 				break;
-			if (failed)
-				stop_requested = 1;
 			continue;
 		}
-		if (!failed && handle(p, e, error_r) < 0) {
-			failed = 1;
-			stop_requested = 1;
-		} else if (failed && e->kind == EV_EXIT) {
+		if (!failed && handle(p, e, error_r) < 0)
+			fail_store(p, &failed);
+		else if (failed && e->kind == EV_EXIT)
 			handle(p, e, error_r);
-		}
 		event_free(e);
 		/* Commit as soon as the queue runs dry: the reply goes out at once. */
-		if (!failed && queue_empty(p) && flush_all(p, error_r) < 0) {
-			failed = 1;
-			stop_requested = 1;
-		}
+		if (!failed && queue_empty(p) && flush_all(p, error_r) < 0)
+			fail_store(p, &failed);
 	}
 	return failed ? -1 : 0;
 }
@@ -564,16 +635,18 @@ static int add_watcher(struct poller *p, const struct mailbox_config *m, const c
 	w->folder = folder;
 	uint32_t uidvalidity = 0, last_uid = 0;
 	if (ingest_open(p->store, p->config, m, folder, &w->ing, error_r) < 0 ||
-	    ingest_enable_autoreply(w->ing, error_r) < 0 ||
-	    store_mailbox_ensure(p->store, m->name, m->troop, m->address, &w->mailbox_id) < 0 ||
-	    store_folder_get(p->store, w->mailbox_id, folder, &uidvalidity, &last_uid) < 0) {
-		if (*error_r == NULL)
-			*error_r = xasprintf("%s/%s: %s", m->name, folder, store_error(p->store));
+	    ingest_enable_autoreply(w->ing, error_r) < 0)
+		return -1;
+	ingest_use_caller_transaction(w->ing);
+	w->mailbox_id = ingest_mailbox_id(w->ing);
+	if (store_folder_get(p->store, w->mailbox_id, folder, &uidvalidity, &last_uid) < 0) {
+		*error_r = xasprintf("%s/%s: %s", m->name, folder, store_error(p->store));
 		return -1;
 	}
 	w->uidvalidity = uidvalidity;
-	w->next_uid = last_uid + 1;
-	w->pushed_uid = w->committed_uid = last_uid;
+	w->next_uid = (uint64_t)last_uid + 1;
+	w->committed_uidvalidity = uidvalidity;
+	w->committed_uid = last_uid;
 	return 0;
 }
 
@@ -687,6 +760,8 @@ int poller_run(const struct config *config, const struct poll_options *options, 
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	pthread_t sender;
 	int sender_started = !options->once && pthread_create(&sender, NULL, sender_main, &p) == 0;
+	if (!options->once && !sender_started)
+		log_error("outbox: cannot start the sender thread: replies wait for the next run");
 	for (size_t i = 0; i < p.n_watchers; i++) {
 		p.watchers[i].started =
 		    pthread_create(&p.watchers[i].thread, NULL, watcher_main, &p.watchers[i]) == 0;

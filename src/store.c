@@ -15,7 +15,7 @@
  * ingest runs each of them once or more per message. */
 enum stmt_id {
 	ST_MAILBOX_FIND, ST_MAILBOX_INSERT, ST_MAILBOX_UPDATE,
-	ST_CUSTODY_HAS_SOURCE, ST_CUSTODY_HAS_MESSAGE, ST_CUSTODY_INSERT,
+	ST_CUSTODY_HAS_SOURCE, ST_CUSTODY_HAS_MESSAGE, ST_CUSTODY_HAS_UID, ST_CUSTODY_INSERT,
 	ST_MESSAGE_FIND_SHA, ST_MESSAGE_INSERT, ST_RAW_INSERT, ST_FTS_INSERT, ST_ATTACHMENT_INSERT,
 	ST_PLACEMENT_INSERT, ST_PLACEMENT_EXISTS,
 	ST_THREAD_BY_ID, ST_THREAD_BY_REF, ST_THREAD_BY_INDEX, ST_THREAD_BY_SUBJECT,
@@ -33,6 +33,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                          "AND source = ?3",
 	[ST_CUSTODY_HAS_MESSAGE] = "SELECT 1 FROM custody WHERE message_id = ?3 AND mailbox_id = ?1 "
 	                           "AND folder = ?2 LIMIT 1",
+	[ST_CUSTODY_HAS_UID] = "SELECT 1 FROM custody WHERE mailbox_id = ?1 AND folder = ?2 "
+	                       "AND uidvalidity = ?3 AND uid = ?4",
 	[ST_CUSTODY_INSERT] = "INSERT INTO custody (message_id, mailbox_id, folder, uidvalidity, uid, "
 	                      "source, internal_date, arrived_at, kind) "
 	                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -356,6 +358,19 @@ int store_custody_has_message(struct store *store, int64_t mailbox_id, const cha
 	bind_text(s, 2, folder);
 	bind_int(s, 3, message_id);
 	return step_find(store, s, NULL, "find custody");
+}
+
+int store_custody_has_uid(struct store *store, int64_t mailbox_id, const char *folder,
+                          int64_t uidvalidity, int64_t uid)
+{
+	sqlite3_stmt *s = stmt(store, ST_CUSTODY_HAS_UID);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, mailbox_id);
+	bind_text(s, 2, folder);
+	bind_int(s, 3, uidvalidity);
+	bind_int(s, 4, uid);
+	return step_find(store, s, NULL, "find custody by UID");
 }
 
 int store_message_find_sha(struct store *store, const char *sha256, int64_t *message_id_r)

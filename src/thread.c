@@ -169,10 +169,13 @@ static int find_existing(struct store *store, int64_t mailbox_id,
 		}
 	}
 	/* 4. Clients that drop threading headers: same person, same base subject, 30 days.
-	 * Only for a reply ("Re:", "AW:"...): a message that is no reply by any sign opens a
-	 * new conversation, even when a person writes "Question" twice in a month.  Never for
-	 * machine mail: a newsletter's every issue has the same subject. */
-	if (is_reply && strcmp(cls->kind, "person") == 0 && corr[0] && base[0]) {
+	 * Only for a reply ("Re:", "AW:"...) without threading headers: a message that names
+	 * its parent belongs with that parent, even when the parent has not arrived yet (it
+	 * joins by its own Message-ID when it does), and a message that is no reply by any
+	 * sign opens a new conversation, even when a person writes "Question" twice in a
+	 * month.  Never for machine mail: a newsletter's every issue has the same subject. */
+	int has_headers = msg->in_reply_to != NULL || msg->references.count > 0;
+	if (is_reply && !has_headers && strcmp(cls->kind, "person") == 0 && corr[0] && base[0]) {
 		rc = store_thread_find_by_subject(store, mailbox_id, corr, base, date,
 		                                  THREAD_SUBJECT_WINDOW, &r->thread_id);
 		if (rc != 0) {

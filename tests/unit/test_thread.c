@@ -181,6 +181,14 @@ static void test_subject_window(void **state)
 	/* No reply by any sign: a new conversation, even with the same subject. */
 	struct spec again = {"w5@x", NULL, NULL, MARIA, BOX, "Complaint about a traffic stop", NULL, 0, T0 + 21 * DAY};
 	assert_int_not_equal(K(f, &again, &how), t);
+	/* A reply that names a parent not seen yet waits for it, not for a look-alike subject:
+	 * the liaison's reply in Sent may be fetched before the INBOX message it answers. */
+	struct spec early = {"w6@ct.gov", "unseen@x", "unseen@x", BOX, MARIA, "RE: Complaint about a traffic stop", NULL, 0, T0 + 22 * DAY};
+	int64_t te = K(f, &early, &how);
+	assert_int_not_equal(te, t);
+	struct spec parent = {"unseen@x", NULL, NULL, MARIA, BOX, "Complaint about a traffic stop", NULL, 0, T0 + 21 * DAY};
+	assert_int_equal(K(f, &parent, &how), te);
+	assert_string_equal(how, "references");
 	/* 31 days after the thread's last message: a new conversation. */
 	assert_int_not_equal(K(f, &late, &how), t);
 	assert_int_not_equal(K(f, &other, &how), t);
