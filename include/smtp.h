@@ -21,8 +21,10 @@ void smtp_global_deinit(void);
  * secret is the password or the XOAUTH2 bearer token (NULL without authentication).
  * Returns 0 when the server accepted it (250), -1 otherwise; outcome is filled either way. */
 /* before_end (may be NULL) is called once, when the whole message has been read and only
- * the end of DATA remains to be written: until then the server cannot accept it. */
-typedef void smtp_before_end_cb(void *ctx);
+ * the end of DATA remains to be written: until then the server cannot accept it.  When it
+ * returns non-zero the transfer is aborted before the end of DATA (the server then cannot
+ * accept the message). */
+typedef int smtp_before_end_cb(void *ctx);
 int smtp_send(const struct smtp_config *smtp, const char *secret, const char *envelope_from,
               const char *recipient, const char *raw, size_t len,
               smtp_before_end_cb *before_end, void *ctx, struct smtp_outcome *outcome);

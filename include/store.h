@@ -28,6 +28,10 @@ void store_close(struct store **store);
 const char *store_error(const struct store *store);
 int store_schema_version(struct store *store);
 
+/* Every commit of this connection is on disk before it returns, power loss included (the
+ * outbox's claims and marks: a lost claim could send a message twice).  Other writes keep
+ * WAL's synchronous=NORMAL: a crash loses at most the last batch, fetched again. */
+int store_set_durable(struct store *store);
 int store_begin(struct store *store);
 int store_commit(struct store *store);
 void store_rollback(struct store *store);
@@ -160,6 +164,7 @@ struct outbox_new {
 	int64_t thread_id;        /* 0: none */
 	int64_t answers;          /* the message answered (messages.id), 0: none */
 	const char *recipient;
+	const char *correspondent;/* whom the reply window counts (From of the message answered) */
 	const char *envelope_from;/* "" for the null sender <> */
 	const char *message_id;   /* of the message sent, without <> */
 	const char *in_reply_to;
@@ -168,9 +173,9 @@ struct outbox_new {
 	int64_t now;
 };
 int store_outbox_add(struct store *store, const struct outbox_new *row, int64_t *id_r);
-/* Counts rows of kind for recipient in mailbox created at or after since (failed ones
+/* Counts rows of kind for a correspondent in mailbox created at or after since (failed ones
  * too: a reply the server refused was still our one answer). */
-int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *recipient,
+int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *correspondent,
                              const char *kind, int64_t since, int64_t *count_r);
 
 struct outbox_row {

@@ -27,41 +27,56 @@ static int none(char *decision, size_t size, const char *fmt, ...)
 	return 0;
 }
 
-/* 1 when a reply is due (kind_r says which), 0 with the reason in decision otherwise. */
-static int due(struct store *store, const struct autoreply_input *in, const char **kind_r,
-               char *decision, size_t size, char **error_r)
+/* 1 when the message is new mail from a person (not outgoing, not a machine, not older than
+ * the backfill cut-off, not from before the enrolment), 0 with the reason otherwise. */
+static int fresh_from_person(const struct autoreply_input *in, char *decision, size_t size)
 {
-	const struct config *c = in->config;
 	int64_t arrived = in->internal_date > 0 ? in->internal_date : in->msg->date;
 	if (strcmp(in->cls->direction, "in") != 0)
 		return none(decision, size, "outgoing");
-	if (!in->mailbox->autoreply)
-		return none(decision, size, "auto-replies are off for this mailbox");
 	if (strcmp(in->cls->kind, "person") != 0)
 		return none(decision, size, "machine (%s)", in->cls->reason);
-	if (arrived <= 0 || arrived < in->now - c->backfill_cutoff)
+	if (arrived <= 0 || arrived < in->now - in->config->backfill_cutoff)
 		return none(decision, size, "older than the backfill cut-off");
 	if (arrived < in->enrolled_at)
 		return none(decision, size, "arrived before the mailbox was enrolled");
-	const char *to = in->cls->reply_to;
+	return 1;
+}
+
+/* Whom the window counts: the From address (a Return-Path can change with every message,
+ * BATV or SRS, and would let a person be answered every time). */
+static const char *correspondent_of(const struct autoreply_input *in)
+{
+	const char *from = in->msg->from.addr;
+	return from && from[0] ? from : in->cls->reply_to;
+}
+
+/* For fresh mail from a person: 1 when a reply is due (kind_r says which), 0 with the
+ * reason in decision otherwise. */
+static int due(struct store *store, const struct autoreply_input *in, const char **kind_r,
+               char *decision, size_t size, char **error_r)
+{
+	const char *who = correspondent_of(in);
 	int64_t count = 0;
+	if (!in->mailbox->autoreply)
+		return none(decision, size, "auto-replies are off for this mailbox");
 	if (in->urgent) {
-		if (store_outbox_count_since(store, in->mailbox_id, to, "autoreply-urgent",
+		if (store_outbox_count_since(store, in->mailbox_id, who, "autoreply-urgent",
 		                             in->now - URGENT_REPEAT, &count) < 0)
 			goto store_error;
 		if (count > 0)
-			return none(decision, size, "urgent reply sent to %.80s within the hour", to);
+			return none(decision, size, "urgent reply sent to %.80s within the hour", who);
 		*kind_r = "autoreply-urgent";
 		return 1;
 	}
 	int64_t urgent = 0;
-	if (store_outbox_count_since(store, in->mailbox_id, to, "autoreply",
-	                             in->now - c->autoreply_window, &count) < 0 ||
-	    store_outbox_count_since(store, in->mailbox_id, to, "autoreply-urgent",
-	                             in->now - c->autoreply_window, &urgent) < 0)
+	if (store_outbox_count_since(store, in->mailbox_id, who, "autoreply",
+	                             in->now - in->config->autoreply_window, &count) < 0 ||
+	    store_outbox_count_since(store, in->mailbox_id, who, "autoreply-urgent",
+	                             in->now - in->config->autoreply_window, &urgent) < 0)
 		goto store_error;
 	if (count + urgent > 0)
-		return none(decision, size, "%.80s was answered within the window", to);
+		return none(decision, size, "%.80s was answered within the window", who);
 	*kind_r = "autoreply";
 	return 1;
 store_error:
@@ -118,6 +133,7 @@ static int queue(struct store *store, const struct autoreply_input *in, const ch
 		.thread_id = in->thread_id,
 		.answers = in->message_id,
 		.recipient = to,
+		.correspondent = correspondent_of(in),
 		/* Auto-replies go from the null sender, so that nothing ever answers them; the
 		 * notice to a colleague may bounce back to the troop. */
 		.envelope_from = notice ? m->address : "",
@@ -140,6 +156,21 @@ static int queue(struct store *store, const struct autoreply_input *in, const ch
 int autoreply_handle(struct store *store, const struct autoreply_input *in, char *decision,
                      size_t size, char **error_r)
 {
+	if (fresh_from_person(in, decision, size) == 0)
+		return 0;
+	/* The coordinator hears of every urgent message at once (reference and category, never
+	 * the body), whatever the reply window says. */
+	const char *notify = in->mailbox->urgent_notify ? in->mailbox->urgent_notify
+	                                                : in->config->urgent_notify;
+	if (in->urgent && notify != NULL) {
+		char *notice_subject = xasprintf("URGENT CTL message %s (%s)", in->thread_ref,
+		                                 in->category ? in->category : "urgent");
+		int rc = queue(store, in, "notice", "urgent-notice", "en", notify, notice_subject,
+		               error_r);
+		free(notice_subject);
+		if (rc < 0)
+			return -1;
+	}
 	const char *kind = NULL;
 	int rc = due(store, in, &kind, decision, size, error_r);
 	if (rc <= 0)
@@ -152,14 +183,5 @@ int autoreply_handle(struct store *store, const struct autoreply_input *in, char
 	if (rc < 0)
 		return -1;
 	snprintf(decision, size, urgent ? "queued urgent" : "queued");
-	/* The coordinator hears of urgent mail at once: reference and category, no body. */
-	const char *notify = in->mailbox->urgent_notify ? in->mailbox->urgent_notify
-	                                                : in->config->urgent_notify;
-	if (urgent && notify != NULL) {
-		char *notice_subject = xasprintf("URGENT CTL message %s (%s)", in->thread_ref,
-		                                 in->category ? in->category : "urgent");
-		rc = queue(store, in, "notice", "urgent-notice", "en", notify, notice_subject, error_r);
-		free(notice_subject);
-	}
-	return rc;
+	return 0;
 }

@@ -462,6 +462,8 @@ static void check_complete(struct parse_state *st)
 		report(st, 1, "no [liaison] section");
 	if (c->database == NULL && st->seen_liaison)
 		report(st, 1, "[liaison] has no database");
+	if (c->smtp.password_file && c->smtp.token_command)
+		report(st, 1, "[smtp] has both password_file and token_command: choose one");
 	for (size_t i = 0; i < c->n_mailboxes; i++) {
 		struct mailbox_config *m = &c->mailboxes[i];
 		if (m->troop == '\0')
@@ -470,6 +472,9 @@ static void check_complete(struct parse_state *st)
 			report(st, m->line, "[mailbox %s] has no address", m->name);
 		if (m->folders.count == 0)
 			strlist_add(&m->folders, "INBOX");
+		if (m->password_file && m->token_command)
+			report(st, m->line, "[mailbox %s] has both password_file and token_command: "
+			       "choose one", m->name);
 		for (size_t j = 0; j < i; j++)
 			if (m->address && c->mailboxes[j].address &&
 			    strcmp(m->address, c->mailboxes[j].address) == 0)

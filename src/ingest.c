@@ -131,10 +131,13 @@ int ingest_flush(struct ingest *ing, char **error_r)
 	return 0;
 }
 
-/* The time a message is threaded by: its Date, else when it arrived, else now. */
+/* The time a message is threaded by: its Date, else when it arrived, else now.  A Date more
+ * than a day after the arrival is a lie (a spammer's 2037 would open K-2037 references and
+ * skew the reports): the arrival counts then. */
 static int64_t effective_date(const struct ingest_item *item)
 {
-	if (item->msg != NULL && item->msg->date > 0)
+	if (item->msg != NULL && item->msg->date > 0 &&
+	    (item->internal_date <= 0 || item->msg->date <= item->internal_date + 86400))
 		return item->msg->date;
 	if (item->internal_date > 0)
 		return item->internal_date;

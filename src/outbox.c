@@ -93,20 +93,27 @@ out:
 struct data_complete_ctx {
 	struct send_ctx *send;
 	int64_t id;
+	int marked;
 };
 
-static void mark_data_complete(void *p)
+/* Without the mark, a crash after the server's 250 would send the message again: rather
+ * abort this attempt before the end of DATA. */
+static int mark_data_complete(void *p)
 {
 	struct data_complete_ctx *c = p;
-	if (store_outbox_data_complete(c->send->store, c->id) < 0)
+	if (store_outbox_data_complete(c->send->store, c->id) < 0) {
 		log_error("outbox %lld: %s", (long long)c->id, store_error(c->send->store));
+		return -1;
+	}
+	c->marked = 1;
+	return 0;
 }
 
 static int send_one(const struct outbox_row *row, void *p)
 {
 	struct send_ctx *ctx = p;
 	struct smtp_outcome out;
-	struct data_complete_ctx dc = {ctx, row->id};
+	struct data_complete_ctx dc = {ctx, row->id, 0};
 	int ok = smtp_send(&ctx->config->smtp, ctx->secret, row->envelope_from, row->recipient,
 	                   row->raw, row->len, mark_data_complete, &dc, &out) == 0;
 	int rc = 0;
@@ -115,6 +122,17 @@ static int send_one(const struct outbox_row *row, void *p)
 		if (rc == 0)
 			ctx->counts->sent++;
 		log_info("outbox %lld (%s) to %s: sent", (long long)row->id, row->kind, row->recipient);
+	} else if (out.code == 0 && dc.marked) {
+		/* The whole message went out, then no answer (a timeout, a dropped connection):
+		 * the server may have accepted it.  Not sent again by itself. */
+		char *why = xasprintf("no answer after the whole message was sent (%s); not sent "
+		                      "again automatically: check, then `liaison outbox retry` or "
+		                      "`cancel`", out.text);
+		rc = store_outbox_finish(ctx->store, row->id, "uncertain", why, 0, ctx->now);
+		ctx->counts->uncertain++;
+		log_error("outbox %lld (%s) to %s: %s", (long long)row->id, row->kind, row->recipient,
+		          why);
+		free(why);
 	} else if (out.code >= 500 || row->attempts >= OUTBOX_MAX_ATTEMPTS) {
 		char *why = out.code >= 500 ? xstrdup(out.text)
 		    : xasprintf("gave up after %lld attempts: %s", (long long)row->attempts, out.text);
@@ -152,9 +170,10 @@ int outbox_send_due(struct store *store, const struct config *config, int64_t no
 		if (ctx.secret == NULL)
 			return -1;
 	}
-	int rc;
-	while ((rc = store_outbox_claim(store, now, send_one, &ctx)) == 1 && ctx.error == NULL)
-		;
+	int rc = store_set_durable(store);
+	while (rc == 0 && (rc = store_outbox_claim(store, now, send_one, &ctx)) == 1 &&
+	       ctx.error == NULL)
+		rc = 0;
 	free_secret(&ctx.secret);
 	if (rc < 0 || ctx.error != NULL) {
 		*error_r = ctx.error ? ctx.error : xasprintf("outbox: %s", store_error(store));

@@ -139,6 +139,9 @@ const char *const schema_migrations[] = {
 	"  thread_id INTEGER REFERENCES threads (id),"
 	"  answers INTEGER REFERENCES messages (id),"
 	"  recipient TEXT NOT NULL,"
+	/* Whom the reply window counts: the From address of the message answered (a
+	 * Return-Path may change with every message: BATV, SRS). */
+	"  correspondent TEXT,"
 	"  envelope_from TEXT NOT NULL DEFAULT '',"
 	"  message_id TEXT NOT NULL UNIQUE,"
 	"  in_reply_to TEXT,"
@@ -155,7 +158,7 @@ const char *const schema_migrations[] = {
 	"  data_complete INTEGER NOT NULL DEFAULT 0,"
 	"  sent_at INTEGER);"
 	"CREATE INDEX outbox_due ON outbox (status, next_attempt_at);"
-	"CREATE INDEX outbox_window ON outbox (mailbox_id, recipient, kind, created_at);"
+	"CREATE INDEX outbox_window ON outbox (mailbox_id, correspondent, kind, created_at);"
 	/* What the poller decided for each incoming message, and what routing found. */
 	"ALTER TABLE placements ADD COLUMN autoreply TEXT;"
 	"ALTER TABLE placements ADD COLUMN language TEXT;"

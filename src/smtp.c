@@ -23,8 +23,10 @@ static size_t read_upload(char *ptr, size_t size, size_t nmemb, void *userdata)
 	if (n == u->left && u->before_end != NULL) {
 		/* These are the last bytes (libcurl, knowing the size, may never ask again): the
 		 * end of DATA follows them.  Said a little early, which errs on the safe side. */
-		u->before_end(u->ctx);
+		smtp_before_end_cb *cb = u->before_end;
 		u->before_end = NULL;
+		if (cb(u->ctx) != 0)
+			return CURL_READFUNC_ABORT;
 	}
 	memcpy(ptr, u->data, n);
 	u->data += n;

@@ -272,6 +272,11 @@ void store_close(struct store **storep)
 	*storep = NULL;
 }
 
+int store_set_durable(struct store *store)
+{
+	return exec(store, "PRAGMA synchronous = FULL");
+}
+
 int store_begin(struct store *store)
 {
 	return exec(store, "BEGIN IMMEDIATE");
@@ -1081,8 +1086,9 @@ int store_outbox_add(struct store *store, const struct outbox_new *o, int64_t *i
 {
 	sqlite3_stmt *s = query(store,
 	    "INSERT INTO outbox (kind, mailbox_id, thread_id, answers, recipient, envelope_from, "
-	    "message_id, in_reply_to, raw, status, next_attempt_at, created_at) "
-	    "VALUES (?1, ?2, nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10)");
+	    "message_id, in_reply_to, raw, status, next_attempt_at, created_at, correspondent) "
+	    "VALUES (?1, ?2, nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, "
+	    "?11)");
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, o->kind);
@@ -1095,6 +1101,7 @@ int store_outbox_add(struct store *store, const struct outbox_new *o, int64_t *i
 	bind_text(s, 8, o->in_reply_to);
 	sqlite3_bind_blob64(s, 9, o->raw, o->len, SQLITE_STATIC);
 	bind_int(s, 10, o->now);
+	bind_text(s, 11, o->correspondent);
 	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 	if (rc < 0)
 		set_error(store, "queue outgoing message");
@@ -1104,15 +1111,15 @@ int store_outbox_add(struct store *store, const struct outbox_new *o, int64_t *i
 	return rc;
 }
 
-int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *recipient,
+int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *correspondent,
                              const char *kind, int64_t since, int64_t *count_r)
 {
 	sqlite3_stmt *s = query(store, "SELECT count(*) FROM outbox WHERE mailbox_id = ?1 "
-	                               "AND recipient = ?2 AND kind = ?3 AND created_at >= ?4");
+	                               "AND correspondent = ?2 AND kind = ?3 AND created_at >= ?4");
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, mailbox_id);
-	bind_text(s, 2, recipient);
+	bind_text(s, 2, correspondent);
 	bind_text(s, 3, kind);
 	bind_int(s, 4, since);
 	int rc = -1;
