@@ -121,11 +121,14 @@ char *compose_message(const struct outgoing *out, size_t *len_r)
 		buf_addstr(&b, "\r\n");
 	}
 	if (out->references && out->references->count > 0) {
-		/* The newest ten are enough to thread (RFC 5322 allows trimming the middle). */
-		size_t first = out->references->count > 10 ? out->references->count - 10 : 0;
-		buf_addstr(&b, "References:");
-		for (size_t i = first; i < out->references->count; i++) {
-			buf_addstr(&b, i == first ? " " : "\r\n ");
+		/* The root and the newest nine: enough to thread (RFC 5322 3.6.4 lets a writer
+		 * drop the middle of a long list, never the first). */
+		size_t n = out->references->count;
+		size_t skip_to = n > 10 ? n - 9 : 1;
+		buf_addstr(&b, "References: ");
+		add_id(&b, out->references->items[0]);
+		for (size_t i = skip_to; i < n; i++) {
+			buf_addstr(&b, "\r\n ");
 			add_id(&b, out->references->items[i]);
 		}
 		buf_addstr(&b, "\r\n");
