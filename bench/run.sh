@@ -26,8 +26,10 @@ echo "bench: corpus $count messages, $((bytes / 1000000)) MB, 11 troop mailboxes
 	for t in A B C D E F G H I K L; do
 		printf '[mailbox %s]\ntroop = %s\naddress = Troop%sCTL@ct.gov\n' "$t" "$t" "$t"
 	done
+	printf '[user bench]\nrole = admin\n'
 } >"$run/liaison.conf"
 export LIAISON_CONFIG=$run/liaison.conf
+export LIAISON_USER=bench
 ./liaison init >/dev/null
 # Drop nothing from the page cache: both tools read warm files (the corpus was just written
 # or read by the split).

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "ops.h"
 #include "store.h"
 
 /* Exit codes: 0 ok, 1 failure, 2 usage or configuration error. */
@@ -15,8 +16,10 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 struct cli {
 	const char *config_path; /* -c FILE, or NULL for the default */
+	const char *user_name;   /* --as USER, or NULL for $LIAISON_USER */
 	struct config *config;
 	struct store *store;
+	struct actor actor;      /* set by cli_open_as */
 };
 
 /* Loads the configuration; on error prints every FILE:LINE: problem and returns EXIT_USAGE. */
@@ -24,6 +27,11 @@ int cli_load_config(struct cli *cli);
 /* Loads the configuration and opens the store (existing, current schema).  Returns EXIT_OK
  * or the exit code to leave with, after printing why. */
 int cli_open(struct cli *cli);
+/* cli_open, then the acting user (--as or $LIAISON_USER): refused with EXIT_USAGE when
+ * missing or unknown.  For every command that reads or changes threads. */
+int cli_open_as(struct cli *cli);
+/* The exit code for an ops result, after printing its message. */
+int cli_ops_exit(const char *command, int ops_result, char *error);
 void cli_close(struct cli *cli);
 
 /* Prints "liaison: COMMAND: ..." to stderr. */
@@ -51,6 +59,15 @@ int cmd_messages(struct cli *cli, int argc, char **argv);
 int cmd_raw(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_poll(struct cli *cli, int argc, char **argv);
+int cmd_assign(struct cli *cli, int argc, char **argv);
+int cmd_take(struct cli *cli, int argc, char **argv);
+int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_category(struct cli *cli, int argc, char **argv);
+int cmd_flag(struct cli *cli, int argc, char **argv);
+int cmd_note(struct cli *cli, int argc, char **argv);
+int cmd_close(struct cli *cli, int argc, char **argv);
+int cmd_history(struct cli *cli, int argc, char **argv);
+int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_outbox(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -48,6 +48,29 @@ struct smtp_config {
 	unsigned timeout;    /* seconds per SMTP conversation (default 30) */
 };
 
+enum user_role { ROLE_CTL, ROLE_COORDINATOR, ROLE_RECORDS, ROLE_ADMIN };
+
+/* [user NAME]: who may act, and on which troops. */
+struct user_config {
+	char *name;
+	enum user_role role;
+	char *troops;        /* upper-case troop letters this user works ("KL"); all for
+	                        coordinator, records and admin */
+	char *email;
+	char *display_name;
+	int line;
+};
+
+/* [service ID]: a service liaisons refer people to (2-1-1, the victim advocate...). */
+struct service_config {
+	char *id;
+	char *name;
+	char *phone;
+	char *url;
+	char *description;
+	int line;
+};
+
 struct config {
 	char *path;          /* the file it was read from */
 	char *routes;        /* absolute path of the routing rules (default routes.conf beside
@@ -66,6 +89,10 @@ struct config {
 	struct mime_limits limits;
 	struct mailbox_config *mailboxes;
 	size_t n_mailboxes;
+	struct user_config *users;
+	size_t n_users;
+	struct service_config *services;
+	size_t n_services;
 };
 
 /* Reads path.  Returns 0 with *config_r (free with config_free), or -1 with *errors_r
@@ -75,6 +102,14 @@ void config_free(struct config **config);
 
 /* The mailbox named name, or NULL (borrowed). */
 const struct mailbox_config *config_find_mailbox(const struct config *config, const char *name);
+
+/* The user or service of that name, or NULL (borrowed). */
+const struct user_config *config_find_user(const struct config *config, const char *name);
+const struct service_config *config_find_service(const struct config *config, const char *id);
+/* "ctl", "coordinator", "records", "admin". */
+const char *config_role_name(enum user_role role);
+/* The mailbox of a troop letter, or NULL (borrowed). */
+const struct mailbox_config *config_find_troop(const struct config *config, char troop);
 
 /* 1 when addr (any case) is the mailbox's address or one of its aliases. */
 int mailbox_owns_address(const struct mailbox_config *mailbox, const char *addr);

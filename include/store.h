@@ -13,7 +13,7 @@
 #include "hash.h"
 #include "mime.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -146,6 +146,36 @@ int store_thread_suggest(struct store *store, int64_t thread_id, const char *ser
 /* The reference of a thread, into ref_r. */
 int store_thread_ref(struct store *store, int64_t thread_id, char *ref_r, size_t size);
 
+/* Sets one field of a thread (a person's operation).  field is one of "assignee", "status",
+ * "category", "priority", "rms_number", "not_reportable_reason" (value NULL clears it) or
+ * "confidential", "reportable", "closed_at" (value is a decimal integer). */
+int store_thread_set(struct store *store, int64_t thread_id, const char *field,
+                     const char *value);
+/* Appends to a thread's history (operations and notes). */
+int store_history_add(struct store *store, int64_t thread_id, int64_t at, const char *user,
+                      const char *action, const char *details);
+struct history_row {
+	int64_t at;
+	const char *user, *action, *details;
+};
+typedef int store_history_cb(const struct history_row *row, void *ctx);
+int store_history_list(struct store *store, int64_t thread_id, store_history_cb *cb, void *ctx);
+
+/* --- Audit trail ----------------------------------------------------------------------- */
+
+struct audit_row {
+	int64_t id, at;
+	const char *user, *action, *object, *details, *prev_hash, *hash;
+};
+/* The hash of the newest entry, or 64 zeros when the trail is empty. */
+int store_audit_last_hash(struct store *store, char hash_r[SHA256_HEX_SIZE]);
+/* Appends an entry whose hashes the caller computed (audit.c). */
+int store_audit_add(struct store *store, const struct audit_row *row);
+typedef int store_audit_cb(const struct audit_row *row, void *ctx);
+/* Every entry in order (since: from that time; user: only theirs; NULL/0 for all). */
+int store_audit_list(struct store *store, int64_t since, const char *user, store_audit_cb *cb,
+                     void *ctx);
+
 /* --- IMAP folder state ----------------------------------------------------------------- */
 
 /* 1 with the UIDVALIDITY and highest stored UID of a folder, 0 when never synced. */
@@ -224,6 +254,10 @@ struct thread_row {
 	const char *correspondent, *correspondent_name, *subject;
 	const char *category, *priority, *assignee;
 	int64_t message_count, first_at, last_at;
+	char troop;
+	int confidential, reportable;
+	const char *rms_number, *not_reportable_reason;
+	int64_t closed_at;
 };
 struct thread_filter {
 	const char *mailbox; /* NULL: all */
@@ -240,6 +274,9 @@ struct message_row {
 	const char *message_id, *sha256, *thread_ref, *mailbox, *folder;
 	const char *direction, *kind, *kind_reason, *quarantine_reason;
 	const char *autoreply, *language, *categories, *rules, *priority; /* NULL: not polled */
+	char troop;                  /* of the mailbox */
+	int thread_confidential;
+	const char *thread_assignee;
 	const char *from_addr, *from_name, *to_text, *subject, *text;
 	int64_t date, size;
 };

@@ -37,6 +37,32 @@ int cli_open(struct cli *cli)
 	return EXIT_OK;
 }
 
+int cli_open_as(struct cli *cli)
+{
+	int rc = cli_open(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	const char *name = cli->user_name ? cli->user_name : getenv("LIAISON_USER");
+	char *error = NULL;
+	if (ops_actor(cli->config, name, &cli->actor, &error) != OPS_OK) {
+		fprintf(stderr, "liaison: %s\n", error);
+		free(error);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+int cli_ops_exit(const char *command, int ops_result, char *error)
+{
+	if (ops_result == OPS_OK) {
+		free(error);
+		return EXIT_OK;
+	}
+	cli_error(command, "%s", error ? error : "failed");
+	free(error);
+	return ops_result == OPS_INVALID ? EXIT_USAGE : EXIT_FAIL;
+}
+
 void cli_close(struct cli *cli)
 {
 	store_close(&cli->store);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cli.h"
 #include "hash.h"
 #include "util.h"
@@ -11,11 +12,28 @@
 struct messages_ctx {
 	json_t *array; /* NULL for text output */
 	size_t count;
+	const struct actor *actor;
 };
 
-static int list_message(const struct message_row *m, void *p)
+static int list_message(const struct message_row *row, void *p)
 {
 	struct messages_ctx *ctx = p;
+	if (!ops_sees_troop(ctx->actor, row->troop))
+		return 0;
+	struct message_row hidden = *row;
+	const struct message_row *m = row;
+	if (!ops_sees_content(ctx->actor, row->troop, row->thread_confidential,
+	                      row->thread_assignee)) {
+		/* A confidential thread's messages: that they exist, not who or what. */
+		hidden.from_addr = "confidential";
+		hidden.from_name = NULL;
+		hidden.subject = "confidential";
+		hidden.to_text = "";
+		hidden.text = NULL;
+		hidden.categories = NULL;
+		hidden.rules = NULL;
+		m = &hidden;
+	}
 	ctx->count++;
 	if (ctx->array != NULL) {
 		json_array_append_new(ctx->array, json_pack(
@@ -68,10 +86,10 @@ int cmd_messages(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage(usage);
-	int rc = cli_open(cli);
+	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	struct messages_ctx ctx = {json ? json_array() : NULL, 0};
+	struct messages_ctx ctx = {json ? json_array() : NULL, 0, &cli->actor};
 	if (store_messages_list(cli->store, &filter, list_message, &ctx) < 0) {
 		json_decref(ctx.array);
 		cli_error("messages", "%s", store_error(cli->store));
@@ -97,9 +115,23 @@ int cmd_raw(struct cli *cli, int argc, char **argv)
 {
 	if (argc != 2)
 		return cli_usage("raw MESSAGE-ID|SHA256");
-	int rc = cli_open(cli);
+	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
+	/* The original bytes carry everything, confidential or not: records staff, the
+	 * coordinator and admins only, and every read is audited. */
+	if (cli->actor.user->role == ROLE_CTL) {
+		cli_error("raw", "refused: original messages are for records staff, the coordinator "
+		                 "and admins (liaisons read threads with `liaison show`)");
+		return EXIT_FAIL;
+	}
+	char *audit_error = NULL;
+	if (audit_append(cli->store, cli->actor.user->name, "read-raw", argv[1], NULL,
+	                 &audit_error) < 0) {
+		cli_error("raw", "%s", audit_error);
+		free(audit_error);
+		return EXIT_FAIL;
+	}
 	char *raw = NULL;
 	size_t len = 0;
 	char recorded[SHA256_HEX_SIZE], actual[SHA256_HEX_SIZE];

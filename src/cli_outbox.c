@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "cli.h"
 #include "util.h"
 
@@ -14,11 +15,16 @@ static const char usage[] = "outbox [--status queued|sending|sent|failed|uncerta
 struct list_ctx {
 	json_t *array;
 	size_t count;
+	const struct actor *actor;
+	const struct config *config;
 };
 
 static int list_row(const struct outbox_row *r, void *p)
 {
 	struct list_ctx *ctx = p;
+	const struct mailbox_config *m = config_find_mailbox(ctx->config, r->mailbox);
+	if (m == NULL ? ctx->actor->user->role == ROLE_CTL : !ops_sees_troop(ctx->actor, m->troop))
+		return 0;
 	ctx->count++;
 	if (ctx->array) {
 		json_array_append_new(ctx->array, json_pack(
@@ -47,9 +53,13 @@ static int decide(struct cli *cli, const char *what, const char *id_text)
 	long long id = strtoll(id_text, &end, 10);
 	if (end == id_text || *end != '\0' || id <= 0)
 		return cli_usage(usage);
-	int rc = cli_open(cli);
+	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
+	if (cli->actor.user->role == ROLE_CTL || cli->actor.user->role == ROLE_RECORDS) {
+		cli_error("outbox", "refused: retrying or cancelling is for the coordinator and admins");
+		return EXIT_FAIL;
+	}
 	int changed = strcmp(what, "retry") == 0
 	    ? store_outbox_retry(cli->store, id, (int64_t)time(NULL))
 	    : store_outbox_cancel(cli->store, id, "cancelled by a person");
@@ -60,6 +70,15 @@ static int decide(struct cli *cli, const char *what, const char *id_text)
 	if (changed == 0) {
 		cli_error("outbox", "%s %lld: no such message in a state that allows it (retry: "
 		          "uncertain or failed; cancel: queued or uncertain)", what, id);
+		return EXIT_FAIL;
+	}
+	char object[32];
+	snprintf(object, sizeof(object), "outbox %lld", id);
+	char *error = NULL;
+	if (audit_append(cli->store, cli->actor.user->name, strcmp(what, "retry") == 0
+	                 ? "outbox-retry" : "outbox-cancel", object, NULL, &error) < 0) {
+		cli_error("outbox", "%s", error);
+		free(error);
 		return EXIT_FAIL;
 	}
 	printf("outbox %lld: %s\n", id, strcmp(what, "retry") == 0 ? "queued again" : "cancelled");
@@ -87,10 +106,10 @@ int cmd_outbox(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage(usage);
-	int rc = cli_open(cli);
+	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	struct list_ctx ctx = {json ? json_array() : NULL, 0};
+	struct list_ctx ctx = {json ? json_array() : NULL, 0, &cli->actor, cli->config};
 	if (!json)
 		printf("%6s  %-16s %-9s %-16s %-13s %-32s %2s  %s\n", "ID", "KIND", "STATUS",
 		       "CREATED", "THREAD", "RECIPIENT", "N", "LAST ERROR");

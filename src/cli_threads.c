@@ -10,24 +10,47 @@ static const char *const statuses[] = {"new", "open", "waiting", "closed"};
 
 static json_t *thread_json(const struct thread_row *t)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:s, s:o}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:s, s:o, "
+	                 "s:b, s:b, s:o, s:o}",
 	    "ref", t->ref, "mailbox", t->mailbox, "status", t->status, "kind", t->kind,
 	    "correspondent", cli_json_str(t->correspondent),
 	    "correspondent_name", cli_json_str(t->correspondent_name),
 	    "subject", cli_json_str(t->subject), "message_count", (json_int_t)t->message_count,
 	    "first", cli_json_time(t->first_at), "last", cli_json_time(t->last_at),
 	    "category", cli_json_str(t->category), "priority", t->priority,
-	    "assignee", cli_json_str(t->assignee));
+	    "assignee", cli_json_str(t->assignee), "confidential", t->confidential,
+	    "reportable", t->reportable, "rms_number", cli_json_str(t->rms_number),
+	    "not_reportable_reason", cli_json_str(t->not_reportable_reason));
+}
+
+/* What a user who may not read a confidential thread sees of it: its reference, and
+ * "confidential". */
+static struct thread_row masked(const struct thread_row *t)
+{
+	struct thread_row m = *t;
+	m.correspondent = "confidential";
+	m.correspondent_name = NULL;
+	m.subject = "confidential";
+	return m;
 }
 
 struct list_ctx {
 	json_t *array; /* NULL for text output */
 	size_t count;
+	const struct actor *actor;
 };
 
-static int list_thread(const struct thread_row *t, void *p)
+static int list_thread(const struct thread_row *row, void *p)
 {
 	struct list_ctx *ctx = p;
+	if (!ops_sees_troop(ctx->actor, row->troop))
+		return 0;
+	struct thread_row hidden;
+	const struct thread_row *t = row;
+	if (!ops_sees_content(ctx->actor, row->troop, row->confidential, row->assignee)) {
+		hidden = masked(row);
+		t = &hidden;
+	}
 	ctx->count++;
 	if (ctx->array != NULL) {
 		json_array_append_new(ctx->array, thread_json(t));
@@ -70,14 +93,14 @@ int cmd_threads(struct cli *cli, int argc, char **argv)
 		if (!known)
 			return cli_usage(usage);
 	}
-	int rc = cli_open(cli);
+	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
 	if (filter.mailbox && !config_find_mailbox(cli->config, filter.mailbox)) {
 		cli_error("threads", "no [mailbox %s] in %s", filter.mailbox, cli->config->path);
 		return EXIT_USAGE;
 	}
-	struct list_ctx ctx = {json ? json_array() : NULL, 0};
+	struct list_ctx ctx = {json ? json_array() : NULL, 0, &cli->actor};
 	if (!json)
 		printf("%-13s %-8s %-7s %-7s %3s  %-16s  %-32s  %s\n", "REF", "MAILBOX", "STATUS", "KIND",
 		       "MSG", "LAST", "CORRESPONDENT", "SUBJECT");
@@ -168,9 +191,28 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage(usage);
 	const char *ref = argv[optind];
-	int rc = cli_open(cli);
+	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
+	struct ops_thread t;
+	char *error = NULL;
+	int orc = ops_thread_load(cli->store, &cli->actor, ref, &t, &error);
+	if (orc != OPS_OK)
+		return cli_ops_exit("show", orc, error);
+	int content = ops_sees_content(&cli->actor, t.troop, t.confidential, t.assignee);
+	int confidential = t.confidential;
+	ops_thread_free(&t);
+	if (!content) {
+		/* Others see that it exists, and no more. */
+		if (json)
+			cli_print_json(json_pack("{s:s, s:b}", "ref", ref, "confidential", 1));
+		else
+			printf("%s  confidential\n", ref);
+		return EXIT_OK;
+	}
+	/* Every read of a confidential thread is audited, before it is shown. */
+	if (confidential && ops_note_read(cli->store, &cli->actor, ref, &error) != OPS_OK)
+		return cli_ops_exit("show", OPS_FAILED, error);
 
 	json_t *thread = NULL;
 	struct thread_filter filter = {.ref = ref};

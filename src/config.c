@@ -23,6 +23,8 @@ struct parse_state {
 	struct buf errors;
 	char *section;       /* the current section's name, for "[mailbox K]" state */
 	struct mailbox_config *mailbox; /* the current [mailbox] section, or NULL */
+	struct user_config *user;       /* the current [user] section, or NULL */
+	struct service_config *service; /* the current [service] section, or NULL */
 	int in_liaison;      /* inside [liaison] */
 	int seen_liaison;
 	int in_smtp;         /* inside [smtp] */
@@ -399,8 +401,37 @@ static void start_section(struct parse_state *st, const char *section)
 	struct config *c = st->config;
 	set_string(&st->section, section);
 	st->mailbox = NULL;
+	st->user = NULL;
+	st->service = NULL;
 	st->in_liaison = 0;
 	st->in_smtp = 0;
+	if (strncmp(section, "user ", 5) == 0 || strncmp(section, "service ", 8) == 0) {
+		int is_user = section[0] == 'u';
+		char *name = str_trim(xstrdup(section + (is_user ? 5 : 8)));
+		if (!valid_mailbox_name(name))
+			report(st, st->section_line, "[%s %s]: a name is letters, digits, '-', '_' or '.'",
+			       is_user ? "user" : "service", name);
+		else if (is_user ? config_find_user(c, name) != NULL
+		                 : config_find_service(c, name) != NULL)
+			report(st, st->section_line, "[%s %s] given twice", is_user ? "user" : "service",
+			       name);
+		else if (is_user) {
+			c->users = xrealloc(c->users, (c->n_users + 1) * sizeof(*c->users));
+			st->user = &c->users[c->n_users++];
+			memset(st->user, 0, sizeof(*st->user));
+			st->user->name = xstrdup(name);
+			st->user->line = st->section_line;
+			st->user->role = (enum user_role)-1;
+		} else {
+			c->services = xrealloc(c->services, (c->n_services + 1) * sizeof(*c->services));
+			st->service = &c->services[c->n_services++];
+			memset(st->service, 0, sizeof(*st->service));
+			st->service->id = xstrdup(name);
+			st->service->line = st->section_line;
+		}
+		free(name);
+		return;
+	}
 	if (strcmp(section, "smtp") == 0) {
 		if (st->seen_smtp)
 			report(st, st->section_line, "[smtp] given twice");
@@ -436,6 +467,66 @@ static void start_section(struct parse_state *st, const char *section)
 	report(st, st->section_line, "unknown section [%s]", section);
 }
 
+static const char *const role_names[] = {"ctl", "coordinator", "records", "admin"};
+
+const char *config_role_name(enum user_role role)
+{
+	return role >= ROLE_CTL && role <= ROLE_ADMIN ? role_names[role] : "?";
+}
+
+static void handle_user_key(struct parse_state *st, const char *name, const char *value)
+{
+	struct user_config *u = st->user;
+	if (strcmp(name, "role") == 0) {
+		size_t i;
+		for (i = 0; i < sizeof(role_names) / sizeof(*role_names); i++)
+			if (strcmp(value, role_names[i]) == 0)
+				break;
+		if (i == sizeof(role_names) / sizeof(*role_names))
+			report(st, st->line, "role: '%s' is not ctl, coordinator, records or admin", value);
+		else
+			u->role = (enum user_role)i;
+	} else if (strcmp(name, "troops") == 0) {
+		struct buf letters;
+		buf_init(&letters, 64);
+		int ok = 1;
+		for (const char *p = value; *p; p++) {
+			if (*p == ',' || *p == ' ')
+				continue;
+			char t = (char)toupper((unsigned char)*p);
+			if (!isalpha((unsigned char)*p) || buf_add(&letters, &t, 1) < 0)
+				ok = 0;
+		}
+		if (!ok || letters.len == 0)
+			report(st, st->line, "troops: '%s' is not a list of troop letters (e.g. K, L)", value);
+		else
+			set_string(&u->troops, letters.data);
+		buf_free(&letters);
+	} else if (strcmp(name, "email") == 0) {
+		if (!valid_address(value))
+			report(st, st->line, "email: '%s' is not an e-mail address", value);
+		else
+			set_string(&u->email, value);
+	} else if (strcmp(name, "display_name") == 0) {
+		set_string(&u->display_name, value);
+	} else {
+		report(st, st->line, "unknown key '%s' in [user %s]", name, u->name);
+	}
+}
+
+static void handle_service_key(struct parse_state *st, const char *name, const char *value)
+{
+	struct service_config *s = st->service;
+	char **field = strcmp(name, "name") == 0 ? &s->name
+	    : strcmp(name, "phone") == 0 ? &s->phone
+	    : strcmp(name, "url") == 0 ? &s->url
+	    : strcmp(name, "description") == 0 ? &s->description : NULL;
+	if (field == NULL)
+		report(st, st->line, "unknown key '%s' in [service %s]", name, s->id);
+	else
+		set_string(field, value);
+}
+
 static int handle_line(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse_state *st = user;
@@ -449,6 +540,10 @@ static int handle_line(void *user, const char *section, const char *name, const 
 		handle_smtp_key(st, name, value);
 	else if (st->mailbox != NULL)
 		handle_mailbox_key(st, name, value);
+	else if (st->user != NULL)
+		handle_user_key(st, name, value);
+	else if (st->service != NULL)
+		handle_service_key(st, name, value);
 	else if (section[0] == '\0')
 		report(st, st->line, "'%s' outside of any section", name);
 	/* keys of an unknown or bad section were reported with its header */
@@ -464,6 +559,16 @@ static void check_complete(struct parse_state *st)
 		report(st, 1, "[liaison] has no database");
 	if (c->smtp.password_file && c->smtp.token_command)
 		report(st, 1, "[smtp] has both password_file and token_command: choose one");
+	for (size_t i = 0; i < c->n_users; i++) {
+		struct user_config *u = &c->users[i];
+		if ((int)u->role < 0)
+			report(st, u->line, "[user %s] has no role", u->name);
+		else if (u->role == ROLE_CTL && u->troops == NULL)
+			report(st, u->line, "[user %s] is a ctl without troops", u->name);
+	}
+	for (size_t i = 0; i < c->n_services; i++)
+		if (c->services[i].name == NULL)
+			report(st, c->services[i].line, "[service %s] has no name", c->services[i].id);
 	for (size_t i = 0; i < c->n_mailboxes; i++) {
 		struct mailbox_config *m = &c->mailboxes[i];
 		if (m->troop == '\0')
@@ -555,6 +660,21 @@ void config_free(struct config **config)
 		free(m->urgent_notify);
 	}
 	free(c->mailboxes);
+	for (size_t i = 0; i < c->n_users; i++) {
+		free(c->users[i].name);
+		free(c->users[i].troops);
+		free(c->users[i].email);
+		free(c->users[i].display_name);
+	}
+	free(c->users);
+	for (size_t i = 0; i < c->n_services; i++) {
+		free(c->services[i].id);
+		free(c->services[i].name);
+		free(c->services[i].phone);
+		free(c->services[i].url);
+		free(c->services[i].description);
+	}
+	free(c->services);
 	free(c->routes);
 	free(c->urgent_notify);
 	free(c->smtp.url);
@@ -574,6 +694,30 @@ const struct mailbox_config *config_find_mailbox(const struct config *config, co
 {
 	for (size_t i = 0; i < config->n_mailboxes; i++)
 		if (strcmp(config->mailboxes[i].name, name) == 0)
+			return &config->mailboxes[i];
+	return NULL;
+}
+
+const struct user_config *config_find_user(const struct config *config, const char *name)
+{
+	for (size_t i = 0; i < config->n_users; i++)
+		if (strcmp(config->users[i].name, name) == 0)
+			return &config->users[i];
+	return NULL;
+}
+
+const struct service_config *config_find_service(const struct config *config, const char *id)
+{
+	for (size_t i = 0; i < config->n_services; i++)
+		if (strcmp(config->services[i].id, id) == 0)
+			return &config->services[i];
+	return NULL;
+}
+
+const struct mailbox_config *config_find_troop(const struct config *config, char troop)
+{
+	for (size_t i = 0; i < config->n_mailboxes; i++)
+		if (config->mailboxes[i].troop == troop)
 			return &config->mailboxes[i];
 	return NULL;
 }

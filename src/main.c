@@ -26,12 +26,23 @@ static const struct command commands[] = {
 	{"messages", cmd_messages, "list stored messages (also the quarantined ones)"},
 	{"raw", cmd_raw, "write a stored message's original bytes to stdout"},
 	{"stats", cmd_stats, "count messages, threads, quarantined and duplicates"},
+	{"assign", cmd_assign, "assign a thread to a liaison"},
+	{"take", cmd_take, "take a thread (assign it to yourself)"},
+	{"status", cmd_status, "set a thread's status: new, open, waiting"},
+	{"category", cmd_category, "set a thread's category"},
+	{"flag", cmd_flag, "flag a thread confidential, reportable or urgent (--off clears)"},
+	{"note", cmd_note, "add an internal note to a thread (never sent)"},
+	{"close", cmd_close, "close a thread (reportable: --rms or --not-reportable --reason)"},
+	{"history", cmd_history, "a thread's operations and notes"},
+	{"audit", cmd_audit, "the audit trail; audit verify checks its hash chain"},
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: liaison [-c FILE] [-v] COMMAND [ARGS]\n\n"
+	fprintf(out, "usage: liaison [-c FILE] [--as USER] [-v] COMMAND [ARGS]\n\n"
 	             "  -c FILE   configuration (default $LIAISON_CONFIG, then ./liaison.conf)\n"
+	             "  --as USER who is acting (default $LIAISON_USER): needed by every command\n"
+	             "            that reads or changes threads\n"
 	             "  -v        more logging (-vv: debug)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
@@ -47,6 +58,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	static const struct option options[] = {
 		{"config", required_argument, NULL, 'c'},
+		{"as", required_argument, NULL, 'u'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -57,6 +69,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+c:vh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'c': cli.config_path = optarg; break;
+		case 'u': cli.user_name = optarg; break;
 		case 'v': verbose++; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': puts("liaison " LIAISON_VERSION); return EXIT_OK;

@@ -170,6 +170,34 @@ const char *const schema_migrations[] = {
 	"  service TEXT NOT NULL,"
 	"  suggested_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (thread_id, service)) WITHOUT ROWID;",
+	/* 3: liaisons working the threads, and the audit trail. */
+	/* Every operation on a thread and every note, in order: the thread's history. */
+	"CREATE TABLE thread_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  thread_id INTEGER NOT NULL REFERENCES threads (id),"
+	"  at INTEGER NOT NULL,"
+	"  user TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  details TEXT);"
+	"CREATE INDEX thread_history_thread ON thread_history (thread_id, id);"
+	"ALTER TABLE threads ADD COLUMN rms_number TEXT;"
+	"ALTER TABLE threads ADD COLUMN not_reportable_reason TEXT;"
+	"ALTER TABLE threads ADD COLUMN closed_at INTEGER;"
+	/* A hash chain: each entry's hash covers its content and the previous entry's hash, so
+	 * an entry altered, removed or moved breaks every link after it.  Inserts only. */
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  user TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  object TEXT NOT NULL DEFAULT '',"
+	"  details TEXT NOT NULL DEFAULT '',"
+	"  prev_hash TEXT NOT NULL,"
+	"  hash TEXT NOT NULL);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail accepts only inserts'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail accepts only inserts'); END;",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -738,6 +738,12 @@ static int thread_row_cb(sqlite3_stmt *s, void *p)
 		.message_count = sqlite3_column_int64(s, 11),
 		.first_at = sqlite3_column_int64(s, 12),
 		.last_at = sqlite3_column_int64(s, 13),
+		.troop = col_text(s, 14)[0],
+		.confidential = sqlite3_column_int(s, 15),
+		.reportable = sqlite3_column_int(s, 16),
+		.rms_number = col_text(s, 17),
+		.not_reportable_reason = col_text(s, 18),
+		.closed_at = sqlite3_column_int64(s, 19),
 	};
 	return c->cb(&row, c->ctx);
 }
@@ -747,7 +753,9 @@ int store_threads_list(struct store *store, const struct thread_filter *f, store
 {
 	sqlite3_stmt *s = query(store,
 	    "SELECT t.id, t.ref, m.name, t.status, t.kind, t.correspondent, t.correspondent_name, "
-	    "t.subject, t.category, t.priority, t.assignee, t.message_count, t.first_at, t.last_at "
+	    "t.subject, t.category, t.priority, t.assignee, t.message_count, t.first_at, t.last_at, "
+	    "m.troop, t.confidential, t.reportable, t.rms_number, t.not_reportable_reason, "
+	    "coalesce(t.closed_at, 0) "
 	    "FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id "
 	    "WHERE (?1 IS NULL OR m.name = ?1) AND (?2 IS NULL OR t.status = ?2) "
 	    "AND (?3 IS NULL OR t.ref = ?3) "
@@ -792,6 +800,9 @@ static int message_row_cb(sqlite3_stmt *s, void *p)
 		.categories = col_text(s, 19),
 		.rules = col_text(s, 20),
 		.priority = col_text(s, 21),
+		.troop = col_text(s, 22)[0],
+		.thread_confidential = sqlite3_column_int(s, 23),
+		.thread_assignee = col_text(s, 24),
 	};
 	return c->cb(&row, c->ctx);
 }
@@ -808,7 +819,7 @@ int store_messages_list(struct store *store, const struct message_filter *f, sto
 	    "  p.direction, p.kind, p.reason, m.quarantine_reason, m.from_addr, m.from_name, "
 	    "  m.to_text, m.subject, CASE WHEN ?4 THEN m.body END, "
 	    "  coalesce(p.date, m.date), m.size, p.autoreply, p.language, p.categories, p.rules, "
-	    "  p.priority "
+	    "  p.priority, mb.troop, coalesce(t.confidential, 0), t.assignee "
 	    "FROM (SELECT DISTINCT message_id, mailbox_id FROM custody) c "
 	    "JOIN messages m ON m.id = c.message_id "
 	    "JOIN mailboxes mb ON mb.id = c.mailbox_id "
@@ -1384,4 +1395,159 @@ int store_outbox_data_complete(struct store *store, int64_t id)
 {
 	return outbox_update(store, "UPDATE outbox SET data_complete = 1 WHERE id = ?1", id, NULL, 0)
 	    < 0 ? -1 : 0;
+}
+
+/* --- Operations on threads ------------------------------------------------------------- */
+
+int store_thread_set(struct store *store, int64_t thread_id, const char *field, const char *value)
+{
+	/* Column names cannot be bound: only these, each its own statement. */
+	static const char *const fields[] = {
+		"assignee", "status", "category", "priority", "rms_number", "not_reportable_reason",
+		"confidential", "reportable", "closed_at",
+	};
+	size_t i;
+	for (i = 0; i < sizeof(fields) / sizeof(*fields); i++)
+		if (strcmp(field, fields[i]) == 0)
+			break;
+	if (i == sizeof(fields) / sizeof(*fields)) {
+		free(store->error);
+		store->error = xasprintf("no thread field %s", field);
+		return -1;
+	}
+	char sql[96];
+	snprintf(sql, sizeof(sql), "UPDATE threads SET %s = ?2 WHERE id = ?1", fields[i]);
+	sqlite3_stmt *s = query(store, sql);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	if (i >= 6)
+		bind_int(s, 2, value ? strtoll(value, NULL, 10) : 0);
+	else
+		bind_text(s, 2, value);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		set_error(store, field);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_history_add(struct store *store, int64_t thread_id, int64_t at, const char *user,
+                      const char *action, const char *details)
+{
+	sqlite3_stmt *s = query(store, "INSERT INTO thread_history (thread_id, at, user, action, "
+	                               "details) VALUES (?1, ?2, ?3, ?4, ?5)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	bind_int(s, 2, at);
+	bind_text(s, 3, user);
+	bind_text(s, 4, action);
+	bind_text(s, 5, details);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		set_error(store, "thread history");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+struct history_cb_ctx {
+	store_history_cb *cb;
+	void *ctx;
+};
+
+static int history_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct history_cb_ctx *c = p;
+	struct history_row row = {
+		.at = sqlite3_column_int64(s, 0),
+		.user = col_text(s, 1),
+		.action = col_text(s, 2),
+		.details = col_text(s, 3),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_history_list(struct store *store, int64_t thread_id, store_history_cb *cb, void *ctx)
+{
+	sqlite3_stmt *s = query(store, "SELECT at, user, action, details FROM thread_history "
+	                               "WHERE thread_id = ?1 ORDER BY id");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	struct history_cb_ctx c = {cb, ctx};
+	return each_row(store, s, history_row_cb, &c);
+}
+
+/* --- Audit trail ----------------------------------------------------------------------- */
+
+int store_audit_last_hash(struct store *store, char hash_r[SHA256_HEX_SIZE])
+{
+	sqlite3_stmt *s = query(store, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1");
+	if (s == NULL)
+		return -1;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(hash_r, SHA256_HEX_SIZE, "%s", col_text(s, 0));
+	else if (rc == SQLITE_DONE)
+		snprintf(hash_r, SHA256_HEX_SIZE, "%064d", 0);
+	else
+		set_error(store, "audit trail");
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_audit_add(struct store *store, const struct audit_row *row)
+{
+	sqlite3_stmt *s = query(store, "INSERT INTO audit (at, user, action, object, details, "
+	                               "prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, row->at);
+	bind_text(s, 2, row->user);
+	bind_text(s, 3, row->action);
+	bind_text(s, 4, row->object ? row->object : "");
+	bind_text(s, 5, row->details ? row->details : "");
+	bind_text(s, 6, row->prev_hash);
+	bind_text(s, 7, row->hash);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		set_error(store, "audit trail");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+struct audit_cb_ctx {
+	store_audit_cb *cb;
+	void *ctx;
+};
+
+static int audit_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct audit_cb_ctx *c = p;
+	struct audit_row row = {
+		.id = sqlite3_column_int64(s, 0),
+		.at = sqlite3_column_int64(s, 1),
+		.user = col_text(s, 2),
+		.action = col_text(s, 3),
+		.object = col_text(s, 4),
+		.details = col_text(s, 5),
+		.prev_hash = col_text(s, 6),
+		.hash = col_text(s, 7),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_audit_list(struct store *store, int64_t since, const char *user, store_audit_cb *cb,
+                     void *ctx)
+{
+	sqlite3_stmt *s = query(store, "SELECT id, at, user, action, object, details, prev_hash, "
+	                               "hash FROM audit WHERE at >= ?1 AND (?2 IS NULL OR user = ?2) "
+	                               "ORDER BY id");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, since);
+	bind_text(s, 2, user);
+	struct audit_cb_ctx c = {cb, ctx};
+	return each_row(store, s, audit_row_cb, &c);
 }

@@ -40,8 +40,18 @@ tls = none
 username = $USER_TROOPK
 password_file = $demo/troopk.password
 sent_folder = Sent
+
+[user coordinator]
+role = coordinator
+display_name = CTL Program Coordinator
+
+[user reyes]
+role = ctl
+troops = K
+display_name = Tpr. Daniel Reyes
 CONF
 export LIAISON_CONFIG="$demo/liaison.conf"
+export LIAISON_USER=coordinator
 ./liaison init
 
 gen=$top/../shared/corpus/gen-ctl-corpus.py
@@ -106,4 +116,5 @@ for meta_path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
     print("[...]")
 PY
 echo
-echo "demo: done; the database is $demo/liaison.db (LIAISON_CONFIG=$demo/liaison.conf ./liaison threads)"
+echo "demo: done; the database is $demo/liaison.db"
+echo "      try: LIAISON_CONFIG=$demo/liaison.conf ./liaison --as reyes threads"

@@ -3,6 +3,33 @@
 set -eu
 CORPUS_GEN=${CORPUS_GEN:-$TOP/../shared/corpus/gen-ctl-corpus.py}
 PY=/usr/bin/python3
+# Commands that read threads need an acting user: the tests act as an admin unless told.
+export LIAISON_USER=${LIAISON_USER:-admin}
+
+# The users every test configuration has.
+USERS='
+[user admin]
+role = admin
+
+[user coordinator]
+role = coordinator
+
+[user records]
+role = records
+
+[user reyes]
+role = ctl
+troops = K
+
+[user walsh]
+role = ctl
+troops = K
+
+[user bell]
+role = ctl
+troops = L
+'
+
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -49,6 +76,7 @@ sent_folder = Sent
 [mailbox L]
 troop = L
 address = TroopLCTL@ct.gov
+$USERS
 CONF
 }
 
@@ -89,6 +117,7 @@ tls = none
 username = troopk
 password_file = $TMPDIR/troopk.pw
 sent_folder = Sent
+$USERS
 CONF
 }
 

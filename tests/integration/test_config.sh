@@ -37,7 +37,8 @@ grep -c . "$TOP/config/liaison.conf.example" >/dev/null
 for key in database templates timezone max_message_size max_header_size max_mime_depth \
 	max_mime_parts routes autoreply_window backfill_cutoff poll_interval backoff_max \
 	urgent_notify url tls ca_file token_command timeout troop address aliases imap username \
-	password_file folders sent_folder mark_seen move_to display_name autoreply; do
+	password_file folders sent_folder mark_seen move_to display_name autoreply role troops email \
+	name phone description; do
 	grep -q "^;* *$key = " "$TOP/config/liaison.conf.example" || fail "example lacks $key"
 done
 echo "ok: the example documents every key"
@@ -45,7 +46,7 @@ echo "ok: the example documents every key"
 # A private password file is accepted.
 chmod 600 pw
 write_config good.conf "$TMPDIR/good.db"
-printf 'password_file = %s\n' "$TMPDIR/pw" >>good.conf
+sed -i "s|^address = TroopKCTL@ct.gov|address = TroopKCTL@ct.gov\npassword_file = $TMPDIR/pw|" good.conf
 expect_code "init with a good config" 0 $LIAISON -c good.conf init
 
 # Other commands refuse a database that is missing or of a newer schema.

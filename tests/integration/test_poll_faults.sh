@@ -96,8 +96,9 @@ for l in lines:
         section = l
     if section == "[smtp]" and l.startswith("tls ="):
         l = "tls = none"
+    if section == "[mailbox K]" and l.startswith("tls ="):
+        l += "\nca_file = " + ca
     out.append(l)
-out.append("ca_file = " + ca)
 open(p, "w").write("\n".join(out) + "\n")
 PY
 $LIAISON -c tls.conf poll --once 2>tls.err || { cat tls.err; fail "implicit TLS with the test CA"; }

@@ -1,0 +1,75 @@
+/* ops.h — what people do with threads: the rules of who may do what and what each action
+ * records, in one place for the command line now and the web console next.
+ *
+ * Roles: ctl works the threads of its troops; coordinator sees and works all; records reads
+ * everything and changes nothing; admin may do everything.  A confidential thread shows its
+ * subject, correspondent and text only to its assigned liaison, the coordinator, records and
+ * admin; every such read is audited.  Every operation is recorded in the thread's history
+ * and in the audit trail, in the transaction that makes it. */
+#ifndef LIAISON_OPS_H
+#define LIAISON_OPS_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+struct actor {
+	const struct config *config;
+	const struct user_config *user;
+};
+
+/* Results: 0 done; OPS_REFUSED the actor may not (the message says why); OPS_INVALID the
+ * request is wrong (bad value, missing RMS number); OPS_FAILED a store error. */
+enum { OPS_OK = 0, OPS_FAILED = -1, OPS_REFUSED = -2, OPS_INVALID = -3 };
+
+/* The acting user: name from --as or $LIAISON_USER.  Returns 0, or OPS_INVALID with
+ * *error_r when missing or not a [user] of the configuration. */
+int ops_actor(const struct config *config, const char *name, struct actor *actor_r,
+              char **error_r);
+
+/* 1 when the actor may see threads of this troop. */
+int ops_sees_troop(const struct actor *actor, char troop);
+/* 1 when the actor may see the subject, correspondent and text of a thread of this troop,
+ * confidentiality and assignee. */
+int ops_sees_content(const struct actor *actor, char troop, int confidential,
+                     const char *assignee);
+
+/* A thread the actor may see, copied (free with ops_thread_free).  Returns 0, OPS_REFUSED
+ * ("K-2026-00042 is not a thread of your troops"), OPS_INVALID (no such thread) or
+ * OPS_FAILED, with *error_r. */
+struct ops_thread {
+	int64_t id;
+	char *ref, *status, *assignee, *category, *priority;
+	char troop;
+	int confidential, reportable;
+};
+int ops_thread_load(struct store *store, const struct actor *actor, const char *ref,
+                    struct ops_thread *thread_r, char **error_r);
+void ops_thread_free(struct ops_thread *thread);
+
+/* Records that the actor read a confidential thread (audit only). */
+int ops_note_read(struct store *store, const struct actor *actor, const char *ref,
+                  char **error_r);
+
+/* The operations.  Each checks the actor's right, then changes the thread, its history and
+ * the audit trail in one transaction. */
+int ops_assign(struct store *store, const struct actor *actor, const char *ref,
+               const char *assignee, char **error_r);
+int ops_take(struct store *store, const struct actor *actor, const char *ref, char **error_r);
+/* status: new, open, waiting (closing goes through ops_close). */
+int ops_status(struct store *store, const struct actor *actor, const char *ref,
+               const char *status, char **error_r);
+int ops_category(struct store *store, const struct actor *actor, const char *ref,
+                 const char *category, char **error_r);
+/* flag: confidential, reportable or urgent; on 1 sets, 0 clears. */
+int ops_flag(struct store *store, const struct actor *actor, const char *ref, const char *flag,
+             int on, char **error_r);
+int ops_note(struct store *store, const struct actor *actor, const char *ref, const char *text,
+             char **error_r);
+/* Closes a thread.  A reportable thread needs rms (the incident report number in the records
+ * system) or not_reportable_reason; either is recorded. */
+int ops_close(struct store *store, const struct actor *actor, const char *ref, const char *rms,
+              const char *not_reportable_reason, char **error_r);
+
+#endif

@@ -1,0 +1,95 @@
+/* audit.c — the hash chain over the audit table: append and verify. */
+#include "audit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+void audit_entry_hash(const struct audit_row *row, char hash_r[SHA256_HEX_SIZE])
+{
+	struct sha256_stream *s = sha256_stream_new();
+	const char *fields[] = {row->prev_hash, row->user, row->action,
+	                        row->object ? row->object : "", row->details ? row->details : ""};
+	char at[32];
+	snprintf(at, sizeof(at), "%lld", (long long)row->at);
+	/* "len:bytes," for each field (a netstring): no two entries share an encoding. */
+	char prefix[32];
+	snprintf(prefix, sizeof(prefix), "%zu:", strlen(at));
+	sha256_stream_update(s, prefix, strlen(prefix));
+	sha256_stream_update(s, at, strlen(at));
+	sha256_stream_update(s, ",", 1);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
+		snprintf(prefix, sizeof(prefix), "%zu:", strlen(fields[i]));
+		sha256_stream_update(s, prefix, strlen(prefix));
+		sha256_stream_update(s, fields[i], strlen(fields[i]));
+		sha256_stream_update(s, ",", 1);
+	}
+	sha256_stream_finish(&s, hash_r);
+}
+
+int audit_append(struct store *store, const char *user, const char *action, const char *object,
+                 const char *details, char **error_r)
+{
+	char prev[SHA256_HEX_SIZE], hash[SHA256_HEX_SIZE];
+	if (store_audit_last_hash(store, prev) < 0) {
+		*error_r = xasprintf("audit: %s", store_error(store));
+		return -1;
+	}
+	struct audit_row row = {
+		.at = (int64_t)time(NULL),
+		.user = user,
+		.action = action,
+		.object = object ? object : "",
+		.details = details ? details : "",
+		.prev_hash = prev,
+	};
+	audit_entry_hash(&row, hash);
+	row.hash = hash;
+	if (store_audit_add(store, &row) < 0) {
+		*error_r = xasprintf("audit: %s", store_error(store));
+		return -1;
+	}
+	return 0;
+}
+
+struct verify_ctx {
+	struct audit_check *check;
+	char expected_prev[SHA256_HEX_SIZE];
+};
+
+static int verify_one(const struct audit_row *row, void *p)
+{
+	struct verify_ctx *v = p;
+	v->check->entries++;
+	if (strcmp(row->prev_hash, v->expected_prev) != 0) {
+		v->check->broken_id = row->id;
+		v->check->problem = xasprintf("entry %lld does not follow the entry before it: an "
+		                              "entry was removed or moved", (long long)row->id);
+		return 1;
+	}
+	char hash[SHA256_HEX_SIZE];
+	audit_entry_hash(row, hash);
+	if (strcmp(hash, row->hash) != 0) {
+		v->check->broken_id = row->id;
+		v->check->problem = xasprintf("entry %lld was altered: its content does not match "
+		                              "its hash", (long long)row->id);
+		return 1;
+	}
+	snprintf(v->expected_prev, sizeof(v->expected_prev), "%s", row->hash);
+	return 0;
+}
+
+int audit_verify(struct store *store, struct audit_check *check, char **error_r)
+{
+	memset(check, 0, sizeof(*check));
+	struct verify_ctx v = {check, ""};
+	snprintf(v.expected_prev, sizeof(v.expected_prev), "%064d", 0);
+	if (store_audit_list(store, 0, NULL, verify_one, &v) < 0) {
+		*error_r = xasprintf("audit: %s", store_error(store));
+		return -1;
+	}
+	return 0;
+}

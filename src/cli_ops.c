@@ -1,0 +1,185 @@
+/* cli_ops.c — liaison assign, take, status, category, flag, note, close, history: the
+ * operations on threads (ops.c holds their rules). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "util.h"
+
+int cmd_assign(struct cli *cli, int argc, char **argv)
+{
+	if (argc != 3)
+		return cli_usage("assign REF USER");
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	return cli_ops_exit("assign", ops_assign(cli->store, &cli->actor, argv[1], argv[2], &error),
+	                    error);
+}
+
+int cmd_take(struct cli *cli, int argc, char **argv)
+{
+	if (argc != 2)
+		return cli_usage("take REF");
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	return cli_ops_exit("take", ops_take(cli->store, &cli->actor, argv[1], &error), error);
+}
+
+int cmd_status(struct cli *cli, int argc, char **argv)
+{
+	if (argc != 3)
+		return cli_usage("status REF new|open|waiting");
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	return cli_ops_exit("status", ops_status(cli->store, &cli->actor, argv[1], argv[2], &error),
+	                    error);
+}
+
+int cmd_category(struct cli *cli, int argc, char **argv)
+{
+	if (argc != 3)
+		return cli_usage("category REF CATEGORY");
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	return cli_ops_exit("category",
+	                    ops_category(cli->store, &cli->actor, argv[1], argv[2], &error), error);
+}
+
+int cmd_flag(struct cli *cli, int argc, char **argv)
+{
+	int off = argc == 4 && strcmp(argv[3], "--off") == 0;
+	if (argc != 3 && !off)
+		return cli_usage("flag REF confidential|reportable|urgent [--off]");
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	return cli_ops_exit("flag", ops_flag(cli->store, &cli->actor, argv[1], argv[2], !off, &error),
+	                    error);
+}
+
+/* The note's text from --text, else standard input (at most 64 KiB). */
+int cmd_note(struct cli *cli, int argc, char **argv)
+{
+	static const char usage[] = "note REF [--text TEXT]   (else the text is read from stdin)";
+	const char *text = NULL;
+	static const struct option options[] = {
+		{"text", required_argument, NULL, 't'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt != 't')
+			return cli_usage(usage);
+		text = optarg;
+	}
+	if (optind != argc - 1)
+		return cli_usage(usage);
+	const char *ref = argv[optind];
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	struct buf in;
+	buf_init(&in, 64 << 10);
+	if (text == NULL) {
+		char chunk[4096];
+		ssize_t n;
+		while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0)
+			if (buf_add(&in, chunk, (size_t)n) < 0) {
+				buf_free(&in);
+				cli_error("note", "a note is at most 64 KiB");
+				return EXIT_USAGE;
+			}
+		text = in.data ? in.data : "";
+	}
+	char *error = NULL;
+	rc = cli_ops_exit("note", ops_note(cli->store, &cli->actor, ref, text, &error), error);
+	buf_free(&in);
+	return rc;
+}
+
+int cmd_close(struct cli *cli, int argc, char **argv)
+{
+	static const char usage[] = "close REF [--rms NUMBER | --not-reportable --reason TEXT]";
+	const char *rms = NULL, *reason = NULL;
+	int not_reportable = 0;
+	static const struct option options[] = {
+		{"rms", required_argument, NULL, 'r'},
+		{"not-reportable", no_argument, NULL, 'n'},
+		{"reason", required_argument, NULL, 'w'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'r': rms = optarg; break;
+		case 'n': not_reportable = 1; break;
+		case 'w': reason = optarg; break;
+		default: return cli_usage(usage);
+		}
+	}
+	if (optind != argc - 1 || (rms && not_reportable) || (not_reportable != (reason != NULL)))
+		return cli_usage(usage);
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	return cli_ops_exit("close", ops_close(cli->store, &cli->actor, argv[optind], rms, reason,
+	                                       &error), error);
+}
+
+struct history_ctx {
+	json_t *array;
+};
+
+static int print_history(const struct history_row *h, void *p)
+{
+	struct history_ctx *ctx = p;
+	if (ctx->array) {
+		json_array_append_new(ctx->array, json_pack("{s:o, s:s, s:s, s:o}",
+		    "at", cli_json_time(h->at), "user", h->user, "action", h->action,
+		    "details", cli_json_str(h->details)));
+		return 0;
+	}
+	char at[32];
+	cli_format_time(h->at, at, sizeof(at));
+	printf("%s  %-14s %-9s %s\n", at, h->user, h->action, h->details ? h->details : "");
+	return 0;
+}
+
+int cmd_history(struct cli *cli, int argc, char **argv)
+{
+	int json = argc == 3 && strcmp(argv[2], "--json") == 0;
+	if (argc != 2 && !json)
+		return cli_usage("history REF [--json]");
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	struct ops_thread t;
+	char *error = NULL;
+	int orc = ops_thread_load(cli->store, &cli->actor, argv[1], &t, &error);
+	if (orc != OPS_OK)
+		return cli_ops_exit("history", orc, error);
+	struct history_ctx ctx = {json ? json_array() : NULL};
+	rc = store_history_list(cli->store, t.id, print_history, &ctx) < 0 ? EXIT_FAIL : EXIT_OK;
+	ops_thread_free(&t);
+	if (rc != EXIT_OK) {
+		json_decref(ctx.array);
+		cli_error("history", "%s", store_error(cli->store));
+		return rc;
+	}
+	if (json)
+		cli_print_json(ctx.array);
+	return EXIT_OK;
+}

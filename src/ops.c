@@ -1,0 +1,305 @@
+/* ops.c — who may do what to a thread, and the record each action leaves. */
+#include "ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "util.h"
+
+int ops_actor(const struct config *config, const char *name, struct actor *actor_r,
+              char **error_r)
+{
+	if (name == NULL || name[0] == '\0') {
+		*error_r = xstrdup("who is acting? give --as USER or set LIAISON_USER");
+		return OPS_INVALID;
+	}
+	const struct user_config *user = config_find_user(config, name);
+	if (user == NULL) {
+		*error_r = xasprintf("'%s' is not a [user] of %s", name, config->path);
+		return OPS_INVALID;
+	}
+	actor_r->config = config;
+	actor_r->user = user;
+	return OPS_OK;
+}
+
+int ops_sees_troop(const struct actor *a, char troop)
+{
+	if (a->user->role != ROLE_CTL)
+		return 1;
+	return a->user->troops != NULL && strchr(a->user->troops, troop) != NULL;
+}
+
+int ops_sees_content(const struct actor *a, char troop, int confidential, const char *assignee)
+{
+	if (!ops_sees_troop(a, troop))
+		return 0;
+	if (!confidential || a->user->role != ROLE_CTL)
+		return 1;
+	return assignee != NULL && strcmp(assignee, a->user->name) == 0;
+}
+
+struct load_ctx {
+	struct ops_thread *t;
+	int found;
+};
+
+static int copy_thread(const struct thread_row *row, void *p)
+{
+	struct load_ctx *c = p;
+	c->found = 1;
+	c->t->id = row->id;
+	c->t->ref = xstrdup(row->ref);
+	c->t->status = xstrdup(row->status);
+	c->t->assignee = xstrdup(row->assignee);
+	c->t->category = xstrdup(row->category);
+	c->t->priority = xstrdup(row->priority);
+	c->t->troop = row->troop;
+	c->t->confidential = row->confidential;
+	c->t->reportable = row->reportable;
+	return 1;
+}
+
+int ops_thread_load(struct store *store, const struct actor *actor, const char *ref,
+                    struct ops_thread *t, char **error_r)
+{
+	memset(t, 0, sizeof(*t));
+	struct thread_filter filter = {.ref = ref};
+	struct load_ctx c = {t, 0};
+	if (store_threads_list(store, &filter, copy_thread, &c) < 0) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		return OPS_FAILED;
+	}
+	if (!c.found) {
+		*error_r = xasprintf("no thread %s", ref);
+		return OPS_INVALID;
+	}
+	if (!ops_sees_troop(actor, t->troop)) {
+		*error_r = xasprintf("refused: %s is not a thread of your troops (%s)", ref,
+		                     actor->user->troops);
+		ops_thread_free(t);
+		return OPS_REFUSED;
+	}
+	return OPS_OK;
+}
+
+void ops_thread_free(struct ops_thread *t)
+{
+	free(t->ref);
+	free(t->status);
+	free(t->assignee);
+	free(t->category);
+	free(t->priority);
+	memset(t, 0, sizeof(*t));
+}
+
+int ops_note_read(struct store *store, const struct actor *actor, const char *ref,
+                  char **error_r)
+{
+	return audit_append(store, actor->user->name, "read-confidential", ref, NULL, error_r) < 0
+	    ? OPS_FAILED : OPS_OK;
+}
+
+/* Loads the thread and checks that the actor may change it. */
+static int load_for_change(struct store *store, const struct actor *actor, const char *ref,
+                           struct ops_thread *t, char **error_r)
+{
+	if (actor->user->role == ROLE_RECORDS) {
+		*error_r = xstrdup("refused: records staff read threads and change nothing");
+		return OPS_REFUSED;
+	}
+	return ops_thread_load(store, actor, ref, t, error_r);
+}
+
+struct change {
+	const char *field, *value;
+};
+
+/* Applies the changes, the history entry and the audit entry in one transaction. */
+static int commit_change(struct store *store, const struct actor *actor,
+                         const struct ops_thread *t, const struct change *changes, size_t n,
+                         const char *action, const char *details, char **error_r)
+{
+	int64_t now = (int64_t)time(NULL);
+	if (store_begin(store) < 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		if (store_thread_set(store, t->id, changes[i].field, changes[i].value) < 0)
+			goto fail;
+	if (store_history_add(store, t->id, now, actor->user->name, action, details) < 0)
+		goto fail;
+	if (audit_append(store, actor->user->name, action, t->ref, details, error_r) < 0) {
+		store_rollback(store);
+		return OPS_FAILED;
+	}
+	if (store_commit(store) < 0)
+		goto fail;
+	return OPS_OK;
+fail:
+	*error_r = xasprintf("%s: %s", t->ref, store_error(store));
+	store_rollback(store);
+	return OPS_FAILED;
+}
+
+int ops_assign(struct store *store, const struct actor *actor, const char *ref,
+               const char *assignee, char **error_r)
+{
+	struct ops_thread t;
+	int rc = load_for_change(store, actor, ref, &t, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	const struct user_config *to = config_find_user(actor->config, assignee);
+	struct actor as_assignee = {actor->config, to};
+	if (to == NULL) {
+		*error_r = xasprintf("'%s' is not a [user] of %s", assignee, actor->config->path);
+		rc = OPS_INVALID;
+	} else if (to->role == ROLE_RECORDS) {
+		*error_r = xasprintf("refused: %s is records staff, who work no threads", assignee);
+		rc = OPS_REFUSED;
+	} else if (!ops_sees_troop(&as_assignee, t.troop)) {
+		*error_r = xasprintf("refused: %s does not work troop %c", assignee, t.troop);
+		rc = OPS_REFUSED;
+	} else {
+		char *details = xasprintf("to %s (was %s)", assignee, t.assignee ? t.assignee : "nobody");
+		const struct change c[] = {{"assignee", assignee}};
+		rc = commit_change(store, actor, &t, c, 1, "assign", details, error_r);
+		free(details);
+	}
+	ops_thread_free(&t);
+	return rc;
+}
+
+int ops_take(struct store *store, const struct actor *actor, const char *ref, char **error_r)
+{
+	return ops_assign(store, actor, ref, actor->user->name, error_r);
+}
+
+int ops_status(struct store *store, const struct actor *actor, const char *ref,
+               const char *status, char **error_r)
+{
+	if (strcmp(status, "new") != 0 && strcmp(status, "open") != 0 &&
+	    strcmp(status, "waiting") != 0) {
+		*error_r = strcmp(status, "closed") == 0
+		    ? xstrdup("close a thread with `liaison close` (it may need an RMS number)")
+		    : xasprintf("'%s' is not a status: new, open, waiting (or close)", status);
+		return OPS_INVALID;
+	}
+	struct ops_thread t;
+	int rc = load_for_change(store, actor, ref, &t, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	char *details = xasprintf("%s -> %s", t.status, status);
+	const struct change c[] = {{"status", status}, {"closed_at", NULL}};
+	rc = commit_change(store, actor, &t, c, 2, "status", details, error_r);
+	free(details);
+	ops_thread_free(&t);
+	return rc;
+}
+
+int ops_category(struct store *store, const struct actor *actor, const char *ref,
+                 const char *category, char **error_r)
+{
+	if (category[0] == '\0' || strlen(category) > 64) {
+		*error_r = xstrdup("a category is 1 to 64 characters");
+		return OPS_INVALID;
+	}
+	struct ops_thread t;
+	int rc = load_for_change(store, actor, ref, &t, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	char *details = xasprintf("%s -> %s", t.category ? t.category : "none", category);
+	const struct change c[] = {{"category", category}};
+	rc = commit_change(store, actor, &t, c, 1, "category", details, error_r);
+	free(details);
+	ops_thread_free(&t);
+	return rc;
+}
+
+int ops_flag(struct store *store, const struct actor *actor, const char *ref, const char *flag,
+             int on, char **error_r)
+{
+	struct change c;
+	if (strcmp(flag, "confidential") == 0 || strcmp(flag, "reportable") == 0)
+		c = (struct change){flag, on ? "1" : "0"};
+	else if (strcmp(flag, "urgent") == 0)
+		c = (struct change){"priority", on ? "urgent" : "normal"};
+	else {
+		*error_r = xasprintf("'%s' is not a flag: confidential, reportable, urgent", flag);
+		return OPS_INVALID;
+	}
+	struct ops_thread t;
+	int rc = load_for_change(store, actor, ref, &t, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	char *details = xasprintf("%s %s", flag, on ? "on" : "off");
+	rc = commit_change(store, actor, &t, &c, 1, "flag", details, error_r);
+	free(details);
+	ops_thread_free(&t);
+	return rc;
+}
+
+int ops_note(struct store *store, const struct actor *actor, const char *ref, const char *text,
+             char **error_r)
+{
+	if (text == NULL || text[strspn(text, " \t\r\n")] == '\0') {
+		*error_r = xstrdup("an empty note");
+		return OPS_INVALID;
+	}
+	struct ops_thread t;
+	int rc = load_for_change(store, actor, ref, &t, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	/* The note's text goes into the thread's history; the audit says only that one was
+	 * written (notes may hold what a victim said). */
+	int64_t now = (int64_t)time(NULL);
+	if (store_begin(store) < 0 ||
+	    store_history_add(store, t.id, now, actor->user->name, "note", text) < 0) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		store_rollback(store);
+		rc = OPS_FAILED;
+	} else if (audit_append(store, actor->user->name, "note", ref, NULL, error_r) < 0) {
+		store_rollback(store);
+		rc = OPS_FAILED;
+	} else if (store_commit(store) < 0) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		store_rollback(store);
+		rc = OPS_FAILED;
+	}
+	ops_thread_free(&t);
+	return rc;
+}
+
+int ops_close(struct store *store, const struct actor *actor, const char *ref, const char *rms,
+              const char *not_reportable_reason, char **error_r)
+{
+	struct ops_thread t;
+	int rc = load_for_change(store, actor, ref, &t, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (t.reportable && (rms == NULL || rms[0] == '\0') &&
+	    (not_reportable_reason == NULL || not_reportable_reason[0] == '\0')) {
+		*error_r = xasprintf("%s is flagged reportable: close it with --rms NUMBER (the incident "
+		                     "report in the records system) or --not-reportable --reason TEXT",
+		                     ref);
+		ops_thread_free(&t);
+		return OPS_INVALID;
+	}
+	char now[32];
+	snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
+	char *details = rms ? xasprintf("closed; RMS %s", rms)
+	    : not_reportable_reason ? xasprintf("closed; not reportable: %s", not_reportable_reason)
+	    : xstrdup("closed");
+	const struct change c[] = {
+		{"status", "closed"},
+		{"closed_at", now},
+		{"rms_number", rms},
+		{"not_reportable_reason", rms ? NULL : not_reportable_reason},
+	};
+	rc = commit_change(store, actor, &t, c, 4, "close", details, error_r);
+	free(details);
+	ops_thread_free(&t);
+	return rc;
+}
