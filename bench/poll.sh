@@ -26,6 +26,8 @@ corpus=$work/corpus-$count
 pw=$work/poll
 srv=$pw/srv
 daemon=
+# Listings (messages, outbox) need an acting user: the [user bench] of the configurations.
+export LIAISON_USER=bench
 
 # Stops the daemon (SIGTERM, then SIGKILL after 10 s) and every server of $srv.
 cleanup() {
@@ -97,6 +99,9 @@ imap = imap://127.0.0.1:$IMAP_PORT
 tls = none
 username = troopk
 password_file = $pw/troopk.pw
+
+[user bench]
+role = admin
 CONF
 }
 

@@ -56,11 +56,14 @@ imap = imap://127.0.0.1:$IMAP_PORT
 tls = none
 username = troopk
 password_file = $tmp/troopk.pw
+
+[user bench]
+role = admin
 CONF
 	./liaison -c "$tmp/route.conf" init >/dev/null
 	timeout 600 ./liaison -c "$tmp/route.conf" poll --once
 	json=$tmp/messages.json
-	./liaison -c "$tmp/route.conf" messages --json >"$json"
+	LIAISON_USER=bench ./liaison -c "$tmp/route.conf" messages --json >"$json"
 fi
 
 echo "routing of $(wc -l <"$labels") labelled messages by config/routes.conf (liaison poll), scored against $labels"

@@ -17,8 +17,8 @@ int cmd_assign(struct cli *cli, int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	char *error = NULL;
-	return cli_ops_exit("assign", ops_assign(cli->store, &cli->actor, argv[1], argv[2], &error),
-	                    error);
+	int orc = ops_assign(cli->store, &cli->actor, argv[1], argv[2], &error);
+	return cli_ops_exit("assign", orc, error);
 }
 
 int cmd_take(struct cli *cli, int argc, char **argv)
@@ -29,7 +29,8 @@ int cmd_take(struct cli *cli, int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	char *error = NULL;
-	return cli_ops_exit("take", ops_take(cli->store, &cli->actor, argv[1], &error), error);
+	int orc = ops_take(cli->store, &cli->actor, argv[1], &error);
+	return cli_ops_exit("take", orc, error);
 }
 
 int cmd_status(struct cli *cli, int argc, char **argv)
@@ -40,8 +41,8 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	char *error = NULL;
-	return cli_ops_exit("status", ops_status(cli->store, &cli->actor, argv[1], argv[2], &error),
-	                    error);
+	int orc = ops_status(cli->store, &cli->actor, argv[1], argv[2], &error);
+	return cli_ops_exit("status", orc, error);
 }
 
 int cmd_category(struct cli *cli, int argc, char **argv)
@@ -52,8 +53,8 @@ int cmd_category(struct cli *cli, int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	char *error = NULL;
-	return cli_ops_exit("category",
-	                    ops_category(cli->store, &cli->actor, argv[1], argv[2], &error), error);
+	int orc = ops_category(cli->store, &cli->actor, argv[1], argv[2], &error);
+	return cli_ops_exit("category", orc, error);
 }
 
 int cmd_flag(struct cli *cli, int argc, char **argv)
@@ -65,8 +66,8 @@ int cmd_flag(struct cli *cli, int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	char *error = NULL;
-	return cli_ops_exit("flag", ops_flag(cli->store, &cli->actor, argv[1], argv[2], !off, &error),
-	                    error);
+	int orc = ops_flag(cli->store, &cli->actor, argv[1], argv[2], !off, &error);
+	return cli_ops_exit("flag", orc, error);
 }
 
 /* The note's text from --text, else standard input (at most 64 KiB). */
@@ -104,7 +105,8 @@ int cmd_note(struct cli *cli, int argc, char **argv)
 		text = in.data ? in.data : "";
 	}
 	char *error = NULL;
-	rc = cli_ops_exit("note", ops_note(cli->store, &cli->actor, ref, text, &error), error);
+	int orc = ops_note(cli->store, &cli->actor, ref, text, &error);
+	rc = cli_ops_exit("note", orc, error);
 	buf_free(&in);
 	return rc;
 }
@@ -135,8 +137,8 @@ int cmd_close(struct cli *cli, int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	char *error = NULL;
-	return cli_ops_exit("close", ops_close(cli->store, &cli->actor, argv[optind], rms, reason,
-	                                       &error), error);
+	int orc = ops_close(cli->store, &cli->actor, argv[optind], rms, reason, &error);
+	return cli_ops_exit("close", orc, error);
 }
 
 struct history_ctx {
