@@ -161,6 +161,13 @@ struct history_row {
 typedef int store_history_cb(const struct history_row *row, void *ctx);
 int store_history_list(struct store *store, int64_t thread_id, store_history_cb *cb, void *ctx);
 
+/* 1 with the SHA-256 of the thread's latest incoming message (what a reply answers). */
+int store_thread_latest_incoming(struct store *store, int64_t thread_id,
+                                 char sha256_r[SHA256_HEX_SIZE]);
+/* Records a referral of the thread to a service. */
+int store_referral_add(struct store *store, int64_t thread_id, const char *service,
+                       const char *user, int64_t at, const char *note, int sent);
+
 /* --- Audit trail ----------------------------------------------------------------------- */
 
 struct audit_row {

@@ -70,6 +70,23 @@ int cmd_flag(struct cli *cli, int argc, char **argv)
 	return cli_ops_exit("flag", orc, error);
 }
 
+/* Standard input, at most max bytes, for texts not given on the command line. */
+static int read_stdin(struct buf *in, size_t max, const char *command)
+{
+	buf_init(in, max);
+	char chunk[4096];
+	ssize_t n;
+	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0)
+		if (buf_add(in, chunk, (size_t)n) < 0) {
+			cli_error(command, "the text is longer than %zu bytes", max);
+			buf_free(in);
+			return -1;
+		}
+	if (in->data == NULL)
+		buf_add(in, "", 0);
+	return 0;
+}
+
 /* The note's text from --text, else standard input (at most 64 KiB). */
 int cmd_note(struct cli *cli, int argc, char **argv)
 {
@@ -94,15 +111,9 @@ int cmd_note(struct cli *cli, int argc, char **argv)
 	struct buf in;
 	buf_init(&in, 64 << 10);
 	if (text == NULL) {
-		char chunk[4096];
-		ssize_t n;
-		while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0)
-			if (buf_add(&in, chunk, (size_t)n) < 0) {
-				buf_free(&in);
-				cli_error("note", "a note is at most 64 KiB");
-				return EXIT_USAGE;
-			}
-		text = in.data ? in.data : "";
+		if (read_stdin(&in, 64 << 10, "note") < 0)
+			return EXIT_USAGE;
+		text = in.data;
 	}
 	char *error = NULL;
 	int orc = ops_note(cli->store, &cli->actor, ref, text, &error);
@@ -184,4 +195,78 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 	if (json)
 		cli_print_json(ctx.array);
 	return EXIT_OK;
+}
+
+int cmd_reply(struct cli *cli, int argc, char **argv)
+{
+	static const char usage[] = "reply REF [--file FILE] [--reopen]   (else the body is read from stdin)";
+	const char *file = NULL;
+	int reopen = 0;
+	static const struct option options[] = {
+		{"file", required_argument, NULL, 'f'},
+		{"reopen", no_argument, NULL, 'r'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'f': file = optarg; break;
+		case 'r': reopen = 1; break;
+		default: return cli_usage(usage);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage(usage);
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	struct buf body;
+	char *error = NULL;
+	if (file != NULL) {
+		buf_init(&body, 1 << 20);
+		size_t len;
+		if (file_read_all(file, 1 << 20, &body.data, &len, &error) < 0) {
+			cli_error("reply", "%s", error);
+			free(error);
+			return EXIT_USAGE;
+		}
+		body.len = len;
+	} else if (read_stdin(&body, 1 << 20, "reply") < 0) {
+		return EXIT_USAGE;
+	}
+	int orc = ops_reply(cli->store, &cli->actor, argv[optind], body.data, reopen, &error);
+	buf_free(&body);
+	if (orc == OPS_OK)
+		printf("%s: reply queued (liaison outbox shows it; liaison poll sends it)\n",
+		       argv[optind]);
+	return cli_ops_exit("reply", orc, error);
+}
+
+int cmd_refer(struct cli *cli, int argc, char **argv)
+{
+	static const char usage[] = "refer REF SERVICE [--note TEXT] [--send]";
+	const char *note = NULL;
+	int send = 0;
+	static const struct option options[] = {
+		{"note", required_argument, NULL, 'n'},
+		{"send", no_argument, NULL, 's'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'n': note = optarg; break;
+		case 's': send = 1; break;
+		default: return cli_usage(usage);
+		}
+	}
+	if (optind != argc - 2)
+		return cli_usage(usage);
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	int orc = ops_refer(cli->store, &cli->actor, argv[optind], argv[optind + 1], note, send,
+	                    &error);
+	return cli_ops_exit("refer", orc, error);
 }

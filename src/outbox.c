@@ -6,6 +6,7 @@
 
 #include "ingest.h"
 #include "log.h"
+#include "mailbox_imap.h"
 #include "smtp.h"
 #include "util.h"
 
@@ -122,6 +123,16 @@ static int send_one(const struct outbox_row *row, void *p)
 		if (rc == 0)
 			ctx->counts->sent++;
 		log_info("outbox %lld (%s) to %s: sent", (long long)row->id, row->kind, row->recipient);
+		/* A liaison's reply also goes into the mailbox's Sent folder, as a mail client
+		 * would keep it; the poller then finds the same bytes there (stored once). */
+		const struct mailbox_config *m = config_find_mailbox(ctx->config, row->mailbox);
+		char *append_error = NULL;
+		if (rc == 0 && m && strcmp(row->kind, "reply") == 0 &&
+		    mailbox_imap_append_sent(m, row->raw, row->len, &append_error) < 0) {
+			log_warn("outbox %lld: saving to %s/%s: %s (the copy is in the thread)",
+			         (long long)row->id, m->name, m->sent_folder, append_error);
+			free(append_error);
+		}
 	} else if (out.code == 0 && dc.marked) {
 		/* The whole message went out, then no answer (a timeout, a dropped connection):
 		 * the server may have accepted it.  Not sent again by itself. */

@@ -18,6 +18,7 @@
 #include "imap.h"
 #include "ingest.h"
 #include "log.h"
+#include "mailbox_imap.h"
 #include "outbox.h"
 #include "route.h"
 #include "store.h"
@@ -27,7 +28,6 @@
 #define FETCH_CHUNK 500              /* messages per UID FETCH */
 #define QUEUE_BYTES (32u << 20)      /* fetched but not yet stored: watchers wait beyond */
 #define IDLE_RENEW (28 * 60)         /* re-issue IDLE before the 29 minutes of RFC 2177 */
-#define IMAP_TIMEOUT 60              /* seconds per IMAP command */
 #define BATCH_MESSAGES 2000          /* a commit at least this often while a backlog flows */
 
 /* Set by SIGTERM/SIGINT or a store failure; read by every thread (lock-free atomic, so a
@@ -210,38 +210,6 @@ static void watcher_ok(struct watcher *w)
 		log_warn("mailbox %s/%s: connected again", w->mailbox->name, w->folder);
 }
 
-static int account_for(const struct mailbox_config *m, struct imap_account *a, char **host_r,
-                       char **secret_r, char **error_r)
-{
-	enum imap_tls tls;
-	uint16_t port;
-	if (imap_url_parse(m->imap_url, host_r, &port, &tls) < 0) {
-		*error_r = xasprintf("imap: '%s' is not an IMAP URL", m->imap_url);
-		return -1;
-	}
-	if (m->tls == CONFIG_TLS_IMPLICIT)
-		tls = IMAP_TLS_IMPLICIT;
-	else if (m->tls == CONFIG_TLS_STARTTLS)
-		tls = IMAP_TLS_STARTTLS;
-	else if (m->tls == CONFIG_TLS_NONE)
-		tls = IMAP_TLS_NONE;
-	/* Secrets are read at every connect: a rotated password or a fresh token is used. */
-	*secret_r = config_read_secret(m->password_file, m->token_command, error_r);
-	if (*secret_r == NULL)
-		return -1;
-	*a = (struct imap_account){
-		.host = *host_r,
-		.port = port,
-		.tls = tls,
-		.ca_file = m->ca_file,
-		.username = m->username ? m->username : m->address,
-		.auth = m->token_command ? IMAP_AUTH_XOAUTH2 : IMAP_AUTH_PASSWORD,
-		.secret = *secret_r,
-		.timeout = IMAP_TIMEOUT,
-	};
-	return 0;
-}
-
 struct fetch_ctx {
 	struct watcher *w;
 	uint32_t uidvalidity;
@@ -367,7 +335,7 @@ static void *watcher_main(void *arg)
 		struct imap_account account;
 		char *host = NULL, *secret = NULL, *error = NULL;
 		struct imap_session *s = NULL;
-		int rc = account_for(w->mailbox, &account, &host, &secret, &error);
+		int rc = mailbox_imap_account(w->mailbox, &account, &host, &secret, &error);
 		if (rc == 0)
 			rc = imap_connect(&account, &s, &error) == IMAP_OK ? 0 : -1;
 		free_secret(&secret);

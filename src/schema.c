@@ -197,7 +197,18 @@ const char *const schema_migrations[] = {
 	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
 	"  BEGIN SELECT RAISE(ABORT, 'the audit trail accepts only inserts'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
-	"  BEGIN SELECT RAISE(ABORT, 'the audit trail accepts only inserts'); END;",
+	"  BEGIN SELECT RAISE(ABORT, 'the audit trail accepts only inserts'); END;"
+	/* Referrals to services: who, when, which service, and whether the person was sent
+	 * its contact details. */
+	"CREATE TABLE referrals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  thread_id INTEGER NOT NULL REFERENCES threads (id),"
+	"  service TEXT NOT NULL,"
+	"  user TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  note TEXT,"
+	"  sent INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX referrals_thread ON referrals (thread_id);",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -1551,3 +1551,45 @@ int store_audit_list(struct store *store, int64_t since, const char *user, store
 	struct audit_cb_ctx c = {cb, ctx};
 	return each_row(store, s, audit_row_cb, &c);
 }
+
+int store_thread_latest_incoming(struct store *store, int64_t thread_id,
+                                 char sha256_r[SHA256_HEX_SIZE])
+{
+	sqlite3_stmt *s = query(store, "SELECT m.sha256 FROM placements p JOIN messages m "
+	                               "ON m.id = p.message_id WHERE p.thread_id = ?1 "
+	                               "AND p.direction = 'in' ORDER BY p.date DESC, p.id DESC LIMIT 1");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	int rc = sqlite3_step(s);
+	int result = 0;
+	if (rc == SQLITE_ROW) {
+		snprintf(sha256_r, SHA256_HEX_SIZE, "%s", col_text(s, 0));
+		result = 1;
+	} else if (rc != SQLITE_DONE) {
+		set_error(store, "latest incoming message");
+		result = -1;
+	}
+	sqlite3_finalize(s);
+	return result;
+}
+
+int store_referral_add(struct store *store, int64_t thread_id, const char *service,
+                       const char *user, int64_t at, const char *note, int sent)
+{
+	sqlite3_stmt *s = query(store, "INSERT INTO referrals (thread_id, service, user, at, note, "
+	                               "sent) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	bind_text(s, 2, service);
+	bind_text(s, 3, user);
+	bind_int(s, 4, at);
+	bind_text(s, 5, note);
+	bind_int(s, 6, sent);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		set_error(store, "referral");
+	sqlite3_finalize(s);
+	return rc;
+}

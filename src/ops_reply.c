@@ -1,0 +1,236 @@
+/* ops_reply.c — what liaisons send: replies and referrals to a thread's correspondent, from
+ * the troop address, queued in the outbox in the transaction that records them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "compose.h"
+#include "lang.h"
+#include "mime.h"
+#include "ops.h"
+#include "template.h"
+#include "thread.h"
+#include "util.h"
+
+/* The message a reply answers: the thread's latest incoming one, parsed again from its
+ * stored bytes (References are not kept apart from them). */
+static int load_latest(struct store *store, const struct ops_thread *t, const struct actor *a,
+                       struct parsed_message **msg_r, char **error_r)
+{
+	char sha[SHA256_HEX_SIZE];
+	int found = store_thread_latest_incoming(store, t->id, sha);
+	if (found <= 0) {
+		*error_r = found < 0 ? xasprintf("%s: %s", t->ref, store_error(store))
+		                     : xasprintf("%s has no incoming message to answer", t->ref);
+		return found < 0 ? OPS_FAILED : OPS_INVALID;
+	}
+	char *raw = NULL;
+	size_t len = 0;
+	char recorded[SHA256_HEX_SIZE];
+	if (store_raw_get(store, sha, &raw, &len, recorded) <= 0) {
+		*error_r = xasprintf("%s: %s", t->ref, store_error(store));
+		return OPS_FAILED;
+	}
+	mime_parse(raw, len, &a->config->limits, msg_r);
+	free(raw);
+	if ((*msg_r)->from.addr == NULL || (*msg_r)->from.addr[0] == '\0') {
+		*error_r = xasprintf("%s: its latest message has no sender address", t->ref);
+		parsed_message_free(msg_r);
+		return OPS_INVALID;
+	}
+	return OPS_OK;
+}
+
+/* "Re: [CTL K-2026-00042] Original subject", the tag once. */
+static char *reply_subject(const char *ref, const char *original)
+{
+	char tag[THREAD_REF_SIZE];
+	const char *base = original ? original : "";
+	while (str_has_prefix_nocase(base, "re:") || str_has_prefix_nocase(base, "aw:") ||
+	       str_has_prefix_nocase(base, "rv:"))
+		base += 3 + strspn(base + 3, " ");
+	if (thread_find_subject_tag(base, tag))
+		return xasprintf("Re: %s", base);
+	return xasprintf("Re: [CTL %s] %s", ref, base);
+}
+
+/* A referral recorded with the message that carries it. */
+struct referral_rec {
+	const char *service, *note;
+};
+
+/* Composes and queues body to the correspondent, with the history and audit entries (and the
+ * referral, when rec is not NULL), in one transaction.  action: "reply" or "refer"; details
+ * for the history and audit. */
+static int send_to_correspondent(struct store *store, const struct actor *a,
+                                 const struct ops_thread *t, const struct parsed_message *msg,
+                                 const char *body, const char *action, const char *details,
+                                 int reopen, const struct referral_rec *rec, char **error_r)
+{
+	const struct mailbox_config *m = config_find_troop(a->config, t->troop);
+	if (m == NULL) {
+		*error_r = xasprintf("%s: troop %c has no [mailbox] in the configuration", t->ref,
+		                     t->troop);
+		return OPS_INVALID;
+	}
+	char msgid[COMPOSE_MSGID_SIZE];
+	compose_message_id(compose_domain_of(m->address), msgid);
+	struct strlist refs = {0};
+	for (size_t i = 0; i < msg->references.count; i++)
+		strlist_add(&refs, msg->references.items[i]);
+	if (msg->message_id)
+		strlist_add_unique(&refs, msg->message_id);
+	char *subject = reply_subject(t->ref, msg->subject);
+	char *display = m->display_name ? NULL : xasprintf("Troop %c CTL", m->troop);
+	int64_t now = (int64_t)time(NULL);
+	struct outgoing out = {
+		.from_name = m->display_name ? m->display_name : display,
+		.from_addr = m->address,
+		.to_addr = msg->from.addr,
+		.subject = subject,
+		.message_id = msgid,
+		.in_reply_to = msg->message_id,
+		.references = &refs,
+		.body = body,
+		.date = now,
+	};
+	size_t len = 0;
+	char *raw = compose_message(&out, &len);
+	struct outbox_new row = {
+		.kind = "reply",
+		.mailbox_id = 0,
+		.thread_id = t->id,
+		.recipient = msg->from.addr,
+		.correspondent = msg->from.addr,
+		.envelope_from = m->address,
+		.message_id = msgid,
+		.in_reply_to = msg->message_id,
+		.raw = raw,
+		.len = len,
+		.now = now,
+	};
+	int64_t mailbox_id = 0;
+	int rc = OPS_FAILED;
+	if (store_begin(store) < 0 ||
+	    store_mailbox_ensure(store, m->name, m->troop, m->address, &mailbox_id) < 0)
+		goto store_error;
+	row.mailbox_id = mailbox_id;
+	if (store_outbox_add(store, &row, NULL) < 0 ||
+	    (rec && store_referral_add(store, t->id, rec->service, a->user->name, now, rec->note,
+	                               1) < 0) ||
+	    (reopen && strcmp(t->status, "closed") == 0 &&
+	     (store_thread_set(store, t->id, "status", "open") < 0 ||
+	      store_thread_set(store, t->id, "closed_at", NULL) < 0)) ||
+	    store_history_add(store, t->id, now, a->user->name, action, details) < 0)
+		goto store_error;
+	if (audit_append(store, a->user->name, action, t->ref, details, error_r) < 0) {
+		store_rollback(store);
+		goto out;
+	}
+	if (store_commit(store) < 0)
+		goto store_error;
+	rc = OPS_OK;
+	goto out;
+store_error:
+	*error_r = xasprintf("%s: %s", t->ref, store_error(store));
+	store_rollback(store);
+out:
+	free(raw);
+	free(subject);
+	free(display);
+	strlist_free(&refs);
+	return rc;
+}
+
+int ops_reply(struct store *store, const struct actor *actor, const char *ref, const char *body,
+              int reopen, char **error_r)
+{
+	if (body == NULL || body[strspn(body, " \t\r\n")] == '\0') {
+		*error_r = xstrdup("an empty reply");
+		return OPS_INVALID;
+	}
+	if (actor->user->role == ROLE_RECORDS) {
+		*error_r = xstrdup("refused: records staff read threads and change nothing");
+		return OPS_REFUSED;
+	}
+	struct ops_thread t;
+	int rc = ops_thread_load(store, actor, ref, &t, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	struct parsed_message *msg = NULL;
+	if (strcmp(t.status, "closed") == 0 && !reopen) {
+		*error_r = xasprintf("%s is closed: reply with --reopen to open it again", ref);
+		rc = OPS_INVALID;
+	} else if ((rc = load_latest(store, &t, actor, &msg, error_r)) == OPS_OK) {
+		char *details = xasprintf("to %s", msg->from.addr);
+		rc = send_to_correspondent(store, actor, &t, msg, body, "reply", details, reopen, NULL,
+		                           error_r);
+		free(details);
+	}
+	parsed_message_free(&msg);
+	ops_thread_free(&t);
+	return rc;
+}
+
+int ops_refer(struct store *store, const struct actor *actor, const char *ref,
+              const char *service, const char *note, int send, char **error_r)
+{
+	const struct service_config *svc = config_find_service(actor->config, service);
+	if (svc == NULL) {
+		*error_r = xasprintf("'%s' is not a [service] of %s", service, actor->config->path);
+		return OPS_INVALID;
+	}
+	if (actor->user->role == ROLE_RECORDS) {
+		*error_r = xstrdup("refused: records staff read threads and change nothing");
+		return OPS_REFUSED;
+	}
+	struct ops_thread t;
+	int rc = ops_thread_load(store, actor, ref, &t, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	int64_t now = (int64_t)time(NULL);
+	char *details = xasprintf("%s%s%s%s", svc->name, note ? " (" : "", note ? note : "",
+	                          note ? ")" : "");
+	struct parsed_message *msg = NULL;
+	if (!send) {
+		/* Recorded only: the referral, its history and audit entries. */
+		if (store_begin(store) < 0 ||
+		    store_referral_add(store, t.id, service, actor->user->name, now, note, 0) < 0 ||
+		    store_history_add(store, t.id, now, actor->user->name, "refer", details) < 0) {
+			*error_r = xasprintf("%s: %s", ref, store_error(store));
+			store_rollback(store);
+			rc = OPS_FAILED;
+		} else if (audit_append(store, actor->user->name, "refer", ref, details, error_r) < 0) {
+			store_rollback(store);
+			rc = OPS_FAILED;
+		} else if (store_commit(store) < 0) {
+			*error_r = xasprintf("%s: %s", ref, store_error(store));
+			store_rollback(store);
+			rc = OPS_FAILED;
+		}
+	} else if ((rc = load_latest(store, &t, actor, &msg, error_r)) == OPS_OK) {
+		const char troop[2] = {t.troop, '\0'};
+		const struct template_var vars[] = {
+			{"troop", troop}, {"ref", ref}, {"service_name", svc->name},
+			{"service_phone", svc->phone ? svc->phone : "-"},
+			{"service_url", svc->url ? svc->url : "-"},
+			{"service_description", svc->description ? svc->description : ""},
+		};
+		char *body = NULL;
+		struct referral_rec rec = {service, note};
+		if (template_render(actor->config->templates, "referral",
+		                    lang_detect(msg->subject, msg->text), vars,
+		                    sizeof(vars) / sizeof(*vars), &body, error_r) < 0)
+			rc = OPS_FAILED;
+		else
+			rc = send_to_correspondent(store, actor, &t, msg, body, "refer", details, 0, &rec,
+			                           error_r);
+		free(body);
+	}
+	free(details);
+	parsed_message_free(&msg);
+	ops_thread_free(&t);
+	return rc;
+}
