@@ -25,7 +25,7 @@ DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libsqlite3-dev libpcre2
              libgnutls28-dev libcurl4-gnutls-dev
 DEB_SERVERS := python3 dovecot-imapd python3-aiosmtpd openssl
 DEB_TEST  := valgrind cppcheck sqlite3 $(DEB_SERVERS)
-DEB_BENCH := notmuch time
+DEB_BENCH := notmuch time isync
 DEB_FUZZ  := clang libclang-rt-14-dev
 
 BUILD   := build

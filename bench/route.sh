@@ -31,7 +31,7 @@ else
 	tmp=$(mktemp -d /tmp/liaison-route.XXXXXX)
 	srv=$tmp/srv
 	trap 'sh tests/servers/stop.sh "$srv" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
-	trap 'exit 130' INT TERM HUP
+	trap 'exit 130' INT TERM HUP PIPE
 	sh tests/servers/start.sh "$srv" >/dev/null
 	. "$srv/env.sh"
 	timeout 300 $PY tests/servers/deliver.py append --port "$IMAP_PORT" --user troopk \

@@ -31,10 +31,12 @@ struct ingest_item {
 	const char *language;           /* static; set by ingest_item_prepare */
 };
 
-/* Hashes and parses item->raw, and matches the routing rules when rules is not NULL.
- * Touches nothing shared. */
+/* Hashes and parses item->raw, and matches the routing rules when rules and mailbox are not
+ * NULL and the message is incoming mail from a person in that mailbox folder.  Touches
+ * nothing shared. */
 void ingest_item_prepare(struct ingest_item *item, const struct mime_limits *limits,
-                         const struct route_rules *rules);
+                         const struct route_rules *rules, const struct mailbox_config *mailbox,
+                         const char *folder);
 /* Frees what the item owns and zeroes it. */
 void ingest_item_clear(struct ingest_item *item);
 

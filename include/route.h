@@ -34,8 +34,9 @@ int route_rules_load(const char *path, struct route_rules **rules_r, char **erro
 size_t route_rules_count(const struct route_rules *rules);
 void route_rules_free(struct route_rules **rules);
 
-/* Matches every rule against subject and text (UTF-8; either may be NULL).  Thread-safe for
- * concurrent calls on the same rules.  Free the result with route_result_clear. */
+/* Matches every rule against subject and text (UTF-8; either may be NULL), taken together as
+ * one subject (the Subject, a blank line, the text).  Thread-safe for concurrent calls on
+ * the same rules.  Free the result with route_result_clear. */
 void route_match(const struct route_rules *rules, const char *subject, const char *text,
                  struct route_result *result);
 void route_result_clear(struct route_result *result);

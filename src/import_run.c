@@ -167,7 +167,7 @@ static void *reader_main(void *arg)
 			e->item.len = in.len;
 			e->item.source = xstrdup(in.source);
 			e->item.internal_date = in.internal_date;
-			ingest_item_prepare(&e->item, a->limits, NULL);
+			ingest_item_prepare(&e->item, a->limits, NULL, NULL, NULL);
 			queue_push(a->queue, e);
 		}
 		import_source_close(&src);

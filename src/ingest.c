@@ -37,13 +37,20 @@ struct ingest {
 };
 
 void ingest_item_prepare(struct ingest_item *item, const struct mime_limits *limits,
-                         const struct route_rules *rules)
+                         const struct route_rules *rules, const struct mailbox_config *mailbox,
+                         const char *folder)
 {
 	sha256_hex(item->raw, item->len, item->sha256);
 	mime_parse(item->raw, item->len, limits, &item->msg);
-	if (rules != NULL && item->msg->quarantine_reason == NULL) {
-		route_match(rules, item->msg->subject, item->msg->text, &item->route);
-		item->routed = 1;
+	/* Routing speaks only of what people write to the troop (see route_and_reply): the
+	 * rest (liaisons' replies, machine mail: half of a mailbox) is not matched at all. */
+	if (rules != NULL && mailbox != NULL && item->msg->quarantine_reason == NULL) {
+		struct classification cls;
+		classify_message(item->msg, mailbox, folder, &cls);
+		if (strcmp(cls.direction, "in") == 0 && strcmp(cls.kind, "person") == 0) {
+			route_match(rules, item->msg->subject, item->msg->text, &item->route);
+			item->routed = 1;
+		}
 	}
 	item->language = lang_detect(item->msg->subject, item->msg->text);
 }

@@ -73,7 +73,7 @@ static int record_sent(struct send_ctx *ctx, const struct outbox_row *row)
 		.internal_date = ctx->now,
 	};
 	memcpy(item.raw, row->raw, row->len);
-	ingest_item_prepare(&item, &ctx->config->limits, NULL);
+	ingest_item_prepare(&item, &ctx->config->limits, NULL, NULL, NULL);
 	enum ingest_outcome outcome;
 	if (ingest_item_commit(ing, &item, &outcome, &error) == 0 &&
 	    store_outbox_finish(ctx->store, row->id, "sent", NULL, 0, ctx->now) == 0 &&

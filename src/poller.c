@@ -236,7 +236,8 @@ static int on_message(const struct imap_message *m, void *p)
 	e->item.uid = m->uid;
 	e->item.resync = ctx->resync;
 	/* Hash, parse and route here, on the watcher's thread, ahead of the store. */
-	ingest_item_prepare(&e->item, &w->poller->config->limits, w->poller->rules);
+	ingest_item_prepare(&e->item, &w->poller->config->limits, w->poller->rules, w->mailbox,
+	                    w->folder);
 	push(w->poller, e);
 	if (m->uid >= w->next_uid)
 		w->next_uid = (uint64_t)m->uid + 1; /* 64 bits: no wrap after the last UID */
