@@ -271,11 +271,13 @@ static int after_commit(struct watcher *w, struct imap_session *s, const struct 
 	return 0;
 }
 
-/* One sync: select, compare UIDVALIDITY, fetch everything new, tell the store thread. */
-static int sync_folder(struct watcher *w, struct imap_session *s, char **error_r)
+/* One sync: select (on a new connection; the folder stays selected while idling, and a
+ * second SELECT of a large folder costs tens of milliseconds of every reply's latency),
+ * compare UIDVALIDITY, fetch everything new, tell the store thread. */
+static int sync_folder(struct watcher *w, struct imap_session *s, int select, char **error_r)
 {
-	struct imap_folder_status st;
-	if (imap_select(s, w->folder, 0, &st, error_r) != IMAP_OK)
+	struct imap_folder_status st = {.uidvalidity = w->uidvalidity};
+	if (select && imap_select(s, w->folder, 0, &st, error_r) != IMAP_OK)
 		return -1;
 	struct fetch_ctx ctx = {w, st.uidvalidity, 0, {0}};
 	if (w->uidvalidity != 0 && w->uidvalidity != st.uidvalidity) {
@@ -342,7 +344,7 @@ static void *watcher_main(void *arg)
 		free_secret(&secret);
 		free(host);
 		if (rc == 0) {
-			rc = sync_folder(w, s, &error);
+			rc = sync_folder(w, s, 1, &error);
 			if (rc == 0) {
 				watcher_ok(w);
 				backoff = 1;
@@ -353,7 +355,7 @@ static void *watcher_main(void *arg)
 			while (rc == 0 && !p->options->once && !stop_requested) {
 				rc = wait_for_mail(w, s, &error);
 				if (rc > 0)
-					rc = sync_folder(w, s, &error);
+					rc = sync_folder(w, s, 0, &error);
 			}
 		}
 		imap_close(&s);
