@@ -19,6 +19,10 @@ struct classification {
 void classify_message(const struct parsed_message *msg, const struct mailbox_config *mailbox,
                       const char *folder, struct classification *result);
 
+/* 1 when an Auto-Submitted value (may be NULL) says the message was sent by a program:
+ * present and not "no" (RFC 3834). */
+int classify_is_auto_submitted(const char *value);
+
 /* 1 when the local part of addr marks an automated sender (MAILER-DAEMON, postmaster,
  * owner-*, *-request, noreply ...). */
 int classify_is_robot_address(const char *addr);

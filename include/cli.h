@@ -71,5 +71,8 @@ int cmd_reply(struct cli *cli, int argc, char **argv);
 int cmd_refer(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_outbox(struct cli *cli, int argc, char **argv);
+int cmd_digest(struct cli *cli, int argc, char **argv);
+int cmd_event(struct cli *cli, int argc, char **argv);
+int cmd_events(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -77,6 +77,9 @@ struct config {
 	                        the configuration) */
 	int64_t autoreply_window;  /* seconds: one auto-reply per correspondent and mailbox in
 	                              this time (default 7 days, at least 1 day) */
+	int respond_within;        /* business days (Connecticut calendar) to the first answer
+	                              from a person, counted from the first incoming message
+	                              (default 2, 0..30) */
 	int64_t backfill_cutoff;   /* seconds: no auto-reply to mail older than this when it is
 	                              first seen (default 24 hours) */
 	int64_t poll_interval;     /* seconds between polls of a server without IDLE (60) */

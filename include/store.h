@@ -265,6 +265,8 @@ struct thread_row {
 	int confidential, reportable;
 	const char *rms_number, *not_reportable_reason;
 	int64_t closed_at;
+	int64_t first_in_at;       /* first incoming message from a person, 0: none */
+	int64_t first_response_at; /* the troop's first answer written by a person, 0: none */
 };
 struct thread_filter {
 	const char *mailbox; /* NULL: all */
@@ -320,5 +322,43 @@ struct stats_row {
 typedef int store_stats_cb(const struct stats_row *row, void *ctx);
 /* One row per mailbox, then the totals (mailbox NULL). */
 int store_stats(struct store *store, store_stats_cb *cb, void *ctx);
+
+/* --- Working the threads: clock, events, reports --------------------------------------- */
+
+/* The response clock of a thread after a message was filed in it: response 1 marks the
+ * placement of message_id as an answer written by a person (ignored for an outbox row
+ * other than a reply); then the thread's first_in_at (first incoming message from a
+ * person) and first_response_at (first answer at or after it) are recomputed. */
+int store_thread_clock(struct store *store, int64_t thread_id, int64_t message_id, int response);
+
+/* An engagement event (CAD "Community Engagement Activity").  Strings may be NULL. */
+struct event_row {
+	int64_t id, thread_id;     /* thread_id 0: requested on its own */
+	const char *thread_ref;    /* read only; NULL without a thread */
+	int thread_confidential;   /* read only */
+	char troop;
+	const char *requested_by;
+	int64_t requested_at;
+	const char *date;          /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM", local time */
+	const char *place, *kind;
+	int private_meeting;
+	const char *duration, *contact; /* the dispatch notice of a private meeting */
+	int media;
+	const char *media_consent; /* "yes", "no" or NULL */
+	const char *status;        /* requested, approved, denied, done, unable */
+	const char *decided_by;
+	int64_t decided_at;
+	const char *deny_reason, *subtype, *primary_unit, *attended_by, *visited, *notes;
+	const char *narrative, *closed_by;
+	int64_t closed_at;
+};
+/* Inserts a requested event (the request's fields); *id_r its number. */
+int store_event_add(struct store *store, const struct event_row *event, int64_t *id_r);
+/* Writes the status, decision, outcome fields and media_consent of event->id. */
+int store_event_update(struct store *store, const struct event_row *event);
+typedef int store_event_cb(const struct event_row *event, void *ctx);
+/* Events by date (id 0: all; month "YYYY-MM" or NULL: all); a non-zero return from cb stops. */
+int store_events_list(struct store *store, int64_t id, const char *month, store_event_cb *cb,
+                      void *ctx);
 
 #endif

@@ -39,6 +39,12 @@ int classify_is_robot_address(const char *addr)
 	return 0;
 }
 
+int classify_is_auto_submitted(const char *value)
+{
+	return value != NULL && strcasecmp(value, "no") != 0 && !str_has_prefix_nocase(value, "no;") &&
+	       !str_has_prefix_nocase(value, "no ");
+}
+
 /* 1 when a comma/space/semicolon separated header value holds word (any case). */
 static int value_has_word(const char *value, const char *word)
 {
@@ -97,9 +103,7 @@ static int judge(const struct parsed_message *msg, const struct mailbox_config *
 		snprintf(name, sizeof(name), "%s", msg->list_header);
 		return machine(r, "%s", str_lower(name));
 	}
-	if (msg->auto_submitted != NULL && strcasecmp(msg->auto_submitted, "no") != 0 &&
-	    !str_has_prefix_nocase(msg->auto_submitted, "no;") &&
-	    !str_has_prefix_nocase(msg->auto_submitted, "no "))
+	if (classify_is_auto_submitted(msg->auto_submitted))
 		return machine(r, "auto-submitted: %.100s", msg->auto_submitted);
 	if (msg->precedence != NULL) {
 		static const char *const bulk[] = {"junk", "bulk", "list", "auto_reply"};

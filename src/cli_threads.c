@@ -3,14 +3,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "cli.h"
+#include "clock.h"
 #include "util.h"
 
 static const char *const statuses[] = {"new", "open", "waiting", "closed"};
 
-static json_t *thread_json(const struct thread_row *t)
+/* "YYYY-MM-DD" when the first answer is due, or null without an incoming message. */
+static json_t *due_json(const struct thread_row *t, int respond_within)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:s, s:o, "
+	struct cal_date due = clock_due(t->first_in_at, respond_within);
+	if (!calendar_is_valid(due))
+		return json_null();
+	char day[11];
+	calendar_format(due, day);
+	return json_string(day);
+}
+
+static json_t *thread_json(const struct thread_row *t, int respond_within)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:s, s:o, "
 	                 "s:b, s:b, s:o, s:o}",
 	    "ref", t->ref, "mailbox", t->mailbox, "status", t->status, "kind", t->kind,
 	    "correspondent", cli_json_str(t->correspondent),
@@ -21,6 +35,9 @@ static json_t *thread_json(const struct thread_row *t)
 	    "assignee", cli_json_str(t->assignee), "confidential", t->confidential,
 	    "reportable", t->reportable, "rms_number", cli_json_str(t->rms_number),
 	    "not_reportable_reason", cli_json_str(t->not_reportable_reason));
+	json_object_set_new(j, "first_response", cli_json_time(t->first_response_at));
+	json_object_set_new(j, "response_due", due_json(t, respond_within));
+	return j;
 }
 
 /* What a user who may not read a confidential thread sees of it: its reference, and
@@ -38,12 +55,19 @@ struct list_ctx {
 	json_t *array; /* NULL for text output */
 	size_t count;
 	const struct actor *actor;
+	int overdue;         /* only threads whose first answer is late */
+	int64_t now;
 };
 
 static int list_thread(const struct thread_row *row, void *p)
 {
 	struct list_ctx *ctx = p;
 	if (!ops_sees_troop(ctx->actor, row->troop))
+		return 0;
+	int respond_within = ctx->actor->config->respond_within;
+	if (ctx->overdue && !clock_overdue(row->first_in_at, row->first_response_at,
+	                                   strcmp(row->status, "closed") == 0, respond_within,
+	                                   ctx->now))
 		return 0;
 	struct thread_row hidden;
 	const struct thread_row *t = row;
@@ -53,7 +77,7 @@ static int list_thread(const struct thread_row *row, void *p)
 	}
 	ctx->count++;
 	if (ctx->array != NULL) {
-		json_array_append_new(ctx->array, thread_json(t));
+		json_array_append_new(ctx->array, thread_json(t, respond_within));
 		return 0;
 	}
 	char last[32];
@@ -66,18 +90,21 @@ static int list_thread(const struct thread_row *row, void *p)
 
 int cmd_threads(struct cli *cli, int argc, char **argv)
 {
-	static const char usage[] = "threads [--mailbox NAME] [--status new|open|waiting|closed] [--json]";
+	static const char usage[] = "threads [--mailbox NAME] [--status new|open|waiting|closed] "
+	                            "[--overdue] [--json]";
 	struct thread_filter filter = {0};
-	int json = 0;
+	int json = 0, overdue = 0;
 	static const struct option options[] = {
 		{"mailbox", required_argument, NULL, 'm'},
 		{"status", required_argument, NULL, 's'},
 		{"json", no_argument, NULL, 'j'},
+		{"overdue", no_argument, NULL, 'o'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "m:s:", options, NULL)) != -1) {
 		switch (opt) {
+		case 'o': overdue = 1; break;
 		case 'm': filter.mailbox = optarg; break;
 		case 's': filter.status = optarg; break;
 		case 'j': json = 1; break;
@@ -100,7 +127,8 @@ int cmd_threads(struct cli *cli, int argc, char **argv)
 		cli_error("threads", "no [mailbox %s] in %s", filter.mailbox, cli->config->path);
 		return EXIT_USAGE;
 	}
-	struct list_ctx ctx = {json ? json_array() : NULL, 0, &cli->actor};
+	struct list_ctx ctx = {json ? json_array() : NULL, 0, &cli->actor, overdue,
+	                       (int64_t)time(NULL)};
 	if (!json)
 		printf("%-13s %-8s %-7s %-7s %3s  %-16s  %-32s  %s\n", "REF", "MAILBOX", "STATUS", "KIND",
 		       "MSG", "LAST", "CORRESPONDENT", "SUBJECT");
@@ -167,10 +195,15 @@ static int show_message(const struct message_row *m, void *p)
 	return 0;
 }
 
+struct show_thread_ctx {
+	json_t *thread;
+	int respond_within;
+};
+
 static int show_thread(const struct thread_row *t, void *p)
 {
-	json_t **thread = p;
-	*thread = thread_json(t);
+	struct show_thread_ctx *c = p;
+	c->thread = thread_json(t, c->respond_within);
 	return 1;
 }
 
@@ -214,12 +247,13 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	if (confidential && ops_note_read(cli->store, &cli->actor, ref, &error) != OPS_OK)
 		return cli_ops_exit("show", OPS_FAILED, error);
 
-	json_t *thread = NULL;
+	struct show_thread_ctx found = {NULL, cli->config->respond_within};
 	struct thread_filter filter = {.ref = ref};
-	if (store_threads_list(cli->store, &filter, show_thread, &thread) < 0) {
+	if (store_threads_list(cli->store, &filter, show_thread, &found) < 0) {
 		cli_error("show", "%s", store_error(cli->store));
 		return EXIT_FAIL;
 	}
+	json_t *thread = found.thread;
 	if (thread == NULL) {
 		cli_error("show", "no thread %s", ref);
 		return EXIT_FAIL;

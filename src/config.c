@@ -253,6 +253,15 @@ static void handle_liaison_key(struct parse_state *st, const char *name, const c
 		if (parse_duration(value, &c->autoreply_window) < 0 || c->autoreply_window < 86400)
 			report(st, st->line, "autoreply_window: '%s' is not a duration of at least 1d "
 			       "(e.g. 7d)", value);
+	} else if (strcmp(name, "respond_within") == 0) {
+		/* Whole business days: "2" or "2d" (a business day, not 24 hours). */
+		char *end = NULL;
+		long days = strtol(value, &end, 10);
+		if (end == value || (*end != '\0' && strcmp(end, "d") != 0) || days < 0 || days > 30)
+			report(st, st->line, "respond_within: '%s' is not a number of business days "
+			       "0..30 (e.g. 2)", value);
+		else
+			c->respond_within = (int)days;
 	} else if (strcmp(name, "backfill_cutoff") == 0) {
 		if (parse_duration(value, &c->backfill_cutoff) < 0)
 			report(st, st->line, "backfill_cutoff: '%s' is not a duration (e.g. 24h)", value);
@@ -596,6 +605,7 @@ int config_load(const char *path, struct config **config_r, char **errors_r)
 	mime_limits_default(&c->limits);
 	c->autoreply_window = 7 * 86400;
 	c->backfill_cutoff = 86400;
+	c->respond_within = 2;
 	c->poll_interval = 60;
 	c->backoff_max = 300;
 	c->smtp.timeout = 30;

@@ -252,6 +252,16 @@ static int file_message(struct ingest *ing, int64_t message_id, const struct ing
 		                     sizeof(decision), &categories, &rules);
 	if (rc == 0)
 		rc = store_placement_add(ing->store, &p);
+	/* The response clock: it starts at a person's message and stops at the troop's first
+	 * answer written by a person. */
+	int person_in = strcmp(cls.direction, "in") == 0 && strcmp(cls.kind, "person") == 0;
+	/* An answer is written by a person: no Auto-Submitted, as RFC 3834 asks of every
+	 * auto-reply and notice (store_thread_clock also refuses any whose Message-ID is an
+	 * outbox row of those kinds). */
+	int response = strcmp(cls.direction, "out") == 0 &&
+	               !classify_is_auto_submitted(item->msg->auto_submitted);
+	if (rc == 0 && (person_in || response))
+		rc = store_thread_clock(ing->store, filing.thread_id, message_id, response);
 	buf_free(&categories);
 	buf_free(&rules);
 	return rc;

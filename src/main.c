@@ -37,6 +37,9 @@ static const struct command commands[] = {
 	{"refer", cmd_refer, "refer a thread to a service (--send: and tell the person how)"},
 	{"history", cmd_history, "a thread's operations and notes"},
 	{"audit", cmd_audit, "the audit trail; audit verify checks its hash chain"},
+	{"event", cmd_event, "engagement events: request, approve, deny, done, unable"},
+	{"events", cmd_events, "list engagement events (--csv: the CAD fields)"},
+	{"digest", cmd_digest, "today's new, unassigned, urgent, overdue and RMS-pending threads"},
 };
 
 static void usage(FILE *out)

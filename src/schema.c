@@ -208,7 +208,51 @@ const char *const schema_migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  note TEXT,"
 	"  sent INTEGER NOT NULL DEFAULT 0);"
-	"CREATE INDEX referrals_thread ON referrals (thread_id);",
+	"CREATE INDEX referrals_thread ON referrals (thread_id);"
+	/* The response clock: when the first incoming message from a person came, and when
+	 * the troop first answered it in a message a person wrote (placements.response marks
+	 * those: outgoing, no Auto-Submitted, not an auto-reply or notice of the outbox). */
+	"ALTER TABLE placements ADD COLUMN response INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE threads ADD COLUMN first_in_at INTEGER;"
+	"ALTER TABLE threads ADD COLUMN first_response_at INTEGER;"
+	/* CAD "Community Engagement Activity": requested, approved or denied by the
+	 * coordinator, then done (sub-type CTL Event or Community Contact) or unable to
+	 * fulfil (CTL Unable to Fulfill, with a narrative). */
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  thread_id INTEGER REFERENCES threads (id),"
+	"  troop TEXT NOT NULL,"
+	"  requested_by TEXT NOT NULL,"
+	"  requested_at INTEGER NOT NULL,"
+	"  date TEXT NOT NULL,"
+	"  place TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  private INTEGER NOT NULL DEFAULT 0,"
+	"  duration TEXT,"
+	"  contact TEXT,"
+	"  media INTEGER NOT NULL DEFAULT 0,"
+	"  media_consent TEXT CHECK (media_consent IN ('yes', 'no')),"
+	"  status TEXT NOT NULL DEFAULT 'requested' "
+	"    CHECK (status IN ('requested', 'approved', 'denied', 'done', 'unable')),"
+	"  decided_by TEXT,"
+	"  decided_at INTEGER,"
+	"  deny_reason TEXT,"
+	"  subtype TEXT,"
+	"  primary_unit TEXT,"
+	"  attended_by TEXT,"
+	"  visited TEXT,"
+	"  notes TEXT,"
+	"  narrative TEXT,"
+	"  closed_by TEXT,"
+	"  closed_at INTEGER);"
+	"CREATE INDEX events_date ON events (date);"
+	/* Monthly reports marked submitted (liaison report monthly --submit). */
+	"CREATE TABLE report_submissions ("
+	"  officer TEXT NOT NULL,"
+	"  month TEXT NOT NULL,"
+	"  submitted_by TEXT NOT NULL,"
+	"  submitted_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (officer, month)) WITHOUT ROWID;",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

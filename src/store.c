@@ -21,10 +21,24 @@ enum stmt_id {
 	ST_THREAD_BY_ID, ST_THREAD_BY_REF, ST_THREAD_BY_INDEX, ST_THREAD_BY_SUBJECT,
 	ST_COUNTER_NEXT, ST_THREAD_INSERT, ST_THREAD_TOUCH,
 	ST_THREAD_ID_INSERT, ST_THREAD_INDEX_INSERT, ST_PARTICIPANT_INSERT,
+	ST_CLOCK_MARK, ST_CLOCK_UPDATE,
 	ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
+	/* An outgoing placement answers the correspondent unless it is one of liaison's own
+	 * automatic messages (whatever its headers say). */
+	[ST_CLOCK_MARK] = "UPDATE placements SET response = 1 WHERE thread_id = ?1 AND message_id = ?2 "
+	    "AND direction = 'out' AND NOT EXISTS (SELECT 1 FROM outbox o JOIN messages m "
+	    "ON o.message_id = m.message_id WHERE m.id = ?2 AND o.kind <> 'reply')",
+	/* Recomputed from the placements, so that mail imported out of order still gives the
+	 * first message and the first answer after it. */
+	[ST_CLOCK_UPDATE] = "UPDATE threads SET first_in_at = (SELECT min(date) FROM placements "
+	    "WHERE thread_id = ?1 AND direction = 'in' AND kind = 'person'), "
+	    "first_response_at = (SELECT min(r.date) FROM placements r WHERE r.thread_id = ?1 "
+	    "AND r.response = 1 AND r.date >= (SELECT min(date) FROM placements "
+	    "WHERE thread_id = ?1 AND direction = 'in' AND kind = 'person')) WHERE id = ?1",
+
 	[ST_MAILBOX_FIND] = "SELECT id, troop, address FROM mailboxes WHERE name = ?1",
 	[ST_MAILBOX_INSERT] = "INSERT INTO mailboxes (name, troop, address, enrolled_at) "
 	                      "VALUES (?1, ?2, ?3, strftime('%s','now'))",
@@ -744,6 +758,8 @@ static int thread_row_cb(sqlite3_stmt *s, void *p)
 		.rms_number = col_text(s, 17),
 		.not_reportable_reason = col_text(s, 18),
 		.closed_at = sqlite3_column_int64(s, 19),
+		.first_in_at = sqlite3_column_int64(s, 20),
+		.first_response_at = sqlite3_column_int64(s, 21),
 	};
 	return c->cb(&row, c->ctx);
 }
@@ -755,7 +771,7 @@ int store_threads_list(struct store *store, const struct thread_filter *f, store
 	    "SELECT t.id, t.ref, m.name, t.status, t.kind, t.correspondent, t.correspondent_name, "
 	    "t.subject, t.category, t.priority, t.assignee, t.message_count, t.first_at, t.last_at, "
 	    "m.troop, t.confidential, t.reportable, t.rms_number, t.not_reportable_reason, "
-	    "coalesce(t.closed_at, 0) "
+	    "coalesce(t.closed_at, 0), coalesce(t.first_in_at, 0), coalesce(t.first_response_at, 0) "
 	    "FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id "
 	    "WHERE (?1 IS NULL OR m.name = ?1) AND (?2 IS NULL OR t.status = ?2) "
 	    "AND (?3 IS NULL OR t.ref = ?3) "
@@ -1592,4 +1608,141 @@ int store_referral_add(struct store *store, int64_t thread_id, const char *servi
 		set_error(store, "referral");
 	sqlite3_finalize(s);
 	return rc;
+}
+
+/* --- Working the threads: clock, events, reports --- */
+
+int store_thread_clock(struct store *store, int64_t thread_id, int64_t message_id, int response)
+{
+	sqlite3_stmt *s;
+	if (response) {
+		if ((s = stmt(store, ST_CLOCK_MARK)) == NULL)
+			return -1;
+		bind_int(s, 1, thread_id);
+		bind_int(s, 2, message_id);
+		if (step_done(store, s, "response clock") < 0)
+			return -1;
+	}
+	if ((s = stmt(store, ST_CLOCK_UPDATE)) == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	return step_done(store, s, "response clock");
+}
+
+int store_event_add(struct store *store, const struct event_row *e, int64_t *id_r)
+{
+	sqlite3_stmt *s = query(store, "INSERT INTO events (thread_id, troop, requested_by, "
+	    "requested_at, date, place, kind, private, duration, contact, media, media_consent) "
+	    "VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+	if (s == NULL)
+		return -1;
+	char troop[2] = {e->troop, '\0'};
+	bind_int(s, 1, e->thread_id);
+	bind_text(s, 2, troop);
+	bind_text(s, 3, e->requested_by);
+	bind_int(s, 4, e->requested_at);
+	bind_text(s, 5, e->date);
+	bind_text(s, 6, e->place);
+	bind_text(s, 7, e->kind);
+	bind_int(s, 8, e->private_meeting);
+	bind_text(s, 9, e->duration);
+	bind_text(s, 10, e->contact);
+	bind_int(s, 11, e->media);
+	bind_text(s, 12, e->media_consent);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		set_error(store, "event");
+	else if (id_r)
+		*id_r = sqlite3_last_insert_rowid(store->db);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_event_update(struct store *store, const struct event_row *e)
+{
+	sqlite3_stmt *s = query(store, "UPDATE events SET status = ?2, decided_by = ?3, "
+	    "decided_at = nullif(?4, 0), deny_reason = ?5, subtype = ?6, primary_unit = ?7, "
+	    "attended_by = ?8, visited = ?9, notes = ?10, narrative = ?11, closed_by = ?12, "
+	    "closed_at = nullif(?13, 0), media_consent = ?14 WHERE id = ?1");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, e->id);
+	bind_text(s, 2, e->status);
+	bind_text(s, 3, e->decided_by);
+	bind_int(s, 4, e->decided_at);
+	bind_text(s, 5, e->deny_reason);
+	bind_text(s, 6, e->subtype);
+	bind_text(s, 7, e->primary_unit);
+	bind_text(s, 8, e->attended_by);
+	bind_text(s, 9, e->visited);
+	bind_text(s, 10, e->notes);
+	bind_text(s, 11, e->narrative);
+	bind_text(s, 12, e->closed_by);
+	bind_int(s, 13, e->closed_at);
+	bind_text(s, 14, e->media_consent);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		set_error(store, "event");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+struct event_cb_ctx {
+	store_event_cb *cb;
+	void *ctx;
+};
+
+static int event_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct event_cb_ctx *c = p;
+	const char *troop = col_text(s, 3);
+	struct event_row e = {
+		.id = sqlite3_column_int64(s, 0),
+		.thread_id = sqlite3_column_int64(s, 1),
+		.thread_ref = col_text(s, 2),
+		.troop = troop ? troop[0] : '?',
+		.requested_by = col_text(s, 4),
+		.requested_at = sqlite3_column_int64(s, 5),
+		.date = col_text(s, 6),
+		.place = col_text(s, 7),
+		.kind = col_text(s, 8),
+		.private_meeting = sqlite3_column_int(s, 9),
+		.duration = col_text(s, 10),
+		.contact = col_text(s, 11),
+		.media = sqlite3_column_int(s, 12),
+		.media_consent = col_text(s, 13),
+		.status = col_text(s, 14),
+		.decided_by = col_text(s, 15),
+		.decided_at = sqlite3_column_int64(s, 16),
+		.deny_reason = col_text(s, 17),
+		.subtype = col_text(s, 18),
+		.primary_unit = col_text(s, 19),
+		.attended_by = col_text(s, 20),
+		.visited = col_text(s, 21),
+		.notes = col_text(s, 22),
+		.narrative = col_text(s, 23),
+		.closed_by = col_text(s, 24),
+		.closed_at = sqlite3_column_int64(s, 25),
+		.thread_confidential = sqlite3_column_int(s, 26),
+	};
+	return c->cb(&e, c->ctx);
+}
+
+int store_events_list(struct store *store, int64_t id, const char *month, store_event_cb *cb,
+                      void *ctx)
+{
+	sqlite3_stmt *s = query(store, "SELECT e.id, coalesce(e.thread_id, 0), t.ref, e.troop, "
+	    "e.requested_by, e.requested_at, e.date, e.place, e.kind, e.private, e.duration, "
+	    "e.contact, e.media, e.media_consent, e.status, e.decided_by, coalesce(e.decided_at, 0), "
+	    "e.deny_reason, e.subtype, e.primary_unit, e.attended_by, e.visited, e.notes, "
+	    "e.narrative, e.closed_by, coalesce(e.closed_at, 0), coalesce(t.confidential, 0) "
+	    "FROM events e LEFT JOIN threads t ON t.id = e.thread_id "
+	    "WHERE (?1 = 0 OR e.id = ?1) AND (?2 IS NULL OR substr(e.date, 1, 7) = ?2) "
+	    "ORDER BY e.date, e.id");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, id);
+	bind_text(s, 2, month);
+	struct event_cb_ctx c = {cb, ctx};
+	return each_row(store, s, event_row_cb, &c);
 }

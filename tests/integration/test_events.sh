@@ -1,0 +1,59 @@
+# Engagement events: request (from a thread or on its own), the coordinator's decision,
+# done (CTL Event or Community Contact) or unable to fulfil (with a narrative); the private
+# meeting's dispatch notice and the media consent; rights; history, audit and the CAD CSV.
+. "$TOP/tests/integration/lib.sh"
+cd "$TMPDIR"
+write_config e.conf "$TMPDIR/e.db"
+export LIAISON_CONFIG=$TMPDIR/e.conf
+$LIAISON init >/dev/null
+$PY "$TOP/tests/fixtures/autoreply/make-cases.py" cases
+mkdir k
+cp cases/00-person.eml k/
+$LIAISON import --mailbox K k >/dev/null
+K1=$($LIAISON threads --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["ref"])')
+
+expect_eq "request from a thread" "event 1 requested (the coordinator approves or denies it)" \
+	"$($LIAISON --as reyes event request "$K1" --date 2026-03-14T18:00 --place "Hartford Public Library" --kind "Community forum" --media --media-consent yes)"
+expect_eq "request on its own (the liaison's only troop)" "event 2 requested (the coordinator approves or denies it)" \
+	"$($LIAISON --as reyes event request --thread - --date 2026-03-20 --place "Victim's home" --kind "Private meeting" --private --duration 1h --contact "cell 860-555-0101")"
+$LIAISON --as walsh event request --thread - --date 2026-03-25 --place "Bloomfield High School" --kind "School visit" >/dev/null
+$LIAISON --as coordinator event request --thread - --troop L --date 2026-04-02 --place "Mosque" --kind "Faith outreach" >/dev/null
+expect_code "a private meeting without its dispatch notice" 2 $LIAISON --as reyes event request --thread - --date 2026-03-20 --place X --kind Y --private
+expect_code "media without consent" 2 $LIAISON --as reyes event request --thread - --date 2026-03-20 --place X --kind Y --media
+expect_code "a bad date" 2 $LIAISON --as reyes event request --thread - --date 2026-02-30 --place X --kind Y
+expect_code "records request nothing" 1 $LIAISON --as records event request --thread - --troop K --date 2026-03-20 --place X --kind Y
+expect_code "a liaison of another troop" 1 $LIAISON --as bell event request "$K1" --date 2026-03-20 --place X --kind Y
+expect_code "a liaison does not approve" 1 $LIAISON --as reyes event approve 1
+expect_code "records do not approve" 1 $LIAISON --as records event approve 1
+expect_code "done before approval" 2 $LIAISON --as reyes event done 1
+expect_code "coordinator approves" 0 $LIAISON --as coordinator event approve 1
+expect_code "admin approves" 0 $LIAISON --as admin event approve 2
+expect_code "deny needs a reason" 2 $LIAISON --as coordinator event deny 3
+expect_code "coordinator denies" 0 $LIAISON --as coordinator event deny 3 --reason "Date conflicts with graduation"
+expect_code "approve twice" 2 $LIAISON --as coordinator event approve 1
+expect_code "done by the liaison" 0 $LIAISON --as reyes event done 1 --attended-by walsh --attended-by coordinator --notes "40 residents" --visited community-group
+expect_code "bell may not touch K's events" 1 $LIAISON --as bell event done 2
+expect_code "done with the coordinator as primary unit" 0 $LIAISON --as coordinator event done 2 --visited faith
+expect_code "unable needs a narrative" 2 $LIAISON --as coordinator event unable 4
+expect_code "unable" 0 $LIAISON --as coordinator event unable 4 --narrative "Denied due to staffing shortage"
+expect_code "unable after done" 2 $LIAISON --as coordinator event unable 1 --narrative x
+
+$LIAISON events --json >ev.json
+expect_eq "statuses" "done done denied unable" "$(json "' '.join(e['status'] for e in d)" ev.json)"
+expect_eq "sub-types" "CTL Event|Community Contact|None|CTL Unable to Fulfill" "$(json "'|'.join(str(e['subtype']) for e in d)" ev.json)"
+expect_eq "dispatch notice" "1h|cell 860-555-0101|Victim's home" "$(json "'|'.join([d[1]['duration'], d[1]['contact'], d[1]['place']])" ev.json)"
+expect_eq "media consent" "True yes" "$(json "str(d[0]['media']) + ' ' + d[0]['media_consent']" ev.json)"
+expect_eq "attended by" "walsh,coordinator" "$(json "d[0]['attended_by']" ev.json)"
+expect_eq "a liaison lists its troops' events" 3 "$($LIAISON --as reyes events --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+expect_eq "month filter" 3 "$($LIAISON events --month 2026-03 --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+$LIAISON events --csv >ev.csv
+cat ev.csv
+expect_eq "CAD CSV" "call_type,sub_type,date_time,location,primary_unit,narrative,thread_ref
+Community Engagement Activity,CTL Event,2026-03-14T18:00,Hartford Public Library,reyes,40 residents,$K1
+Community Engagement Activity,Community Contact,2026-03-20,Victim's home,coordinator,,
+Community Engagement Activity,CTL Unable to Fulfill,2026-04-02,Mosque,coordinator,Denied due to staffing shortage," "$(cat ev.csv)"
+expect_eq "the thread's history" "event-request event-approve event-done" \
+	"$($LIAISON history "$K1" --json | $PY -c 'import json,sys; print(" ".join(h["action"] for h in json.load(sys.stdin)))')"
+expect_eq "audited" "event-request event-request event-request event-request event-approve event-approve event-deny event-done event-done event-unable" \
+	"$($LIAISON audit --json | $PY -c 'import json,sys; print(" ".join(a["action"] for a in json.load(sys.stdin) if a["action"].startswith("event")))')"
+expect_code "the chain holds" 0 $LIAISON audit verify
