@@ -22,10 +22,20 @@ enum stmt_id {
 	ST_COUNTER_NEXT, ST_THREAD_INSERT, ST_THREAD_TOUCH,
 	ST_THREAD_ID_INSERT, ST_THREAD_INDEX_INSERT, ST_PARTICIPANT_INSERT,
 	ST_CLOCK_MARK, ST_CLOCK_UPDATE,
+	ST_THREAD_ROUTE, ST_THREAD_SUGGEST, ST_THREAD_REF, ST_OUTBOX_COUNT,
 	ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
+	[ST_THREAD_ROUTE] = "UPDATE threads SET category = coalesce(category, ?2), "
+	    "  priority = CASE WHEN ?3 = 'urgent' OR priority = 'urgent' THEN 'urgent' "
+	    "    WHEN ?3 = 'high' OR priority = 'high' THEN 'high' ELSE 'normal' END, "
+	    "  confidential = confidential OR ?4, reportable = reportable OR ?5 WHERE id = ?1",
+	[ST_THREAD_SUGGEST] = "INSERT OR IGNORE INTO thread_suggestions (thread_id, service, "
+	                      "suggested_at) VALUES (?1, ?2, ?3)",
+	[ST_THREAD_REF] = "SELECT ref FROM threads WHERE id = ?1",
+	[ST_OUTBOX_COUNT] = "SELECT count(*) FROM outbox WHERE mailbox_id = ?1 "
+	                    "AND correspondent = ?2 AND kind = ?3 AND created_at >= ?4",
 	/* An outgoing placement answers the correspondent unless it is one of liaison's own
 	 * automatic messages (whatever its headers say). */
 	[ST_CLOCK_MARK] = "UPDATE placements SET response = 1 WHERE thread_id = ?1 AND message_id = ?2 "
@@ -992,11 +1002,7 @@ int store_stats(struct store *store, store_stats_cb *cb, void *ctx)
 int store_thread_route(struct store *store, int64_t thread_id, const char *category,
                        const char *priority, int confidential, int reportable)
 {
-	sqlite3_stmt *s = query(store,
-	    "UPDATE threads SET category = coalesce(category, ?2), "
-	    "  priority = CASE WHEN ?3 = 'urgent' OR priority = 'urgent' THEN 'urgent' "
-	    "    WHEN ?3 = 'high' OR priority = 'high' THEN 'high' ELSE 'normal' END, "
-	    "  confidential = confidential OR ?4, reportable = reportable OR ?5 WHERE id = ?1");
+	sqlite3_stmt *s = stmt(store, ST_THREAD_ROUTE);
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, thread_id);
@@ -1004,33 +1010,24 @@ int store_thread_route(struct store *store, int64_t thread_id, const char *categ
 	bind_text(s, 3, priority ? priority : "normal");
 	bind_int(s, 4, confidential);
 	bind_int(s, 5, reportable);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
-		set_error(store, "route thread");
-	sqlite3_finalize(s);
-	return rc;
+	return step_done(store, s, "route thread");
 }
 
 int store_thread_suggest(struct store *store, int64_t thread_id, const char *service,
                          int64_t now)
 {
-	sqlite3_stmt *s = query(store, "INSERT OR IGNORE INTO thread_suggestions "
-	                               "(thread_id, service, suggested_at) VALUES (?1, ?2, ?3)");
+	sqlite3_stmt *s = stmt(store, ST_THREAD_SUGGEST);
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, thread_id);
 	bind_text(s, 2, service);
 	bind_int(s, 3, now);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
-		set_error(store, "suggest referral");
-	sqlite3_finalize(s);
-	return rc;
+	return step_done(store, s, "suggest referral");
 }
 
 int store_thread_ref(struct store *store, int64_t thread_id, char *ref_r, size_t size)
 {
-	sqlite3_stmt *s = query(store, "SELECT ref FROM threads WHERE id = ?1");
+	sqlite3_stmt *s = stmt(store, ST_THREAD_REF);
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, thread_id);
@@ -1041,7 +1038,8 @@ int store_thread_ref(struct store *store, int64_t thread_id, char *ref_r, size_t
 	} else {
 		set_error(store, "thread reference");
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 	return rc;
 }
 
@@ -1141,23 +1139,15 @@ int store_outbox_add(struct store *store, const struct outbox_new *o, int64_t *i
 int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *correspondent,
                              const char *kind, int64_t since, int64_t *count_r)
 {
-	sqlite3_stmt *s = query(store, "SELECT count(*) FROM outbox WHERE mailbox_id = ?1 "
-	                               "AND correspondent = ?2 AND kind = ?3 AND created_at >= ?4");
+	sqlite3_stmt *s = stmt(store, ST_OUTBOX_COUNT);
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, mailbox_id);
 	bind_text(s, 2, correspondent);
 	bind_text(s, 3, kind);
 	bind_int(s, 4, since);
-	int rc = -1;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		*count_r = sqlite3_column_int64(s, 0);
-		rc = 0;
-	} else {
-		set_error(store, "count outgoing messages");
-	}
-	sqlite3_finalize(s);
-	return rc;
+	*count_r = 0;
+	return step_find(store, s, count_r, "count outgoing messages") < 0 ? -1 : 0;
 }
 
 #define OUTBOX_COLUMNS \
