@@ -7,7 +7,9 @@ top=$(pwd)
 gen=$top/../shared/corpus/gen-ctl-corpus.py
 [ -f "$gen" ] || { echo "bench: needs $gen" >&2; exit 1; }
 count=${BENCH_COUNT:-20000}
-work=${BENCH_DIR:-/tmp/liaison-bench}
+# On tmpfs: this machine's ext4 is slow to create files for minutes after many were
+# deleted (each run deletes the last one's), which made both tools' figures wander.
+work=${BENCH_DIR:-/dev/shm/liaison-bench}
 rm -rf "$work/run"
 mkdir -p "$work/run"
 run=$work/run
@@ -86,3 +88,4 @@ print(f"threading liaison: {sys.argv[9]}")
 print(f"threading notmuch: {sys.argv[10]}")
 PY
 sh bench/poll.sh
+sh bench/reports.sh

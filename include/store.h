@@ -361,4 +361,47 @@ typedef int store_event_cb(const struct event_row *event, void *ctx);
 int store_events_list(struct store *store, int64_t id, const char *month, store_event_cb *cb,
                       void *ctx);
 
+/* --- Reports --- */
+
+/* A message that counts in the reports: an incoming one from a person (response 0) or an
+ * answer written by a person (response 1), with its thread's troop and assignee (NULL:
+ * unassigned).  Borrowed for the callback only. */
+struct report_mail_row {
+	char troop;
+	const char *assignee;
+	int response;
+	int64_t date;
+};
+typedef int store_report_mail_cb(const struct report_mail_row *row, void *ctx);
+/* The counted messages dated in [from, to); a non-zero return from cb stops.  Returns 0 or
+ * -1 (store_error). */
+int store_report_mail(struct store *store, int64_t from, int64_t to, store_report_mail_cb *cb,
+                      void *ctx);
+
+/* Threads of people with their first message, first incoming message or closing in
+ * [from, to) (the columns of store_threads_list; correspondent and text fields are not
+ * read); a non-zero return from cb stops. */
+int store_report_threads(struct store *store, int64_t from, int64_t to, store_thread_cb *cb,
+                         void *ctx);
+
+struct report_referral_row {
+	char troop;
+	const char *thread_ref, *service, *user;
+	int64_t at;
+};
+typedef int store_report_referral_cb(const struct report_referral_row *row, void *ctx);
+/* Referrals made in [from, to), by time; a non-zero return from cb stops. */
+int store_report_referrals(struct store *store, int64_t from, int64_t to,
+                           store_report_referral_cb *cb, void *ctx);
+
+/* Marks the monthly report of officer for month ("YYYY-MM") submitted by user at at.
+ * Returns 1 when recorded now, 0 when it already was (the first submission stays), -1. */
+int store_report_submit(struct store *store, const char *officer, const char *month,
+                        const char *user, int64_t at);
+typedef int store_report_submission_cb(const char *officer, const char *submitted_by,
+                                       int64_t submitted_at, void *ctx);
+/* The submissions of a month; a non-zero return from cb stops. */
+int store_report_submissions(struct store *store, const char *month,
+                             store_report_submission_cb *cb, void *ctx);
+
 #endif

@@ -40,6 +40,7 @@ static const struct command commands[] = {
 	{"event", cmd_event, "engagement events: request, approve, deny, done, unable"},
 	{"events", cmd_events, "list engagement events (--csv: the CAD fields)"},
 	{"digest", cmd_digest, "today's new, unassigned, urgent, overdue and RMS-pending threads"},
+	{"report", cmd_report, "monthly report per liaison, quarterly summary, reports due"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,162 @@
+/* report.h — the monthly report per liaison and the quarterly summary of all troops,
+ * computed over plain structs (the SQL is in store.c, the output in report_render.c and
+ * report_html.c).
+ *
+ * Attribution (README "Reports"): mail, response times, threads opened and closed and
+ * reportable disclosures count for the thread's assignee (an unassigned thread for
+ * "unassigned" of its troop); referrals for the user who made them; events for their
+ * primary unit.  Windows are calendar months and quarters in the configured time zone
+ * (the process TZ): [first day 00:00, first day of the next period 00:00).
+ *
+ * What falls in a window: a message by its date; a thread is opened when its first message
+ * is, answered when its first incoming message from a person is (the response time is to
+ * the first answer written by a person, whenever it came), closed when its closing is; a
+ * reportable disclosure belongs to the window its thread was opened in; a referral by when
+ * it was made; an event (done or unable to fulfil) by its date. */
+#ifndef LIAISON_REPORT_H
+#define LIAISON_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ops.h"
+#include "store.h"
+
+/* Response-time distribution: < 1 h, 1–4 h, 4–24 h, 1–2 days, 2–7 days, 7 days or more. */
+#define REPORT_RT_BUCKETS 6
+extern const char *const report_rt_bucket_names[REPORT_RT_BUCKETS];
+/* Weeks of a quarter: week 1 is its first seven days (a quarter has 13 or 14). */
+#define REPORT_MAX_WEEKS 14
+
+struct report_count {
+	char *key;
+	int64_t n;
+};
+/* Counts by key, in order of first appearance (renderers sort if they wish). */
+struct report_counts {
+	struct report_count *items;
+	size_t count, cap;
+};
+
+/* An event in a report: unable to fulfil (text: the narrative) or a visit (text: school,
+ * business, faith or community-group). */
+struct report_event_item {
+	int64_t id;
+	char *date, *place, *text;
+};
+struct report_disclosure {
+	char *ref, *status, *rms_number, *not_reportable_reason; /* the last two may be NULL */
+	char *subject;   /* NULL for a confidential thread: its subject is not in reports */
+};
+
+struct report_stats {
+	int64_t received;     /* incoming messages from people */
+	int64_t answered;     /* messages written by a person to them */
+	int64_t opened, closed;
+	int64_t *times;       /* response times in seconds, of threads answered */
+	size_t n_times, cap_times;
+	int64_t unanswered;   /* threads whose first incoming message came, not answered yet */
+	struct report_counts referrals; /* by service id */
+	int64_t referrals_total;
+	struct report_counts events;    /* by CAD sub-type */
+	int64_t events_total;
+	struct report_counts visited;   /* by kind of place */
+	struct report_counts categories; /* threads opened, by category ("none") */
+	struct report_event_item *unable, *visits;
+	size_t n_unable, n_visits;
+	struct report_disclosure *reportable;
+	size_t n_reportable;
+	int64_t weeks[REPORT_MAX_WEEKS];      /* quarterly: incoming messages by week */
+	int64_t rt_buckets[REPORT_RT_BUCKETS];
+};
+
+/* The nearest-rank percentile p (1..100) of n values sorted ascending: the value at rank
+ * ceil(p/100 × n) (1-based).  The median is p = 50 (for an even n the lower middle value).
+ * Returns 0 with *value_r, or -1 when n is 0. */
+int report_percentile(const int64_t *sorted, size_t n, int p, int64_t *value_r);
+/* Median and 90th percentile of stats->times (sorts them).  Each is -1 when none. */
+void report_stats_times(struct report_stats *stats, int64_t *median_r, int64_t *p90_r);
+
+/* "2026-04" → year 2026, month 4.  Returns 0 or -1. */
+int report_parse_month(const char *s, int *year_r, int *month_r);
+/* "2026Q2" (or q2) → year 2026, quarter 2.  Returns 0 or -1. */
+int report_parse_quarter(const char *s, int *year_r, int *quarter_r);
+/* The quarter before (2026Q1 → 2025Q4). */
+void report_previous_quarter(int year, int quarter, int *year_r, int *quarter_r);
+/* The month before (2026-01 → 2025-12). */
+void report_previous_month(int year, int month, int *year_r, int *month_r);
+/* [from, to) of months months starting at year-month, local time.  Returns 0 or -1. */
+int report_window(int year, int month, int months, int64_t *from_r, int64_t *to_r);
+
+struct report_row {
+	char *officer;   /* a user, or "unassigned" */
+	char *troops;    /* "unassigned": its troop; a liaison: its troops; others: NULL */
+	int submitted;   /* the report of this officer and month was marked submitted */
+	struct report_stats stats;
+};
+struct report_monthly {
+	char month[24];
+	int64_t from, to;
+	const char *officer; /* the scope (borrowed from the request), or NULL */
+	char troop;          /* the scope, or '\0' */
+	struct report_row *rows; /* liaisons first (configuration order), then others by name,
+	                            then unassigned by troop */
+	size_t n_rows;
+	struct report_stats total;
+};
+
+/* Who may see which monthly report: a liaison (ctl) only its own (officer its own name) or
+ * its troops' (troop one of them); coordinator, records and admin all.  Returns OPS_OK,
+ * or OPS_REFUSED / OPS_INVALID (an officer not a [user]) with *error_r. */
+int report_monthly_allowed(const struct actor *actor, const char *officer, char troop,
+                           char **error_r);
+
+/* Computes the monthly report of month "YYYY-MM" for one officer (officer not NULL), one
+ * troop (troop not '\0') or everyone.  Returns OPS_OK with *report_r (free with
+ * report_monthly_free), or OPS_INVALID / OPS_FAILED with *error_r. */
+int report_monthly_build(struct store *store, const struct config *config, const char *month,
+                         const char *officer, char troop, struct report_monthly **report_r,
+                         char **error_r);
+void report_monthly_free(struct report_monthly **report);
+
+struct report_troop {
+	char troop;      /* '\0' for the total of all troops */
+	struct report_stats current, previous;
+};
+struct report_quarterly {
+	char quarter[24], previous[24];
+	int64_t from, to, prev_from, prev_to;
+	int n_weeks;
+	struct report_troop *troops; /* configuration order, then the total */
+	size_t n_troops;
+};
+/* The quarterly summary of all troops against the previous quarter ("2026Q2").  Only
+ * coordinator, records and admin: OPS_REFUSED otherwise.  Returns OPS_OK with *report_r
+ * (free with report_quarterly_free), or an OPS_ code with *error_r. */
+int report_quarterly_build(struct store *store, const struct actor *actor, const char *quarter,
+                           struct report_quarterly **report_r, char **error_r);
+void report_quarterly_free(struct report_quarterly **report);
+
+/* Whether the actor may mark officer's report submitted (below).  Returns an OPS_ code. */
+int report_submit_allowed(const struct actor *actor, const char *officer, char **error_r);
+/* Marks the monthly report of officer for month submitted, audited, in one transaction:
+ * a liaison its own, coordinator and admin anyone's.  *recorded_r is 0 when it already
+ * was.  Returns an OPS_ code with *error_r. */
+int report_submit(struct store *store, const struct actor *actor, const char *officer,
+                  const char *month, int *recorded_r, char **error_r);
+
+struct report_due {
+	char month[24];       /* the preceding month */
+	char due[11];       /* its 7th day after: "YYYY-MM-07" of the month after */
+	int overdue;          /* today is after the due date */
+	struct strlist missing;   /* liaisons (ctl) the actor sees without a submission */
+	struct strlist submitted;
+};
+/* The reports due for month (NULL: the month before now's), for the liaisons the actor
+ * sees (a liaison: those sharing a troop).  Returns an OPS_ code; free with
+ * report_due_free. */
+int report_due_build(struct store *store, const struct actor *actor, const char *month,
+                     int64_t now, struct report_due *due_r, char **error_r);
+void report_due_free(struct report_due *due);
+
+#endif

@@ -1,0 +1,238 @@
+/* cli_report.c — liaison report monthly|quarterly|due: the reports (report.c computes,
+ * report_render.c and report_html.c write).  Every report printed is audited. */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "report.h"
+#include "report_render.h"
+#include "util.h"
+
+static const char usage_all[] =
+    "report monthly --month YYYY-MM [--officer NAME | --troop K] [--format text|csv|json|html]\n"
+    "               [--submit]\n"
+    "       report quarterly --quarter YYYYQn [--format text|csv|json|html]\n"
+    "       report due [--month YYYY-MM] [--json]";
+
+enum format { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_HTML };
+
+static int parse_format(const char *s, enum format *f_r)
+{
+	static const char *const names[] = {"text", "csv", "json", "html"};
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*f_r = (enum format)i;
+			return 0;
+		}
+	return -1;
+}
+
+static const char *format_name(enum format f)
+{
+	return f == FMT_CSV ? "csv" : f == FMT_JSON ? "json" : f == FMT_HTML ? "html" : "text";
+}
+
+/* The report is a read of the threads it counts: audited before it is printed. */
+static int audit_report(struct cli *cli, const char *object, const char *details, char **error_r)
+{
+	return audit_append(cli->store, cli->actor.user->name, "report", object, details, error_r);
+}
+
+static int report_monthly(struct cli *cli, int argc, char **argv)
+{
+	const char *month = NULL, *officer = NULL, *troop_arg = NULL;
+	enum format format = FMT_TEXT;
+	int submit = 0;
+	static const struct option options[] = {
+		{"month", required_argument, NULL, 'm'},
+		{"officer", required_argument, NULL, 'o'},
+		{"troop", required_argument, NULL, 't'},
+		{"format", required_argument, NULL, 'f'},
+		{"submit", no_argument, NULL, 's'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'm': month = optarg; break;
+		case 'o': officer = optarg; break;
+		case 't': troop_arg = optarg; break;
+		case 'f':
+			if (parse_format(optarg, &format) < 0)
+				return cli_usage(usage_all);
+			break;
+		case 's': submit = 1; break;
+		default: return cli_usage(usage_all);
+		}
+	}
+	if (optind != argc || month == NULL || (officer && troop_arg) ||
+	    (troop_arg && (strlen(troop_arg) != 1 || !isalpha((unsigned char)troop_arg[0]))))
+		return cli_usage(usage_all);
+	char troop = troop_arg ? (char)toupper((unsigned char)troop_arg[0]) : '\0';
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	/* A liaison with neither option means its own report. */
+	if (!officer && !troop && cli->actor.user->role == ROLE_CTL)
+		officer = cli->actor.user->name;
+	if (submit && !officer) {
+		cli_error("report", "--submit marks one officer's report: name it with --officer");
+		return EXIT_USAGE;
+	}
+	char *error = NULL;
+	int orc = report_monthly_allowed(&cli->actor, officer, troop, &error);
+	/* A refused submission prints (and audits) no report. */
+	if (orc == OPS_OK && submit)
+		orc = report_submit_allowed(&cli->actor, officer, &error);
+	if (orc != OPS_OK)
+		return cli_ops_exit("report", orc, error);
+	struct report_monthly *r = NULL;
+	orc = report_monthly_build(cli->store, cli->config, month, officer, troop, &r, &error);
+	if (orc != OPS_OK)
+		return cli_ops_exit("report", orc, error);
+	char scope[8] = "all";
+	if (troop)
+		snprintf(scope, sizeof(scope), "troop %c", troop);
+	char *object = xasprintf("monthly %s", r->month);
+	char *details = xasprintf("%s%s, %s", officer ? "officer " : "", officer ? officer : scope,
+	                          format_name(format));
+	orc = audit_report(cli, object, details, &error) < 0 ? OPS_FAILED : OPS_OK;
+	free(object);
+	free(details);
+	int recorded = 0;
+	if (orc == OPS_OK && submit)
+		orc = report_submit(cli->store, &cli->actor, officer, r->month, &recorded, &error);
+	if (orc == OPS_OK) {
+		if (submit)
+			for (size_t i = 0; i < r->n_rows; i++)
+				if (strcmp(r->rows[i].officer, officer) == 0)
+					r->rows[i].submitted = 1;
+		switch (format) {
+		case FMT_TEXT: report_monthly_text(stdout, r); break;
+		case FMT_CSV: report_monthly_csv(stdout, r); break;
+		case FMT_JSON: cli_print_json(report_monthly_json(r)); break;
+		case FMT_HTML: report_monthly_html(stdout, r); break;
+		}
+		if (submit)
+			fprintf(stderr, "liaison: report: %s's report for %s %s\n", officer, r->month,
+			        recorded ? "marked submitted" : "was already submitted");
+	}
+	report_monthly_free(&r);
+	return cli_ops_exit("report", orc, error);
+}
+
+static int report_quarterly(struct cli *cli, int argc, char **argv)
+{
+	const char *quarter = NULL;
+	enum format format = FMT_TEXT;
+	static const struct option options[] = {
+		{"quarter", required_argument, NULL, 'q'},
+		{"format", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'q': quarter = optarg; break;
+		case 'f':
+			if (parse_format(optarg, &format) < 0)
+				return cli_usage(usage_all);
+			break;
+		default: return cli_usage(usage_all);
+		}
+	}
+	if (optind != argc || quarter == NULL)
+		return cli_usage(usage_all);
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	struct report_quarterly *r = NULL;
+	int orc = report_quarterly_build(cli->store, &cli->actor, quarter, &r, &error);
+	if (orc != OPS_OK)
+		return cli_ops_exit("report", orc, error);
+	char *object = xasprintf("quarterly %s", r->quarter);
+	orc = audit_report(cli, object, format_name(format), &error) < 0 ? OPS_FAILED : OPS_OK;
+	free(object);
+	if (orc == OPS_OK) {
+		switch (format) {
+		case FMT_TEXT: report_quarterly_text(stdout, r); break;
+		case FMT_CSV: report_quarterly_csv(stdout, r); break;
+		case FMT_JSON: cli_print_json(report_quarterly_json(r)); break;
+		case FMT_HTML: report_quarterly_html(stdout, r); break;
+		}
+	}
+	report_quarterly_free(&r);
+	return cli_ops_exit("report", orc, error);
+}
+
+static json_t *strlist_json(const struct strlist *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->count; i++)
+		json_array_append_new(a, json_string(l->items[i]));
+	return a;
+}
+
+static int report_due(struct cli *cli, int argc, char **argv)
+{
+	const char *month = NULL;
+	int as_json = 0;
+	static const struct option options[] = {
+		{"month", required_argument, NULL, 'm'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'm': month = optarg; break;
+		case 'j': as_json = 1; break;
+		default: return cli_usage(usage_all);
+		}
+	}
+	if (optind != argc)
+		return cli_usage(usage_all);
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	struct report_due due;
+	int orc = report_due_build(cli->store, &cli->actor, month, (int64_t)time(NULL), &due, &error);
+	if (orc != OPS_OK)
+		return cli_ops_exit("report", orc, error);
+	if (as_json) {
+		cli_print_json(json_pack("{s:s, s:s, s:b, s:o, s:o}", "month", due.month, "due", due.due,
+		                         "overdue", due.overdue, "missing", strlist_json(&due.missing),
+		                         "submitted", strlist_json(&due.submitted)));
+	} else {
+		printf("monthly reports for %s, due %s%s: ", due.month, due.due,
+		       due.overdue ? " (overdue)" : "");
+		if (due.missing.count == 0)
+			printf("none missing\n");
+		for (size_t i = 0; i < due.missing.count; i++)
+			printf("%s%s", i ? ", " : "missing ", due.missing.items[i]);
+		if (due.missing.count)
+			putchar('\n');
+	}
+	report_due_free(&due);
+	return EXIT_OK;
+}
+
+int cmd_report(struct cli *cli, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage(usage_all);
+	if (strcmp(argv[1], "monthly") == 0)
+		return report_monthly(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "quarterly") == 0)
+		return report_quarterly(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "due") == 0)
+		return report_due(cli, argc - 1, argv + 1);
+	return cli_usage(usage_all);
+}
