@@ -248,7 +248,7 @@ void report_quarterly_html(FILE *out, struct report_quarterly *r)
 	}
 	fputs("</table>\n", out);
 	struct report_stats *all = &r->troops[r->n_troops - 1].current;
-	char week_names[REPORT_MAX_WEEKS][8];
+	char week_names[REPORT_MAX_WEEKS][16]; /* "w" and any int: no truncation */
 	const char *labels[REPORT_MAX_WEEKS];
 	for (int w = 0; w < r->n_weeks; w++) {
 		snprintf(week_names[w], sizeof(week_names[w]), "w%d", w + 1);
