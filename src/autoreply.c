@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compose.h"
+#include "outbox.h"
 #include "template.h"
 #include "util.h"
 
@@ -103,53 +103,24 @@ static int queue(struct store *store, const struct autoreply_input *in, const ch
 	if (template_render(in->config->templates, template_name, lang, vars,
 	                    sizeof(vars) / sizeof(*vars), &body, error_r) < 0)
 		return -1;
-	char msgid[COMPOSE_MSGID_SIZE];
-	compose_message_id(compose_domain_of(m->address), msgid);
-	/* References: the original's, then the original itself (RFC 5322 3.6.4). */
-	struct strlist refs = {0};
-	for (size_t i = 0; i < in->msg->references.count; i++)
-		strlist_add(&refs, in->msg->references.items[i]);
-	if (in->msg->message_id)
-		strlist_add_unique(&refs, in->msg->message_id);
 	int notice = strcmp(kind, "notice") == 0;
-	char *display = m->display_name ? NULL : xasprintf("Troop %c CTL", m->troop);
-	struct outgoing out = {
-		.from_name = m->display_name ? m->display_name : display,
-		.from_addr = m->address,
-		.to_addr = to,
-		.subject = subject,
-		.message_id = msgid,
-		.in_reply_to = in->msg->message_id,
-		.references = &refs,
-		.auto_submitted = notice ? "auto-generated" : "auto-replied",
-		.body = body,
-		.date = in->now,
-	};
-	size_t len = 0;
-	char *raw = compose_message(&out, &len);
-	struct outbox_new row = {
+	struct troop_message tm = {
 		.kind = kind,
-		.mailbox_id = in->mailbox_id,
+		.to = to,
+		.correspondent = correspondent_of(in),
+		.subject = subject,
+		.body = body,
+		.answers_msg = in->msg,
+		.auto_submitted = notice ? "auto-generated" : "auto-replied",
+		/* Auto-replies go from the null sender, so that nothing ever answers them; the
+		 * notice to a colleague may bounce back to the troop (the default sender). */
+		.envelope_from = notice ? NULL : "",
 		.thread_id = in->thread_id,
 		.answers = in->message_id,
-		.recipient = to,
-		.correspondent = correspondent_of(in),
-		/* Auto-replies go from the null sender, so that nothing ever answers them; the
-		 * notice to a colleague may bounce back to the troop. */
-		.envelope_from = notice ? m->address : "",
-		.message_id = msgid,
-		.in_reply_to = out.in_reply_to,
-		.raw = raw,
-		.len = len,
 		.now = in->now,
 	};
-	int rc = store_outbox_add(store, &row, NULL);
-	if (rc < 0)
-		*error_r = xasprintf("queue %s to %s: %s", kind, to, store_error(store));
-	free(raw);
-	free(display);
+	int rc = outbox_queue_troop_message(store, m, in->mailbox_id, &tm, error_r);
 	free(body);
-	strlist_free(&refs);
 	return rc;
 }
 

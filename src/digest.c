@@ -9,6 +9,7 @@
 #include "calendar.h"
 #include "clock.h"
 #include "compose.h"
+#include "outbox.h"
 #include "util.h"
 
 enum { SEC_NEW, SEC_UNASSIGNED, SEC_URGENT, SEC_OVERDUE, SEC_RMS, SEC_COUNT };
@@ -102,41 +103,6 @@ int digest_build(struct store *store, const struct actor *actor, char troop, int
 	return OPS_OK;
 }
 
-static int queue_notice(struct store *store, const struct mailbox_config *m, int64_t mailbox_id,
-                        const char *to, const char *subject, const char *body, int64_t now)
-{
-	char msgid[COMPOSE_MSGID_SIZE];
-	compose_message_id(compose_domain_of(m->address), msgid);
-	char *display = m->display_name ? NULL : xasprintf("Troop %c CTL", m->troop);
-	struct outgoing out = {
-		.from_name = m->display_name ? m->display_name : display,
-		.from_addr = m->address,
-		.to_addr = to,
-		.subject = subject,
-		.message_id = msgid,
-		.auto_submitted = "auto-generated",
-		.body = body,
-		.date = now,
-	};
-	size_t len = 0;
-	char *raw = compose_message(&out, &len);
-	struct outbox_new row = {
-		.kind = "notice",
-		.mailbox_id = mailbox_id,
-		.recipient = to,
-		.correspondent = to,
-		/* A colleague's server may bounce it back to the troop, where someone reads it. */
-		.envelope_from = m->address,
-		.message_id = msgid,
-		.raw = raw,
-		.len = len,
-		.now = now,
-	};
-	int rc = store_outbox_add(store, &row, NULL);
-	free(raw);
-	free(display);
-	return rc;
-}
 
 int digest_send(struct store *store, const struct actor *actor, char troop, int64_t now,
                 int *sent_r, char **error_r)
@@ -168,8 +134,21 @@ int digest_send(struct store *store, const struct actor *actor, char troop, int6
 		if (u->role != ROLE_CTL || u->email == NULL || u->troops == NULL ||
 		    strchr(u->troops, troop) == NULL)
 			continue;
-		if (queue_notice(store, m, mailbox_id, u->email, subject, text, now) < 0)
+		/* A colleague's server may bounce it back to the troop, where someone reads it:
+		 * the troop address is the sender. */
+		struct troop_message tm = {
+			.kind = "notice",
+			.to = u->email,
+			.subject = subject,
+			.body = text,
+			.auto_submitted = "auto-generated",
+			.now = now,
+		};
+		char *queue_error = NULL;
+		if (outbox_queue_troop_message(store, m, mailbox_id, &tm, &queue_error) < 0) {
+			free(queue_error);
 			goto fail;
+		}
 		sent++;
 	}
 	char *details = xasprintf("%d item%s to %d liaison%s", items, items == 1 ? "" : "s", sent,

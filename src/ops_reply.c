@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "audit.h"
-#include "compose.h"
+#include "outbox.h"
 #include "lang.h"
 #include "mime.h"
 #include "ops.h"
@@ -75,40 +75,15 @@ static int send_to_correspondent(struct store *store, const struct actor *a,
 		                     t->troop);
 		return OPS_INVALID;
 	}
-	char msgid[COMPOSE_MSGID_SIZE];
-	compose_message_id(compose_domain_of(m->address), msgid);
-	struct strlist refs = {0};
-	for (size_t i = 0; i < msg->references.count; i++)
-		strlist_add(&refs, msg->references.items[i]);
-	if (msg->message_id)
-		strlist_add_unique(&refs, msg->message_id);
 	char *subject = reply_subject(t->ref, msg->subject);
-	char *display = m->display_name ? NULL : xasprintf("Troop %c CTL", m->troop);
 	int64_t now = (int64_t)time(NULL);
-	struct outgoing out = {
-		.from_name = m->display_name ? m->display_name : display,
-		.from_addr = m->address,
-		.to_addr = msg->from.addr,
-		.subject = subject,
-		.message_id = msgid,
-		.in_reply_to = msg->message_id,
-		.references = &refs,
-		.body = body,
-		.date = now,
-	};
-	size_t len = 0;
-	char *raw = compose_message(&out, &len);
-	struct outbox_new row = {
+	struct troop_message tm = {
 		.kind = "reply",
-		.mailbox_id = 0,
+		.to = msg->from.addr,
+		.subject = subject,
+		.body = body,
+		.answers_msg = msg,
 		.thread_id = t->id,
-		.recipient = msg->from.addr,
-		.correspondent = msg->from.addr,
-		.envelope_from = m->address,
-		.message_id = msgid,
-		.in_reply_to = msg->message_id,
-		.raw = raw,
-		.len = len,
 		.now = now,
 	};
 	int64_t mailbox_id = 0;
@@ -116,9 +91,11 @@ static int send_to_correspondent(struct store *store, const struct actor *a,
 	if (store_begin(store) < 0 ||
 	    store_mailbox_ensure(store, m->name, m->troop, m->address, &mailbox_id) < 0)
 		goto store_error;
-	row.mailbox_id = mailbox_id;
-	if (store_outbox_add(store, &row, NULL) < 0 ||
-	    (rec && store_referral_add(store, t->id, rec->service, a->user->name, now, rec->note,
+	if (outbox_queue_troop_message(store, m, mailbox_id, &tm, error_r) < 0) {
+		store_rollback(store);
+		goto out;
+	}
+	if ((rec && store_referral_add(store, t->id, rec->service, a->user->name, now, rec->note,
 	                               1) < 0) ||
 	    (reopen && strcmp(t->status, "closed") == 0 &&
 	     (store_thread_set(store, t->id, "status", "open") < 0 ||
@@ -137,10 +114,7 @@ store_error:
 	*error_r = xasprintf("%s: %s", t->ref, store_error(store));
 	store_rollback(store);
 out:
-	free(raw);
 	free(subject);
-	free(display);
-	strlist_free(&refs);
 	return rc;
 }
 
