@@ -48,6 +48,11 @@ int ops_thread_load(struct store *store, const struct actor *actor, const char *
                     struct ops_thread *thread_r, char **error_r);
 void ops_thread_free(struct ops_thread *thread);
 
+/* A thread the actor may change: ops_thread_load, then refused for records staff and, on a
+ * confidential thread, for a liaison who is not its assignee. */
+int ops_load_for_change(struct store *store, const struct actor *actor, const char *ref,
+                        struct ops_thread *thread_r, char **error_r);
+
 /* Records that the actor read a confidential thread (audit only). */
 int ops_note_read(struct store *store, const struct actor *actor, const char *ref,
                   char **error_r);

@@ -33,6 +33,8 @@ int store_schema_version(struct store *store);
  * WAL's synchronous=NORMAL: a crash loses at most the last batch, fetched again. */
 int store_set_durable(struct store *store);
 int store_begin(struct store *store);
+/* 1 while a transaction is open on this connection. */
+int store_in_transaction(struct store *store);
 int store_commit(struct store *store);
 void store_rollback(struct store *store);
 
@@ -176,6 +178,8 @@ struct audit_row {
 };
 /* The hash of the newest entry, or 64 zeros when the trail is empty. */
 int store_audit_last_hash(struct store *store, char hash_r[SHA256_HEX_SIZE]);
+/* 1 with the id and hash the audit head records (the newest entry), 0 when none. */
+int store_audit_head(struct store *store, int64_t *id_r, char hash_r[SHA256_HEX_SIZE]);
 /* Appends an entry whose hashes the caller computed (audit.c). */
 int store_audit_add(struct store *store, const struct audit_row *row);
 typedef int store_audit_cb(const struct audit_row *row, void *ctx);
@@ -336,6 +340,7 @@ struct event_row {
 	int64_t id, thread_id;     /* thread_id 0: requested on its own */
 	const char *thread_ref;    /* read only; NULL without a thread */
 	int thread_confidential;   /* read only */
+	const char *thread_assignee; /* read only */
 	char troop;
 	const char *requested_by;
 	int64_t requested_at;
@@ -354,8 +359,9 @@ struct event_row {
 };
 /* Inserts a requested event (the request's fields); *id_r its number. */
 int store_event_add(struct store *store, const struct event_row *event, int64_t *id_r);
-/* Writes the status, decision, outcome fields and media_consent of event->id. */
-int store_event_update(struct store *store, const struct event_row *event);
+/* Writes the status, decision, outcome fields and media_consent of event->id, only while its
+ * status is still was (-1 with "changed meanwhile" otherwise). */
+int store_event_update(struct store *store, const struct event_row *event, const char *was);
 typedef int store_event_cb(const struct event_row *event, void *ctx);
 /* Events by date (id 0: all; month "YYYY-MM" or NULL: all); a non-zero return from cb stops. */
 int store_events_list(struct store *store, int64_t id, const char *month, store_event_cb *cb,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "audit.h"
 #include "cli.h"
 #include "ops_event.h"
 #include "util.h"
@@ -236,11 +237,24 @@ static const char *narrative_of(const struct event_row *e)
 	return e->narrative ? e->narrative : e->notes ? e->notes : e->deny_reason;
 }
 
-static int list_event(const struct event_row *e, void *p)
+static int list_event(const struct event_row *row, void *p)
 {
 	struct events_ctx *c = p;
-	if (!ops_sees_troop(c->actor, e->troop))
+	if (!ops_sees_troop(c->actor, row->troop))
 		return 0;
+	/* An event of a confidential thread says where and with whom: shown like the thread. */
+	struct event_row masked = *row;
+	const struct event_row *e = row;
+	if (row->thread_confidential &&
+	    !ops_sees_content(c->actor, row->troop, 1, row->thread_assignee)) {
+		masked.place = "confidential";
+		masked.contact = NULL;
+		masked.notes = NULL;
+		masked.narrative = NULL;
+		masked.deny_reason = NULL;
+		masked.attended_by = NULL;
+		e = &masked;
+	}
 	c->count++;
 	char troop[2] = {e->troop, '\0'};
 	if (c->array) {
@@ -328,5 +342,13 @@ int cmd_events(struct cli *cli, int argc, char **argv)
 	}
 	if (!csv)
 		cli_list_end(c.array, c.count, "event");
+	/* The CSV is what goes to CAD: every listing and export is audited. */
+	char *error = NULL;
+	if (audit_append(cli->store, cli->actor.user->name, csv ? "events-export" : "events",
+	                 month ? month : "all", csv ? "csv" : json ? "json" : "text", &error) < 0) {
+		cli_error("events", "%s", error);
+		free(error);
+		return EXIT_FAIL;
+	}
 	return EXIT_OK;
 }

@@ -184,6 +184,17 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 	int orc = ops_thread_load(cli->store, &cli->actor, argv[1], &t, &error);
 	if (orc != OPS_OK)
 		return cli_ops_exit("history", orc, error);
+	/* A confidential thread's history (its notes above all) follows the rule of its
+	 * content: hidden from others, and every read audited. */
+	if (!ops_sees_content(&cli->actor, t.troop, t.confidential, t.assignee)) {
+		ops_thread_free(&t);
+		error = xasprintf("refused: %s is confidential", argv[1]);
+		return cli_ops_exit("history", OPS_REFUSED, error);
+	}
+	if (t.confidential && ops_note_read(cli->store, &cli->actor, argv[1], &error) != OPS_OK) {
+		ops_thread_free(&t);
+		return cli_ops_exit("history", OPS_FAILED, error);
+	}
 	struct history_ctx ctx = {json ? json_array() : NULL};
 	rc = store_history_list(cli->store, t.id, print_history, &ctx) < 0 ? EXIT_FAIL : EXIT_OK;
 	ops_thread_free(&t);

@@ -70,7 +70,7 @@ int digest_build(struct store *store, const struct actor *actor, char troop, int
 	}
 	if (!ops_sees_troop(actor, troop)) {
 		*error_r = xasprintf("refused: troop %c is not one of your troops (%s)", troop,
-		                     actor->user->troops);
+		                     actor->user->troops ? actor->user->troops : "none");
 		return OPS_REFUSED;
 	}
 	struct digest_ctx c = {.troop = troop, .respond_within = actor->config->respond_within,

@@ -79,7 +79,7 @@ int ops_thread_load(struct store *store, const struct actor *actor, const char *
 	}
 	if (!ops_sees_troop(actor, t->troop)) {
 		*error_r = xasprintf("refused: %s is not a thread of your troops (%s)", ref,
-		                     actor->user->troops);
+		                     actor->user->troops ? actor->user->troops : "none");
 		ops_thread_free(t);
 		return OPS_REFUSED;
 	}
@@ -103,15 +103,26 @@ int ops_note_read(struct store *store, const struct actor *actor, const char *re
 	    ? OPS_FAILED : OPS_OK;
 }
 
-/* Loads the thread and checks that the actor may change it. */
-static int load_for_change(struct store *store, const struct actor *actor, const char *ref,
-                           struct ops_thread *t, char **error_r)
+int ops_load_for_change(struct store *store, const struct actor *actor, const char *ref,
+                        struct ops_thread *t, char **error_r)
 {
 	if (actor->user->role == ROLE_RECORDS) {
 		*error_r = xstrdup("refused: records staff read threads and change nothing");
 		return OPS_REFUSED;
 	}
-	return ops_thread_load(store, actor, ref, t, error_r);
+	int rc = ops_thread_load(store, actor, ref, t, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	/* A confidential thread is worked by its assignee, the coordinator and admins only:
+	 * taking it, clearing its flag or writing to its correspondent would show it to
+	 * anyone of the troop. */
+	if (!ops_sees_content(actor, t->troop, t->confidential, t->assignee)) {
+		*error_r = xasprintf("refused: %s is confidential and assigned to %s; the coordinator "
+		                     "can assign it", ref, t->assignee ? t->assignee : "nobody yet");
+		ops_thread_free(t);
+		return OPS_REFUSED;
+	}
+	return OPS_OK;
 }
 
 struct change {
@@ -148,7 +159,7 @@ int ops_assign(struct store *store, const struct actor *actor, const char *ref,
                const char *assignee, char **error_r)
 {
 	struct ops_thread t;
-	int rc = load_for_change(store, actor, ref, &t, error_r);
+	int rc = ops_load_for_change(store, actor, ref, &t, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	const struct user_config *to = config_find_user(actor->config, assignee);
@@ -188,7 +199,7 @@ int ops_status(struct store *store, const struct actor *actor, const char *ref,
 		return OPS_INVALID;
 	}
 	struct ops_thread t;
-	int rc = load_for_change(store, actor, ref, &t, error_r);
+	int rc = ops_load_for_change(store, actor, ref, &t, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	char *details = xasprintf("%s -> %s", t.status, status);
@@ -207,7 +218,7 @@ int ops_category(struct store *store, const struct actor *actor, const char *ref
 		return OPS_INVALID;
 	}
 	struct ops_thread t;
-	int rc = load_for_change(store, actor, ref, &t, error_r);
+	int rc = ops_load_for_change(store, actor, ref, &t, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	char *details = xasprintf("%s -> %s", t.category ? t.category : "none", category);
@@ -231,7 +242,7 @@ int ops_flag(struct store *store, const struct actor *actor, const char *ref, co
 		return OPS_INVALID;
 	}
 	struct ops_thread t;
-	int rc = load_for_change(store, actor, ref, &t, error_r);
+	int rc = ops_load_for_change(store, actor, ref, &t, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	char *details = xasprintf("%s %s", flag, on ? "on" : "off");
@@ -249,7 +260,7 @@ int ops_note(struct store *store, const struct actor *actor, const char *ref, co
 		return OPS_INVALID;
 	}
 	struct ops_thread t;
-	int rc = load_for_change(store, actor, ref, &t, error_r);
+	int rc = ops_load_for_change(store, actor, ref, &t, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	/* The note's text goes into the thread's history; the audit says only that one was
@@ -276,9 +287,16 @@ int ops_close(struct store *store, const struct actor *actor, const char *ref, c
               const char *not_reportable_reason, char **error_r)
 {
 	struct ops_thread t;
-	int rc = load_for_change(store, actor, ref, &t, error_r);
+	int rc = ops_load_for_change(store, actor, ref, &t, error_r);
 	if (rc != OPS_OK)
 		return rc;
+	if (strcmp(t.status, "closed") == 0) {
+		/* Closing again would move the closing date and could erase the RMS number. */
+		*error_r = xasprintf("%s is closed already (liaison status %s open, then close, to "
+		                     "close it again)", ref, ref);
+		ops_thread_free(&t);
+		return OPS_INVALID;
+	}
 	if (t.reportable && (rms == NULL || rms[0] == '\0') &&
 	    (not_reportable_reason == NULL || not_reportable_reason[0] == '\0')) {
 		*error_r = xasprintf("%s is flagged reportable: close it with --rms NUMBER (the incident "

@@ -79,7 +79,8 @@ static int load_event(struct store *store, const struct actor *a, int64_t id,
 	}
 	if (!ops_sees_troop(a, c->e.troop)) {
 		*error_r = xasprintf("refused: event %lld is of troop %c, not one of yours (%s)",
-		                     (long long)id, c->e.troop, a->user->troops);
+		                     (long long)id, c->e.troop,
+		                     a->user->troops ? a->user->troops : "none");
 		event_copy_free(c);
 		return OPS_REFUSED;
 	}
@@ -87,13 +88,15 @@ static int load_event(struct store *store, const struct actor *a, int64_t id,
 }
 
 /* Writes the event (new when id_r), the thread's history and the audit entry together. */
+/* was: the status the event had when loaded (NULL for a new event). */
 static int commit_event(struct store *store, const struct actor *a, struct event_row *e,
-                        int64_t *id_r, const char *action, const char *details, char **error_r)
+                        const char *was, int64_t *id_r, const char *action,
+                        const char *details, char **error_r)
 {
 	int64_t now = (int64_t)time(NULL);
 	if (store_begin(store) < 0)
 		goto fail;
-	if (id_r ? store_event_add(store, e, &e->id) < 0 : store_event_update(store, e) < 0)
+	if (id_r ? store_event_add(store, e, &e->id) < 0 : store_event_update(store, e, was) < 0)
 		goto fail;
 	char *what = xasprintf("event %lld: %s", (long long)e->id, details);
 	int rc = e->thread_id ? store_history_add(store, e->thread_id, now, a->user->name, action,
@@ -223,7 +226,7 @@ int ops_event_request(struct store *store, const struct actor *a,
 	                          e.media ? (strcmp(consent, "yes") == 0 ? ", media (consent)"
 	                                                                 : ", media (no consent)")
 	                                  : "");
-	rc = commit_event(store, a, &e, id_r, "event-request", details, error_r);
+	rc = commit_event(store, a, &e, NULL, id_r, "event-request", details, error_r);
 	free(details);
 	ops_thread_free(&t);
 	return rc;
@@ -250,12 +253,13 @@ int ops_event_decide(struct store *store, const struct actor *a, int64_t id, int
 		event_copy_free(&c);
 		return OPS_INVALID;
 	}
+	const char *was = c.e.status;
 	c.e.status = approve ? "approved" : "denied";
 	c.e.decided_by = a->user->name;
 	c.e.decided_at = (int64_t)time(NULL);
 	c.e.deny_reason = approve ? NULL : reason;
 	char *details = approve ? xstrdup("approved") : xasprintf("denied: %s", reason);
-	rc = commit_event(store, a, &c.e, NULL, approve ? "event-approve" : "event-deny", details,
+	rc = commit_event(store, a, &c.e, was, NULL, approve ? "event-approve" : "event-deny", details,
 	                  error_r);
 	free(details);
 	event_copy_free(&c);
@@ -316,6 +320,7 @@ int ops_event_done(struct store *store, const struct actor *a, int64_t id,
 	/* CAD convention: a liaison as primary unit makes it a CTL Event; anyone else a
 	 * Community Contact. */
 	c.e.subtype = unit->role == ROLE_CTL ? EVENT_CTL : EVENT_CONTACT;
+	const char *was = c.e.status;
 	c.e.status = "done";
 	c.e.primary_unit = primary;
 	c.e.attended_by = o->attended_by;
@@ -327,7 +332,7 @@ int ops_event_done(struct store *store, const struct actor *a, int64_t id,
 	c.e.closed_at = (int64_t)time(NULL);
 	char *details = xasprintf("done: %s, primary unit %s%s%s", c.e.subtype, primary,
 	                          o->visited ? ", visited " : "", o->visited ? o->visited : "");
-	rc = commit_event(store, a, &c.e, NULL, "event-done", details, error_r);
+	rc = commit_event(store, a, &c.e, was, NULL, "event-done", details, error_r);
 	free(details);
 	event_copy_free(&c);
 	return rc;
@@ -350,6 +355,7 @@ int ops_event_unable(struct store *store, const struct actor *a, int64_t id,
 		event_copy_free(&c);
 		return OPS_INVALID;
 	}
+	const char *was = c.e.status;
 	c.e.status = "unable";
 	c.e.subtype = EVENT_UNABLE;
 	c.e.primary_unit = a->user->name;
@@ -357,7 +363,7 @@ int ops_event_unable(struct store *store, const struct actor *a, int64_t id,
 	c.e.closed_by = a->user->name;
 	c.e.closed_at = (int64_t)time(NULL);
 	char *details = xasprintf("unable to fulfil: %s", narrative);
-	rc = commit_event(store, a, &c.e, NULL, "event-unable", details, error_r);
+	rc = commit_event(store, a, &c.e, was, NULL, "event-unable", details, error_r);
 	free(details);
 	event_copy_free(&c);
 	return rc;

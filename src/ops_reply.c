@@ -125,12 +125,8 @@ int ops_reply(struct store *store, const struct actor *actor, const char *ref, c
 		*error_r = xstrdup("an empty reply");
 		return OPS_INVALID;
 	}
-	if (actor->user->role == ROLE_RECORDS) {
-		*error_r = xstrdup("refused: records staff read threads and change nothing");
-		return OPS_REFUSED;
-	}
 	struct ops_thread t;
-	int rc = ops_thread_load(store, actor, ref, &t, error_r);
+	int rc = ops_load_for_change(store, actor, ref, &t, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	struct parsed_message *msg = NULL;
@@ -138,7 +134,8 @@ int ops_reply(struct store *store, const struct actor *actor, const char *ref, c
 		*error_r = xasprintf("%s is closed: reply with --reopen to open it again", ref);
 		rc = OPS_INVALID;
 	} else if ((rc = load_latest(store, &t, actor, &msg, error_r)) == OPS_OK) {
-		char *details = xasprintf("to %s", msg->from.addr);
+		char *details = xasprintf("to %s%s", msg->from.addr,
+		                          strcmp(t.status, "closed") == 0 ? "; thread reopened" : "");
 		rc = send_to_correspondent(store, actor, &t, msg, body, "reply", details, reopen, NULL,
 		                           error_r);
 		free(details);
@@ -156,14 +153,16 @@ int ops_refer(struct store *store, const struct actor *actor, const char *ref,
 		*error_r = xasprintf("'%s' is not a [service] of %s", service, actor->config->path);
 		return OPS_INVALID;
 	}
-	if (actor->user->role == ROLE_RECORDS) {
-		*error_r = xstrdup("refused: records staff read threads and change nothing");
-		return OPS_REFUSED;
-	}
 	struct ops_thread t;
-	int rc = ops_thread_load(store, actor, ref, &t, error_r);
+	int rc = ops_load_for_change(store, actor, ref, &t, error_r);
 	if (rc != OPS_OK)
 		return rc;
+	if (send && strcmp(t.status, "closed") == 0) {
+		/* As for a reply: nothing goes out on a closed thread by itself. */
+		*error_r = xasprintf("%s is closed: reopen it (liaison status %s open) to send", ref, ref);
+		ops_thread_free(&t);
+		return OPS_INVALID;
+	}
 	int64_t now = (int64_t)time(NULL);
 	char *details = xasprintf("%s%s%s%s", svc->name, note ? " (" : "", note ? note : "",
 	                          note ? ")" : "");

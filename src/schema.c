@@ -198,6 +198,21 @@ const char *const schema_migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the audit trail accepts only inserts'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
 	"  BEGIN SELECT RAISE(ABORT, 'the audit trail accepts only inserts'); END;"
+	/* The chain's head, kept apart: an entry removed from the end leaves the chain whole
+	 * but no longer reaching the head. */
+	"CREATE TABLE audit_head ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  last_id INTEGER NOT NULL,"
+	"  last_hash TEXT NOT NULL);"
+	"CREATE TRIGGER audit_head_advance AFTER INSERT ON audit BEGIN "
+	"  UPDATE audit_head SET last_id = NEW.id, last_hash = NEW.hash; "
+	"  INSERT OR IGNORE INTO audit_head (one, last_id, last_hash) VALUES (1, NEW.id, NEW.hash); "
+	"END;"
+	"CREATE TRIGGER audit_head_guard BEFORE UPDATE ON audit_head "
+	"  WHEN NEW.last_id IS NOT (SELECT max(id) FROM audit) "
+	"  BEGIN SELECT RAISE(ABORT, 'the audit head follows the audit trail only'); END;"
+	"CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head "
+	"  BEGIN SELECT RAISE(ABORT, 'the audit head follows the audit trail only'); END;"
 	/* Referrals to services: who, when, which service, and whether the person was sent
 	 * its contact details. */
 	"CREATE TABLE referrals ("

@@ -306,6 +306,11 @@ int store_begin(struct store *store)
 	return exec(store, "BEGIN IMMEDIATE");
 }
 
+int store_in_transaction(struct store *store)
+{
+	return !sqlite3_get_autocommit(store->db);
+}
+
 int store_commit(struct store *store)
 {
 	return exec(store, "COMMIT");
@@ -1648,12 +1653,14 @@ int store_event_add(struct store *store, const struct event_row *e, int64_t *id_
 	return rc;
 }
 
-int store_event_update(struct store *store, const struct event_row *e)
+int store_event_update(struct store *store, const struct event_row *e, const char *was)
 {
+	/* Only from the status the caller saw: two coordinators deciding at once cannot both
+	 * win. */
 	sqlite3_stmt *s = query(store, "UPDATE events SET status = ?2, decided_by = ?3, "
 	    "decided_at = nullif(?4, 0), deny_reason = ?5, subtype = ?6, primary_unit = ?7, "
 	    "attended_by = ?8, visited = ?9, notes = ?10, narrative = ?11, closed_by = ?12, "
-	    "closed_at = nullif(?13, 0), media_consent = ?14 WHERE id = ?1");
+	    "closed_at = nullif(?13, 0), media_consent = ?14 WHERE id = ?1 AND status = ?15");
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, e->id);
@@ -1670,9 +1677,16 @@ int store_event_update(struct store *store, const struct event_row *e)
 	bind_text(s, 12, e->closed_by);
 	bind_int(s, 13, e->closed_at);
 	bind_text(s, 14, e->media_consent);
+	bind_text(s, 15, was);
 	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
+	if (rc < 0) {
 		set_error(store, "event");
+	} else if (sqlite3_changes(store->db) == 0) {
+		free(store->error);
+		store->error = xasprintf("event %lld changed meanwhile (it is no longer %s)",
+		                         (long long)e->id, was);
+		rc = -1;
+	}
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -1714,6 +1728,7 @@ static int event_row_cb(sqlite3_stmt *s, void *p)
 		.closed_by = col_text(s, 24),
 		.closed_at = sqlite3_column_int64(s, 25),
 		.thread_confidential = sqlite3_column_int(s, 26),
+		.thread_assignee = col_text(s, 27),
 	};
 	return c->cb(&e, c->ctx);
 }
@@ -1725,7 +1740,8 @@ int store_events_list(struct store *store, int64_t id, const char *month, store_
 	    "e.requested_by, e.requested_at, e.date, e.place, e.kind, e.private, e.duration, "
 	    "e.contact, e.media, e.media_consent, e.status, e.decided_by, coalesce(e.decided_at, 0), "
 	    "e.deny_reason, e.subtype, e.primary_unit, e.attended_by, e.visited, e.notes, "
-	    "e.narrative, e.closed_by, coalesce(e.closed_at, 0), coalesce(t.confidential, 0) "
+	    "e.narrative, e.closed_by, coalesce(e.closed_at, 0), coalesce(t.confidential, 0), "
+	    "t.assignee "
 	    "FROM events e LEFT JOIN threads t ON t.id = e.thread_id "
 	    "WHERE (?1 = 0 OR e.id = ?1) AND (?2 IS NULL OR substr(e.date, 1, 7) = ?2) "
 	    "ORDER BY e.date, e.id");
@@ -1863,4 +1879,23 @@ int store_report_submissions(struct store *store, const char *month,
 	bind_text(s, 1, month);
 	struct report_submission_ctx c = {cb, ctx};
 	return each_row(store, s, report_submission_row_cb, &c);
+}
+
+int store_audit_head(struct store *store, int64_t *id_r, char hash_r[SHA256_HEX_SIZE])
+{
+	sqlite3_stmt *s = query(store, "SELECT last_id, last_hash FROM audit_head WHERE one = 1");
+	if (s == NULL)
+		return -1;
+	int rc = sqlite3_step(s);
+	int result = 0;
+	if (rc == SQLITE_ROW) {
+		*id_r = sqlite3_column_int64(s, 0);
+		snprintf(hash_r, SHA256_HEX_SIZE, "%s", col_text(s, 1));
+		result = 1;
+	} else if (rc != SQLITE_DONE) {
+		set_error(store, "audit head");
+		result = -1;
+	}
+	sqlite3_finalize(s);
+	return result;
 }

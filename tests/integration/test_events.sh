@@ -55,5 +55,7 @@ Community Engagement Activity,CTL Unable to Fulfill,2026-04-02,Mosque,coordinato
 expect_eq "the thread's history" "event-request event-approve event-done" \
 	"$($LIAISON history "$K1" --json | $PY -c 'import json,sys; print(" ".join(h["action"] for h in json.load(sys.stdin)))')"
 expect_eq "audited" "event-request event-request event-request event-request event-approve event-approve event-deny event-done event-done event-unable" \
-	"$($LIAISON audit --json | $PY -c 'import json,sys; print(" ".join(a["action"] for a in json.load(sys.stdin) if a["action"].startswith("event")))')"
+	"$($LIAISON audit --json | $PY -c 'import json,sys; print(" ".join(a["action"] for a in json.load(sys.stdin) if a["action"].startswith("event-") and a["action"] != "events-export"))')"
+expect_eq "every listing and CAD export audited" "events events events events-export" \
+	"$($LIAISON audit --json | $PY -c 'import json,sys; print(" ".join(a["action"] for a in json.load(sys.stdin) if a["action"] in ("events", "events-export")))')"
 expect_code "the chain holds" 0 $LIAISON audit verify

@@ -56,12 +56,12 @@ expect records 0 raw "$sha"
 echo "== operations: role x operation"
 for op in "assign $K1 walsh" "take $K1" "status $K1 open" "category $K1 suggestion" \
 	"flag $K1 urgent" "flag $K1 urgent --off" "note $K1 --text called-back" "close $K2"; do
-	# shellcheck disable=SC2086
-	expect reyes 0 $op
-	# shellcheck disable=SC2086
-	expect coordinator 0 $op
-	# shellcheck disable=SC2086
-	expect admin 0 $op
+	for who in reyes coordinator admin; do
+		# A closed thread must be opened again before it can be closed again.
+		case "$op" in close*) $LIAISON --as admin status "$K2" open >/dev/null ;; esac
+		# shellcheck disable=SC2086
+		expect $who 0 $op
+	done
 	# shellcheck disable=SC2086
 	expect records 1 $op
 	# shellcheck disable=SC2086
@@ -77,6 +77,11 @@ echo "== confidential"
 expect coordinator 0 flag "$K3" confidential
 expect_eq "an unassigned liaison sees only that it is confidential" "$K3  confidential" "$($LIAISON --as reyes show "$K3")"
 expect_eq "... and no subject in the list" confidential "$($LIAISON --as reyes threads --json | $PY -c 'import json,sys; print([t["subject"] for t in json.load(sys.stdin) if t["ref"] == sys.argv[1]][0])' "$K3")"
+# An unassigned liaison may not take it, clear its flag, write to it or read its history.
+expect walsh 1 take "$K3"
+expect walsh 1 flag "$K3" confidential --off
+expect walsh 1 note "$K3" --text x
+expect walsh 1 history "$K3"
 expect coordinator 0 assign "$K3" reyes
 $LIAISON --as reyes show "$K3" | grep -q "Necesito ayuda" || fail "the assigned liaison does not see the thread"
 expect_eq "every confidential read audited" 1 "$($LIAISON --as coordinator audit --json | $PY -c 'import json,sys; print(sum(1 for a in json.load(sys.stdin) if a["action"] == "read-confidential" and a["user"] == "reyes"))')"
@@ -97,8 +102,9 @@ echo "ok: the thread's history tells each step"
 echo "== the audit trail"
 expect reyes 1 audit
 $LIAISON --as records audit verify || fail "a fresh trail does not verify"
-# 24 operations of the matrix, 7 on the confidential and reportable thread, 1 raw read.
-expect_eq "one audit entry per operation and read" 32 "$(sqlite3 o.db 'SELECT count(*) FROM audit')"
+# 24 operations of the matrix and 3 reopenings before them, 7 on the confidential and
+# reportable thread, 1 raw read, 1 read of the confidential history.
+expect_eq "one audit entry per operation and read" 36 "$(sqlite3 o.db 'SELECT count(*) FROM audit')"
 set +e
 sqlite3 o.db "UPDATE audit SET details = 'x' WHERE id = 3" 2>upd.err
 rc=$?
@@ -133,4 +139,14 @@ rc=$?
 set -e
 expect_eq "reordered entries fail verification" 1 "$rc"
 grep -q "entry 10 does not follow" verify.txt || { cat verify.txt; fail "the reordering is not named"; }
+echo "ok: $(cat verify.txt)"
+# Removed from the end: the chain is whole but no longer reaches its head.
+cp pristine.db o.db
+sqlite3 o.db "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)"
+set +e
+$LIAISON --as records audit verify >verify.txt
+rc=$?
+set -e
+expect_eq "an entry removed from the end fails verification" 1 "$rc"
+grep -q "removed from the end" verify.txt || { cat verify.txt; fail "the removal at the end is not named"; }
 echo "ok: $(cat verify.txt)"
