@@ -9,6 +9,7 @@
 #include "calendar.h"
 #include "audit.h"
 #include "cli.h"
+#include "csv.h"
 #include "ops_event.h"
 #include "util.h"
 
@@ -216,18 +217,7 @@ struct events_ctx {
 /* A CSV field, quoted when it needs to be (RFC 4180). */
 static void csv_field(const char *s, int last)
 {
-	s = s ? s : "";
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, stdout);
-	} else {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	}
+	csv_write_field(stdout, s);
 	putchar(last ? '\n' : ',');
 }
 

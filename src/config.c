@@ -420,6 +420,9 @@ static void start_section(struct parse_state *st, const char *section)
 		if (!valid_mailbox_name(name))
 			report(st, st->section_line, "[%s %s]: a name is letters, digits, '-', '_' or '.'",
 			       is_user ? "user" : "service", name);
+		else if (is_user && strcmp(name, "unassigned") == 0)
+			report(st, st->section_line, "[user unassigned]: the reports use that name for "
+			       "threads nobody was assigned; choose another");
 		else if (is_user ? config_find_user(c, name) != NULL
 		                 : config_find_service(c, name) != NULL)
 			report(st, st->section_line, "[%s %s] given twice", is_user ? "user" : "service",

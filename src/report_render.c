@@ -1,4 +1,5 @@
 /* report_render.c — the reports as JSON, text and CSV. */
+#include "csv.h"
 #include "report_render.h"
 
 #include <inttypes.h>
@@ -279,19 +280,7 @@ void report_quarterly_text(FILE *out, struct report_quarterly *r)
 
 static void csv_field(FILE *out, const char *s)
 {
-	if (s == NULL)
-		return;
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
+	csv_write_field(out, s);
 }
 
 static void csv_int(FILE *out, int64_t v)
