@@ -410,4 +410,26 @@ typedef int store_report_submission_cb(const char *officer, const char *submitte
 int store_report_submissions(struct store *store, const char *month,
                              store_report_submission_cb *cb, void *ctx);
 
+/* --- Search (FTS5) ----------------------------------------------------------------------- */
+
+struct search_filter {
+	const char *query;          /* FTS5 syntax, or NULL for filters only */
+	const char *mailbox, *from, *to, *category, *thread_ref, *direction;
+	int64_t since, until;       /* Unix times, 0 for none; until is exclusive */
+	int has_attachment;
+};
+struct search_row {
+	int64_t id;                 /* messages.id */
+	const char *message_id, *thread_ref, *from_addr, *subject, *mailbox, *snippet, *direction;
+	int64_t date;
+	char troop;
+	int thread_confidential;
+	const char *thread_assignee;
+};
+typedef int store_search_cb(const struct search_row *row, void *ctx);
+/* One row per message and mailbox where it is filed, newest first.  Returns 0, or -1 (a bad
+ * FTS5 query says so in store_error). */
+int store_search(struct store *store, const struct search_filter *filter, store_search_cb *cb,
+                 void *ctx);
+
 #endif

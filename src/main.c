@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{"messages", cmd_messages, "list stored messages (also the quarantined ones)"},
 	{"raw", cmd_raw, "write a stored message's original bytes to stdout"},
 	{"stats", cmd_stats, "count messages, threads, quarantined and duplicates"},
+	{"search", cmd_search, "full-text search of the messages (FTS5 syntax), audited"},
 	{"assign", cmd_assign, "assign a thread to a liaison"},
 	{"take", cmd_take, "take a thread (assign it to yourself)"},
 	{"status", cmd_status, "set a thread's status: new, open, waiting"},

@@ -1899,3 +1899,82 @@ int store_audit_head(struct store *store, int64_t *id_r, char hash_r[SHA256_HEX_
 	sqlite3_finalize(s);
 	return result;
 }
+
+/* --- Search (FTS5) ----------------------------------------------------------------------- */
+
+struct search_cb_ctx {
+	store_search_cb *cb;
+	void *ctx;
+};
+
+static int search_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct search_cb_ctx *c = p;
+	const char *troop = col_text(s, 8);
+	struct search_row row = {
+		.id = sqlite3_column_int64(s, 0),
+		.message_id = col_text(s, 1),
+		.thread_ref = col_text(s, 2),
+		.date = sqlite3_column_int64(s, 3),
+		.from_addr = col_text(s, 4),
+		.subject = col_text(s, 5),
+		.mailbox = col_text(s, 6),
+		.snippet = col_text(s, 7),
+		.troop = troop ? troop[0] : '?',
+		.thread_confidential = sqlite3_column_int(s, 9),
+		.thread_assignee = col_text(s, 10),
+		.direction = col_text(s, 11),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_search(struct store *store, const struct search_filter *f, store_search_cb *cb,
+                 void *ctx)
+{
+	/* With a query the full-text index leads (and gives the snippet); without one the
+	 * filters alone select, and the snippet is the text's beginning. */
+	static const char with_query[] =
+	    "SELECT m.id, m.message_id, t.ref, p.date, m.from_addr, m.subject, mb.name, "
+	    "  snippet(messages_fts, 1, '[', ']', '...', 12), mb.troop, t.confidential, t.assignee, "
+	    "  p.direction "
+	    "FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid ";
+	static const char without_query[] =
+	    "SELECT m.id, m.message_id, t.ref, p.date, m.from_addr, m.subject, mb.name, "
+	    "  substr(m.body, 1, 120), mb.troop, t.confidential, t.assignee, p.direction "
+	    "FROM messages m ";
+	static const char joins[] =
+	    "JOIN placements p ON p.message_id = m.id "
+	    "JOIN mailboxes mb ON mb.id = p.mailbox_id "
+	    "JOIN threads t ON t.id = p.thread_id ";
+	/* ?1 is bound either way; without a query it must stay NULL. */
+	static const char filters[] =
+	    "AND (?2 IS NULL OR mb.name = ?2) "
+	    "AND (?3 IS NULL OR m.from_addr = lower(?3)) "
+	    "AND (?4 IS NULL OR instr(lower(m.to_text), lower(?4)) > 0) "
+	    "AND (?5 = 0 OR p.date >= ?5) AND (?6 = 0 OR p.date < ?6) "
+	    "AND (?7 IS NULL OR t.category = ?7 OR instr(',' || coalesce(p.categories, '') || ',', "
+	    "     ',' || ?7 || ',') > 0) "
+	    "AND (?8 IS NULL OR t.ref = ?8) "
+	    "AND (NOT ?9 OR EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)) "
+	    "AND (?10 IS NULL OR p.direction = ?10) "
+	    "ORDER BY p.date DESC, m.id DESC";
+	char *sql = xasprintf("%s%s%s%s", f->query ? with_query : without_query, joins,
+	                      f->query ? "WHERE messages_fts MATCH ?1 " : "WHERE ?1 IS NULL ",
+	                      filters);
+	sqlite3_stmt *s = query(store, sql);
+	free(sql);
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, f->query);
+	bind_text(s, 2, f->mailbox);
+	bind_text(s, 3, f->from);
+	bind_text(s, 4, f->to);
+	bind_int(s, 5, f->since);
+	bind_int(s, 6, f->until);
+	bind_text(s, 7, f->category);
+	bind_text(s, 8, f->thread_ref);
+	bind_int(s, 9, f->has_attachment);
+	bind_text(s, 10, f->direction);
+	struct search_cb_ctx c = {cb, ctx};
+	return each_row(store, s, search_row_cb, &c);
+}

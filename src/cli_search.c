@@ -1,0 +1,142 @@
+/* cli_search.c — liaison search: the full-text index with filters, under the role rules, every
+ * search audited with its query, filters and hit count. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "calendar.h"
+#include "cli.h"
+#include "util.h"
+
+static const char usage[] =
+    "search [QUERY] [--mailbox NAME] [--from ADDR] [--to ADDR] [--since DATE] [--until DATE]\n"
+    "       [--category C] [--thread REF] [--has-attachment] [--direction in|out] [--json]";
+
+struct search_ctx {
+	const struct actor *actor;
+	json_t *array;
+	size_t hits;
+};
+
+static int print_hit(const struct search_row *row, void *p)
+{
+	struct search_ctx *c = p;
+	if (!ops_sees_troop(c->actor, row->troop))
+		return 0;
+	struct search_row hidden = *row;
+	const struct search_row *r = row;
+	if (!ops_sees_content(c->actor, row->troop, row->thread_confidential,
+	                      row->thread_assignee)) {
+		/* A hit in a confidential thread: that it exists, not who or what. */
+		hidden.from_addr = "confidential";
+		hidden.subject = "confidential";
+		hidden.snippet = "";
+		r = &hidden;
+	}
+	c->hits++;
+	if (c->array) {
+		json_array_append_new(c->array, json_pack("{s:o, s:s, s:o, s:s, s:o, s:s, s:s, s:o}",
+		    "message_id", cli_json_str(r->message_id), "thread", r->thread_ref,
+		    "date", cli_json_time(r->date), "from", r->from_addr,
+		    "subject", cli_json_str(r->subject), "mailbox", r->mailbox,
+		    "direction", r->direction, "snippet", cli_json_str(r->snippet)));
+		return 0;
+	}
+	char date[32];
+	cli_format_time(r->date, date, sizeof(date));
+	char *snippet = xstrdup(r->snippet ? r->snippet : "");
+	for (char *q = snippet; *q; q++)
+		if (*q == '\n' || *q == '\r' || *q == '\t')
+			*q = ' ';
+	printf("%-13s %-16s %-6s %-28.28s %-36.36s\n    %s\n", r->thread_ref, date, r->mailbox,
+	       r->from_addr, r->subject ? r->subject : "", snippet);
+	free(snippet);
+	return 0;
+}
+
+/* "2026-03-01" as local midnight. */
+static int parse_day(const char *text, int64_t *t_r)
+{
+	struct cal_date d;
+	if (calendar_parse(text, &d) < 0)
+		return -1;
+	*t_r = calendar_time_of(d, 0, 0);
+	return *t_r < 0 ? -1 : 0;
+}
+
+int cmd_search(struct cli *cli, int argc, char **argv)
+{
+	struct search_filter f = {0};
+	const char *since = NULL, *until = NULL;
+	int json = 0;
+	static const struct option options[] = {
+		{"mailbox", required_argument, NULL, 'm'},
+		{"from", required_argument, NULL, 'f'},
+		{"to", required_argument, NULL, 't'},
+		{"since", required_argument, NULL, 's'},
+		{"until", required_argument, NULL, 'u'},
+		{"category", required_argument, NULL, 'c'},
+		{"thread", required_argument, NULL, 'r'},
+		{"has-attachment", no_argument, NULL, 'a'},
+		{"direction", required_argument, NULL, 'd'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'm': f.mailbox = optarg; break;
+		case 'f': f.from = optarg; break;
+		case 't': f.to = optarg; break;
+		case 's': since = optarg; break;
+		case 'u': until = optarg; break;
+		case 'c': f.category = optarg; break;
+		case 'r': f.thread_ref = optarg; break;
+		case 'a': f.has_attachment = 1; break;
+		case 'd': f.direction = optarg; break;
+		case 'j': json = 1; break;
+		default: return cli_usage(usage);
+		}
+	}
+	if (optind < argc - 1)
+		return cli_usage(usage);
+	if (optind == argc - 1)
+		f.query = argv[optind];
+	if ((f.direction && strcmp(f.direction, "in") != 0 && strcmp(f.direction, "out") != 0) ||
+	    (since && parse_day(since, &f.since) < 0) || (until && parse_day(until, &f.until) < 0))
+		return cli_usage(usage);
+	if (until)
+		f.until += 86400; /* --until is the last day searched, whole */
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	struct search_ctx c = {&cli->actor, json ? json_array() : NULL, 0};
+	if (store_search(cli->store, &f, print_hit, &c) < 0) {
+		json_decref(c.array);
+		/* Mostly a query FTS5 cannot read: the user's to fix. */
+		cli_error("search", "%s (see README: Search syntax)", store_error(cli->store));
+		return EXIT_USAGE;
+	}
+	char *details = xasprintf("query=%s mailbox=%s from=%s to=%s since=%s until=%s "
+	                          "category=%s thread=%s attachment=%d direction=%s hits=%zu",
+	                          f.query ? f.query : "", f.mailbox ? f.mailbox : "",
+	                          f.from ? f.from : "", f.to ? f.to : "", since ? since : "",
+	                          until ? until : "", f.category ? f.category : "",
+	                          f.thread_ref ? f.thread_ref : "", f.has_attachment,
+	                          f.direction ? f.direction : "", c.hits);
+	char *error = NULL;
+	int arc = audit_append(cli->store, cli->actor.user->name, "search", f.query ? f.query : "",
+	                       details, &error);
+	free(details);
+	if (arc < 0) {
+		json_decref(c.array);
+		cli_error("search", "%s", error);
+		free(error);
+		return EXIT_FAIL;
+	}
+	cli_list_end(c.array, c.hits, "hit");
+	return EXIT_OK;
+}

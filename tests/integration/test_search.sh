@@ -1,0 +1,68 @@
+# liaison search: FTS5 queries and filters, a liaison only in its troops, confidential hits
+# masked, every search audited with its query, filters and hit count.
+. "$TOP/tests/integration/lib.sh"
+have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
+cd "$TMPDIR"
+$PY "$CORPUS_GEN" --count 400 --seed 61 --troops KL --out corpus 2>/dev/null
+$PY "$TOP/tools/split-corpus.py" corpus boxes
+write_config s.conf "$TMPDIR/s.db"
+export LIAISON_CONFIG=$TMPDIR/s.conf
+$LIAISON init >/dev/null
+$LIAISON import --mailbox K boxes/K >/dev/null
+$LIAISON import --mailbox L boxes/L >/dev/null
+
+# The expected hits, computed from the files: messages of troop K whose text or subject holds
+# the word "trooper" (any case), as a liaison of troop K must find them.
+want=$($PY - corpus <<'PY'
+import email, email.policy, json, os, re, sys
+n = 0
+for line in open(os.path.join(sys.argv[1], "labels.jsonl")):
+    l = json.loads(line)
+    if l["troop"] != "K":
+        continue
+    msg = email.message_from_bytes(open(os.path.join(sys.argv[1], l["file"]), "rb").read(), policy=email.policy.default)
+    body = msg.get_body(("plain", "html"))
+    text = (str(msg["Subject"]) + " " + (body.get_content() if body else "")).lower()
+    n += bool(re.search(r"\btrooper\b", text))
+print(n)
+PY
+)
+expect_eq "hits for 'trooper' in troop K (reyes)" "$want" "$($LIAISON --as reyes search trooper --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+expect_eq "reyes sees only troop K" "K" "$($LIAISON --as reyes search trooper --json | $PY -c 'import json,sys; print(",".join(sorted({h["mailbox"] for h in json.load(sys.stdin)})))')"
+expect_eq "the coordinator sees both troops" "K,L" "$($LIAISON --as coordinator search trooper --json | $PY -c 'import json,sys; print(",".join(sorted({h["mailbox"] for h in json.load(sys.stdin)})))')"
+n_phrase=$($LIAISON --as coordinator search '"Coffee with a Cop"' --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "$n_phrase" -gt 0 ] || fail "no hit for a phrase"
+echo "ok: phrase hits: $n_phrase"
+# prefix* finds at least what the whole word does; NOT takes away.
+n_word=$($LIAISON --as coordinator search trooper --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')
+n_prefix=$($LIAISON --as coordinator search 'troope*' --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')
+n_not=$($LIAISON --as coordinator search 'trooper NOT Coffee' --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "$n_prefix" -ge "$n_word" ] && [ "$n_not" -lt "$n_word" ] || fail "prefix $n_prefix, word $n_word, NOT $n_not"
+echo "ok: trooper $n_word, troope* $n_prefix, trooper NOT Coffee $n_not"
+out=$($LIAISON --as coordinator search trooper --direction out --json | $PY -c 'import json,sys; d=json.load(sys.stdin); print(all(h["direction"] == "out" for h in d))')
+expect_eq "--direction out" True "$out"
+att=$($LIAISON --as coordinator search --has-attachment --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')
+att_want=$(sqlite3 s.db "SELECT count(*) FROM placements p WHERE EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = p.message_id)")
+expect_eq "--has-attachment (filters without a query)" "$att_want" "$att"
+ref=$($LIAISON --as coordinator search trooper --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["thread"])')
+expect_eq "--thread" True "$($LIAISON --as coordinator search --thread "$ref" --json | $PY -c 'import json,sys; d=json.load(sys.stdin); print(len(d) > 0 and all(h["thread"] == sys.argv[1] for h in d))' "$ref")"
+
+# Confidential: the hit is there, its content is not.
+kref=$($LIAISON --as reyes search trooper --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["thread"])')
+$LIAISON --as coordinator flag "$kref" confidential >/dev/null
+expect_eq "a confidential hit is masked" confidential "$($LIAISON --as walsh search trooper --thread "$kref" --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["subject"])')"
+
+# A query FTS5 cannot read is the user's to fix (exit 2, said clearly).
+set +e
+$LIAISON --as reyes search '"unbalanced' 2>bad.err
+rc=$?
+set -e
+expect_eq "bad query exit" 2 "$rc"
+grep -q "unterminated string" bad.err || fail "the bad query is not explained"
+
+# Audited: query, filters, hits.
+$LIAISON --as records audit --json >audit.json
+# (the unreadable query ran no search and is not counted)
+expect_eq "every search audited" 13 "$(json 'sum(1 for a in d if a["action"] == "search")' audit.json)"
+json '[a["details"] for a in d if a["action"] == "search"][0]' audit.json | grep -q "query=trooper .* hits=$want" || fail "the audit lacks the query or the hit count"
+echo "ok: audit: $(json '[a["details"] for a in d if a["action"] == "search"][0]' audit.json)"
