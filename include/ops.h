@@ -53,6 +53,9 @@ void ops_thread_free(struct ops_thread *thread);
 int ops_load_for_change(struct store *store, const struct actor *actor, const char *ref,
                         struct ops_thread *thread_r, char **error_r);
 
+/* A search's filters and hit count in words, for the audit trail.  Returns a new string. */
+char *ops_describe_search(const struct search_filter *filter, size_t hits);
+
 /* Records that the actor read a confidential thread (audit only). */
 int ops_note_read(struct store *store, const struct actor *actor, const char *ref,
                   char **error_r);

@@ -13,7 +13,7 @@
 #include "hash.h"
 #include "mime.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -431,5 +431,47 @@ typedef int store_search_cb(const struct search_row *row, void *ctx);
  * FTS5 query says so in store_error). */
 int store_search(struct store *store, const struct search_filter *filter, store_search_cb *cb,
                  void *ctx);
+
+/* --- Records: FOIA requests and holds -------------------------------------------------- */
+
+struct foia_row {
+	int64_t id;
+	const char *ref, *requester, *contact, *description, *received, *due, *status;
+	const char *created_by;
+	int64_t created_at, closed_at, items;
+};
+/* Creates a request numbered FOIA-YEAR-NNNN (the next of its year), written to ref_r. */
+int store_foia_create(struct store *store, const struct foia_row *request, int year,
+                      char *ref_r, size_t ref_size);
+typedef int store_foia_cb(const struct foia_row *row, void *ctx);
+/* Requests (ref NULL: all; status NULL: any), newest first. */
+int store_foia_list(struct store *store, const char *ref, const char *status, store_foia_cb *cb,
+                    void *ctx);
+/* Adds a message to a request's responsive set: 1 added, 0 when it was there already. */
+int store_foia_add_item(struct store *store, int64_t request_id, int64_t message_id,
+                        const char *user, int64_t now);
+/* Removes a message (by its SHA-256) from the set: 1 removed, 0 when it was not there. */
+int store_foia_remove_item(struct store *store, int64_t request_id, const char *sha256);
+int store_foia_close(struct store *store, int64_t request_id, int64_t now);
+struct foia_item_row {
+	const char *sha256, *message_id, *subject, *from_addr;
+	int64_t date;
+};
+typedef int store_foia_item_cb(const struct foia_item_row *row, void *ctx);
+int store_foia_items(struct store *store, int64_t request_id, store_foia_item_cb *cb, void *ctx);
+/* Places the named litigation hold on a message: 1 placed, 0 when it was held already. */
+int store_hold_place(struct store *store, const char *name, int64_t message_id,
+                     const char *reason, const char *user, int64_t now);
+/* Releases every message of a named hold; *count_r how many. */
+int store_hold_release(struct store *store, const char *name, const char *user, int64_t now,
+                       int64_t *count_r);
+struct hold_row {
+	const char *name, *reason, *placed_by;
+	int64_t placed_at, active, released;
+};
+typedef int store_hold_cb(const struct hold_row *row, void *ctx);
+int store_holds_list(struct store *store, store_hold_cb *cb, void *ctx);
+/* 1 when an open request or an active hold keeps the message from disposal. */
+int store_message_held(struct store *store, int64_t message_id);
 
 #endif

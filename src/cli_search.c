@@ -67,11 +67,10 @@ static int parse_day(const char *text, int64_t *t_r)
 	return *t_r < 0 ? -1 : 0;
 }
 
-int cmd_search(struct cli *cli, int argc, char **argv)
+int cli_search_parse(int argc, char **argv, struct search_filter *f, int *json_r,
+                     char **positional, int max_positional, int *n_positional_r)
 {
-	struct search_filter f = {0};
 	const char *since = NULL, *until = NULL;
-	int json = 0;
 	static const struct option options[] = {
 		{"mailbox", required_argument, NULL, 'm'},
 		{"from", required_argument, NULL, 'f'},
@@ -85,31 +84,46 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
+	memset(f, 0, sizeof(*f));
+	*json_r = 0;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
-		case 'm': f.mailbox = optarg; break;
-		case 'f': f.from = optarg; break;
-		case 't': f.to = optarg; break;
+		case 'm': f->mailbox = optarg; break;
+		case 'f': f->from = optarg; break;
+		case 't': f->to = optarg; break;
 		case 's': since = optarg; break;
 		case 'u': until = optarg; break;
-		case 'c': f.category = optarg; break;
-		case 'r': f.thread_ref = optarg; break;
-		case 'a': f.has_attachment = 1; break;
-		case 'd': f.direction = optarg; break;
-		case 'j': json = 1; break;
-		default: return cli_usage(usage);
+		case 'c': f->category = optarg; break;
+		case 'r': f->thread_ref = optarg; break;
+		case 'a': f->has_attachment = 1; break;
+		case 'd': f->direction = optarg; break;
+		case 'j': *json_r = 1; break;
+		default: return -1;
 		}
 	}
-	if (optind < argc - 1)
-		return cli_usage(usage);
-	if (optind == argc - 1)
-		f.query = argv[optind];
-	if ((f.direction && strcmp(f.direction, "in") != 0 && strcmp(f.direction, "out") != 0) ||
-	    (since && parse_day(since, &f.since) < 0) || (until && parse_day(until, &f.until) < 0))
-		return cli_usage(usage);
+	if (argc - optind > max_positional)
+		return -1;
+	*n_positional_r = argc - optind;
+	for (int i = optind; i < argc; i++)
+		positional[i - optind] = argv[i];
+	if ((f->direction && strcmp(f->direction, "in") != 0 && strcmp(f->direction, "out") != 0) ||
+	    (since && parse_day(since, &f->since) < 0) || (until && parse_day(until, &f->until) < 0))
+		return -1;
 	if (until)
-		f.until += 86400; /* --until is the last day searched, whole */
+		f->until += 86400; /* --until is the last day searched, whole */
+	return 0;
+}
+
+
+int cmd_search(struct cli *cli, int argc, char **argv)
+{
+	struct search_filter f;
+	int json = 0, n = 0;
+	char *positional[1];
+	if (cli_search_parse(argc, argv, &f, &json, positional, 1, &n) < 0)
+		return cli_usage(usage);
+	f.query = n == 1 ? positional[0] : NULL;
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
@@ -120,13 +134,7 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		cli_error("search", "%s (see README: Search syntax)", store_error(cli->store));
 		return EXIT_USAGE;
 	}
-	char *details = xasprintf("query=%s mailbox=%s from=%s to=%s since=%s until=%s "
-	                          "category=%s thread=%s attachment=%d direction=%s hits=%zu",
-	                          f.query ? f.query : "", f.mailbox ? f.mailbox : "",
-	                          f.from ? f.from : "", f.to ? f.to : "", since ? since : "",
-	                          until ? until : "", f.category ? f.category : "",
-	                          f.thread_ref ? f.thread_ref : "", f.has_attachment,
-	                          f.direction ? f.direction : "", c.hits);
+	char *details = ops_describe_search(&f, c.hits);
 	char *error = NULL;
 	int arc = audit_append(cli->store, cli->actor.user->name, "search", f.query ? f.query : "",
 	                       details, &error);

@@ -27,6 +27,8 @@ static const struct command commands[] = {
 	{"raw", cmd_raw, "write a stored message's original bytes to stdout"},
 	{"stats", cmd_stats, "count messages, threads, quarantined and duplicates"},
 	{"search", cmd_search, "full-text search of the messages (FTS5 syntax), audited"},
+	{"foia", cmd_foia, "public-records requests: new, list, show, add, remove, close"},
+	{"hold", cmd_hold, "litigation holds: add, release, list"},
 	{"assign", cmd_assign, "assign a thread to a liaison"},
 	{"take", cmd_take, "take a thread (assign it to yourself)"},
 	{"status", cmd_status, "set a thread's status: new, open, waiting"},

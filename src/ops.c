@@ -321,3 +321,14 @@ int ops_close(struct store *store, const struct actor *actor, const char *ref, c
 	ops_thread_free(&t);
 	return rc;
 }
+
+char *ops_describe_search(const struct search_filter *f, size_t hits)
+{
+	return xasprintf("query=%s mailbox=%s from=%s to=%s since=%lld until=%lld category=%s "
+	                 "thread=%s attachment=%d direction=%s hits=%zu",
+	                 f->query ? f->query : "", f->mailbox ? f->mailbox : "",
+	                 f->from ? f->from : "", f->to ? f->to : "", (long long)f->since,
+	                 (long long)f->until, f->category ? f->category : "",
+	                 f->thread_ref ? f->thread_ref : "", f->has_attachment,
+	                 f->direction ? f->direction : "", hits);
+}

@@ -268,6 +268,40 @@ const char *const schema_migrations[] = {
 	"  submitted_by TEXT NOT NULL,"
 	"  submitted_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (officer, month)) WITHOUT ROWID;",
+	/* 4: records and public-records (FOIA) requests. */
+	/* A request, its legal clock (4 business days after receipt, Conn. Gen. Stat. 1-206)
+	 * and its frozen responsive set; the set holds its messages until the request closes. */
+	"CREATE TABLE foia_requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref TEXT NOT NULL UNIQUE,"
+	"  year INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  requester TEXT NOT NULL,"
+	"  contact TEXT,"
+	"  description TEXT NOT NULL,"
+	"  received TEXT NOT NULL,"
+	"  due TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),"
+	"  created_by TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  closed_at INTEGER,"
+	"  UNIQUE (year, seq));"
+	"CREATE TABLE foia_items ("
+	"  request_id INTEGER NOT NULL REFERENCES foia_requests (id),"
+	"  message_id INTEGER NOT NULL REFERENCES messages (id),"
+	"  added_by TEXT NOT NULL,"
+	"  added_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (request_id, message_id)) WITHOUT ROWID;"
+	/* Litigation holds outside FOIA: named, placed on messages, released as a whole. */
+	"CREATE TABLE holds ("
+	"  name TEXT NOT NULL,"
+	"  message_id INTEGER NOT NULL REFERENCES messages (id),"
+	"  reason TEXT NOT NULL,"
+	"  placed_by TEXT NOT NULL,"
+	"  placed_at INTEGER NOT NULL,"
+	"  released_by TEXT,"
+	"  released_at INTEGER,"
+	"  PRIMARY KEY (name, message_id)) WITHOUT ROWID;",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

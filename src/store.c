@@ -1978,3 +1978,237 @@ int store_search(struct store *store, const struct search_filter *f, store_searc
 	struct search_cb_ctx c = {cb, ctx};
 	return each_row(store, s, search_row_cb, &c);
 }
+
+/* --- Records: FOIA requests and holds -------------------------------------------------- */
+
+/* Steps a one-off write statement and finalizes it. */
+static int run_update(struct store *store, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		set_error(store, what);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_foia_create(struct store *store, const struct foia_row *r, int year, char *ref_r,
+                      size_t ref_size)
+{
+	sqlite3_stmt *s = query(store, "SELECT coalesce(max(seq), 0) + 1 FROM foia_requests "
+	                               "WHERE year = ?1");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, year);
+	int64_t seq = 0;
+	if (step_find(store, s, &seq, "number request") != 1) {
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	snprintf(ref_r, ref_size, "FOIA-%04d-%04lld", year, (long long)seq);
+	s = query(store, "INSERT INTO foia_requests (ref, year, seq, requester, contact, "
+	                 "description, received, due, created_by, created_at) "
+	                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, ref_r);
+	bind_int(s, 2, year);
+	bind_int(s, 3, seq);
+	bind_text(s, 4, r->requester);
+	bind_text(s, 5, r->contact);
+	bind_text(s, 6, r->description);
+	bind_text(s, 7, r->received);
+	bind_text(s, 8, r->due);
+	bind_text(s, 9, r->created_by);
+	bind_int(s, 10, r->created_at);
+	return run_update(store, s, "add request");
+}
+
+struct foia_cb_ctx {
+	store_foia_cb *cb;
+	void *ctx;
+};
+
+static int foia_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct foia_cb_ctx *c = p;
+	struct foia_row row = {
+		.id = sqlite3_column_int64(s, 0),
+		.ref = col_text(s, 1),
+		.requester = col_text(s, 2),
+		.contact = col_text(s, 3),
+		.description = col_text(s, 4),
+		.received = col_text(s, 5),
+		.due = col_text(s, 6),
+		.status = col_text(s, 7),
+		.created_by = col_text(s, 8),
+		.created_at = sqlite3_column_int64(s, 9),
+		.closed_at = sqlite3_column_int64(s, 10),
+		.items = sqlite3_column_int64(s, 11),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_foia_list(struct store *store, const char *ref, const char *status, store_foia_cb *cb,
+                    void *ctx)
+{
+	sqlite3_stmt *s = query(store,
+	    "SELECT r.id, r.ref, r.requester, r.contact, r.description, r.received, r.due, "
+	    "r.status, r.created_by, r.created_at, coalesce(r.closed_at, 0), "
+	    "(SELECT count(*) FROM foia_items i WHERE i.request_id = r.id) "
+	    "FROM foia_requests r WHERE (?1 IS NULL OR r.ref = ?1) AND (?2 IS NULL OR r.status = ?2) "
+	    "ORDER BY r.year DESC, r.seq DESC");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, ref);
+	bind_text(s, 2, status);
+	struct foia_cb_ctx c = {cb, ctx};
+	return each_row(store, s, foia_row_cb, &c);
+}
+
+int store_foia_add_item(struct store *store, int64_t request_id, int64_t message_id,
+                        const char *user, int64_t now)
+{
+	sqlite3_stmt *s = query(store, "INSERT OR IGNORE INTO foia_items (request_id, message_id, "
+	                               "added_by, added_at) VALUES (?1, ?2, ?3, ?4)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	bind_int(s, 2, message_id);
+	bind_text(s, 3, user);
+	bind_int(s, 4, now);
+	if (run_update(store, s, "add to request") < 0)
+		return -1;
+	return sqlite3_changes(store->db) > 0;
+}
+
+int store_foia_remove_item(struct store *store, int64_t request_id, const char *sha256)
+{
+	sqlite3_stmt *s = query(store, "DELETE FROM foia_items WHERE request_id = ?1 AND "
+	                               "message_id = (SELECT id FROM messages WHERE sha256 = ?2)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	bind_text(s, 2, sha256);
+	if (run_update(store, s, "remove from request") < 0)
+		return -1;
+	return sqlite3_changes(store->db) > 0;
+}
+
+int store_foia_close(struct store *store, int64_t request_id, int64_t now)
+{
+	sqlite3_stmt *s = query(store, "UPDATE foia_requests SET status = 'closed', closed_at = ?2 "
+	                               "WHERE id = ?1 AND status = 'open'");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	bind_int(s, 2, now);
+	return run_update(store, s, "close request");
+}
+
+struct foia_item_cb_ctx {
+	store_foia_item_cb *cb;
+	void *ctx;
+};
+
+static int foia_item_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct foia_item_cb_ctx *c = p;
+	struct foia_item_row row = {
+		.sha256 = col_text(s, 0),
+		.message_id = col_text(s, 1),
+		.subject = col_text(s, 2),
+		.from_addr = col_text(s, 3),
+		.date = sqlite3_column_int64(s, 4),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_foia_items(struct store *store, int64_t request_id, store_foia_item_cb *cb, void *ctx)
+{
+	sqlite3_stmt *s = query(store, "SELECT m.sha256, m.message_id, m.subject, m.from_addr, m.date "
+	                               "FROM foia_items i JOIN messages m ON m.id = i.message_id "
+	                               "WHERE i.request_id = ?1 ORDER BY m.date, m.id");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	struct foia_item_cb_ctx c = {cb, ctx};
+	return each_row(store, s, foia_item_row_cb, &c);
+}
+
+int store_hold_place(struct store *store, const char *name, int64_t message_id,
+                     const char *reason, const char *user, int64_t now)
+{
+	sqlite3_stmt *s = query(store, "INSERT OR IGNORE INTO holds (name, message_id, reason, "
+	                               "placed_by, placed_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, name);
+	bind_int(s, 2, message_id);
+	bind_text(s, 3, reason);
+	bind_text(s, 4, user);
+	bind_int(s, 5, now);
+	if (run_update(store, s, "place hold") < 0)
+		return -1;
+	return sqlite3_changes(store->db) > 0;
+}
+
+int store_hold_release(struct store *store, const char *name, const char *user, int64_t now,
+                       int64_t *count_r)
+{
+	sqlite3_stmt *s = query(store, "UPDATE holds SET released_by = ?2, released_at = ?3 "
+	                               "WHERE name = ?1 AND released_at IS NULL");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, name);
+	bind_text(s, 2, user);
+	bind_int(s, 3, now);
+	if (run_update(store, s, "release hold") < 0)
+		return -1;
+	*count_r = sqlite3_changes(store->db);
+	return 0;
+}
+
+struct hold_cb_ctx {
+	store_hold_cb *cb;
+	void *ctx;
+};
+
+static int hold_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct hold_cb_ctx *c = p;
+	struct hold_row row = {
+		.name = col_text(s, 0),
+		.reason = col_text(s, 1),
+		.placed_by = col_text(s, 2),
+		.placed_at = sqlite3_column_int64(s, 3),
+		.active = sqlite3_column_int64(s, 4),
+		.released = sqlite3_column_int64(s, 5),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_holds_list(struct store *store, store_hold_cb *cb, void *ctx)
+{
+	sqlite3_stmt *s = query(store, "SELECT name, min(reason), min(placed_by), min(placed_at), "
+	                               "sum(released_at IS NULL), sum(released_at IS NOT NULL) "
+	                               "FROM holds GROUP BY name ORDER BY min(placed_at)");
+	if (s == NULL)
+		return -1;
+	struct hold_cb_ctx c = {cb, ctx};
+	return each_row(store, s, hold_row_cb, &c);
+}
+
+int store_message_held(struct store *store, int64_t message_id)
+{
+	sqlite3_stmt *s = query(store,
+	    "SELECT 1 WHERE EXISTS (SELECT 1 FROM foia_items i JOIN foia_requests r "
+	    "  ON r.id = i.request_id WHERE i.message_id = ?1 AND r.status = 'open') "
+	    "OR EXISTS (SELECT 1 FROM holds h WHERE h.message_id = ?1 AND h.released_at IS NULL)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, message_id);
+	int rc = step_find(store, s, NULL, "holds");
+	sqlite3_finalize(s);
+	return rc;
+}

@@ -1,0 +1,41 @@
+/* ops_foia.h — public-records (FOIA) requests and litigation holds: records staff's work,
+ * with its legal clock and the holds that keep responsive mail from disposal.  Every action
+ * is audited. */
+#ifndef LIAISON_OPS_FOIA_H
+#define LIAISON_OPS_FOIA_H
+
+#include <stddef.h>
+
+#include "ops.h"
+#include "store.h"
+
+/* Business days from receipt to the answer (Conn. Gen. Stat. 1-206). */
+#define FOIA_RESPONSE_DAYS 4
+
+/* 1 when the actor may change requests and holds (records staff, admins); reading them is
+ * also open to the coordinator.  Otherwise OPS_REFUSED with *error_r. */
+int ops_foia_may_change(const struct actor *actor, char **error_r);
+int ops_foia_may_read(const struct actor *actor, char **error_r);
+
+/* Opens a request received on received (YYYY-MM-DD); its due date is 4 business days later.
+ * ref_r gets "FOIA-2026-0007". */
+int ops_foia_new(struct store *store, const struct actor *actor, const char *requester,
+                 const char *contact, const char *description, const char *received,
+                 char *ref_r, size_t ref_size, char **error_r);
+/* Adds every message the filters find to the request's responsive set (frozen: later mail
+ * does not join it).  *added_r how many were new to it. */
+int ops_foia_add(struct store *store, const struct actor *actor, const char *ref,
+                 const struct search_filter *filter, size_t *added_r, char **error_r);
+/* Removes one message (by SHA-256 or Message-ID) from the set. */
+int ops_foia_remove(struct store *store, const struct actor *actor, const char *ref,
+                    const char *message, char **error_r);
+int ops_foia_close(struct store *store, const struct actor *actor, const char *ref,
+                   char **error_r);
+/* Places a named litigation hold on every message the filters find. */
+int ops_hold_add(struct store *store, const struct actor *actor, const char *name,
+                 const char *reason, const struct search_filter *filter, size_t *placed_r,
+                 char **error_r);
+int ops_hold_release(struct store *store, const struct actor *actor, const char *name,
+                     size_t *released_r, char **error_r);
+
+#endif

@@ -1,0 +1,306 @@
+/* cli_foia.c — liaison foia new|list|show|add|remove|close and liaison hold add|release|list
+ * (ops_foia.c holds their rules). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "calendar.h"
+#include "cli.h"
+#include "ops_foia.h"
+#include "util.h"
+
+static const char foia_usage[] =
+    "foia new --requester TEXT --received YYYY-MM-DD --description TEXT [--contact ADDR]\n"
+    "       liaison foia list [--open|--overdue] [--json] | foia show REQ [--json]\n"
+    "       liaison foia add REQ [QUERY] [search filters] | foia remove REQ MESSAGE\n"
+    "       liaison foia close REQ";
+static const char hold_usage[] =
+    "hold add NAME --reason TEXT [QUERY] [search filters] | hold release NAME | hold list";
+
+static struct cal_date today(void)
+{
+	return calendar_date_of((int64_t)time(NULL), NULL);
+}
+
+static int foia_new(struct cli *cli, int argc, char **argv)
+{
+	const char *requester = NULL, *received = NULL, *description = NULL, *contact = NULL;
+	static const struct option options[] = {
+		{"requester", required_argument, NULL, 'r'},
+		{"received", required_argument, NULL, 'd'},
+		{"description", required_argument, NULL, 'D'},
+		{"contact", required_argument, NULL, 'c'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'r': requester = optarg; break;
+		case 'd': received = optarg; break;
+		case 'D': description = optarg; break;
+		case 'c': contact = optarg; break;
+		default: return cli_usage(foia_usage);
+		}
+	}
+	if (optind != argc)
+		return cli_usage(foia_usage);
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char ref[32], *error = NULL;
+	int orc = ops_foia_new(cli->store, &cli->actor, requester, contact, description, received,
+	                       ref, sizeof(ref), &error);
+	if (orc == OPS_OK)
+		printf("%s\n", ref);
+	return cli_ops_exit("foia", orc, error);
+}
+
+struct list_ctx {
+	json_t *array;
+	size_t count;
+	int overdue_only;
+	struct cal_date today;
+};
+
+static int list_request(const struct foia_row *r, void *p)
+{
+	struct list_ctx *c = p;
+	struct cal_date due;
+	calendar_parse(r->due, &due);
+	/* Business days left until the due date (negative: overdue). */
+	int left = calendar_business_days_between(c->today, due);
+	int open = strcmp(r->status, "open") == 0;
+	if (c->overdue_only && !(open && calendar_compare(c->today, due) > 0))
+		return 0;
+	c->count++;
+	if (c->array) {
+		json_array_append_new(c->array, json_pack(
+		    "{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:o, s:I, s:s}",
+		    "ref", r->ref, "requester", r->requester, "contact", cli_json_str(r->contact),
+		    "description", r->description, "received", r->received, "due", r->due,
+		    "status", r->status, "business_days_left", open ? json_integer(left) : json_null(),
+		    "messages", (json_int_t)r->items, "created_by", r->created_by));
+		return 0;
+	}
+	printf("%-15s %-6s received %s  due %s  %-14s %4lld messages  %s\n", r->ref, r->status,
+	       r->received, r->due, open ? (left < 0 ? "OVERDUE" : "") : "", (long long)r->items,
+	       r->requester);
+	return 0;
+}
+
+static int foia_list(struct cli *cli, int argc, char **argv)
+{
+	int json = 0, open_only = 0, overdue = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--open") == 0)
+			open_only = 1;
+		else if (strcmp(argv[i], "--overdue") == 0)
+			overdue = 1;
+		else
+			return cli_usage(foia_usage);
+	}
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	int orc = ops_foia_may_read(&cli->actor, &error);
+	if (orc != OPS_OK)
+		return cli_ops_exit("foia", orc, error);
+	struct list_ctx c = {json ? json_array() : NULL, 0, overdue, today()};
+	if (store_foia_list(cli->store, NULL, open_only || overdue ? "open" : NULL, list_request,
+	                    &c) < 0) {
+		json_decref(c.array);
+		cli_error("foia", "%s", store_error(cli->store));
+		return EXIT_FAIL;
+	}
+	cli_list_end(c.array, c.count, "request");
+	return EXIT_OK;
+}
+
+static int show_item(const struct foia_item_row *m, void *p)
+{
+	json_t *items = p;
+	json_array_append_new(items, json_pack("{s:s, s:o, s:o, s:o, s:o}", "sha256", m->sha256,
+	    "message_id", cli_json_str(m->message_id), "date", cli_json_time(m->date),
+	    "from", cli_json_str(m->from_addr), "subject", cli_json_str(m->subject)));
+	return 0;
+}
+
+static int show_request(const struct foia_row *r, void *p)
+{
+	struct foia_row *copy = p;
+	*copy = *r;
+	copy->ref = xstrdup(r->ref);
+	return 1;
+}
+
+static int foia_show(struct cli *cli, int argc, char **argv)
+{
+	int json = argc == 3 && strcmp(argv[2], "--json") == 0;
+	if (argc != 2 && !json)
+		return cli_usage(foia_usage);
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	int orc = ops_foia_may_read(&cli->actor, &error);
+	if (orc != OPS_OK)
+		return cli_ops_exit("foia", orc, error);
+	json_t *one = json_array();
+	struct list_ctx c = {one, 0, 0, today()};
+	struct foia_row found = {0};
+	if (store_foia_list(cli->store, argv[1], NULL, show_request, &found) < 0 ||
+	    store_foia_list(cli->store, argv[1], NULL, list_request, &c) < 0) {
+		json_decref(one);
+		cli_error("foia", "%s", store_error(cli->store));
+		return EXIT_FAIL;
+	}
+	if (found.ref == NULL) {
+		json_decref(one);
+		cli_error("foia", "no request %s", argv[1]);
+		return EXIT_USAGE;
+	}
+	json_t *request = json_incref(json_array_get(one, 0));
+	json_decref(one);
+	json_t *items = json_array();
+	if (store_foia_items(cli->store, found.id, show_item, items) < 0) {
+		json_decref(items);
+		json_decref(request);
+		free((char *)found.ref);
+		cli_error("foia", "%s", store_error(cli->store));
+		return EXIT_FAIL;
+	}
+	free((char *)found.ref);
+	json_object_set_new(request, "items", items);
+	if (json) {
+		cli_print_json(request);
+		return EXIT_OK;
+	}
+	printf("%s  %s\nrequester: %s\nreceived %s, due %s\n%s\n\n",
+	       json_string_value(json_object_get(request, "ref")),
+	       json_string_value(json_object_get(request, "status")),
+	       json_string_value(json_object_get(request, "requester")),
+	       json_string_value(json_object_get(request, "received")),
+	       json_string_value(json_object_get(request, "due")),
+	       json_string_value(json_object_get(request, "description")));
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *m = json_array_get(items, i);
+		printf("%.12s  %-30.30s  %s\n", json_string_value(json_object_get(m, "sha256")),
+		       json_string_value(json_object_get(m, "from")),
+		       json_string_value(json_object_get(m, "subject")));
+	}
+	json_decref(request);
+	return EXIT_OK;
+}
+
+/* foia add REQ [QUERY] [filters] / hold add NAME --reason TEXT [QUERY] [filters] */
+static int add_matching(struct cli *cli, int argc, char **argv, int hold)
+{
+	const char *reason = NULL;
+	/* --reason belongs to hold add; take it out before the search filters are read. */
+	char **args = xcalloc((size_t)argc + 1, sizeof(*args));
+	int n = 0;
+	for (int i = 0; i < argc; i++) {
+		if (hold && strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
+			reason = argv[++i];
+			continue;
+		}
+		args[n++] = argv[i];
+	}
+	struct search_filter f;
+	int json = 0, npos = 0;
+	char *pos[2];
+	int parsed = cli_search_parse(n, args, &f, &json, pos, 2, &npos);
+	free(args);
+	if (parsed < 0 || npos < 1)
+		return cli_usage(hold ? hold_usage : foia_usage);
+	f.query = npos == 2 ? pos[1] : NULL;
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	size_t count = 0;
+	int orc = hold ? ops_hold_add(cli->store, &cli->actor, pos[0], reason, &f, &count, &error)
+	               : ops_foia_add(cli->store, &cli->actor, pos[0], &f, &count, &error);
+	if (orc == OPS_OK)
+		printf("%s: %zu message%s %s\n", pos[0], count, count == 1 ? "" : "s",
+		       hold ? "placed on hold" : "added");
+	return cli_ops_exit(hold ? "hold" : "foia", orc, error);
+}
+
+int cmd_foia(struct cli *cli, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage(foia_usage);
+	const char *sub = argv[1];
+	char *error = NULL;
+	int orc;
+	if (strcmp(sub, "new") == 0)
+		return foia_new(cli, argc - 1, argv + 1);
+	if (strcmp(sub, "list") == 0)
+		return foia_list(cli, argc - 1, argv + 1);
+	if (strcmp(sub, "show") == 0)
+		return foia_show(cli, argc - 1, argv + 1);
+	if (strcmp(sub, "add") == 0)
+		return add_matching(cli, argc - 1, argv + 1, 0);
+	if (strcmp(sub, "remove") == 0 && argc == 4) {
+		int rc = cli_open_as(cli);
+		if (rc != EXIT_OK)
+			return rc;
+		orc = ops_foia_remove(cli->store, &cli->actor, argv[2], argv[3], &error);
+		return cli_ops_exit("foia", orc, error);
+	}
+	if (strcmp(sub, "close") == 0 && argc == 3) {
+		int rc = cli_open_as(cli);
+		if (rc != EXIT_OK)
+			return rc;
+		orc = ops_foia_close(cli->store, &cli->actor, argv[2], &error);
+		return cli_ops_exit("foia", orc, error);
+	}
+	return cli_usage(foia_usage);
+}
+
+static int print_hold(const struct hold_row *h, void *p)
+{
+	(void)p;
+	char at[32];
+	cli_format_time(h->placed_at, at, sizeof(at));
+	printf("%-24s %s  %-12s %5lld held, %5lld released  %s\n", h->name, at, h->placed_by,
+	       (long long)h->active, (long long)h->released, h->reason);
+	return 0;
+}
+
+int cmd_hold(struct cli *cli, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+		return add_matching(cli, argc - 1, argv + 1, 1);
+	int rc;
+	char *error = NULL;
+	if (argc == 3 && strcmp(argv[1], "release") == 0) {
+		if ((rc = cli_open_as(cli)) != EXIT_OK)
+			return rc;
+		size_t n = 0;
+		int orc = ops_hold_release(cli->store, &cli->actor, argv[2], &n, &error);
+		if (orc == OPS_OK)
+			printf("%s: %zu message%s released\n", argv[2], n, n == 1 ? "" : "s");
+		return cli_ops_exit("hold", orc, error);
+	}
+	if (argc == 2 && strcmp(argv[1], "list") == 0) {
+		if ((rc = cli_open_as(cli)) != EXIT_OK)
+			return rc;
+		int orc = ops_foia_may_read(&cli->actor, &error);
+		if (orc != OPS_OK)
+			return cli_ops_exit("hold", orc, error);
+		if (store_holds_list(cli->store, print_hold, NULL) < 0) {
+			cli_error("hold", "%s", store_error(cli->store));
+			return EXIT_FAIL;
+		}
+		return EXIT_OK;
+	}
+	return cli_usage(hold_usage);
+}

@@ -1,0 +1,292 @@
+/* ops_foia.c — FOIA requests (the legal clock, the frozen responsive set) and holds. */
+#include "ops_foia.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "calendar.h"
+#include "hash.h"
+#include "util.h"
+
+int ops_foia_may_change(const struct actor *a, char **error_r)
+{
+	if (a->user->role == ROLE_RECORDS || a->user->role == ROLE_ADMIN)
+		return OPS_OK;
+	*error_r = xstrdup("refused: public-records requests and holds are records staff's work");
+	return OPS_REFUSED;
+}
+
+int ops_foia_may_read(const struct actor *a, char **error_r)
+{
+	if (a->user->role != ROLE_CTL)
+		return OPS_OK;
+	*error_r = xstrdup("refused: public-records requests are for records staff, the "
+	                   "coordinator and admins");
+	return OPS_REFUSED;
+}
+
+/* Runs body (a store step) and the audit entry in one transaction. */
+static int in_transaction(struct store *store, const struct actor *a, const char *action,
+                          const char *object, const char *details, int store_rc,
+                          char **error_r)
+{
+	if (store_rc < 0) {
+		*error_r = xasprintf("%s: %s", object, store_error(store));
+		store_rollback(store);
+		return OPS_FAILED;
+	}
+	if (audit_append(store, a->user->name, action, object, details, error_r) < 0) {
+		store_rollback(store);
+		return OPS_FAILED;
+	}
+	if (store_commit(store) < 0) {
+		*error_r = xasprintf("%s: %s", object, store_error(store));
+		store_rollback(store);
+		return OPS_FAILED;
+	}
+	return OPS_OK;
+}
+
+int ops_foia_new(struct store *store, const struct actor *a, const char *requester,
+                 const char *contact, const char *description, const char *received,
+                 char *ref_r, size_t ref_size, char **error_r)
+{
+	int rc = ops_foia_may_change(a, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	struct cal_date day;
+	if (received == NULL || calendar_parse(received, &day) < 0) {
+		*error_r = xstrdup("--received is a date: YYYY-MM-DD");
+		return OPS_INVALID;
+	}
+	if (requester == NULL || requester[0] == '\0' || description == NULL ||
+	    description[0] == '\0') {
+		*error_r = xstrdup("a request needs --requester and --description");
+		return OPS_INVALID;
+	}
+	char due[11];
+	calendar_format(calendar_add_business_days(day, FOIA_RESPONSE_DAYS), due);
+	struct foia_row r = {
+		.requester = requester,
+		.contact = contact,
+		.description = description,
+		.received = received,
+		.due = due,
+		.created_by = a->user->name,
+		.created_at = (int64_t)time(NULL),
+	};
+	if (store_begin(store) < 0) {
+		*error_r = xasprintf("foia: %s", store_error(store));
+		return OPS_FAILED;
+	}
+	int src = store_foia_create(store, &r, day.year, ref_r, ref_size);
+	char *details = xasprintf("received %s, due %s, from %s", received, due, requester);
+	rc = in_transaction(store, a, "foia-new", src < 0 ? "foia" : ref_r, details, src, error_r);
+	free(details);
+	return rc;
+}
+
+struct load_ctx {
+	int64_t id;
+	char status[16];
+};
+
+static int load_one(const struct foia_row *row, void *p)
+{
+	struct load_ctx *c = p;
+	c->id = row->id;
+	snprintf(c->status, sizeof(c->status), "%s", row->status);
+	return 1;
+}
+
+/* The request's id, open (for changes); OPS_INVALID when missing or closed. */
+static int load_open(struct store *store, const char *ref, int64_t *id_r, char **error_r)
+{
+	struct load_ctx c = {0, ""};
+	if (store_foia_list(store, ref, NULL, load_one, &c) < 0) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		return OPS_FAILED;
+	}
+	if (c.id == 0) {
+		*error_r = xasprintf("no request %s", ref);
+		return OPS_INVALID;
+	}
+	if (strcmp(c.status, "open") != 0) {
+		*error_r = xasprintf("%s is closed: its responsive set is final", ref);
+		return OPS_INVALID;
+	}
+	*id_r = c.id;
+	return OPS_OK;
+}
+
+struct collect_ctx {
+	int64_t *ids;
+	size_t n, cap;
+};
+
+static int collect(const struct search_row *row, void *p)
+{
+	struct collect_ctx *c = p;
+	for (size_t i = 0; i < c->n; i++) /* a message filed in two mailboxes counts once */
+		if (c->ids[i] == row->id)
+			return 0;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->ids = xrealloc(c->ids, c->cap * sizeof(*c->ids));
+	}
+	c->ids[c->n++] = row->id;
+	return 0;
+}
+
+/* The messages the filters find now: the set is frozen at this moment. */
+static int find_messages(struct store *store, const struct search_filter *f,
+                         struct collect_ctx *c, char **error_r)
+{
+	if (store_search(store, f, collect, c) < 0) {
+		*error_r = xasprintf("search: %s", store_error(store));
+		return OPS_INVALID;
+	}
+	return OPS_OK;
+}
+
+int ops_foia_add(struct store *store, const struct actor *a, const char *ref,
+                 const struct search_filter *f, size_t *added_r, char **error_r)
+{
+	*added_r = 0;
+	int64_t id;
+	int rc = ops_foia_may_change(a, error_r);
+	if (rc == OPS_OK)
+		rc = load_open(store, ref, &id, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	struct collect_ctx c = {NULL, 0, 0};
+	if ((rc = find_messages(store, f, &c, error_r)) != OPS_OK)
+		return rc;
+	int64_t now = (int64_t)time(NULL);
+	int src = store_begin(store);
+	for (size_t i = 0; src >= 0 && i < c.n; i++) {
+		src = store_foia_add_item(store, id, c.ids[i], a->user->name, now);
+		if (src > 0)
+			(*added_r)++;
+	}
+	char *what = xasprintf("%zu new of %zu found; ", *added_r, c.n);
+	char *filters = ops_describe_search(f, c.n);
+	char *details = xasprintf("%s%s", what, filters);
+	rc = in_transaction(store, a, "foia-add", ref, details, src < 0 ? -1 : 0, error_r);
+	free(what);
+	free(filters);
+	free(details);
+	free(c.ids);
+	return rc;
+}
+
+int ops_foia_remove(struct store *store, const struct actor *a, const char *ref,
+                    const char *message, char **error_r)
+{
+	int64_t id;
+	int rc = ops_foia_may_change(a, error_r);
+	if (rc == OPS_OK)
+		rc = load_open(store, ref, &id, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	/* By SHA-256, or by Message-ID when it names one message. */
+	char *raw = NULL;
+	size_t len = 0;
+	char sha[SHA256_HEX_SIZE];
+	int found = store_raw_get(store, message, &raw, &len, sha);
+	free(raw);
+	if (found <= 0) {
+		*error_r = found < 0 ? xasprintf("%s: %s", message, store_error(store))
+		                     : xasprintf("no stored message %s", message);
+		return OPS_INVALID;
+	}
+	if (store_begin(store) < 0) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		return OPS_FAILED;
+	}
+	int src = store_foia_remove_item(store, id, sha);
+	if (src == 0) {
+		store_rollback(store);
+		*error_r = xasprintf("%s is not in %s", message, ref);
+		return OPS_INVALID;
+	}
+	char *details = xasprintf("removed %s", sha);
+	rc = in_transaction(store, a, "foia-remove", ref, details, src < 0 ? -1 : 0, error_r);
+	free(details);
+	return rc;
+}
+
+int ops_foia_close(struct store *store, const struct actor *a, const char *ref, char **error_r)
+{
+	int64_t id;
+	int rc = ops_foia_may_change(a, error_r);
+	if (rc == OPS_OK)
+		rc = load_open(store, ref, &id, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (store_begin(store) < 0) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		return OPS_FAILED;
+	}
+	int src = store_foia_close(store, id, (int64_t)time(NULL));
+	return in_transaction(store, a, "foia-close", ref, "its holds released", src, error_r);
+}
+
+int ops_hold_add(struct store *store, const struct actor *a, const char *name,
+                 const char *reason, const struct search_filter *f, size_t *placed_r,
+                 char **error_r)
+{
+	*placed_r = 0;
+	int rc = ops_foia_may_change(a, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (reason == NULL || reason[0] == '\0') {
+		*error_r = xstrdup("a hold needs --reason TEXT");
+		return OPS_INVALID;
+	}
+	struct collect_ctx c = {NULL, 0, 0};
+	if ((rc = find_messages(store, f, &c, error_r)) != OPS_OK)
+		return rc;
+	int64_t now = (int64_t)time(NULL);
+	int src = store_begin(store);
+	for (size_t i = 0; src >= 0 && i < c.n; i++) {
+		src = store_hold_place(store, name, c.ids[i], reason, a->user->name, now);
+		if (src > 0)
+			(*placed_r)++;
+	}
+	char *filters = ops_describe_search(f, c.n);
+	char *details = xasprintf("%zu placed (%s); %s", *placed_r, reason, filters);
+	rc = in_transaction(store, a, "hold-add", name, details, src < 0 ? -1 : 0, error_r);
+	free(filters);
+	free(details);
+	free(c.ids);
+	return rc;
+}
+
+int ops_hold_release(struct store *store, const struct actor *a, const char *name,
+                     size_t *released_r, char **error_r)
+{
+	*released_r = 0;
+	int rc = ops_foia_may_change(a, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (store_begin(store) < 0) {
+		*error_r = xasprintf("%s: %s", name, store_error(store));
+		return OPS_FAILED;
+	}
+	int64_t n = 0;
+	int src = store_hold_release(store, name, a->user->name, (int64_t)time(NULL), &n);
+	if (src == 0 && n == 0) {
+		store_rollback(store);
+		*error_r = xasprintf("no active hold named %s", name);
+		return OPS_INVALID;
+	}
+	*released_r = (size_t)n;
+	char *details = xasprintf("%lld released", (long long)n);
+	rc = in_transaction(store, a, "hold-release", name, details, src, error_r);
+	free(details);
+	return rc;
+}

@@ -1,0 +1,62 @@
+# Public-records requests: the legal clock (4 business days, Connecticut holidays), the
+# frozen responsive set, removal, holds, who may do what, and the audit.
+. "$TOP/tests/integration/lib.sh"
+have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
+cd "$TMPDIR"
+$PY "$CORPUS_GEN" --count 300 --seed 71 --troops K --out corpus 2>/dev/null
+write_config f.conf "$TMPDIR/f.db"
+export LIAISON_CONFIG=$TMPDIR/f.conf
+$LIAISON init >/dev/null
+$LIAISON import --mailbox K corpus >/dev/null
+
+# The clock: received Wednesday before Thanksgiving 2026 -> due Wednesday 2026-12-02.
+req=$($LIAISON --as records foia new --requester "Hartford Courant" --received 2026-11-25 \
+	--description "All CTL mail about traffic stops" --contact news@courant.example)
+expect_eq "request number" FOIA-2026-0001 "$req"
+expect_eq "due 4 business days later, Thanksgiving excluded" 2026-12-02 "$($LIAISON --as records foia show "$req" --json | $PY -c 'import json,sys; print(json.load(sys.stdin)["due"])')"
+old=$($LIAISON --as records foia new --requester "A resident" --received 2026-01-05 --description "My own emails")
+expect_eq "second number" FOIA-2026-0002 "$old"
+expect_eq "an old open request is overdue" "$old" "$($LIAISON --as coordinator foia list --overdue --json | $PY -c 'import json,sys; print(" ".join(r["ref"] for r in json.load(sys.stdin)))')"
+
+# The responsive set: what the filters find now, frozen.
+want=$($LIAISON --as records search '"traffic stop"' --json | $PY -c 'import json,sys; print(len({h["message_id"] for h in json.load(sys.stdin)}))')
+[ "$want" -gt 0 ] || fail "the corpus has no traffic-stop mail"
+$LIAISON --as records foia add "$req" '"traffic stop"' >/dev/null || fail "foia add"
+expect_eq "responsive set" "$want" "$($LIAISON --as records foia show "$req" --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')"
+$LIAISON --as records foia add "$req" '"traffic stop"' >add2.txt
+grep -q ": 0 messages added" add2.txt || { cat add2.txt; fail "adding again added something"; }
+$PY "$CORPUS_GEN" --count 300 --seed 72 --troops K --out later 2>/dev/null
+$LIAISON import --mailbox K later >/dev/null
+now=$($LIAISON --as records search '"traffic stop"' --json | $PY -c 'import json,sys; print(len({h["message_id"] for h in json.load(sys.stdin)}))')
+[ "$now" -gt "$want" ] || fail "the later mail has no traffic-stop message: the next check would prove nothing"
+expect_eq "later mail does not join the set" "$want" "$($LIAISON --as records foia show "$req" --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')"
+sha=$($LIAISON --as records foia show "$req" --json | $PY -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["sha256"])')
+$LIAISON --as records foia remove "$req" "$sha" || fail "foia remove"
+expect_eq "removed" $((want - 1)) "$($LIAISON --as records foia show "$req" --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')"
+expect_eq "the set is held while the request is open" $((want - 1)) "$(sqlite3 f.db "SELECT count(*) FROM foia_items i JOIN foia_requests r ON r.id = i.request_id WHERE r.status = 'open'")"
+
+# Litigation holds.
+$LIAISON --as records hold add smith-v-state --reason "Smith v. State, preservation letter" --from "$(sqlite3 f.db 'SELECT from_addr FROM messages WHERE from_addr != "troopkctl@ct.gov" LIMIT 1')" >hold.txt || fail "hold add"
+grep -q "placed on hold" hold.txt || fail "no hold placed"
+$LIAISON --as coordinator hold list | grep -q smith-v-state || fail "hold not listed"
+$LIAISON --as records hold release smith-v-state >/dev/null || fail "hold release"
+expect_eq "released" 0 "$(sqlite3 f.db "SELECT count(*) FROM holds WHERE released_at IS NULL")"
+
+# Who may do what.
+set +e
+$LIAISON --as reyes foia list 2>r1.err; r1=$?
+$LIAISON --as coordinator foia add "$req" trooper 2>r2.err; r2=$?
+$LIAISON --as records foia new --requester x --received 2026-02-30 --description y 2>r3.err; r3=$?
+set -e
+expect_eq "a liaison may not see requests" 1 "$r1"
+expect_eq "the coordinator may not change them" 1 "$r2"
+expect_eq "a date that does not exist" 2 "$r3"
+
+$LIAISON --as records foia close "$req" >/dev/null || fail "close"
+set +e
+$LIAISON --as records foia add "$req" trooper 2>closed.err; rc=$?
+set -e
+expect_eq "a closed request's set is final" 2 "$rc"
+expect_eq "audited" "foia-new foia-new foia-add foia-add foia-remove hold-add hold-release foia-close" \
+	"$($LIAISON --as records audit --json | $PY -c 'import json,sys; print(" ".join(a["action"] for a in json.load(sys.stdin) if a["action"].startswith(("foia", "hold"))))')"
+expect_code "the chain holds" 0 $LIAISON --as records audit verify
