@@ -122,6 +122,14 @@ static int load_open(struct store *store, const char *ref, int64_t *id_r, char *
 	return OPS_OK;
 }
 
+/* An open request the actor may change. */
+static int load_for_change(struct store *store, const struct actor *a, const char *ref,
+                           int64_t *id_r, char **error_r)
+{
+	int rc = ops_foia_may_change(a, error_r);
+	return rc != OPS_OK ? rc : load_open(store, ref, id_r, error_r);
+}
+
 struct collect_ctx {
 	int64_t *ids;
 	size_t n, cap;
@@ -157,9 +165,7 @@ int ops_foia_add(struct store *store, const struct actor *a, const char *ref,
 {
 	*added_r = 0;
 	int64_t id;
-	int rc = ops_foia_may_change(a, error_r);
-	if (rc == OPS_OK)
-		rc = load_open(store, ref, &id, error_r);
+	int rc = load_for_change(store, a, ref, &id, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	struct collect_ctx c = {NULL, 0, 0};
@@ -187,9 +193,7 @@ int ops_foia_remove(struct store *store, const struct actor *a, const char *ref,
                     const char *message, char **error_r)
 {
 	int64_t id;
-	int rc = ops_foia_may_change(a, error_r);
-	if (rc == OPS_OK)
-		rc = load_open(store, ref, &id, error_r);
+	int rc = load_for_change(store, a, ref, &id, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	/* By SHA-256, or by Message-ID when it names one message. */
@@ -222,9 +226,7 @@ int ops_foia_remove(struct store *store, const struct actor *a, const char *ref,
 int ops_foia_close(struct store *store, const struct actor *a, const char *ref, char **error_r)
 {
 	int64_t id;
-	int rc = ops_foia_may_change(a, error_r);
-	if (rc == OPS_OK)
-		rc = load_open(store, ref, &id, error_r);
+	int rc = load_for_change(store, a, ref, &id, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	if (store_begin(store) < 0) {
