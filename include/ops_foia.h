@@ -31,6 +31,20 @@ int ops_foia_remove(struct store *store, const struct actor *actor, const char *
                     const char *message, char **error_r);
 int ops_foia_close(struct store *store, const struct actor *actor, const char *ref,
                    char **error_r);
+/* Withholds a message of the set whole, under an exemption (e.g. "1-210(b)(3)(G)"). */
+int ops_foia_withhold(struct store *store, const struct actor *actor, const char *ref,
+                      const char *message, const char *exemption, const char *reason,
+                      char **error_r);
+/* Redacts spans of a message of the set: a literal text, a PCRE2 pattern, or a preset
+ * ("phone", "address"); exactly one of them.  Applied when the production is made. */
+int ops_foia_redact(struct store *store, const struct actor *actor, const char *ref,
+                    const char *message, const char *text, const char *pattern,
+                    const char *preset, const char *exemption, const char *reason,
+                    char **error_r);
+/* The request's id when the actor may read it. */
+int ops_foia_lookup(struct store *store, const struct actor *actor, const char *ref,
+                    int64_t *id_r, char **error_r);
+
 /* Places a named litigation hold on every message the filters find. */
 int ops_hold_add(struct store *store, const struct actor *actor, const char *name,
                  const char *reason, const struct search_filter *filter, size_t *placed_r,

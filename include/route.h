@@ -43,4 +43,8 @@ void route_result_clear(struct route_result *result);
 
 const char *route_priority_name(enum route_priority priority);
 
+/* Checks that pattern compiles with the rules' options (a redaction pattern).  Returns 0, or
+ * -1 with *error_r saying where and why. */
+int route_pattern_check(const char *pattern, char **error_r);
+
 #endif

@@ -474,4 +474,22 @@ int store_holds_list(struct store *store, store_hold_cb *cb, void *ctx);
 /* 1 when an open request or an active hold keeps the message from disposal. */
 int store_message_held(struct store *store, int64_t message_id);
 
+/* The id of a message of a request's responsive set (by SHA-256): 1 found, 0 not in it. */
+int store_foia_item_id(struct store *store, int64_t request_id, const char *sha256,
+                       int64_t *message_id_r);
+int store_foia_withhold(struct store *store, int64_t request_id, int64_t message_id,
+                        const char *exemption, const char *reason, const char *user,
+                        int64_t now);
+int store_foia_redact(struct store *store, int64_t request_id, int64_t message_id,
+                      const char *kind, const char *value, const char *exemption,
+                      const char *reason, const char *user, int64_t now);
+struct review_row {
+	const char *sha256, *subject, *thread_ref, *categories;
+	int confidential, withheld, redactions;
+};
+typedef int store_review_cb(const struct review_row *row, void *ctx);
+/* Every message of the set with what review needs: its thread's confidentiality and
+ * categories, whether it is withheld, how many redactions it has. */
+int store_foia_review(struct store *store, int64_t request_id, store_review_cb *cb, void *ctx);
+
 #endif

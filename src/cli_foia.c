@@ -16,7 +16,10 @@ static const char foia_usage[] =
     "foia new --requester TEXT --received YYYY-MM-DD --description TEXT [--contact ADDR]\n"
     "       liaison foia list [--open|--overdue] [--json] | foia show REQ [--json]\n"
     "       liaison foia add REQ [QUERY] [search filters] | foia remove REQ MESSAGE\n"
-    "       liaison foia close REQ";
+    "       liaison foia close REQ | foia review REQ [--json]\n"
+    "       liaison foia withhold REQ MESSAGE --exemption CITATION --reason TEXT\n"
+    "       liaison foia redact REQ MESSAGE (--text STRING | --pattern PCRE2 | --preset phone|address)\n"
+    "                           --exemption CITATION [--reason TEXT]";
 static const char hold_usage[] =
     "hold add NAME --reason TEXT [QUERY] [search filters] | hold release NAME | hold list";
 
@@ -233,6 +236,105 @@ static int add_matching(struct cli *cli, int argc, char **argv, int hold)
 	return cli_ops_exit(hold ? "hold" : "foia", orc, error);
 }
 
+/* foia withhold|redact REQ MESSAGE [options] */
+static int foia_decide(struct cli *cli, int argc, char **argv, int redact)
+{
+	const char *exemption = NULL, *reason = NULL, *text = NULL, *pattern = NULL, *preset = NULL;
+	static const struct option options[] = {
+		{"exemption", required_argument, NULL, 'e'},
+		{"reason", required_argument, NULL, 'r'},
+		{"text", required_argument, NULL, 't'},
+		{"pattern", required_argument, NULL, 'p'},
+		{"preset", required_argument, NULL, 's'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'e': exemption = optarg; break;
+		case 'r': reason = optarg; break;
+		case 't': text = optarg; break;
+		case 'p': pattern = optarg; break;
+		case 's': preset = optarg; break;
+		default: return cli_usage(foia_usage);
+		}
+	}
+	if (optind != argc - 2 || (!redact && (text || pattern || preset)))
+		return cli_usage(foia_usage);
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	int orc = redact
+	    ? ops_foia_redact(cli->store, &cli->actor, argv[optind], argv[optind + 1], text, pattern,
+	                      preset, exemption, reason, &error)
+	    : ops_foia_withhold(cli->store, &cli->actor, argv[optind], argv[optind + 1], exemption,
+	                        reason, &error);
+	return cli_ops_exit("foia", orc, error);
+}
+
+/* Likely exemptions for review, by routing category: hints for records staff, not legal
+ * advice (Conn. Gen. Stat. 1-210(b)). */
+static const char *exemption_hint(const char *categories, int confidential)
+{
+	if (categories && strstr(categories, "sexual-assault"))
+		return "1-210(b)(3)(G): identity of a victim of sexual assault";
+	if (categories && strstr(categories, "child-abuse"))
+		return "1-210(b)(3)(H)/(G): a minor's identity; records of child abuse";
+	if (categories && strstr(categories, "domestic-violence"))
+		return "1-210(b)(3)(A)/(B): identity of a witness; safety of the person";
+	if (confidential)
+		return "confidential thread: review every page";
+	return NULL;
+}
+
+struct review_ctx {
+	json_t *array;
+	size_t count;
+};
+
+static int print_review(const struct review_row *r, void *p)
+{
+	struct review_ctx *c = p;
+	const char *hint = exemption_hint(r->categories, r->confidential);
+	if (hint == NULL)
+		return 0;
+	c->count++;
+	if (c->array) {
+		json_array_append_new(c->array, json_pack("{s:s, s:o, s:o, s:s, s:b, s:i}",
+		    "sha256", r->sha256, "thread", cli_json_str(r->thread_ref),
+		    "subject", cli_json_str(r->subject), "hint", hint, "withheld", r->withheld,
+		    "redactions", r->redactions));
+		return 0;
+	}
+	printf("%.12s  %-13s %s%s  %s\n", r->sha256, r->thread_ref ? r->thread_ref : "-",
+	       r->withheld ? "[withheld] " : "", r->redactions ? "[redacted] " : "", hint);
+	return 0;
+}
+
+static int foia_review(struct cli *cli, int argc, char **argv)
+{
+	int json = argc == 3 && strcmp(argv[2], "--json") == 0;
+	if (argc != 2 && !json)
+		return cli_usage(foia_usage);
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	int64_t id;
+	char *error = NULL;
+	int orc = ops_foia_lookup(cli->store, &cli->actor, argv[1], &id, &error);
+	if (orc != OPS_OK)
+		return cli_ops_exit("foia", orc, error);
+	struct review_ctx c = {json ? json_array() : NULL, 0};
+	if (store_foia_review(cli->store, id, print_review, &c) < 0) {
+		json_decref(c.array);
+		cli_error("foia", "%s", store_error(cli->store));
+		return EXIT_FAIL;
+	}
+	cli_list_end(c.array, c.count, "suggestion");
+	return EXIT_OK;
+}
+
 int cmd_foia(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 2)
@@ -248,6 +350,10 @@ int cmd_foia(struct cli *cli, int argc, char **argv)
 		return foia_show(cli, argc - 1, argv + 1);
 	if (strcmp(sub, "add") == 0)
 		return add_matching(cli, argc - 1, argv + 1, 0);
+	if (strcmp(sub, "withhold") == 0 || strcmp(sub, "redact") == 0)
+		return foia_decide(cli, argc - 1, argv + 1, sub[0] == 'r');
+	if (strcmp(sub, "review") == 0)
+		return foia_review(cli, argc - 1, argv + 1);
 	if (strcmp(sub, "remove") == 0 && argc == 4) {
 		int rc = cli_open_as(cli);
 		if (rc != EXIT_OK)

@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "calendar.h"
 #include "hash.h"
+#include "route.h"
 #include "util.h"
 
 int ops_foia_may_change(const struct actor *a, char **error_r)
@@ -289,6 +290,132 @@ int ops_hold_release(struct store *store, const struct actor *a, const char *nam
 	*released_r = (size_t)n;
 	char *details = xasprintf("%lld released", (long long)n);
 	rc = in_transaction(store, a, "hold-release", name, details, src, error_r);
+	free(details);
+	return rc;
+}
+
+int ops_foia_lookup(struct store *store, const struct actor *a, const char *ref, int64_t *id_r,
+                    char **error_r)
+{
+	int rc = ops_foia_may_read(a, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	struct load_ctx c = {0, ""};
+	if (store_foia_list(store, ref, NULL, load_one, &c) < 0) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		return OPS_FAILED;
+	}
+	if (c.id == 0) {
+		*error_r = xasprintf("no request %s", ref);
+		return OPS_INVALID;
+	}
+	*id_r = c.id;
+	return OPS_OK;
+}
+
+/* The message (by SHA-256 or Message-ID) as an item of the open request ref. */
+static int load_item(struct store *store, const struct actor *a, const char *ref,
+                     const char *message, int64_t *request_r, int64_t *message_r,
+                     char sha_r[SHA256_HEX_SIZE], char **error_r)
+{
+	int rc = load_for_change(store, a, ref, request_r, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	char *raw = NULL;
+	size_t len = 0;
+	int found = store_raw_get(store, message, &raw, &len, sha_r);
+	free(raw);
+	if (found <= 0) {
+		*error_r = found < 0 ? xasprintf("%s: %s", message, store_error(store))
+		                     : xasprintf("no stored message %s", message);
+		return found < 0 ? OPS_FAILED : OPS_INVALID;
+	}
+	found = store_foia_item_id(store, *request_r, sha_r, message_r);
+	if (found <= 0) {
+		*error_r = found < 0 ? xasprintf("%s: %s", ref, store_error(store))
+		                     : xasprintf("%s is not in the responsive set of %s", message, ref);
+		return found < 0 ? OPS_FAILED : OPS_INVALID;
+	}
+	return OPS_OK;
+}
+
+int ops_foia_withhold(struct store *store, const struct actor *a, const char *ref,
+                      const char *message, const char *exemption, const char *reason,
+                      char **error_r)
+{
+	if (exemption == NULL || exemption[0] == '\0' || reason == NULL || reason[0] == '\0') {
+		*error_r = xstrdup("withholding needs --exemption CITATION and --reason TEXT");
+		return OPS_INVALID;
+	}
+	int64_t request_id, message_id;
+	char sha[SHA256_HEX_SIZE];
+	int rc = load_item(store, a, ref, message, &request_id, &message_id, sha, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (store_begin(store) < 0) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		return OPS_FAILED;
+	}
+	int src = store_foia_withhold(store, request_id, message_id, exemption, reason,
+	                              a->user->name, (int64_t)time(NULL));
+	char *details = xasprintf("withheld %s under %s: %s", sha, exemption, reason);
+	rc = in_transaction(store, a, "foia-withhold", ref, details, src, error_r);
+	free(details);
+	return rc;
+}
+
+/* Presets for what correspondents most often need hidden: phone numbers and street
+ * addresses (US forms). */
+static const char *preset_pattern(const char *preset)
+{
+	if (strcmp(preset, "phone") == 0)
+		return "(?<!\\d)(?:\\(\\d{3}\\)\\s?|\\d{3}[-. ])\\d{3}[-. ]\\d{4}(?!\\d)";
+	if (strcmp(preset, "address") == 0)
+		return "\\b\\d{1,6}\\s+(?:[A-Z][A-Za-z]+\\s+){1,3}"
+		       "(?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Ln|Lane|Blvd|Boulevard|Ct|Court|"
+		       "Way|Pl|Place|Ter|Terrace|Hwy|Highway)\\b\\.?";
+	return NULL;
+}
+
+int ops_foia_redact(struct store *store, const struct actor *a, const char *ref,
+                    const char *message, const char *text, const char *pattern,
+                    const char *preset, const char *exemption, const char *reason,
+                    char **error_r)
+{
+	if ((text != NULL) + (pattern != NULL) + (preset != NULL) != 1) {
+		*error_r = xstrdup("give one of --text STRING, --pattern PCRE2, --preset phone|address");
+		return OPS_INVALID;
+	}
+	if (exemption == NULL || exemption[0] == '\0') {
+		*error_r = xstrdup("a redaction needs --exemption CITATION");
+		return OPS_INVALID;
+	}
+	if (preset != NULL && (pattern = preset_pattern(preset)) == NULL) {
+		*error_r = xasprintf("no preset %s: phone or address", preset);
+		return OPS_INVALID;
+	}
+	if (text != NULL && text[0] == '\0') {
+		*error_r = xstrdup("an empty --text");
+		return OPS_INVALID;
+	}
+	if (pattern != NULL && route_pattern_check(pattern, error_r) < 0)
+		return OPS_INVALID;
+	int64_t request_id, message_id;
+	char sha[SHA256_HEX_SIZE];
+	int rc = load_item(store, a, ref, message, &request_id, &message_id, sha, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (store_begin(store) < 0) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		return OPS_FAILED;
+	}
+	int src = store_foia_redact(store, request_id, message_id, text ? "text" : "pattern",
+	                            text ? text : pattern, exemption, reason, a->user->name,
+	                            (int64_t)time(NULL));
+	/* The audit names the rule, never the redacted words. */
+	char *details = xasprintf("redaction in %s under %s (%s)", sha, exemption,
+	                          text ? "text" : preset ? preset : "pattern");
+	rc = in_transaction(store, a, "foia-redact", ref, details, src, error_r);
 	free(details);
 	return rc;
 }

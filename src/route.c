@@ -606,3 +606,21 @@ const char *route_priority_name(enum route_priority priority)
 		return "normal";
 	}
 }
+
+int route_pattern_check(const char *pattern, char **error_r)
+{
+	int code;
+	PCRE2_SIZE offset;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	                               ROUTE_COMPILE_OPTIONS, &code, &offset, NULL);
+	if (re == NULL) {
+		PCRE2_UCHAR msg[256];
+		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
+			snprintf((char *)msg, sizeof(msg), "error %d", code);
+		*error_r = xasprintf("the pattern does not compile at offset %zu: %s", (size_t)offset,
+		                     (const char *)msg);
+		return -1;
+	}
+	pcre2_code_free(re);
+	return 0;
+}

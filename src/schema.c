@@ -301,7 +301,27 @@ const char *const schema_migrations[] = {
 	"  placed_at INTEGER NOT NULL,"
 	"  released_by TEXT,"
 	"  released_at INTEGER,"
-	"  PRIMARY KEY (name, message_id)) WITHOUT ROWID;",
+	"  PRIMARY KEY (name, message_id)) WITHOUT ROWID;"
+	/* Review: a message withheld whole, or spans redacted, each under an exemption and
+	 * with who decided (the withholding log, a Vaughn index). */
+	"CREATE TABLE foia_withholdings ("
+	"  request_id INTEGER NOT NULL REFERENCES foia_requests (id),"
+	"  message_id INTEGER NOT NULL REFERENCES messages (id),"
+	"  exemption TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  decided_by TEXT NOT NULL,"
+	"  decided_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (request_id, message_id)) WITHOUT ROWID;"
+	"CREATE TABLE foia_redactions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  request_id INTEGER NOT NULL REFERENCES foia_requests (id),"
+	"  message_id INTEGER NOT NULL REFERENCES messages (id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('text', 'pattern')),"
+	"  value TEXT NOT NULL,"
+	"  exemption TEXT NOT NULL,"
+	"  reason TEXT,"
+	"  decided_by TEXT NOT NULL,"
+	"  decided_at INTEGER NOT NULL);",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

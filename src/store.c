@@ -2212,3 +2212,97 @@ int store_message_held(struct store *store, int64_t message_id)
 	sqlite3_finalize(s);
 	return rc;
 }
+
+int store_foia_item_id(struct store *store, int64_t request_id, const char *sha256,
+                       int64_t *message_id_r)
+{
+	sqlite3_stmt *s = query(store, "SELECT m.id FROM foia_items i JOIN messages m "
+	                               "ON m.id = i.message_id WHERE i.request_id = ?1 "
+	                               "AND m.sha256 = ?2");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	bind_text(s, 2, sha256);
+	int rc = step_find(store, s, message_id_r, "find in request");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_foia_withhold(struct store *store, int64_t request_id, int64_t message_id,
+                        const char *exemption, const char *reason, const char *user,
+                        int64_t now)
+{
+	sqlite3_stmt *s = query(store, "INSERT OR REPLACE INTO foia_withholdings (request_id, "
+	                               "message_id, exemption, reason, decided_by, decided_at) "
+	                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	bind_int(s, 2, message_id);
+	bind_text(s, 3, exemption);
+	bind_text(s, 4, reason);
+	bind_text(s, 5, user);
+	bind_int(s, 6, now);
+	return run_update(store, s, "withhold");
+}
+
+int store_foia_redact(struct store *store, int64_t request_id, int64_t message_id,
+                      const char *kind, const char *value, const char *exemption,
+                      const char *reason, const char *user, int64_t now)
+{
+	sqlite3_stmt *s = query(store, "INSERT INTO foia_redactions (request_id, message_id, kind, "
+	                               "value, exemption, reason, decided_by, decided_at) "
+	                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	bind_int(s, 2, message_id);
+	bind_text(s, 3, kind);
+	bind_text(s, 4, value);
+	bind_text(s, 5, exemption);
+	bind_text(s, 6, reason);
+	bind_text(s, 7, user);
+	bind_int(s, 8, now);
+	return run_update(store, s, "redact");
+}
+
+struct review_cb_ctx {
+	store_review_cb *cb;
+	void *ctx;
+};
+
+static int review_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct review_cb_ctx *c = p;
+	struct review_row row = {
+		.sha256 = col_text(s, 0),
+		.subject = col_text(s, 1),
+		.thread_ref = col_text(s, 2),
+		.categories = col_text(s, 3),
+		.confidential = sqlite3_column_int(s, 4),
+		.withheld = sqlite3_column_int(s, 5),
+		.redactions = sqlite3_column_int(s, 6),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_foia_review(struct store *store, int64_t request_id, store_review_cb *cb, void *ctx)
+{
+	sqlite3_stmt *s = query(store,
+	    "SELECT m.sha256, m.subject, min(t.ref), "
+	    "  group_concat(DISTINCT coalesce(t.category, '') || ',' || coalesce(p.categories, '')), "
+	    "  max(coalesce(t.confidential, 0)), "
+	    "  EXISTS (SELECT 1 FROM foia_withholdings w WHERE w.request_id = i.request_id "
+	    "    AND w.message_id = m.id), "
+	    "  (SELECT count(*) FROM foia_redactions r WHERE r.request_id = i.request_id "
+	    "    AND r.message_id = m.id) "
+	    "FROM foia_items i JOIN messages m ON m.id = i.message_id "
+	    "LEFT JOIN placements p ON p.message_id = m.id "
+	    "LEFT JOIN threads t ON t.id = p.thread_id "
+	    "WHERE i.request_id = ?1 GROUP BY m.id ORDER BY m.date, m.id");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	struct review_cb_ctx c = {cb, ctx};
+	return each_row(store, s, review_row_cb, &c);
+}

@@ -35,6 +35,32 @@ $LIAISON --as records foia remove "$req" "$sha" || fail "foia remove"
 expect_eq "removed" $((want - 1)) "$($LIAISON --as records foia show "$req" --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')"
 expect_eq "the set is held while the request is open" $((want - 1)) "$(sqlite3 f.db "SELECT count(*) FROM foia_items i JOIN foia_requests r ON r.id = i.request_id WHERE r.status = 'open'")"
 
+# Review: suggestions by category, withholding and redaction with exemptions.
+first=$($LIAISON --as records foia show "$req" --json | $PY -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["sha256"])')
+second=$($LIAISON --as records foia show "$req" --json | $PY -c 'import json,sys; print(json.load(sys.stdin)["items"][1]["sha256"])')
+thread=$($LIAISON --as admin messages --json | $PY -c 'import json,sys; print([m["thread"] for m in json.load(sys.stdin) if m["sha256"] == sys.argv[1]][0])' "$first")
+$LIAISON --as admin category "$thread" sexual-assault >/dev/null
+$LIAISON --as records foia review "$req" --json >review.json
+json '[r["hint"] for r in d if r["sha256"] == "'"$first"'"][0]' review.json | grep -q "1-210(b)(3)(G)" || { cat review.json; fail "no exemption suggested"; }
+echo "ok: review suggests $(json '[r["hint"] for r in d][0]' review.json)"
+$LIAISON --as records foia withhold "$req" "$first" --exemption "1-210(b)(3)(G)" --reason "identity of a sexual-assault victim" || fail "withhold"
+$LIAISON --as records foia redact "$req" "$second" --preset phone --exemption "1-210(b)(2)" --reason "personal phone number" || fail "redact preset"
+$LIAISON --as records foia redact "$req" "$second" --text "Route 9" --exemption "1-210(b)(3)(A)" || fail "redact text"
+expect_eq "recorded" "1 2" "$(sqlite3 f.db 'SELECT (SELECT count(*) FROM foia_withholdings), (SELECT count(*) FROM foia_redactions)' | tr '|' ' ')"
+set +e
+$LIAISON --as records foia redact "$req" "$second" --pattern "(unclosed" --exemption x 2>pat.err; p1=$?
+$LIAISON --as records foia redact "$req" "$second" --text a --preset phone --exemption x 2>/dev/null; p2=$?
+$LIAISON --as records foia withhold "$req" "$sha" --exemption x --reason y 2>notin.err; p3=$?
+$LIAISON --as coordinator foia withhold "$req" "$second" --exemption x --reason y 2>/dev/null; p4=$?
+set -e
+expect_eq "a pattern that does not compile" 2 "$p1"
+grep -q "does not compile at offset" pat.err || fail "the pattern error is not explained"
+expect_eq "one kind of redaction at a time" 2 "$p2"
+expect_eq "a message not in the set" 2 "$p3"
+expect_eq "the coordinator may not decide" 1 "$p4"
+$LIAISON --as records audit --json | grep -q "Route 9" && fail "the redacted words are in the audit trail"
+echo "ok: the redacted words are nowhere in the audit trail"
+
 # Litigation holds.
 $LIAISON --as records hold add smith-v-state --reason "Smith v. State, preservation letter" --from "$(sqlite3 f.db 'SELECT from_addr FROM messages WHERE from_addr != "troopkctl@ct.gov" LIMIT 1')" >hold.txt || fail "hold add"
 grep -q "placed on hold" hold.txt || fail "no hold placed"
@@ -57,6 +83,6 @@ set +e
 $LIAISON --as records foia add "$req" trooper 2>closed.err; rc=$?
 set -e
 expect_eq "a closed request's set is final" 2 "$rc"
-expect_eq "audited" "foia-new foia-new foia-add foia-add foia-remove hold-add hold-release foia-close" \
+expect_eq "audited" "foia-new foia-new foia-add foia-add foia-remove foia-withhold foia-redact foia-redact hold-add hold-release foia-close" \
 	"$($LIAISON --as records audit --json | $PY -c 'import json,sys; print(" ".join(a["action"] for a in json.load(sys.stdin) if a["action"].startswith(("foia", "hold"))))')"
 expect_code "the chain holds" 0 $LIAISON --as records audit verify
