@@ -73,6 +73,7 @@ int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_search(struct cli *cli, int argc, char **argv);
 int cmd_foia(struct cli *cli, int argc, char **argv);
 int cmd_hold(struct cli *cli, int argc, char **argv);
+int cmd_retention(struct cli *cli, int argc, char **argv);
 /* The search filters of `liaison search` (also `foia add` and `hold add`): options into *f,
  * up to max_positional other words into positional.  Returns 0, or -1 for a usage error. */
 int cli_search_parse(int argc, char **argv, struct search_filter *f, int *json_r,

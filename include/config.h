@@ -85,6 +85,11 @@ struct config {
 	int64_t poll_interval;     /* seconds between polls of a server without IDLE (60) */
 	int64_t backoff_max;       /* seconds: the longest wait between reconnects (300) */
 	char *urgent_notify;       /* where urgent messages are announced (no body), or NULL */
+	/* Retention of each records series, in seconds after a thread's last activity
+	 * (examples for a records schedule, not legal advice). */
+	int64_t retention_transitory;   /* machine mail (default 90 days) */
+	int64_t retention_correspondence; /* conversations (default 2 years) */
+	int64_t retention_case;         /* referrals, reportable disclosures (default 10 years) */
 	struct smtp_config smtp;
 	char *database;      /* absolute path of the SQLite database */
 	char *templates;     /* absolute path of the templates folder */

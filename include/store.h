@@ -492,4 +492,19 @@ typedef int store_review_cb(const struct review_row *row, void *ctx);
  * categories, whether it is withheld, how many redactions it has. */
 int store_foia_review(struct store *store, int64_t request_id, store_review_cb *cb, void *ctx);
 
+/* --- Retention --------------------------------------------------------------------------- */
+
+struct retention_row {
+	const char *ref, *mailbox, *series;
+	int64_t last_activity, due;   /* due: when its retention ended */
+};
+typedef int store_retention_cb(const struct retention_row *row, void *ctx);
+/* Threads whose records series' retention (seconds after the last activity: a message or
+ * the closing) ended before now and none of whose messages is held (an open FOIA request or
+ * an active hold).  Series: "case" (referrals or reportable), "transitory" (machine mail),
+ * else "correspondence". */
+int store_retention_due(struct store *store, int64_t now, int64_t transitory,
+                        int64_t correspondence, int64_t case_period, store_retention_cb *cb,
+                        void *ctx);
+
 #endif

@@ -276,6 +276,15 @@ static void handle_liaison_key(struct parse_state *st, const char *name, const c
 			report(st, st->line, "urgent_notify: '%s' is not an e-mail address", value);
 		else
 			set_string(&c->urgent_notify, value);
+	} else if (strncmp(name, "retention_", 10) == 0) {
+		int64_t *field = strcmp(name, "retention_transitory") == 0 ? &c->retention_transitory
+		    : strcmp(name, "retention_correspondence") == 0 ? &c->retention_correspondence
+		    : strcmp(name, "retention_case") == 0 ? &c->retention_case : NULL;
+		if (field == NULL)
+			report(st, st->line, "unknown key '%s' in [liaison]", name);
+		else if (parse_duration(value, field) < 0 || *field < 86400)
+			report(st, st->line, "%s: '%s' is not a duration of at least 1d (e.g. 730d)",
+			       name, value);
 	} else if (strcmp(name, "max_message_size") == 0) {
 		if (parse_size(value, &c->limits.max_message_bytes) < 0 || c->limits.max_message_bytes == 0)
 			report(st, st->line, "max_message_size: '%s' is not a size (e.g. 100M)", value);
@@ -610,6 +619,9 @@ int config_load(const char *path, struct config **config_r, char **errors_r)
 	c->backfill_cutoff = 86400;
 	c->respond_within = 2;
 	c->poll_interval = 60;
+	c->retention_transitory = 90 * 86400LL;
+	c->retention_correspondence = 730 * 86400LL;
+	c->retention_case = 3650 * 86400LL;
 	c->backoff_max = 300;
 	c->smtp.timeout = 30;
 	st.config = c;

@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{"search", cmd_search, "full-text search of the messages (FTS5 syntax), audited"},
 	{"foia", cmd_foia, "public-records requests: new, list, show, add, remove, close"},
 	{"hold", cmd_hold, "litigation holds: add, release, list"},
+	{"retention", cmd_retention, "retention due: threads past retention and not held"},
 	{"assign", cmd_assign, "assign a thread to a liaison"},
 	{"take", cmd_take, "take a thread (assign it to yourself)"},
 	{"status", cmd_status, "set a thread's status: new, open, waiting"},

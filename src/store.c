@@ -2306,3 +2306,54 @@ int store_foia_review(struct store *store, int64_t request_id, store_review_cb *
 	struct review_cb_ctx c = {cb, ctx};
 	return each_row(store, s, review_row_cb, &c);
 }
+
+/* --- Retention --------------------------------------------------------------------------- */
+
+struct retention_cb_ctx {
+	store_retention_cb *cb;
+	void *ctx;
+};
+
+static int retention_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct retention_cb_ctx *c = p;
+	struct retention_row row = {
+		.ref = col_text(s, 0),
+		.mailbox = col_text(s, 1),
+		.series = col_text(s, 2),
+		.last_activity = sqlite3_column_int64(s, 3),
+		.due = sqlite3_column_int64(s, 4),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_retention_due(struct store *store, int64_t now, int64_t transitory,
+                        int64_t correspondence, int64_t case_period, store_retention_cb *cb,
+                        void *ctx)
+{
+	sqlite3_stmt *s = query(store,
+	    "SELECT ref, mailbox, series, last_activity, last_activity + period FROM ("
+	    "  SELECT t.ref, mb.name AS mailbox, "
+	    "    CASE WHEN t.reportable OR EXISTS (SELECT 1 FROM referrals r WHERE r.thread_id = t.id) "
+	    "      THEN 'case' WHEN t.kind = 'machine' THEN 'transitory' ELSE 'correspondence' END "
+	    "      AS series, "
+	    "    max(t.last_at, coalesce(t.closed_at, 0)) AS last_activity, t.id AS tid "
+	    "  FROM threads t JOIN mailboxes mb ON mb.id = t.mailbox_id) "
+	    "JOIN (SELECT 'case' AS s, ?3 AS period UNION ALL SELECT 'transitory', ?1 "
+	    "      UNION ALL SELECT 'correspondence', ?2) ON s = series "
+	    "WHERE last_activity + period < ?4 "
+	    "AND NOT EXISTS (SELECT 1 FROM placements p WHERE p.thread_id = tid AND ("
+	    "  EXISTS (SELECT 1 FROM foia_items i JOIN foia_requests q ON q.id = i.request_id "
+	    "          WHERE i.message_id = p.message_id AND q.status = 'open') "
+	    "  OR EXISTS (SELECT 1 FROM holds h WHERE h.message_id = p.message_id "
+	    "             AND h.released_at IS NULL))) "
+	    "ORDER BY last_activity + period, ref");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, transitory);
+	bind_int(s, 2, correspondence);
+	bind_int(s, 3, case_period);
+	bind_int(s, 4, now);
+	struct retention_cb_ctx c = {cb, ctx};
+	return each_row(store, s, retention_row_cb, &c);
+}

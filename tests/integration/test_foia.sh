@@ -78,6 +78,37 @@ expect_eq "a liaison may not see requests" 1 "$r1"
 expect_eq "the coordinator may not change them" 1 "$r2"
 expect_eq "a date that does not exist" 2 "$r3"
 
+# Retention: machine mail (transitory, 90 days) older than that is due; with a 30-day
+# correspondence period, conversations too, except those holding a message of the open
+# request's set.
+$LIAISON --as records retention due --json >due.json
+want_due=$($PY - corpus later <<'PY'
+import json, os, sys, time
+cut = time.time() - 90 * 86400
+n = 0
+for d in sys.argv[1:]:
+    for line in open(os.path.join(d, "labels.jsonl")):
+        l = json.loads(line)
+        n += l["kind"].startswith("machine") and l["date"] < cut
+print(n)
+PY
+)
+expect_eq "transitory threads due" "$want_due" "$(json 'sum(1 for t in d if t["series"] == "transitory")' due.json)"
+expect_eq "nothing else due yet" 0 "$(json 'sum(1 for t in d if t["series"] != "transitory")' due.json)"
+sed -i 's/^timezone = America\/New_York$/timezone = America\/New_York\nretention_correspondence = 30d/' f.conf
+$LIAISON --as records retention due --json >due30.json
+held=$($LIAISON --as records foia show "$req" --json | $PY -c 'import json,sys; print(" ".join(i["sha256"] for i in json.load(sys.stdin)["items"]))')
+$LIAISON --as admin messages --json >all.json
+$PY - due30.json all.json "$held" <<'PY' || fail "a thread holding a message of an open request is due"
+import json, sys
+due = {t["thread"] for t in json.load(open(sys.argv[1]))}
+held = set(sys.argv[3].split())
+held_threads = {m["thread"] for m in json.load(open(sys.argv[2])) if m["sha256"] in held}
+print("due", len(due), "held threads", len(held_threads), "overlap", len(due & held_threads))
+sys.exit(1 if (due & held_threads) or not due else 0)
+PY
+echo "ok: held threads are never due"
+
 $LIAISON --as records foia close "$req" >/dev/null || fail "close"
 set +e
 $LIAISON --as records foia add "$req" trooper 2>closed.err; rc=$?

@@ -1,0 +1,70 @@
+/* cli_retention.c — liaison retention due: threads past their records series' retention and
+ * held by nothing (disposal itself stays a person's decision). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "ops_foia.h"
+#include "util.h"
+
+struct due_ctx {
+	json_t *array;
+	size_t count;
+};
+
+static int print_due(const struct retention_row *r, void *p)
+{
+	struct due_ctx *c = p;
+	c->count++;
+	if (c->array) {
+		json_array_append_new(c->array, json_pack("{s:s, s:s, s:s, s:o, s:o}", "thread", r->ref,
+		    "mailbox", r->mailbox, "series", r->series,
+		    "last_activity", cli_json_time(r->last_activity), "retention_ended",
+		    cli_json_time(r->due)));
+		return 0;
+	}
+	char last[32], due[32];
+	cli_format_time(r->last_activity, last, sizeof(last));
+	cli_format_time(r->due, due, sizeof(due));
+	printf("%-13s %-8s %-15s last activity %s, retention ended %s\n", r->ref, r->mailbox,
+	       r->series, last, due);
+	return 0;
+}
+
+int cmd_retention(struct cli *cli, int argc, char **argv)
+{
+	int json = argc == 3 && strcmp(argv[2], "--json") == 0;
+	if ((argc != 2 && !json) || strcmp(argv[1], "due") != 0)
+		return cli_usage("retention due [--json]");
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL;
+	int orc = ops_foia_may_read(&cli->actor, &error);
+	if (orc != OPS_OK)
+		return cli_ops_exit("retention", orc, error);
+	const struct config *c = cli->config;
+	struct due_ctx ctx = {json ? json_array() : NULL, 0};
+	if (store_retention_due(cli->store, (int64_t)time(NULL), c->retention_transitory,
+	                        c->retention_correspondence, c->retention_case, print_due,
+	                        &ctx) < 0) {
+		json_decref(ctx.array);
+		cli_error("retention", "%s", store_error(cli->store));
+		return EXIT_FAIL;
+	}
+	char *details = xasprintf("%zu threads due", ctx.count);
+	int arc = audit_append(cli->store, cli->actor.user->name, "retention-due", "", details,
+	                       &error);
+	free(details);
+	if (arc < 0) {
+		json_decref(ctx.array);
+		cli_error("retention", "%s", error);
+		free(error);
+		return EXIT_FAIL;
+	}
+	cli_list_end(ctx.array, ctx.count, "thread");
+	return EXIT_OK;
+}
