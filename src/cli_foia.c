@@ -134,11 +134,16 @@ static int show_item(const struct foia_item_row *m, void *p)
 	return 0;
 }
 
+struct show_ctx {
+	struct list_ctx list; /* the request as `foia list --json` shows it */
+	int64_t id;
+};
+
 static int show_request(const struct foia_row *r, void *p)
 {
-	struct foia_row *copy = p;
-	*copy = *r;
-	copy->ref = xstrdup(r->ref);
+	struct show_ctx *c = p;
+	c->id = r->id;
+	list_request(r, &c->list);
 	return 1;
 }
 
@@ -155,15 +160,13 @@ static int foia_show(struct cli *cli, int argc, char **argv)
 	if (orc != OPS_OK)
 		return cli_ops_exit("foia", orc, error);
 	json_t *one = json_array();
-	struct list_ctx c = {one, 0, 0, today()};
-	struct foia_row found = {0};
-	if (store_foia_list(cli->store, argv[1], NULL, show_request, &found) < 0 ||
-	    store_foia_list(cli->store, argv[1], NULL, list_request, &c) < 0) {
+	struct show_ctx c = {{one, 0, 0, today()}, 0};
+	if (store_foia_list(cli->store, argv[1], NULL, show_request, &c) < 0) {
 		json_decref(one);
 		cli_error("foia", "%s", store_error(cli->store));
 		return EXIT_FAIL;
 	}
-	if (found.ref == NULL) {
+	if (c.id == 0) {
 		json_decref(one);
 		cli_error("foia", "no request %s", argv[1]);
 		return EXIT_USAGE;
@@ -171,14 +174,12 @@ static int foia_show(struct cli *cli, int argc, char **argv)
 	json_t *request = json_incref(json_array_get(one, 0));
 	json_decref(one);
 	json_t *items = json_array();
-	if (store_foia_items(cli->store, found.id, show_item, items) < 0) {
+	if (store_foia_items(cli->store, c.id, show_item, items) < 0) {
 		json_decref(items);
 		json_decref(request);
-		free((char *)found.ref);
 		cli_error("foia", "%s", store_error(cli->store));
 		return EXIT_FAIL;
 	}
-	free((char *)found.ref);
 	json_object_set_new(request, "items", items);
 	if (json) {
 		cli_print_json(request);
