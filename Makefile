@@ -10,7 +10,8 @@
 #   make demo       local Dovecot + SMTP receiver, a troop mailbox, liaison poll, the replies
 
 CC      ?= cc
-PKGS    := gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle libetpan gnutls libcurl
+PKGS    := gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle libetpan gnutls libcurl \
+           pangocairo cairo-pdf
 # OPT and SAN may be set on the command line (make asan does); CFLAGS is added last.
 OPT     ?= -O2 -g
 SAN     ?=
@@ -22,9 +23,10 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 # Debian packages: libraries to build against, tools the tests and benchmarks run.
 DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libsqlite3-dev libpcre2-dev \
              libinih-dev libjansson-dev nettle-dev libcmocka-dev libetpan-dev \
-             libgnutls28-dev libcurl4-gnutls-dev
+             libgnutls28-dev libcurl4-gnutls-dev libcairo2-dev libpango1.0-dev \
+             fonts-dejavu-core
 DEB_SERVERS := python3 dovecot-imapd python3-aiosmtpd openssl
-DEB_TEST  := valgrind cppcheck sqlite3 $(DEB_SERVERS)
+DEB_TEST  := valgrind cppcheck sqlite3 poppler-utils $(DEB_SERVERS)
 DEB_BENCH := notmuch time isync
 DEB_FUZZ  := clang libclang-rt-14-dev
 

@@ -32,6 +32,7 @@ struct mime_attachment {
 	char *content_type; /* "application/pdf", lower-case */
 	uint64_t size;      /* decoded bytes */
 	char sha256[SHA256_HEX_SIZE]; /* of the decoded bytes */
+	char *content;      /* the decoded bytes, only from mime_parse_with_content */
 };
 
 struct parsed_message {
@@ -82,6 +83,10 @@ void mime_global_deinit(void);
  * only read and may be freed after the call.  Free the result with parsed_message_free. */
 void mime_parse(const char *raw, size_t len, const struct mime_limits *limits,
                 struct parsed_message **msg_r);
+/* Like mime_parse, and keeps each attachment's decoded bytes in its content (a production
+ * writes them out natively). */
+void mime_parse_with_content(const char *raw, size_t len, const struct mime_limits *limits,
+                             struct parsed_message **msg_r);
 void parsed_message_free(struct parsed_message **msg);
 
 /* Converts an HTML document to readable text: no tags, scripts or styles, entities decoded,

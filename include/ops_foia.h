@@ -12,8 +12,8 @@
 /* Business days from receipt to the answer (Conn. Gen. Stat. 1-206). */
 #define FOIA_RESPONSE_DAYS 4
 
-/* 1 when the actor may change requests and holds (records staff, admins); reading them is
- * also open to the coordinator.  Otherwise OPS_REFUSED with *error_r. */
+/* OPS_OK when the actor may change requests and holds (records staff, admins); reading them
+ * is also open to the coordinator.  Otherwise OPS_REFUSED with *error_r. */
 int ops_foia_may_change(const struct actor *actor, char **error_r);
 int ops_foia_may_read(const struct actor *actor, char **error_r);
 

@@ -47,4 +47,24 @@ const char *route_priority_name(enum route_priority priority);
  * -1 with *error_r saying where and why. */
 int route_pattern_check(const char *pattern, char **error_r);
 
+/* Finding every span a set of needles matches, for redaction: never a silent miss. */
+struct route_needle {
+	const char *text;
+	int literal;   /* 1: text is matched as it is, case-insensitively, any white space
+	                  matching any run of white space; 0: text is a PCRE2 pattern */
+};
+struct route_finder;
+/* Compiles the needles (patterns with the rules' options).  Returns 0 with *finder_r, or -1
+ * with *error_r. */
+int route_finder_new(const struct route_needle *needles, size_t n, struct route_finder **finder_r,
+                     char **error_r);
+void route_finder_free(struct route_finder **finder);
+/* Called for each non-empty match [start, end) of needle number index. */
+typedef void route_span_cb(size_t start, size_t end, size_t index, void *ctx);
+/* Finds every match of every needle in text (len bytes, UTF-8; stray bytes tolerated).
+ * Returns 0, or -1 with *error_r when a needle hit a match limit: the caller must not
+ * produce text it could not search. */
+int route_finder_each(const struct route_finder *finder, const char *text, size_t len,
+                      route_span_cb *cb, void *ctx, char **error_r);
+
 #endif

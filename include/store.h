@@ -13,7 +13,7 @@
 #include "hash.h"
 #include "mime.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 
@@ -491,6 +491,43 @@ typedef int store_review_cb(const struct review_row *row, void *ctx);
 /* Every message of the set with what review needs: its thread's confidentiality and
  * categories, whether it is withheld, how many redactions it has. */
 int store_foia_review(struct store *store, int64_t request_id, store_review_cb *cb, void *ctx);
+
+/* --- Records: productions ------------------------------------------------------------------ */
+
+struct export_item_row {
+	int64_t id;                  /* the message's row */
+	const char *sha256, *message_id, *subject, *from_text, *to_text;
+	int64_t date, size;
+	const char *custodians;      /* mailbox names, "; " between them */
+	/* NULL unless the message is withheld from this request */
+	const char *withheld_exemption, *withheld_reason, *withheld_by;
+	int disposed;                /* only a tombstone is left */
+};
+typedef int store_export_item_cb(const struct export_item_row *row, void *ctx);
+/* The responsive set in production order (date, then SHA-256). */
+int store_foia_export_items(struct store *store, int64_t request_id, store_export_item_cb *cb,
+                            void *ctx);
+struct redaction_row {
+	int64_t id, message_id;
+	const char *kind, *value, *exemption, *reason, *decided_by;
+	int64_t decided_at;
+};
+typedef int store_redaction_cb(const struct redaction_row *row, void *ctx);
+/* Every redaction of a request, by message then as decided. */
+int store_foia_redactions(struct store *store, int64_t request_id, store_redaction_cb *cb,
+                          void *ctx);
+/* A message's raw bytes and text (caller frees both): 1, or 0 when its bytes are gone. */
+int store_message_content(struct store *store, int64_t id, char **raw_r, size_t *len_r,
+                          char **text_r);
+/* The production of this request with this fingerprint: 1 with its first Bates number and
+ * when it was first made, 0 when there is none. */
+int store_production_find(struct store *store, int64_t request_id, const char *fingerprint,
+                          int64_t *first_r, int64_t *produced_at_r);
+/* The next free Bates number of a prefix (1 for a new prefix). */
+int store_bates_next(struct store *store, const char *prefix, int64_t *next_r);
+int store_production_add(struct store *store, int64_t request_id, const char *fingerprint,
+                         const char *prefix, int64_t first, int64_t last, const char *user,
+                         int64_t now);
 
 /* --- Retention --------------------------------------------------------------------------- */
 

@@ -10,13 +10,15 @@
 #include "calendar.h"
 #include "cli.h"
 #include "ops_foia.h"
+#include "pdf.h"
+#include "production.h"
 #include "util.h"
 
 static const char foia_usage[] =
     "foia new --requester TEXT --received YYYY-MM-DD --description TEXT [--contact ADDR]\n"
     "       liaison foia list [--open|--overdue] [--json] | foia show REQ [--json]\n"
     "       liaison foia add REQ [QUERY] [search filters] | foia remove REQ MESSAGE\n"
-    "       liaison foia close REQ | foia review REQ [--json]\n"
+    "       liaison foia close REQ | foia review REQ [--json] | foia export REQ --out DIR\n"
     "       liaison foia withhold REQ MESSAGE --exemption CITATION --reason TEXT\n"
     "       liaison foia redact REQ MESSAGE (--text STRING | --pattern PCRE2 | --preset phone|address)\n"
     "                           --exemption CITATION [--reason TEXT]";
@@ -336,6 +338,47 @@ static int foia_review(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* liaison foia export REQ --out DIR */
+static int foia_export(struct cli *cli, int argc, char **argv)
+{
+	const char *ref = NULL, *out = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else if (strncmp(argv[i], "--out=", 6) == 0)
+			out = argv[i] + 6;
+		else if (ref == NULL && argv[i][0] != '-')
+			ref = argv[i];
+		else
+			return cli_usage(foia_usage);
+	}
+	if (ref == NULL || out == NULL || out[0] == '\0')
+		return cli_usage(foia_usage);
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	struct production_summary sum;
+	char *error = NULL;
+	int orc = production_export(cli->store, &cli->actor, ref, out, &sum, &error);
+	if (orc != OPS_OK)
+		return cli_ops_exit("foia export", orc, error);
+	char first[64], last[64];
+	pdf_bates_format(cli->config->bates_prefix, sum.bates_first, first, sizeof(first));
+	pdf_bates_format(cli->config->bates_prefix, sum.bates_last, last, sizeof(last));
+	printf("%s: %lld message%s produced (%lld redacted), %lld attachment%s, %lld withheld\n",
+	       ref, (long long)sum.messages, sum.messages == 1 ? "" : "s", (long long)sum.redacted,
+	       (long long)sum.attachments, sum.attachments == 1 ? "" : "s", (long long)sum.withheld);
+	if (sum.bates_last >= sum.bates_first)
+		printf("pages %s to %s%s\n", first, last,
+		       sum.again ? " (the same production as before: same numbers, same bytes)" : "");
+	printf("written to %s; check it with: cd %s && sha256sum -c SHA256SUMS\n", out, out);
+	if (sum.unredacted_elsewhere > 0)
+		printf("warning: %lld message%s produced whole hold%s text redacted from another "
+		       "(named above)\n", (long long)sum.unredacted_elsewhere,
+		       sum.unredacted_elsewhere == 1 ? "" : "s", sum.unredacted_elsewhere == 1 ? "s" : "");
+	return EXIT_OK;
+}
+
 int cmd_foia(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 2)
@@ -355,6 +398,8 @@ int cmd_foia(struct cli *cli, int argc, char **argv)
 		return foia_decide(cli, argc - 1, argv + 1, sub[0] == 'r');
 	if (strcmp(sub, "review") == 0)
 		return foia_review(cli, argc - 1, argv + 1);
+	if (strcmp(sub, "export") == 0)
+		return foia_export(cli, argc - 1, argv + 1);
 	if (strcmp(sub, "remove") == 0 && argc == 4) {
 		int rc = cli_open_as(cli);
 		if (rc != EXIT_OK)

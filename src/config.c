@@ -276,6 +276,16 @@ static void handle_liaison_key(struct parse_state *st, const char *name, const c
 			report(st, st->line, "urgent_notify: '%s' is not an e-mail address", value);
 		else
 			set_string(&c->urgent_notify, value);
+	} else if (strcmp(name, "bates_prefix") == 0) {
+		/* it names files of a production, so letters, digits, '-', '_' and '.' only */
+		int ok = value[0] != '\0' && strlen(value) <= 32 && value[0] != '.';
+		for (const char *p = value; ok && *p; p++)
+			ok = isalnum((unsigned char)*p) || strchr("-_.", *p) != NULL;
+		if (!ok)
+			report(st, st->line, "bates_prefix: '%s' is not 1 to 32 letters, digits, '-', "
+			       "'_' or '.' (e.g. CSP-CTL-)", value);
+		else
+			set_string(&c->bates_prefix, value);
 	} else if (strncmp(name, "retention_", 10) == 0) {
 		int64_t *field = strcmp(name, "retention_transitory") == 0 ? &c->retention_transitory
 		    : strcmp(name, "retention_correspondence") == 0 ? &c->retention_correspondence
@@ -647,6 +657,8 @@ int config_load(const char *path, struct config **config_r, char **errors_r)
 		c->templates = xasprintf("%s/templates", st.dir);
 	if (c->timezone == NULL)
 		c->timezone = xstrdup("America/New_York");
+	if (c->bates_prefix == NULL)
+		c->bates_prefix = xstrdup("CTL-");
 	if (c->routes == NULL)
 		c->routes = xasprintf("%s/routes.conf", st.dir);
 	check_complete(&st);
@@ -702,6 +714,7 @@ void config_free(struct config **config)
 	free(c->services);
 	free(c->routes);
 	free(c->urgent_notify);
+	free(c->bates_prefix);
 	free(c->smtp.url);
 	free(c->smtp.ca_file);
 	free(c->smtp.username);

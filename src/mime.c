@@ -223,6 +223,7 @@ void parsed_message_free(struct parsed_message **msgp)
 	for (size_t i = 0; i < msg->n_attachments; i++) {
 		free(msg->attachments[i].filename);
 		free(msg->attachments[i].content_type);
+		free(msg->attachments[i].content);
 	}
 	free(msg->attachments);
 	free(msg->quarantine_reason);
@@ -681,6 +682,7 @@ struct walk {
 	GMimePart *body;
 	GPtrArray *alternatives; /* text parts that are the body in another form */
 	size_t att_cap;
+	int keep_content;        /* keep each attachment's decoded bytes */
 };
 
 /* Counts every part and the nesting under obj (depth = containers above it). */
@@ -878,13 +880,33 @@ static char *part_filename(GMimeObject *obj)
 	return name != NULL ? name : part_param(obj, 0, "name");
 }
 
+/* Takes the decoded bytes written to mem as the attachment's content, size and hash. */
+static void attachment_keep(struct mime_attachment *a, GMimeStream *mem)
+{
+	GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	a->size = bytes->len;
+	a->content = xmalloc(bytes->len + 1);
+	if (bytes->len > 0)
+		memcpy(a->content, bytes->data, bytes->len);
+	a->content[bytes->len] = '\0';
+	sha256_hex(a->content, bytes->len, a->sha256);
+	g_object_unref(mem);
+}
+
 static void attachment_add_part(struct walk *w, GMimePart *part)
 {
 	struct mime_attachment *a = attachment_new(w);
 	a->filename = part_filename(GMIME_OBJECT(part));
 	a->content_type = content_type_of(GMIME_OBJECT(part));
-	MimeHashSink *sink = hash_sink_new();
 	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	if (w->keep_content) {
+		GMimeStream *mem = g_mime_stream_mem_new();
+		if (content != NULL)
+			g_mime_data_wrapper_write_to_stream(content, mem);
+		attachment_keep(a, mem);
+		return;
+	}
+	MimeHashSink *sink = hash_sink_new();
 	if (content != NULL)
 		g_mime_data_wrapper_write_to_stream(content, GMIME_STREAM(sink));
 	hash_sink_finish(&sink, &a->size, a->sha256);
@@ -905,6 +927,13 @@ static void attachment_add_message(struct walk *w, GMimeObject *obj, GMimeMessag
 			free(subject);
 	}
 	a->content_type = content_type_of(obj);
+	if (w->keep_content) {
+		GMimeStream *mem = g_mime_stream_mem_new();
+		if (inner != NULL)
+			g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, mem);
+		attachment_keep(a, mem);
+		return;
+	}
 	MimeHashSink *sink = hash_sink_new();
 	if (inner != NULL)
 		g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, GMIME_STREAM(sink));
@@ -940,7 +969,7 @@ static void walk_attachments(struct walk *w, GMimeObject *obj)
 }
 
 static void structure_read(struct parsed_message *msg, GMimeMessage *message,
-                           const struct mime_limits *limits)
+                           const struct mime_limits *limits, int keep_content)
 {
 	GMimeObject *root = message->mime_part;
 	if (root == NULL)
@@ -948,7 +977,7 @@ static void structure_read(struct parsed_message *msg, GMimeMessage *message,
 	GMimeContentType *ct = g_mime_object_get_content_type(root);
 	msg->is_report = ct != NULL && g_mime_content_type_is_type(ct, "multipart", "report");
 
-	struct walk w = {limits, msg, 0, 0, 0, NULL, NULL, 0};
+	struct walk w = {limits, msg, 0, 0, 0, NULL, NULL, 0, keep_content};
 	walk_count(&w, root, 0);
 	if (w.too_deep) {
 		quarantine(msg, xasprintf("nesting deeper than %u levels", limits->max_depth));
@@ -1024,8 +1053,8 @@ static GMimeMessage *gmime_parse(const char *data, size_t len, GByteArray **arra
 	return message;
 }
 
-void mime_parse(const char *raw, size_t len, const struct mime_limits *limits,
-                struct parsed_message **msg_r)
+static void parse(const char *raw, size_t len, const struct mime_limits *limits,
+                  int keep_content, struct parsed_message **msg_r)
 {
 	struct mime_limits defaults;
 	if (limits == NULL) {
@@ -1083,10 +1112,22 @@ void mime_parse(const char *raw, size_t len, const struct mime_limits *limits,
 	} else {
 		headers_read(msg, message);
 		if (msg->quarantine_reason == NULL)
-			structure_read(msg, message, limits);
+			structure_read(msg, message, limits, keep_content);
 		g_object_unref(message);
 	}
 	g_object_unref(stream);
 	g_byte_array_free(array, FALSE);
 	free(repaired);
+}
+
+void mime_parse(const char *raw, size_t len, const struct mime_limits *limits,
+                struct parsed_message **msg_r)
+{
+	parse(raw, len, limits, 0, msg_r);
+}
+
+void mime_parse_with_content(const char *raw, size_t len, const struct mime_limits *limits,
+                             struct parsed_message **msg_r)
+{
+	parse(raw, len, limits, 1, msg_r);
 }

@@ -7,6 +7,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <ctype.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -288,6 +289,18 @@ static void load_line(struct loader *ld, char *line)
 	load_key(ld, key, value);
 }
 
+/* A match context with the limits that keep any pattern from hanging us, or NULL. */
+static pcre2_match_context *match_context_new(void)
+{
+	pcre2_match_context *mc = pcre2_match_context_create(NULL);
+	if (mc != NULL) {
+		pcre2_set_match_limit(mc, ROUTE_MATCH_LIMIT);
+		pcre2_set_depth_limit(mc, ROUTE_DEPTH_LIMIT);
+		pcre2_set_heap_limit(mc, ROUTE_HEAP_LIMIT_KIB);
+	}
+	return mc;
+}
+
 int route_rules_load(const char *path, struct route_rules **rules_r, char **errors_r)
 {
 	*rules_r = NULL;
@@ -333,15 +346,12 @@ int route_rules_load(const char *path, struct route_rules **rules_r, char **erro
 		return -1;
 	}
 	buf_free(&ld.errors);
-	rules->mcontext = pcre2_match_context_create(NULL);
+	rules->mcontext = match_context_new();
 	if (rules->mcontext == NULL) {
 		*errors_r = xasprintf("%s: out of memory for the match context\n", path);
 		route_rules_free(&rules);
 		return -1;
 	}
-	pcre2_set_match_limit(rules->mcontext, ROUTE_MATCH_LIMIT);
-	pcre2_set_depth_limit(rules->mcontext, ROUTE_DEPTH_LIMIT);
-	pcre2_set_heap_limit(rules->mcontext, ROUTE_HEAP_LIMIT_KIB);
 	*rules_r = rules;
 	return 0;
 }
@@ -623,4 +633,130 @@ int route_pattern_check(const char *pattern, char **error_r)
 	}
 	pcre2_code_free(re);
 	return 0;
+}
+
+/* ---- finding spans (redaction) ---------------------------------------------------------- */
+
+struct route_finder {
+	pcre2_code **codes;
+	size_t n;
+	pcre2_match_context *mcontext;
+};
+
+/* A literal as a pattern: every ASCII punctuation escaped, every run of white space matching
+ * any run of white space (a name may be wrapped across lines), the rest as it is. */
+static char *literal_pattern(const char *text)
+{
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	for (const char *p = text; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (isspace(c)) {
+			while (isspace((unsigned char)p[1]))
+				p++;
+			buf_addstr(&b, "\\s+");
+		} else if (c < 0x80 && !isalnum(c)) {
+			char esc[2] = {'\\', (char)c};
+			buf_add(&b, esc, 2);
+		} else {
+			buf_add(&b, p, 1);
+		}
+	}
+	return buf_steal(&b, NULL);
+}
+
+int route_finder_new(const struct route_needle *needles, size_t n, struct route_finder **finder_r,
+                     char **error_r)
+{
+	struct route_finder *f = xcalloc(1, sizeof(*f));
+	f->codes = xcalloc(n ? n : 1, sizeof(*f->codes));
+	for (size_t i = 0; i < n; i++) {
+		char *literal = needles[i].literal ? literal_pattern(needles[i].text) : NULL;
+		const char *pattern = literal ? literal : needles[i].text;
+		int code;
+		PCRE2_SIZE offset;
+		/* MATCH_INVALID_UTF: stored text is UTF-8, but a stray byte must not stop a
+		 * redaction from being found around it. */
+		f->codes[i] = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+		                            ROUTE_COMPILE_OPTIONS | PCRE2_MATCH_INVALID_UTF, &code,
+		                            &offset, NULL);
+		free(literal);
+		if (f->codes[i] == NULL) {
+			PCRE2_UCHAR msg[256];
+			if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
+				snprintf((char *)msg, sizeof(msg), "error %d", code);
+			*error_r = xasprintf("pattern %zu does not compile at offset %zu: %s", i + 1,
+			                     (size_t)offset, (const char *)msg);
+			route_finder_free(&f);
+			return -1;
+		}
+		pcre2_jit_compile(f->codes[i], PCRE2_JIT_COMPLETE);
+		f->n++;
+	}
+	f->mcontext = match_context_new();
+	if (f->mcontext == NULL) {
+		*error_r = xstrdup("out of memory for a match context");
+		route_finder_free(&f);
+		return -1;
+	}
+	*finder_r = f;
+	return 0;
+}
+
+void route_finder_free(struct route_finder **finder)
+{
+	struct route_finder *f = *finder;
+	if (f == NULL)
+		return;
+	for (size_t i = 0; i < f->n; i++)
+		pcre2_code_free(f->codes[i]);
+	free(f->codes);
+	pcre2_match_context_free(f->mcontext);
+	free(f);
+	*finder = NULL;
+}
+
+int route_finder_each(const struct route_finder *f, const char *text, size_t len,
+                      route_span_cb *cb, void *ctx, char **error_r)
+{
+	if (f->n == 0 || len == 0)
+		return 0;
+	/* a padded copy for the JIT's block reads (see SUBJECT_PAD); offsets are unchanged */
+	char *copy = xmalloc(len + SUBJECT_PAD);
+	memcpy(copy, text, len);
+	memset(copy + len, 0, SUBJECT_PAD);
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	int result = 0;
+	for (size_t i = 0; i < f->n && result == 0; i++) {
+		PCRE2_SIZE start = 0;
+		while (start <= len) {
+			int rc = pcre2_match(f->codes[i], (PCRE2_SPTR)copy, len, start, 0, md, f->mcontext);
+			if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+				rc = pcre2_match(f->codes[i], (PCRE2_SPTR)copy, len, start, PCRE2_NO_JIT, md,
+				                 f->mcontext);
+			if (rc == PCRE2_ERROR_NOMATCH)
+				break;
+			if (rc < 0) {
+				/* never a silent miss: a redaction not found is text produced */
+				*error_r = xasprintf("pattern %zu could not be matched (%s)", i + 1,
+				                     limit_name(rc));
+				result = -1;
+				break;
+			}
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+			if (ov[1] > ov[0])
+				cb(ov[0], ov[1], i, ctx);
+			if (ov[1] > start) {
+				start = ov[1];
+			} else {
+				/* an empty match: step over one character */
+				start++;
+				while (start < len && ((unsigned char)copy[start] & 0xC0) == 0x80)
+					start++;
+			}
+		}
+	}
+	pcre2_match_data_free(md);
+	free(copy);
+	return result;
 }

@@ -322,6 +322,34 @@ const char *const schema_migrations[] = {
 	"  reason TEXT,"
 	"  decided_by TEXT NOT NULL,"
 	"  decided_at INTEGER NOT NULL);",
+	/* 5: productions (Bates ranges) and disposal. */
+	/* A production package as made: the same request with the same decisions (fingerprint)
+	 * gets the same Bates numbers again, so a re-export is byte-identical; a new one takes
+	 * the next numbers of its prefix. */
+	"CREATE TABLE foia_productions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  request_id INTEGER NOT NULL REFERENCES foia_requests (id),"
+	"  fingerprint TEXT NOT NULL,"
+	"  bates_prefix TEXT NOT NULL,"
+	"  bates_first INTEGER NOT NULL,"
+	"  bates_last INTEGER NOT NULL,"
+	"  produced_by TEXT NOT NULL,"
+	"  produced_at INTEGER NOT NULL,"
+	"  UNIQUE (request_id, fingerprint));"
+	"CREATE INDEX foia_productions_bates ON foia_productions (bates_prefix, bates_last);"
+	/* Disposal under a records schedule: the approval, and a tombstone per message whose
+	 * bytes and text were deleted (its hash, dates and custodians stay). */
+	"CREATE TABLE disposals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  approval TEXT NOT NULL,"
+	"  disposed_by TEXT NOT NULL,"
+	"  disposed_at INTEGER NOT NULL,"
+	"  threads INTEGER NOT NULL,"
+	"  messages INTEGER NOT NULL);"
+	"CREATE TABLE tombstones ("
+	"  message_id INTEGER PRIMARY KEY REFERENCES messages (id),"
+	"  disposal_id INTEGER NOT NULL REFERENCES disposals (id),"
+	"  custodians TEXT NOT NULL);",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -2357,3 +2357,169 @@ int store_retention_due(struct store *store, int64_t now, int64_t transitory,
 	struct retention_cb_ctx c = {cb, ctx};
 	return each_row(store, s, retention_row_cb, &c);
 }
+
+/* --- Records: productions ------------------------------------------------------------------ */
+
+struct export_cb_ctx {
+	store_export_item_cb *cb;
+	void *ctx;
+};
+
+static int export_item_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct export_cb_ctx *c = p;
+	struct export_item_row row = {
+		.id = sqlite3_column_int64(s, 0),
+		.sha256 = col_text(s, 1),
+		.message_id = col_text(s, 2),
+		.subject = col_text(s, 3),
+		.from_text = col_text(s, 4),
+		.to_text = col_text(s, 5),
+		.date = sqlite3_column_int64(s, 6),
+		.size = sqlite3_column_int64(s, 7),
+		.custodians = col_text(s, 8),
+		.withheld_exemption = col_text(s, 9),
+		.withheld_reason = col_text(s, 10),
+		.withheld_by = col_text(s, 11),
+		.disposed = sqlite3_column_int(s, 12),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_foia_export_items(struct store *store, int64_t request_id, store_export_item_cb *cb,
+                            void *ctx)
+{
+	sqlite3_stmt *s = query(store,
+	    "SELECT m.id, m.sha256, m.message_id, m.subject, m.from_text, m.to_text, m.date, m.size, "
+	    "  (SELECT group_concat(name, '; ') FROM (SELECT DISTINCT mb.name AS name FROM custody c "
+	    "   JOIN mailboxes mb ON mb.id = c.mailbox_id WHERE c.message_id = m.id ORDER BY mb.name)), "
+	    "  w.exemption, w.reason, w.decided_by, "
+	    "  EXISTS (SELECT 1 FROM tombstones t WHERE t.message_id = m.id) "
+	    "FROM foia_items i JOIN messages m ON m.id = i.message_id "
+	    "LEFT JOIN foia_withholdings w ON w.request_id = i.request_id AND w.message_id = m.id "
+	    "WHERE i.request_id = ?1 ORDER BY m.date, m.sha256");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	struct export_cb_ctx c = {cb, ctx};
+	return each_row(store, s, export_item_row_cb, &c);
+}
+
+struct redaction_cb_ctx {
+	store_redaction_cb *cb;
+	void *ctx;
+};
+
+static int redaction_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct redaction_cb_ctx *c = p;
+	struct redaction_row row = {
+		.id = sqlite3_column_int64(s, 0),
+		.message_id = sqlite3_column_int64(s, 1),
+		.kind = col_text(s, 2),
+		.value = col_text(s, 3),
+		.exemption = col_text(s, 4),
+		.reason = col_text(s, 5),
+		.decided_by = col_text(s, 6),
+		.decided_at = sqlite3_column_int64(s, 7),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_foia_redactions(struct store *store, int64_t request_id, store_redaction_cb *cb,
+                          void *ctx)
+{
+	sqlite3_stmt *s = query(store, "SELECT id, message_id, kind, value, exemption, reason, "
+	                               "decided_by, decided_at FROM foia_redactions "
+	                               "WHERE request_id = ?1 ORDER BY message_id, id");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	struct redaction_cb_ctx c = {cb, ctx};
+	return each_row(store, s, redaction_row_cb, &c);
+}
+
+int store_message_content(struct store *store, int64_t id, char **raw_r, size_t *len_r,
+                          char **text_r)
+{
+	sqlite3_stmt *s = query(store, "SELECT r.raw, m.body FROM messages m "
+	                               "JOIN message_raw r ON r.message_id = m.id WHERE m.id = ?1");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, id);
+	int rc = sqlite3_step(s), result = 0;
+	if (rc == SQLITE_ROW) {
+		size_t len = (size_t)sqlite3_column_bytes(s, 0);
+		const void *raw = sqlite3_column_blob(s, 0);
+		*raw_r = xmalloc(len + 1);
+		if (len > 0)
+			memcpy(*raw_r, raw, len);
+		(*raw_r)[len] = '\0';
+		*len_r = len;
+		const char *text = col_text(s, 1);
+		*text_r = xstrdup(text ? text : "");
+		result = 1;
+	} else if (rc != SQLITE_DONE) {
+		set_error(store, "read message");
+		result = -1;
+	}
+	sqlite3_finalize(s);
+	return result;
+}
+
+int store_production_find(struct store *store, int64_t request_id, const char *fingerprint,
+                          int64_t *first_r, int64_t *produced_at_r)
+{
+	sqlite3_stmt *s = query(store, "SELECT bates_first, produced_at FROM foia_productions "
+	                               "WHERE request_id = ?1 AND fingerprint = ?2");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	bind_text(s, 2, fingerprint);
+	int rc = sqlite3_step(s), result = 0;
+	if (rc == SQLITE_ROW) {
+		*first_r = sqlite3_column_int64(s, 0);
+		*produced_at_r = sqlite3_column_int64(s, 1);
+		result = 1;
+	} else if (rc != SQLITE_DONE) {
+		set_error(store, "read productions");
+		result = -1;
+	}
+	sqlite3_finalize(s);
+	return result;
+}
+
+int store_bates_next(struct store *store, const char *prefix, int64_t *next_r)
+{
+	sqlite3_stmt *s = query(store, "SELECT coalesce(max(bates_last), 0) + 1 FROM foia_productions "
+	                               "WHERE bates_prefix = ?1");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, prefix);
+	int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
+	if (rc == 0)
+		*next_r = sqlite3_column_int64(s, 0);
+	else
+		set_error(store, "read productions");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_production_add(struct store *store, int64_t request_id, const char *fingerprint,
+                         const char *prefix, int64_t first, int64_t last, const char *user,
+                         int64_t now)
+{
+	sqlite3_stmt *s = query(store, "INSERT INTO foia_productions (request_id, fingerprint, "
+	                               "bates_prefix, bates_first, bates_last, produced_by, produced_at) "
+	                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	bind_text(s, 2, fingerprint);
+	bind_text(s, 3, prefix);
+	bind_int(s, 4, first);
+	bind_int(s, 5, last);
+	bind_text(s, 6, user);
+	bind_int(s, 7, now);
+	return run_update(store, s, "record production");
+}

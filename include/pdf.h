@@ -1,0 +1,52 @@
+/* pdf.h — production pages as PDF, drawn with cairo and pango in DejaVu fonts.  pdf.c is
+ * the only user of cairo and pango.
+ *
+ * Text is given as runs, each in one style, and flows onto US Letter pages; every page is
+ * stamped with the request id and its own Bates number.  Output is deterministic: the same
+ * runs and stamp give the same bytes. */
+#ifndef LIAISON_PDF_H
+#define LIAISON_PDF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum pdf_style {
+	PDF_TEXT,     /* proportional: header values */
+	PDF_LABEL,    /* bold: "From:" */
+	PDF_TITLE,    /* larger bold: the first line of a page or a slip sheet */
+	PDF_BODY,     /* monospaced: the message text, as the sender laid it out */
+	PDF_REDACTED, /* white on a black box: the label standing where text was redacted */
+};
+
+struct pdf_run {
+	const char *text;   /* UTF-8 (stray bytes are shown as U+FFFD) */
+	enum pdf_style style;
+};
+
+struct pdf_stamp {
+	const char *request;      /* "FOIA-2026-0007" */
+	const char *bates_prefix; /* "CSP-CTL-" */
+	int64_t first;            /* the Bates number of the first page */
+	int64_t created_at;       /* the document's creation date (Unix time) */
+};
+
+/* Formats a Bates number: prefix and at least six digits. */
+void pdf_bates_format(const char *prefix, int64_t number, char *out, size_t size);
+
+/* 0 when the DejaVu fonts are installed, else -1 with *error_r naming the package. */
+int pdf_check_fonts(char **error_r);
+
+struct pdf_doc;
+int pdf_open(const char *path, const struct pdf_stamp *stamp, struct pdf_doc **doc_r,
+             char **error_r);
+/* Lays the runs out after what was written before, breaking pages as needed. */
+void pdf_write(struct pdf_doc *doc, const struct pdf_run *runs, size_t n);
+/* What is written next starts on a new page. */
+void pdf_page_break(struct pdf_doc *doc);
+/* The Bates number of the page the next text will be on. */
+int64_t pdf_next_number(const struct pdf_doc *doc);
+/* Finishes the file: 0 with *last_r the last page's Bates number, or -1 with *error_r (the
+ * file could not be written).  Frees *doc either way. */
+int pdf_close(struct pdf_doc **doc, int64_t *last_r, char **error_r);
+
+#endif

@@ -1,0 +1,43 @@
+/* production.h — liaison foia export: the production package of a public-records request.
+ *
+ * DIR/natives/   the original bytes of each message produced whole (.eml), SHA-256 checked
+ *                against the store first, and its attachments, each named by Bates number
+ * DIR/pdf/       one PDF per produced message: its headers and text, redactions burned in,
+ *                then a slip sheet per attachment; every page stamped with the request id
+ *                and its Bates number
+ * DIR/production.mbox      mboxrd of the messages produced whole
+ * DIR/manifest.csv, DIR/production.dat (Concordance)   one row per message and attachment
+ * DIR/withholding-log.csv  every withheld message and every redaction (a Vaughn index)
+ * DIR/README.txt           what the package holds and how to check it
+ * DIR/SHA256SUMS           every other file, for sha256sum -c
+ *
+ * A message with any redaction is produced only as its redacted PDF.  The same request with
+ * the same decisions gives the same Bates numbers and byte-identical files; a changed one is a
+ * new production with the next numbers of the prefix. */
+#ifndef LIAISON_PRODUCTION_H
+#define LIAISON_PRODUCTION_H
+
+#include <stdint.h>
+
+#include "ops.h"
+#include "store.h"
+
+struct production_summary {
+	int64_t bates_first, bates_last;  /* last < first: no pages */
+	int64_t messages;      /* produced (native and PDF, or redacted PDF) */
+	int64_t redacted;      /* of which produced only as a redacted PDF */
+	int64_t withheld;      /* withheld whole (or disposed), in the log only */
+	int64_t attachments;   /* slip sheets */
+	int64_t unredacted_elsewhere; /* produced whole, yet holding a text redacted from another
+	                                 message (each warned of on stderr) */
+	int again;             /* 1: the same production as an earlier export */
+};
+
+/* Writes the package into out_dir, which must not exist (it appears whole or not at all),
+ * records the Bates range and audits the export.  Records staff and admins only.  Returns an
+ * OPS_* result with *error_r. */
+int production_export(struct store *store, const struct actor *actor, const char *ref,
+                       const char *out_dir, struct production_summary *summary,
+                       char **error_r);
+
+#endif

@@ -1,0 +1,960 @@
+/* production.c — liaison foia export: natives, mbox, PDFs with Bates numbers and burned-in
+ * redactions, load files, the withholding log and SHA256SUMS, written to a temporary
+ * directory beside the target and renamed into place only when whole. */
+#include "production.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "csv.h"
+#include "hash.h"
+#include "loadfile.h"
+#include "mime.h"
+#include "ops_foia.h"
+#include "pdf.h"
+#include "redact.h"
+#include "util.h"
+
+/* Changing how a package is laid out or drawn changes this, so that a new version never
+ * claims an earlier production's Bates numbers for different pages. */
+#define PRODUCTION_FORMAT "liaison production 1"
+
+struct red {
+	int64_t message_id;
+	char *kind, *value, *exemption, *reason, *decided_by;
+	int64_t decided_at;
+	size_t found;          /* spans it matched in its message */
+};
+
+struct item {
+	int64_t id, date, size;
+	char *sha256, *message_id, *subject, *from_text, *to_text, *custodians;
+	char *wh_exemption, *wh_reason, *wh_by;
+	int disposed;
+	struct red *reds;      /* into production.reds */
+	size_t n_reds;
+};
+
+struct production {
+	struct store *store;
+	const struct actor *actor;
+	const struct config *config;
+	const char *ref;
+	int64_t request_id;
+	struct item *items;
+	size_t n_items, cap_items;
+	struct red *reds;
+	size_t n_reds, cap_reds;
+	struct redactor *elsewhere; /* every text redaction of the request, to find it unredacted
+	                               in messages produced whole */
+	size_t *elsewhere_found;
+	size_t n_elsewhere;
+	char fingerprint[SHA256_HEX_SIZE];
+	int64_t next;          /* the next Bates number to give */
+	int64_t produced_at;
+	char *dir;             /* the temporary directory being filled */
+	struct loadfiles load;
+	FILE *mbox, *log;
+	struct strlist files;  /* written, relative to dir */
+	struct production_summary *sum;
+};
+
+/* ---- loading ---------------------------------------------------------------------------- */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static int item_loaded(const struct export_item_row *r, void *p)
+{
+	struct production *pr = p;
+	if (pr->n_items == pr->cap_items) {
+		pr->cap_items = pr->cap_items ? 2 * pr->cap_items : 64;
+		pr->items = xrealloc(pr->items, pr->cap_items * sizeof(*pr->items));
+	}
+	pr->items[pr->n_items++] = (struct item){
+		.id = r->id, .date = r->date, .size = r->size,
+		.sha256 = xstrdup(r->sha256), .message_id = dup_or_null(r->message_id),
+		.subject = dup_or_null(r->subject), .from_text = dup_or_null(r->from_text),
+		.to_text = dup_or_null(r->to_text), .custodians = dup_or_null(r->custodians),
+		.wh_exemption = dup_or_null(r->withheld_exemption),
+		.wh_reason = dup_or_null(r->withheld_reason), .wh_by = dup_or_null(r->withheld_by),
+		.disposed = r->disposed,
+	};
+	return 0;
+}
+
+static int red_loaded(const struct redaction_row *r, void *p)
+{
+	struct production *pr = p;
+	if (pr->n_reds == pr->cap_reds) {
+		pr->cap_reds = pr->cap_reds ? 2 * pr->cap_reds : 16;
+		pr->reds = xrealloc(pr->reds, pr->cap_reds * sizeof(*pr->reds));
+	}
+	pr->reds[pr->n_reds++] = (struct red){
+		.message_id = r->message_id, .kind = xstrdup(r->kind), .value = xstrdup(r->value),
+		.exemption = xstrdup(r->exemption), .reason = dup_or_null(r->reason),
+		.decided_by = xstrdup(r->decided_by), .decided_at = r->decided_at,
+	};
+	return 0;
+}
+
+/* Points each item at its redactions (both lists come ordered: reds by message row). */
+static void reds_attach(struct production *pr)
+{
+	for (size_t i = 0; i < pr->n_items; i++) {
+		struct item *it = &pr->items[i];
+		size_t lo = 0, hi = pr->n_reds;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (pr->reds[mid].message_id < it->id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		it->reds = pr->reds + lo;
+		while (lo + it->n_reds < pr->n_reds && pr->reds[lo + it->n_reds].message_id == it->id)
+			it->n_reds++;
+	}
+}
+
+static void production_free(struct production *pr)
+{
+	for (size_t i = 0; i < pr->n_items; i++) {
+		struct item *it = &pr->items[i];
+		free(it->sha256), free(it->message_id), free(it->subject), free(it->from_text);
+		free(it->to_text), free(it->custodians), free(it->wh_exemption), free(it->wh_reason);
+		free(it->wh_by);
+	}
+	free(pr->items);
+	for (size_t i = 0; i < pr->n_reds; i++) {
+		struct red *r = &pr->reds[i];
+		free(r->kind), free(r->value), free(r->exemption), free(r->reason), free(r->decided_by);
+	}
+	free(pr->reds);
+	strlist_free(&pr->files);
+	free(pr->dir);
+	redactor_free(&pr->elsewhere);
+	free(pr->elsewhere_found);
+}
+
+/* A text redacted from one message may stand unredacted in another produced whole (the
+ * victim's name in her own earlier message): compile every text redaction to look for it. */
+static int elsewhere_prepare(struct production *pr, char **error_r)
+{
+	struct redaction *rs = xcalloc(pr->n_reds ? pr->n_reds : 1, sizeof(*rs));
+	for (size_t i = 0; i < pr->n_reds; i++)
+		if (strcmp(pr->reds[i].kind, "text") == 0)
+			rs[pr->n_elsewhere++] = (struct redaction){"text", pr->reds[i].value,
+			                                           pr->reds[i].exemption};
+	int rc = 0;
+	if (pr->n_elsewhere > 0) {
+		rc = redactor_new(rs, pr->n_elsewhere, &pr->elsewhere, error_r);
+		pr->elsewhere_found = xcalloc(pr->n_elsewhere, sizeof(size_t));
+	}
+	free(rs);
+	return rc;
+}
+
+/* Warns (without repeating the text) when a message produced whole holds redacted text. */
+static int elsewhere_check(struct production *pr, const struct item *it, const char *text,
+                           const char *beg, char **error_r)
+{
+	if (pr->elsewhere == NULL)
+		return 0;
+	const char *fields[] = {it->subject, it->from_text, it->to_text, it->message_id, text};
+	memset(pr->elsewhere_found, 0, pr->n_elsewhere * sizeof(size_t));
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		char *s = redact_string(pr->elsewhere, fields[i], pr->elsewhere_found, error_r);
+		if (s == NULL)
+			return -1;
+		free(s);
+	}
+	size_t hits = 0;
+	for (size_t i = 0; i < pr->n_elsewhere; i++)
+		hits += pr->elsewhere_found[i];
+	if (hits > 0) {
+		fprintf(stderr, "liaison: warning: %s is produced whole but holds text redacted from "
+		        "another message of %s; redact it there too, or withhold it, and export again\n",
+		        beg, pr->ref);
+		pr->sum->unredacted_elsewhere++;
+	}
+	return 0;
+}
+
+/* Everything that decides the package's pages and bytes, hashed: the same fingerprint is
+ * the same production. */
+static void fingerprint(struct production *pr)
+{
+	struct sha256_stream *h = sha256_stream_new();
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	buf_addf(&b, "%s\n%s\n%s\n%s\n", PRODUCTION_FORMAT, pr->ref, pr->config->bates_prefix,
+	         pr->config->timezone);
+	for (size_t i = 0; i < pr->n_items; i++) {
+		const struct item *it = &pr->items[i];
+		buf_addf(&b, "item %s %d\n", it->sha256, it->disposed);
+		if (it->wh_exemption != NULL)
+			buf_addf(&b, "withheld %zu:%s %zu:%s %s\n", strlen(it->wh_exemption),
+			         it->wh_exemption, strlen(it->wh_reason ? it->wh_reason : ""),
+			         it->wh_reason ? it->wh_reason : "", it->wh_by);
+		for (size_t j = 0; j < it->n_reds; j++) {
+			const struct red *r = &it->reds[j];
+			buf_addf(&b, "redact %s %zu:%s %zu:%s %zu:%s %s\n", r->kind, strlen(r->value),
+			         r->value, strlen(r->exemption), r->exemption,
+			         strlen(r->reason ? r->reason : ""), r->reason ? r->reason : "",
+			         r->decided_by);
+		}
+		sha256_stream_update(h, b.data, b.len);
+		buf_reset(&b);
+	}
+	sha256_stream_update(h, b.data, b.len);
+	buf_free(&b);
+	sha256_stream_finish(&h, pr->fingerprint);
+}
+
+/* ---- files -------------------------------------------------------------------------------- */
+
+/* Creates dir/rel (never over an existing file) with data; records it for SHA256SUMS. */
+static int file_write(struct production *pr, const char *rel, const void *data, size_t len,
+                      char **error_r)
+{
+	char *path = xasprintf("%s/%s", pr->dir, rel);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int rc = fd < 0 ? -1 : 0;
+	const char *p = data;
+	while (rc == 0 && len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = -1;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fd >= 0 && close(fd) < 0)
+		rc = -1;
+	if (rc < 0)
+		*error_r = xasprintf("%s: %s", path, strerror(errno));
+	else
+		strlist_add(&pr->files, rel);
+	free(path);
+	return rc;
+}
+
+static int tree_remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void tree_remove(const char *dir)
+{
+	nftw(dir, tree_remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Every file and directory of the package gets the production's time, not the export's. */
+static int stamp_times_one(const char *path, const struct stat *st, int flag, struct FTW *ftw);
+static int64_t stamp_time;
+
+static int stamp_times_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	struct timespec times[2] = {{(time_t)stamp_time, 0}, {(time_t)stamp_time, 0}};
+	utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW);
+	return 0;
+}
+
+static FILE *file_open(struct production *pr, const char *rel, char **error_r)
+{
+	char *path = xasprintf("%s/%s", pr->dir, rel);
+	FILE *f = fopen(path, "wx");
+	if (f == NULL)
+		*error_r = xasprintf("%s: %s", path, strerror(errno));
+	else
+		strlist_add(&pr->files, rel);
+	free(path);
+	return f;
+}
+
+static int file_close(FILE **f, const char *what, char **error_r)
+{
+	if (*f == NULL)
+		return 0;
+	int bad = ferror(*f) | fclose(*f);
+	*f = NULL;
+	if (bad != 0) {
+		*error_r = xasprintf("writing %s: %s", what, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* mboxrd: a From_ line of the message's date, lines starting ">*From " quoted once more,
+ * a blank line after each message. */
+static void mbox_append(FILE *mbox, const struct item *it, const char *raw, size_t len)
+{
+	char date[40];
+	time_t t = (time_t)it->date;
+	struct tm tm;
+	if (gmtime_r(&t, &tm) == NULL || strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm) == 0)
+		snprintf(date, sizeof(date), "Thu Jan  1 00:00:00 1970");
+	fprintf(mbox, "From MAILER-DAEMON %s\n", date);
+	size_t at = 0;
+	while (at < len) {
+		const char *nl = memchr(raw + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - raw) + 1 : len;
+		size_t q = at;
+		while (q < end && raw[q] == '>')
+			q++;
+		if (end - q >= 5 && memcmp(raw + q, "From ", 5) == 0)
+			fputc('>', mbox);
+		fwrite(raw + at, 1, end - at, mbox);
+		at = end;
+	}
+	if (len == 0 || raw[len - 1] != '\n')
+		fputc('\n', mbox);
+	fputc('\n', mbox);
+}
+
+/* The file name extension of an attachment: its own when short and plain, else by type. */
+static void attachment_extension(const struct mime_attachment *a, char *out, size_t size)
+{
+	const char *dot = a->filename ? strrchr(a->filename, '.') : NULL;
+	size_t n = dot ? strlen(dot + 1) : 0;
+	int ok = n > 0 && n <= 10;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (dot[1 + i] >= 'a' && dot[1 + i] <= 'z') || (dot[1 + i] >= 'A' && dot[1 + i] <= 'Z') ||
+		     (dot[1 + i] >= '0' && dot[1 + i] <= '9');
+	if (ok) {
+		snprintf(out, size, "%s", dot + 1);
+		str_lower(out);
+	} else if (a->content_type != NULL && strcmp(a->content_type, "message/rfc822") == 0) {
+		snprintf(out, size, "eml");
+	} else if (a->content_type != NULL && strcmp(a->content_type, "text/plain") == 0) {
+		snprintf(out, size, "txt");
+	} else {
+		snprintf(out, size, "bin");
+	}
+}
+
+static void format_date(int64_t t, char *out, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (t == 0 || localtime_r(&tt, &tm) == NULL ||
+	    strftime(out, size, "%Y-%m-%d %H:%M:%S %z", &tm) == 0)
+		snprintf(out, size, "%s", t == 0 ? "" : "?");
+}
+
+static void bates(const struct production *pr, int64_t n, char *out, size_t size)
+{
+	pdf_bates_format(pr->config->bates_prefix, n, out, size);
+}
+
+/* ---- one message ---------------------------------------------------------------------- */
+
+/* The runs of a message's pages; texts made for them are owned here. */
+struct runs {
+	struct pdf_run *v;
+	size_t n, cap;
+	char **owned;
+	size_t n_owned;
+};
+
+static void run_add(struct runs *r, const char *text, enum pdf_style style)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 32;
+		r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
+	}
+	r->v[r->n++] = (struct pdf_run){text, style};
+}
+
+/* Adds text made for the run (taken: freed with the runs). */
+static void run_take(struct runs *r, char *text, enum pdf_style style)
+{
+	r->owned = xrealloc(r->owned, (r->n_owned + 1) * sizeof(*r->owned));
+	r->owned[r->n_owned++] = text;
+	run_add(r, text, style);
+}
+
+/* Adds text with the message's redactions burned in: labels as black boxes. */
+static int runs_add_redacted(struct runs *r, const struct redactor *rd, const char *text,
+                             enum pdf_style style, size_t *found, char **error_r)
+{
+	struct redacted red;
+	if (redactor_apply(rd, text, &red, found, error_r) < 0)
+		return -1;
+	for (size_t i = 0; i < red.n; i++) {
+		run_take(r, red.pieces[i].text, red.pieces[i].is_label ? PDF_REDACTED : style);
+		red.pieces[i].text = NULL;
+	}
+	redacted_clear(&red);
+	return 0;
+}
+
+static int runs_field(struct runs *r, const struct redactor *rd, const char *label,
+                      const char *value, size_t *found, char **error_r)
+{
+	run_add(r, label, PDF_LABEL);
+	run_add(r, " ", PDF_TEXT);
+	if (runs_add_redacted(r, rd, value ? value : "", PDF_TEXT, found, error_r) < 0)
+		return -1;
+	run_add(r, "\n", PDF_TEXT);
+	return 0;
+}
+
+static void runs_free(struct runs *r)
+{
+	free(r->v);
+	for (size_t i = 0; i < r->n_owned; i++)
+		free(r->owned[i]);
+	free(r->owned);
+	memset(r, 0, sizeof(*r));
+}
+
+static void log_row(struct production *pr, const char *bates_range, const char *message_id,
+                    const char *sha256, const char *date, const char *action,
+                    const char *exemption, const char *reason, const char *decided_by)
+{
+	const char *f[] = {bates_range, message_id, sha256, date, action, exemption, reason,
+	                   decided_by};
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (i > 0)
+			fputc(',', pr->log);
+		csv_write_field(pr->log, f[i]);
+	}
+	fputs("\r\n", pr->log);
+}
+
+/* Checks the stored bytes against the recorded SHA-256: a mismatch stops the export. */
+static int bytes_check(const struct item *it, const char *raw, size_t len, char **error_r)
+{
+	char hex[SHA256_HEX_SIZE];
+	sha256_hex(raw, len, hex);
+	if (strcmp(hex, it->sha256) != 0) {
+		*error_r = xasprintf("message %s (Message-ID <%s>): its stored bytes hash to %s, not "
+		                     "the recorded SHA-256; nothing was produced (run liaison verify)",
+		                     it->sha256, it->message_id ? it->message_id : "", hex);
+		return -1;
+	}
+	return 0;
+}
+
+struct message_out {
+	const struct item *it;
+	struct redactor *rd;      /* NULL when the message has no redaction */
+	struct parsed_message *parsed;
+	char *text;
+	char beg[64], end[64], family_end[64], pdf_rel[96], native_rel[96], date[40];
+	/* the fields as produced: redacted when the message is */
+	char *message_id, *from, *to, *subject, *custodians;
+};
+
+/* The header fields as produced (redacted for a redacted message). */
+static int fields_prepare(struct message_out *m, char **error_r)
+{
+	const struct item *it = m->it;
+	const char *src[] = {it->message_id, it->from_text, it->to_text, it->subject, it->custodians};
+	char **dst[] = {&m->message_id, &m->from, &m->to, &m->subject, &m->custodians};
+	for (size_t i = 0; i < 5; i++) {
+		*dst[i] = redact_string(m->rd, src[i] ? src[i] : "", NULL, error_r);
+		if (*dst[i] == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static void message_out_free(struct message_out *m)
+{
+	redactor_free(&m->rd);
+	parsed_message_free(&m->parsed);
+	free(m->text), free(m->message_id), free(m->from), free(m->to), free(m->subject);
+	free(m->custodians);
+}
+
+/* The message's pages: its headers, how it is produced, its attachments, its text. */
+static int message_pages(struct production *pr, struct message_out *m, struct pdf_doc *doc,
+                         char **error_r)
+{
+	const struct item *it = m->it;
+	size_t *found = xcalloc(it->n_reds ? it->n_reds : 1, sizeof(*found));
+	struct runs r = {0};
+	int rc = runs_add_redacted(&r, m->rd, it->subject && *it->subject ? it->subject : "(no subject)",
+	                           PDF_TITLE, found, error_r);
+	run_add(&r, "\n", PDF_TEXT);
+	if (rc == 0)
+		rc = runs_field(&r, m->rd, "From:", it->from_text, found, error_r);
+	if (rc == 0)
+		rc = runs_field(&r, m->rd, "To:", it->to_text, found, error_r);
+	run_add(&r, "Date:", PDF_LABEL);
+	run_add(&r, " ", PDF_TEXT);
+	run_add(&r, m->date, PDF_TEXT);
+	run_add(&r, "\n", PDF_TEXT);
+	if (rc == 0)
+		rc = runs_field(&r, m->rd, "Message-ID:", it->message_id, found, error_r);
+	if (rc == 0)
+		rc = runs_field(&r, m->rd, "Mailbox:", it->custodians, found, error_r);
+	run_add(&r, "Produced as:", PDF_LABEL);
+	if (m->rd != NULL) {
+		run_add(&r, " this redacted copy only; the original is not produced\n", PDF_TEXT);
+	} else {
+		run_take(&r, xasprintf(" %s\n", m->native_rel), PDF_TEXT);
+		run_add(&r, "SHA-256:", PDF_LABEL);
+		run_take(&r, xasprintf(" %s\n", it->sha256), PDF_TEXT);
+	}
+	size_t n_att = m->parsed ? m->parsed->n_attachments : 0;
+	if (n_att > 0) {
+		run_add(&r, "Attachments:", PDF_LABEL);
+		run_take(&r, xasprintf(" %zu, each on a slip sheet after this message\n", n_att),
+		         PDF_TEXT);
+		for (size_t i = 0; i < n_att && rc == 0; i++) {
+			const struct mime_attachment *a = &m->parsed->attachments[i];
+			run_add(&r, "  \xe2\x80\xa2 ", PDF_TEXT);
+			rc = runs_add_redacted(&r, m->rd, a->filename ? a->filename : "(no name)",
+			                       PDF_TEXT, found, error_r);
+			run_take(&r, xasprintf(" (%s, %llu bytes)\n", a->content_type,
+			                      (unsigned long long)a->size), PDF_TEXT);
+		}
+	}
+	if (m->parsed != NULL && m->parsed->quarantine_reason != NULL) {
+		run_add(&r, "Note:", PDF_LABEL);
+		run_take(&r, xasprintf(" the message could not be read whole (%s); the text below "
+		                       "is what could be\n", m->parsed->quarantine_reason), PDF_TEXT);
+	}
+	run_add(&r, "\n", PDF_TEXT);
+	if (rc == 0)
+		rc = runs_add_redacted(&r, m->rd, m->text, PDF_BODY, found, error_r);
+	if (rc == 0)
+		pdf_write(doc, r.v, r.n);
+	runs_free(&r);
+	for (size_t j = 0; j < it->n_reds; j++)
+		it->reds[j].found = found[j];
+	free(found);
+	(void)pr;
+	return rc;
+}
+
+/* One slip sheet per attachment, natively in natives/ unless its message is redacted. */
+static int attachment_slips(struct production *pr, struct message_out *m, struct pdf_doc *doc,
+                            char **error_r)
+{
+	size_t n_att = m->parsed ? m->parsed->n_attachments : 0;
+	for (size_t i = 0; i < n_att; i++) {
+		const struct mime_attachment *a = &m->parsed->attachments[i];
+		pdf_page_break(doc);
+		char slip[64], ext[16], native[96] = "";
+		bates(pr, pdf_next_number(doc), slip, sizeof(slip));
+		char *name = redact_string(m->rd, a->filename ? a->filename : "(no name)", NULL, error_r);
+		if (name == NULL)
+			return -1;
+		if (m->rd == NULL) {
+			attachment_extension(a, ext, sizeof(ext));
+			snprintf(native, sizeof(native), "natives/%s.%s", slip, ext);
+			if (file_write(pr, native, a->content, (size_t)a->size, error_r) < 0) {
+				free(name);
+				return -1;
+			}
+		}
+		struct runs r = {0};
+		if (m->rd == NULL) {
+			run_add(&r, "Attachment produced natively\n", PDF_TITLE);
+		} else {
+			run_add(&r, "Attachment not produced\n", PDF_TITLE);
+			run_add(&r, "Its message carries redactions, and an attachment cannot be redacted "
+			            "here: it is listed in withholding-log.csv for review by hand.\n\n",
+			        PDF_TEXT);
+		}
+		run_add(&r, "Attachment:", PDF_LABEL);
+		run_take(&r, xasprintf(" %zu of %zu to the message %s\n", i + 1, n_att, m->beg), PDF_TEXT);
+		run_add(&r, "File name:", PDF_LABEL);
+		run_add(&r, " ", PDF_TEXT);
+		run_add(&r, name, PDF_TEXT);
+		run_add(&r, "\n", PDF_TEXT);
+		run_add(&r, "Type:", PDF_LABEL);
+		run_take(&r, xasprintf(" %s, %llu bytes\n", a->content_type, (unsigned long long)a->size),
+		         PDF_TEXT);
+		if (m->rd == NULL) {
+			run_add(&r, "Native file:", PDF_LABEL);
+			run_take(&r, xasprintf(" %s\n", native), PDF_TEXT);
+			run_add(&r, "SHA-256:", PDF_LABEL);
+			run_take(&r, xasprintf(" %s\n", a->sha256), PDF_TEXT);
+		}
+		pdf_write(doc, r.v, r.n);
+		runs_free(&r);
+
+		const char *row[LOAD_FIELDS] = {
+			[LOAD_BEGBATES] = slip, [LOAD_ENDBATES] = slip, [LOAD_BEGATTACH] = m->beg,
+			[LOAD_ENDATTACH] = m->family_end, [LOAD_TYPE] = "attachment",
+			[LOAD_MESSAGE_ID] = m->message_id, [LOAD_DATE] = m->date, [LOAD_FROM] = m->from,
+			[LOAD_TO] = m->to, [LOAD_SUBJECT] = name, [LOAD_CUSTODIANS] = m->custodians,
+			[LOAD_SHA256] = m->rd ? "" : a->sha256, [LOAD_NATIVE] = native,
+			[LOAD_PDF] = m->pdf_rel,
+			[LOAD_PRODUCED] = m->rd ? "slip sheet only: its message is redacted"
+			                        : "native, slip sheet in the PDF",
+		};
+		loadfiles_row(&pr->load, row);
+		if (m->rd != NULL)
+			log_row(pr, slip, m->message_id, "", m->date,
+			        "attachment not produced: its message is redacted; review by hand", "",
+			        "", "liaison");
+		free(name);
+		pr->sum->attachments++;
+	}
+	return 0;
+}
+
+/* Renders the message's PDF once to learn its Bates range, with attachments as slips. */
+static int message_produce(struct production *pr, const struct item *it, char **error_r)
+{
+	struct message_out m = {.it = it};
+	char *raw = NULL;
+	size_t len = 0;
+	int found = store_message_content(pr->store, it->id, &raw, &len, &m.text);
+	if (found < 0) {
+		*error_r = xasprintf("message %s: %s", it->sha256, store_error(pr->store));
+		return -1;
+	}
+	format_date(it->date, m.date, sizeof(m.date));
+	if (found == 0) {
+		/* disposed under the records schedule: only its tombstone is left */
+		log_row(pr, "", it->message_id, it->sha256, m.date,
+		        "not produced: disposed under the records schedule", "", "", "");
+		pr->sum->withheld++;
+		return 0;
+	}
+	int rc = bytes_check(it, raw, len, error_r);
+	if (rc == 0 && it->n_reds > 0) {
+		struct redaction *rs = xcalloc(it->n_reds, sizeof(*rs));
+		for (size_t j = 0; j < it->n_reds; j++)
+			rs[j] = (struct redaction){it->reds[j].kind, it->reds[j].value, it->reds[j].exemption};
+		rc = redactor_new(rs, it->n_reds, &m.rd, error_r);
+		free(rs);
+	}
+	if (rc == 0) {
+		mime_parse_with_content(raw, len, &pr->config->limits, &m.parsed);
+		rc = fields_prepare(&m, error_r);
+	}
+	int64_t first = pr->next, last = 0;
+	bates(pr, first, m.beg, sizeof(m.beg));
+	snprintf(m.pdf_rel, sizeof(m.pdf_rel), "pdf/%s.pdf", m.beg);
+	if (m.rd == NULL)
+		snprintf(m.native_rel, sizeof(m.native_rel), "natives/%s.eml", m.beg);
+	struct pdf_doc *doc = NULL;
+	if (rc == 0) {
+		char *path = xasprintf("%s/%s", pr->dir, m.pdf_rel);
+		struct pdf_stamp stamp = {pr->ref, pr->config->bates_prefix, first, pr->produced_at};
+		rc = pdf_open(path, &stamp, &doc, error_r);
+		free(path);
+	}
+	if (rc == 0)
+		rc = message_pages(pr, &m, doc, error_r);
+	/* the message's own pages end where the first slip sheet begins */
+	int64_t own_last = doc ? pdf_next_number(doc) : first;
+	size_t n_att = m.parsed ? m.parsed->n_attachments : 0;
+	bates(pr, own_last, m.end, sizeof(m.end));
+	bates(pr, own_last + (int64_t)n_att, m.family_end, sizeof(m.family_end));
+	if (rc == 0) {
+		const char *row[LOAD_FIELDS] = {
+			[LOAD_BEGBATES] = m.beg, [LOAD_ENDBATES] = m.end, [LOAD_BEGATTACH] = m.beg,
+			[LOAD_ENDATTACH] = m.family_end, [LOAD_TYPE] = "message",
+			[LOAD_MESSAGE_ID] = m.message_id, [LOAD_DATE] = m.date, [LOAD_FROM] = m.from,
+			[LOAD_TO] = m.to, [LOAD_SUBJECT] = m.subject, [LOAD_CUSTODIANS] = m.custodians,
+			[LOAD_SHA256] = m.rd ? "" : it->sha256, [LOAD_NATIVE] = m.native_rel,
+			[LOAD_PDF] = m.pdf_rel,
+			[LOAD_PRODUCED] = m.rd ? "redacted PDF only" : "native and PDF",
+		};
+		loadfiles_row(&pr->load, row);
+		rc = attachment_slips(pr, &m, doc, error_r);
+	}
+	if (doc != NULL) {
+		char *close_error = NULL;
+		if (pdf_close(&doc, &last, &close_error) < 0 && rc == 0) {
+			*error_r = close_error;
+			rc = -1;
+		} else {
+			free(close_error);
+		}
+	}
+	if (rc == 0)
+		strlist_add(&pr->files, m.pdf_rel);
+	if (rc == 0 && m.rd == NULL)
+		rc = elsewhere_check(pr, it, m.text, m.beg, error_r);
+	if (rc == 0 && m.rd == NULL) {
+		rc = file_write(pr, m.native_rel, raw, len, error_r);
+		mbox_append(pr->mbox, it, raw, len);
+	}
+	if (rc == 0 && m.rd != NULL) {
+		char range[140];
+		if (strcmp(m.beg, m.end) == 0)
+			snprintf(range, sizeof(range), "%s", m.beg);
+		else
+			snprintf(range, sizeof(range), "%s-%s", m.beg, m.end);
+		for (size_t j = 0; j < it->n_reds; j++) {
+			const struct red *r = &it->reds[j];
+			char *reason = redact_string(m.rd, r->reason ? r->reason : "", NULL, error_r);
+			if (reason == NULL) {
+				rc = -1;
+				break;
+			}
+			char action[80];
+			snprintf(action, sizeof(action), "redacted (%zu passage%s)", r->found,
+			         r->found == 1 ? "" : "s");
+			log_row(pr, range, m.message_id, "", m.date, action, r->exemption, reason,
+			        r->decided_by);
+			free(reason);
+			if (r->found == 0)
+				fprintf(stderr, "liaison: note: a redaction under %s of message %s matched "
+				        "nothing in it\n", r->exemption, m.beg);
+		}
+		pr->sum->redacted++;
+	}
+	if (rc == 0) {
+		pr->next = last + 1;
+		pr->sum->messages++;
+	}
+	message_out_free(&m);
+	free(raw);
+	return rc;
+}
+
+/* ---- the package -------------------------------------------------------------------------- */
+
+static int readme_write(struct production *pr, char **error_r)
+{
+	char first[64], last[64];
+	bates(pr, pr->sum->bates_first, first, sizeof(first));
+	bates(pr, pr->sum->bates_last, last, sizeof(last));
+	char *text = xasprintf(
+	    "Production for public-records request %s\r\n"
+	    "\r\n"
+	    "Pages %s to %s.  Messages produced: %lld (of which %lld redacted), attachments: %lld,\r\n"
+	    "withheld: %lld.\r\n"
+	    "\r\n"
+	    "natives/             each message produced whole, as its original bytes (.eml), and its\r\n"
+	    "                     attachments, each named by the Bates number of its slip sheet\r\n"
+	    "pdf/                 one PDF per message, named by its first Bates number; redactions\r\n"
+	    "                     are burned in, and a redacted message is produced only this way\r\n"
+	    "production.mbox      the messages produced whole, as one mbox (mboxrd)\r\n"
+	    "manifest.csv         one row per message and attachment: Bates range, Message-ID,\r\n"
+	    "                     date, from, to, subject, mailboxes, SHA-256, files\r\n"
+	    "production.dat       the same rows as a Concordance load file\r\n"
+	    "withholding-log.csv  every message withheld and every redaction, with the exemption\r\n"
+	    "                     claimed, the reason and who decided\r\n"
+	    "SHA256SUMS           the SHA-256 of every other file\r\n"
+	    "\r\n"
+	    "To check that nothing was changed since it was produced:  sha256sum -c SHA256SUMS\r\n"
+	    "The SHA-256 of each native message is also the one recorded when it was received.\r\n",
+	    pr->ref, pr->sum->bates_last >= pr->sum->bates_first ? first : "(none)",
+	    pr->sum->bates_last >= pr->sum->bates_first ? last : "(none)",
+	    (long long)pr->sum->messages, (long long)pr->sum->redacted,
+	    (long long)pr->sum->attachments, (long long)pr->sum->withheld);
+	int rc = file_write(pr, "README.txt", text, strlen(text), error_r);
+	free(text);
+	return rc;
+}
+
+static int package_open(struct production *pr, const char *out_dir, char **error_r)
+{
+	struct stat st;
+	if (lstat(out_dir, &st) == 0) {
+		*error_r = xasprintf("%s exists: a production is written to a new directory", out_dir);
+		return OPS_INVALID;
+	}
+	pr->dir = xasprintf("%s.partial-%ld", out_dir, (long)getpid());
+	tree_remove(pr->dir);
+	if (mkdir(pr->dir, 0755) < 0) {
+		*error_r = xasprintf("%s: %s", pr->dir, strerror(errno));
+		free(pr->dir);
+		pr->dir = NULL;
+		return OPS_FAILED;
+	}
+	char *natives = xasprintf("%s/natives", pr->dir), *pdfs = xasprintf("%s/pdf", pr->dir);
+	int rc = mkdir(natives, 0755) == 0 && mkdir(pdfs, 0755) == 0 ? 0 : -1;
+	free(natives);
+	free(pdfs);
+	if (rc < 0) {
+		*error_r = xasprintf("%s: %s", pr->dir, strerror(errno));
+		return OPS_FAILED;
+	}
+	if (loadfiles_open(pr->dir, &pr->load, error_r) < 0)
+		return OPS_FAILED;
+	strlist_add(&pr->files, "manifest.csv");
+	strlist_add(&pr->files, "production.dat");
+	pr->mbox = file_open(pr, "production.mbox", error_r);
+	pr->log = pr->mbox ? file_open(pr, "withholding-log.csv", error_r) : NULL;
+	if (pr->log == NULL)
+		return OPS_FAILED;
+	const char *header[] = {"BATES", "MESSAGEID", "SHA256", "DATE", "ACTION", "EXEMPTION",
+	                        "REASON", "DECIDEDBY"};
+	for (size_t i = 0; i < sizeof(header) / sizeof(header[0]); i++)
+		fprintf(pr->log, "%s%s", i ? "," : "", header[i]);
+	fputs("\r\n", pr->log);
+	return OPS_OK;
+}
+
+static int package_fill(struct production *pr, char **error_r)
+{
+	for (size_t i = 0; i < pr->n_items; i++) {
+		const struct item *it = &pr->items[i];
+		if (it->wh_exemption != NULL) {
+			char date[40];
+			format_date(it->date, date, sizeof(date));
+			log_row(pr, "", it->message_id, it->sha256, date, "withheld", it->wh_exemption,
+			        it->wh_reason, it->wh_by);
+			pr->sum->withheld++;
+			continue;
+		}
+		if (message_produce(pr, it, error_r) < 0)
+			return -1;
+	}
+	pr->sum->bates_last = pr->next - 1;
+	int rc = loadfiles_close(&pr->load, error_r);
+	if (rc == 0)
+		rc = file_close(&pr->mbox, "production.mbox", error_r);
+	if (rc == 0)
+		rc = file_close(&pr->log, "withholding-log.csv", error_r);
+	if (rc == 0)
+		rc = readme_write(pr, error_r);
+	return rc;
+}
+
+/* Records the production (a new one takes its Bates range for good) and audits it. */
+static int production_record(struct production *pr, int again, const char *sums_hash,
+                             char **error_r)
+{
+	if (store_begin(pr->store) < 0) {
+		*error_r = xasprintf("%s: %s", pr->ref, store_error(pr->store));
+		return OPS_FAILED;
+	}
+	int rc = 0;
+	if (!again) {
+		int64_t next = 0;
+		rc = store_bates_next(pr->store, pr->config->bates_prefix, &next);
+		if (rc == 0 && next != pr->sum->bates_first) {
+			store_rollback(pr->store);
+			*error_r = xasprintf("another production took Bates numbers from %lld meanwhile; "
+			                     "export again", (long long)pr->sum->bates_first);
+			return OPS_FAILED;
+		}
+		if (rc == 0)
+			rc = store_production_add(pr->store, pr->request_id, pr->fingerprint,
+			                          pr->config->bates_prefix, pr->sum->bates_first,
+			                          pr->sum->bates_last, pr->actor->user->name,
+			                          pr->produced_at);
+	}
+	if (rc < 0) {
+		*error_r = xasprintf("%s: %s", pr->ref, store_error(pr->store));
+		store_rollback(pr->store);
+		return OPS_FAILED;
+	}
+	char first[64], last[64];
+	bates(pr, pr->sum->bates_first, first, sizeof(first));
+	bates(pr, pr->sum->bates_last, last, sizeof(last));
+	char *details = xasprintf("%s pages %s to %s: %lld messages (%lld redacted), %lld attachments, "
+	                          "%lld withheld, %lld produced whole holding text redacted "
+	                          "elsewhere; SHA256SUMS %s",
+	                          again ? "again," : "new,", first, last,
+	                          (long long)pr->sum->messages, (long long)pr->sum->redacted,
+	                          (long long)pr->sum->attachments, (long long)pr->sum->withheld,
+	                          (long long)pr->sum->unredacted_elsewhere, sums_hash);
+	rc = audit_append(pr->store, pr->actor->user->name, "foia-export", pr->ref, details, error_r);
+	free(details);
+	if (rc < 0 || store_commit(pr->store) < 0) {
+		if (rc == 0)
+			*error_r = xasprintf("%s: %s", pr->ref, store_error(pr->store));
+		store_rollback(pr->store);
+		return OPS_FAILED;
+	}
+	return OPS_OK;
+}
+
+int production_export(struct store *store, const struct actor *actor, const char *ref,
+                      const char *out_dir, struct production_summary *summary, char **error_r)
+{
+	memset(summary, 0, sizeof(*summary));
+	int rc = ops_foia_may_change(actor, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	struct production pr = {.store = store, .actor = actor, .config = actor->config,
+	                        .ref = ref, .sum = summary};
+	rc = ops_foia_lookup(store, actor, ref, &pr.request_id, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (pdf_check_fonts(error_r) < 0)
+		return OPS_FAILED;
+	if (store_foia_export_items(store, pr.request_id, item_loaded, &pr) < 0 ||
+	    store_foia_redactions(store, pr.request_id, red_loaded, &pr) < 0) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		production_free(&pr);
+		return OPS_FAILED;
+	}
+	reds_attach(&pr);
+	if (elsewhere_prepare(&pr, error_r) < 0) {
+		production_free(&pr);
+		return OPS_FAILED;
+	}
+	fingerprint(&pr);
+	int64_t first = 0;
+	int again = store_production_find(store, pr.request_id, pr.fingerprint, &first,
+	                                  &pr.produced_at);
+	if (again == 0) {
+		pr.produced_at = (int64_t)time(NULL);
+		again = store_bates_next(store, actor->config->bates_prefix, &first) < 0 ? -1 : 0;
+	}
+	if (again < 0) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		production_free(&pr);
+		return OPS_FAILED;
+	}
+	summary->again = again;
+	summary->bates_first = pr.next = first;
+
+	rc = package_open(&pr, out_dir, error_r);
+	if (rc == OPS_OK && package_fill(&pr, error_r) < 0)
+		rc = OPS_FAILED;
+	char sums_hash[SHA256_HEX_SIZE] = "";
+	if (rc == OPS_OK) {
+		if (loadfile_write_sums(pr.dir, &pr.files, sums_hash, error_r) < 0)
+			rc = OPS_FAILED;
+	}
+	if (rc == OPS_OK) {
+		stamp_time = pr.produced_at;
+		nftw(pr.dir, stamp_times_one, 16, FTW_PHYS);
+		int fd = open(pr.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			syncfs(fd);
+			close(fd);
+		}
+		rc = production_record(&pr, again, sums_hash, error_r);
+	}
+	if (rc == OPS_OK && rename(pr.dir, out_dir) < 0) {
+		*error_r = xasprintf("%s: %s", out_dir, strerror(errno));
+		rc = OPS_FAILED;
+	}
+	if (rc != OPS_OK && pr.dir != NULL) {
+		if (pr.mbox)
+			fclose(pr.mbox);
+		if (pr.log)
+			fclose(pr.log);
+		char *ignored = NULL;
+		loadfiles_close(&pr.load, &ignored);
+		free(ignored);
+		tree_remove(pr.dir);
+	}
+	production_free(&pr);
+	return rc;
+}

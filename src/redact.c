@@ -1,0 +1,169 @@
+/* redact.c — replaces what a message's redactions match with a label, before rendering. */
+#include "redact.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "route.h"
+#include "util.h"
+
+struct redactor {
+	struct route_finder *finder;
+	char **exemptions;
+	size_t n;
+};
+
+int redactor_new(const struct redaction *redactions, size_t n, struct redactor **redactor_r,
+                 char **error_r)
+{
+	struct redactor *r = xcalloc(1, sizeof(*r));
+	struct route_needle *needles = xcalloc(n ? n : 1, sizeof(*needles));
+	r->exemptions = xcalloc(n ? n : 1, sizeof(*r->exemptions));
+	r->n = n;
+	for (size_t i = 0; i < n; i++) {
+		needles[i].text = redactions[i].value;
+		needles[i].literal = strcmp(redactions[i].kind, "text") == 0;
+		r->exemptions[i] = xstrdup(redactions[i].exemption);
+	}
+	int rc = route_finder_new(needles, n, &r->finder, error_r);
+	free(needles);
+	if (rc < 0) {
+		redactor_free(&r);
+		return -1;
+	}
+	*redactor_r = r;
+	return 0;
+}
+
+void redactor_free(struct redactor **redactor)
+{
+	struct redactor *r = *redactor;
+	if (r == NULL)
+		return;
+	route_finder_free(&r->finder);
+	for (size_t i = 0; i < r->n; i++)
+		free(r->exemptions[i]);
+	free(r->exemptions);
+	free(r);
+	*redactor = NULL;
+}
+
+struct span {
+	size_t start, end, index;
+};
+
+struct spans {
+	struct span *v;
+	size_t n, cap;
+};
+
+static void span_found(size_t start, size_t end, size_t index, void *p)
+{
+	struct spans *s = p;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 16;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n++] = (struct span){start, end, index};
+}
+
+static int span_order(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void piece_add(struct redacted *out, char *text, int is_label)
+{
+	out->pieces = xrealloc(out->pieces, (out->n + 1) * sizeof(*out->pieces));
+	out->pieces[out->n++] = (struct redact_piece){text, is_label};
+	if (is_label)
+		out->labels++;
+}
+
+/* "[REDACTED 1-210(b)(3)(G)]", each exemption of the merged spans v[0..n) named once. */
+static char *label_for(const struct redactor *r, const struct span *v, size_t n)
+{
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	buf_addstr(&b, "[REDACTED");
+	for (size_t i = 0; i < n; i++) {
+		const char *ex = r->exemptions[v[i].index];
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(r->exemptions[v[j].index], ex) == 0;
+		if (!seen)
+			buf_addf(&b, "%s%s", i == 0 ? " " : ", ", ex);
+	}
+	buf_addstr(&b, "]");
+	return buf_steal(&b, NULL);
+}
+
+int redactor_apply(const struct redactor *r, const char *text, struct redacted *out,
+                   size_t *found, char **error_r)
+{
+	memset(out, 0, sizeof(*out));
+	if (text == NULL)
+		text = "";
+	size_t len = strlen(text);
+	struct spans s = {0};
+	if (r != NULL && route_finder_each(r->finder, text, len, span_found, &s, error_r) < 0) {
+		free(s.v);
+		return -1;
+	}
+	qsort(s.v, s.n, sizeof(*s.v), span_order);
+	size_t at = 0;
+	for (size_t i = 0; i < s.n;) {
+		/* merge every span that overlaps the first of this group */
+		size_t j = i + 1, end = s.v[i].end;
+		while (j < s.n && s.v[j].start < end) {
+			if (s.v[j].end > end)
+				end = s.v[j].end;
+			j++;
+		}
+		if (s.v[i].start > at)
+			piece_add(out, xstrndup(text + at, s.v[i].start - at), 0);
+		piece_add(out, label_for(r, s.v + i, j - i), 1);
+		for (size_t k = i; k < j && found != NULL; k++)
+			found[s.v[k].index]++;
+		at = end;
+		i = j;
+	}
+	if (at < len || out->n == 0)
+		piece_add(out, xstrdup(text + at), 0);
+	free(s.v);
+	return 0;
+}
+
+char *redacted_join(const struct redacted *r)
+{
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	for (size_t i = 0; i < r->n; i++)
+		buf_addstr(&b, r->pieces[i].text);
+	return buf_steal(&b, NULL);
+}
+
+void redacted_clear(struct redacted *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->pieces[i].text);
+	free(r->pieces);
+	memset(r, 0, sizeof(*r));
+}
+
+char *redact_string(const struct redactor *redactor, const char *text, size_t *found,
+                    char **error_r)
+{
+	struct redacted r;
+	if (redactor_apply(redactor, text, &r, found, error_r) < 0)
+		return NULL;
+	char *s = redacted_join(&r);
+	redacted_clear(&r);
+	return s;
+}
