@@ -90,6 +90,8 @@ struct config {
 	int64_t retention_transitory;   /* machine mail (default 90 days) */
 	int64_t retention_correspondence; /* conversations (default 2 years) */
 	int64_t retention_case;         /* referrals, reportable disclosures (default 10 years) */
+	int allow_disposal;  /* retention dispose may delete (default no: only once the records
+	                        schedule and its approval process are in place) */
 	char *bates_prefix;  /* what every production page number starts with (default "CTL-") */
 	struct smtp_config smtp;
 	char *database;      /* absolute path of the SQLite database */

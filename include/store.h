@@ -543,5 +543,33 @@ typedef int store_retention_cb(const struct retention_row *row, void *ctx);
 int store_retention_due(struct store *store, int64_t now, int64_t transitory,
                         int64_t correspondence, int64_t case_period, store_retention_cb *cb,
                         void *ctx);
+/* Disposes of what store_retention_due lists, in the caller's transaction: every message
+ * filed only in such threads loses its bytes, its text and its search entry and keeps a
+ * tombstone (its hash, size, Message-ID, dates, custodians, and the disposal's approval, who
+ * and when); a thread left with no message keeps its reference, not its subject.  *threads_r
+ * and *messages_r how many. */
+int store_dispose(struct store *store, int64_t now, int64_t transitory, int64_t correspondence,
+                  int64_t case_period, const char *approval, const char *user,
+                  int64_t *threads_r, int64_t *messages_r);
+
+/* --- Verification ------------------------------------------------------------------------ */
+
+struct rehash_row {
+	const char *sha256, *message_id;
+	const void *raw;
+	size_t len;
+};
+typedef int store_rehash_cb(const struct rehash_row *row, void *ctx);
+/* Every stored message's recorded SHA-256 and bytes, one at a time. */
+int store_messages_raw_each(struct store *store, store_rehash_cb *cb, void *ctx);
+/* The disposal of a message (by SHA-256 or Message-ID): 1 with its approval, who and the
+ * date (YYYY-MM-DD, local time), 0 when it was not disposed of. */
+struct tombstone {
+	char *approval, *by, *when;
+};
+int store_tombstone_find(struct store *store, const char *key, struct tombstone *t);
+void store_tombstone_clear(struct tombstone *t);
+/* How many messages were disposed of (only their tombstones are left). */
+int store_count_tombstones(struct store *store, int64_t *count_r);
 
 #endif

@@ -135,12 +135,18 @@ int cmd_raw(struct cli *cli, int argc, char **argv)
 	char *raw = NULL;
 	size_t len = 0;
 	char recorded[SHA256_HEX_SIZE], actual[SHA256_HEX_SIZE];
+	struct tombstone disposal = {0};
 	int found = store_raw_get(cli->store, argv[1], &raw, &len, recorded);
 	if (found <= 0) {
 		if (found < 0)
 			cli_error("raw", "%s", store_error(cli->store));
+		else if (store_tombstone_find(cli->store, argv[1], &disposal) == 1)
+			cli_error("raw", "%s was disposed of on %s under approval %s by %s; only its "
+			          "tombstone remains", argv[1], disposal.when, disposal.approval,
+			          disposal.by);
 		else
 			cli_error("raw", "no stored message %s", argv[1]);
+		store_tombstone_clear(&disposal);
 		return EXIT_FAIL;
 	}
 	/* Records staff rely on these bytes: prove them against the hash taken on arrival. */

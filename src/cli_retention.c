@@ -1,5 +1,6 @@
 /* cli_retention.c — liaison retention due: threads past their records series' retention and
- * held by nothing (disposal itself stays a person's decision). */
+ * held by nothing; liaison retention dispose --approval TEXT: their disposal, when the
+ * configuration allows it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "ops_foia.h"
+#include "ops_retention.h"
 #include "util.h"
 
 struct due_ctx {
@@ -34,11 +36,34 @@ static int print_due(const struct retention_row *r, void *p)
 	return 0;
 }
 
+static const char usage[] = "retention due [--json] | retention dispose --approval TEXT";
+
+static int dispose(struct cli *cli, int argc, char **argv)
+{
+	if (argc != 3 || strcmp(argv[1], "--approval") != 0)
+		return cli_usage(usage);
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	int64_t threads = 0, messages = 0;
+	char *error = NULL;
+	int orc = ops_retention_dispose(cli->store, &cli->actor, argv[2], (int64_t)time(NULL),
+	                                &threads, &messages, &error);
+	if (orc != OPS_OK)
+		return cli_ops_exit("retention", orc, error);
+	printf("disposed of %lld message%s of %lld thread%s under approval %s; their tombstones "
+	       "remain\n", (long long)messages, messages == 1 ? "" : "s", (long long)threads,
+	       threads == 1 ? "" : "s", argv[2]);
+	return EXIT_OK;
+}
+
 int cmd_retention(struct cli *cli, int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "dispose") == 0)
+		return dispose(cli, argc - 1, argv + 1);
 	int json = argc == 3 && strcmp(argv[2], "--json") == 0;
 	if ((argc != 2 && !json) || strcmp(argv[1], "due") != 0)
-		return cli_usage("retention due [--json]");
+		return cli_usage(usage);
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;

@@ -276,6 +276,9 @@ static void handle_liaison_key(struct parse_state *st, const char *name, const c
 			report(st, st->line, "urgent_notify: '%s' is not an e-mail address", value);
 		else
 			set_string(&c->urgent_notify, value);
+	} else if (strcmp(name, "allow_disposal") == 0) {
+		if (parse_yes_no(value, &c->allow_disposal) < 0)
+			report(st, st->line, "allow_disposal: '%s' is not yes or no", value);
 	} else if (strcmp(name, "bates_prefix") == 0) {
 		/* it names files of a production, so letters, digits, '-', '_' and '.' only */
 		int ok = value[0] != '\0' && strlen(value) <= 32 && value[0] != '.';

@@ -1957,6 +1957,8 @@ int store_search(struct store *store, const struct search_filter *f, store_searc
 	    "AND (?8 IS NULL OR t.ref = ?8) "
 	    "AND (NOT ?9 OR EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)) "
 	    "AND (?10 IS NULL OR p.direction = ?10) "
+	    /* disposed of: nothing left to find (the tombstone is not a record to produce) */
+	    "AND NOT EXISTS (SELECT 1 FROM tombstones ts WHERE ts.message_id = m.id) "
 	    "ORDER BY p.date DESC, m.id DESC";
 	char *sql = xasprintf("%s%s%s%s", f->query ? with_query : without_query, joins,
 	                      f->query ? "WHERE messages_fts MATCH ?1 " : "WHERE ?1 IS NULL ",
@@ -2327,35 +2329,211 @@ static int retention_row_cb(sqlite3_stmt *s, void *p)
 	return c->cb(&row, c->ctx);
 }
 
-int store_retention_due(struct store *store, int64_t now, int64_t transitory,
-                        int64_t correspondence, int64_t case_period, store_retention_cb *cb,
-                        void *ctx)
+/* Threads past retention and held by nothing, and not yet disposed: tid, ref, mailbox,
+ * series, last activity, end of retention.  ?1..?3 the periods, ?4 now. */
+#define DUE_THREADS_SQL \
+	"SELECT tid, ref, mailbox, series, last_activity, last_activity + period AS ended FROM (" \
+	"  SELECT t.ref, mb.name AS mailbox, " \
+	"    CASE WHEN t.reportable OR EXISTS (SELECT 1 FROM referrals r WHERE r.thread_id = t.id) " \
+	"      THEN 'case' WHEN t.kind = 'machine' THEN 'transitory' ELSE 'correspondence' END " \
+	"      AS series, " \
+	"    max(t.last_at, coalesce(t.closed_at, 0)) AS last_activity, t.id AS tid " \
+	"  FROM threads t JOIN mailboxes mb ON mb.id = t.mailbox_id) " \
+	"JOIN (SELECT 'case' AS s, ?3 AS period UNION ALL SELECT 'transitory', ?1 " \
+	"      UNION ALL SELECT 'correspondence', ?2) ON s = series " \
+	"WHERE last_activity + period < ?4 " \
+	"AND NOT EXISTS (SELECT 1 FROM placements p WHERE p.thread_id = tid AND (" \
+	"  EXISTS (SELECT 1 FROM foia_items i JOIN foia_requests q ON q.id = i.request_id " \
+	"          WHERE i.message_id = p.message_id AND q.status = 'open') " \
+	"  OR EXISTS (SELECT 1 FROM holds h WHERE h.message_id = p.message_id " \
+	"             AND h.released_at IS NULL))) " \
+	"AND EXISTS (SELECT 1 FROM placements p WHERE p.thread_id = tid AND NOT EXISTS (" \
+	"  SELECT 1 FROM tombstones ts WHERE ts.message_id = p.message_id))"
+
+static void bind_periods(sqlite3_stmt *s, int64_t now, int64_t transitory,
+                         int64_t correspondence, int64_t case_period)
 {
-	sqlite3_stmt *s = query(store,
-	    "SELECT ref, mailbox, series, last_activity, last_activity + period FROM ("
-	    "  SELECT t.ref, mb.name AS mailbox, "
-	    "    CASE WHEN t.reportable OR EXISTS (SELECT 1 FROM referrals r WHERE r.thread_id = t.id) "
-	    "      THEN 'case' WHEN t.kind = 'machine' THEN 'transitory' ELSE 'correspondence' END "
-	    "      AS series, "
-	    "    max(t.last_at, coalesce(t.closed_at, 0)) AS last_activity, t.id AS tid "
-	    "  FROM threads t JOIN mailboxes mb ON mb.id = t.mailbox_id) "
-	    "JOIN (SELECT 'case' AS s, ?3 AS period UNION ALL SELECT 'transitory', ?1 "
-	    "      UNION ALL SELECT 'correspondence', ?2) ON s = series "
-	    "WHERE last_activity + period < ?4 "
-	    "AND NOT EXISTS (SELECT 1 FROM placements p WHERE p.thread_id = tid AND ("
-	    "  EXISTS (SELECT 1 FROM foia_items i JOIN foia_requests q ON q.id = i.request_id "
-	    "          WHERE i.message_id = p.message_id AND q.status = 'open') "
-	    "  OR EXISTS (SELECT 1 FROM holds h WHERE h.message_id = p.message_id "
-	    "             AND h.released_at IS NULL))) "
-	    "ORDER BY last_activity + period, ref");
-	if (s == NULL)
-		return -1;
 	bind_int(s, 1, transitory);
 	bind_int(s, 2, correspondence);
 	bind_int(s, 3, case_period);
 	bind_int(s, 4, now);
+}
+
+int store_retention_due(struct store *store, int64_t now, int64_t transitory,
+                        int64_t correspondence, int64_t case_period, store_retention_cb *cb,
+                        void *ctx)
+{
+	sqlite3_stmt *s = query(store, "SELECT ref, mailbox, series, last_activity, ended FROM ("
+	                               DUE_THREADS_SQL ") ORDER BY ended, ref");
+	if (s == NULL)
+		return -1;
+	bind_periods(s, now, transitory, correspondence, case_period);
 	struct retention_cb_ctx c = {cb, ctx};
 	return each_row(store, s, retention_row_cb, &c);
+}
+
+/* Runs one statement of the disposal with ?1 bound to id (when id >= 0). */
+static int dispose_step(struct store *store, const char *sql, int64_t id)
+{
+	sqlite3_stmt *s = query(store, sql);
+	if (s == NULL)
+		return -1;
+	if (id >= 0)
+		bind_int(s, 1, id);
+	return run_update(store, s, "dispose");
+}
+
+int store_dispose(struct store *store, int64_t now, int64_t transitory, int64_t correspondence,
+                  int64_t case_period, const char *approval, const char *user,
+                  int64_t *threads_r, int64_t *messages_r)
+{
+	if (dispose_step(store, "CREATE TEMP TABLE IF NOT EXISTS dispose_threads "
+	                        "(id INTEGER PRIMARY KEY)", -1) < 0 ||
+	    dispose_step(store, "CREATE TEMP TABLE IF NOT EXISTS dispose_messages "
+	                        "(id INTEGER PRIMARY KEY)", -1) < 0 ||
+	    dispose_step(store, "DELETE FROM temp.dispose_threads", -1) < 0 ||
+	    dispose_step(store, "DELETE FROM temp.dispose_messages", -1) < 0)
+		return -1;
+	sqlite3_stmt *s = query(store, "INSERT INTO temp.dispose_threads SELECT tid FROM ("
+	                               DUE_THREADS_SQL ")");
+	if (s == NULL)
+		return -1;
+	bind_periods(s, now, transitory, correspondence, case_period);
+	if (run_update(store, s, "dispose") < 0)
+		return -1;
+	/* a message goes only when every thread it is filed in goes (the same message in a
+	 * second troop's mailbox may be kept longer there) */
+	if (dispose_step(store,
+	        "INSERT INTO temp.dispose_messages SELECT DISTINCT p.message_id FROM placements p "
+	        "WHERE p.thread_id IN (SELECT id FROM temp.dispose_threads) "
+	        "AND NOT EXISTS (SELECT 1 FROM placements p2 WHERE p2.message_id = p.message_id "
+	        "  AND p2.thread_id NOT IN (SELECT id FROM temp.dispose_threads)) "
+	        "AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.message_id = p.message_id)",
+	        -1) < 0)
+		return -1;
+	s = query(store, "INSERT INTO disposals (approval, disposed_by, disposed_at, threads, messages) "
+	                 "VALUES (?1, ?2, ?3, (SELECT count(*) FROM temp.dispose_threads), "
+	                 "(SELECT count(*) FROM temp.dispose_messages))");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, approval);
+	bind_text(s, 2, user);
+	bind_int(s, 3, now);
+	if (run_update(store, s, "dispose") < 0)
+		return -1;
+	int64_t disposal = sqlite3_last_insert_rowid(store->db);
+	static const char *const steps[] = {
+		/* the tombstone: the message row keeps its hash, size, Message-ID and dates */
+		"INSERT INTO tombstones (message_id, disposal_id, custodians) "
+		"SELECT d.id, ?1, coalesce((SELECT group_concat(name, '; ') FROM (SELECT DISTINCT mb.name "
+		"  AS name FROM custody c JOIN mailboxes mb ON mb.id = c.mailbox_id "
+		"  WHERE c.message_id = d.id ORDER BY mb.name)), '') FROM temp.dispose_messages d",
+		/* the search index forgets the words before the row loses them */
+		"INSERT INTO messages_fts (messages_fts, rowid, subject, body, from_text, to_text, "
+		"attachments) SELECT 'delete', m.id, m.subject, m.body, m.from_text, m.to_text, "
+		"m.attachments FROM messages m WHERE m.id IN (SELECT id FROM temp.dispose_messages)",
+		"DELETE FROM message_raw WHERE message_id IN (SELECT id FROM temp.dispose_messages)",
+		"UPDATE messages SET subject = '', from_addr = '', from_name = NULL, from_text = '', "
+		"to_text = '', body = '', attachments = '' "
+		"WHERE id IN (SELECT id FROM temp.dispose_messages)",
+		"UPDATE attachments SET filename = NULL "
+		"WHERE message_id IN (SELECT id FROM temp.dispose_messages)",
+		/* a thread all of whose messages are gone keeps its reference, not its words */
+		"UPDATE threads SET subject = '', base_subject = '', correspondent_name = NULL "
+		"WHERE id IN (SELECT id FROM temp.dispose_threads) AND NOT EXISTS ("
+		"  SELECT 1 FROM placements p WHERE p.thread_id = threads.id AND NOT EXISTS ("
+		"    SELECT 1 FROM tombstones t WHERE t.message_id = p.message_id))",
+	};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (dispose_step(store, steps[i], strstr(steps[i], "?1") ? disposal : -1) < 0)
+			return -1;
+	s = query(store, "SELECT threads, messages FROM disposals WHERE id = ?1");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, disposal);
+	int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
+	if (rc == 0) {
+		*threads_r = sqlite3_column_int64(s, 0);
+		*messages_r = sqlite3_column_int64(s, 1);
+	} else {
+		set_error(store, "dispose");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+struct rehash_cb_ctx {
+	store_rehash_cb *cb;
+	void *ctx;
+};
+
+static int rehash_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct rehash_cb_ctx *c = p;
+	struct rehash_row row = {
+		.sha256 = col_text(s, 0),
+		.message_id = col_text(s, 1),
+		.raw = sqlite3_column_blob(s, 2),
+		.len = (size_t)sqlite3_column_bytes(s, 2),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_messages_raw_each(struct store *store, store_rehash_cb *cb, void *ctx)
+{
+	sqlite3_stmt *s = query(store, "SELECT m.sha256, m.message_id, r.raw FROM message_raw r "
+	                               "JOIN messages m ON m.id = r.message_id ORDER BY r.message_id");
+	if (s == NULL)
+		return -1;
+	struct rehash_cb_ctx c = {cb, ctx};
+	return each_row(store, s, rehash_row_cb, &c);
+}
+
+int store_tombstone_find(struct store *store, const char *key, struct tombstone *t)
+{
+	sqlite3_stmt *s = query(store, "SELECT d.approval, d.disposed_by, "
+	                               "date(d.disposed_at, 'unixepoch', 'localtime') "
+	                               "FROM tombstones ts JOIN messages m ON m.id = ts.message_id "
+	                               "JOIN disposals d ON d.id = ts.disposal_id "
+	                               "WHERE m.sha256 = lower(?1) OR m.message_id = trim(?1, '<>') "
+	                               "LIMIT 1");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, key);
+	int rc = sqlite3_step(s), result = 0;
+	if (rc == SQLITE_ROW) {
+		t->approval = xstrdup(col_text(s, 0));
+		t->by = xstrdup(col_text(s, 1));
+		t->when = xstrdup(col_text(s, 2));
+		result = 1;
+	} else if (rc != SQLITE_DONE) {
+		set_error(store, "read tombstones");
+		result = -1;
+	}
+	sqlite3_finalize(s);
+	return result;
+}
+
+void store_tombstone_clear(struct tombstone *t)
+{
+	free(t->approval);
+	free(t->by);
+	free(t->when);
+	memset(t, 0, sizeof(*t));
+}
+
+int store_count_tombstones(struct store *store, int64_t *count_r)
+{
+	sqlite3_stmt *s = query(store, "SELECT count(*) FROM tombstones");
+	if (s == NULL)
+		return -1;
+	int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
+	if (rc == 0)
+		*count_r = sqlite3_column_int64(s, 0);
+	else
+		set_error(store, "count tombstones");
+	sqlite3_finalize(s);
+	return rc;
 }
 
 /* --- Records: productions ------------------------------------------------------------------ */

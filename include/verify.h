@@ -1,0 +1,26 @@
+/* verify.h — liaison verify: every stored message re-hashed against the SHA-256 recorded on
+ * arrival, and the audit chain walked. */
+#ifndef LIAISON_VERIFY_H
+#define LIAISON_VERIFY_H
+
+#include <stdint.h>
+
+#include "store.h"
+
+struct verify_result {
+	int64_t messages;     /* re-hashed */
+	int64_t mismatches;   /* whose bytes no longer hash to their SHA-256 */
+	int64_t tombstones;   /* disposed of: nothing left to hash */
+	int64_t audit_entries;
+	int64_t audit_broken; /* the first broken entry, 0 when the chain holds */
+	char *audit_problem;  /* what is wrong with it (caller frees), or NULL */
+};
+
+/* Calls mismatch(sha256, message_id, actual, ctx) for each message whose bytes changed.
+ * Returns 0 (the result tells), or -1 with *error_r when the store could not be read. */
+int verify_store(struct store *store,
+                 void (*mismatch)(const char *sha256, const char *message_id,
+                                  const char *actual, void *ctx),
+                 void *ctx, struct verify_result *result, char **error_r);
+
+#endif

@@ -1,0 +1,50 @@
+/* ops_retention.c — liaison retention dispose: who may, when, and its audit entry. */
+#include "ops_retention.h"
+
+#include <stdlib.h>
+
+#include "audit.h"
+#include "ops_foia.h"
+#include "util.h"
+
+int ops_retention_dispose(struct store *store, const struct actor *a, const char *approval,
+                          int64_t now, int64_t *threads_r, int64_t *messages_r,
+                          char **error_r)
+{
+	*threads_r = *messages_r = 0;
+	int rc = ops_foia_may_change(a, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	const struct config *c = a->config;
+	if (!c->allow_disposal) {
+		*error_r = xasprintf("refused: disposal is off in %s (allow_disposal = yes in "
+		                     "[liaison] turns it on, once the records schedule is approved)",
+		                     c->path);
+		return OPS_REFUSED;
+	}
+	if (approval == NULL || approval[0] == '\0') {
+		*error_r = xstrdup("disposal needs --approval TEXT (the disposal authorization)");
+		return OPS_INVALID;
+	}
+	if (store_begin(store) < 0) {
+		*error_r = xasprintf("dispose: %s", store_error(store));
+		return OPS_FAILED;
+	}
+	if (store_dispose(store, now, c->retention_transitory, c->retention_correspondence,
+	                  c->retention_case, approval, a->user->name, threads_r, messages_r) < 0) {
+		*error_r = xasprintf("dispose: %s", store_error(store));
+		store_rollback(store);
+		return OPS_FAILED;
+	}
+	char *details = xasprintf("disposed of %lld messages of %lld threads under approval %s",
+	                          (long long)*messages_r, (long long)*threads_r, approval);
+	rc = audit_append(store, a->user->name, "retention-dispose", approval, details, error_r);
+	free(details);
+	if (rc < 0 || store_commit(store) < 0) {
+		if (rc == 0)
+			*error_r = xasprintf("dispose: %s", store_error(store));
+		store_rollback(store);
+		return OPS_FAILED;
+	}
+	return OPS_OK;
+}
