@@ -33,6 +33,10 @@ struct pdf_stamp {
 /* Formats a Bates number: prefix and at least six digits. */
 void pdf_bates_format(const char *prefix, int64_t number, char *out, size_t size);
 
+/* The renderer the pages are drawn with ("cairo 1.16.0 pango 1.50.12 DejaVu Sans DejaVu Sans
+ * Mono"): a production's pages depend on it. */
+const char *pdf_renderer_version(void);
+
 /* 0 when the DejaVu fonts are installed, else -1 with *error_r naming the package. */
 int pdf_check_fonts(char **error_r);
 

@@ -29,15 +29,18 @@ struct production_summary {
 	int64_t withheld;      /* withheld whole (or disposed), in the log only */
 	int64_t attachments;   /* slip sheets */
 	int64_t unredacted_elsewhere; /* produced whole, yet holding a text redacted from another
-	                                 message (each warned of on stderr) */
+	                                 message or copying a withheld or redacted one (each named
+	                                 on stderr) */
 	int again;             /* 1: the same production as an earlier export */
 };
 
 /* Writes the package into out_dir, which must not exist (it appears whole or not at all),
- * records the Bates range and audits the export.  Records staff and admins only.  Returns an
- * OPS_* result with *error_r. */
+ * records the Bates range and audits the export.  Records staff and admins only.  A message
+ * that would be produced whole while holding a text redacted from another message of the
+ * request, or being another copy of a withheld or redacted one, stops the export (each is
+ * named on stderr) unless allow_elsewhere.  Returns an OPS_* result with *error_r. */
 int production_export(struct store *store, const struct actor *actor, const char *ref,
-                       const char *out_dir, struct production_summary *summary,
-                       char **error_r);
+                      const char *out_dir, int allow_elsewhere,
+                      struct production_summary *summary, char **error_r);
 
 #endif

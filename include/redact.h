@@ -32,7 +32,7 @@ struct redacted {
 	size_t labels;   /* how many spans were replaced */
 };
 
-/* Redacts text (NULL is ""), adding to found[i] the spans redaction i matched (found may be
+/* Redacts text (NULL is ""; with a redactor it is normalized first, see redact.c), adding to found[i] the spans redaction i matched (found may be
  * NULL; it has one counter per redaction).  Overlapping spans become one label naming each
  * exemption once.  Returns 0, or -1 with *error_r when a pattern could not be searched to
  * the end (then nothing may be produced from this text). */

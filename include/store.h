@@ -519,10 +519,10 @@ int store_foia_redactions(struct store *store, int64_t request_id, store_redacti
 /* A message's raw bytes and text (caller frees both): 1, or 0 when its bytes are gone. */
 int store_message_content(struct store *store, int64_t id, char **raw_r, size_t *len_r,
                           char **text_r);
-/* The production of this request with this fingerprint: 1 with its first Bates number and
- * when it was first made, 0 when there is none. */
+/* The production of this request with this fingerprint: 1 with its first and last Bates
+ * numbers and when it was first made, 0 when there is none. */
 int store_production_find(struct store *store, int64_t request_id, const char *fingerprint,
-                          int64_t *first_r, int64_t *produced_at_r);
+                          int64_t *first_r, int64_t *last_r, int64_t *produced_at_r);
 /* The next free Bates number of a prefix (1 for a new prefix). */
 int store_bates_next(struct store *store, const char *prefix, int64_t *next_r);
 int store_production_add(struct store *store, int64_t request_id, const char *fingerprint,

@@ -19,6 +19,7 @@ static const char foia_usage[] =
     "       liaison foia list [--open|--overdue] [--json] | foia show REQ [--json]\n"
     "       liaison foia add REQ [QUERY] [search filters] | foia remove REQ MESSAGE\n"
     "       liaison foia close REQ | foia review REQ [--json] | foia export REQ --out DIR\n"
+    "                           [--allow-redacted-text-elsewhere]\n"
     "       liaison foia withhold REQ MESSAGE --exemption CITATION --reason TEXT\n"
     "       liaison foia redact REQ MESSAGE (--text STRING | --pattern PCRE2 | --preset phone|address)\n"
     "                           --exemption CITATION [--reason TEXT]";
@@ -342,8 +343,11 @@ static int foia_review(struct cli *cli, int argc, char **argv)
 static int foia_export(struct cli *cli, int argc, char **argv)
 {
 	const char *ref = NULL, *out = NULL;
+	int allow_elsewhere = 0;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--allow-redacted-text-elsewhere") == 0)
+			allow_elsewhere = 1;
+		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
 			out = argv[++i];
 		else if (strncmp(argv[i], "--out=", 6) == 0)
 			out = argv[i] + 6;
@@ -359,7 +363,7 @@ static int foia_export(struct cli *cli, int argc, char **argv)
 		return rc;
 	struct production_summary sum;
 	char *error = NULL;
-	int orc = production_export(cli->store, &cli->actor, ref, out, &sum, &error);
+	int orc = production_export(cli->store, &cli->actor, ref, out, allow_elsewhere, &sum, &error);
 	if (orc != OPS_OK)
 		return cli_ops_exit("foia export", orc, error);
 	char first[64], last[64];
@@ -373,9 +377,9 @@ static int foia_export(struct cli *cli, int argc, char **argv)
 		       sum.again ? " (the same production as before: same numbers, same bytes)" : "");
 	printf("written to %s; check it with: cd %s && sha256sum -c SHA256SUMS\n", out, out);
 	if (sum.unredacted_elsewhere > 0)
-		printf("warning: %lld message%s produced whole hold%s text redacted from another "
-		       "(named above)\n", (long long)sum.unredacted_elsewhere,
-		       sum.unredacted_elsewhere == 1 ? "" : "s", sum.unredacted_elsewhere == 1 ? "s" : "");
+		printf("warning: %lld message%s produced whole as you allowed, though holding what "
+		       "is redacted or withheld elsewhere (named above)\n",
+		       (long long)sum.unredacted_elsewhere, sum.unredacted_elsewhere == 1 ? "" : "s");
 	return EXIT_OK;
 }
 

@@ -62,6 +62,15 @@ static int family_present(PangoFontMap *map, PangoContext *ctx, const char *fami
 	return ok;
 }
 
+const char *pdf_renderer_version(void)
+{
+	static char version[128];
+	if (version[0] == '\0')
+		snprintf(version, sizeof(version), "cairo %s pango %s " FONT_SANS " " FONT_MONO,
+		         cairo_version_string(), pango_version_string());
+	return version;
+}
+
 int pdf_check_fonts(char **error_r)
 {
 	PangoFontMap *map = pango_cairo_font_map_get_default();

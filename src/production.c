@@ -53,10 +53,13 @@ struct production {
 	size_t n_items, cap_items;
 	struct red *reds;
 	size_t n_reds, cap_reds;
-	struct redactor *elsewhere; /* every text redaction of the request, to find it unredacted
-	                               in messages produced whole */
+	struct redactor *all;       /* every redaction of the request */
+	struct redactor *elsewhere; /* its text redactions, to find them in messages produced
+	                               whole */
 	size_t *elsewhere_found;
 	size_t n_elsewhere;
+	struct strlist kept_ids;    /* Message-IDs of the messages withheld or redacted */
+	int allow_elsewhere;        /* produce such messages whole anyway */
 	char fingerprint[SHA256_HEX_SIZE];
 	int64_t next;          /* the next Bates number to give */
 	int64_t produced_at;
@@ -143,52 +146,92 @@ static void production_free(struct production *pr)
 	free(pr->reds);
 	strlist_free(&pr->files);
 	free(pr->dir);
+	redactor_free(&pr->all);
 	redactor_free(&pr->elsewhere);
 	free(pr->elsewhere_found);
+	strlist_free(&pr->kept_ids);
 }
 
-/* A text redacted from one message may stand unredacted in another produced whole (the
- * victim's name in her own earlier message): compile every text redaction to look for it. */
+/* What the whole request redacts or withholds, to find it again in messages produced whole:
+ * every redaction (for the log's fields), the text redactions (a victim's name in her own
+ * earlier message, or in a reply quoting it), and the Message-IDs of the messages withheld or
+ * redacted (a copy of one with other headers is stored as another message). */
 static int elsewhere_prepare(struct production *pr, char **error_r)
 {
-	struct redaction *rs = xcalloc(pr->n_reds ? pr->n_reds : 1, sizeof(*rs));
-	for (size_t i = 0; i < pr->n_reds; i++)
-		if (strcmp(pr->reds[i].kind, "text") == 0)
-			rs[pr->n_elsewhere++] = (struct redaction){"text", pr->reds[i].value,
-			                                           pr->reds[i].exemption};
+	struct redaction *all = xcalloc(pr->n_reds ? pr->n_reds : 1, sizeof(*all));
+	struct redaction *texts = xcalloc(pr->n_reds ? pr->n_reds : 1, sizeof(*texts));
+	for (size_t i = 0; i < pr->n_reds; i++) {
+		struct redaction r = {pr->reds[i].kind, pr->reds[i].value, pr->reds[i].exemption};
+		all[i] = r;
+		if (strcmp(r.kind, "text") == 0)
+			texts[pr->n_elsewhere++] = r;
+	}
 	int rc = 0;
-	if (pr->n_elsewhere > 0) {
-		rc = redactor_new(rs, pr->n_elsewhere, &pr->elsewhere, error_r);
+	if (pr->n_reds > 0)
+		rc = redactor_new(all, pr->n_reds, &pr->all, error_r);
+	if (rc == 0 && pr->n_elsewhere > 0) {
+		rc = redactor_new(texts, pr->n_elsewhere, &pr->elsewhere, error_r);
 		pr->elsewhere_found = xcalloc(pr->n_elsewhere, sizeof(size_t));
 	}
-	free(rs);
+	free(all);
+	free(texts);
+	for (size_t i = 0; i < pr->n_items; i++) {
+		const struct item *it = &pr->items[i];
+		if ((it->wh_exemption != NULL || it->n_reds > 0) && it->message_id != NULL)
+			strlist_add_unique(&pr->kept_ids, it->message_id);
+	}
 	return rc;
 }
 
-/* Warns (without repeating the text) when a message produced whole holds redacted text. */
+/* Says on stderr (never repeating the text) when a message about to be produced whole holds
+ * a text redacted from another message, in its fields, text, attachments or raw bytes, or is
+ * another copy of a withheld or redacted message; counts it. */
 static int elsewhere_check(struct production *pr, const struct item *it, const char *text,
+                           const struct parsed_message *parsed, const char *raw, size_t len,
                            const char *beg, char **error_r)
 {
+	if (it->message_id != NULL && strlist_contains(&pr->kept_ids, it->message_id)) {
+		fprintf(stderr, "liaison: %s: %s is another copy (Message-ID <%s>) of a message "
+		        "withheld or redacted in %s\n", pr->ref, beg, it->message_id, pr->ref);
+		pr->sum->unredacted_elsewhere++;
+		return 0;
+	}
 	if (pr->elsewhere == NULL)
 		return 0;
-	const char *fields[] = {it->subject, it->from_text, it->to_text, it->message_id, text};
 	memset(pr->elsewhere_found, 0, pr->n_elsewhere * sizeof(size_t));
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		char *s = redact_string(pr->elsewhere, fields[i], pr->elsewhere_found, error_r);
-		if (s == NULL)
-			return -1;
+	/* the raw bytes as text (NULs would end it early), and every attachment decoded */
+	char *raw_text = xmalloc(len + 1);
+	for (size_t i = 0; i < len; i++)
+		raw_text[i] = raw[i] != '\0' ? raw[i] : ' ';
+	raw_text[len] = '\0';
+	struct strlist fields = {0};
+	const char *named[] = {it->subject, it->from_text, it->to_text, it->message_id, text};
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		strlist_add(&fields, named[i] ? named[i] : "");
+	for (size_t i = 0; parsed != NULL && i < parsed->n_attachments; i++) {
+		strlist_add(&fields, parsed->attachments[i].filename ? parsed->attachments[i].filename : "");
+		const char *content = parsed->attachments[i].content;
+		if (content != NULL && memchr(content, '\0', (size_t)parsed->attachments[i].size) == NULL)
+			strlist_add(&fields, content);
+	}
+	int rc = 0;
+	for (size_t i = 0; i <= fields.count && rc == 0; i++) {
+		char *s = redact_string(pr->elsewhere, i < fields.count ? fields.items[i] : raw_text,
+		                        pr->elsewhere_found, error_r);
+		rc = s != NULL ? 0 : -1;
 		free(s);
 	}
+	strlist_free(&fields);
+	free(raw_text);
 	size_t hits = 0;
 	for (size_t i = 0; i < pr->n_elsewhere; i++)
 		hits += pr->elsewhere_found[i];
-	if (hits > 0) {
-		fprintf(stderr, "liaison: warning: %s is produced whole but holds text redacted from "
-		        "another message of %s; redact it there too, or withhold it, and export again\n",
-		        beg, pr->ref);
+	if (rc == 0 && hits > 0) {
+		fprintf(stderr, "liaison: %s: %s would be produced whole but holds text redacted from "
+		        "another message\n", pr->ref, beg);
 		pr->sum->unredacted_elsewhere++;
 	}
-	return 0;
+	return rc;
 }
 
 /* Everything that decides the package's pages and bytes, hashed: the same fingerprint is
@@ -198,11 +241,14 @@ static void fingerprint(struct production *pr)
 	struct sha256_stream *h = sha256_stream_new();
 	struct buf b;
 	buf_init(&b, SIZE_MAX);
-	buf_addf(&b, "%s\n%s\n%s\n%s\n", PRODUCTION_FORMAT, pr->ref, pr->config->bates_prefix,
-	         pr->config->timezone);
+	const struct mime_limits *l = &pr->config->limits;
+	buf_addf(&b, "%s\n%s\n%s\n%s\n%s\nlimits %u %u %zu %zu\n", PRODUCTION_FORMAT, pr->ref,
+	         pr->config->bates_prefix, pr->config->timezone, pdf_renderer_version(),
+	         l->max_depth, l->max_parts, l->max_header_bytes, l->max_message_bytes);
 	for (size_t i = 0; i < pr->n_items; i++) {
 		const struct item *it = &pr->items[i];
-		buf_addf(&b, "item %s %d\n", it->sha256, it->disposed);
+		buf_addf(&b, "item %s %d %zu:%s\n", it->sha256, it->disposed,
+		         strlen(it->custodians ? it->custodians : ""), it->custodians ? it->custodians : "");
 		if (it->wh_exemption != NULL)
 			buf_addf(&b, "withheld %zu:%s %zu:%s %s\n", strlen(it->wh_exemption),
 			         it->wh_exemption, strlen(it->wh_reason ? it->wh_reason : ""),
@@ -454,12 +500,19 @@ static int bytes_check(const struct item *it, const char *raw, size_t len, char 
 	return 0;
 }
 
+struct slip {
+	char beg[64], end[64], native[96];
+	char *name;               /* the file name as produced */
+};
+
 struct message_out {
 	const struct item *it;
+	struct slip *slips;       /* one per attachment drawn */
+	size_t n_slips;
 	struct redactor *rd;      /* NULL when the message has no redaction */
 	struct parsed_message *parsed;
 	char *text;
-	char beg[64], end[64], family_end[64], pdf_rel[96], native_rel[96], date[40];
+	char beg[64], end[64], pdf_rel[96], native_rel[96], date[40];
 	/* the fields as produced: redacted when the message is */
 	char *message_id, *from, *to, *subject, *custodians;
 };
@@ -480,6 +533,9 @@ static int fields_prepare(struct message_out *m, char **error_r)
 
 static void message_out_free(struct message_out *m)
 {
+	for (size_t i = 0; i < m->n_slips; i++)
+		free(m->slips[i].name);
+	free(m->slips);
 	redactor_free(&m->rd);
 	parsed_message_free(&m->parsed);
 	free(m->text), free(m->message_id), free(m->from), free(m->to), free(m->subject);
@@ -548,26 +604,28 @@ static int message_pages(struct production *pr, struct message_out *m, struct pd
 	return rc;
 }
 
-/* One slip sheet per attachment, natively in natives/ unless its message is redacted. */
+/* One slip sheet per attachment (natively in natives/ unless its message is redacted); each
+ * slip's Bates range is taken as drawn (a long file name may take a second page). */
 static int attachment_slips(struct production *pr, struct message_out *m, struct pdf_doc *doc,
                             char **error_r)
 {
 	size_t n_att = m->parsed ? m->parsed->n_attachments : 0;
+	m->slips = xcalloc(n_att ? n_att : 1, sizeof(*m->slips));
 	for (size_t i = 0; i < n_att; i++) {
 		const struct mime_attachment *a = &m->parsed->attachments[i];
+		struct slip *sl = &m->slips[i];
 		pdf_page_break(doc);
-		char slip[64], ext[16], native[96] = "";
-		bates(pr, pdf_next_number(doc), slip, sizeof(slip));
-		char *name = redact_string(m->rd, a->filename ? a->filename : "(no name)", NULL, error_r);
-		if (name == NULL)
+		bates(pr, pdf_next_number(doc), sl->beg, sizeof(sl->beg));
+		sl->name = redact_string(m->rd, a->filename ? a->filename : "(no name)", NULL, error_r);
+		if (sl->name == NULL)
 			return -1;
+		m->n_slips++;
 		if (m->rd == NULL) {
+			char ext[16];
 			attachment_extension(a, ext, sizeof(ext));
-			snprintf(native, sizeof(native), "natives/%s.%s", slip, ext);
-			if (file_write(pr, native, a->content, (size_t)a->size, error_r) < 0) {
-				free(name);
+			snprintf(sl->native, sizeof(sl->native), "natives/%s.%s", sl->beg, ext);
+			if (file_write(pr, sl->native, a->content, (size_t)a->size, error_r) < 0)
 				return -1;
-			}
 		}
 		struct runs r = {0};
 		if (m->rd == NULL) {
@@ -582,42 +640,107 @@ static int attachment_slips(struct production *pr, struct message_out *m, struct
 		run_take(&r, xasprintf(" %zu of %zu to the message %s\n", i + 1, n_att, m->beg), PDF_TEXT);
 		run_add(&r, "File name:", PDF_LABEL);
 		run_add(&r, " ", PDF_TEXT);
-		run_add(&r, name, PDF_TEXT);
+		run_add(&r, sl->name, PDF_TEXT);
 		run_add(&r, "\n", PDF_TEXT);
 		run_add(&r, "Type:", PDF_LABEL);
 		run_take(&r, xasprintf(" %s, %llu bytes\n", a->content_type, (unsigned long long)a->size),
 		         PDF_TEXT);
 		if (m->rd == NULL) {
 			run_add(&r, "Native file:", PDF_LABEL);
-			run_take(&r, xasprintf(" %s\n", native), PDF_TEXT);
+			run_take(&r, xasprintf(" %s\n", sl->native), PDF_TEXT);
 			run_add(&r, "SHA-256:", PDF_LABEL);
 			run_take(&r, xasprintf(" %s\n", a->sha256), PDF_TEXT);
 		}
 		pdf_write(doc, r.v, r.n);
 		runs_free(&r);
-
-		const char *row[LOAD_FIELDS] = {
-			[LOAD_BEGBATES] = slip, [LOAD_ENDBATES] = slip, [LOAD_BEGATTACH] = m->beg,
-			[LOAD_ENDATTACH] = m->family_end, [LOAD_TYPE] = "attachment",
-			[LOAD_MESSAGE_ID] = m->message_id, [LOAD_DATE] = m->date, [LOAD_FROM] = m->from,
-			[LOAD_TO] = m->to, [LOAD_SUBJECT] = name, [LOAD_CUSTODIANS] = m->custodians,
-			[LOAD_SHA256] = m->rd ? "" : a->sha256, [LOAD_NATIVE] = native,
-			[LOAD_PDF] = m->pdf_rel,
-			[LOAD_PRODUCED] = m->rd ? "slip sheet only: its message is redacted"
-			                        : "native, slip sheet in the PDF",
-		};
-		loadfiles_row(&pr->load, row);
-		if (m->rd != NULL)
-			log_row(pr, slip, m->message_id, "", m->date,
-			        "attachment not produced: its message is redacted; review by hand", "",
-			        "", "liaison");
-		free(name);
+		bates(pr, pdf_next_number(doc), sl->end, sizeof(sl->end));
 		pr->sum->attachments++;
 	}
 	return 0;
 }
 
-/* Renders the message's PDF once to learn its Bates range, with attachments as slips. */
+static void range_format(const char *beg, const char *end, char *out, size_t size)
+{
+	if (strcmp(beg, end) == 0)
+		snprintf(out, size, "%s", beg);
+	else
+		snprintf(out, size, "%s-%s", beg, end);
+}
+
+/* The load-file rows of a message and its attachments, and its log rows. */
+static int message_rows(struct production *pr, struct message_out *m, char **error_r)
+{
+	const struct item *it = m->it;
+	const char *family_end = m->n_slips ? m->slips[m->n_slips - 1].end : m->end;
+	const char *row[LOAD_FIELDS] = {
+		[LOAD_BEGBATES] = m->beg, [LOAD_ENDBATES] = m->end, [LOAD_BEGATTACH] = m->beg,
+		[LOAD_ENDATTACH] = family_end, [LOAD_TYPE] = "message",
+		[LOAD_MESSAGE_ID] = m->message_id, [LOAD_DATE] = m->date, [LOAD_FROM] = m->from,
+		[LOAD_TO] = m->to, [LOAD_SUBJECT] = m->subject, [LOAD_CUSTODIANS] = m->custodians,
+		[LOAD_SHA256] = m->rd ? "" : it->sha256, [LOAD_NATIVE] = m->native_rel,
+		[LOAD_PDF] = m->pdf_rel,
+		[LOAD_PRODUCED] = m->rd ? "redacted PDF only" : "native and PDF",
+	};
+	loadfiles_row(&pr->load, row);
+	for (size_t i = 0; i < m->n_slips; i++) {
+		const struct slip *sl = &m->slips[i];
+		const char *arow[LOAD_FIELDS] = {
+			[LOAD_BEGBATES] = sl->beg, [LOAD_ENDBATES] = sl->end, [LOAD_BEGATTACH] = m->beg,
+			[LOAD_ENDATTACH] = family_end, [LOAD_TYPE] = "attachment",
+			[LOAD_MESSAGE_ID] = m->message_id, [LOAD_DATE] = m->date, [LOAD_FROM] = m->from,
+			[LOAD_TO] = m->to, [LOAD_SUBJECT] = sl->name, [LOAD_CUSTODIANS] = m->custodians,
+			[LOAD_SHA256] = m->rd ? "" : m->parsed->attachments[i].sha256,
+			[LOAD_NATIVE] = sl->native, [LOAD_PDF] = m->pdf_rel,
+			[LOAD_PRODUCED] = m->rd ? "slip sheet only: its message is redacted"
+			                        : "native, slip sheet in the PDF",
+		};
+		loadfiles_row(&pr->load, arow);
+	}
+	if (m->rd == NULL)
+		return 0;
+	char range[140];
+	range_format(m->beg, m->end, range, sizeof(range));
+	for (size_t j = 0; j < it->n_reds; j++) {
+		const struct red *r = &it->reds[j];
+		char *reason = redact_string(m->rd, r->reason ? r->reason : "", NULL, error_r);
+		if (reason == NULL)
+			return -1;
+		char action[80];
+		snprintf(action, sizeof(action), "redacted (%zu passage%s)", r->found,
+		         r->found == 1 ? "" : "s");
+		log_row(pr, range, m->message_id, "", m->date, action, r->exemption, reason,
+		        r->decided_by);
+		free(reason);
+	}
+	for (size_t i = 0; i < m->n_slips; i++) {
+		char slip_range[140];
+		range_format(m->slips[i].beg, m->slips[i].end, slip_range, sizeof(slip_range));
+		log_row(pr, slip_range, m->message_id, "", m->date,
+		        "attachment not produced: its message is redacted; review by hand", "", "",
+		        "liaison");
+	}
+	if (m->parsed != NULL && m->parsed->quarantine_reason != NULL)
+		log_row(pr, range, m->message_id, "", m->date,
+		        "parts could not be read for the redacted copy; review the original by hand",
+		        "", "", "liaison");
+	return 0;
+}
+
+/* A redaction that matched nothing in its message is said loudly: a misspelt name would
+ * leave the real one on the page.  (The log shows "0 passages" too.) */
+static void redactions_found(const struct message_out *m)
+{
+	for (size_t j = 0; j < m->it->n_reds; j++) {
+		const struct red *r = &m->it->reds[j];
+		if (r->found == 0)
+			fprintf(stderr, "liaison: warning: a %s redaction under %s of %s (message %.12s) "
+			        "matched nothing in it: check it against the message\n", r->kind,
+			        r->exemption, m->beg, m->it->sha256);
+	}
+}
+
+/* Renders the message's PDF (its pages, then a slip per attachment), writes its natives, and
+ * then its rows, whose Bates ranges are known only once it is drawn. */
 static int message_produce(struct production *pr, const struct item *it, char **error_r)
 {
 	struct message_out m = {.it = it};
@@ -631,8 +754,12 @@ static int message_produce(struct production *pr, const struct item *it, char **
 	format_date(it->date, m.date, sizeof(m.date));
 	if (found == 0) {
 		/* disposed under the records schedule: only its tombstone is left */
-		log_row(pr, "", it->message_id, it->sha256, m.date,
+		char *mid = redact_string(pr->all, it->message_id, NULL, error_r);
+		if (mid == NULL)
+			return -1;
+		log_row(pr, "", mid, it->sha256, m.date,
 		        "not produced: disposed under the records schedule", "", "", "");
+		free(mid);
 		pr->sum->withheld++;
 		return 0;
 	}
@@ -653,6 +780,8 @@ static int message_produce(struct production *pr, const struct item *it, char **
 	snprintf(m.pdf_rel, sizeof(m.pdf_rel), "pdf/%s.pdf", m.beg);
 	if (m.rd == NULL)
 		snprintf(m.native_rel, sizeof(m.native_rel), "natives/%s.eml", m.beg);
+	if (rc == 0 && m.rd == NULL)
+		rc = elsewhere_check(pr, it, m.text, m.parsed, raw, len, m.beg, error_r);
 	struct pdf_doc *doc = NULL;
 	if (rc == 0) {
 		char *path = xasprintf("%s/%s", pr->dir, m.pdf_rel);
@@ -662,24 +791,12 @@ static int message_produce(struct production *pr, const struct item *it, char **
 	}
 	if (rc == 0)
 		rc = message_pages(pr, &m, doc, error_r);
+	if (rc == 0 && m.rd != NULL)
+		redactions_found(&m);
 	/* the message's own pages end where the first slip sheet begins */
-	int64_t own_last = doc ? pdf_next_number(doc) : first;
-	size_t n_att = m.parsed ? m.parsed->n_attachments : 0;
-	bates(pr, own_last, m.end, sizeof(m.end));
-	bates(pr, own_last + (int64_t)n_att, m.family_end, sizeof(m.family_end));
-	if (rc == 0) {
-		const char *row[LOAD_FIELDS] = {
-			[LOAD_BEGBATES] = m.beg, [LOAD_ENDBATES] = m.end, [LOAD_BEGATTACH] = m.beg,
-			[LOAD_ENDATTACH] = m.family_end, [LOAD_TYPE] = "message",
-			[LOAD_MESSAGE_ID] = m.message_id, [LOAD_DATE] = m.date, [LOAD_FROM] = m.from,
-			[LOAD_TO] = m.to, [LOAD_SUBJECT] = m.subject, [LOAD_CUSTODIANS] = m.custodians,
-			[LOAD_SHA256] = m.rd ? "" : it->sha256, [LOAD_NATIVE] = m.native_rel,
-			[LOAD_PDF] = m.pdf_rel,
-			[LOAD_PRODUCED] = m.rd ? "redacted PDF only" : "native and PDF",
-		};
-		loadfiles_row(&pr->load, row);
+	bates(pr, doc ? pdf_next_number(doc) : first, m.end, sizeof(m.end));
+	if (rc == 0)
 		rc = attachment_slips(pr, &m, doc, error_r);
-	}
 	if (doc != NULL) {
 		char *close_error = NULL;
 		if (pdf_close(&doc, &last, &close_error) < 0 && rc == 0) {
@@ -691,40 +808,16 @@ static int message_produce(struct production *pr, const struct item *it, char **
 	}
 	if (rc == 0)
 		strlist_add(&pr->files, m.pdf_rel);
-	if (rc == 0 && m.rd == NULL)
-		rc = elsewhere_check(pr, it, m.text, m.beg, error_r);
 	if (rc == 0 && m.rd == NULL) {
 		rc = file_write(pr, m.native_rel, raw, len, error_r);
 		mbox_append(pr->mbox, it, raw, len);
 	}
-	if (rc == 0 && m.rd != NULL) {
-		char range[140];
-		if (strcmp(m.beg, m.end) == 0)
-			snprintf(range, sizeof(range), "%s", m.beg);
-		else
-			snprintf(range, sizeof(range), "%s-%s", m.beg, m.end);
-		for (size_t j = 0; j < it->n_reds; j++) {
-			const struct red *r = &it->reds[j];
-			char *reason = redact_string(m.rd, r->reason ? r->reason : "", NULL, error_r);
-			if (reason == NULL) {
-				rc = -1;
-				break;
-			}
-			char action[80];
-			snprintf(action, sizeof(action), "redacted (%zu passage%s)", r->found,
-			         r->found == 1 ? "" : "s");
-			log_row(pr, range, m.message_id, "", m.date, action, r->exemption, reason,
-			        r->decided_by);
-			free(reason);
-			if (r->found == 0)
-				fprintf(stderr, "liaison: note: a redaction under %s of message %s matched "
-				        "nothing in it\n", r->exemption, m.beg);
-		}
-		pr->sum->redacted++;
-	}
+	if (rc == 0)
+		rc = message_rows(pr, &m, error_r);
 	if (rc == 0) {
 		pr->next = last + 1;
 		pr->sum->messages++;
+		pr->sum->redacted += m.rd != NULL;
 	}
 	message_out_free(&m);
 	free(raw);
@@ -813,13 +906,28 @@ static int package_fill(struct production *pr, char **error_r)
 		if (it->wh_exemption != NULL) {
 			char date[40];
 			format_date(it->date, date, sizeof(date));
-			log_row(pr, "", it->message_id, it->sha256, date, "withheld", it->wh_exemption,
-			        it->wh_reason, it->wh_by);
+			char *mid = redact_string(pr->all, it->message_id, NULL, error_r);
+			char *reason = mid ? redact_string(pr->all, it->wh_reason, NULL, error_r) : NULL;
+			if (reason != NULL)
+				log_row(pr, "", mid, it->sha256, date, "withheld", it->wh_exemption, reason,
+				        it->wh_by);
+			free(mid);
+			if (reason == NULL)
+				return -1;
+			free(reason);
 			pr->sum->withheld++;
 			continue;
 		}
 		if (message_produce(pr, it, error_r) < 0)
 			return -1;
+	}
+	if (pr->sum->unredacted_elsewhere > 0 && !pr->allow_elsewhere) {
+		*error_r = xasprintf("%lld message%s would be produced whole with what is withheld or "
+		                     "redacted elsewhere in %s (listed above): redact or withhold them "
+		                     "too, or export with --allow-redacted-text-elsewhere",
+		                     (long long)pr->sum->unredacted_elsewhere,
+		                     pr->sum->unredacted_elsewhere == 1 ? "" : "s", pr->ref);
+		return -1;
 	}
 	pr->sum->bates_last = pr->next - 1;
 	int rc = loadfiles_close(&pr->load, error_r);
@@ -883,14 +991,15 @@ static int production_record(struct production *pr, int again, const char *sums_
 }
 
 int production_export(struct store *store, const struct actor *actor, const char *ref,
-                      const char *out_dir, struct production_summary *summary, char **error_r)
+                      const char *out_dir, int allow_elsewhere,
+                      struct production_summary *summary, char **error_r)
 {
 	memset(summary, 0, sizeof(*summary));
 	int rc = ops_foia_may_change(actor, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	struct production pr = {.store = store, .actor = actor, .config = actor->config,
-	                        .ref = ref, .sum = summary};
+	                        .ref = ref, .sum = summary, .allow_elsewhere = allow_elsewhere};
 	rc = ops_foia_lookup(store, actor, ref, &pr.request_id, error_r);
 	if (rc != OPS_OK)
 		return rc;
@@ -908,9 +1017,9 @@ int production_export(struct store *store, const struct actor *actor, const char
 		return OPS_FAILED;
 	}
 	fingerprint(&pr);
-	int64_t first = 0;
+	int64_t first = 0, recorded_last = 0;
 	int again = store_production_find(store, pr.request_id, pr.fingerprint, &first,
-	                                  &pr.produced_at);
+	                                  &recorded_last, &pr.produced_at);
 	if (again == 0) {
 		pr.produced_at = (int64_t)time(NULL);
 		again = store_bates_next(store, actor->config->bates_prefix, &first) < 0 ? -1 : 0;
@@ -939,13 +1048,32 @@ int production_export(struct store *store, const struct actor *actor, const char
 			syncfs(fd);
 			close(fd);
 		}
-		rc = production_record(&pr, again, sums_hash, error_r);
 	}
-	if (rc == OPS_OK && rename(pr.dir, out_dir) < 0) {
-		*error_r = xasprintf("%s: %s", out_dir, strerror(errno));
+	/* the same production must come out the same: never two pages with one number */
+	if (rc == OPS_OK && again && summary->bates_last != recorded_last) {
+		*error_r = xasprintf("%s: this export ends at page %lld, but the same production was "
+		                     "recorded as ending at %lld (were fonts or libraries changed?); "
+		                     "nothing was produced", ref, (long long)summary->bates_last,
+		                     (long long)recorded_last);
 		rc = OPS_FAILED;
 	}
-	if (rc != OPS_OK && pr.dir != NULL) {
+	/* into place first (never over anything), then recorded: a package that is not there is
+	 * never recorded, and one whose record fails is taken away again */
+	int placed = 0;
+	if (rc == OPS_OK) {
+		if (renameat2(AT_FDCWD, pr.dir, AT_FDCWD, out_dir, RENAME_NOREPLACE) < 0) {
+			*error_r = xasprintf("%s: %s", out_dir, strerror(errno));
+			rc = errno == EEXIST ? OPS_INVALID : OPS_FAILED;
+		} else {
+			placed = 1;
+		}
+	}
+	if (rc == OPS_OK) {
+		rc = production_record(&pr, again, sums_hash, error_r);
+		if (rc != OPS_OK)
+			tree_remove(out_dir);
+	}
+	if (rc != OPS_OK && pr.dir != NULL && !placed) {
 		if (pr.mbox)
 			fclose(pr.mbox);
 		if (pr.log)

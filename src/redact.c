@@ -1,5 +1,12 @@
-/* redact.c — replaces what a message's redactions match with a label, before rendering. */
+/* redact.c — replaces what a message's redactions match with a label, before rendering.
+ *
+ * Text to redact is first normalized (NFKC, invisible format characters such as soft hyphens
+ * and zero-width spaces removed; GLib's Unicode tables), and so are literal redactions: a name
+ * written in full-width letters, with decomposed accents or with a soft hyphen inside looks
+ * the same on the page and must be found the same. */
 #include "redact.h"
+
+#include <glib.h>
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +21,23 @@ struct redactor {
 	size_t n;
 };
 
+/* NFKC without format characters (Unicode category Cf); invalid UTF-8 becomes U+FFFD. */
+static char *normalize(const char *text)
+{
+	gchar *valid = g_utf8_make_valid(text, -1);
+	gchar *nfkc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFKC);
+	g_free(valid);
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	for (const gchar *p = nfkc ? nfkc : ""; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_type(c) != G_UNICODE_FORMAT)
+			buf_add(&b, p, (size_t)(g_utf8_next_char(p) - p));
+	}
+	g_free(nfkc);
+	return buf_steal(&b, NULL);
+}
+
 int redactor_new(const struct redaction *redactions, size_t n, struct redactor **redactor_r,
                  char **error_r)
 {
@@ -21,12 +45,17 @@ int redactor_new(const struct redaction *redactions, size_t n, struct redactor *
 	struct route_needle *needles = xcalloc(n ? n : 1, sizeof(*needles));
 	r->exemptions = xcalloc(n ? n : 1, sizeof(*r->exemptions));
 	r->n = n;
+	char **texts = xcalloc(n ? n : 1, sizeof(*texts));
 	for (size_t i = 0; i < n; i++) {
-		needles[i].text = redactions[i].value;
 		needles[i].literal = strcmp(redactions[i].kind, "text") == 0;
+		texts[i] = needles[i].literal ? normalize(redactions[i].value) : NULL;
+		needles[i].text = needles[i].literal ? texts[i] : redactions[i].value;
 		r->exemptions[i] = xstrdup(redactions[i].exemption);
 	}
 	int rc = route_finder_new(needles, n, &r->finder, error_r);
+	for (size_t i = 0; i < n; i++)
+		free(texts[i]);
+	free(texts);
 	free(needles);
 	if (rc < 0) {
 		redactor_free(&r);
@@ -110,10 +139,15 @@ int redactor_apply(const struct redactor *r, const char *text, struct redacted *
 	memset(out, 0, sizeof(*out));
 	if (text == NULL)
 		text = "";
+	/* a message without redactions is shown as it is; one with them, normalized */
+	char *normalized = r != NULL ? normalize(text) : NULL;
+	if (normalized != NULL)
+		text = normalized;
 	size_t len = strlen(text);
 	struct spans s = {0};
 	if (r != NULL && route_finder_each(r->finder, text, len, span_found, &s, error_r) < 0) {
 		free(s.v);
+		free(normalized);
 		return -1;
 	}
 	qsort(s.v, s.n, sizeof(*s.v), span_order);
@@ -137,6 +171,7 @@ int redactor_apply(const struct redactor *r, const char *text, struct redacted *
 	if (at < len || out->n == 0)
 		piece_add(out, xstrdup(text + at), 0);
 	free(s.v);
+	free(normalized);
 	return 0;
 }
 

@@ -643,23 +643,29 @@ struct route_finder {
 	pcre2_match_context *mcontext;
 };
 
-/* A literal as a pattern: every ASCII punctuation escaped, every run of white space matching
- * any run of white space (a name may be wrapped across lines), the rest as it is. */
+/* A literal as a pattern: trimmed, every ASCII punctuation escaped, every run of white space
+ * matching any run of white space and quote marks (a name wrapped across two lines of a
+ * quoted reply, "Jane\n> Roe", is still found), the rest as it is. */
 static char *literal_pattern(const char *text)
 {
 	struct buf b;
 	buf_init(&b, SIZE_MAX);
-	for (const char *p = text; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
+	while (isspace((unsigned char)*text))
+		text++;
+	size_t n = strlen(text);
+	while (n > 0 && isspace((unsigned char)text[n - 1]))
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
 		if (isspace(c)) {
-			while (isspace((unsigned char)p[1]))
-				p++;
-			buf_addstr(&b, "\\s+");
+			while (i + 1 < n && isspace((unsigned char)text[i + 1]))
+				i++;
+			buf_addstr(&b, "[\\s>]+");
 		} else if (c < 0x80 && !isalnum(c)) {
 			char esc[2] = {'\\', (char)c};
 			buf_add(&b, esc, 2);
 		} else {
-			buf_add(&b, p, 1);
+			buf_add(&b, text + i, 1);
 		}
 	}
 	return buf_steal(&b, NULL);
@@ -729,11 +735,21 @@ int route_finder_each(const struct route_finder *f, const char *text, size_t len
 	int result = 0;
 	for (size_t i = 0; i < f->n && result == 0; i++) {
 		PCRE2_SIZE start = 0;
+		uint32_t options = 0;
 		while (start <= len) {
-			int rc = pcre2_match(f->codes[i], (PCRE2_SPTR)copy, len, start, 0, md, f->mcontext);
+			int rc = pcre2_match(f->codes[i], (PCRE2_SPTR)copy, len, start, options, md,
+			                     f->mcontext);
 			if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
-				rc = pcre2_match(f->codes[i], (PCRE2_SPTR)copy, len, start, PCRE2_NO_JIT, md,
-				                 f->mcontext);
+				rc = pcre2_match(f->codes[i], (PCRE2_SPTR)copy, len, start,
+				                 options | PCRE2_NO_JIT, md, f->mcontext);
+			if (rc == PCRE2_ERROR_NOMATCH && options != 0) {
+				/* nothing but the empty match at start: step over one character */
+				options = 0;
+				start++;
+				while (start < len && ((unsigned char)copy[start] & 0xC0) == 0x80)
+					start++;
+				continue;
+			}
 			if (rc == PCRE2_ERROR_NOMATCH)
 				break;
 			if (rc < 0) {
@@ -746,14 +762,10 @@ int route_finder_each(const struct route_finder *f, const char *text, size_t len
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 			if (ov[1] > ov[0])
 				cb(ov[0], ov[1], i, ctx);
-			if (ov[1] > start) {
-				start = ov[1];
-			} else {
-				/* an empty match: step over one character */
-				start++;
-				while (start < len && ((unsigned char)copy[start] & 0xC0) == 0x80)
-					start++;
-			}
+			start = ov[1];
+			/* after an empty match, first look for a non-empty one at the same place
+			 * (pcre2demo's way): stepping on at once would skip it */
+			options = ov[1] == ov[0] ? PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED : 0;
 		}
 	}
 	pcre2_match_data_free(md);

@@ -2646,9 +2646,9 @@ int store_message_content(struct store *store, int64_t id, char **raw_r, size_t 
 }
 
 int store_production_find(struct store *store, int64_t request_id, const char *fingerprint,
-                          int64_t *first_r, int64_t *produced_at_r)
+                          int64_t *first_r, int64_t *last_r, int64_t *produced_at_r)
 {
-	sqlite3_stmt *s = query(store, "SELECT bates_first, produced_at FROM foia_productions "
+	sqlite3_stmt *s = query(store, "SELECT bates_first, produced_at, bates_last FROM foia_productions "
 	                               "WHERE request_id = ?1 AND fingerprint = ?2");
 	if (s == NULL)
 		return -1;
@@ -2658,6 +2658,7 @@ int store_production_find(struct store *store, int64_t request_id, const char *f
 	if (rc == SQLITE_ROW) {
 		*first_r = sqlite3_column_int64(s, 0);
 		*produced_at_r = sqlite3_column_int64(s, 1);
+		*last_r = sqlite3_column_int64(s, 2);
 		result = 1;
 	} else if (rc != SQLITE_DONE) {
 		set_error(store, "read productions");

@@ -1,0 +1,124 @@
+#!/bin/sh
+# Records benchmark on 200,000 generated messages (11 troop mailboxes):
+#   1. 20 varied searches, each a whole `liaison search` run as records staff would type it
+#      (process start, query, output, and its audit entry): p50 and p95 (target p95 < 50 ms);
+#   2. the production package of 10,000 of them with PDFs (some redacted, some withheld):
+#      messages/s (target >= 200/s) and peak RSS (target < 200 MB).
+# Prints figures; asserts nothing.  The corpus and database are kept between runs in
+# BENCH_FOIA_DIR (default /dev/shm/liaison-bench-foia) and rebuilt when BENCH_FOIA_COUNT changes.
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+PY=/usr/bin/python3
+gen=$top/../shared/corpus/gen-ctl-corpus.py
+[ -f "$gen" ] || { echo "bench: needs $gen" >&2; exit 1; }
+command -v sqlite3 >/dev/null 2>&1 || { echo "bench: needs sqlite3" >&2; exit 1; }
+count=${BENCH_FOIA_COUNT:-200000}
+export_count=${BENCH_EXPORT_COUNT:-10000}
+dir=${BENCH_FOIA_DIR:-/dev/shm/liaison-bench-foia}
+troops=ABCDEFGHIKL
+make -s liaison
+mkdir -p "$dir"
+cd "$dir"
+{
+	printf '[liaison]\ndatabase = %s/f.db\ntimezone = America/New_York\nbates_prefix = CSP-CTL-\n' "$dir"
+	for t in $(echo $troops | sed 's/./& /g'); do
+		printf '\n[mailbox %s]\ntroop = %s\naddress = Troop%sCTL@ct.gov\n' "$t" "$t" "$t"
+	done
+	printf '\n[user records]\nrole = records\n'
+} >f.conf
+export LIAISON_CONFIG=$dir/f.conf LIAISON_USER=records
+if [ "$(cat stamp 2>/dev/null)" != "$count" ]; then
+	rm -rf corpus boxes f.db* stamp
+	echo "bench: generating $count messages for troops $troops (kept in $dir)"
+	$PY "$gen" --count "$count" --seed 55 --troops $troops --out corpus 2>/dev/null
+	$PY "$top/tools/split-corpus.py" corpus boxes
+	"$top/liaison" init >/dev/null
+	start=$(date +%s)
+	for t in $(echo $troops | sed 's/./& /g'); do
+		"$top/liaison" import --mailbox "$t" boxes/"$t" >/dev/null
+	done
+	echo "bench: imported $count messages in $(($(date +%s) - start)) s"
+	echo "$count" >stamp
+fi
+stored=$(sqlite3 f.db 'SELECT count(*) FROM messages')
+echo "bench: $stored messages stored, database $(($(stat -c %s f.db) / 1000000)) MB"
+
+# 1. Searches: words, phrases, prefixes, boolean, columns, and filters with and without a query.
+$PY - "$top/liaison" <<'PY'
+import statistics, subprocess, sys, time
+liaison = sys.argv[1]
+searches = [
+    ["trooper"],
+    ['"traffic stop"'],
+    ["harass*"],
+    ["gun OR pistola"],
+    ["housing NOT eviction"],
+    ["subject:vandalism"],
+    ["vecino", "--mailbox", "K"],
+    ["complaint", "--since", "2026-03-01", "--until", "2026-03-31"],
+    ["--from", "troopkctl@ct.gov", "--since", "2026-06-01", "--until", "2026-06-07"],
+    ["--category", "hate-crime", "--mailbox", "C"],
+    ["--has-attachment", "--mailbox", "A", "--since", "2026-05-01", "--until", "2026-05-31"],
+    ["threat", "--direction", "in"],
+    ['"domestic violence"', "--mailbox", "H"],
+    ["meeting AND community"],
+    ["racial profiling"],
+    ["flyer", "--has-attachment"],
+    ["--thread", "K-2026-00042"],
+    ["abuse", "--to", "troopbctl@ct.gov"],
+    ["emergency OR urgente", "--since", "2026-09-01"],
+    ["thank*", "--mailbox", "L", "--until", "2026-02-28"],
+]
+times, hits = [], []
+for args in searches:
+    best = None
+    for _ in range(3):
+        t0 = time.perf_counter()
+        out = subprocess.run([liaison, "search", *args], capture_output=True, text=True)
+        dt = time.perf_counter() - t0
+        if out.returncode != 0:
+            sys.exit(f"bench: search {args} failed: {out.stderr}")
+        best = dt if best is None else min(best, dt)
+    times.append(best * 1000)
+    hits.append(int(out.stdout.strip().splitlines()[-1].split()[0]))
+times_sorted = sorted(times)
+p50 = statistics.median(times)
+p95 = times_sorted[int(round(0.95 * (len(times) - 1)))]
+print()
+print("1. 20 searches over the whole store (each a `liaison search` run, best of 3, output and audit included)")
+for args, t, h in zip(searches, times, hits):
+    print(f"   {t:7.1f} ms  {h:6d} hits  search {' '.join(args)}")
+print(f"   p50 {p50:.1f} ms  p95 {p95:.1f} ms  max {max(times):.1f} ms   (target p95 < 50 ms)")
+PY
+
+# 2. A production of export_count messages of troop K, with redactions and withholdings.
+sqlite3 f.db "DELETE FROM foia_redactions; DELETE FROM foia_withholdings; DELETE FROM foia_items; DELETE FROM foia_productions; DELETE FROM foia_requests;"
+req=$("$top/liaison" foia new --requester "Benchmark" --received 2026-11-20 --description "bench")
+sqlite3 f.db "INSERT INTO foia_items (request_id, message_id, added_by, added_at)
+  SELECT (SELECT id FROM foia_requests WHERE ref = '$req'), m.id, 'records', 0
+  FROM messages m WHERE m.id IN (SELECT message_id FROM placements p JOIN mailboxes mb ON mb.id = p.mailbox_id WHERE mb.name = 'K')
+  ORDER BY m.id LIMIT $export_count"
+items=$(sqlite3 f.db "SELECT count(*) FROM foia_items")
+# one in fifty messages redacted (phone numbers and a name), one in a hundred withheld
+for sha in $(sqlite3 f.db "SELECT m.sha256 FROM foia_items i JOIN messages m ON m.id = i.message_id WHERE m.id % 50 = 0"); do
+	"$top/liaison" foia redact "$req" "$sha" --preset phone --exemption "1-210(b)(2)" >/dev/null
+	"$top/liaison" foia redact "$req" "$sha" --text "Maria" --exemption "1-210(b)(2)" >/dev/null
+done
+for sha in $(sqlite3 f.db "SELECT m.sha256 FROM foia_items i JOIN messages m ON m.id = i.message_id WHERE m.id % 100 = 1"); do
+	"$top/liaison" foia withhold "$req" "$sha" --exemption "1-210(b)(3)(G)" --reason bench >/dev/null
+done
+rm -rf production
+/usr/bin/time -f '%e %M' -o export.time "$top/liaison" foia export "$req" --out production >export.out 2>/dev/null
+read -r e_secs e_rss <export.time
+$PY - "$items" "$e_secs" "$e_rss" export.out production <<'PY'
+import os, sys
+items, secs, rss = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+summary = open(sys.argv[4]).read().splitlines()
+files = sum(len(f) for _, _, f in os.walk(sys.argv[5]))
+size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(sys.argv[5]) for f in fs)
+print()
+print(f"2. production of {items} messages with PDFs: {summary[0]}")
+print(f"   {summary[1] if len(summary) > 1 else ''}; {files} files, {size / 1e6:.0f} MB")
+print(f"   {secs:.2f} s = {items / secs:.0f} messages/s (target >= 200/s)   peak RSS {rss / 1024:.1f} MB (target < 200 MB)")
+PY
