@@ -76,9 +76,11 @@ int cmd_foia(struct cli *cli, int argc, char **argv);
 int cmd_hold(struct cli *cli, int argc, char **argv);
 int cmd_retention(struct cli *cli, int argc, char **argv);
 /* The search filters of `liaison search` (also `foia add` and `hold add`): options into *f,
- * up to max_positional other words into positional.  Returns 0, or -1 for a usage error. */
+ * --limit N into *limit_r (-1 when not given; limit_r NULL refuses it: a request or a hold
+ * takes everything found), up to max_positional other words into positional.  Returns 0, or
+ * -1 for a usage error. */
 int cli_search_parse(int argc, char **argv, struct search_filter *f, int *json_r,
-                     char **positional, int max_positional, int *n_positional_r);
+                     long *limit_r, char **positional, int max_positional, int *n_positional_r);
 
 int cmd_outbox(struct cli *cli, int argc, char **argv);
 int cmd_digest(struct cli *cli, int argc, char **argv);

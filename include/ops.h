@@ -30,6 +30,8 @@ int ops_actor(const struct config *config, const char *name, struct actor *actor
 
 /* 1 when the actor may see threads of this troop. */
 int ops_sees_troop(const struct actor *actor, char troop);
+/* The troop letters whose mail the actor may see ("KL"), or NULL for all (a search filter). */
+const char *ops_visible_troops(const struct actor *actor);
 /* 1 when the actor may see the subject, correspondent and text of a thread of this troop,
  * confidentiality and assignee. */
 int ops_sees_content(const struct actor *actor, char troop, int confidential,

@@ -417,6 +417,8 @@ struct search_filter {
 	const char *mailbox, *from, *to, *category, *thread_ref, *direction;
 	int64_t since, until;       /* Unix times, 0 for none; until is exclusive */
 	int has_attachment;
+	const char *troops;         /* only mailboxes of these troop letters ("KL"), or NULL */
+	size_t limit;               /* the newest this many hits, or 0 for all of them */
 };
 struct search_row {
 	int64_t id;                 /* messages.id */
@@ -427,10 +429,11 @@ struct search_row {
 	const char *thread_assignee;
 };
 typedef int store_search_cb(const struct search_row *row, void *ctx);
-/* One row per message and mailbox where it is filed, newest first.  Returns 0, or -1 (a bad
- * FTS5 query says so in store_error). */
+/* One row per message and mailbox where it is filed, newest first (at most filter->limit),
+ * and in *total_r how many there are in all.  Returns 0, or -1 (a bad FTS5 query says so in
+ * store_error). */
 int store_search(struct store *store, const struct search_filter *filter, store_search_cb *cb,
-                 void *ctx);
+                 void *ctx, size_t *total_r);
 
 /* --- Records: FOIA requests and holds -------------------------------------------------- */
 

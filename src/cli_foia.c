@@ -222,7 +222,7 @@ static int add_matching(struct cli *cli, int argc, char **argv, int hold)
 	struct search_filter f;
 	int json = 0, npos = 0;
 	char *pos[2];
-	int parsed = cli_search_parse(n, args, &f, &json, pos, 2, &npos);
+	int parsed = cli_search_parse(n, args, &f, &json, NULL, pos, 2, &npos);
 	free(args);
 	if (parsed < 0 || npos < 1)
 		return cli_usage(hold ? hold_usage : foia_usage);

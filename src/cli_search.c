@@ -13,7 +13,12 @@
 
 static const char usage[] =
     "search [QUERY] [--mailbox NAME] [--from ADDR] [--to ADDR] [--since DATE] [--until DATE]\n"
-    "       [--category C] [--thread REF] [--has-attachment] [--direction in|out] [--json]";
+    "       [--category C] [--thread REF] [--has-attachment] [--direction in|out]\n"
+    "       [--limit N] [--json]";
+
+/* Text output shows the newest this many hits unless --limit says otherwise (0: all);
+ * --json gives them all unless --limit is given. */
+#define SEARCH_SHOWN 100
 
 struct search_ctx {
 	const struct actor *actor;
@@ -24,8 +29,6 @@ struct search_ctx {
 static int print_hit(const struct search_row *row, void *p)
 {
 	struct search_ctx *c = p;
-	if (!ops_sees_troop(c->actor, row->troop))
-		return 0;
 	struct search_row hidden = *row;
 	const struct search_row *r = row;
 	if (!ops_sees_content(c->actor, row->troop, row->thread_confidential,
@@ -68,7 +71,7 @@ static int parse_day(const char *text, int64_t *t_r)
 }
 
 int cli_search_parse(int argc, char **argv, struct search_filter *f, int *json_r,
-                     char **positional, int max_positional, int *n_positional_r)
+                     long *limit_r, char **positional, int max_positional, int *n_positional_r)
 {
 	const char *since = NULL, *until = NULL;
 	static const struct option options[] = {
@@ -82,10 +85,14 @@ int cli_search_parse(int argc, char **argv, struct search_filter *f, int *json_r
 		{"has-attachment", no_argument, NULL, 'a'},
 		{"direction", required_argument, NULL, 'd'},
 		{"json", no_argument, NULL, 'j'},
+		{"limit", required_argument, NULL, 'l'},
 		{NULL, 0, NULL, 0},
 	};
 	memset(f, 0, sizeof(*f));
 	*json_r = 0;
+	if (limit_r != NULL)
+		*limit_r = -1;
+	char *end = NULL;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
@@ -99,6 +106,14 @@ int cli_search_parse(int argc, char **argv, struct search_filter *f, int *json_r
 		case 'a': f->has_attachment = 1; break;
 		case 'd': f->direction = optarg; break;
 		case 'j': *json_r = 1; break;
+		case 'l':
+			/* only a search shows a part of what it finds; a request or a hold takes all */
+			if (limit_r == NULL)
+				return -1;
+			*limit_r = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || *limit_r < 0)
+				return -1;
+			break;
 		default: return -1;
 		}
 	}
@@ -120,21 +135,26 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 {
 	struct search_filter f;
 	int json = 0, n = 0;
+	long limit = -1;
 	char *positional[1];
-	if (cli_search_parse(argc, argv, &f, &json, positional, 1, &n) < 0)
+	if (cli_search_parse(argc, argv, &f, &json, &limit, positional, 1, &n) < 0)
 		return cli_usage(usage);
 	f.query = n == 1 ? positional[0] : NULL;
+	f.limit = limit >= 0 ? (size_t)limit : json ? 0 : SEARCH_SHOWN;
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
+	/* a liaison's search never even counts another troop's mail */
+	f.troops = ops_visible_troops(&cli->actor);
 	struct search_ctx c = {&cli->actor, json ? json_array() : NULL, 0};
-	if (store_search(cli->store, &f, print_hit, &c) < 0) {
+	size_t total = 0;
+	if (store_search(cli->store, &f, print_hit, &c, &total) < 0) {
 		json_decref(c.array);
 		/* Mostly a query FTS5 cannot read: the user's to fix. */
 		cli_error("search", "%s (see README: Search syntax)", store_error(cli->store));
 		return EXIT_USAGE;
 	}
-	char *details = ops_describe_search(&f, c.hits);
+	char *details = ops_describe_search(&f, total);
 	char *error = NULL;
 	int arc = audit_append(cli->store, cli->actor.user->name, "search", f.query ? f.query : "",
 	                       details, &error);
@@ -145,6 +165,10 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		free(error);
 		return EXIT_FAIL;
 	}
-	cli_list_end(c.array, c.hits, "hit");
+	if (c.array == NULL && total > c.hits)
+		printf("the newest %zu of %zu hits (--limit N for more, --limit 0 for all)\n", c.hits,
+		       total);
+	else
+		cli_list_end(c.array, total, "hit");
 	return EXIT_OK;
 }

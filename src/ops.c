@@ -33,6 +33,13 @@ int ops_sees_troop(const struct actor *a, char troop)
 	return a->user->troops != NULL && strchr(a->user->troops, troop) != NULL;
 }
 
+const char *ops_visible_troops(const struct actor *a)
+{
+	if (a->user->role != ROLE_CTL)
+		return NULL;
+	return a->user->troops != NULL ? a->user->troops : "";
+}
+
 int ops_sees_content(const struct actor *a, char troop, int confidential, const char *assignee)
 {
 	if (!ops_sees_troop(a, troop))

@@ -154,7 +154,8 @@ static int collect(const struct search_row *row, void *p)
 static int find_messages(struct store *store, const struct search_filter *f,
                          struct collect_ctx *c, char **error_r)
 {
-	if (store_search(store, f, collect, c) < 0) {
+	size_t total = 0;
+	if (store_search(store, f, collect, c, &total) < 0) {
 		*error_r = xasprintf("search: %s", store_error(store));
 		return OPS_INVALID;
 	}

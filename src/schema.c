@@ -322,7 +322,10 @@ const char *const schema_migrations[] = {
 	"  reason TEXT,"
 	"  decided_by TEXT NOT NULL,"
 	"  decided_at INTEGER NOT NULL);",
-	/* 5: productions (Bates ranges) and disposal. */
+	/* 5: productions (Bates ranges) and disposal; placements found by message (search and
+	 * every listing join them that way: without it each hit scanned them all). */
+	"CREATE INDEX placements_message ON placements (message_id);"
+	"CREATE INDEX placements_date ON placements (date);"
 	/* A production package as made: the same request with the same decisions (fingerprint)
 	 * gets the same Bates numbers again, so a re-export is byte-identical; a new one takes
 	 * the next numbers of its prefix. */

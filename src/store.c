@@ -1905,11 +1905,13 @@ int store_audit_head(struct store *store, int64_t *id_r, char hash_r[SHA256_HEX_
 struct search_cb_ctx {
 	store_search_cb *cb;
 	void *ctx;
+	size_t rows;
 };
 
 static int search_row_cb(sqlite3_stmt *s, void *p)
 {
 	struct search_cb_ctx *c = p;
+	c->rows++;
 	const char *troop = col_text(s, 8);
 	struct search_row row = {
 		.id = sqlite3_column_int64(s, 0),
@@ -1928,8 +1930,45 @@ static int search_row_cb(sqlite3_stmt *s, void *p)
 	return c->cb(&row, c->ctx);
 }
 
-int store_search(struct store *store, const struct search_filter *f, store_search_cb *cb,
-                 void *ctx)
+/* The filters, over p (placements), mb (mailboxes), m (messages) and t (threads); those of
+ * m and t only when they are joined.  ?1 is the query, bound either way (without one it must
+ * stay NULL). */
+static char *search_filters(int with_m, int with_t)
+{
+	return xasprintf(
+	    "AND (?2 IS NULL OR mb.name = ?2) "
+	    "%s"
+	    "AND (?5 = 0 OR p.date >= ?5) AND (?6 = 0 OR p.date < ?6) "
+	    "%s"
+	    "AND (NOT ?9 OR EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = p.message_id)) "
+	    "AND (?10 IS NULL OR p.direction = ?10) "
+	    "AND (?11 IS NULL OR instr(?11, mb.troop) > 0) "
+	    /* disposed of: nothing left to find (the tombstone is not a record to produce) */
+	    "AND NOT EXISTS (SELECT 1 FROM tombstones ts WHERE ts.message_id = p.message_id) ",
+	    with_m ? "AND (?3 IS NULL OR m.from_addr = lower(?3)) "
+	             "AND (?4 IS NULL OR instr(lower(m.to_text), lower(?4)) > 0) " : "",
+	    with_t ? "AND (?7 IS NULL OR t.category = ?7 OR instr(',' || coalesce(p.categories, '') "
+	             "|| ',', ',' || ?7 || ',') > 0) AND (?8 IS NULL OR t.ref = ?8) " : "");
+}
+
+static void search_bind(sqlite3_stmt *s, const struct search_filter *f)
+{
+	bind_text(s, 1, f->query);
+	bind_text(s, 2, f->mailbox);
+	bind_text(s, 3, f->from);
+	bind_text(s, 4, f->to);
+	bind_int(s, 5, f->since);
+	bind_int(s, 6, f->until);
+	bind_text(s, 7, f->category);
+	bind_text(s, 8, f->thread_ref);
+	bind_int(s, 9, f->has_attachment);
+	bind_text(s, 10, f->direction);
+	bind_text(s, 11, f->troops);
+}
+
+/* Every hit in one query, each row whole (for the responsive set of a request). */
+static int search_all(struct store *store, const struct search_filter *f, store_search_cb *cb,
+                      void *ctx, size_t *total_r)
 {
 	/* With a query the full-text index leads (and gives the snippet); without one the
 	 * filters alone select, and the snippet is the text's beginning. */
@@ -1946,39 +1985,94 @@ int store_search(struct store *store, const struct search_filter *f, store_searc
 	    "JOIN placements p ON p.message_id = m.id "
 	    "JOIN mailboxes mb ON mb.id = p.mailbox_id "
 	    "JOIN threads t ON t.id = p.thread_id ";
-	/* ?1 is bound either way; without a query it must stay NULL. */
-	static const char filters[] =
-	    "AND (?2 IS NULL OR mb.name = ?2) "
-	    "AND (?3 IS NULL OR m.from_addr = lower(?3)) "
-	    "AND (?4 IS NULL OR instr(lower(m.to_text), lower(?4)) > 0) "
-	    "AND (?5 = 0 OR p.date >= ?5) AND (?6 = 0 OR p.date < ?6) "
-	    "AND (?7 IS NULL OR t.category = ?7 OR instr(',' || coalesce(p.categories, '') || ',', "
-	    "     ',' || ?7 || ',') > 0) "
-	    "AND (?8 IS NULL OR t.ref = ?8) "
-	    "AND (NOT ?9 OR EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)) "
-	    "AND (?10 IS NULL OR p.direction = ?10) "
-	    /* disposed of: nothing left to find (the tombstone is not a record to produce) */
-	    "AND NOT EXISTS (SELECT 1 FROM tombstones ts WHERE ts.message_id = m.id) "
-	    "ORDER BY p.date DESC, m.id DESC";
-	char *sql = xasprintf("%s%s%s%s", f->query ? with_query : without_query, joins,
+	char *filters = search_filters(1, 1);
+	char *sql = xasprintf("%s%s%s%sORDER BY p.date DESC, m.id DESC",
+	                      f->query ? with_query : without_query, joins,
 	                      f->query ? "WHERE messages_fts MATCH ?1 " : "WHERE ?1 IS NULL ",
 	                      filters);
+	free(filters);
 	sqlite3_stmt *s = query(store, sql);
 	free(sql);
 	if (s == NULL)
 		return -1;
+	search_bind(s, f);
+	struct search_cb_ctx c = {cb, ctx, 0};
+	int rc = each_row(store, s, search_row_cb, &c);
+	*total_r = c.rows;
+	return rc;
+}
+
+/* The newest f->limit hits and the count of all: the hits are selected and counted over the
+ * placements alone (messages and threads joined only when a filter needs them), and only the
+ * rows shown are read whole, with their snippets. */
+static int search_newest(struct store *store, const struct search_filter *f, store_search_cb *cb,
+                         void *ctx, size_t *total_r)
+{
+	int need_m = f->from != NULL || f->to != NULL;
+	int need_t = f->category != NULL || f->thread_ref != NULL;
+	char *filters = search_filters(need_m, need_t);
+	char *sql = xasprintf(
+	    "SELECT p.id FROM %s JOIN mailboxes mb ON mb.id = p.mailbox_id %s%s%s%s"
+	    "ORDER BY p.date DESC, p.message_id DESC",
+	    f->query ? "messages_fts JOIN placements p ON p.message_id = messages_fts.rowid"
+	             : "placements p",
+	    need_m ? "JOIN messages m ON m.id = p.message_id " : "",
+	    need_t ? "JOIN threads t ON t.id = p.thread_id " : "",
+	    f->query ? "WHERE messages_fts MATCH ?1 " : "WHERE ?1 IS NULL ", filters);
+	free(filters);
+	sqlite3_stmt *s = query(store, sql);
+	free(sql);
+	if (s == NULL)
+		return -1;
+	search_bind(s, f);
+	struct buf ids;
+	buf_init(&ids, SIZE_MAX);
+	buf_addstr(&ids, "[");
+	size_t total = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (total < f->limit)
+			buf_addf(&ids, "%s%lld", total ? "," : "", (long long)sqlite3_column_int64(s, 0));
+		total++;
+	}
+	buf_addstr(&ids, "]");
+	if (rc != SQLITE_DONE)
+		set_error(store, "search"); /* before finalizing, which forgets why */
+	sqlite3_finalize(s);
+	*total_r = total;
+	if (rc != SQLITE_DONE) {
+		buf_free(&ids);
+		return -1;
+	}
+	/* the rows shown; the snippet from the index for a query, else the text's beginning */
+	sql = xasprintf(
+	    "SELECT m.id, m.message_id, t.ref, p.date, m.from_addr, m.subject, mb.name, %s, "
+	    "  mb.troop, t.confidential, t.assignee, p.direction "
+	    "FROM placements p JOIN messages m ON m.id = p.message_id "
+	    "JOIN mailboxes mb ON mb.id = p.mailbox_id JOIN threads t ON t.id = p.thread_id "
+	    "WHERE p.id IN (SELECT value FROM json_each(?2)) ORDER BY p.date DESC, m.id DESC",
+	    f->query ? "(SELECT snippet(messages_fts, 1, '[', ']', '...', 12) FROM messages_fts "
+	               "WHERE messages_fts MATCH ?1 AND messages_fts.rowid = m.id)"
+	             : "substr(m.body, 1, 120)");
+	s = query(store, sql);
+	free(sql);
+	if (s == NULL) {
+		buf_free(&ids);
+		return -1;
+	}
 	bind_text(s, 1, f->query);
-	bind_text(s, 2, f->mailbox);
-	bind_text(s, 3, f->from);
-	bind_text(s, 4, f->to);
-	bind_int(s, 5, f->since);
-	bind_int(s, 6, f->until);
-	bind_text(s, 7, f->category);
-	bind_text(s, 8, f->thread_ref);
-	bind_int(s, 9, f->has_attachment);
-	bind_text(s, 10, f->direction);
-	struct search_cb_ctx c = {cb, ctx};
-	return each_row(store, s, search_row_cb, &c);
+	bind_text(s, 2, ids.data);
+	struct search_cb_ctx c = {cb, ctx, 0};
+	rc = each_row(store, s, search_row_cb, &c);
+	buf_free(&ids);
+	return rc;
+}
+
+int store_search(struct store *store, const struct search_filter *f, store_search_cb *cb,
+                 void *ctx, size_t *total_r)
+{
+	return f->limit == 0 ? search_all(store, f, cb, ctx, total_r)
+	                     : search_newest(store, f, cb, ctx, total_r);
 }
 
 /* --- Records: FOIA requests and holds -------------------------------------------------- */

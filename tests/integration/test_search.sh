@@ -47,6 +47,18 @@ expect_eq "--has-attachment (filters without a query)" "$att_want" "$att"
 ref=$($LIAISON --as coordinator search trooper --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["thread"])')
 expect_eq "--thread" True "$($LIAISON --as coordinator search --thread "$ref" --json | $PY -c 'import json,sys; d=json.load(sys.stdin); print(len(d) > 0 and all(h["thread"] == sys.argv[1] for h in d))' "$ref")"
 
+# Text output shows the newest hits and counts them all; --limit picks how many, the same
+# ones as --json lists first; a liaison's count is of its troops only.
+$LIAISON --as reyes search trooper >text.txt
+expect_eq "text output counts what --json lists" "$want hits" "$(tail -n 1 text.txt)"
+$LIAISON --as coordinator search trooper --limit 3 >three.txt
+expect_eq "--limit 3 says how many there are" "the newest 3 of $n_word hits (--limit N for more, --limit 0 for all)" "$(tail -n 1 three.txt)"
+expect_eq "--limit 3 shows the 3 newest" \
+	"$($LIAISON --as coordinator search trooper --json | $PY -c 'import json,sys; print(" ".join(h["thread"] for h in json.load(sys.stdin)[:3]))')" \
+	"$(grep -v '^    ' three.txt | head -n 3 | awk '{print $1}' | tr '\n' ' ' | sed 's/ $//')"
+$LIAISON --as reyes search trooper --mailbox K --from nobody@example.org --category x --limit 5 >/dev/null || fail "every filter, limited"
+expect_code "--limit is a search's, not a request's" 2 $LIAISON --as records foia add FOIA-2026-0001 trooper --limit 3
+
 # Confidential: the hit is there, its content is not.
 kref=$($LIAISON --as reyes search trooper --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["thread"])')
 $LIAISON --as coordinator flag "$kref" confidential >/dev/null
@@ -63,6 +75,6 @@ grep -q "unterminated string" bad.err || fail "the bad query is not explained"
 # Audited: query, filters, hits.
 $LIAISON --as records audit --json >audit.json
 # (the unreadable query ran no search and is not counted)
-expect_eq "every search audited" 13 "$(json 'sum(1 for a in d if a["action"] == "search")' audit.json)"
+expect_eq "every search audited" 17 "$(json 'sum(1 for a in d if a["action"] == "search")' audit.json)"
 json '[a["details"] for a in d if a["action"] == "search"][0]' audit.json | grep -q "query=trooper .* hits=$want" || fail "the audit lacks the query or the hit count"
 echo "ok: audit: $(json '[a["details"] for a in d if a["action"] == "search"][0]' audit.json)"
