@@ -50,29 +50,29 @@ echo "bench: $stored messages stored, database $(($(stat -c %s f.db) / 1000000))
 
 # 1. Searches: words, phrases, prefixes, boolean, columns, and filters with and without a query.
 $PY - "$top/liaison" <<'PY'
-import statistics, subprocess, sys, time
+import re, statistics, subprocess, sys, time
 liaison = sys.argv[1]
 searches = [
-    ["trooper"],
-    ['"traffic stop"'],
-    ["harass*"],
-    ["gun OR pistola"],
+    ["trooper"],                                            # a word in a seventh of the mail
+    ['"traffic stop"'],                                     # a phrase
+    ["immigra*"],                                           # a prefix
+    ["robbery OR robo"],                                    # English or Spanish
     ["housing NOT eviction"],
-    ["subject:vandalism"],
-    ["vecino", "--mailbox", "K"],
-    ["complaint", "--since", "2026-03-01", "--until", "2026-03-31"],
+    ["subject:complaint"],                                  # a column
+    ["victim advocate", "--mailbox", "K"],
+    ["papers", "--since", "2026-03-01", "--until", "2026-03-31"],
     ["--from", "troopkctl@ct.gov", "--since", "2026-06-01", "--until", "2026-06-07"],
-    ["--category", "hate-crime", "--mailbox", "C"],
+    ["--mailbox", "C", "--since", "2026-04-01", "--until", "2026-04-02"],
     ["--has-attachment", "--mailbox", "A", "--since", "2026-05-01", "--until", "2026-05-31"],
-    ["threat", "--direction", "in"],
-    ['"domestic violence"', "--mailbox", "H"],
-    ["meeting AND community"],
-    ["racial profiling"],
+    ["danger", "--direction", "in"],
+    ['"Coffee with a Cop"', "--mailbox", "H"],
+    ["career AND fair"],
+    ["hija OR hijo"],
     ["flyer", "--has-attachment"],
     ["--thread", "K-2026-00042"],
-    ["abuse", "--to", "troopbctl@ct.gov"],
-    ["emergency OR urgente", "--since", "2026-09-01"],
-    ["thank*", "--mailbox", "L", "--until", "2026-02-28"],
+    ["number", "--to", "troopbctl@ct.gov"],
+    ["assistance", "--since", "2026-09-01"],
+    ["thank*", "--mailbox", "L", "--until", "2026-02-28"],  # a prefix of 87,000 messages
 ]
 times, hits = [], []
 for args in searches:
@@ -85,7 +85,8 @@ for args in searches:
             sys.exit(f"bench: search {args} failed: {out.stderr}")
         best = dt if best is None else min(best, dt)
     times.append(best * 1000)
-    hits.append(int(out.stdout.strip().splitlines()[-1].split()[0]))
+    last = out.stdout.strip().splitlines()[-1]   # "N hits" or "the newest 100 of N hits (...)"
+    hits.append(int(re.search(r"(\d+) hits?", last).group(1)))
 times_sorted = sorted(times)
 p50 = statistics.median(times)
 p95 = times_sorted[int(round(0.95 * (len(times) - 1)))]
@@ -107,7 +108,7 @@ items=$(sqlite3 f.db "SELECT count(*) FROM foia_items")
 # one in fifty messages redacted (phone numbers and the sender's name), one in a hundred
 # withheld; the same people wrote others of the set, so every message produced whole is
 # searched for their names (and produced anyway: --allow-redacted-text-elsewhere)
-sqlite3 -separator ' ' f.db "SELECT m.sha256, replace(m.from_name, ' ', '_') FROM foia_items i JOIN messages m ON m.id = i.message_id WHERE m.id % 50 = 0 AND m.from_name IS NOT NULL AND m.from_name != ''" |
+sqlite3 -separator ' ' f.db "SELECT m.sha256, replace(m.from_name, ' ', '_') FROM foia_items i JOIN messages m ON m.id = i.message_id WHERE m.id % 50 = 0 AND m.from_name IS NOT NULL AND m.from_name != '' AND m.from_addr NOT LIKE 'troop%'" |
 while read -r sha name; do
 	"$top/liaison" foia redact "$req" "$sha" --preset phone --exemption "1-210(b)(2)" >/dev/null
 	"$top/liaison" foia redact "$req" "$sha" --text "$(echo "$name" | tr _ ' ')" --exemption "1-210(b)(2)" >/dev/null

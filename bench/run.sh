@@ -89,3 +89,4 @@ print(f"threading notmuch: {sys.argv[10]}")
 PY
 sh bench/poll.sh
 sh bench/reports.sh
+sh bench/foia.sh

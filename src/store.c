@@ -1930,27 +1930,42 @@ static int search_row_cb(sqlite3_stmt *s, void *p)
 	return c->cb(&row, c->ctx);
 }
 
-/* The filters, over p (placements), mb (mailboxes), m (messages) and t (threads); those of
- * m and t only when they are joined.  ?1 is the query, bound either way (without one it must
- * stay NULL). */
-static char *search_filters(int with_m, int with_t)
+/* The filters that are set, over p (placements), mb (mailboxes), m (messages) and t
+ * (threads): only those, so that the planner can use the indexes they name (a thread's
+ * reference, a mailbox, a date range).  Parameters keep their numbers (see search_bind). */
+static char *search_filters(const struct search_filter *f)
 {
-	return xasprintf(
-	    "AND (?2 IS NULL OR mb.name = ?2) "
-	    "%s"
-	    "AND (?5 = 0 OR p.date >= ?5) AND (?6 = 0 OR p.date < ?6) "
-	    "%s"
-	    "AND (NOT ?9 OR EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = p.message_id)) "
-	    "AND (?10 IS NULL OR p.direction = ?10) "
-	    "AND (?11 IS NULL OR instr(?11, mb.troop) > 0) "
-	    /* disposed of: nothing left to find (the tombstone is not a record to produce) */
-	    "AND NOT EXISTS (SELECT 1 FROM tombstones ts WHERE ts.message_id = p.message_id) ",
-	    with_m ? "AND (?3 IS NULL OR m.from_addr = lower(?3)) "
-	             "AND (?4 IS NULL OR instr(lower(m.to_text), lower(?4)) > 0) " : "",
-	    with_t ? "AND (?7 IS NULL OR t.category = ?7 OR instr(',' || coalesce(p.categories, '') "
-	             "|| ',', ',' || ?7 || ',') > 0) AND (?8 IS NULL OR t.ref = ?8) " : "");
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	buf_addstr(&b, f->query ? "WHERE messages_fts MATCH ?1 " : "WHERE 1 ");
+	if (f->mailbox)
+		buf_addstr(&b, "AND mb.name = ?2 ");
+	if (f->from)
+		buf_addstr(&b, "AND m.from_addr = lower(?3) ");
+	if (f->to)
+		buf_addstr(&b, "AND instr(lower(m.to_text), lower(?4)) > 0 ");
+	if (f->since)
+		buf_addstr(&b, "AND p.date >= ?5 ");
+	if (f->until)
+		buf_addstr(&b, "AND p.date < ?6 ");
+	if (f->category)
+		buf_addstr(&b, "AND (t.category = ?7 OR instr(',' || coalesce(p.categories, '') || ',', "
+		               "',' || ?7 || ',') > 0) ");
+	if (f->thread_ref)
+		buf_addstr(&b, "AND t.ref = ?8 ");
+	if (f->has_attachment)
+		buf_addstr(&b, "AND EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = p.message_id) ");
+	if (f->direction)
+		buf_addstr(&b, "AND p.direction = ?10 ");
+	if (f->troops)
+		buf_addstr(&b, "AND instr(?11, mb.troop) > 0 ");
+	/* disposed of: nothing left to find (the tombstone is not a record to produce) */
+	buf_addstr(&b, "AND NOT EXISTS (SELECT 1 FROM tombstones ts WHERE ts.message_id = p.message_id) ");
+	return buf_steal(&b, NULL);
 }
 
+/* Binds what the filters use (a parameter the statement lacks is refused by SQLite, and
+ * that refusal is of no consequence). */
 static void search_bind(sqlite3_stmt *s, const struct search_filter *f)
 {
 	bind_text(s, 1, f->query);
@@ -1985,11 +2000,9 @@ static int search_all(struct store *store, const struct search_filter *f, store_
 	    "JOIN placements p ON p.message_id = m.id "
 	    "JOIN mailboxes mb ON mb.id = p.mailbox_id "
 	    "JOIN threads t ON t.id = p.thread_id ";
-	char *filters = search_filters(1, 1);
-	char *sql = xasprintf("%s%s%s%sORDER BY p.date DESC, m.id DESC",
-	                      f->query ? with_query : without_query, joins,
-	                      f->query ? "WHERE messages_fts MATCH ?1 " : "WHERE ?1 IS NULL ",
-	                      filters);
+	char *filters = search_filters(f);
+	char *sql = xasprintf("%s%s%sORDER BY p.date DESC, m.id DESC",
+	                      f->query ? with_query : without_query, joins, filters);
 	free(filters);
 	sqlite3_stmt *s = query(store, sql);
 	free(sql);
@@ -2010,61 +2023,77 @@ static int search_newest(struct store *store, const struct search_filter *f, sto
 {
 	int need_m = f->from != NULL || f->to != NULL;
 	int need_t = f->category != NULL || f->thread_ref != NULL;
-	char *filters = search_filters(need_m, need_t);
+	char *filters = search_filters(f);
 	char *sql = xasprintf(
-	    "SELECT p.id FROM %s JOIN mailboxes mb ON mb.id = p.mailbox_id %s%s%s%s"
+	    "SELECT p.id, p.message_id FROM %s JOIN mailboxes mb ON mb.id = p.mailbox_id %s%s%s"
 	    "ORDER BY p.date DESC, p.message_id DESC",
 	    f->query ? "messages_fts JOIN placements p ON p.message_id = messages_fts.rowid"
 	             : "placements p",
 	    need_m ? "JOIN messages m ON m.id = p.message_id " : "",
-	    need_t ? "JOIN threads t ON t.id = p.thread_id " : "",
-	    f->query ? "WHERE messages_fts MATCH ?1 " : "WHERE ?1 IS NULL ", filters);
+	    need_t ? "JOIN threads t ON t.id = p.thread_id " : "", filters);
 	free(filters);
 	sqlite3_stmt *s = query(store, sql);
 	free(sql);
 	if (s == NULL)
 		return -1;
 	search_bind(s, f);
-	struct buf ids;
-	buf_init(&ids, SIZE_MAX);
-	buf_addstr(&ids, "[");
+	struct buf placements, messages;
+	buf_init(&placements, SIZE_MAX);
+	buf_init(&messages, SIZE_MAX);
+	buf_addstr(&placements, "[");
+	buf_addstr(&messages, "[");
 	size_t total = 0;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (total < f->limit)
-			buf_addf(&ids, "%s%lld", total ? "," : "", (long long)sqlite3_column_int64(s, 0));
+		if (total < f->limit) {
+			buf_addf(&placements, "%s%lld", total ? "," : "",
+			         (long long)sqlite3_column_int64(s, 0));
+			buf_addf(&messages, "%s%lld", total ? "," : "",
+			         (long long)sqlite3_column_int64(s, 1));
+		}
 		total++;
 	}
-	buf_addstr(&ids, "]");
+	buf_addstr(&placements, "]");
+	buf_addstr(&messages, "]");
 	if (rc != SQLITE_DONE)
 		set_error(store, "search"); /* before finalizing, which forgets why */
 	sqlite3_finalize(s);
 	*total_r = total;
 	if (rc != SQLITE_DONE) {
-		buf_free(&ids);
+		buf_free(&placements);
+		buf_free(&messages);
 		return -1;
 	}
-	/* the rows shown; the snippet from the index for a query, else the text's beginning */
+	/* The rows shown, and their snippets from the index in one pass over the query's hits
+	 * ("+rowid": filtered, not looked up, or each lookup would run the query again), or
+	 * the text's beginning without a query. */
 	sql = xasprintf(
+	    "WITH snip AS MATERIALIZED (%s) "
 	    "SELECT m.id, m.message_id, t.ref, p.date, m.from_addr, m.subject, mb.name, %s, "
 	    "  mb.troop, t.confidential, t.assignee, p.direction "
 	    "FROM placements p JOIN messages m ON m.id = p.message_id "
 	    "JOIN mailboxes mb ON mb.id = p.mailbox_id JOIN threads t ON t.id = p.thread_id "
+	    "LEFT JOIN snip ON snip.id = m.id "
 	    "WHERE p.id IN (SELECT value FROM json_each(?2)) ORDER BY p.date DESC, m.id DESC",
-	    f->query ? "(SELECT snippet(messages_fts, 1, '[', ']', '...', 12) FROM messages_fts "
-	               "WHERE messages_fts MATCH ?1 AND messages_fts.rowid = m.id)"
-	             : "substr(m.body, 1, 120)");
+	    f->query ? "SELECT rowid AS id, snippet(messages_fts, 1, '[', ']', '...', 12) AS text "
+	               "FROM messages_fts WHERE messages_fts MATCH ?1 "
+	               "AND +rowid IN (SELECT value FROM json_each(?3))"
+	             : "SELECT NULL AS id, NULL AS text",
+	    f->query ? "snip.text" : "substr(m.body, 1, 120)");
 	s = query(store, sql);
 	free(sql);
 	if (s == NULL) {
-		buf_free(&ids);
+		buf_free(&placements);
+		buf_free(&messages);
 		return -1;
 	}
 	bind_text(s, 1, f->query);
-	bind_text(s, 2, ids.data);
+	bind_text(s, 2, placements.data);
+	bind_text(s, 3, messages.data);
 	struct search_cb_ctx c = {cb, ctx, 0};
 	rc = each_row(store, s, search_row_cb, &c);
-	buf_free(&ids);
+	buf_free(&placements);
+	buf_free(&messages);
 	return rc;
 }
 
