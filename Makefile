@@ -74,8 +74,9 @@ asan:
 # Internal: the sanitized binary and tests, then the same test runs (LeakSanitizer on).
 asan-run: $(OBJS) $(TESTS)
 	$(CC) $(ALL_CFLAGS) -o $(BUILD)/liaison $(OBJS) $(LDLIBS)
-	sh tests/run-unit.sh $(TESTS)
-	LIAISON_BIN=$(BUILD)/liaison LIAISON_SANITIZED=1 sh tests/run-integration.sh
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp sh tests/run-unit.sh $(TESTS)
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp LIAISON_BIN=$(BUILD)/liaison \
+	    LIAISON_SANITIZED=1 sh tests/run-integration.sh
 
 lint:
 	@sh tools/lint.sh

@@ -150,7 +150,8 @@ int redactor_apply(const struct redactor *r, const char *text, struct redacted *
 		free(normalized);
 		return -1;
 	}
-	qsort(s.v, s.n, sizeof(*s.v), span_order);
+	if (s.n > 1)
+		qsort(s.v, s.n, sizeof(*s.v), span_order);
 	size_t at = 0;
 	for (size_t i = 0; i < s.n;) {
 		/* merge every span that overlaps the first of this group */
