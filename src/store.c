@@ -729,6 +729,19 @@ static sqlite3_stmt *query(struct store *store, const char *sql)
 	return s;
 }
 
+/* Steps a one-off query that always returns a row (an aggregate) into *value_r; finalizes
+ * s. */
+static int one_int64(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what)
+{
+	int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
+	if (rc == 0)
+		*value_r = sqlite3_column_int64(s, 0);
+	else
+		set_error(store, what);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 /* Steps through every row, handing each to row_cb; finalizes s. */
 static int each_row(struct store *store, sqlite3_stmt *s, int (*row_cb)(sqlite3_stmt *, void *),
                     void *ctx)
@@ -2650,13 +2663,7 @@ int store_count_tombstones(struct store *store, int64_t *count_r)
 	sqlite3_stmt *s = query(store, "SELECT count(*) FROM tombstones");
 	if (s == NULL)
 		return -1;
-	int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
-	if (rc == 0)
-		*count_r = sqlite3_column_int64(s, 0);
-	else
-		set_error(store, "count tombstones");
-	sqlite3_finalize(s);
-	return rc;
+	return one_int64(store, s, count_r, "count tombstones");
 }
 
 /* --- Records: productions ------------------------------------------------------------------ */
@@ -2798,13 +2805,7 @@ int store_bates_next(struct store *store, const char *prefix, int64_t *next_r)
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, prefix);
-	int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
-	if (rc == 0)
-		*next_r = sqlite3_column_int64(s, 0);
-	else
-		set_error(store, "read productions");
-	sqlite3_finalize(s);
-	return rc;
+	return one_int64(store, s, next_r, "read productions");
 }
 
 int store_production_add(struct store *store, int64_t request_id, const char *fingerprint,
