@@ -555,15 +555,25 @@ int store_dispose(struct store *store, int64_t now, int64_t transitory, int64_t 
                   int64_t case_period, const char *approval, const char *user,
                   int64_t *threads_r, int64_t *messages_r);
 
+/* 1 when the message was disposed of (only its tombstone is left), 0 when not. */
+int store_message_disposed(struct store *store, int64_t message_id);
+/* The same bytes of a disposed-of message arrived again (say in a mailbox enrolled later):
+ * they are a record again, stored with their text and search entry as store_message_add
+ * does; the tombstone stays, marked revived. */
+int store_message_revive(struct store *store, int64_t message_id, const char *raw, size_t len,
+                         const struct parsed_message *msg, int64_t now);
+
 /* --- Verification ------------------------------------------------------------------------ */
 
 struct rehash_row {
 	const char *sha256, *message_id;
 	const void *raw;
 	size_t len;
+	int stored;     /* 0: there are no bytes */
+	int disposed;   /* disposed of: there should be none */
 };
 typedef int store_rehash_cb(const struct rehash_row *row, void *ctx);
-/* Every stored message's recorded SHA-256 and bytes, one at a time. */
+/* Every message's recorded SHA-256 and bytes, one at a time. */
 int store_messages_raw_each(struct store *store, store_rehash_cb *cb, void *ctx);
 /* The disposal of a message (by SHA-256 or Message-ID): 1 with its approval, who and the
  * date (YYYY-MM-DD, local time), 0 when it was not disposed of. */

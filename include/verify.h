@@ -9,14 +9,16 @@
 
 struct verify_result {
 	int64_t messages;     /* re-hashed */
-	int64_t mismatches;   /* whose bytes no longer hash to their SHA-256 */
+	int64_t mismatches;   /* whose bytes no longer hash to their SHA-256, are missing, or
+	                         were kept after their disposal */
 	int64_t tombstones;   /* disposed of: nothing left to hash */
 	int64_t audit_entries;
 	int64_t audit_broken; /* the first broken entry, 0 when the chain holds */
 	char *audit_problem;  /* what is wrong with it (caller frees), or NULL */
 };
 
-/* Calls mismatch(sha256, message_id, actual, ctx) for each message whose bytes changed.
+/* Calls mismatch(sha256, message_id, actual, ctx) for each message whose bytes changed
+ * (actual: their SHA-256) or are missing or kept when they should not be (actual: why).
  * Returns 0 (the result tells), or -1 with *error_r when the store could not be read. */
 int verify_store(struct store *store,
                  void (*mismatch)(const char *sha256, const char *message_id,

@@ -2,6 +2,7 @@
  * exit 1 on any mismatch. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "audit.h"
 #include "cli.h"
@@ -11,8 +12,8 @@ static void print_mismatch(const char *sha256, const char *message_id, const cha
                            void *ctx)
 {
 	(void)ctx;
-	printf("MISMATCH %s (Message-ID <%s>): the stored bytes hash to %s\n", sha256,
-	       message_id ? message_id : "", actual);
+	printf("MISMATCH %s (Message-ID <%s>): %s%s\n", sha256, message_id ? message_id : "",
+	       strlen(actual) == 64 ? "the stored bytes hash to " : "", actual);
 }
 
 int cmd_verify(struct cli *cli, int argc, char **argv)

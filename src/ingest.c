@@ -300,6 +300,12 @@ static int commit_item(struct ingest *ing, const struct ingest_item *item,
 		int dup = store_custody_has_message(ing->store, ing->mailbox_id, ing->folder, message_id);
 		if (dup < 0)
 			return -1;
+		/* Disposed of, and here again (a mailbox enrolled later, another troop's copy):
+		 * a record again, never a placement with nothing behind it. */
+		int disposed = store_message_disposed(ing->store, message_id);
+		if (disposed < 0 || (disposed && store_message_revive(ing->store, message_id, item->raw,
+		                                                      item->len, item->msg, now) < 0))
+			return -1;
 		custody.message_id = message_id;
 		/* Seen again after a UIDVALIDITY change: the same arrival, not a duplicate. */
 		custody.kind = !dup ? "arrival" : item->resync ? "resync" : "duplicate";

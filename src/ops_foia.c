@@ -150,13 +150,19 @@ static int collect(const struct search_row *row, void *p)
 	return 0;
 }
 
-/* The messages the filters find now: the set is frozen at this moment. */
-static int find_messages(struct store *store, const struct search_filter *f,
-                         struct collect_ctx *c, char **error_r)
+/* Begins the transaction, then finds the messages the filters find now: the set is frozen
+ * at this moment, and no disposal can come between finding and holding them. */
+static int begin_and_find(struct store *store, const struct search_filter *f,
+                          struct collect_ctx *c, char **error_r)
 {
+	if (store_begin(store) < 0) {
+		*error_r = xasprintf("%s", store_error(store));
+		return OPS_FAILED;
+	}
 	size_t total = 0;
 	if (store_search(store, f, collect, c, &total) < 0) {
 		*error_r = xasprintf("search: %s", store_error(store));
+		store_rollback(store);
 		return OPS_INVALID;
 	}
 	return OPS_OK;
@@ -171,10 +177,12 @@ int ops_foia_add(struct store *store, const struct actor *a, const char *ref,
 	if (rc != OPS_OK)
 		return rc;
 	struct collect_ctx c = {NULL, 0, 0};
-	if ((rc = find_messages(store, f, &c, error_r)) != OPS_OK)
+	if ((rc = begin_and_find(store, f, &c, error_r)) != OPS_OK) {
+		free(c.ids);
 		return rc;
+	}
 	int64_t now = (int64_t)time(NULL);
-	int src = store_begin(store);
+	int src = 0;
 	for (size_t i = 0; src >= 0 && i < c.n; i++) {
 		src = store_foia_add_item(store, id, c.ids[i], a->user->name, now);
 		if (src > 0)
@@ -252,10 +260,12 @@ int ops_hold_add(struct store *store, const struct actor *a, const char *name,
 		return OPS_INVALID;
 	}
 	struct collect_ctx c = {NULL, 0, 0};
-	if ((rc = find_messages(store, f, &c, error_r)) != OPS_OK)
+	if ((rc = begin_and_find(store, f, &c, error_r)) != OPS_OK) {
+		free(c.ids);
 		return rc;
+	}
 	int64_t now = (int64_t)time(NULL);
-	int src = store_begin(store);
+	int src = 0;
 	for (size_t i = 0; src >= 0 && i < c.n; i++) {
 		src = store_hold_place(store, name, c.ids[i], reason, a->user->name, now);
 		if (src > 0)

@@ -1062,8 +1062,9 @@ int production_export(struct store *store, const struct actor *actor, const char
 	int placed = 0;
 	if (rc == OPS_OK) {
 		if (renameat2(AT_FDCWD, pr.dir, AT_FDCWD, out_dir, RENAME_NOREPLACE) < 0) {
-			*error_r = xasprintf("%s: %s", out_dir, strerror(errno));
-			rc = errno == EEXIST ? OPS_INVALID : OPS_FAILED;
+			int saved = errno;
+			*error_r = xasprintf("%s: %s", out_dir, strerror(saved));
+			rc = saved == EEXIST ? OPS_INVALID : OPS_FAILED;
 		} else {
 			placed = 1;
 		}

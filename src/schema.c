@@ -350,9 +350,14 @@ const char *const schema_migrations[] = {
 	"  threads INTEGER NOT NULL,"
 	"  messages INTEGER NOT NULL);"
 	"CREATE TABLE tombstones ("
-	"  message_id INTEGER PRIMARY KEY REFERENCES messages (id),"
+	"  id INTEGER PRIMARY KEY,"
+	"  message_id INTEGER NOT NULL REFERENCES messages (id),"
 	"  disposal_id INTEGER NOT NULL REFERENCES disposals (id),"
-	"  custodians TEXT NOT NULL);",
+	"  custodians TEXT NOT NULL,"
+	/* the same bytes arrived again (a mailbox enrolled later): a record again, its bytes
+	 * and text stored anew; the tombstone stays as history */
+	"  revived_at INTEGER);"
+	"CREATE UNIQUE INDEX tombstones_active ON tombstones (message_id) WHERE revived_at IS NULL;",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -16,6 +16,15 @@ struct rehash_ctx {
 static int rehash_one(const struct rehash_row *row, void *p)
 {
 	struct rehash_ctx *c = p;
+	/* no bytes is right for a message disposed of, and only for one */
+	if (row->disposed || !row->stored) {
+		if (row->disposed != row->stored)
+			return 0;
+		c->result->mismatches++;
+		c->mismatch(row->sha256, row->message_id,
+		            row->stored ? "bytes kept after its disposal" : "no bytes stored", c->ctx);
+		return 0;
+	}
 	char hex[SHA256_HEX_SIZE];
 	sha256_hex(row->raw, row->len, hex);
 	c->result->messages++;

@@ -73,10 +73,25 @@ $LIAISON --as records raw "$keep_sha" >/dev/null || fail "a held message was dis
 sqlite3 f.db "SELECT count(*) FROM message_raw r JOIN messages m ON m.id = r.message_id JOIN placements p ON p.message_id = m.id JOIN threads t ON t.id = p.thread_id WHERE t.ref = '$open_req'" | grep -qv '^0$' || fail "a message of an open request was disposed of"
 expect_eq "nothing more is due" 0 "$($LIAISON --as records retention due --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 $LIAISON --as records audit --json | grep -q '"retention-dispose"' || fail "disposal not audited"
+expect_eq "the search index agrees with the table (strict check)" "" \
+	"$(sqlite3 f.db "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)" 2>&1)"
+expect_eq "an emptied thread keeps no correspondent, subject or participants" "||0" \
+	"$(sqlite3 f.db "SELECT t.correspondent, t.subject, (SELECT count(*) FROM thread_participants tp WHERE tp.thread_id = t.id) FROM threads t WHERE t.ref = '$closed'")"
 
 # A closed request's production after disposal: the disposed message is in the log only.
 $LIAISON --as records foia export "$r1" --out p1 >/dev/null || fail "export after disposal"
 grep -q "$gone_sha.*not produced: disposed" p1/withholding-log.csv || { cat p1/withholding-log.csv; fail "disposed message not logged"; }
+
+# The same bytes arriving again (a mailbox enrolled later) are a record again.
+mkdir again
+src=$(grep -l "$(sqlite3 f.db "SELECT message_id FROM messages WHERE sha256 = '$gone_sha'")" corpus/cur/* | head -n 1)
+cp "$src" again/
+$LIAISON import --mailbox L again >/dev/null
+$LIAISON --as records raw "$gone_sha" >/dev/null || fail "a disposed message that arrived again has no bytes"
+expect_eq "found again" 1 "$($LIAISON --as records search --mailbox L --json | $PY -c 'import json,sys; print(len([h for h in json.load(sys.stdin)]))')"
+expect_eq "its tombstone stays as history" 1 "$(sqlite3 f.db "SELECT count(*) FROM tombstones t JOIN messages m ON m.id = t.message_id WHERE m.sha256 = '$gone_sha' AND t.revived_at IS NOT NULL")"
+expect_eq "the index still agrees" "" "$(sqlite3 f.db "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)" 2>&1)"
+want=$((want - 1))
 
 # verify: every message re-hashed, the chain walked; a changed byte or entry fails.
 $LIAISON --as records verify >verify.txt || { cat verify.txt; fail "verify"; }
@@ -92,6 +107,14 @@ expect_eq "a changed message fails verify" 1 "$rc"
 grep -q "MISMATCH $keep_sha" bad.txt || { cat bad.txt; fail "the changed message is not named"; }
 sqlite3 f.db "UPDATE message_raw SET raw = CAST(substr(raw, 1, length(raw) - 1) AS BLOB) WHERE message_id = (SELECT id FROM messages WHERE sha256 = '$keep_sha')"
 $LIAISON --as records verify >/dev/null || fail "verify after the repair"
+sqlite3 f.db "CREATE TABLE saved AS SELECT * FROM message_raw WHERE message_id = (SELECT id FROM messages WHERE sha256 = '$keep_sha'); DELETE FROM message_raw WHERE message_id IN (SELECT message_id FROM saved)"
+set +e
+$LIAISON --as records verify >missing.txt; rc=$?
+set -e
+expect_eq "a message with no bytes fails verify" 1 "$rc"
+grep -q "MISMATCH $keep_sha (Message-ID <.*>): no bytes stored" missing.txt || { cat missing.txt; fail "the missing bytes are not named"; }
+sqlite3 f.db "INSERT INTO message_raw SELECT * FROM saved; DROP TABLE saved"
+$LIAISON --as records verify >/dev/null || fail "verify after putting the bytes back"
 sqlite3 f.db "DROP TRIGGER IF EXISTS audit_no_update; UPDATE audit SET details = 'nothing happened' WHERE action = 'retention-dispose'" 2>/dev/null
 set +e
 $LIAISON --as records verify >broken.txt; rc=$?
