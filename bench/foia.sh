@@ -28,6 +28,8 @@ cd "$dir"
 	printf '\n[user records]\nrole = records\n'
 } >f.conf
 export LIAISON_CONFIG=$dir/f.conf LIAISON_USER=records
+# a database kept from an older liaison is upgraded first (init only migrates)
+[ ! -f stamp ] || "$top/liaison" init >/dev/null
 if [ "$(cat stamp 2>/dev/null)" != "$count" ]; then
 	rm -rf boxes f.db* stamp
 	if [ "$(cat corpus/count 2>/dev/null)" != "$count" ]; then
@@ -64,7 +66,7 @@ searches = [
     ["--from", "troopkctl@ct.gov", "--since", "2026-06-01", "--until", "2026-06-07"],
     ["--mailbox", "C", "--since", "2026-04-01", "--until", "2026-04-02"],
     ["--has-attachment", "--mailbox", "A", "--since", "2026-05-01", "--until", "2026-05-31"],
-    ["danger", "--direction", "in"],
+    ["afraid", "--direction", "in"],
     ['"Coffee with a Cop"', "--mailbox", "H"],
     ["career AND fair"],
     ["hija OR hijo"],

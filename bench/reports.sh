@@ -36,6 +36,8 @@ fi
 	printf '\n[service 211]\nname = 2-1-1\n\n[service dss]\nname = DSS\n'
 } >r.conf
 export LIAISON_CONFIG=$dir/r.conf LIAISON_USER=coordinator
+# a database kept from an older liaison is upgraded first (init only migrates)
+[ ! -f stamp ] || "$top/liaison" init >/dev/null
 if [ ! -f stamp ]; then
 	"$top/liaison" init >/dev/null
 	start=$(date +%s)

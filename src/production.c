@@ -543,8 +543,7 @@ static void message_out_free(struct message_out *m)
 }
 
 /* The message's pages: its headers, how it is produced, its attachments, its text. */
-static int message_pages(struct production *pr, struct message_out *m, struct pdf_doc *doc,
-                         char **error_r)
+static int message_pages(struct message_out *m, struct pdf_doc *doc, char **error_r)
 {
 	const struct item *it = m->it;
 	size_t *found = xcalloc(it->n_reds ? it->n_reds : 1, sizeof(*found));
@@ -600,7 +599,6 @@ static int message_pages(struct production *pr, struct message_out *m, struct pd
 	for (size_t j = 0; j < it->n_reds; j++)
 		it->reds[j].found = found[j];
 	free(found);
-	(void)pr;
 	return rc;
 }
 
@@ -790,7 +788,7 @@ static int message_produce(struct production *pr, const struct item *it, char **
 		free(path);
 	}
 	if (rc == 0)
-		rc = message_pages(pr, &m, doc, error_r);
+		rc = message_pages(&m, doc, error_r);
 	if (rc == 0 && m.rd != NULL)
 		redactions_found(&m);
 	/* the message's own pages end where the first slip sheet begins */
