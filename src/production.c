@@ -1,17 +1,12 @@
 /* production.c — liaison foia export: natives, mbox, PDFs with Bates numbers and burned-in
- * redactions, load files, the withholding log and SHA256SUMS, written to a temporary
- * directory beside the target and renamed into place only when whole. */
+ * redactions, load files, the withholding log and SHA256SUMS, in a package (package.c) that
+ * appears whole or not at all. */
 #include "production.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "audit.h"
 #include "csv.h"
@@ -19,6 +14,7 @@
 #include "loadfile.h"
 #include "mime.h"
 #include "ops_foia.h"
+#include "package.h"
 #include "pdf.h"
 #include "redact.h"
 #include "util.h"
@@ -63,10 +59,9 @@ struct production {
 	char fingerprint[SHA256_HEX_SIZE];
 	int64_t next;          /* the next Bates number to give */
 	int64_t produced_at;
-	char *dir;             /* the temporary directory being filled */
+	struct package pkg;    /* the directory being filled */
 	struct loadfiles load;
 	FILE *mbox, *log;
-	struct strlist files;  /* written, relative to dir */
 	struct production_summary *sum;
 };
 
@@ -144,8 +139,7 @@ static void production_free(struct production *pr)
 		free(r->kind), free(r->value), free(r->exemption), free(r->reason), free(r->decided_by);
 	}
 	free(pr->reds);
-	strlist_free(&pr->files);
-	free(pr->dir);
+	package_free(&pr->pkg);
 	redactor_free(&pr->all);
 	redactor_free(&pr->elsewhere);
 	free(pr->elsewhere_found);
@@ -269,84 +263,6 @@ static void fingerprint(struct production *pr)
 }
 
 /* ---- files -------------------------------------------------------------------------------- */
-
-/* Creates dir/rel (never over an existing file) with data; records it for SHA256SUMS. */
-static int file_write(struct production *pr, const char *rel, const void *data, size_t len,
-                      char **error_r)
-{
-	char *path = xasprintf("%s/%s", pr->dir, rel);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -1 : 0;
-	const char *p = data;
-	while (rc == 0 && len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = -1;
-			break;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fd >= 0 && close(fd) < 0)
-		rc = -1;
-	if (rc < 0)
-		*error_r = xasprintf("%s: %s", path, strerror(errno));
-	else
-		strlist_add(&pr->files, rel);
-	free(path);
-	return rc;
-}
-
-static int tree_remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void tree_remove(const char *dir)
-{
-	nftw(dir, tree_remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Every file and directory of the package gets the production's time, not the export's. */
-static int stamp_times_one(const char *path, const struct stat *st, int flag, struct FTW *ftw);
-static int64_t stamp_time;
-
-static int stamp_times_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	struct timespec times[2] = {{(time_t)stamp_time, 0}, {(time_t)stamp_time, 0}};
-	utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW);
-	return 0;
-}
-
-static FILE *file_open(struct production *pr, const char *rel, char **error_r)
-{
-	char *path = xasprintf("%s/%s", pr->dir, rel);
-	FILE *f = fopen(path, "wx");
-	if (f == NULL)
-		*error_r = xasprintf("%s: %s", path, strerror(errno));
-	else
-		strlist_add(&pr->files, rel);
-	free(path);
-	return f;
-}
-
-static int file_close(FILE **f, const char *what, char **error_r)
-{
-	if (*f == NULL)
-		return 0;
-	int bad = ferror(*f) | fclose(*f);
-	*f = NULL;
-	if (bad != 0) {
-		*error_r = xasprintf("writing %s: %s", what, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
 
 /* mboxrd: a From_ line of the message's date, lines starting ">*From " quoted once more,
  * a blank line after each message. */
@@ -622,7 +538,7 @@ static int attachment_slips(struct production *pr, struct message_out *m, struct
 			char ext[16];
 			attachment_extension(a, ext, sizeof(ext));
 			snprintf(sl->native, sizeof(sl->native), "natives/%s.%s", sl->beg, ext);
-			if (file_write(pr, sl->native, a->content, (size_t)a->size, error_r) < 0)
+			if (package_write(&pr->pkg, sl->native, a->content, (size_t)a->size, error_r) < 0)
 				return -1;
 		}
 		struct runs r = {0};
@@ -782,7 +698,7 @@ static int message_produce(struct production *pr, const struct item *it, char **
 		rc = elsewhere_check(pr, it, m.text, m.parsed, raw, len, m.beg, error_r);
 	struct pdf_doc *doc = NULL;
 	if (rc == 0) {
-		char *path = xasprintf("%s/%s", pr->dir, m.pdf_rel);
+		char *path = package_path(&pr->pkg, m.pdf_rel);
 		struct pdf_stamp stamp = {pr->ref, pr->config->bates_prefix, first, pr->produced_at};
 		rc = pdf_open(path, &stamp, &doc, error_r);
 		free(path);
@@ -805,9 +721,9 @@ static int message_produce(struct production *pr, const struct item *it, char **
 		}
 	}
 	if (rc == 0)
-		strlist_add(&pr->files, m.pdf_rel);
+		package_list(&pr->pkg, m.pdf_rel);
 	if (rc == 0 && m.rd == NULL) {
-		rc = file_write(pr, m.native_rel, raw, len, error_r);
+		rc = package_write(&pr->pkg, m.native_rel, raw, len, error_r);
 		mbox_append(pr->mbox, it, raw, len);
 	}
 	if (rc == 0)
@@ -853,40 +769,23 @@ static int readme_write(struct production *pr, char **error_r)
 	    pr->sum->bates_last >= pr->sum->bates_first ? last : "(none)",
 	    (long long)pr->sum->messages, (long long)pr->sum->redacted,
 	    (long long)pr->sum->attachments, (long long)pr->sum->withheld);
-	int rc = file_write(pr, "README.txt", text, strlen(text), error_r);
+	int rc = package_write(&pr->pkg, "README.txt", text, strlen(text), error_r);
 	free(text);
 	return rc;
 }
 
-static int package_open(struct production *pr, const char *out_dir, char **error_r)
+static int package_start(struct production *pr, const char *out_dir, char **error_r)
 {
-	struct stat st;
-	if (lstat(out_dir, &st) == 0) {
-		*error_r = xasprintf("%s exists: a production is written to a new directory", out_dir);
-		return OPS_INVALID;
-	}
-	pr->dir = xasprintf("%s.partial-%ld", out_dir, (long)getpid());
-	tree_remove(pr->dir);
-	if (mkdir(pr->dir, 0755) < 0) {
-		*error_r = xasprintf("%s: %s", pr->dir, strerror(errno));
-		free(pr->dir);
-		pr->dir = NULL;
+	static const char *const subdirs[] = {"natives", "pdf", NULL};
+	int rc = package_begin(&pr->pkg, out_dir, subdirs, error_r);
+	if (rc != PACKAGE_OK)
+		return rc == PACKAGE_EXISTS ? OPS_INVALID : OPS_FAILED;
+	if (loadfiles_open(pr->pkg.dir, &pr->load, error_r) < 0)
 		return OPS_FAILED;
-	}
-	char *natives = xasprintf("%s/natives", pr->dir), *pdfs = xasprintf("%s/pdf", pr->dir);
-	int rc = mkdir(natives, 0755) == 0 && mkdir(pdfs, 0755) == 0 ? 0 : -1;
-	free(natives);
-	free(pdfs);
-	if (rc < 0) {
-		*error_r = xasprintf("%s: %s", pr->dir, strerror(errno));
-		return OPS_FAILED;
-	}
-	if (loadfiles_open(pr->dir, &pr->load, error_r) < 0)
-		return OPS_FAILED;
-	strlist_add(&pr->files, "manifest.csv");
-	strlist_add(&pr->files, "production.dat");
-	pr->mbox = file_open(pr, "production.mbox", error_r);
-	pr->log = pr->mbox ? file_open(pr, "withholding-log.csv", error_r) : NULL;
+	package_list(&pr->pkg, "manifest.csv");
+	package_list(&pr->pkg, "production.dat");
+	pr->mbox = package_fopen(&pr->pkg, "production.mbox", error_r);
+	pr->log = pr->mbox ? package_fopen(&pr->pkg, "withholding-log.csv", error_r) : NULL;
 	if (pr->log == NULL)
 		return OPS_FAILED;
 	const char *header[] = {"BATES", "MESSAGEID", "SHA256", "DATE", "ACTION", "EXEMPTION",
@@ -930,9 +829,9 @@ static int package_fill(struct production *pr, char **error_r)
 	pr->sum->bates_last = pr->next - 1;
 	int rc = loadfiles_close(&pr->load, error_r);
 	if (rc == 0)
-		rc = file_close(&pr->mbox, "production.mbox", error_r);
+		rc = package_fclose(&pr->mbox, "production.mbox", error_r);
 	if (rc == 0)
-		rc = file_close(&pr->log, "withholding-log.csv", error_r);
+		rc = package_fclose(&pr->log, "withholding-log.csv", error_r);
 	if (rc == 0)
 		rc = readme_write(pr, error_r);
 	return rc;
@@ -1030,23 +929,12 @@ int production_export(struct store *store, const struct actor *actor, const char
 	summary->again = again;
 	summary->bates_first = pr.next = first;
 
-	rc = package_open(&pr, out_dir, error_r);
+	rc = package_start(&pr, out_dir, error_r);
 	if (rc == OPS_OK && package_fill(&pr, error_r) < 0)
 		rc = OPS_FAILED;
 	char sums_hash[SHA256_HEX_SIZE] = "";
-	if (rc == OPS_OK) {
-		if (loadfile_write_sums(pr.dir, &pr.files, sums_hash, error_r) < 0)
-			rc = OPS_FAILED;
-	}
-	if (rc == OPS_OK) {
-		stamp_time = pr.produced_at;
-		nftw(pr.dir, stamp_times_one, 16, FTW_PHYS);
-		int fd = open(pr.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0) {
-			syncfs(fd);
-			close(fd);
-		}
-	}
+	if (rc == OPS_OK && package_seal(&pr.pkg, pr.produced_at, sums_hash, error_r) < 0)
+		rc = OPS_FAILED;
 	/* the same production must come out the same: never two pages with one number */
 	if (rc == OPS_OK && again && summary->bates_last != recorded_last) {
 		*error_r = xasprintf("%s: this export ends at page %lld, but the same production was "
@@ -1057,22 +945,14 @@ int production_export(struct store *store, const struct actor *actor, const char
 	}
 	/* into place first (never over anything), then recorded: a package that is not there is
 	 * never recorded, and one whose record fails is taken away again */
-	int placed = 0;
 	if (rc == OPS_OK) {
-		if (renameat2(AT_FDCWD, pr.dir, AT_FDCWD, out_dir, RENAME_NOREPLACE) < 0) {
-			int saved = errno;
-			*error_r = xasprintf("%s: %s", out_dir, strerror(saved));
-			rc = saved == EEXIST ? OPS_INVALID : OPS_FAILED;
-		} else {
-			placed = 1;
-		}
+		int prc = package_place(&pr.pkg, error_r);
+		if (prc != PACKAGE_OK)
+			rc = prc == PACKAGE_EXISTS ? OPS_INVALID : OPS_FAILED;
 	}
-	if (rc == OPS_OK) {
+	if (rc == OPS_OK)
 		rc = production_record(&pr, again, sums_hash, error_r);
-		if (rc != OPS_OK)
-			tree_remove(out_dir);
-	}
-	if (rc != OPS_OK && pr.dir != NULL && !placed) {
+	if (rc != OPS_OK) {
 		if (pr.mbox)
 			fclose(pr.mbox);
 		if (pr.log)
@@ -1080,7 +960,7 @@ int production_export(struct store *store, const struct actor *actor, const char
 		char *ignored = NULL;
 		loadfiles_close(&pr.load, &ignored);
 		free(ignored);
-		tree_remove(pr.dir);
+		package_remove(&pr.pkg);
 	}
 	production_free(&pr);
 	return rc;
