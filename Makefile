@@ -5,7 +5,7 @@
 #   make check      deps, build, unit tests, integration tests (one run under valgrind)
 #   make asan       the tests again under AddressSanitizer + UBSan
 #   make lint       warnings as errors, banned string functions, cppcheck
-#   make fuzz       libFuzzer target for the parse path (clang)
+#   make fuzz       libFuzzer targets: the parse path, redaction (clang)
 #   make bench      benchmarks against notmuch (figures, not a timed test)
 #   make demo       local Dovecot + SMTP receiver, a troop mailbox, liaison poll, the replies
 
