@@ -27,7 +27,7 @@ static const struct command commands[] = {
 	{"raw", cmd_raw, "write a stored message's original bytes to stdout"},
 	{"stats", cmd_stats, "count messages, threads, quarantined and duplicates"},
 	{"search", cmd_search, "full-text search of the messages (FTS5 syntax), audited"},
-	{"foia", cmd_foia, "public-records requests: new, list, show, add, remove, close"},
+	{"foia", cmd_foia, "public-records requests: new, list, show, add, review, redact, export"},
 	{"hold", cmd_hold, "litigation holds: add, release, list"},
 	{"retention", cmd_retention, "retention due | dispose --approval TEXT: the records schedule"},
 	{"verify", cmd_verify, "re-hash every stored message and check the audit chain"},
