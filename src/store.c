@@ -1949,7 +1949,8 @@ static int search_row_cb(sqlite3_stmt *s, void *p)
 
 /* The filters that are set, over p (placements), mb (mailboxes), m (messages) and t
  * (threads): only those, so that the planner can use the indexes they name (a thread's
- * reference, a mailbox, a date range).  Parameters keep their numbers (see search_bind). */
+ * reference, a mailbox, a date range), and only the tables they name need joining.
+ * Parameters keep their numbers (see search_bind). */
 static char *search_filters(const struct search_filter *f)
 {
 	struct buf b;
@@ -2040,12 +2041,14 @@ static int search_newest(struct store *store, const struct search_filter *f, sto
 {
 	int need_m = f->from != NULL || f->to != NULL;
 	int need_t = f->category != NULL || f->thread_ref != NULL;
+	int need_mb = f->mailbox != NULL || f->troops != NULL;
 	char *filters = search_filters(f);
 	char *sql = xasprintf(
-	    "SELECT p.id, p.message_id FROM %s JOIN mailboxes mb ON mb.id = p.mailbox_id %s%s%s"
+	    "SELECT p.id, p.message_id FROM %s %s%s%s%s"
 	    "ORDER BY p.date DESC, p.message_id DESC, p.id DESC",
 	    f->query ? "messages_fts JOIN placements p ON p.message_id = messages_fts.rowid"
 	             : "placements p",
+	    need_mb ? "JOIN mailboxes mb ON mb.id = p.mailbox_id " : "",
 	    need_m ? "JOIN messages m ON m.id = p.message_id " : "",
 	    need_t ? "JOIN threads t ON t.id = p.thread_id " : "", filters);
 	free(filters);
