@@ -490,6 +490,52 @@ static int add_attachments(struct store *store, int64_t id, const struct parsed_
 	return 0;
 }
 
+/* The text of a message as stored and indexed: the same for a new message and for one that
+ * arrives again after its disposal. */
+struct message_text {
+	const char *subject, *body;
+	char *from_text, *to_text, *names;
+};
+
+static void message_text_init(struct message_text *t, const struct parsed_message *msg)
+{
+	t->subject = msg->subject ? msg->subject : "";
+	t->body = msg->text ? msg->text : "";
+	t->from_text = address_text(&msg->from);
+	t->to_text = recipients_text(msg);
+	t->names = attachment_names(msg);
+}
+
+static void message_text_free(struct message_text *t)
+{
+	free(t->from_text);
+	free(t->to_text);
+	free(t->names);
+}
+
+/* Stores a message row's raw bytes and its full-text entry. */
+static int bytes_and_index_add(struct store *store, int64_t id, const char *raw, size_t len,
+                               const struct message_text *t)
+{
+	sqlite3_stmt *s = stmt(store, ST_RAW_INSERT);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, id);
+	sqlite3_bind_blob64(s, 2, raw, len, SQLITE_STATIC);
+	if (step_done(store, s, "add raw message") < 0)
+		return -1;
+	s = stmt(store, ST_FTS_INSERT);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, id);
+	bind_text(s, 2, t->subject);
+	bind_text(s, 3, t->body);
+	bind_text(s, 4, t->from_text);
+	bind_text(s, 5, t->to_text);
+	bind_text(s, 6, t->names);
+	return step_done(store, s, "index message");
+}
+
 int store_message_add(struct store *store, const char *raw, size_t len,
                       const char sha256[SHA256_HEX_SIZE], const struct parsed_message *msg,
                       int64_t stored_at, int64_t *message_id_r)
@@ -497,55 +543,32 @@ int store_message_add(struct store *store, const char *raw, size_t len,
 	sqlite3_stmt *s = stmt(store, ST_MESSAGE_INSERT);
 	if (s == NULL)
 		return -1;
-	char *from_text = address_text(&msg->from);
-	char *to_text = recipients_text(msg);
-	char *names = attachment_names(msg);
-	const char *subject = msg->subject ? msg->subject : "";
-	const char *body = msg->text ? msg->text : "";
+	struct message_text t;
+	message_text_init(&t, msg);
 	int rc = -1;
 
 	bind_text(s, 1, sha256);
 	bind_int(s, 2, (int64_t)len);
 	bind_text(s, 3, msg->message_id);
-	bind_text(s, 4, subject);
+	bind_text(s, 4, t.subject);
 	bind_text(s, 5, msg->from.addr ? msg->from.addr : "");
 	bind_text(s, 6, msg->from.name);
-	bind_text(s, 7, from_text);
-	bind_text(s, 8, to_text);
+	bind_text(s, 7, t.from_text);
+	bind_text(s, 8, t.to_text);
 	bind_int(s, 9, msg->date);
-	bind_text(s, 10, body);
-	bind_text(s, 11, names);
+	bind_text(s, 10, t.body);
+	bind_text(s, 11, t.names);
 	bind_text(s, 12, msg->quarantine_reason);
 	bind_int(s, 13, stored_at);
 	if (step_done(store, s, "add message") < 0)
 		goto out;
 	int64_t id = sqlite3_last_insert_rowid(store->db);
-
-	s = stmt(store, ST_RAW_INSERT);
-	if (s == NULL)
-		goto out;
-	bind_int(s, 1, id);
-	sqlite3_bind_blob64(s, 2, raw, len, SQLITE_STATIC);
-	if (step_done(store, s, "add raw message") < 0)
-		goto out;
-
-	s = stmt(store, ST_FTS_INSERT);
-	if (s == NULL)
-		goto out;
-	bind_int(s, 1, id);
-	bind_text(s, 2, subject);
-	bind_text(s, 3, body);
-	bind_text(s, 4, from_text);
-	bind_text(s, 5, to_text);
-	bind_text(s, 6, names);
-	if (step_done(store, s, "index message") < 0 || add_attachments(store, id, msg) < 0)
+	if (bytes_and_index_add(store, id, raw, len, &t) < 0 || add_attachments(store, id, msg) < 0)
 		goto out;
 	*message_id_r = id;
 	rc = 0;
 out:
-	free(from_text);
-	free(to_text);
-	free(names);
+	message_text_free(&t);
 	return rc;
 }
 
@@ -2644,11 +2667,8 @@ int store_message_disposed(struct store *store, int64_t message_id)
 int store_message_revive(struct store *store, int64_t message_id, const char *raw, size_t len,
                          const struct parsed_message *msg, int64_t now)
 {
-	char *from_text = address_text(&msg->from);
-	char *to_text = recipients_text(msg);
-	char *names = attachment_names(msg);
-	const char *subject = msg->subject ? msg->subject : "";
-	const char *body = msg->text ? msg->text : "";
+	struct message_text t;
+	message_text_init(&t, msg);
 	int rc = -1;
 	/* the index holds the blank row the disposal left: out with it, in with the words */
 	sqlite3_stmt *s = query(store, "INSERT INTO messages_fts (messages_fts, rowid, subject, body, "
@@ -2665,32 +2685,15 @@ int store_message_revive(struct store *store, int64_t message_id, const char *ra
 	if (s == NULL)
 		goto out;
 	bind_int(s, 1, message_id);
-	bind_text(s, 2, subject);
+	bind_text(s, 2, t.subject);
 	bind_text(s, 3, msg->from.addr ? msg->from.addr : "");
 	bind_text(s, 4, msg->from.name);
-	bind_text(s, 5, from_text);
-	bind_text(s, 6, to_text);
-	bind_text(s, 7, body);
-	bind_text(s, 8, names);
-	if (run_update(store, s, "revive message") < 0)
-		goto out;
-	s = stmt(store, ST_RAW_INSERT);
-	if (s == NULL)
-		goto out;
-	bind_int(s, 1, message_id);
-	sqlite3_bind_blob64(s, 2, raw, (sqlite3_uint64)len, SQLITE_STATIC);
-	if (step_done(store, s, "revive message") < 0)
-		goto out;
-	s = stmt(store, ST_FTS_INSERT);
-	if (s == NULL)
-		goto out;
-	bind_int(s, 1, message_id);
-	bind_text(s, 2, subject);
-	bind_text(s, 3, body);
-	bind_text(s, 4, from_text);
-	bind_text(s, 5, to_text);
-	bind_text(s, 6, names);
-	if (step_done(store, s, "revive message") < 0)
+	bind_text(s, 5, t.from_text);
+	bind_text(s, 6, t.to_text);
+	bind_text(s, 7, t.body);
+	bind_text(s, 8, t.names);
+	if (run_update(store, s, "revive message") < 0 ||
+	    bytes_and_index_add(store, message_id, raw, len, &t) < 0)
 		goto out;
 	for (size_t i = 0; i < msg->n_attachments; i++) {
 		s = query(store, "UPDATE attachments SET filename = ?3 WHERE message_id = ?1 AND ordinal = ?2");
@@ -2710,9 +2713,7 @@ int store_message_revive(struct store *store, int64_t message_id, const char *ra
 	bind_int(s, 2, now);
 	rc = run_update(store, s, "revive message");
 out:
-	free(from_text);
-	free(to_text);
-	free(names);
+	message_text_free(&t);
 	return rc;
 }
 
