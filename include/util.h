@@ -67,6 +67,8 @@ int str_has_suffix_nocase(const char *s, const char *suffix);
 /* Reads a whole file into a new buffer (caller frees), refusing files larger than max.
  * Returns 0, or -1 with *error_r (caller frees) naming the path. */
 int file_read_all(const char *path, size_t max, char **data_r, size_t *len_r, char **error_r);
+/* Writes all of data to fd, through short writes and interruptions.  0, or -1 with errno. */
+int fd_write_all(int fd, const void *data, size_t len);
 
 /* Seconds since the epoch, UTC, as a string "2026-03-01T14:05:00Z" into out (>= 21 bytes). */
 void time_format_utc(int64_t t, char *out, size_t size);

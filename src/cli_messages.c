@@ -99,18 +99,6 @@ int cmd_messages(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int cmd_raw(struct cli *cli, int argc, char **argv)
 {
 	if (argc != 2)
@@ -157,7 +145,7 @@ int cmd_raw(struct cli *cli, int argc, char **argv)
 		free(raw);
 		return EXIT_FAIL;
 	}
-	int failed = write_all(STDOUT_FILENO, raw, len) < 0;
+	int failed = fd_write_all(STDOUT_FILENO, raw, len) < 0;
 	free(raw);
 	if (failed) {
 		cli_error("raw", "write: %m");

@@ -64,19 +64,7 @@ int package_write(struct package *p, const char *rel, const void *data, size_t l
 {
 	char *path = package_path(p, rel);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -1 : 0;
-	const char *at = data;
-	while (rc == 0 && len > 0) {
-		ssize_t n = write(fd, at, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = -1;
-			break;
-		}
-		at += n;
-		len -= (size_t)n;
-	}
+	int rc = fd < 0 ? -1 : fd_write_all(fd, data, len);
 	if (fd >= 0 && close(fd) < 0)
 		rc = -1;
 	if (rc < 0)

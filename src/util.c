@@ -244,6 +244,21 @@ int str_has_suffix_nocase(const char *s, const char *suffix)
 	return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
+int fd_write_all(int fd, const void *data, size_t len)
+{
+	const char *at = data;
+	while (len > 0) {
+		ssize_t n = write(fd, at, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		at += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int file_read_all(const char *path, size_t max, char **data_r, size_t *len_r, char **error_r)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
