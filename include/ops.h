@@ -58,6 +58,12 @@ int ops_load_for_change(struct store *store, const struct actor *actor, const ch
 /* A search's filters and hit count in words, for the audit trail.  Returns a new string. */
 char *ops_describe_search(const struct search_filter *filter, size_t hits);
 
+/* Ends an operation's transaction: when store_rc (its store steps) is not negative, appends
+ * the audit entry and commits; otherwise, or when either fails, rolls back with *error_r
+ * ("OBJECT: why").  Returns OPS_OK or OPS_FAILED. */
+int ops_commit_audited(struct store *store, const struct actor *actor, const char *action,
+                       const char *object, const char *details, int store_rc, char **error_r);
+
 /* Records that the actor read a confidential thread (audit only). */
 int ops_note_read(struct store *store, const struct actor *actor, const char *ref,
                   char **error_r);

@@ -137,29 +137,41 @@ struct change {
 };
 
 /* Applies the changes, the history entry and the audit entry in one transaction. */
+int ops_commit_audited(struct store *store, const struct actor *a, const char *action,
+                       const char *object, const char *details, int store_rc, char **error_r)
+{
+	if (store_rc < 0) {
+		*error_r = xasprintf("%s: %s", object, store_error(store));
+		store_rollback(store);
+		return OPS_FAILED;
+	}
+	if (audit_append(store, a->user->name, action, object, details, error_r) < 0) {
+		store_rollback(store);
+		return OPS_FAILED;
+	}
+	if (store_commit(store) < 0) {
+		*error_r = xasprintf("%s: %s", object, store_error(store));
+		store_rollback(store);
+		return OPS_FAILED;
+	}
+	return OPS_OK;
+}
+
 static int commit_change(struct store *store, const struct actor *actor,
                          const struct ops_thread *t, const struct change *changes, size_t n,
                          const char *action, const char *details, char **error_r)
 {
 	int64_t now = (int64_t)time(NULL);
-	if (store_begin(store) < 0)
-		goto fail;
-	for (size_t i = 0; i < n; i++)
-		if (store_thread_set(store, t->id, changes[i].field, changes[i].value) < 0)
-			goto fail;
-	if (store_history_add(store, t->id, now, actor->user->name, action, details) < 0)
-		goto fail;
-	if (audit_append(store, actor->user->name, action, t->ref, details, error_r) < 0) {
-		store_rollback(store);
+	if (store_begin(store) < 0) {
+		*error_r = xasprintf("%s: %s", t->ref, store_error(store));
 		return OPS_FAILED;
 	}
-	if (store_commit(store) < 0)
-		goto fail;
-	return OPS_OK;
-fail:
-	*error_r = xasprintf("%s: %s", t->ref, store_error(store));
-	store_rollback(store);
-	return OPS_FAILED;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = store_thread_set(store, t->id, changes[i].field, changes[i].value);
+	if (rc == 0)
+		rc = store_history_add(store, t->id, now, actor->user->name, action, details);
+	return ops_commit_audited(store, actor, action, t->ref, details, rc, error_r);
 }
 
 int ops_assign(struct store *store, const struct actor *actor, const char *ref,

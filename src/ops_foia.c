@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
 #include "calendar.h"
 #include "hash.h"
 #include "route.h"
@@ -27,28 +26,6 @@ int ops_foia_may_read(const struct actor *a, char **error_r)
 	*error_r = xstrdup("refused: public-records requests are for records staff, the "
 	                   "coordinator and admins");
 	return OPS_REFUSED;
-}
-
-/* Runs body (a store step) and the audit entry in one transaction. */
-static int in_transaction(struct store *store, const struct actor *a, const char *action,
-                          const char *object, const char *details, int store_rc,
-                          char **error_r)
-{
-	if (store_rc < 0) {
-		*error_r = xasprintf("%s: %s", object, store_error(store));
-		store_rollback(store);
-		return OPS_FAILED;
-	}
-	if (audit_append(store, a->user->name, action, object, details, error_r) < 0) {
-		store_rollback(store);
-		return OPS_FAILED;
-	}
-	if (store_commit(store) < 0) {
-		*error_r = xasprintf("%s: %s", object, store_error(store));
-		store_rollback(store);
-		return OPS_FAILED;
-	}
-	return OPS_OK;
 }
 
 int ops_foia_new(struct store *store, const struct actor *a, const char *requester,
@@ -85,7 +62,7 @@ int ops_foia_new(struct store *store, const struct actor *a, const char *request
 	}
 	int src = store_foia_create(store, &r, day.year, ref_r, ref_size);
 	char *details = xasprintf("received %s, due %s, from %s", received, due, requester);
-	rc = in_transaction(store, a, "foia-new", src < 0 ? "foia" : ref_r, details, src, error_r);
+	rc = ops_commit_audited(store, a, "foia-new", src < 0 ? "foia" : ref_r, details, src, error_r);
 	free(details);
 	return rc;
 }
@@ -191,7 +168,7 @@ int ops_foia_add(struct store *store, const struct actor *a, const char *ref,
 	char *what = xasprintf("%zu new of %zu found; ", *added_r, c.n);
 	char *filters = ops_describe_search(f, c.n);
 	char *details = xasprintf("%s%s", what, filters);
-	rc = in_transaction(store, a, "foia-add", ref, details, src < 0 ? -1 : 0, error_r);
+	rc = ops_commit_audited(store, a, "foia-add", ref, details, src < 0 ? -1 : 0, error_r);
 	free(what);
 	free(filters);
 	free(details);
@@ -228,7 +205,7 @@ int ops_foia_remove(struct store *store, const struct actor *a, const char *ref,
 		return OPS_INVALID;
 	}
 	char *details = xasprintf("removed %s", sha);
-	rc = in_transaction(store, a, "foia-remove", ref, details, src < 0 ? -1 : 0, error_r);
+	rc = ops_commit_audited(store, a, "foia-remove", ref, details, src < 0 ? -1 : 0, error_r);
 	free(details);
 	return rc;
 }
@@ -244,7 +221,7 @@ int ops_foia_close(struct store *store, const struct actor *a, const char *ref, 
 		return OPS_FAILED;
 	}
 	int src = store_foia_close(store, id, (int64_t)time(NULL));
-	return in_transaction(store, a, "foia-close", ref, "its holds released", src, error_r);
+	return ops_commit_audited(store, a, "foia-close", ref, "its holds released", src, error_r);
 }
 
 int ops_hold_add(struct store *store, const struct actor *a, const char *name,
@@ -273,7 +250,7 @@ int ops_hold_add(struct store *store, const struct actor *a, const char *name,
 	}
 	char *filters = ops_describe_search(f, c.n);
 	char *details = xasprintf("%zu placed (%s); %s", *placed_r, reason, filters);
-	rc = in_transaction(store, a, "hold-add", name, details, src < 0 ? -1 : 0, error_r);
+	rc = ops_commit_audited(store, a, "hold-add", name, details, src < 0 ? -1 : 0, error_r);
 	free(filters);
 	free(details);
 	free(c.ids);
@@ -300,7 +277,7 @@ int ops_hold_release(struct store *store, const struct actor *a, const char *nam
 	}
 	*released_r = (size_t)n;
 	char *details = xasprintf("%lld released", (long long)n);
-	rc = in_transaction(store, a, "hold-release", name, details, src, error_r);
+	rc = ops_commit_audited(store, a, "hold-release", name, details, src, error_r);
 	free(details);
 	return rc;
 }
@@ -370,7 +347,7 @@ int ops_foia_withhold(struct store *store, const struct actor *a, const char *re
 	int src = store_foia_withhold(store, request_id, message_id, exemption, reason,
 	                              a->user->name, (int64_t)time(NULL));
 	char *details = xasprintf("withheld %s under %s: %s", sha, exemption, reason);
-	rc = in_transaction(store, a, "foia-withhold", ref, details, src, error_r);
+	rc = ops_commit_audited(store, a, "foia-withhold", ref, details, src, error_r);
 	free(details);
 	return rc;
 }
@@ -426,7 +403,7 @@ int ops_foia_redact(struct store *store, const struct actor *a, const char *ref,
 	/* The audit names the rule, never the redacted words. */
 	char *details = xasprintf("redaction in %s under %s (%s)", sha, exemption,
 	                          text ? "text" : preset ? preset : "pattern");
-	rc = in_transaction(store, a, "foia-redact", ref, details, src, error_r);
+	rc = ops_commit_audited(store, a, "foia-redact", ref, details, src, error_r);
 	free(details);
 	return rc;
 }

@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 
-#include "audit.h"
 #include "ops_foia.h"
 #include "util.h"
 
@@ -30,21 +29,11 @@ int ops_retention_dispose(struct store *store, const struct actor *a, const char
 		*error_r = xasprintf("dispose: %s", store_error(store));
 		return OPS_FAILED;
 	}
-	if (store_dispose(store, now, c->retention_transitory, c->retention_correspondence,
-	                  c->retention_case, approval, a->user->name, threads_r, messages_r) < 0) {
-		*error_r = xasprintf("dispose: %s", store_error(store));
-		store_rollback(store);
-		return OPS_FAILED;
-	}
+	int src = store_dispose(store, now, c->retention_transitory, c->retention_correspondence,
+	                        c->retention_case, approval, a->user->name, threads_r, messages_r);
 	char *details = xasprintf("disposed of %lld messages of %lld threads under approval %s",
 	                          (long long)*messages_r, (long long)*threads_r, approval);
-	rc = audit_append(store, a->user->name, "retention-dispose", approval, details, error_r);
+	rc = ops_commit_audited(store, a, "retention-dispose", approval, details, src, error_r);
 	free(details);
-	if (rc < 0 || store_commit(store) < 0) {
-		if (rc == 0)
-			*error_r = xasprintf("dispose: %s", store_error(store));
-		store_rollback(store);
-		return OPS_FAILED;
-	}
-	return OPS_OK;
+	return rc;
 }

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
 #include "csv.h"
 #include "hash.h"
 #include "loadfile.h"
@@ -861,11 +860,6 @@ static int production_record(struct production *pr, int again, const char *sums_
 			                          pr->sum->bates_last, pr->actor->user->name,
 			                          pr->produced_at);
 	}
-	if (rc < 0) {
-		*error_r = xasprintf("%s: %s", pr->ref, store_error(pr->store));
-		store_rollback(pr->store);
-		return OPS_FAILED;
-	}
 	char first[64], last[64];
 	bates(pr, pr->sum->bates_first, first, sizeof(first));
 	bates(pr, pr->sum->bates_last, last, sizeof(last));
@@ -876,15 +870,9 @@ static int production_record(struct production *pr, int again, const char *sums_
 	                          (long long)pr->sum->messages, (long long)pr->sum->redacted,
 	                          (long long)pr->sum->attachments, (long long)pr->sum->withheld,
 	                          (long long)pr->sum->unredacted_elsewhere, sums_hash);
-	rc = audit_append(pr->store, pr->actor->user->name, "foia-export", pr->ref, details, error_r);
+	rc = ops_commit_audited(pr->store, pr->actor, "foia-export", pr->ref, details, rc, error_r);
 	free(details);
-	if (rc < 0 || store_commit(pr->store) < 0) {
-		if (rc == 0)
-			*error_r = xasprintf("%s: %s", pr->ref, store_error(pr->store));
-		store_rollback(pr->store);
-		return OPS_FAILED;
-	}
-	return OPS_OK;
+	return rc;
 }
 
 int production_export(struct store *store, const struct actor *actor, const char *ref,
