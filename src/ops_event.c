@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
 #include "calendar.h"
 #include "util.h"
 
@@ -94,37 +93,26 @@ static int commit_event(struct store *store, const struct actor *a, struct event
                         const char *details, char **error_r)
 {
 	int64_t now = (int64_t)time(NULL);
-	if (store_begin(store) < 0)
-		goto fail;
-	if (id_r ? store_event_add(store, e, &e->id) < 0 : store_event_update(store, e, was) < 0)
-		goto fail;
-	char *what = xasprintf("event %lld: %s", (long long)e->id, details);
-	int rc = e->thread_id ? store_history_add(store, e->thread_id, now, a->user->name, action,
-	                                          what) : 0;
-	if (rc < 0) {
+	if (store_begin(store) < 0) {
+		*error_r = xasprintf("event: %s", store_error(store));
+		return OPS_FAILED;
+	}
+	int src = id_r ? store_event_add(store, e, &e->id) : store_event_update(store, e, was);
+	if (src >= 0 && e->thread_id) {
+		char *what = xasprintf("event %lld: %s", (long long)e->id, details);
+		src = store_history_add(store, e->thread_id, now, a->user->name, action, what);
 		free(what);
-		goto fail;
 	}
 	char object[32];
 	snprintf(object, sizeof(object), "event %lld", (long long)e->id);
 	char *audit_details = e->thread_ref ? xasprintf("%s; thread %s", details, e->thread_ref)
 	                                    : xstrdup(details);
-	rc = audit_append(store, a->user->name, action, object, audit_details, error_r);
+	int rc = ops_commit_audited(store, a, action, object, audit_details, src < 0 ? -1 : 0,
+	                            error_r);
 	free(audit_details);
-	free(what);
-	if (rc < 0) {
-		store_rollback(store);
-		return OPS_FAILED;
-	}
-	if (store_commit(store) < 0)
-		goto fail;
-	if (id_r)
+	if (rc == OPS_OK && id_r)
 		*id_r = e->id;
-	return OPS_OK;
-fail:
-	*error_r = xasprintf("event: %s", store_error(store));
-	store_rollback(store);
-	return OPS_FAILED;
+	return rc;
 }
 
 /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" (local time), a real date and time. */

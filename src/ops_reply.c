@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
 #include "outbox.h"
 #include "lang.h"
 #include "mime.h"
@@ -87,33 +86,23 @@ static int send_to_correspondent(struct store *store, const struct actor *a,
 		.now = now,
 	};
 	int64_t mailbox_id = 0;
-	int rc = OPS_FAILED;
-	if (store_begin(store) < 0 ||
-	    store_mailbox_ensure(store, m->name, m->troop, m->address, &mailbox_id) < 0)
-		goto store_error;
-	if (outbox_queue_troop_message(store, m, mailbox_id, &tm, error_r) < 0) {
+	int src = store_begin(store);
+	if (src == 0)
+		src = store_mailbox_ensure(store, m->name, m->troop, m->address, &mailbox_id);
+	if (src == 0 && outbox_queue_troop_message(store, m, mailbox_id, &tm, error_r) < 0) {
 		store_rollback(store);
-		goto out;
+		free(subject);
+		return OPS_FAILED;
 	}
-	if ((rec && store_referral_add(store, t->id, rec->service, a->user->name, now, rec->note,
-	                               1) < 0) ||
-	    (reopen && strcmp(t->status, "closed") == 0 &&
-	     (store_thread_set(store, t->id, "status", "open") < 0 ||
-	      store_thread_set(store, t->id, "closed_at", NULL) < 0)) ||
-	    store_history_add(store, t->id, now, a->user->name, action, details) < 0)
-		goto store_error;
-	if (audit_append(store, a->user->name, action, t->ref, details, error_r) < 0) {
-		store_rollback(store);
-		goto out;
-	}
-	if (store_commit(store) < 0)
-		goto store_error;
-	rc = OPS_OK;
-	goto out;
-store_error:
-	*error_r = xasprintf("%s: %s", t->ref, store_error(store));
-	store_rollback(store);
-out:
+	if (src == 0 &&
+	    ((rec && store_referral_add(store, t->id, rec->service, a->user->name, now, rec->note,
+	                                1) < 0) ||
+	     (reopen && strcmp(t->status, "closed") == 0 &&
+	      (store_thread_set(store, t->id, "status", "open") < 0 ||
+	       store_thread_set(store, t->id, "closed_at", NULL) < 0)) ||
+	     store_history_add(store, t->id, now, a->user->name, action, details) < 0))
+		src = -1;
+	int rc = ops_commit_audited(store, a, action, t->ref, details, src, error_r);
 	free(subject);
 	return rc;
 }
@@ -169,20 +158,11 @@ int ops_refer(struct store *store, const struct actor *actor, const char *ref,
 	struct parsed_message *msg = NULL;
 	if (!send) {
 		/* Recorded only: the referral, its history and audit entries. */
-		if (store_begin(store) < 0 ||
-		    store_referral_add(store, t.id, service, actor->user->name, now, note, 0) < 0 ||
-		    store_history_add(store, t.id, now, actor->user->name, "refer", details) < 0) {
-			*error_r = xasprintf("%s: %s", ref, store_error(store));
-			store_rollback(store);
-			rc = OPS_FAILED;
-		} else if (audit_append(store, actor->user->name, "refer", ref, details, error_r) < 0) {
-			store_rollback(store);
-			rc = OPS_FAILED;
-		} else if (store_commit(store) < 0) {
-			*error_r = xasprintf("%s: %s", ref, store_error(store));
-			store_rollback(store);
-			rc = OPS_FAILED;
-		}
+		int src = store_begin(store) < 0 ||
+		          store_referral_add(store, t.id, service, actor->user->name, now, note, 0) < 0 ||
+		          store_history_add(store, t.id, now, actor->user->name, "refer", details) < 0
+		          ? -1 : 0;
+		rc = ops_commit_audited(store, actor, "refer", ref, details, src, error_r);
 	} else if ((rc = load_latest(store, &t, actor, &msg, error_r)) == OPS_OK) {
 		const char troop[2] = {t.troop, '\0'};
 		const struct template_var vars[] = {
