@@ -22,7 +22,7 @@ set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 PY=/usr/bin/python3
-gen=$top/../shared/corpus/gen-ctl-corpus.py
+gen=$top/tests/corpus/gen-ctl-corpus.py
 [ -f "$gen" ] || { echo "bench: needs $gen" >&2; exit 1; }
 command -v mbsync >/dev/null 2>&1 || { echo "bench: needs mbsync (Debian package isync)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (Debian package time)" >&2; exit 1; }

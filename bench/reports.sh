@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 PY=/usr/bin/python3
-gen=$top/../shared/corpus/gen-ctl-corpus.py
+gen=$top/tests/corpus/gen-ctl-corpus.py
 [ -f "$gen" ] || { echo "bench: needs $gen" >&2; exit 1; }
 command -v sqlite3 >/dev/null 2>&1 || { echo "bench: needs sqlite3" >&2; exit 1; }
 count=${BENCH_REPORT_COUNT:-100000}

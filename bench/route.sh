@@ -7,7 +7,7 @@
 #   bench/route.sh CORPUS_DIR [MESSAGES.json]
 #
 # CORPUS_DIR is a gen-ctl-corpus.py output (it holds labels.jsonl), for example
-#   /usr/bin/python3 ../shared/corpus/gen-ctl-corpus.py --count 5000 --seed 5 --troops KL --out DIR
+#   /usr/bin/python3 tests/corpus/gen-ctl-corpus.py --count 5000 --seed 5 --troops KL --out DIR
 # MESSAGES.json is `liaison messages --json` of a database into which `liaison poll` stored
 # the corpus (routing happens only in poll: `liaison import` records no categories);
 # bench/poll.sh makes one.  Without it, this script makes it: it starts the test servers

@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
-gen=$top/../shared/corpus/gen-ctl-corpus.py
+gen=$top/tests/corpus/gen-ctl-corpus.py
 [ -f "$gen" ] || { echo "bench: needs $gen" >&2; exit 1; }
 count=${BENCH_COUNT:-20000}
 # On tmpfs: this machine's ext4 is slow to create files for minutes after many were

@@ -1,7 +1,7 @@
 #!/bin/sh
 # make demo: the main job on this machine with nothing configured by hand.  Starts a local
 # Dovecot and SMTP receiver on loopback (tests/servers), loads a generated troop mailbox
-# (or the shipped sample when ../shared is absent), polls it once (old mail: no replies),
+# (tests/corpus), polls it once (old mail: no replies),
 # delivers five new messages (a person, a Spanish speaker, an emergency, an out-of-office
 # reply, a list mail), polls again, and shows the threads, the outbox and the auto-replies
 # the SMTP receiver got.  Then stops the servers.  Everything lives in demo/.
@@ -54,22 +54,11 @@ export LIAISON_CONFIG="$demo/liaison.conf"
 export LIAISON_USER=coordinator
 ./liaison init
 
-gen=$top/../shared/corpus/gen-ctl-corpus.py
+gen=$top/tests/corpus/gen-ctl-corpus.py
 mkdir -p "$demo/old"
-if [ -f "$gen" ]; then
-	$PY "$gen" --count 300 --seed 7 --troops K --format eml --out "$demo/old" 2>/dev/null
-	rm -f "$demo/old/labels.jsonl"
-	echo "demo: generated 300 messages of troop K's past traffic"
-else
-	$PY - "$top/tests/fixtures/sample/troop-k.mbox" "$demo/old" <<'PY'
-import re, sys
-data = open(sys.argv[1], "rb").read()
-for i, m in enumerate(re.split(rb"\n(?=From )", data)):
-    body = m.split(b"\n", 1)[1] if m.startswith(b"From ") else m
-    open("%s/%04d.eml" % (sys.argv[2], i), "wb").write(re.sub(rb"(?m)^>(>*From )", rb"\1", body))
-PY
-	echo "demo: ../shared is absent; using the sample mailbox in tests/fixtures/sample"
-fi
+$PY "$gen" --count 300 --seed 7 --troops K --format eml --out "$demo/old" 2>/dev/null
+rm -f "$demo/old/labels.jsonl"
+echo "demo: generated 300 messages of troop K's past traffic"
 $PY tests/servers/deliver.py append --port "$IMAP_PORT" --user "$USER_TROOPK" \
 	--password "$PASS_TROOPK" --folder INBOX --internaldate "$demo/old" >/dev/null
 echo

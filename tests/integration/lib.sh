@@ -1,7 +1,7 @@
 # Shared helpers for the integration tests (sourced).  Every check prints what it compared,
 # and the first failure ends the test with exit 1.
 set -eu
-CORPUS_GEN=${CORPUS_GEN:-$TOP/../shared/corpus/gen-ctl-corpus.py}
+CORPUS_GEN=${CORPUS_GEN:-$TOP/tests/corpus/gen-ctl-corpus.py}
 PY=/usr/bin/python3
 # Commands that read threads need an acting user: the tests act as an admin unless told.
 export LIAISON_USER=${LIAISON_USER:-admin}
