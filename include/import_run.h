@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "ingest.h"
+#include "route.h"
 #include "store.h"
 #include "util.h"
 
@@ -16,12 +17,13 @@ struct import_result {
 	struct strlist errors; /* one line per path or message that could not be read */
 };
 
-/* Imports paths in order.  A path or message that cannot be read is reported in
+/* Imports paths in order, routing each message with rules as the poller does (imported
+ * history is never answered).  A path or message that cannot be read is reported in
  * result->errors and the run goes on; a store error stops it.  Returns 0 when the store
  * took everything readable, -1 with *error_r on a store error (what was committed stays).
  * Free result->errors with strlist_free. */
 int import_run(struct store *store, const struct config *config,
-               const struct mailbox_config *mailbox, const char *folder,
-               char *const *paths, size_t n_paths, struct import_result *result, char **error_r);
+               const struct route_rules *rules, const struct mailbox_config *mailbox,
+               const char *folder, char *const *paths, size_t n_paths, struct import_result *result, char **error_r);
 
 #endif

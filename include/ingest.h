@@ -1,6 +1,7 @@
 /* ingest.h — take one raw message into the store: keep the bytes and their SHA-256, record
- * custody, parse, classify and file it into a thread of its mailbox.  The same path serves
- * `liaison import` (files) and the IMAP poller.
+ * custody, parse, classify, route and file it into a thread of its mailbox.  The same path
+ * serves `liaison import` (files), the IMAP poller and liaison's own sent copies: only the
+ * auto-reply decision differs (ingest_enable_autoreply).
  *
  * Work is split in two so the costly, store-free part can run on another thread:
  * ingest_item_prepare (hash and parse: pure, thread-safe) and ingest_item_commit (the store,
@@ -58,8 +59,9 @@ struct ingest;
 int ingest_open(struct store *store, const struct config *config,
                 const struct mailbox_config *mailbox, const char *folder,
                 struct ingest **ingest_r, char **error_r);
-/* The poller's mode: route each new incoming message, decide its auto-reply and queue it in
- * the same transaction.  Returns 0 or -1 with *error_r. */
+/* The poller's mode: decide each new incoming message's auto-reply and queue it in the same
+ * transaction.  Without it (imported history, liaison's own sent copies) nothing is
+ * answered; routing and threading are the same either way.  Returns 0 or -1 with *error_r. */
 int ingest_enable_autoreply(struct ingest *ingest, char **error_r);
 /* The caller opens and commits the transactions (the poller: one transaction for all its
  * folders on one connection, with their UID state): ingest_item_commit then neither begins,

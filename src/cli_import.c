@@ -1,5 +1,6 @@
 /* cli_import.c — liaison import --mailbox NAME [--folder FOLDER] [--json] PATH... */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,10 +40,18 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	struct import_result result;
+	/* Imported mail is routed as polled mail is: the same rules, the same code. */
+	struct route_rules *rules = NULL;
 	char *error = NULL;
-	int failed = import_run(cli->store, cli->config, mailbox, folder, argv + optind,
+	if (route_rules_load(cli->config->routes, &rules, &error) < 0) {
+		fprintf(stderr, "%s\n", error);
+		free(error);
+		return EXIT_USAGE;
+	}
+	struct import_result result;
+	int failed = import_run(cli->store, cli->config, rules, mailbox, folder, argv + optind,
 	                        (size_t)(argc - optind), &result, &error) < 0;
+	route_rules_free(&rules);
 	const struct ingest_counts *c = &result.counts;
 	if (json) {
 		json_t *errors = json_array();

@@ -45,6 +45,9 @@ static int queue_full(const struct queue *q, size_t len)
 struct reader_args {
 	struct queue *queue;
 	const struct mime_limits *limits;
+	const struct route_rules *rules;
+	const struct mailbox_config *mailbox;
+	const char *folder;
 	char *const *paths;
 	size_t n_paths;
 };
@@ -167,7 +170,7 @@ static void *reader_main(void *arg)
 			e->item.len = in.len;
 			e->item.source = xstrdup(in.source);
 			e->item.internal_date = in.internal_date;
-			ingest_item_prepare(&e->item, a->limits, NULL, NULL, NULL);
+			ingest_item_prepare(&e->item, a->limits, a->rules, a->mailbox, a->folder);
 			queue_push(a->queue, e);
 		}
 		import_source_close(&src);
@@ -180,8 +183,8 @@ static void *reader_main(void *arg)
 }
 
 int import_run(struct store *store, const struct config *config,
-               const struct mailbox_config *mailbox, const char *folder,
-               char *const *paths, size_t n_paths, struct import_result *result, char **error_r)
+               const struct route_rules *rules, const struct mailbox_config *mailbox,
+               const char *folder, char *const *paths, size_t n_paths, struct import_result *result, char **error_r)
 {
 	struct ingest *ing = NULL;
 	memset(result, 0, sizeof(*result));
@@ -190,7 +193,7 @@ int import_run(struct store *store, const struct config *config,
 
 	struct queue q = {.lock = PTHREAD_MUTEX_INITIALIZER, .not_empty = PTHREAD_COND_INITIALIZER,
 	                  .not_full = PTHREAD_COND_INITIALIZER};
-	struct reader_args args = {&q, &config->limits, paths, n_paths};
+	struct reader_args args = {&q, &config->limits, rules, mailbox, folder, paths, n_paths};
 	pthread_t reader;
 	if (pthread_create(&reader, NULL, reader_main, &args) != 0) {
 		*error_r = xstrdup("cannot start the reader thread");

@@ -42,7 +42,7 @@ void ingest_item_prepare(struct ingest_item *item, const struct mime_limits *lim
 {
 	sha256_hex(item->raw, item->len, item->sha256);
 	mime_parse(item->raw, item->len, limits, &item->msg);
-	/* Routing speaks only of what people write to the troop (see route_and_reply): the
+	/* Routing speaks only of what people write to the troop (see route_thread): the
 	 * rest (liaisons' replies, machine mail: half of a mailbox) is not matched at all. */
 	if (rules != NULL && mailbox != NULL && item->msg->quarantine_reason == NULL) {
 		struct classification cls;
@@ -163,30 +163,50 @@ static const char *joined(const struct strlist *l, struct buf *out)
 	return l->count > 0 ? out->data : NULL;
 }
 
-/* The poller's part: routing on the thread, the auto-reply decision (queued in this same
- * transaction).  Fills the placement's poller fields; decision is its storage. */
-static int route_and_reply(struct ingest *ing, const struct ingest_item *item,
-                           int64_t message_id, const struct classification *cls,
-                           const struct thread_filing *filing, struct placement_new *p,
-                           char *decision, size_t decision_size, struct buf *categories,
-                           struct buf *rules)
+/* Routing, the same for every path a message comes by (poll, import, a Sent copy, a
+ * re-fetch): the thread takes the categories, priority and flags the rules found in a
+ * person's incoming message, and its suggested referrals.  Fills the placement's routing
+ * fields; categories and rules are their storage.  Returns the route applied, or NULL. */
+static const struct route_result *route_thread(struct ingest *ing, const struct ingest_item *item,
+                                               const struct classification *cls,
+                                               int64_t thread_id, struct placement_new *p,
+                                               struct buf *categories, struct buf *rules,
+                                               int *rc_r)
 {
-	int64_t now = (int64_t)time(NULL);
+	*rc_r = 0;
+	p->language = item->language;
 	/* Routing speaks of what people write to the troop: the liaisons' own replies and
 	 * machine mail (an out-of-office quoting "Community day") would only add noise. */
 	int from_person = strcmp(cls->direction, "in") == 0 && strcmp(cls->kind, "person") == 0;
-	const struct route_result *route = item->routed && from_person ? &item->route : NULL;
-	const char *category = route && route->categories.count ? route->categories.items[0] : NULL;
-	const char *priority = route ? route_priority_name(route->priority) : "normal";
-	if (route) {
-		if (store_thread_route(ing->store, filing->thread_id, category, priority,
-		                       route->confidential, route->reportable) < 0)
-			return -1;
-		for (size_t i = 0; i < route->referrals.count; i++)
-			if (store_thread_suggest(ing->store, filing->thread_id, route->referrals.items[i],
-			                         now) < 0)
-				return -1;
+	p->priority = "normal";
+	if (!item->routed || !from_person)
+		return NULL;
+	const struct route_result *route = &item->route;
+	const char *category = route->categories.count ? route->categories.items[0] : NULL;
+	p->priority = route_priority_name(route->priority);
+	p->categories = joined(&route->categories, categories);
+	p->rules = joined(&route->rules, rules);
+	int64_t now = (int64_t)time(NULL);
+	if (store_thread_route(ing->store, thread_id, category, p->priority, route->confidential,
+	                       route->reportable) < 0) {
+		*rc_r = -1;
+		return route;
 	}
+	for (size_t i = 0; i < route->referrals.count; i++)
+		if (store_thread_suggest(ing->store, thread_id, route->referrals.items[i], now) < 0) {
+			*rc_r = -1;
+			break;
+		}
+	return route;
+}
+
+/* The poller's part: the auto-reply decision for new mail, queued in this same
+ * transaction (imported history is never answered).  decision is the placement's storage. */
+static int decide_autoreply(struct ingest *ing, const struct ingest_item *item,
+                            int64_t message_id, const struct classification *cls,
+                            const struct thread_filing *filing, const struct route_result *route,
+                            struct placement_new *p, char *decision, size_t decision_size)
+{
 	char ref[THREAD_REF_SIZE];
 	if (filing->created)
 		snprintf(ref, sizeof(ref), "%s", filing->ref);
@@ -197,13 +217,13 @@ static int route_and_reply(struct ingest *ing, const struct ingest_item *item,
 		.mailbox = ing->mailbox,
 		.mailbox_id = ing->mailbox_id,
 		.enrolled_at = ing->enrolled_at,
-		.now = now,
+		.now = (int64_t)time(NULL),
 		.msg = item->msg,
 		.cls = cls,
 		.message_id = message_id,
 		.internal_date = item->internal_date,
 		.urgent = route && route->priority == ROUTE_URGENT,
-		.category = category,
+		.category = route && route->categories.count ? route->categories.items[0] : NULL,
 		.language = item->language,
 		.thread_id = filing->thread_id,
 		.thread_ref = ref,
@@ -211,12 +231,6 @@ static int route_and_reply(struct ingest *ing, const struct ingest_item *item,
 	if (autoreply_handle(ing->store, &in, decision, decision_size, &ing->error) < 0)
 		return -1;
 	p->autoreply = decision;
-	p->language = item->language;
-	p->priority = priority;
-	if (route) {
-		p->categories = joined(&route->categories, categories);
-		p->rules = joined(&route->rules, rules);
-	}
 	return 0;
 }
 
@@ -246,10 +260,12 @@ static int file_message(struct ingest *ing, int64_t message_id, const struct ing
 	struct buf categories, rules;
 	buf_init(&categories, SIZE_MAX);
 	buf_init(&rules, SIZE_MAX);
-	int rc = 0;
-	if (ing->autoreply)
-		rc = route_and_reply(ing, item, message_id, &cls, &filing, &p, decision,
-		                     sizeof(decision), &categories, &rules);
+	int rc;
+	const struct route_result *route = route_thread(ing, item, &cls, filing.thread_id, &p,
+	                                                &categories, &rules, &rc);
+	if (rc == 0 && ing->autoreply)
+		rc = decide_autoreply(ing, item, message_id, &cls, &filing, route, &p, decision,
+		                      sizeof(decision));
 	if (rc == 0)
 		rc = store_placement_add(ing->store, &p);
 	/* The response clock: it starts at a person's message and stops at the troop's first

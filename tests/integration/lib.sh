@@ -67,6 +67,8 @@ write_config() {
 [liaison]
 database = $2
 timezone = America/New_York
+routes = $TOP/config/routes.conf
+templates = $TOP/templates
 
 [mailbox K]
 troop = K
