@@ -3,6 +3,8 @@
 #   make            build ./liaison
 #   make deps       install the Debian packages that are missing (apt-get)
 #   make check      deps, build, unit tests, integration tests (one run under valgrind)
+#   make check-dates the same tests at fixed instants under faketime (no test may depend on
+#                   the day it runs)
 #   make asan       the tests again under AddressSanitizer + UBSan
 #   make lint       warnings as errors, banned string functions, cppcheck
 #   make fuzz       libFuzzer targets: the parse path, redaction (clang)
@@ -26,7 +28,7 @@ DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libsqlite3-dev libpcre2
              libgnutls28-dev libcurl4-gnutls-dev libcairo2-dev libpango1.0-dev \
              fonts-dejavu-core
 DEB_SERVERS := python3 dovecot-imapd python3-aiosmtpd openssl
-DEB_TEST  := valgrind cppcheck sqlite3 poppler-utils $(DEB_SERVERS)
+DEB_TEST  := valgrind cppcheck sqlite3 poppler-utils faketime $(DEB_SERVERS)
 DEB_BENCH := notmuch time isync
 DEB_FUZZ  := clang libclang-rt-14-dev
 
@@ -36,7 +38,7 @@ OBJS    := $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS))
 LIBOBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
 TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps check unit integration asan asan-run lint fuzz bench demo clean
+.PHONY: all deps check check-dates unit integration asan asan-run lint fuzz bench demo clean
 
 all: liaison
 
@@ -58,6 +60,12 @@ deps:
 check: deps
 	$(MAKE) liaison $(TESTS)
 	$(MAKE) unit integration
+
+# The build and the package installs run on the real clock (apt refuses Release files from
+# the future); only the tests run at the faked instants.
+check-dates: deps
+	$(MAKE) liaison $(TESTS)
+	@sh tests/check-dates.sh $(TESTS)
 
 unit: $(TESTS)
 	@sh tests/run-unit.sh $(TESTS)

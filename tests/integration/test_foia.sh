@@ -3,7 +3,9 @@
 . "$TOP/tests/integration/lib.sh"
 have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
 cd "$TMPDIR"
-$PY "$CORPUS_GEN" --count 300 --seed 71 --troops K --out corpus 2>/dev/null
+# The mail of the last 300 days, whatever today is: retention is counted from today.
+start=$(date -u -d '-300 days' +%Y-%m-%d)
+$PY "$CORPUS_GEN" --count 300 --seed 71 --troops K --start "$start" --out corpus 2>/dev/null
 write_config f.conf "$TMPDIR/f.db"
 export LIAISON_CONFIG=$TMPDIR/f.conf
 $LIAISON init >/dev/null
@@ -16,7 +18,17 @@ expect_eq "request number" FOIA-2026-0001 "$req"
 expect_eq "due 4 business days later, Thanksgiving excluded" 2026-12-02 "$($LIAISON --as records foia show "$req" --json | $PY -c 'import json,sys; print(json.load(sys.stdin)["due"])')"
 old=$($LIAISON --as records foia new --requester "A resident" --received 2026-01-05 --description "My own emails")
 expect_eq "second number" FOIA-2026-0002 "$old"
-expect_eq "an old open request is overdue" "$old" "$($LIAISON --as coordinator foia list --overdue --json | $PY -c 'import json,sys; print(" ".join(r["ref"] for r in json.load(sys.stdin)))')"
+# Overdue is judged against today (the configured zone's date), whatever day the suite runs
+# on: a request received today never is, one due before today always is.
+today=$(TZ=America/New_York date +%Y-%m-%d)
+fresh=$($LIAISON --as records foia new --requester "A neighbour" --received "$today" --description "Today's request")
+expect_eq "numbered in the year it was received" "FOIA-${today%%-*}-" "$(echo "$fresh" | cut -c1-10)"
+overdue="$old"
+[ "$today" \> 2026-12-02 ] && overdue="$overdue $req"
+expect_eq "exactly the requests due before today are overdue" "$(echo $overdue | tr ' ' '\n' | sort | tr '\n' ' ')" \
+	"$($LIAISON --as coordinator foia list --overdue --json | $PY -c 'import json,sys; print(" ".join(sorted(r["ref"] for r in json.load(sys.stdin))), end=" ")')"
+$LIAISON --as coordinator foia list --open --json >open.json
+expect_eq "today's request is open with 4 business days left" 4 "$(json '[r for r in d if r["ref"] == "'"$fresh"'"][0]["business_days_left"]' open.json)"
 
 # The responsive set: what the filters find now, frozen.
 want=$($LIAISON --as records search '"traffic stop"' --json | $PY -c 'import json,sys; print(len({h["message_id"] for h in json.load(sys.stdin)}))')
@@ -25,7 +37,7 @@ $LIAISON --as records foia add "$req" '"traffic stop"' >/dev/null || fail "foia 
 expect_eq "responsive set" "$want" "$($LIAISON --as records foia show "$req" --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')"
 $LIAISON --as records foia add "$req" '"traffic stop"' >add2.txt
 grep -q ": 0 messages added" add2.txt || { cat add2.txt; fail "adding again added something"; }
-$PY "$CORPUS_GEN" --count 300 --seed 72 --troops K --out later 2>/dev/null
+$PY "$CORPUS_GEN" --count 300 --seed 72 --troops K --start "$start" --out later 2>/dev/null
 $LIAISON import --mailbox K later >/dev/null
 now=$($LIAISON --as records search '"traffic stop"' --json | $PY -c 'import json,sys; print(len({h["message_id"] for h in json.load(sys.stdin)}))')
 [ "$now" -gt "$want" ] || fail "the later mail has no traffic-stop message: the next check would prove nothing"
@@ -114,6 +126,6 @@ set +e
 $LIAISON --as records foia add "$req" trooper 2>closed.err; rc=$?
 set -e
 expect_eq "a closed request's set is final" 2 "$rc"
-expect_eq "audited" "foia-new foia-new foia-add foia-add foia-remove foia-withhold foia-redact foia-redact hold-add hold-release foia-close" \
+expect_eq "audited" "foia-new foia-new foia-new foia-add foia-add foia-remove foia-withhold foia-redact foia-redact hold-add hold-release foia-close" \
 	"$($LIAISON --as records audit --json | $PY -c 'import json,sys; print(" ".join(a["action"] for a in json.load(sys.stdin) if a["action"].startswith(("foia", "hold"))))')"
 expect_code "the chain holds" 0 $LIAISON --as records audit verify

@@ -194,6 +194,9 @@ write_dovecot_conf() {
 		default_login_user = dovenull
 		default_internal_user = dovecot
 		first_valid_uid = 1
+		# Dovecot's processes keep only the environment named here: under make check-dates
+		# the faked clock (libfaketime) must reach them too, or INTERNALDATE is today's.
+		import_environment = TZ CORE_OUTOFMEM CORE_ERROR LISTEN_PID LISTEN_FDS LD_PRELOAD FAKETIME FAKETIME_SHARED
 		disable_plaintext_auth = no
 		auth_mechanisms = $mechs
 		auth_verbose = yes
