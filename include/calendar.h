@@ -85,6 +85,14 @@ int calendar_business_days_between(struct cal_date a, struct cal_date b);
  * A leading ':' on tz is ignored.  Returns {0, 0, 0} (invalid) for a zone not known. */
 struct cal_date calendar_date_of(int64_t unix_time, const char *tz);
 
+/* d moved by n days (negative: back); d must be valid. */
+struct cal_date calendar_add_days(struct cal_date d, int n);
+
+/* 1 when tz names a zone (a leading ':' ignored): one computed here, or a compiled zone of
+ * the time zone database ($TZDIR, else /usr/share/zoneinfo); 0 otherwise.  A misspelt zone
+ * must be a configuration error: the C library would silently take it for UTC. */
+int calendar_zone_known(const char *tz);
+
 /* The instant of hour:minute (0..23, 0..59) on d in the process's local time zone, by mktime
  * with tm_isdst = -1 (a time that a clock change skips or repeats is resolved as mktime does;
  * business hours never fall there).  Returns -1 for an invalid date or time. */

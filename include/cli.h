@@ -27,6 +27,11 @@ int cli_load_config(struct cli *cli);
 /* Loads the configuration and opens the store (existing, current schema).  Returns EXIT_OK
  * or the exit code to leave with, after printing why. */
 int cli_open(struct cli *cli);
+/* "YYYY-MM-DD" as the instant of local midnight in the configured zone (loading the
+ * configuration first if needed); with whole, the midnight that ends that day (so a range
+ * "until" the day holds all of it, 23 or 25 hours on a clock change).  Returns EXIT_OK, or
+ * EXIT_USAGE with the problem said on stderr. */
+int cli_parse_day(struct cli *cli, const char *text, int whole, int64_t *t_r);
 /* cli_open, then the acting user (--as or $LIAISON_USER): refused with EXIT_USAGE when
  * missing or unknown.  For every command that reads or changes threads. */
 int cli_open_as(struct cli *cli);
@@ -60,6 +65,7 @@ int cmd_raw(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_poll(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_assign(struct cli *cli, int argc, char **argv);
 int cmd_take(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
@@ -77,9 +83,10 @@ int cmd_hold(struct cli *cli, int argc, char **argv);
 int cmd_retention(struct cli *cli, int argc, char **argv);
 /* The search filters of `liaison search` (also `foia add` and `hold add`): options into *f,
  * --limit N into *limit_r (-1 when not given; limit_r NULL refuses it: a request or a hold
- * takes everything found), up to max_positional other words into positional.  Returns 0, or
- * -1 for a usage error. */
-int cli_search_parse(int argc, char **argv, struct search_filter *f, int *json_r,
+ * takes everything found), up to max_positional other words into positional.  Returns 0,
+ * -1 for a usage error, or -2 when a date was wrong or the configuration could not be read
+ * (said on stderr: exit 2 without the usage). */
+int cli_search_parse(struct cli *cli, int argc, char **argv, struct search_filter *f, int *json_r,
                      long *limit_r, char **positional, int max_positional, int *n_positional_r);
 
 int cmd_outbox(struct cli *cli, int argc, char **argv);

@@ -109,6 +109,10 @@ struct config {
 /* Reads path.  Returns 0 with *config_r (free with config_free), or -1 with *errors_r
  * (caller frees) holding one "FILE:LINE: what is wrong" line for every problem found. */
 int config_load(const char *path, struct config **config_r, char **errors_r);
+/* config_load, except that a configuration with errors is still handed back in *config_r
+ * (as far as it could be read; NULL when the file could not be read at all), so that
+ * `liaison check` can go on to check what it names.  Never run mail with it. */
+int config_load_all(const char *path, struct config **config_r, char **errors_r);
 void config_free(struct config **config);
 
 /* The mailbox named name, or NULL (borrowed). */

@@ -28,6 +28,10 @@ typedef int smtp_before_end_cb(void *ctx);
 int smtp_send(const struct smtp_config *smtp, const char *secret, const char *envelope_from,
               const char *recipient, const char *raw, size_t len,
               smtp_before_end_cb *before_end, void *ctx, struct smtp_outcome *outcome);
+/* Connects as smtp_send would (TLS as configured, certificates checked, AUTH with secret
+ * when a username is set), sends one NOOP and QUIT: nothing is sent to anybody.  Returns 0
+ * when every step succeeded, -1 otherwise; outcome says what the server answered. */
+int smtp_check(const struct smtp_config *smtp, const char *secret, struct smtp_outcome *outcome);
 void smtp_outcome_clear(struct smtp_outcome *outcome);
 
 #endif

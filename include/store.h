@@ -27,6 +27,9 @@ int store_open(const char *path, enum store_open_mode mode, struct store **store
 void store_close(struct store **store);
 const char *store_error(const struct store *store);
 int store_schema_version(struct store *store);
+/* SQLite's PRAGMA quick_check: 0 when the database is whole, 1 with *problems_r (caller
+ * frees; one problem a line) when it is not, -1 on an error. */
+int store_quick_check(struct store *store, char **problems_r);
 
 /* Every commit of this connection is on disk before it returns, power loss included (the
  * outbox's claims and marks: a lost claim could send a message twice).  Other writes keep

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "util.h"
+
 struct template_var {
 	const char *name;
 	const char *value; /* UTF-8; cleaned on insertion (see template_render) */
@@ -19,6 +21,12 @@ struct template_var {
 int template_render(const char *dir, const char *name, const char *lang,
                     const struct template_var *vars, size_t n_vars, char **text_r,
                     char **error_r);
+
+/* Renders every text liaison sends (the auto-replies and their urgent variants in English
+ * and Spanish, the coordinator's notice, the referral texts) with the variables its sender
+ * gives, adding one line to problems for each that fails (missing file, unknown or
+ * unterminated variable).  Returns the number of problems. */
+int template_check(const char *dir, struct strlist *problems);
 
 /* The value as template_render would insert it.  Returns a new string. */
 char *template_clean_value(const char *value);

@@ -48,6 +48,8 @@ void strlist_add(struct strlist *l, const char *s);
 void strlist_add_unique(struct strlist *l, const char *s);
 int strlist_contains(const struct strlist *l, const char *s);
 int strlist_contains_nocase(const struct strlist *l, const char *s);
+/* The items joined by sep, as a new string ("" for an empty list). */
+char *strlist_join(const struct strlist *l, const char *sep);
 void strlist_free(struct strlist *l);
 
 /* Frees *p and sets it to NULL. */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "util.h"
 
 struct verify_result {
 	int64_t messages;     /* re-hashed */
@@ -24,5 +25,10 @@ int verify_store(struct store *store,
                  void (*mismatch)(const char *sha256, const char *message_id,
                                   const char *actual, void *ctx),
                  void *ctx, struct verify_result *result, char **error_r);
+
+/* Adds a warning to warnings for the database file, and its -wal and -shm files, that
+ * group or others may read or write (liaison creates them 0600; an older one, a copy or a
+ * chmod may not be).  Returns the number of warnings added. */
+int verify_database_modes(const char *database, struct strlist *warnings);
 
 #endif

@@ -8,6 +8,7 @@
  * days off of each year in the range, so long spans cost a few operations per year. */
 #include "calendar.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -356,6 +357,34 @@ static int64_t eastern_offset(int64_t t)
 	start = start * 86400 + 7 * 3600;
 	end = end * 86400 + 6 * 3600;
 	return t >= start && t < end ? -4 * 3600 : -5 * 3600;
+}
+
+struct cal_date calendar_add_days(struct cal_date d, int n)
+{
+	return civil_from_days(serial(d) + n);
+}
+
+int calendar_zone_known(const char *tz)
+{
+	if (tz == NULL || *tz == ':')
+		tz = tz ? tz + 1 : "";
+	if (*tz == '\0' || *tz == '/' || strstr(tz, "..") != NULL)
+		return 0;
+	if (is_utc_zone(tz) || is_eastern_zone(tz))
+		return 1;
+	/* Known to the C library: a compiled zone of the time zone database (TZif magic). */
+	const char *dir = getenv("TZDIR");
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return 0;
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return 0;
+	char magic[4];
+	int ok = fread(magic, 1, sizeof(magic), f) == sizeof(magic) && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
 }
 
 struct cal_date calendar_date_of(int64_t unix_time, const char *tz)

@@ -6,10 +6,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "calendar.h"
 #include "util.h"
 
 int cli_load_config(struct cli *cli)
 {
+	if (cli->config != NULL)
+		return EXIT_OK;
 	const char *path = config_default_path(cli->config_path);
 	char *errors = NULL;
 	if (config_load(path, &cli->config, &errors) < 0) {
@@ -20,6 +23,25 @@ int cli_load_config(struct cli *cli)
 	/* Thread references and reports use the program's local time: the configured zone. */
 	setenv("TZ", cli->config->timezone, 1);
 	tzset();
+	return EXIT_OK;
+}
+
+int cli_parse_day(struct cli *cli, const char *text, int whole, int64_t *t_r)
+{
+	struct cal_date d;
+	if (calendar_parse(text, &d) < 0) {
+		cli_error("liaison", "'%s' is not a date: YYYY-MM-DD", text);
+		return EXIT_USAGE;
+	}
+	/* Day boundaries are those of the configured zone, never the machine's. */
+	int rc = cli_load_config(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	*t_r = calendar_time_of(whole ? calendar_add_days(d, 1) : d, 0, 0);
+	if (*t_r < 0) {
+		cli_error("liaison", "'%s' is out of range", text);
+		return EXIT_USAGE;
+	}
 	return EXIT_OK;
 }
 

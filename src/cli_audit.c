@@ -91,16 +91,10 @@ int cmd_audit(struct cli *cli, int argc, char **argv)
 	if (optind != argc)
 		return cli_usage(usage);
 	int64_t since = 0;
-	if (since_text) {
-		struct tm tm;
-		memset(&tm, 0, sizeof(tm));
-		char *end = strptime(since_text, "%Y-%m-%d", &tm);
-		if (end == NULL || *end != '\0')
-			return cli_usage(usage);
-		tm.tm_isdst = -1;
-		since = (int64_t)mktime(&tm);
-	}
-	int rc = cli_open_as(cli);
+	int rc = since_text ? cli_parse_day(cli, since_text, 0, &since) : EXIT_OK;
+	if (rc != EXIT_OK)
+		return rc;
+	rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
 	if (!may_read_audit(cli))

@@ -222,8 +222,10 @@ static int add_matching(struct cli *cli, int argc, char **argv, int hold)
 	struct search_filter f;
 	int json = 0, npos = 0;
 	char *pos[2];
-	int parsed = cli_search_parse(n, args, &f, &json, NULL, pos, 2, &npos);
+	int parsed = cli_search_parse(cli, n, args, &f, &json, NULL, pos, 2, &npos);
 	free(args);
+	if (parsed == -2)
+		return EXIT_USAGE;
 	if (parsed < 0 || npos < 1)
 		return cli_usage(hold ? hold_usage : foia_usage);
 	f.query = npos == 2 ? pos[1] : NULL;

@@ -60,17 +60,7 @@ static int print_hit(const struct search_row *row, void *p)
 	return 0;
 }
 
-/* "2026-03-01" as local midnight. */
-static int parse_day(const char *text, int64_t *t_r)
-{
-	struct cal_date d;
-	if (calendar_parse(text, &d) < 0)
-		return -1;
-	*t_r = calendar_time_of(d, 0, 0);
-	return *t_r < 0 ? -1 : 0;
-}
-
-int cli_search_parse(int argc, char **argv, struct search_filter *f, int *json_r,
+int cli_search_parse(struct cli *cli, int argc, char **argv, struct search_filter *f, int *json_r,
                      long *limit_r, char **positional, int max_positional, int *n_positional_r)
 {
 	const char *since = NULL, *until = NULL;
@@ -122,11 +112,12 @@ int cli_search_parse(int argc, char **argv, struct search_filter *f, int *json_r
 	*n_positional_r = argc - optind;
 	for (int i = optind; i < argc; i++)
 		positional[i - optind] = argv[i];
-	if ((f->direction && strcmp(f->direction, "in") != 0 && strcmp(f->direction, "out") != 0) ||
-	    (since && parse_day(since, &f->since) < 0) || (until && parse_day(until, &f->until) < 0))
+	if (f->direction && strcmp(f->direction, "in") != 0 && strcmp(f->direction, "out") != 0)
 		return -1;
-	if (until)
-		f->until += 86400; /* --until is the last day searched, whole */
+	/* --until is the last day searched, whole */
+	if ((since && cli_parse_day(cli, since, 0, &f->since) != EXIT_OK) ||
+	    (until && cli_parse_day(cli, until, 1, &f->until) != EXIT_OK))
+		return -2;
 	return 0;
 }
 
@@ -137,8 +128,9 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	int json = 0, n = 0;
 	long limit = -1;
 	char *positional[1];
-	if (cli_search_parse(argc, argv, &f, &json, &limit, positional, 1, &n) < 0)
-		return cli_usage(usage);
+	int parsed = cli_search_parse(cli, argc, argv, &f, &json, &limit, positional, 1, &n);
+	if (parsed < 0)
+		return parsed == -2 ? EXIT_USAGE : cli_usage(usage);
 	f.query = n == 1 ? positional[0] : NULL;
 	f.limit = limit >= 0 ? (size_t)limit : json ? 0 : SEARCH_SHOWN;
 	int rc = cli_open_as(cli);

@@ -29,6 +29,12 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 		                    "admins");
 		return EXIT_FAIL;
 	}
+	/* A database others can read is every message laid open: said first, and loudly. */
+	struct strlist warnings = {0};
+	verify_database_modes(cli->config->database, &warnings);
+	for (size_t i = 0; i < warnings.count; i++)
+		printf("WARNING: %s\n", warnings.items[i]);
+	strlist_free(&warnings);
 	struct verify_result r;
 	char *error = NULL;
 	if (verify_store(cli->store, print_mismatch, NULL, &r, &error) < 0) {

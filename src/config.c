@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "calendar.h"
+
 struct parse_state {
 	struct config *config;
 	const char *path;
@@ -244,6 +246,9 @@ static void handle_liaison_key(struct parse_state *st, const char *name, const c
 			ok = isalnum((unsigned char)*p) || strchr("_+-/", *p) != NULL;
 		if (!ok)
 			report(st, st->line, "timezone: '%s' is not an IANA zone name", value);
+		else if (!calendar_zone_known(value))
+			report(st, st->line, "timezone: '%s' is not a zone of the time zone database "
+			       "(e.g. America/New_York)", value);
 		else
 			set_string(&c->timezone, value);
 	} else if (strcmp(name, "routes") == 0) {
@@ -584,9 +589,22 @@ static int handle_line(void *user, const char *section, const char *name, const 
 	return 1;
 }
 
+/* The troop letters of the mailboxes, "K, L" (in buf), for messages. */
+static const char *known_troops(const struct config *c, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < c->n_mailboxes && n + 4 < size; i++)
+		if (c->mailboxes[i].troop != '\0')
+			n += (size_t)snprintf(buf + n, size - n, "%s%c", n ? ", " : "",
+			                      c->mailboxes[i].troop);
+	return n ? buf : "none";
+}
+
 static void check_complete(struct parse_state *st)
 {
 	struct config *c = st->config;
+	char troops[64];
 	if (!st->seen_liaison)
 		report(st, 1, "no [liaison] section");
 	if (c->database == NULL && st->seen_liaison)
@@ -599,6 +617,10 @@ static void check_complete(struct parse_state *st)
 			report(st, u->line, "[user %s] has no role", u->name);
 		else if (u->role == ROLE_CTL && u->troops == NULL)
 			report(st, u->line, "[user %s] is a ctl without troops", u->name);
+		for (const char *t = u->role == ROLE_CTL && u->troops ? u->troops : ""; *t; t++)
+			if (config_find_troop(c, *t) == NULL)
+				report(st, u->line, "[user %s] works troop %c, which no [mailbox] has "
+				       "(troops: %s)", u->name, *t, known_troops(c, troops, sizeof(troops)));
 	}
 	for (size_t i = 0; i < c->n_services; i++)
 		if (c->services[i].name == NULL)
@@ -622,7 +644,9 @@ static void check_complete(struct parse_state *st)
 	}
 }
 
-int config_load(const char *path, struct config **config_r, char **errors_r)
+/* Reads path; with keep, the configuration is handed back even when it has errors (as far
+ * as it could be read), for `liaison check` to go on checking what it names. */
+static int load(const char *path, int keep, struct config **config_r, char **errors_r)
 {
 	struct parse_state st = {0};
 	struct config *c = xcalloc(1, sizeof(*c));
@@ -670,12 +694,26 @@ int config_load(const char *path, struct config **config_r, char **errors_r)
 	free(st.section);
 	if (st.errors.len > 0) {
 		*errors_r = buf_steal(&st.errors, NULL);
-		config_free(&c);
+		if (keep)
+			*config_r = c;
+		else
+			config_free(&c);
 		return -1;
 	}
 	buf_free(&st.errors);
 	*config_r = c;
 	return 0;
+}
+
+int config_load(const char *path, struct config **config_r, char **errors_r)
+{
+	return load(path, 0, config_r, errors_r);
+}
+
+int config_load_all(const char *path, struct config **config_r, char **errors_r)
+{
+	*config_r = NULL;
+	return load(path, 1, config_r, errors_r);
 }
 
 void config_free(struct config **config)

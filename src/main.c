@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "log.h"
@@ -18,6 +19,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"init", cmd_init, "create or upgrade the database"},
+	{"check", cmd_check, "check the configuration, rules, templates and database (--connect: the servers)"},
 	{"poll", cmd_poll, "watch the mailboxes over IMAP, file new mail, send auto-replies"},
 	{"outbox", cmd_outbox, "what liaison sent or will send; retry or cancel"},
 	{"import", cmd_import, "import a Maildir, mbox or .eml files into a mailbox"},
@@ -67,6 +69,10 @@ int main(int argc, char **argv)
 	/* A server that goes away mid-write must give an error, not kill the program
 	 * (libetpan writes to sockets without MSG_NOSIGNAL). */
 	signal(SIGPIPE, SIG_IGN);
+	/* Everything liaison writes may hold mail (the database and its -wal and -shm files,
+	 * productions, the lock): readable by its owner only, whatever the caller's umask, as
+	 * Postfix and Dovecot do for their queues and indexes. */
+	umask(077);
 	static const struct option options[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"as", required_argument, NULL, 'u'},

@@ -36,10 +36,10 @@ int package_begin(struct package *p, const char *target, const char *const *subd
 	p->target = xstrdup(target);
 	p->dir = xasprintf("%s.partial-%ld", target, (long)getpid());
 	tree_remove(p->dir); /* a leftover of this very PID */
-	int rc = mkdir(p->dir, 0755);
+	int rc = mkdir(p->dir, 0700);
 	for (size_t i = 0; rc == 0 && subdirs != NULL && subdirs[i] != NULL; i++) {
 		char *sub = package_path(p, subdirs[i]);
-		rc = mkdir(sub, 0755);
+		rc = mkdir(sub, 0700);
 		free(sub);
 	}
 	if (rc < 0) {
@@ -63,7 +63,7 @@ int package_write(struct package *p, const char *rel, const void *data, size_t l
                   char **error_r)
 {
 	char *path = package_path(p, rel);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	int rc = fd < 0 ? -1 : fd_write_all(fd, data, len);
 	if (fd >= 0 && close(fd) < 0)
 		rc = -1;

@@ -571,27 +571,15 @@ static int take_lock(const char *database, int *fd_r, char **error_r)
 	return 0;
 }
 
-/* Every reply template renders, in every language, before anything is fetched. */
+/* Every template renders, in every language, before anything is fetched. */
 static int check_templates(const struct config *config, char **error_r)
 {
-	static const struct template_var vars[] = {
-		{"troop", "K"}, {"ref", "K-2026-00001"}, {"subject", "test"},
-		{"category", "test"}, {"mailbox", "K"},
-	};
-	static const char *const names[] = {"autoreply", "autoreply-urgent"};
-	static const char *const langs[] = {"en", "es", "both"};
-	char *text = NULL;
-	for (size_t i = 0; i < 2; i++)
-		for (size_t j = 0; j < 3; j++) {
-			if (template_render(config->templates, names[i], langs[j], vars, 5, &text,
-			                    error_r) < 0)
-				return -1;
-			xfree(&text);
-		}
-	if (template_render(config->templates, "urgent-notice", "en", vars, 5, &text, error_r) < 0)
-		return -1;
-	free(text);
-	return 0;
+	struct strlist problems = {0};
+	if (template_check(config->templates, &problems) > 0)
+		*error_r = strlist_join(&problems, "\n");
+	int rc = problems.count > 0 ? -1 : 0;
+	strlist_free(&problems);
+	return rc;
 }
 
 /* A watcher for one folder (a string of the configuration, which outlives the run). */

@@ -58,24 +58,11 @@ void smtp_global_deinit(void)
 	curl_global_cleanup();
 }
 
-int smtp_send(const struct smtp_config *smtp, const char *secret, const char *envelope_from,
-              const char *recipient, const char *raw, size_t len,
-              smtp_before_end_cb *before_end, void *ctx, struct smtp_outcome *out)
+/* The connection as configured: timeouts, STARTTLS or implicit TLS, certificates checked,
+ * AUTH (password or XOAUTH2), and the server's refusals kept in last. */
+static void connection_setup(CURL *curl, const struct smtp_config *smtp, const char *secret,
+                             char *errbuf, struct buf *last)
 {
-	memset(out, 0, sizeof(*out));
-	CURL *curl = curl_easy_init();
-	if (curl == NULL) {
-		out->text = xstrdup("cannot start libcurl");
-		return -1;
-	}
-	char errbuf[CURL_ERROR_SIZE] = "";
-	struct buf last;
-	buf_init(&last, 1024);
-	struct upload up = {raw, len, before_end, ctx};
-	char *from = xasprintf("<%s>", envelope_from ? envelope_from : "");
-	char *to = xasprintf("<%s>", recipient);
-	struct curl_slist *rcpt = curl_slist_append(NULL, to);
-
 	curl_easy_setopt(curl, CURLOPT_URL, smtp->url);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -95,15 +82,36 @@ int smtp_send(const struct smtp_config *smtp, const char *secret, const char *en
 		else
 			curl_easy_setopt(curl, CURLOPT_PASSWORD, secret);
 	}
+	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, debug_keep_reply);
+	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, last);
+	curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L); /* feeds the debug callback only */
+}
+
+int smtp_send(const struct smtp_config *smtp, const char *secret, const char *envelope_from,
+              const char *recipient, const char *raw, size_t len,
+              smtp_before_end_cb *before_end, void *ctx, struct smtp_outcome *out)
+{
+	memset(out, 0, sizeof(*out));
+	CURL *curl = curl_easy_init();
+	if (curl == NULL) {
+		out->text = xstrdup("cannot start libcurl");
+		return -1;
+	}
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct buf last;
+	buf_init(&last, 1024);
+	struct upload up = {raw, len, before_end, ctx};
+	char *from = xasprintf("<%s>", envelope_from ? envelope_from : "");
+	char *to = xasprintf("<%s>", recipient);
+	struct curl_slist *rcpt = curl_slist_append(NULL, to);
+
+	connection_setup(curl, smtp, secret, errbuf, &last);
 	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_upload);
 	curl_easy_setopt(curl, CURLOPT_READDATA, &up);
 	curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, debug_keep_reply);
-	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &last);
-	curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L); /* feeds the debug callback only */
 
 	CURLcode rc = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->code);
@@ -124,6 +132,36 @@ int smtp_send(const struct smtp_config *smtp, const char *secret, const char *en
 	free(to);
 	buf_free(&last);
 	return rc == CURLE_OK && out->code == 250 ? 0 : -1;
+}
+
+int smtp_check(const struct smtp_config *smtp, const char *secret, struct smtp_outcome *out)
+{
+	memset(out, 0, sizeof(*out));
+	CURL *curl = curl_easy_init();
+	if (curl == NULL) {
+		out->text = xstrdup("cannot start libcurl");
+		return -1;
+	}
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct buf last;
+	buf_init(&last, 1024);
+	connection_setup(curl, smtp, secret, errbuf, &last);
+	/* No MAIL FROM, no RCPT: after EHLO, STARTTLS and AUTH, one NOOP, then QUIT. */
+	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "NOOP");
+	curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+	CURLcode rc = curl_easy_perform(curl);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->code);
+	if (rc == CURLE_OK)
+		out->text = xasprintf("%ld to NOOP after EHLO%s%s", out->code,
+		                      smtp->tls == CONFIG_TLS_NONE ? "" : ", TLS",
+		                      smtp->username && secret ? ", AUTH" : "");
+	else if (last.len > 0)
+		out->text = xstrdup(last.data);
+	else
+		out->text = xasprintf("%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	curl_easy_cleanup(curl);
+	buf_free(&last);
+	return rc == CURLE_OK ? 0 : -1;
 }
 
 void smtp_outcome_clear(struct smtp_outcome *out)

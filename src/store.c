@@ -208,6 +208,35 @@ int store_schema_version(struct store *store)
 	return user_version(store);
 }
 
+int store_quick_check(struct store *store, char **problems_r)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(store->db, "PRAGMA quick_check", -1, &s, NULL) != SQLITE_OK) {
+		set_error(store, "quick_check");
+		return -1;
+	}
+	struct buf b;
+	buf_init(&b, 1 << 20);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(s, 0);
+		if (line != NULL && strcmp(line, "ok") != 0)
+			buf_addf(&b, "%s%s", b.len ? "\n" : "", line);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		buf_free(&b);
+		set_error(store, "quick_check");
+		return -1;
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		return 0;
+	}
+	*problems_r = buf_steal(&b, NULL);
+	return 1;
+}
+
 static int migrate(struct store *store, int from)
 {
 	for (int v = from; v < N_MIGRATIONS; v++) {

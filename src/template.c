@@ -97,3 +97,44 @@ int template_render(const char *dir, const char *name, const char *lang,
 	*text_r = buf_steal(&out, NULL);
 	return 0;
 }
+
+/* Every text liaison sends, with the variables it is given (autoreply.c, ops_reply.c): a
+ * variable a template names and its sender does not give is an error found here, before
+ * anything is sent. */
+static const struct template_var autoreply_vars[] = {
+	{"troop", "K"}, {"ref", "K-2026-00001"}, {"subject", "test"}, {"category", "test"},
+	{"mailbox", "K"},
+};
+static const struct template_var referral_vars[] = {
+	{"troop", "K"}, {"ref", "K-2026-00001"}, {"service_name", "test"},
+	{"service_phone", "test"}, {"service_url", "test"}, {"service_description", "test"},
+};
+static const struct {
+	const char *name, *lang;
+	const struct template_var *vars;
+	size_t n_vars;
+} sent_texts[] = {
+	{"autoreply", "en", autoreply_vars, 5},
+	{"autoreply", "es", autoreply_vars, 5},
+	{"autoreply-urgent", "en", autoreply_vars, 5},
+	{"autoreply-urgent", "es", autoreply_vars, 5},
+	{"urgent-notice", "en", autoreply_vars, 5},
+	{"referral", "en", referral_vars, 6},
+	{"referral", "es", referral_vars, 6},
+};
+
+int template_check(const char *dir, struct strlist *problems)
+{
+	int bad = 0;
+	for (size_t i = 0; i < sizeof(sent_texts) / sizeof(*sent_texts); i++) {
+		char *text = NULL, *error = NULL;
+		if (template_render(dir, sent_texts[i].name, sent_texts[i].lang, sent_texts[i].vars,
+		                    sent_texts[i].n_vars, &text, &error) < 0) {
+			strlist_add(problems, error);
+			free(error);
+			bad++;
+		}
+		free(text);
+	}
+	return bad;
+}

@@ -189,6 +189,18 @@ int strlist_contains_nocase(const struct strlist *l, const char *s)
 	return 0;
 }
 
+char *strlist_join(const struct strlist *l, const char *sep)
+{
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	for (size_t i = 0; i < l->count; i++) {
+		if (i > 0)
+			buf_addstr(&b, sep);
+		buf_addstr(&b, l->items[i]);
+	}
+	return buf_steal(&b, NULL);
+}
+
 void strlist_free(struct strlist *l)
 {
 	for (size_t i = 0; i < l->count; i++)

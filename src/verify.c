@@ -1,7 +1,9 @@
 /* verify.c — re-hashing every stored message and walking the audit chain. */
 #include "verify.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "audit.h"
 #include "hash.h"
@@ -54,4 +56,23 @@ int verify_store(struct store *store,
 	result->audit_broken = check.broken_id;
 	result->audit_problem = check.problem;
 	return 0;
+}
+
+int verify_database_modes(const char *database, struct strlist *warnings)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	int n = 0;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
+		char *path = xasprintf("%s%s", database, suffixes[i]);
+		struct stat st;
+		if (stat(path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO))) {
+			char *w = xasprintf("%s can be read by group or others (mode %04o): it holds "
+			                    "mail; chmod 600 it", path, (unsigned)(st.st_mode & 07777));
+			strlist_add(warnings, w);
+			free(w);
+			n++;
+		}
+		free(path);
+	}
+	return n;
 }

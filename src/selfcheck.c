@@ -1,0 +1,224 @@
+/* selfcheck.c — liaison check: every part of a configuration checked and every problem
+ * reported at once, as `postfix check` does; with connect, each server logged in to. */
+#include "selfcheck.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "imap.h"
+#include "mailbox_imap.h"
+#include "route.h"
+#include "smtp.h"
+#include "store.h"
+#include "template.h"
+#include "util.h"
+#include "verify.h"
+
+struct run {
+	selfcheck_cb *report;
+	void *ctx;
+	int problems;
+};
+
+static void say(struct run *r, enum selfcheck_level level, const char *part, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void say(struct run *r, enum selfcheck_level level, const char *part, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (level == SELFCHECK_PROBLEM)
+		r->problems++;
+	r->report(level, part, text, r->ctx);
+	free(text);
+}
+
+/* One problem per line of a multi-line error ("FILE:LINE: what\n..."). */
+static void say_lines(struct run *r, const char *part, const char *lines)
+{
+	char *copy = xstrdup(lines);
+	char *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		say(r, SELFCHECK_PROBLEM, part, "%s", line);
+	free(copy);
+}
+
+static void check_routes(struct run *r, const struct config *c)
+{
+	struct route_rules *rules = NULL;
+	char *errors = NULL;
+	if (route_rules_load(c->routes, &rules, &errors) < 0) {
+		say_lines(r, "routes", errors);
+		free(errors);
+		return;
+	}
+	say(r, SELFCHECK_OK, "routes", "%s: %zu rules, every pattern compiles", c->routes,
+	    route_rules_count(rules));
+	route_rules_free(&rules);
+}
+
+static void check_templates(struct run *r, const struct config *c)
+{
+	struct strlist problems = {0};
+	if (template_check(c->templates, &problems) == 0)
+		say(r, SELFCHECK_OK, "templates", "%s: every text renders with the variables it is given",
+		    c->templates);
+	for (size_t i = 0; i < problems.count; i++)
+		say(r, SELFCHECK_PROBLEM, "templates", "%s", problems.items[i]);
+	strlist_free(&problems);
+}
+
+/* A password file must be readable now (its mode was checked with the configuration).  A
+ * token command runs only with --connect: it may ask a provider for a token. */
+static void check_secret(struct run *r, const char *who, const char *password_file)
+{
+	if (password_file == NULL)
+		return;
+	char *error = NULL;
+	char *secret = config_read_secret(password_file, NULL, &error);
+	if (secret == NULL) {
+		say(r, SELFCHECK_PROBLEM, "secrets", "%s: %s", who, error);
+		free(error);
+		return;
+	}
+	if (secret[0] == '\0')
+		say(r, SELFCHECK_PROBLEM, "secrets", "%s: password_file %s is empty", who, password_file);
+	else
+		say(r, SELFCHECK_OK, "secrets", "%s: password_file %s is readable by its owner only",
+		    who, password_file);
+	free_secret(&secret);
+}
+
+static void check_database(struct run *r, const struct config *c)
+{
+	if (c->database == NULL)
+		return;
+	struct stat st;
+	if (stat(c->database, &st) < 0) {
+		say(r, SELFCHECK_PROBLEM, "database", "%s: %s (run 'liaison init')", c->database,
+		    strerror(errno));
+		return;
+	}
+	struct strlist warnings = {0};
+	verify_database_modes(c->database, &warnings);
+	for (size_t i = 0; i < warnings.count; i++)
+		say(r, SELFCHECK_WARNING, "database", "%s", warnings.items[i]);
+	strlist_free(&warnings);
+	struct store *store = NULL;
+	char *error = NULL;
+	if (store_open(c->database, STORE_OPEN_EXISTING, &store, &error) < 0) {
+		say(r, SELFCHECK_PROBLEM, "database", "%s", error);
+		free(error);
+		return;
+	}
+	char *problems = NULL;
+	int rc = store_quick_check(store, &problems);
+	if (rc < 0)
+		say(r, SELFCHECK_PROBLEM, "database", "%s: %s", c->database, store_error(store));
+	else if (rc > 0)
+		say_lines(r, "database", problems);
+	else
+		say(r, SELFCHECK_OK, "database", "%s: schema %d, quick_check ok", c->database,
+		    store_schema_version(store));
+	free(problems);
+	store_close(&store);
+}
+
+/* Logs in to m's IMAP server and examines each folder it is to watch. */
+static void connect_imap(struct run *r, const struct mailbox_config *m)
+{
+	struct imap_account account;
+	char *host = NULL, *secret = NULL, *error = NULL;
+	struct imap_session *s = NULL;
+	char part[128];
+	snprintf(part, sizeof(part), "imap %s", m->name);
+	if (mailbox_imap_account(m, &account, &host, &secret, &error) < 0 ||
+	    imap_connect(&account, &s, &error) != IMAP_OK) {
+		say(r, SELFCHECK_PROBLEM, part, "%s: %s", m->imap_url, error ? error : "cannot connect");
+		goto out;
+	}
+	struct buf folders;
+	buf_init(&folders, SIZE_MAX);
+	int ok = 1;
+	for (size_t i = 0; i < m->folders.count + (m->sent_folder != NULL); i++) {
+		const char *folder = i < m->folders.count ? m->folders.items[i] : m->sent_folder;
+		struct imap_folder_status status;
+		if (imap_select(s, folder, 1, &status, &error) != IMAP_OK) {
+			say(r, SELFCHECK_PROBLEM, part, "%s: folder %s: %s", m->imap_url, folder, error);
+			xfree(&error);
+			ok = 0;
+			continue;
+		}
+		buf_addf(&folders, ", %s %u messages", folder, status.exists);
+	}
+	if (ok)
+		say(r, SELFCHECK_OK, part, "%s: logged in as %s%s%s", m->imap_url, m->username,
+		    imap_has_idle(s) ? " (IDLE)" : "", folders.len ? folders.data : "");
+	buf_free(&folders);
+out:
+	imap_close(&s);
+	free(host);
+	free_secret(&secret);
+	free(error);
+}
+
+static void connect_smtp(struct run *r, const struct config *c)
+{
+	if (c->smtp.url == NULL)
+		return;
+	char *secret = NULL, *error = NULL;
+	if ((c->smtp.password_file || c->smtp.token_command) &&
+	    (secret = config_read_secret(c->smtp.password_file, c->smtp.token_command, &error)) == NULL) {
+		say(r, SELFCHECK_PROBLEM, "smtp", "%s: %s", c->smtp.url, error);
+		free(error);
+		return;
+	}
+	struct smtp_outcome out;
+	if (smtp_check(&c->smtp, secret, &out) == 0)
+		say(r, SELFCHECK_OK, "smtp", "%s: %s; nothing sent", c->smtp.url, out.text);
+	else
+		say(r, SELFCHECK_PROBLEM, "smtp", "%s: %s", c->smtp.url, out.text);
+	smtp_outcome_clear(&out);
+	free_secret(&secret);
+}
+
+int selfcheck_run(const char *config_path, int connect, selfcheck_cb *report, void *ctx)
+{
+	struct run r = {report, ctx, 0};
+	struct config *c = NULL;
+	char *errors = NULL;
+	if (config_load_all(config_path, &c, &errors) < 0)
+		say_lines(&r, "config", errors);
+	else
+		say(&r, SELFCHECK_OK, "config", "%s: %zu mailboxes, %zu users, timezone %s",
+		    c->path, c->n_mailboxes, c->n_users, c->timezone);
+	free(errors);
+	if (c == NULL)
+		return r.problems;
+	check_routes(&r, c);
+	check_templates(&r, c);
+	for (size_t i = 0; i < c->n_mailboxes; i++) {
+		char who[128];
+		snprintf(who, sizeof(who), "[mailbox %s]", c->mailboxes[i].name);
+		check_secret(&r, who, c->mailboxes[i].password_file);
+	}
+	check_secret(&r, "[smtp]", c->smtp.password_file);
+	check_database(&r, c);
+	if (connect && r.problems > 0)
+		say(&r, SELFCHECK_WARNING, "connect", "not connecting: mend the problems above first");
+	else if (connect) {
+		for (size_t i = 0; i < c->n_mailboxes; i++)
+			if (c->mailboxes[i].imap_url != NULL)
+				connect_imap(&r, &c->mailboxes[i]);
+		connect_smtp(&r, c);
+	}
+	config_free(&c);
+	return r.problems;
+}
