@@ -36,6 +36,7 @@ struct route_rule {
 	unsigned line;           /* of its [rule NAME] header */
 	pcre2_code **patterns;   /* any of them fires the rule */
 	size_t n_patterns;
+	int pattern_reported;    /* a pattern was given but reported: not also "no pattern" */
 	pcre2_code **unless;     /* any of them suppresses it */
 	size_t n_unless;
 	char *category;          /* NULL: the rule sets no category */
@@ -215,11 +216,14 @@ static void load_key(struct loader *ld, const char *key, const char *value)
 		if (*value == '\0') {
 			/* An empty pattern matches every message: surely a mistake. */
 			report(ld, ld->line, "rule %s: empty %s", r->name, key);
+			r->pattern_reported |= is_pattern;
 			return;
 		}
 		pcre2_code *re = compile_pattern(ld, is_pattern ? "pattern" : "unless pattern", value);
-		if (re == NULL)
+		if (re == NULL) {
+			r->pattern_reported |= is_pattern;
 			return;
+		}
 		if (is_pattern)
 			add_code(&r->patterns, &r->n_patterns, re);
 		else
@@ -337,7 +341,7 @@ int route_rules_load(const char *path, struct route_rules **rules_r, char **erro
 	free(data);
 
 	for (size_t i = 0; i < rules->count; i++)
-		if (rules->rules[i].n_patterns == 0)
+		if (rules->rules[i].n_patterns == 0 && !rules->rules[i].pattern_reported)
 			report(&ld, rules->rules[i].line, "rule %s: no pattern", rules->rules[i].name);
 
 	if (ld.errors.len > 0) {

@@ -119,6 +119,10 @@ tls = none
 username = troopk
 password_file = $TMPDIR/troopk.pw
 sent_folder = Sent
+
+[mailbox L]
+troop = L
+address = TroopLCTL@ct.gov
 $USERS
 CONF
 }
