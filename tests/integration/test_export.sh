@@ -94,7 +94,10 @@ expect_code "the coordinator may not export" 1 $LIAISON --as coordinator foia ex
 expect_code "a liaison may not export" 1 $LIAISON --as reyes foia export "$req" --out refused
 [ ! -e refused ] || fail "a refused export left a directory"
 
-$LIAISON --as records foia export "$req" --out p1 >export.txt || fail "export"
+(umask 022 && $LIAISON --as records foia export "$req" --out p1 >export.txt) || fail "export"
+# The package holds mail: its owner's alone, whatever the umask.
+expect_eq "package folders are 0700" 700 "$(find p1 -type d -printf '%m\n' | sort -u | tr '\n' ' ' | tr -d ' ')"
+expect_eq "package files are 0600" 600 "$(find p1 -type f -printf '%m\n' | sort -u | tr '\n' ' ' | tr -d ' ')"
 cat export.txt
 grep -q "pages CSP-CTL-000001 to" export.txt || fail "Bates numbers do not start at CSP-CTL-000001"
 

@@ -12,13 +12,22 @@ mode() { stat -c %a "$1"; }
 umask 000
 $LIAISON init >/dev/null
 $LIAISON import --mailbox K "$TOP/tests/fixtures/sample/troop-k.mbox" >/dev/null
-# A reader leaves the WAL and shared-memory files in place while a second one opens.
-sqlite3 s.db "PRAGMA journal_mode" >/dev/null
-for f in s.db s.db-wal s.db-shm; do
-	[ -e "$f" ] || { [ "$f" = s.db ] && fail "no database"; continue; }
-	expect_eq "$f is its owner's alone" 600 "$(mode "$f")"
-done
-$LIAISON --as admin threads --json >/dev/null
+expect_eq "the database is its owner's alone" 600 "$(mode s.db)"
+cp s.db tokyo.db   # for the time zone's day boundaries, below: no note written yet
+# The -wal and -shm files exist while a connection is open: liaison writes while a reader
+# holds the database, and their modes are read before the reader lets go.
+modes=$($PY - "$LIAISON" <<'PY'
+import os, sqlite3, subprocess, sys
+reader = sqlite3.connect("s.db")
+reader.execute("SELECT count(*) FROM messages").fetchall()
+ref = subprocess.run([sys.argv[1], "--as", "admin", "threads", "--json"], capture_output=True, check=True)
+import json
+first = json.loads(ref.stdout)[0]["ref"]
+subprocess.run([sys.argv[1], "--as", "admin", "note", first, "--text", "modes"], check=True, capture_output=True)
+print(" ".join("%o" % (os.stat("s.db" + s).st_mode & 0o777) for s in ("-wal", "-shm")))
+PY
+)
+expect_eq "the -wal and -shm files are its owner's alone" "600 600" "$modes"
 umask 022
 expect_code "verify passes" 0 $LIAISON --as admin verify
 $LIAISON --as admin verify >v.out
@@ -59,7 +68,6 @@ grep -q "^g.conf:$line: \[user ghost\] works troop Q, which no \[mailbox\] has (
 # 2026-06-10 20:00 UTC it is already the 11th in Tokyo, so an entry written then is "since
 # the 11th" there, and would not be by UTC midnights.
 sed 's|^timezone = America/New_York$|timezone = Asia/Tokyo|' s.conf >tokyo.conf
-cp s.db tokyo.db
 sed -i "s|^database = .*|database = $TMPDIR/tokyo.db|" tokyo.conf
 ref=$($LIAISON -c tokyo.conf --as admin threads --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["ref"])')
 TZ=UTC faketime -f '@2026-06-10 20:00:00' $LIAISON -c tokyo.conf --as admin note "$ref" --text "written on the 11th in Tokyo" >/dev/null
