@@ -30,7 +30,7 @@ int cli_open(struct cli *cli);
 /* "YYYY-MM-DD" as the instant of local midnight in the configured zone (loading the
  * configuration first if needed); with whole, the midnight that ends that day (so a range
  * "until" the day holds all of it, 23 or 25 hours on a clock change).  Returns EXIT_OK, or
- * EXIT_USAGE with the problem said on stderr. */
+ * EXIT_USAGE with the problem said on stderr (naming --since, or --until when whole). */
 int cli_parse_day(struct cli *cli, const char *text, int whole, int64_t *t_r);
 /* cli_open, then the acting user (--as or $LIAISON_USER): refused with EXIT_USAGE when
  * missing or unknown.  For every command that reads or changes threads. */
@@ -66,6 +66,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_poll(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_reroute(struct cli *cli, int argc, char **argv);
 int cmd_assign(struct cli *cli, int argc, char **argv);
 int cmd_take(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);

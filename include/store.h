@@ -12,6 +12,7 @@
 
 #include "hash.h"
 #include "mime.h"
+#include "util.h"
 
 #define STORE_SCHEMA_VERSION 5
 
@@ -172,6 +173,35 @@ int store_thread_latest_incoming(struct store *store, int64_t thread_id,
 /* Records a referral of the thread to a service. */
 int store_referral_add(struct store *store, int64_t thread_id, const char *service,
                        const char *user, int64_t at, const char *note, int sent);
+
+/* --- Rerouting: the current rules applied again to stored mail --------------------------- */
+
+/* A person's incoming message as filed in a thread. */
+struct reroute_placement_row {
+	int64_t placement_id, message_id, thread_id;
+	const char *thread_ref;
+	int64_t date;
+};
+typedef int store_reroute_cb(const struct reroute_placement_row *row, void *ctx);
+/* Calls cb for every person's incoming message of each thread (of mailbox, or of all when
+ * NULL) that has one dated since or later, ordered by thread, then date. */
+int store_reroute_placements(struct store *store, const char *mailbox, int64_t since,
+                             store_reroute_cb *cb, void *ctx);
+/* What routing sets on a thread. */
+struct thread_routing {
+	char *category;      /* owned (free it), or NULL */
+	char priority[8];    /* urgent, high, normal */
+	int confidential, reportable;
+};
+/* 1 with *routing filled, 0 when there is no such thread. */
+int store_thread_routing(struct store *store, int64_t thread_id, struct thread_routing *routing);
+/* Adds the thread's suggested referral services to services, in name order. */
+int store_thread_suggestions(struct store *store, int64_t thread_id, struct strlist *services);
+/* Withdraws one suggested referral (the rules no longer suggest it). */
+int store_thread_unsuggest(struct store *store, int64_t thread_id, const char *service);
+/* What routing found in one placed message (categories and rules comma-joined, or NULL). */
+int store_placement_route(struct store *store, int64_t placement_id, const char *categories,
+                          const char *rules, const char *priority);
 
 /* --- Audit trail ----------------------------------------------------------------------- */
 

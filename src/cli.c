@@ -30,7 +30,7 @@ int cli_parse_day(struct cli *cli, const char *text, int whole, int64_t *t_r)
 {
 	struct cal_date d;
 	if (calendar_parse(text, &d) < 0) {
-		cli_error("liaison", "'%s' is not a date: YYYY-MM-DD", text);
+		cli_error(whole ? "--until" : "--since", "'%s' is not a date: YYYY-MM-DD", text);
 		return EXIT_USAGE;
 	}
 	/* Day boundaries are those of the configured zone, never the machine's. */
@@ -39,7 +39,7 @@ int cli_parse_day(struct cli *cli, const char *text, int whole, int64_t *t_r)
 		return rc;
 	*t_r = calendar_time_of(whole ? calendar_add_days(d, 1) : d, 0, 0);
 	if (*t_r < 0) {
-		cli_error("liaison", "'%s' is out of range", text);
+		cli_error(whole ? "--until" : "--since", "'%s' is out of range", text);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;

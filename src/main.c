@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"poll", cmd_poll, "watch the mailboxes over IMAP, file new mail, send auto-replies"},
 	{"outbox", cmd_outbox, "what liaison sent or will send; retry or cancel"},
 	{"import", cmd_import, "import a Maildir, mbox or .eml files into a mailbox"},
+	{"reroute", cmd_reroute, "apply the current routing rules to stored mail (--dry-run)"},
 	{"threads", cmd_threads, "list contact threads"},
 	{"show", cmd_show, "show a thread and its messages"},
 	{"messages", cmd_messages, "list stored messages (also the quarantined ones)"},

@@ -2977,3 +2977,100 @@ int store_production_add(struct store *store, int64_t request_id, const char *fi
 	bind_int(s, 7, now);
 	return run_update(store, s, "record production");
 }
+
+/* --- Rerouting: the current rules applied again to stored mail --------------------------- */
+
+static int reroute_placement_cb(sqlite3_stmt *s, void *p)
+{
+	struct { store_reroute_cb *cb; void *ctx; } *c = p;
+	struct reroute_placement_row row = {
+		.placement_id = sqlite3_column_int64(s, 0),
+		.message_id = sqlite3_column_int64(s, 1),
+		.thread_id = sqlite3_column_int64(s, 2),
+		.thread_ref = col_text(s, 3),
+		.date = sqlite3_column_int64(s, 4),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_reroute_placements(struct store *store, const char *mailbox, int64_t since,
+                             store_reroute_cb *cb, void *ctx)
+{
+	sqlite3_stmt *s = query(store,
+	    "SELECT p.id, p.message_id, p.thread_id, t.ref, p.date FROM placements p "
+	    "JOIN threads t ON t.id = p.thread_id JOIN mailboxes mb ON mb.id = p.mailbox_id "
+	    "WHERE p.direction = 'in' AND p.kind = 'person' AND (?1 IS NULL OR mb.name = ?1) "
+	    "  AND p.thread_id IN (SELECT thread_id FROM placements WHERE date >= ?2 "
+	    "                      AND direction = 'in' AND kind = 'person') "
+	    "ORDER BY p.thread_id, p.date, p.id");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, mailbox);
+	bind_int(s, 2, since);
+	struct { store_reroute_cb *cb; void *ctx; } c = {cb, ctx};
+	return each_row(store, s, reroute_placement_cb, &c);
+}
+
+int store_thread_routing(struct store *store, int64_t thread_id, struct thread_routing *r)
+{
+	memset(r, 0, sizeof(*r));
+	sqlite3_stmt *s = query(store, "SELECT category, priority, confidential, reportable "
+	                               "FROM threads WHERE id = ?1");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		r->category = col_text(s, 0) ? xstrdup(col_text(s, 0)) : NULL;
+		snprintf(r->priority, sizeof(r->priority), "%s", col_text(s, 1));
+		r->confidential = sqlite3_column_int(s, 2);
+		r->reportable = sqlite3_column_int(s, 3);
+	} else if (rc != SQLITE_DONE) {
+		set_error(store, "thread routing");
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int add_text_cb(sqlite3_stmt *s, void *p)
+{
+	strlist_add(p, col_text(s, 0));
+	return 0;
+}
+
+int store_thread_suggestions(struct store *store, int64_t thread_id, struct strlist *services)
+{
+	sqlite3_stmt *s = query(store, "SELECT service FROM thread_suggestions WHERE thread_id = ?1 "
+	                               "ORDER BY service");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	return each_row(store, s, add_text_cb, services);
+}
+
+int store_thread_unsuggest(struct store *store, int64_t thread_id, const char *service)
+{
+	sqlite3_stmt *s = query(store, "DELETE FROM thread_suggestions WHERE thread_id = ?1 "
+	                               "AND service = ?2");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	bind_text(s, 2, service);
+	return run_update(store, s, "withdraw suggestion");
+}
+
+int store_placement_route(struct store *store, int64_t placement_id, const char *categories,
+                          const char *rules, const char *priority)
+{
+	sqlite3_stmt *s = query(store, "UPDATE placements SET categories = ?2, rules = ?3, "
+	                               "priority = ?4 WHERE id = ?1");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, placement_id);
+	bind_text(s, 2, categories);
+	bind_text(s, 3, rules);
+	bind_text(s, 4, priority);
+	return run_update(store, s, "route placement");
+}
