@@ -1,5 +1,5 @@
 /* autoreply.h — decide whether an incoming message gets the "not available 24/7, call 9-1-1"
- * reply (DESIGN.md "Auto-reply rules"), and queue it in the outbox in the caller's
+ * reply (docs/autoreply.md), and queue it in the outbox in the caller's
  * transaction, so that storing a message and deciding its reply happen exactly once. */
 #ifndef LIAISON_AUTOREPLY_H
 #define LIAISON_AUTOREPLY_H

@@ -1,5 +1,5 @@
 /* classify.h — is an incoming message from a person or a machine, and which way does it go?
- * The rules of DESIGN.md "Auto-reply rules" that can be judged from the message and its
+ * The rules of docs/autoreply.md that can be judged from the message and its
  * mailbox (the reply window and the enrolment cut-off belong to autoreply.c). */
 #ifndef LIAISON_CLASSIFY_H
 #define LIAISON_CLASSIFY_H

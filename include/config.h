@@ -1,5 +1,5 @@
 /* config.h — the INI configuration (inih).  Every bad line is reported as FILE:LINE: and
- * the program stops with exit 2 (DESIGN.md "Errors": a bad config stops the program). */
+ * the program stops with exit 2 (docs/conventions.md "Errors": a bad config stops the program). */
 #ifndef LIAISON_CONFIG_H
 #define LIAISON_CONFIG_H
 

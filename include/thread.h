@@ -1,4 +1,4 @@
-/* thread.h — file a message into a contact thread of its mailbox (DESIGN.md "Threads"):
+/* thread.h — file a message into a contact thread of its mailbox (docs/threading.md):
  * 1. a References / In-Reply-To id known in the same mailbox (JWZ, flattened to threads);
  * 2. the subject tag [CTL K-2026-00042], only when the sender already takes part;
  * 3. Outlook's Thread-Index (first 22 bytes);

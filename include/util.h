@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* Allocation that never returns NULL: out of memory is the one failure that stops the
- * program (DESIGN.md "Errors"), so callers need not check. */
+ * program (docs/conventions.md "Errors"), so callers need not check. */
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);

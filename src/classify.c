@@ -1,6 +1,6 @@
 /* classify.c — person or machine (RFC 3834, RFC 5230 section 4.6, RFC 2369/2919), and the
  * direction of a message in its mailbox.  The order of the checks is the order of
- * DESIGN.md, so the reason given is the first that applies. */
+ * docs/autoreply.md, so the reason given is the first that applies. */
 #include "classify.h"
 
 #include <stdarg.h>

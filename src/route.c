@@ -571,7 +571,7 @@ void route_match(const struct route_rules *rules, const char *subject, const cha
 	 * pattern matched matters, so one ovector pair is enough. */
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	if (md == NULL)
-		abort(); /* out of memory stops the program (DESIGN.md "Errors") */
+		abort(); /* out of memory stops the program (docs/conventions.md "Errors") */
 	for (size_t i = 0; i < rules->count; i++) {
 		const struct route_rule *r = &rules->rules[i];
 		int rc = 0;

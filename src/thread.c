@@ -1,5 +1,5 @@
 /* thread.c — attach each message to a contact thread of its mailbox, in the order of
- * DESIGN.md "Threads". */
+ * docs/threading.md. */
 #include "thread.h"
 
 #include <ctype.h>

@@ -1,4 +1,4 @@
-/* Unit tests: classify.c — every skip rule of DESIGN.md "Auto-reply rules", in order. */
+/* Unit tests: classify.c — every skip rule of docs/autoreply.md, in order. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

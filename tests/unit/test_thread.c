@@ -1,4 +1,4 @@
-/* Unit tests: thread.c — the four attachment steps of DESIGN.md "Threads", against a real
+/* Unit tests: thread.c — the four attachment steps of docs/threading.md, against a real
  * store in a temporary folder. */
 #include <setjmp.h>
 #include <stdarg.h>
