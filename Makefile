@@ -26,7 +26,7 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libsqlite3-dev libpcre2-dev \
              libinih-dev libjansson-dev nettle-dev libcmocka-dev libetpan-dev \
              libgnutls28-dev libcurl4-gnutls-dev libcairo2-dev libpango1.0-dev \
-             fonts-dejavu-core
+             fonts-dejavu-core tzdata
 DEB_SERVERS := python3 dovecot-imapd python3-aiosmtpd openssl
 DEB_TEST  := valgrind cppcheck sqlite3 poppler-utils faketime $(DEB_SERVERS)
 DEB_BENCH := notmuch time isync

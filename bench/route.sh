@@ -9,7 +9,7 @@
 # CORPUS_DIR is a gen-ctl-corpus.py output (it holds labels.jsonl), for example
 #   /usr/bin/python3 tests/corpus/gen-ctl-corpus.py --count 5000 --seed 5 --troops KL --out DIR
 # MESSAGES.json is `liaison messages --json` of a database into which `liaison poll` stored
-# the corpus (routing happens only in poll: `liaison import` records no categories);
+# the corpus (import and poll route alike; poll also proves the IMAP path);
 # bench/poll.sh makes one.  Without it, this script makes it: it starts the test servers
 # (tests/servers) in a temporary folder, appends the corpus to troopk's INBOX, runs
 # `liaison poll --once` on a fresh database with one mailbox whose aliases are all eleven
