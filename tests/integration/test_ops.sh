@@ -8,7 +8,12 @@ export LIAISON_CONFIG=$TMPDIR/o.conf
 $LIAISON init >/dev/null
 $PY "$TOP/tests/fixtures/autoreply/make-cases.py" cases
 mkdir k l
-cp cases/00-person.eml cases/01-no-return-path.eml cases/22-spanish.eml k/
+cp cases/00-person.eml cases/01-no-return-path.eml k/
+# The Spanish case discloses domestic violence, which routing flags confidential on import;
+# this test sets and clears every flag itself, so its K3 asks about a meeting instead.
+sed 's/^Mi esposo me pega y tengo miedo.*$/Quisiera saber la fecha de la próxima reunión del barrio./' \
+	cases/22-spanish.eml >k/22-spanish.eml
+grep -q "reunión del barrio" k/22-spanish.eml || fail "the Spanish case was not rewritten"
 sed 's/TroopKCTL/TroopLCTL/' cases/21-urgent.eml >l/urgent.eml
 $LIAISON import --mailbox K k >/dev/null
 $LIAISON import --mailbox L l >/dev/null
@@ -16,6 +21,7 @@ refs=$($LIAISON --as admin threads --json | $PY -c 'import json,sys; print(" ".j
 set -- $refs
 K1=$1 K2=$2 K3=$3 L1=$4
 echo "threads: $refs"
+expect_eq "no K thread flagged by routing" "0 0" "$(sqlite3 o.db "SELECT sum(confidential), sum(reportable) FROM threads WHERE ref LIKE 'K-%'" | tr '|' ' ')"
 
 # expect WHO EXIT COMMAND...: the command acted as WHO exits EXIT; refusals say why.
 expect() {

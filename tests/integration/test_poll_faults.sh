@@ -135,17 +135,12 @@ set -e
 expect_eq "bad token refused" 1 "$rc"
 
 echo "== two mailboxes, one unreachable: the other is served"
-cp p.conf two.conf
-cat >>two.conf <<CONF
-
-[mailbox L]
-troop = L
-address = TroopLCTL@ct.gov
-imap = imap://127.0.0.1:1
-tls = none
-username = troopl
-password_file = $TMPDIR/troopk.pw
-CONF
+# Mailbox L, on a port where nothing listens.
+sed "/^address = TroopLCTL@ct.gov\$/a imap = imap://127.0.0.1:1\\
+tls = none\\
+username = troopl\\
+password_file = $TMPDIR/troopk.pw" p.conf >two.conf
+grep -q "^imap = imap://127.0.0.1:1$" two.conf || fail "mailbox L was not given its server"
 $LIAISON -c two.conf init >/dev/null
 person while-l-is-down
 deliver INBOX while-l-is-down.eml
