@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <time.h>
+
 #include "rfc2047.h"
 #include "test_helpers.h"
 
@@ -61,7 +63,13 @@ static void test_decode_linear(void **state)
 	for (size_t i = 0; i < n; i += 4)
 		memcpy(s + i, "=?a?", 4);
 	s[n] = '\0';
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	char *d = rfc2047_decode_text(s);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (seconds >= 5.0) /* about 0.05 s; quadratic would be hours */
+		fail_msg("decoding 4 MiB took %.1f s", seconds);
 	assert_string_equal(d, s);
 	free(d);
 	free(s);
