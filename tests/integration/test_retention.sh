@@ -49,9 +49,10 @@ PY
 )
 keep_sha=$(sqlite3 f.db "SELECT m.sha256 FROM messages m JOIN placements p ON p.message_id = m.id JOIN threads t ON t.id = p.thread_id WHERE t.ref = '$held' LIMIT 1")
 gone_sha=$(sqlite3 f.db "SELECT m.sha256 FROM messages m JOIN placements p ON p.message_id = m.id JOIN threads t ON t.id = p.thread_id WHERE t.ref = '$closed' LIMIT 1")
-gone_word=$(sqlite3 f.db "SELECT subject FROM messages WHERE sha256 = '$gone_sha'" | tr -cs 'A-Za-z' '\n' | awk 'length > 5' | head -n 1)
+# a word of the message to be disposed of (its subject's, else its text's) to search for
+gone_word=$(sqlite3 f.db "SELECT subject || ' ' || body FROM messages WHERE sha256 = '$gone_sha'" | tr -cs 'A-Za-z' '\n' | awk 'length > 5' | head -n 1)
 gone_mid=$(sqlite3 f.db "SELECT message_id FROM messages WHERE sha256 = '$gone_sha'")
-[ -n "$gone_word" ] && [ -n "$gone_mid" ] || fail "the message to be disposed of has no word of 6 letters in its subject, or no Message-ID: pick another"
+[ -n "$gone_word" ] && [ -n "$gone_mid" ] || fail "the message to be disposed of has no word of 6 letters or no Message-ID"
 $LIAISON --as records search --thread "$closed" --json | $PY -c 'import json,sys; sys.exit(0 if json.load(sys.stdin) else 1)' || fail "the thread is not searchable before disposal"
 # hits: whether a search for WORD finds the message with Message-ID MID (search --json has
 # no SHA-256; a grep for one could never match)
