@@ -1,5 +1,6 @@
 #!/bin/sh
 # Runs every tests/integration/*.sh against the built binary; prints one closing line.
+# No script at all is a failure: a run that ran nothing has passed nothing.
 # Each test gets LIAISON (the binary), TOP (the checkout) and a fresh TMPDIR of its own.
 cd "$(dirname "$0")/.." || exit 1
 TOP=$(pwd)
@@ -10,6 +11,7 @@ pass=0
 fail=0
 failed=""
 for t in tests/integration/test_*.sh; do
+	[ -f "$t" ] || continue # no match: the pattern itself
 	name=$(basename "$t" .sh)
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/liaison-$name.XXXXXX")
 	if TMPDIR=$dir sh "$t" >"$dir.log" 2>&1; then
@@ -23,5 +25,8 @@ for t in tests/integration/test_*.sh; do
 		sed 's/^/    /' "$dir.log" | tail -n 60
 	fi
 done
+if [ $((pass + fail)) -eq 0 ]; then
+	echo "integration: FAILED: no test script in tests/integration" >&2
+fi
 echo "integration: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -135,7 +135,13 @@ deliver() {
 		--password troopk-secret --folder "$folder" "$@" >/dev/null || fail "APPEND failed"
 }
 
-# smtp_count: messages the SMTP sink has received.
+# smtp_count: messages the SMTP sink has received.  A missing sink folder is a failure,
+# never 0 (which would pass every "nothing was sent" check).
 smtp_count() {
-	ls "$SMTP_DIR" 2>/dev/null | grep -c '\.json$' || true
+	[ -d "${SMTP_DIR:-}" ] || fail "smtp_count: SMTP_DIR '${SMTP_DIR:-}' is not a folder"
+	n=0
+	for f in "$SMTP_DIR"/*.json; do
+		[ -f "$f" ] && n=$((n + 1))
+	done
+	echo "$n"
 }

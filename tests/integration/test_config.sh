@@ -33,7 +33,7 @@ done
 [ ! -e x.db ] || fail "a bad configuration created the database"
 
 # The example configuration documents every key and is itself valid but for its secrets file.
-grep -c . "$TOP/config/liaison.conf.example" >/dev/null
+[ -s "$TOP/config/liaison.conf.example" ] || fail "config/liaison.conf.example is missing or empty"
 for key in database templates timezone max_message_size max_header_size max_mime_depth \
 	max_mime_parts routes autoreply_window backfill_cutoff poll_interval backoff_max \
 	urgent_notify url tls ca_file token_command timeout troop address aliases imap username \

@@ -144,9 +144,11 @@ expect_eq "production.dat rows" "$(($(wc -l <p1/manifest.csv)))" "$(($(wc -l <p1
 head -c 3 p1/production.dat | od -An -tx1 | grep -q "ef bb bf" || fail "production.dat has no UTF-8 byte-order mark"
 
 # Every page carries the request id and its own Bates number, continuing across the PDFs.
-$PY - p1 "$req" <<'PY' || fail "Bates stamps"
-import os, subprocess, sys
+$PY - p1 "$req" export.txt <<'PY' || fail "Bates stamps"
+import os, re, subprocess, sys
 d, req = sys.argv[1], sys.argv[2]
+said = re.search(r"pages CSP-CTL-000001 to CSP-CTL-(\d{6})", open(sys.argv[3]).read())
+assert said, "export.txt names no page range"
 expect = 1
 for f in sorted(os.listdir(os.path.join(d, "pdf"))):
     path = os.path.join(d, "pdf", f)
@@ -157,6 +159,8 @@ for f in sorted(os.listdir(os.path.join(d, "pdf"))):
         assert req in p, (f, "request id missing")
         assert "CSP-CTL-%06d" % expect in p, (f, "page", expect)
         expect += 1
+# every page the export announced was found, stamped, in the PDFs (none is no pass)
+assert expect - 1 == int(said.group(1)) and expect > 1, ("pages", expect - 1, said.group(0))
 print("ok: pages CSP-CTL-000001 to CSP-CTL-%06d stamped" % (expect - 1))
 PY
 
@@ -166,6 +170,8 @@ pdftotext "p1/$pdf" redacted.txt
 grep -q "REDACTED 1-210(b)(2)" redacted.txt || fail "no redaction label in the redacted PDF"
 grep -q "someone keeps" redacted.txt || fail "the redacted PDF lost the text around the redaction"
 for f in p1/pdf/*.pdf; do pdftotext "$f" - ; done >alltext.txt
+# (the text was read: the words around the redaction and the request id are in it)
+grep -q "someone keeps" alltext.txt && grep -q "$req" alltext.txt || fail "no text read from the PDFs"
 for word in "Vrbanovic" "Thistlewood" "Thistle" "Ｑｕｅｎｔｉｎ" "555-0142" "Przybylski" "Zyxwvut"; do
 	grep -rqa "$word" p1 && fail "'$word' is in a file of the package"
 	grep -qa "$word" alltext.txt && fail "'$word' is in the text of a PDF"
@@ -251,5 +257,7 @@ echo "ok: $(cat mismatch.err)"
 
 expect_eq "exports audited" "foia-export foia-export foia-export foia-export" \
 	"$($LIAISON --as records audit --json | $PY -c 'import json,sys; print(" ".join(a["action"] for a in json.load(sys.stdin) if a["action"] == "foia-export"))')"
-$LIAISON --as records audit --json | grep -q "Vrbanovic" && fail "the redacted words are in the audit trail"
+$LIAISON --as records audit --json >audit.json || fail "audit --json"
+grep -q '"foia-redact"' audit.json || fail "the redactions are not in the audit trail"
+grep -q "Vrbanovic" audit.json && fail "the redacted words are in the audit trail"
 expect_code "the chain holds" 0 $LIAISON --as records audit verify

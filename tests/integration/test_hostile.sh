@@ -9,7 +9,10 @@ write_config h.conf "$TMPDIR/h.db"
 export LIAISON_CONFIG=$TMPDIR/h.conf
 $LIAISON init >/dev/null
 quarantined=0
+checked=0
+made=$(ls hostile | wc -l)
 while read -r name want; do
+	checked=$((checked + 1))
 	[ -f "hostile/$name" ] || fail "fixture $name was not made"
 	set +e
 	$LIAISON import --mailbox K --json "hostile/$name" >"$name.json" 2>"$name.err"
@@ -24,6 +27,9 @@ while read -r name want; do
 	sha=$(sha256sum <"hostile/$name" | cut -d' ' -f1)
 	$LIAISON raw "$sha" | cmp - "hostile/$name" || fail "$name: stored bytes differ"
 done <"$TOP/tests/fixtures/hostile/expected.txt"
+# every fixture made has its expectation, and was checked
+[ "$checked" -gt 0 ] || fail "no hostile fixture checked"
+expect_eq "fixtures checked (every one make-hostile.py made)" "$made" "$checked"
 $LIAISON messages --quarantined --json >q.json
 expect_eq "listed as quarantined" "$quarantined" "$(json 'len(d)' q.json)"
 json 'all(m["quarantine_reason"] for m in d)' q.json | grep -qx True || fail "a quarantined message has no reason"
@@ -42,12 +48,18 @@ $check $LIAISON -c v.conf import --mailbox K --json hostile >v.json || { cat val
 [ ! -s valgrind.log ] || { cat valgrind.log; fail "valgrind reported problems"; }
 expect_eq "valgrind run stored everything" "$(ls hostile | wc -l)" "$(json 'd["imported"] + d["quarantined"]' v.json)"
 
-# Every crash the fuzzer ever found is replayed.
+# Every crash the fuzzer ever found is replayed: imported without a crash, and stored.
 n=0
 for f in "$TOP"/tests/fixtures/fuzz/*; do
 	[ -f "$f" ] || continue
 	n=$((n + 1))
 	cp "$f" "fuzz-$n.eml"
-	$LIAISON import --mailbox K "fuzz-$n.eml" >/dev/null || fail "fuzz fixture $f"
+	$LIAISON import --mailbox K --json "fuzz-$n.eml" >"fuzz-$n.json" || fail "fuzz fixture $f"
+	[ "$(json 'd["imported"] + d["quarantined"] + d["duplicate"]' "fuzz-$n.json")" = 1 ] ||
+		fail "fuzz fixture $f: not stored"
 done
-echo "ok: $n fuzz fixtures replayed"
+if [ "$n" -eq 0 ]; then
+	echo "note: tests/fixtures/fuzz/ holds no crash yet: nothing to replay"
+else
+	echo "ok: $n fuzz fixtures replayed"
+fi

@@ -69,9 +69,23 @@ expect_eq "reopened" open "$($LIAISON --as reyes threads --json | $PY -c 'import
 echo "== a referral, sent"
 $LIAISON --as reyes refer "$ref" 211 --note "housing" --send || fail "refer"
 $LIAISON poll --once 2>/dev/null || fail "poll"
+expect_eq "the second reply and the referral at the sink" 4 "$(smtp_count)"
 last=$(ls "$SMTP_DIR"/*.eml | sort | tail -n 1)
-grep -q "2-1-1 (United Way of Connecticut)" "$last" || fail "the service is not in the message"
+# Every field of [service 211] is in the message (decoded: the body is quoted-printable).
+$PY - "$last" <<'PY' || fail "the service is not in the message as configured"
+import email, email.policy, re, sys
+msg = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+body = msg.get_body(("plain",)).get_content()
+bad = 0
+for what, ok in [("name", "2-1-1 (United Way of Connecticut)" in body),
+                 ("phone", re.search(r"(Phone|Teléfono): 2-1-1\r?\n", body) is not None),
+                 ("url", re.search(r"Web: https://www\.211ct\.org\r?\n", body) is not None),
+                 ("description", "Housing, food and heating help at any hour" in body)]:
+    print(("ok  " if ok else "BAD ") + "the service's " + what)
+    bad += not ok
+sys.exit(1 if bad else 0)
+PY
 expect_eq "referral recorded" "211|reyes|housing|1" "$(sqlite3 p.db 'SELECT service, user, note, sent FROM referrals')"
-$LIAISON --as reyes refer "$ref" nosuch 2>/dev/null && fail "an unknown service was accepted"
+expect_code "an unknown service is refused" 2 $LIAISON --as reyes refer "$ref" nosuch
 $LIAISON --as records audit --json | $PY -c 'import json,sys; a=[e["action"] for e in json.load(sys.stdin)]; sys.exit(0 if a.count("reply") == 2 and "refer" in a else 1)' || fail "reply and refer not audited"
 echo "ok: replies and the referral audited"

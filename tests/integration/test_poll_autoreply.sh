@@ -91,6 +91,8 @@ for meta_path in sorted(glob.glob(os.path.join(sys.argv[2], "*.json"))):
         check(msg["Bcc"] is None, "hostile subject: no Bcc")
 missing = {w["reply_to"] for w in want.values() if w["reply_to"]} - seen
 check(not missing, f"replies missing for {missing}")
+check(len(outbox) == sum(1 for w in want.values() if w["want"].startswith("queued"))
+      + sum(1 for w in want.values() if w["urgent"]), f"an outbox row per reply and notice: {len(outbox)}")
 check(all(o["status"] == "sent" for o in outbox), "every outbox row sent")
 sys.exit(1 if bad else 0)
 PY

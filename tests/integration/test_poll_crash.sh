@@ -63,6 +63,7 @@ for p in glob.glob(os.path.join(sys.argv[4], "*.json")):
     mid = [l.split(":", 1)[1].strip() for l in head.split("\r\n") if l.lower().startswith("message-id:")][0]
     sink[mid.strip("<>")] += 1
     sink_rcpt.add(meta["rcpt_tos"][0])
+check(len(sink) > 0, f"auto-replies at the sink: {len(sink)}")
 check(all(n == 1 for n in sink.values()), f"no auto-reply received twice: {[m for m, n in sink.items() if n > 1]}")
 replies = [o for o in outbox if o["kind"].startswith("autoreply")]
 kinds = collections.Counter((o["recipient"], o["kind"]) for o in replies)
@@ -74,6 +75,8 @@ for o in replies:
         check(False, f"row {o['id']} is {o['status']}")
 uncertain = {o["recipient"] for o in replies if o["status"] == "uncertain"}
 due = {l["sender"] for l in labels if l["direction"] == "in" and l["autoreply_eligible"]}
+check(len(due) > 0, f"the corpus has correspondents due a reply: {len(due)}")
+check(sum(1 for o in replies if o["status"] == "sent") > 0, "some replies sent")
 missing = due - {o["recipient"] for o in replies}
 check(not missing, f"every due reply queued ({len(sink)} at the sink, {len(uncertain)} uncertain, missing {sorted(missing)[:5]})")
 extra = sink_rcpt - due

@@ -55,6 +55,10 @@ $LIAISON poll --once 2>second.err
 rc=$?
 set -e
 kill -TERM $pid
-wait $pid || true
+set +e
+wait $pid
+daemon_rc=$?
+set -e
 expect_eq "a second poller is refused" 1 "$rc"
 grep -q "another liaison poll is running" second.err || { cat second.err; fail "not said"; }
+expect_eq "the daemon stops cleanly on SIGTERM" 0 "$daemon_rc"

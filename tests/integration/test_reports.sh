@@ -253,6 +253,10 @@ if mode == "monthly":
     for r in got["officers"]:
         k = r["officer"] if r["officer"] != "unassigned" else "unassigned:" + r["troops"]
         rows[k] = r
+    # the months of the corpus (generated from 2026-04-01 for 90 days) have mail: figures
+    # that agree only because both sides are empty prove nothing
+    if "2026-04" <= arg <= "2026-06":
+        check(f"{arg}: mail received this month", True, sum(w["received"] for w in want.values()) > 0)
     for k in set(want) | set(rows):
         check(f"{arg} row {k} present", True, k in rows)
         compare(f"{arg} {k}", want.get(k, EMPTY), rows[k])
@@ -265,6 +269,7 @@ else:
     cur = stats(*window(y, (q - 1) * 3 + 1, 3), lambda troop, who: troop)
     prev = stats(*window(py, (pq - 1) * 3 + 1, 3), lambda troop, who: troop)
     check("previous quarter", f"{py}Q{pq}", got["previous_quarter"])
+    check(f"{arg} troops", ["K", "L"], sorted(t["troop"] for t in got["troops"]))
     for t in got["troops"]:
         compare(f"{arg} {t['troop']}", cur.get(t["troop"], EMPTY), t["current"])
         compare(f"{arg} {t['troop']} previous", prev.get(t["troop"], EMPTY), t["previous"])

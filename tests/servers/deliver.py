@@ -22,6 +22,12 @@ deliver.py wait-smtp DIR N [--timeout S]
 deliver.py status --conf CONF --user U --folder F
     Print {"uidvalidity": V, "uidnext": N, "messages": M, "uids": [...]} (via doveadm).
 
+deliver.py flags --conf CONF --user U --folder F
+    Print the messages of F as a JSON list in UID order, one object per message:
+    {"uid": N, "message_id": "<...>" or null, "flags": ["\\Seen", ...]} (via doveadm, which
+    reads the server's own record and changes no flag; \\Recent is left out).  Exit 1 when
+    F does not exist.
+
 deliver.py uidvalidity-reset --conf CONF --user U --folder F [--keep-uids]
     Force a UIDVALIDITY change of F for user U, keeping every message (bytes, flags and
     INTERNALDATE), using doveadm against the running test Dovecot:
@@ -353,6 +359,29 @@ def cmd_status(args):
     return 0
 
 
+def cmd_flags(args):
+    opts, _ = parse_opts(args, {"--conf": True, "--user": True, "--folder": True})
+    for need in ("--conf", "--user", "--folder"):
+        if need not in opts:
+            die("flags needs %s" % need)
+    # doveadm fetch prints nothing, successfully, for a folder that does not exist
+    n = mailbox_status(opts["--conf"], opts["--user"], opts["--folder"])["messages"]
+    out = doveadm(opts["--conf"], "-f", "json", "fetch", "-u", opts["--user"],
+                  "uid flags hdr.message-id", "mailbox", opts["--folder"], "ALL")
+    rows = []
+    for m in json.loads(out or "[]"):
+        rows.append({"uid": int(m["uid"]),
+                     "message_id": m.get("hdr.message-id") or None,
+                     "flags": sorted(f for f in m["flags"].split() if f != "\\Recent")})
+    rows.sort(key=lambda r: r["uid"])
+    print(json.dumps(rows))
+    if len(rows) != n:
+        print("deliver.py: %s has %d messages but %d were fetched" % (opts["--folder"], n, len(rows)),
+              file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_uidvalidity_reset(args):
     opts, _ = parse_opts(args, {"--conf": True, "--user": True, "--folder": True,
                                 "--keep-uids": False})
@@ -401,6 +430,8 @@ def main(argv):
             return cmd_wait_smtp(args)
         if cmd == "status":
             return cmd_status(args)
+        if cmd == "flags":
+            return cmd_flags(args)
         if cmd == "uidvalidity-reset":
             return cmd_uidvalidity_reset(args)
     except (OSError, RuntimeError) as e:

@@ -46,13 +46,21 @@ if [ $started = 1 ]; then
 	fi
 
 	timeout 600 "$PY" "$HERE/selftest.py" "$DIR" >"$WORK/checks.out" 2>&1
+	rc=$?
 	cat "$WORK/checks.out"
 	p=$(grep -c '^selftest: ok ' "$WORK/checks.out")
 	f=$(grep -c '^selftest: FAIL ' "$WORK/checks.out")
 	pass=$((pass + p))
 	fail=$((fail + f))
-	if [ "$p" = 0 ] && [ "$f" = 0 ]; then
-		bad "selftest.py ran no checks"
+	# Every check selftest.py has must have run, and its exit status must agree: a crash
+	# (or a timeout) half-way leaves only "ok" lines behind.
+	want=$(grep -c '^    @check(' "$HERE/selftest.py")
+	if [ $((p + f)) -ne "$want" ]; then
+		bad "selftest.py ran $((p + f)) of its $want checks (exit $rc)"
+	elif [ "$rc" -ne 0 ] && [ "$f" = 0 ]; then
+		bad "selftest.py exited $rc though no check failed"
+	elif [ "$rc" -eq 0 ] && [ "$f" != 0 ]; then
+		bad "selftest.py exited 0 though $f checks failed"
 	fi
 
 	pids=""

@@ -40,10 +40,14 @@ static void test_good_config(void **state)
 	assert_int_equal(m->troop, 'K');
 	assert_string_equal(m->address, "troopkctl@ct.gov");
 	assert_int_equal(m->aliases.count, 2);
+	assert_string_equal(m->aliases.items[0], "a@ct.gov");
+	assert_string_equal(m->aliases.items[1], "b@ct.gov"); /* lower-cased */
 	assert_true(mailbox_owns_address(m, "b@CT.GOV"));
 	assert_true(mailbox_owns_address(m, "TROOPKCTL@ct.gov"));
 	assert_false(mailbox_owns_address(m, "someone@ct.gov"));
 	assert_int_equal(m->folders.count, 2);
+	assert_string_equal(m->folders.items[0], "INBOX");
+	assert_string_equal(m->folders.items[1], "Archive");
 	assert_string_equal(m->sent_folder, "Sent Items");
 	assert_string_equal(c->timezone, "America/New_York");
 	assert_true(c->database[0] == '/'); /* relative paths are made absolute */
@@ -72,6 +76,9 @@ static void test_poll_keys(void **state)
 	assert_true(c->mailboxes[0].mark_seen);
 	assert_true(c->mailboxes[0].autoreply);
 	assert_string_equal(c->mailboxes[0].move_to, "Filed");
+	assert_string_equal(c->mailboxes[0].display_name, "Troop K CTL");
+	assert_string_equal(c->urgent_notify, "Sgt@ct.gov");
+	assert_null(c->mailboxes[0].urgent_notify); /* only the global one was set */
 	assert_non_null(strstr(c->routes, "/routes.conf"));
 	config_free(&c);
 }

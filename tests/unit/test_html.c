@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <time.h>
+
 #include "mime.h"
 #include "test_helpers.h"
 
@@ -98,7 +100,13 @@ static void test_hostile_linear(void **state)
 		for (size_t i = 0; i < n; i++)
 			html[i] = units[u][i % ul];
 		html[n] = '\0';
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		char *got = html_to_text(html, n);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (seconds >= 5.0) /* a few milliseconds; quadratic would be minutes */
+			fail_msg("'%s' x %zu took %.1f s", units[u], n / ul, seconds);
 		assert_non_null(got);
 		free(got);
 		free(html);

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <time.h>
+
 #include "rfc2047.h"
 #include "test_helpers.h"
 
@@ -61,7 +63,13 @@ static void test_decode_linear(void **state)
 	for (size_t i = 0; i < n; i += 4)
 		memcpy(s + i, "=?a?", 4);
 	s[n] = '\0';
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	char *d = rfc2047_decode_text(s);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (seconds >= 5.0) /* about 0.05 s; quadratic would be hours */
+		fail_msg("decoding 4 MiB took %.1f s", seconds);
 	assert_string_equal(d, s);
 	free(d);
 	free(s);
@@ -167,7 +175,9 @@ static void test_encode_emoji(void **state)
 	                      " \xE2\x80\x94 \xC2\xA1ven!";
 	char *e = assert_round_trip(subject, 7, subject);
 	/* each word holds whole characters: it decodes alone without U+FFFD */
+	size_t words = 0;
 	for (const char *w = strstr(e, "=?"); w != NULL; w = strstr(w + 2, "=?")) {
+		words++;
 		const char *end = strstr(w, "?=");
 		assert_non_null(end);
 		char *one = xstrndup(w, (size_t)(end + 2 - w));
@@ -177,6 +187,8 @@ static void test_encode_emoji(void **state)
 		free(one);
 		w = end;
 	}
+	assert_true(words >= 2); /* long enough for more than one word */
+	assert_non_null(strstr(e, "\r\n ")); /* ... on more than one line */
 	free(e);
 	/* mostly 4-byte characters: "B" is shorter */
 	const char *emoji = "\xF0\x9F\x98\x80\xF0\x9F\x8E\x89\xF0\x9F\x98\x80\xF0\x9F\x8E\x89";
@@ -209,6 +221,7 @@ static void test_encode_injection(void **state)
 	text[n] = '\0';
 	e = rfc2047_encode_header_text(text, 7);
 	assert_well_formed(e, 7);
+	assert_non_null(strstr(e, "\r\n ")); /* it did fold */
 	assert_null(strstr(e, "To:"));
 	for (const char *p = e; (p = strstr(p, "\r\n")) != NULL; p += 2)
 		assert_int_equal(p[2], ' ');

@@ -99,6 +99,9 @@ static void test_bytes_and_custody(void **state)
 	assert_string_equal(back_sha, sha);
 	free(back);
 	assert_int_equal(store_raw_get(s, "<id@x>", &back, &back_len, back_sha), 1);
+	assert_int_equal(back_len, len); /* by Message-ID: the same bytes */
+	assert_memory_equal(back, raw, len);
+	assert_string_equal(back_sha, sha);
 	free(back);
 	assert_int_equal(store_raw_get(s, "nothing@x", &back, &back_len, back_sha), 0);
 

@@ -63,14 +63,26 @@ static void test_clean_value(void **state)
 	char *v = template_clean_value("  a\t\tb\n\nc  ");
 	assert_string_equal(v, "a b c");
 	free(v);
-	/* Cut at 200 bytes, never inside a character. */
-	char longv[600];
+	/* Cut at 200 bytes, never inside a character: 150 two-byte characters keep exactly 100
+	 * (200 bytes); after a one-byte "a" only 99 fit (199 bytes), as the 100th would end at
+	 * byte 201. */
+	char longv[600], want[600];
 	longv[0] = '\0';
 	for (int i = 0; i < 150; i++)
-		strncat(longv, "é", sizeof(longv) - strlen(longv) - 1);
+		strncat(longv, "\xc3\xa9", sizeof(longv) - strlen(longv) - 1);
+	want[0] = '\0';
+	for (int i = 0; i < 100; i++)
+		strncat(want, "\xc3\xa9", sizeof(want) - strlen(want) - 1);
 	v = template_clean_value(longv);
-	assert_true(strlen(v) <= 200);
-	assert_int_equal(strlen(v) % 2, 0);
+	assert_int_equal(strlen(v), 200);
+	assert_string_equal(v, want);
+	free(v);
+	char *shifted = xasprintf("a%s", longv);
+	v = template_clean_value(shifted);
+	free(shifted);
+	assert_int_equal(strlen(v), 199);
+	assert_int_equal(v[0], 'a');
+	assert_memory_equal(v + 1, want, 198);
 	free(v);
 	v = template_clean_value(NULL);
 	assert_string_equal(v, "");
