@@ -163,41 +163,37 @@ static const char *joined(const struct strlist *l, struct buf *out)
 	return l->count > 0 ? out->data : NULL;
 }
 
+/* What the rules found that applies to the thread, or NULL.  Routing speaks of what people
+ * write to the troop: the liaisons' own replies and machine mail (an out-of-office quoting
+ * "Community day") would only add noise. */
+static const struct route_result *route_of(const struct ingest_item *item,
+                                           const struct classification *cls)
+{
+	int from_person = strcmp(cls->direction, "in") == 0 && strcmp(cls->kind, "person") == 0;
+	return item->routed && from_person ? &item->route : NULL;
+}
+
 /* Routing, the same for every path a message comes by (poll, import, a Sent copy, a
  * re-fetch): the thread takes the categories, priority and flags the rules found in a
  * person's incoming message, and its suggested referrals.  Fills the placement's routing
- * fields; categories and rules are their storage.  Returns the route applied, or NULL. */
-static const struct route_result *route_thread(struct ingest *ing, const struct ingest_item *item,
-                                               const struct classification *cls,
-                                               int64_t thread_id, struct placement_new *p,
-                                               struct buf *categories, struct buf *rules,
-                                               int *rc_r)
+ * fields; categories and rules are their storage.  Returns 0 or -1. */
+static int route_thread(struct ingest *ing, const struct route_result *route, int64_t thread_id,
+                        struct placement_new *p, struct buf *categories, struct buf *rules)
 {
-	*rc_r = 0;
-	p->language = item->language;
-	/* Routing speaks of what people write to the troop: the liaisons' own replies and
-	 * machine mail (an out-of-office quoting "Community day") would only add noise. */
-	int from_person = strcmp(cls->direction, "in") == 0 && strcmp(cls->kind, "person") == 0;
-	p->priority = "normal";
-	if (!item->routed || !from_person)
-		return NULL;
-	const struct route_result *route = &item->route;
-	const char *category = route->categories.count ? route->categories.items[0] : NULL;
-	p->priority = route_priority_name(route->priority);
+	p->priority = route ? route_priority_name(route->priority) : "normal";
+	if (route == NULL)
+		return 0;
 	p->categories = joined(&route->categories, categories);
 	p->rules = joined(&route->rules, rules);
+	const char *category = route->categories.count ? route->categories.items[0] : NULL;
 	int64_t now = (int64_t)time(NULL);
 	if (store_thread_route(ing->store, thread_id, category, p->priority, route->confidential,
-	                       route->reportable) < 0) {
-		*rc_r = -1;
-		return route;
-	}
+	                       route->reportable) < 0)
+		return -1;
 	for (size_t i = 0; i < route->referrals.count; i++)
-		if (store_thread_suggest(ing->store, thread_id, route->referrals.items[i], now) < 0) {
-			*rc_r = -1;
-			break;
-		}
-	return route;
+		if (store_thread_suggest(ing->store, thread_id, route->referrals.items[i], now) < 0)
+			return -1;
+	return 0;
 }
 
 /* The poller's part: the auto-reply decision for new mail, queued in this same
@@ -255,14 +251,14 @@ static int file_message(struct ingest *ing, int64_t message_id, const struct ing
 		.kind = cls.kind,
 		.reason = cls.reason[0] ? cls.reason : NULL,
 		.date = date,
+		.language = item->language,
 	};
 	char decision[AUTOREPLY_DECISION_SIZE];
 	struct buf categories, rules;
 	buf_init(&categories, SIZE_MAX);
 	buf_init(&rules, SIZE_MAX);
-	int rc;
-	const struct route_result *route = route_thread(ing, item, &cls, filing.thread_id, &p,
-	                                                &categories, &rules, &rc);
+	const struct route_result *route = route_of(item, &cls);
+	int rc = route_thread(ing, route, filing.thread_id, &p, &categories, &rules);
 	if (rc == 0 && ing->autoreply)
 		rc = decide_autoreply(ing, item, message_id, &cls, &filing, route, &p, decision,
 		                      sizeof(decision));
