@@ -421,6 +421,10 @@ def check_corpus(corpus, fmt, count, troops="K"):
     for label, msg in zip(labels, msgs):
         if msg is not None:
             convs.setdefault(label.get("conversation"), []).append((label, msg))
+    ids = [cid for cid in convs if isinstance(cid, int)]
+    missing = sorted(set(range(1, max(ids, default=0) + 1)) - set(ids))
+    if missing:
+        problems.append(f"thread: conversation numbers {missing[:5]} missing")
     for cid, items in convs.items():
         items.sort(key=lambda lm: lm[0].get("date", 0))
         root, root_msg = items[0]
@@ -569,10 +573,10 @@ class Options(unittest.TestCase):
             return [json.loads(line) for line in f]
 
     def test_same_seed_same_bytes(self):
-        """The same seed gives the same files, whatever the time zone or hash seed."""
+        """The same seed gives the same files, whatever the time zone, locale or hash seed."""
         a = corpus("--seed", 5, "--count", 200, "--troops", "KL")
         b = corpus("--seed", 5, "--count", 200, "--troops", "KL",
-                   env={"TZ": "America/New_York", "PYTHONHASHSEED": "123"})
+                   env={"TZ": "America/New_York", "PYTHONHASHSEED": "123", "LC_ALL": "C"})
         ta, tb = tree(a), tree(b)
         self.assertEqual(sorted(ta), sorted(tb))
         self.assertEqual([p for p in ta if ta[p] != tb[p]], [])
@@ -750,6 +754,12 @@ class ChecksFind(unittest.TestCase):
                      if lb["conversation"] != self.labels[i]["conversation"]
                      and lb["kind"] == "human" and lb["troop"] == self.labels[i]["troop"])
         self.relabel(i, conversation=other)
+        self.assertFinds("thread")
+
+    def test_conversation_number_skipped(self):
+        top = max(lb["conversation"] for lb in self.labels)
+        self.write([dict(lb, conversation=top + 1) if lb["conversation"] == top else lb
+                    for lb in self.labels])
         self.assertFinds("thread")
 
     def test_references_dropped(self):
