@@ -30,7 +30,11 @@ count=${BENCH_COUNT:-20000}
 runs=${BENCH_SYNC_RUNS:-2}
 lat_count=${BENCH_LATENCY_COUNT:-200}
 work=${BENCH_DIR:-/tmp/liaison-bench}
-corpus=$work/corpus-$count
+# Cached by count and generator (as bench/run.sh): a changed generator makes another corpus.
+corpus=$work/corpus-$count-$(sha256sum "$gen" | cut -c1-12)
+for old in "$work/corpus-$count" "$work/corpus-$count"-*; do   # older generators'
+	[ "$old" = "$corpus" ] || rm -rf "$old"
+done
 shm_free=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
 if [ -n "${BENCH_POLL_DIR:-}" ]; then
 	pw=$BENCH_POLL_DIR
@@ -176,7 +180,7 @@ last=$runs
 ./liaison -c "$pw/sync$last.conf" outbox --json >"$pw/outbox.json"
 smtp_after_sync=$(find "$SMTP_DIR" -name '*.json' | wc -l)
 
-$PY - "$pw" "$runs" "$count" "$bytes" "$smtp_after_sync" "$(mbsync --version)" <<'PY'
+$PY - "$pw" "$runs" "$nfiles" "$bytes" "$smtp_after_sync" "$(mbsync --version)" <<'PY'
 import json, sys
 pw, runs, count, size, smtp = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 def best(tool):

@@ -4,7 +4,7 @@
 # then the time of `report monthly --troop K` (target < 1 s) and `report quarterly` (< 3 s),
 # best of three each.  Prints figures; asserts nothing.
 # Environment: BENCH_REPORT_COUNT (100000), BENCH_REPORT_DIR (/tmp/liaison-bench-reports:
-# the corpus and database, kept between runs and rebuilt when the count changes).
+# the corpus and database, kept between runs and rebuilt when the count or the generator changes).
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -15,10 +15,12 @@ command -v sqlite3 >/dev/null 2>&1 || { echo "bench: needs sqlite3" >&2; exit 1;
 count=${BENCH_REPORT_COUNT:-100000}
 dir=${BENCH_REPORT_DIR:-/tmp/liaison-bench-reports}
 troops=ABCDEFGHIKL
+# What the corpus is made of: a changed generator makes another corpus, so it is generated again.
+stamp_want="$count $(sha256sum "$gen" | cut -c1-16)"
 make -s liaison
 mkdir -p "$dir"
 cd "$dir"
-if [ "$(cat stamp 2>/dev/null)" != "$count" ]; then
+if [ "$(cat stamp 2>/dev/null)" != "$stamp_want" ]; then
 	rm -rf corpus boxes r.db* stamp
 	echo "bench: generating $count messages for troops $troops"
 	$PY "$gen" --count "$count" --seed 77 --troops $troops --start 2026-01-01 --days 365 \
@@ -71,7 +73,7 @@ INSERT INTO events (troop, requested_by, requested_at, date, place, kind, status
     FROM n;
 COMMIT;
 SQL
-	echo "$count" >stamp
+	echo "$stamp_want" >stamp
 fi
 best() {
 	b=

@@ -13,13 +13,19 @@ work=${BENCH_DIR:-/dev/shm/liaison-bench}
 rm -rf "$work/run"
 mkdir -p "$work/run"
 run=$work/run
-corpus=$work/corpus-$count
+# Cached by count and generator: a changed generator makes another corpus.
+genv=$(sha256sum "$gen" | cut -c1-12)
+corpus=$work/corpus-$count-$genv
+for old in "$work/corpus-$count" "$work/corpus-$count"-* "$work"/big50*; do   # older generators'
+	case "$old" in "$corpus" | "$work/big50-$genv") ;; *) rm -rf "$old" ;; esac
+done
 if [ ! -f "$corpus/labels.jsonl" ]; then
 	rm -rf "$corpus"
 	/usr/bin/python3 "$gen" --count "$count" --seed 11 --troops ABCDEFGHIKL --out "$corpus" 2>/dev/null
 fi
 bytes=$(du -sb "$corpus/cur" | cut -f1)
-echo "bench: corpus $count messages, $((bytes / 1000000)) MB, 11 troop mailboxes"
+msgs=$(wc -l <"$corpus/labels.jsonl")
+echo "bench: corpus $msgs messages, $((bytes / 1000000)) MB, 11 troop mailboxes"
 
 # Each troop's mail in its own Maildir, as the shared mailboxes hold it (hard links).
 /usr/bin/python3 tools/split-corpus.py "$corpus" "$run/boxes"
@@ -52,7 +58,7 @@ export NOTMUCH_CONFIG=$run/notmuch-config
 read -r n_secs n_rss <"$run/notmuch.time"
 
 # One message with a 50 MB attachment: peak memory of its import.
-big=$work/big50
+big=$work/big50-$genv
 if [ ! -d "$big" ]; then
 	/usr/bin/python3 "$gen" --count 1 --seed 3 --big 50000000 --machine-share 0 --troops K --out "$big" 2>/dev/null
 fi
@@ -68,7 +74,7 @@ l_score=$(/usr/bin/python3 tools/thread-score.py "$corpus/labels.jsonl" liaison 
 notmuch show --format=json --body=false '*' >"$run/notmuch-show.json"
 n_score=$(/usr/bin/python3 tools/thread-score.py "$corpus/labels.jsonl" notmuch "$run/notmuch-show.json")
 
-/usr/bin/python3 - "$count" "$l_secs" "$l_rss" "$n_secs" "$n_rss" "$big_bytes" "$b_secs" "$b_rss" \
+/usr/bin/python3 - "$msgs" "$l_secs" "$l_rss" "$n_secs" "$n_rss" "$big_bytes" "$b_secs" "$b_rss" \
 	"$l_score" "$n_score" <<'PY'
 import sys
 count = int(sys.argv[1])

@@ -58,7 +58,7 @@ gen=$top/tests/corpus/gen-ctl-corpus.py
 mkdir -p "$demo/old"
 $PY "$gen" --count 300 --seed 7 --troops K --format eml --out "$demo/old" 2>/dev/null
 rm -f "$demo/old/labels.jsonl"
-echo "demo: generated 300 messages of troop K's past traffic"
+echo "demo: generated $(ls "$demo/old" | grep -c '\.eml$') messages of troop K's past traffic"
 $PY tests/servers/deliver.py append --port "$IMAP_PORT" --user "$USER_TROOPK" \
 	--password "$PASS_TROOPK" --folder INBOX --internaldate "$demo/old" >/dev/null
 echo

@@ -135,7 +135,8 @@ red = [r for r in msgs if r["PRODUCED"] == "redacted PDF only"]
 assert len(red) == 1 and red[0]["NATIVEPATH"] == "" and red[0]["SHA256"] == "", red
 att = [r for r in rows if r["TYPE"] == "attachment" and r["BEGATTACH"] == red[0]["BEGBATES"]]
 assert len(att) == 1 and att[0]["NATIVEPATH"] == "", "the redacted message's attachment was produced"
-flyer = [r for r in rows if r["SUBJECT"] == "flyer.pdf"]
+# (generated messages may have a flyer.pdf of their own)
+flyer = [r for r in rows if r["SUBJECT"] == "flyer.pdf" and r["MESSAGEID"] == "whole.3@example.org"]
 assert len(flyer) == 1 and flyer[0]["NATIVEPATH"].endswith(".pdf"), flyer
 print("ok: manifest of", len(msgs), "messages and", len(rows) - len(msgs), "attachments")
 PY
@@ -177,7 +178,13 @@ for word in "Vrbanovic" "Thistlewood" "Thistle" "Ｑｕｅｎｔｉｎ" "555-014
 	grep -qa "$word" alltext.txt && fail "'$word' is in the text of a PDF"
 done
 echo "ok: redacted and withheld words are in no output file and no PDF's text"
-grep -q "CSP-CTL-000125,redact-me.1@example.org,,.*,redacted (6 passages),1-210(b)(2),a private person,records" p1/withholding-log.csv || { cat p1/withholding-log.csv; fail "redaction not logged"; }
+# The redacted message's first page, found by its text (the PDF's name is its first Bates
+# number, as checked above): the manifest and the log give that number.
+red_bates=$(for f in p1/pdf/*.pdf; do if pdftotext "$f" - | grep -q "someone keeps"; then basename "$f" .pdf; fi; done)
+expect_eq "PDFs holding the redacted message" 1 "$(echo "$red_bates" | grep -c .)"
+expect_eq "the redacted message's Bates number in the manifest" "$red_bates" \
+	"$($PY -c 'import csv,sys; print(" ".join(r["BEGBATES"] for r in csv.DictReader(open(sys.argv[1], newline="")) if r["MESSAGEID"] == "redact-me.1@example.org" and r["TYPE"] == "message"))' p1/manifest.csv)"
+grep -q "$red_bates,redact-me.1@example.org,,.*,redacted (6 passages),1-210(b)(2),a private person,records" p1/withholding-log.csv || { cat p1/withholding-log.csv; fail "redaction not logged at $red_bates"; }
 grep -q "redacted (1 passage),1-210(b)(2),,records" p1/withholding-log.csv || fail "phone redaction not logged"
 grep -q "withhold-me.2@example.org,$withhold,.*,withheld,1-210(b)(3)(G),victim's identity,records" p1/withholding-log.csv || fail "withheld message not logged"
 grep -q "attachment not produced" p1/withholding-log.csv || fail "the held-back attachment is not logged"

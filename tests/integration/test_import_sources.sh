@@ -4,8 +4,10 @@
 have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
 cd "$TMPDIR"
 $PY "$CORPUS_GEN" --count 300 --seed 21 --troops K --out md 2>/dev/null
-# The generator's MIME boundaries are random, so the mbox and the .eml files are made from
-# the very same Maildir files: an mboxrd (">From " quoting) and one file per message.
+total=$(wc -l <md/labels.jsonl)
+[ "$total" -ge 2 ] || fail "only $total messages generated"
+# The mbox and the .eml files are made here from the very same Maildir files: an mboxrd
+# (">From " quoting) and one file per message.
 mkdir mb eml
 $PY - md mb/corpus.mbox eml <<'PY'
 import os, re, sys
@@ -26,12 +28,12 @@ $LIAISON -c md.conf import --mailbox K --json md >md.json
 $LIAISON -c mb.conf import --mailbox K --json mb/corpus.mbox >mb.json
 $LIAISON -c eml.conf import --mailbox K --json eml >eml.json
 for kind in md mb eml; do
-	expect_eq "$kind imported" 300 "$(json 'd["imported"]' $kind.json)"
+	expect_eq "$kind imported" "$total" "$(json 'd["imported"]' $kind.json)"
 	$LIAISON -c $kind.conf messages --json | $PY -c 'import json,sys; print("\n".join(sorted(m["sha256"] for m in json.load(sys.stdin))))' >$kind.sha
 done
 cmp md.sha mb.sha || fail "mbox import stored other bytes than the Maildir"
 cmp md.sha eml.sha || fail ".eml import stored other bytes than the Maildir"
-echo "ok: Maildir, mbox and .eml give the same 300 SHA-256"
+echo "ok: Maildir, mbox and .eml give the same $total SHA-256"
 # ... and the same threads.
 for kind in md mb; do
 	$LIAISON -c $kind.conf threads --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))' >$kind.threads
@@ -47,8 +49,8 @@ $LIAISON -c cut.conf import --mailbox K --json cut.mbox missing-folder >cut.json
 rc=$?
 set -e
 expect_eq "truncated mbox exit" 1 "$rc"
-expect_eq "truncated mbox: readable messages imported" 299 "$(json 'd["imported"]' cut.json)"
-json 'any("cut.mbox#300" in e for e in d["errors"])' cut.json | grep -qx True || fail "truncated message not named"
+expect_eq "truncated mbox: readable messages imported" $((total - 1)) "$(json 'd["imported"]' cut.json)"
+json 'any("cut.mbox#'"$total"'" in e for e in d["errors"])' cut.json | grep -qx True || fail "truncated message #$total not named"
 json 'any("missing-folder" in e for e in d["errors"])' cut.json | grep -qx True || fail "missing path not named"
 echo "ok: truncated mbox and missing path named: $(json 'd["errors"]' cut.json)"
 

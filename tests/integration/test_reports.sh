@@ -287,6 +287,7 @@ export NOW_MONTH
 for m in 2026-04 2026-05 2026-06 2026-07 "$NOW_MONTH"; do
 	$LIAISON --as coordinator report monthly --month "$m" --format json >m.json || fail "report monthly $m"
 	$PY expect.py monthly "$m" m.json || fail "monthly $m"
+	cp m.json "m-$m.json"
 done
 $LIAISON --as reyes report monthly --month 2026-04 --format json >reyes.json || fail "reyes's own report"
 $PY expect.py monthly 2026-04 reyes.json officer=reyes || fail "reyes's report"
@@ -301,7 +302,12 @@ done
 expect_eq "a reportable disclosure with its RMS number, in the text" 1 \
 	"$($LIAISON report monthly --month 2026-04 --officer walsh | grep -c 'RMS RMS-26-0201')"
 $LIAISON report monthly --month 2026-04 --format csv >m.csv
-expect_eq "CSV: a header and one line per officer (coordinator: an event) and unassigned troop" 7 "$(wc -l <m.csv)"
+# (the JSON of the same month was compared with the expectations above)
+expect_eq "CSV: a header and one line per officer (coordinator: an event) and unassigned troop" \
+	"$(json '1 + len(d["officers"])' m-2026-04.json)" "$(wc -l <m.csv)"
+expect_eq "CSV: the JSON's rows, in order" \
+	"$(json '" ".join("/".join("" if r[k] is None else str(r[k]) for k in ("officer", "troops", "emails_received", "emails_answered")) for r in d["officers"])' m-2026-04.json)" \
+	"$($PY -c 'import csv,sys; print(" ".join("/".join(r[k] for k in ("officer", "troops", "emails_received", "emails_answered")) for r in csv.DictReader(open(sys.argv[1], newline=""))))' m.csv)"
 $LIAISON report quarterly --quarter 2026Q2 --format csv >q.csv
 expect_eq "CSV: troops K, L and all" 4 "$(wc -l <q.csv)"
 

@@ -11,34 +11,51 @@ $LIAISON init >/dev/null
 $LIAISON import --mailbox K boxes/K >/dev/null
 $LIAISON import --mailbox L boxes/L >/dev/null
 
-# The expected hits, computed from the files: messages of troop K whose text or subject holds
-# the word "trooper" (any case), as a liaison of troop K must find them.
-want=$($PY - corpus <<'PY'
+# The expected hits, computed from the files (subject and text; for NOT also the addresses
+# and attachment names): "trooper" (any case) in troop K's messages, as a liaison of troop K
+# must find them, and in both troops' for the coordinator; the prefix troope*; the phrase
+# "Coffee with a Cop"; trooper NOT a word that some but not all of those messages hold.
+eval "$($PY - corpus <<'PY'
 import email, email.policy, json, os, re, sys
-n = 0
+word, prefix, phrase = r"\btrooper\b", r"\btroope\w*", r"\bcoffee\W+with\W+a\W+cop\b"
+msgs = []
 for line in open(os.path.join(sys.argv[1], "labels.jsonl")):
     l = json.loads(line)
-    if l["troop"] != "K":
-        continue
     msg = email.message_from_bytes(open(os.path.join(sys.argv[1], l["file"]), "rb").read(), policy=email.policy.default)
     body = msg.get_body(("plain", "html"))
     text = (str(msg["Subject"]) + " " + (body.get_content() if body else "")).lower()
-    n += bool(re.search(r"\btrooper\b", text))
-print(n)
+    rest = " ".join([str(msg["From"]), str(msg["To"])] + [a.get_filename() or "" for a in msg.iter_attachments()]).lower()
+    msgs.append((l["troop"], text, rest))
+has = lambda pattern, t: bool(re.search(pattern, t))
+words = [m for m in msgs if has(word, m[1])]
+# The NOT word: "Coffee" unless it takes away none or all of the "trooper" messages.
+for w in ("coffee", "career", "rude", "families", "becoming"):
+    n_not = sum(1 for m in words if not has(rf"\b{w}\b", m[1] + " " + m[2]))
+    if 0 < n_not < len(words):
+        break
+else:
+    w = ""
+print(f"want={sum(1 for m in words if m[0] == 'K')} want_word={len(words)} "
+      f"want_prefix={sum(1 for m in msgs if has(prefix, m[1]))} "
+      f"want_phrase={sum(1 for m in msgs if has(phrase, m[1]))} not_word={w} want_not={n_not}")
 PY
-)
+)"
+[ "$want" -gt 0 ] && [ -n "$not_word" ] && [ "$want_phrase" -gt 0 ] ||
+	fail "the corpus has too little: $want 'trooper' in K, NOT word '$not_word', $want_phrase phrases"
 expect_eq "hits for 'trooper' in troop K (reyes)" "$want" "$($LIAISON --as reyes search trooper --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 expect_eq "reyes sees only troop K" "K" "$($LIAISON --as reyes search trooper --json | $PY -c 'import json,sys; print(",".join(sorted({h["mailbox"] for h in json.load(sys.stdin)})))')"
 expect_eq "the coordinator sees both troops" "K,L" "$($LIAISON --as coordinator search trooper --json | $PY -c 'import json,sys; print(",".join(sorted({h["mailbox"] for h in json.load(sys.stdin)})))')"
 n_phrase=$($LIAISON --as coordinator search '"Coffee with a Cop"' --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')
-[ "$n_phrase" -gt 0 ] || fail "no hit for a phrase"
-echo "ok: phrase hits: $n_phrase"
+expect_eq "phrase hits" "$want_phrase" "$n_phrase"
 # prefix* finds at least what the whole word does; NOT takes away.
 n_word=$($LIAISON --as coordinator search trooper --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')
 n_prefix=$($LIAISON --as coordinator search 'troope*' --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')
-n_not=$($LIAISON --as coordinator search 'trooper NOT Coffee' --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')
+n_not=$($LIAISON --as coordinator search "trooper NOT $not_word" --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')
+expect_eq "hits for 'trooper' in both troops (coordinator)" "$want_word" "$n_word"
+expect_eq "hits for 'troope*'" "$want_prefix" "$n_prefix"
+expect_eq "hits for 'trooper NOT $not_word'" "$want_not" "$n_not"
 [ "$n_prefix" -ge "$n_word" ] && [ "$n_not" -lt "$n_word" ] || fail "prefix $n_prefix, word $n_word, NOT $n_not"
-echo "ok: trooper $n_word, troope* $n_prefix, trooper NOT Coffee $n_not"
+echo "ok: trooper $n_word, troope* $n_prefix, trooper NOT $not_word $n_not"
 out=$($LIAISON --as coordinator search trooper --direction out --json | $PY -c 'import json,sys; d=json.load(sys.stdin); print(len(d) > 0 and all(h["direction"] == "out" for h in d))')
 expect_eq "--direction out (some hits, all outgoing)" True "$out"
 att=$($LIAISON --as coordinator search --has-attachment --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')
