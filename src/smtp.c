@@ -58,13 +58,29 @@ void smtp_global_deinit(void)
 	curl_global_cleanup();
 }
 
-/* The connection as configured: timeouts, STARTTLS or implicit TLS, certificates checked,
- * AUTH (password or XOAUTH2), and the server's refusals kept in last. */
-static void connection_setup(CURL *curl, const struct smtp_config *smtp, const char *secret,
-                             char *errbuf, struct buf *last)
+/* One conversation with the server as configured: timeouts, STARTTLS or implicit TLS,
+ * certificates checked, AUTH (password or XOAUTH2), and the server's refusals kept in
+ * last. */
+struct session {
+	CURL *curl;
+	char errbuf[CURL_ERROR_SIZE];
+	struct buf last;
+};
+
+static int session_open(struct session *ss, const struct smtp_config *smtp, const char *secret,
+                        struct smtp_outcome *out)
 {
+	memset(out, 0, sizeof(*out));
+	memset(ss, 0, sizeof(*ss));
+	ss->curl = curl_easy_init();
+	if (ss->curl == NULL) {
+		out->text = xstrdup("cannot start libcurl");
+		return -1;
+	}
+	buf_init(&ss->last, 1024);
+	CURL *curl = ss->curl;
 	curl_easy_setopt(curl, CURLOPT_URL, smtp->url);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, ss->errbuf);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)smtp->timeout);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)smtp->timeout);
@@ -83,29 +99,29 @@ static void connection_setup(CURL *curl, const struct smtp_config *smtp, const c
 			curl_easy_setopt(curl, CURLOPT_PASSWORD, secret);
 	}
 	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, debug_keep_reply);
-	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, last);
+	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &ss->last);
 	curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L); /* feeds the debug callback only */
+	return 0;
+}
+
+static void session_close(struct session *ss)
+{
+	curl_easy_cleanup(ss->curl);
+	buf_free(&ss->last);
 }
 
 int smtp_send(const struct smtp_config *smtp, const char *secret, const char *envelope_from,
               const char *recipient, const char *raw, size_t len,
               smtp_before_end_cb *before_end, void *ctx, struct smtp_outcome *out)
 {
-	memset(out, 0, sizeof(*out));
-	CURL *curl = curl_easy_init();
-	if (curl == NULL) {
-		out->text = xstrdup("cannot start libcurl");
+	struct session ss;
+	if (session_open(&ss, smtp, secret, out) < 0)
 		return -1;
-	}
-	char errbuf[CURL_ERROR_SIZE] = "";
-	struct buf last;
-	buf_init(&last, 1024);
 	struct upload up = {raw, len, before_end, ctx};
 	char *from = xasprintf("<%s>", envelope_from ? envelope_from : "");
 	char *to = xasprintf("<%s>", recipient);
 	struct curl_slist *rcpt = curl_slist_append(NULL, to);
-
-	connection_setup(curl, smtp, secret, errbuf, &last);
+	CURL *curl = ss.curl;
 	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
@@ -119,48 +135,39 @@ int smtp_send(const struct smtp_config *smtp, const char *secret, const char *en
 		out->code = 250; /* curl succeeded only if the server accepted the data */
 	if (rc != CURLE_OK && out->code == 250)
 		out->code = 0;   /* failed after a 250 to an earlier command: not accepted */
-	if (last.len > 0 && out->code >= 400)
-		out->text = xstrdup(last.data);
+	if (ss.last.len > 0 && out->code >= 400)
+		out->text = xstrdup(ss.last.data);
 	else if (rc != CURLE_OK)
-		out->text = xasprintf("%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		out->text = xasprintf("%s", ss.errbuf[0] ? ss.errbuf : curl_easy_strerror(rc));
 	else
 		out->text = xstrdup("250 accepted");
 
 	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(curl);
+	session_close(&ss);
 	free(from);
 	free(to);
-	buf_free(&last);
 	return rc == CURLE_OK && out->code == 250 ? 0 : -1;
 }
 
 int smtp_check(const struct smtp_config *smtp, const char *secret, struct smtp_outcome *out)
 {
-	memset(out, 0, sizeof(*out));
-	CURL *curl = curl_easy_init();
-	if (curl == NULL) {
-		out->text = xstrdup("cannot start libcurl");
+	struct session ss;
+	if (session_open(&ss, smtp, secret, out) < 0)
 		return -1;
-	}
-	char errbuf[CURL_ERROR_SIZE] = "";
-	struct buf last;
-	buf_init(&last, 1024);
-	connection_setup(curl, smtp, secret, errbuf, &last);
 	/* No MAIL FROM, no RCPT: after EHLO, STARTTLS and AUTH, one NOOP, then QUIT. */
-	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "NOOP");
-	curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-	CURLcode rc = curl_easy_perform(curl);
-	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->code);
+	curl_easy_setopt(ss.curl, CURLOPT_CUSTOMREQUEST, "NOOP");
+	curl_easy_setopt(ss.curl, CURLOPT_NOBODY, 1L);
+	CURLcode rc = curl_easy_perform(ss.curl);
+	curl_easy_getinfo(ss.curl, CURLINFO_RESPONSE_CODE, &out->code);
 	if (rc == CURLE_OK)
 		out->text = xasprintf("%ld to NOOP after EHLO%s%s", out->code,
 		                      smtp->tls == CONFIG_TLS_NONE ? "" : ", TLS",
 		                      smtp->username && secret ? ", AUTH" : "");
-	else if (last.len > 0)
-		out->text = xstrdup(last.data);
+	else if (ss.last.len > 0)
+		out->text = xstrdup(ss.last.data);
 	else
-		out->text = xasprintf("%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
-	curl_easy_cleanup(curl);
-	buf_free(&last);
+		out->text = xasprintf("%s", ss.errbuf[0] ? ss.errbuf : curl_easy_strerror(rc));
+	session_close(&ss);
 	return rc == CURLE_OK ? 0 : -1;
 }
 

@@ -145,3 +145,35 @@ smtp_count() {
 	done
 	echo "$n"
 }
+
+# smtp_tls_auth CONF PASSWORD_FILE: CONF's [smtp] as the sink started with --tls --smtp-auth
+# wants it: STARTTLS with the test CA, AUTH as relay with the password in PASSWORD_FILE.
+smtp_tls_auth() {
+	printf 'relay-secret\n' >"$2"
+	chmod 600 "$2"
+	$PY - "$1" "$TLS_CA" "$2" <<'PY'
+import sys
+path, ca, pw = sys.argv[1:]
+out, section = [], ""
+for line in open(path).read().split("\n"):
+    if line.startswith("["):
+        section = line
+    if section == "[smtp]" and line.startswith("tls ="):
+        line = "tls = starttls\nca_file = %s\nusername = relay\npassword_file = %s" % (ca, pw)
+    out.append(line)
+open(path, "w").write("\n".join(out))
+PY
+}
+
+# split_by_direction CORPUS IN OUT: hard links of a generated corpus's messages, the
+# community's (direction "in") in IN and the liaisons' replies (as a Sent folder) in OUT.
+split_by_direction() {
+	mkdir -p "$2" "$3"
+	$PY - "$1" "$2" "$3" <<'PY'
+import json, os, sys
+for line in open(os.path.join(sys.argv[1], "labels.jsonl")):
+    l = json.loads(line)
+    dest = sys.argv[3] if l["direction"] == "out" else sys.argv[2]
+    os.link(os.path.join(sys.argv[1], l["file"]), os.path.join(dest, os.path.basename(l["file"])))
+PY
+}

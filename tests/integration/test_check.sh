@@ -5,20 +5,7 @@
 cd "$TMPDIR"
 start_servers --tls --smtp-auth --smtp-require-tls
 write_poll_config p.conf "$TMPDIR/p.db"
-printf 'relay-secret\n' >relay.pw
-chmod 600 relay.pw
-$PY - p.conf "$TLS_CA" "$TMPDIR/relay.pw" <<'PY'
-import sys
-path, ca, pw = sys.argv[1:]
-out, section = [], ""
-for line in open(path).read().split("\n"):
-    if line.startswith("["):
-        section = line
-    if section == "[smtp]" and line.startswith("tls ="):
-        line = "tls = starttls\nca_file = %s\nusername = relay\npassword_file = %s" % (ca, pw)
-    out.append(line)
-open(path, "w").write("\n".join(out))
-PY
+smtp_tls_auth p.conf "$TMPDIR/relay.pw"
 export LIAISON_CONFIG=$TMPDIR/p.conf
 # checked WHAT CODE OUT ARGS...: liaison ARGS with its output in OUT, and its exit code.
 checked() {

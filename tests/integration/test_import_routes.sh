@@ -6,14 +6,7 @@
 have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
 cd "$TMPDIR"
 $PY "$CORPUS_GEN" --count 800 --seed 13 --troops K --out corpus 2>/dev/null
-mkdir in out
-$PY - corpus in out <<'PY'
-import json, os, sys
-for line in open(os.path.join(sys.argv[1], "labels.jsonl")):
-    l = json.loads(line)
-    dest = sys.argv[3] if l["direction"] == "out" else sys.argv[2]
-    os.link(os.path.join(sys.argv[1], l["file"]), os.path.join(dest, os.path.basename(l["file"])))
-PY
+split_by_direction corpus in out
 
 # The import path.
 write_config i.conf "$TMPDIR/i.db"

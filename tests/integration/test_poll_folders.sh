@@ -10,14 +10,7 @@ write_poll_config p.conf "$TMPDIR/p.db"
 export LIAISON_CONFIG=$TMPDIR/p.conf
 $LIAISON init >/dev/null
 $PY "$CORPUS_GEN" --count 1500 --seed 41 --troops K --out corpus 2>/dev/null
-mkdir in out
-$PY - corpus in out <<'PY'
-import json, os, sys
-for line in open(os.path.join(sys.argv[1], "labels.jsonl")):
-    l = json.loads(line)
-    dest = sys.argv[3] if l["direction"] == "out" else sys.argv[2]
-    os.link(os.path.join(sys.argv[1], l["file"]), os.path.join(dest, os.path.basename(l["file"])))
-PY
+split_by_direction corpus in out
 $PY "$TOP/tests/servers/deliver.py" append --port "$IMAP_PORT" --user troopk --password troopk-secret --folder INBOX --internaldate in >/dev/null
 $PY "$TOP/tests/servers/deliver.py" append --port "$IMAP_PORT" --user troopk --password troopk-secret --folder Sent --internaldate out >/dev/null
 $LIAISON poll --once 2>poll.err || { cat poll.err; fail "poll of INBOX and Sent"; }
