@@ -263,11 +263,16 @@ int ops_reroute(struct store *store, const struct actor *actor, const struct rou
 	for (size_t i = 0; i < l.count; i++)
 		free(l.items[i].thread_ref);
 	free(l.items);
+	char since[32] = "";
+	if (req->since) {
+		memcpy(since, ", since ", 8);
+		time_format_utc(req->since, since + 8, sizeof(since) - 8);
+	}
 	char *details = xasprintf("%lld threads examined, %lld changed, %lld messages routed, "
 	                          "%lld left alone (disposed of)%s%s",
 	                          (long long)counts->threads, (long long)counts->changed,
-	                          (long long)counts->messages, (long long)counts->skipped,
-	                          req->since ? ", since a date" : "", req->dry_run ? "; dry run" : "");
+	                          (long long)counts->messages, (long long)counts->skipped, since,
+	                          req->dry_run ? "; dry run" : "");
 	int orc;
 	if (req->dry_run && rc == 0) {
 		/* Nothing was written: the read ends, the look is audited on its own. */
