@@ -196,7 +196,7 @@ write_dovecot_conf() {
 		first_valid_uid = 1
 		# Dovecot's processes keep only the environment named here: under make check-dates
 		# the faked clock (libfaketime) must reach them too, or INTERNALDATE is today's.
-		import_environment = TZ CORE_OUTOFMEM CORE_ERROR LISTEN_PID LISTEN_FDS LD_PRELOAD FAKETIME FAKETIME_SHARED
+		import_environment = TZ CORE_OUTOFMEM CORE_ERROR LISTEN_PID LISTEN_FDS LD_PRELOAD FAKETIME FAKETIME_SHARED NO_FAKE_STAT
 		disable_plaintext_auth = no
 		auth_mechanisms = $mechs
 		auth_verbose = yes
@@ -212,7 +212,9 @@ write_dovecot_conf() {
 		mail_max_userip_connections = 200
 		# test data need not survive a power cut; keeps bulk APPEND fast
 		mail_fsync = never
-		mail_location = maildir:~/Maildir
+		# sdbox keeps each message's INTERNALDATE in its own metadata, not in a file time: the
+		# same under make check-dates (libfaketime) as on the real clock
+		mail_location = sdbox:~/dbox
 		namespace inbox {
 		  inbox = yes
 		  separator = /
