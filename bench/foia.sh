@@ -24,7 +24,7 @@ make -s liaison
 mkdir -p "$dir"
 cd "$dir"
 {
-	printf '[liaison]\ndatabase = %s/f.db\ntimezone = America/New_York\nbates_prefix = CSP-CTL-\n' "$dir"
+	printf '[liaison]\ndatabase = %s/f.db\ntimezone = America/New_York\nbates_prefix = CSP-CTL-\nroutes = %s/config/routes.conf\n' "$dir" "$top"
 	for t in $(echo $troops | sed 's/./& /g'); do
 		printf '\n[mailbox %s]\ntroop = %s\naddress = Troop%sCTL@ct.gov\n' "$t" "$t" "$t"
 	done

@@ -28,7 +28,7 @@ if [ "$(cat stamp 2>/dev/null)" != "$stamp_want" ]; then
 	$PY "$top/tools/split-corpus.py" corpus boxes
 fi
 {
-	printf '[liaison]\ndatabase = %s/r.db\ntimezone = America/New_York\n' "$dir"
+	printf '[liaison]\ndatabase = %s/r.db\ntimezone = America/New_York\nroutes = %s/config/routes.conf\n' "$dir" "$top"
 	for t in $(echo $troops | sed 's/./& /g'); do
 		printf '\n[mailbox %s]\ntroop = %s\naddress = Troop%sCTL@ct.gov\n' "$t" "$t" "$t"
 		printf '\n[user ctl%s1]\nrole = ctl\ntroops = %s\n' "$t" "$t"

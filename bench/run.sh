@@ -30,7 +30,7 @@ echo "bench: corpus $msgs messages, $((bytes / 1000000)) MB, 11 troop mailboxes"
 # Each troop's mail in its own Maildir, as the shared mailboxes hold it (hard links).
 /usr/bin/python3 tools/split-corpus.py "$corpus" "$run/boxes"
 {
-	printf '[liaison]\ndatabase = %s/liaison.db\n' "$run"
+	printf '[liaison]\ndatabase = %s/liaison.db\nroutes = %s/config/routes.conf\n' "$run" "$top"
 	for t in A B C D E F G H I K L; do
 		printf '[mailbox %s]\ntroop = %s\naddress = Troop%sCTL@ct.gov\n' "$t" "$t" "$t"
 	done
@@ -63,7 +63,7 @@ if [ ! -d "$big" ]; then
 	/usr/bin/python3 "$gen" --count 1 --seed 3 --big 50000000 --machine-share 0 --troops K --out "$big" 2>/dev/null
 fi
 big_bytes=$(du -sb "$big/cur" | cut -f1)
-printf '[liaison]\ndatabase = %s/big.db\n[mailbox K]\ntroop = K\naddress = TroopKCTL@ct.gov\n' "$run" >"$run/big.conf"
+printf '[liaison]\ndatabase = %s/big.db\nroutes = %s/config/routes.conf\n[mailbox K]\ntroop = K\naddress = TroopKCTL@ct.gov\n' "$run" "$top" >"$run/big.conf"
 ./liaison -c "$run/big.conf" init >/dev/null
 /usr/bin/time -f '%e %M' -o "$run/big.time" ./liaison -c "$run/big.conf" import --mailbox K "$big" >/dev/null
 read -r b_secs b_rss <"$run/big.time"
