@@ -133,8 +133,10 @@ struct thread_new {
  * to ref_r. */
 int store_thread_create(struct store *store, const struct thread_new *thread,
                         int64_t *thread_id_r, char *ref_r, size_t ref_size);
-/* Counts a message into the thread: message count, first and last time. */
-int store_thread_touch(struct store *store, int64_t thread_id, int64_t date);
+/* Counts a message into the thread: message count, first and last time; a person's incoming
+ * message makes it a person's thread (one a machine's message opened: an answer to a
+ * newsletter, a bounce then the person's own mail). */
+int store_thread_touch(struct store *store, int64_t thread_id, int64_t date, int from_person);
 /* Remembers what later messages find the thread by (duplicates are ignored). */
 int store_thread_add_id(struct store *store, int64_t mailbox_id, const char *msgid,
                         int64_t thread_id);

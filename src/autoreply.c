@@ -142,6 +142,10 @@ int autoreply_handle(struct store *store, const struct autoreply_input *in, char
 		if (rc < 0)
 			return -1;
 	}
+	/* A person's message that asks for no automatic answer (Bcc'd, via a list or a
+	 * redirect, Precedence: bulk) gets none; the notice above went all the same. */
+	if (!in->cls->reply_allowed)
+		return none(decision, size, "%s", in->cls->no_reply);
 	const char *kind = NULL;
 	int rc = due(store, in, &kind, decision, size, error_r);
 	if (rc <= 0)

@@ -1,6 +1,11 @@
-/* classify.c — person or machine (RFC 3834, RFC 5230 section 4.6, RFC 2369/2919), and the
- * direction of a message in its mailbox.  The order of the checks is the order of
- * docs/autoreply.md, so the reason given is the first that applies. */
+/* classify.c — two judgements of a message in its mailbox, kept apart: who wrote it (a person
+ * or a machine: RFC 3834, RFC 2369/2919, the families of automated senders and
+ * auto-responders), and whether the message itself allows an automatic reply (RFC 5230 4.6:
+ * the troop must be a recipient; Precedence and X-Auto-Response-Suppress ask for none).  A
+ * person whose mail allows no reply (Bcc'd, via a list or a redirect, a gateway's Precedence:
+ * bulk) is still a person: routed, flagged, on the response clock, in the reports.  The order
+ * of the checks is the order of docs/autoreply.md, so the reason given is the first that
+ * applies. */
 #include "classify.h"
 
 #include <stdarg.h>
@@ -8,13 +13,61 @@
 #include <string.h>
 #include <strings.h>
 
-/* Local parts that only machines send from (Sieve vacation's list plus no-reply forms). */
+/* Local parts that only machines send from (Sieve vacation's list, RFC 5230 4.5). */
 static const char *const robot_exact[] = {
 	"mailer-daemon", "postmaster", "listserv", "majordomo", "mailer", "uucp",
-	"noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply",
 };
 static const char *const robot_prefix[] = {"owner-"};
 static const char *const robot_suffix[] = {"-request", "-owner", "-relay"};
+/* Words that, spelt with or without separators, mark a sender nobody may answer:
+ * no.reply@, DoNotReply.CTDMV@, ctalert-noreply@, do.not.reply@, no-reply-ctjudicial@. */
+static const char *const robot_words[] = {
+	"noreply", "donotreply", "donotrespond", "noresponse", "mailerdaemon",
+};
+/* The first word of a bulk sender's bounce address (bounces+123-abc@, bounce-42@). */
+static const char *const robot_first_words[] = {"bounce", "bounces"};
+
+/* The local part of addr split at its separators (- . _), lower-cased, without a
+ * "+detail" (noreply+alerts@ is noreply@).  Returns the number of words. */
+static size_t local_words(const char *addr, char words[][64], size_t max)
+{
+	const char *at = strrchr(addr, '@');
+	size_t len = at ? (size_t)(at - addr) : strlen(addr);
+	const char *plus = memchr(addr, '+', len);
+	if (plus != NULL)
+		len = (size_t)(plus - addr);
+	size_t n = 0, w = 0;
+	for (size_t i = 0; i <= len && n < max; i++) {
+		char c = i < len ? addr[i] : '\0';
+		if (c == '-' || c == '.' || c == '_' || c == '\0') {
+			if (w > 0) {
+				words[n][w] = '\0';
+				n++;
+				w = 0;
+			}
+			continue;
+		}
+		if (w + 1 < sizeof(words[0]))
+			words[n][w++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+	}
+	return n;
+}
+
+/* 1 when some run of consecutive words, run together, is one of the robot words. */
+static int has_robot_run(char words[][64], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char run[128] = "";
+		size_t len = 0;
+		for (size_t j = i; j < n && len < sizeof(run) - 1; j++) {
+			len += (size_t)snprintf(run + len, sizeof(run) - len, "%s", words[j]);
+			for (size_t k = 0; k < sizeof(robot_words) / sizeof(*robot_words); k++)
+				if (strcmp(run, robot_words[k]) == 0)
+					return 1;
+		}
+	}
+	return 0;
+}
 
 int classify_is_robot_address(const char *addr)
 {
@@ -36,13 +89,24 @@ int classify_is_robot_address(const char *addr)
 	for (size_t i = 0; i < sizeof(robot_suffix) / sizeof(*robot_suffix); i++)
 		if (str_has_suffix_nocase(local, robot_suffix[i]))
 			return 1;
-	return 0;
+	char words[16][64];
+	size_t nw = local_words(addr, words, 16);
+	for (size_t i = 0; nw > 0 && i < sizeof(robot_first_words) / sizeof(*robot_first_words); i++)
+		if (strcmp(words[0], robot_first_words[i]) == 0)
+			return 1;
+	return has_robot_run(words, nw);
 }
 
 int classify_is_auto_submitted(const char *value)
 {
-	return value != NULL && strcasecmp(value, "no") != 0 && !str_has_prefix_nocase(value, "no;") &&
-	       !str_has_prefix_nocase(value, "no ");
+	if (value == NULL)
+		return 0;
+	/* RFC 3834: "no" may carry parameters and comments: "no; x=1", "no (a person)". */
+	size_t n = strspn(value, " \t");
+	if (strncasecmp(value + n, "no", 2) != 0)
+		return 1;
+	char next = value[n + 2];
+	return !(next == '\0' || next == ';' || next == ' ' || next == '\t' || next == '(');
 }
 
 /* 1 when a comma/space/semicolon separated header value holds word (any case). */
@@ -71,6 +135,21 @@ static int machine(struct classification *r, const char *fmt, ...)
 	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
 	va_end(ap);
 	r->kind = "machine";
+	r->reply_allowed = 0;
+	snprintf(r->no_reply, sizeof(r->no_reply), "machine (%s)", r->reason);
+	return 1;
+}
+
+static int no_reply(struct classification *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int no_reply(struct classification *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->no_reply, sizeof(r->no_reply), fmt, ap);
+	va_end(ap);
+	r->reply_allowed = 0;
 	return 1;
 }
 
@@ -83,9 +162,9 @@ static int addressed_to_troop(const struct parsed_message *msg,
 	return 0;
 }
 
-/* Returns 1 (with the reason set) at the first rule that marks a machine. */
-static int judge(const struct parsed_message *msg, const struct mailbox_config *mailbox,
-                 struct classification *r)
+/* Who wrote it: returns 1 (with the reason set) at the first sign of a machine. */
+static int judge_writer(const struct parsed_message *msg, const struct mailbox_config *mailbox,
+                        struct classification *r)
 {
 	const char *from = msg->from.addr ? msg->from.addr : "";
 	if (msg->has_return_path && msg->return_path[0] == '\0')
@@ -105,20 +184,39 @@ static int judge(const struct parsed_message *msg, const struct mailbox_config *
 	}
 	if (classify_is_auto_submitted(msg->auto_submitted))
 		return machine(r, "auto-submitted: %.100s", msg->auto_submitted);
-	if (msg->precedence != NULL) {
-		static const char *const bulk[] = {"junk", "bulk", "list", "auto_reply"};
-		for (size_t i = 0; i < sizeof(bulk) / sizeof(*bulk); i++)
-			if (value_has_word(msg->precedence, bulk[i]))
-				return machine(r, "precedence: %s", bulk[i]);
-	}
-	if (msg->x_auto_response_suppress != NULL &&
-	    (value_has_word(msg->x_auto_response_suppress, "all") ||
-	     value_has_word(msg->x_auto_response_suppress, "oof")))
-		return machine(r, "x-auto-response-suppress: %.100s", msg->x_auto_response_suppress);
+	if (msg->autoresponder != NULL)
+		return machine(r, "auto-reply header: %s", msg->autoresponder);
+	if (msg->precedence != NULL && value_has_word(msg->precedence, "auto_reply"))
+		return machine(r, "auto-reply header: precedence: auto_reply");
 	if (msg->is_report)
 		return machine(r, "multipart/report");
+	if (msg->is_calendar_reply)
+		return machine(r, "calendar reply");
+	return 0;
+}
+
+/* Whether a person's message allows an automatic reply: returns 1 (with the reason set) at
+ * the first that forbids one. */
+static int judge_reply(const struct parsed_message *msg, const struct mailbox_config *mailbox,
+                       struct classification *r)
+{
+	/* RFC 5230 4.6: Bcc'd, sent to a list the troop is on, redirected: someone else was
+	 * written to, and an automatic answer would surprise (and may expose the troop). */
 	if (!addressed_to_troop(msg, mailbox))
-		return machine(r, "troop address not in To/Cc/Bcc/Resent-*");
+		return no_reply(r, "not addressed to the troop (Bcc, a list or a redirect)");
+	if (msg->precedence != NULL) {
+		static const char *const bulk[] = {"junk", "bulk", "list"};
+		for (size_t i = 0; i < sizeof(bulk) / sizeof(*bulk); i++)
+			if (value_has_word(msg->precedence, bulk[i]))
+				return no_reply(r, "precedence: %s", bulk[i]);
+	}
+	/* Microsoft's request: All, or OOF (out-of-office replies), or AutoReply (every
+	 * automatic reply but the out-of-office one): liaison's is an automatic reply. */
+	if (msg->x_auto_response_suppress != NULL &&
+	    (value_has_word(msg->x_auto_response_suppress, "all") ||
+	     value_has_word(msg->x_auto_response_suppress, "oof") ||
+	     value_has_word(msg->x_auto_response_suppress, "autoreply")))
+		return no_reply(r, "x-auto-response-suppress: %.100s", msg->x_auto_response_suppress);
 	return 0;
 }
 
@@ -127,7 +225,9 @@ void classify_message(const struct parsed_message *msg, const struct mailbox_con
 {
 	const char *from = msg->from.addr ? msg->from.addr : "";
 	r->reason[0] = '\0';
+	r->no_reply[0] = '\0';
 	r->kind = "person";
+	r->reply_allowed = 1;
 	/* Answer the envelope sender, never Reply-To: a stranger can point Reply-To anywhere. */
 	r->reply_to = msg->has_return_path ? msg->return_path : from;
 
@@ -135,8 +235,11 @@ void classify_message(const struct parsed_message *msg, const struct mailbox_con
 	           strcmp(folder, mailbox->sent_folder) == 0;
 	if (sent || mailbox_owns_address(mailbox, from)) {
 		r->direction = "out";
+		r->reply_allowed = 0;
+		snprintf(r->no_reply, sizeof(r->no_reply), "outgoing");
 		return;
 	}
 	r->direction = "in";
-	judge(msg, mailbox, r);
+	if (!judge_writer(msg, mailbox, r))
+		judge_reply(msg, mailbox, r);
 }

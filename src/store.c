@@ -96,7 +96,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 0, "
 	                     "strftime('%s','now'))",
 	[ST_THREAD_TOUCH] = "UPDATE threads SET message_count = message_count + 1, "
-	                    "first_at = min(first_at, ?2), last_at = max(last_at, ?2) WHERE id = ?1",
+	                    "first_at = min(first_at, ?2), last_at = max(last_at, ?2), "
+	                    "kind = CASE WHEN ?3 THEN 'person' ELSE kind END WHERE id = ?1",
 	[ST_THREAD_ID_INSERT] = "INSERT OR IGNORE INTO thread_ids (mailbox_id, msgid, thread_id) "
 	                        "VALUES (?1, ?2, ?3)",
 	[ST_THREAD_INDEX_INSERT] = "INSERT OR IGNORE INTO thread_indexes (mailbox_id, prefix, "
@@ -722,13 +723,14 @@ int store_thread_create(struct store *store, const struct thread_new *t, int64_t
 	return 0;
 }
 
-int store_thread_touch(struct store *store, int64_t thread_id, int64_t date)
+int store_thread_touch(struct store *store, int64_t thread_id, int64_t date, int from_person)
 {
 	sqlite3_stmt *s = stmt(store, ST_THREAD_TOUCH);
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, thread_id);
 	bind_int(s, 2, date);
+	bind_int(s, 3, from_person);
 	return step_done(store, s, "update thread");
 }
 

@@ -255,7 +255,8 @@ int thread_file_message(struct store *store, const struct mailbox_config *mailbo
 		r->created = 1;
 		r->how = "new";
 	}
-	if (store_thread_touch(store, r->thread_id, date) < 0 ||
+	int from_person = strcmp(cls->direction, "in") == 0 && strcmp(cls->kind, "person") == 0;
+	if (store_thread_touch(store, r->thread_id, date, from_person) < 0 ||
 	    remember(store, mailbox, mailbox_id, msg, cls, corr, r->thread_id) < 0)
 		goto out;
 	rc = 0;
