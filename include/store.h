@@ -14,7 +14,7 @@
 #include "mime.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct store;
 
@@ -249,10 +249,15 @@ struct outbox_new {
 	int64_t now;
 };
 int store_outbox_add(struct store *store, const struct outbox_new *row, int64_t *id_r);
-/* Counts rows of kind for a correspondent in mailbox created at or after since (failed ones
- * too: a reply the server refused was still our one answer). */
+/* How many messages of kind this mailbox queued since then for correspondent (the From
+ * address answered) or to recipient (where the reply went: a Return-Path), failed ones too
+ * (a reply the server refused was still our one answer). */
 int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *correspondent,
-                             const char *kind, int64_t since, int64_t *count_r);
+                             const char *recipient, const char *kind, int64_t since,
+                             int64_t *count_r);
+/* How many auto-replies (of every mailbox) went to addresses of domain since then. */
+int store_outbox_count_domain_since(struct store *store, const char *domain, int64_t since,
+                                    int64_t *count_r);
 
 struct outbox_row {
 	int64_t id, mailbox_id, thread_id, answers;

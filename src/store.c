@@ -35,7 +35,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                      "suggested_at) VALUES (?1, ?2, ?3)",
 	[ST_THREAD_REF] = "SELECT ref FROM threads WHERE id = ?1",
 	[ST_OUTBOX_COUNT] = "SELECT count(*) FROM outbox WHERE mailbox_id = ?1 "
-	                    "AND correspondent = ?2 AND kind = ?3 AND created_at >= ?4",
+	                    "AND (correspondent = ?2 OR recipient = ?5) AND kind = ?3 "
+	                    "AND created_at >= ?4",
 	/* An outgoing placement answers the correspondent unless it is one of liaison's own
 	 * automatic messages (whatever its headers say). */
 	[ST_CLOCK_MARK] = "UPDATE placements SET response = 1 WHERE thread_id = ?1 AND message_id = ?2 "
@@ -1209,7 +1210,8 @@ int store_outbox_add(struct store *store, const struct outbox_new *o, int64_t *i
 }
 
 int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *correspondent,
-                             const char *kind, int64_t since, int64_t *count_r)
+                             const char *recipient, const char *kind, int64_t since,
+                             int64_t *count_r)
 {
 	sqlite3_stmt *s = stmt(store, ST_OUTBOX_COUNT);
 	if (s == NULL)
@@ -1218,8 +1220,22 @@ int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char
 	bind_text(s, 2, correspondent);
 	bind_text(s, 3, kind);
 	bind_int(s, 4, since);
+	bind_text(s, 5, recipient);
 	*count_r = 0;
 	return step_find(store, s, count_r, "count outgoing messages") < 0 ? -1 : 0;
+}
+
+int store_outbox_count_domain_since(struct store *store, const char *domain, int64_t since,
+                                    int64_t *count_r)
+{
+	sqlite3_stmt *s = query(store, "SELECT count(*) FROM outbox WHERE created_at >= ?1 "
+	                               "AND kind IN ('autoreply', 'autoreply-urgent') "
+	                               "AND lower(substr(recipient, instr(recipient, '@') + 1)) = ?2");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, since);
+	bind_text(s, 2, domain);
+	return one_int64(store, s, count_r, "count auto-replies to a domain");
 }
 
 #define OUTBOX_COLUMNS \
