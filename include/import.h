@@ -29,20 +29,24 @@ struct import_item {
 };
 
 /* Opens path, detecting what it is: a folder with cur/ and new/ is a Maildir; another folder
- * is a folder of .eml files (its regular files not starting with '.'; subfolders skipped); a
+ * is a folder of .eml files (its entries not starting with '.'; subfolders skipped); a
  * regular file whose first non-empty line starts with "From " is an mbox; any other regular
  * file is one .eml message (an empty one too: a 0-byte message the caller can quarantine).
- * Returns 0, or -1 with *error_r (caller frees) naming the path: missing ("PATH: No such file
- * or directory"), unreadable, a folder holding no message files, or not a file or folder.
- * max_message is the largest message it will hand out (larger ones are reported as errors by
- * _next). */
+ * path itself may be a symbolic link (the administrator's choice: it is followed, and keys
+ * use the real path); nothing inside it is followed.  Returns 0, or -1 with *error_r (caller
+ * frees) naming the path: missing ("PATH: No such file or directory"), unreadable, a folder
+ * holding no message files, a Maildir whose cur/ or new/ is a symbolic link, or not a file or
+ * folder (a FIFO, a device...).  max_message is the largest message it will hand out (larger
+ * ones are reported as errors by _next). */
 int import_source_open(const char *path, size_t max_message, struct import_source **src_r,
                        char **error_r);
 enum import_kind import_source_kind(const struct import_source *src);
 
 /* Reads the next message.  Returns 1 with *item filled, 0 at the end, or -1 with *error_r
- * (caller frees) for a problem with one message (unreadable file, truncated mbox, too large):
- * the caller counts it and may call _next again to go on with the rest.  Maildir messages come
+ * (caller frees) for a problem with one message (unreadable file, truncated mbox, too large,
+ * an entry of a Maildir or .eml folder that is a symbolic link (never followed, wherever it
+ * points) or not a regular file (FIFO, socket, device)): the caller counts it and may call
+ * _next again to go on with the rest.  Maildir messages come
  * in new/ then cur/, each in file-name order (delivery time), dotfiles skipped; a message
  * renamed by another client while we read is looked for again in cur/ at the end, and one
  * deleted meanwhile is skipped silently.  mbox in file order: a message starts at a "From "

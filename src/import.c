@@ -90,17 +90,11 @@ static size_t maildir_base_len(const char *name)
 	return colon != NULL ? (size_t)(colon - name) : strlen(name);
 }
 
-static int is_dir_at(int dir_fd, const char *name)
-{
-	struct stat st;
-	return fstatat(dir_fd, name, &st, 0) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Lists the entries of dir_fd a message could be in: no dotfiles, no folders (d_type when
- * the file system gives it, so 20,000 files cost no stat), and with regular_only nothing but
- * regular files.  Takes ownership of nothing: dir_fd stays open. */
-static int dir_list_names(int dir_fd, const char *display, int regular_only, struct strlist *out,
-                          char **error_r)
+/* Lists the entries of dir_fd a message could be in: everything but dotfiles and folders
+ * (d_type when the file system gives it, so 20,000 files cost no stat).  Links, FIFOs and
+ * devices are listed on purpose: file_read_message refuses each by name, so an administrator
+ * sees it counted as unreadable rather than silently left out.  dir_fd stays open. */
+static int dir_list_names(int dir_fd, const char *display, struct strlist *out, char **error_r)
 {
 	int fd = dup(dir_fd);
 	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
@@ -121,9 +115,11 @@ static int dir_list_names(int dir_fd, const char *display, int regular_only, str
 			continue;
 		if (de->d_type == DT_DIR)
 			continue;
-		if (regular_only && de->d_type != DT_REG) {
+		if (de->d_type == DT_UNKNOWN) {
 			struct stat st;
-			if (fstatat(dir_fd, de->d_name, &st, 0) < 0 || !S_ISREG(st.st_mode))
+			/* a link to a folder is not a folder: it is listed, and refused */
+			if (fstatat(dir_fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISDIR(st.st_mode))
 				continue;
 		}
 		strlist_add(out, de->d_name);
@@ -138,11 +134,66 @@ static int dir_list_names(int dir_fd, const char *display, int regular_only, str
 	return 0;
 }
 
+/* Links and special files.  Nothing inside a source folder is read through a symbolic link:
+ * not a Maildir's cur/ or new/, not a message in them, not a file of a folder of .eml files.
+ * No mail program makes such a link (Maildir delivery renames; Dovecot copies by hard link),
+ * so one is a mistake or an attempt to have a file from elsewhere, a password file say,
+ * stored as mail and handed out by `liaison raw`; pointing inside the folder or nowhere makes
+ * no difference, as a rule with exceptions would need the resolution it avoids.  Each link is
+ * refused by name, counted as unreadable, and the run goes on.  O_NOFOLLOW on an openat()
+ * relative to the folder's descriptor makes the check and the open one step (an lstat()
+ * first could be raced), and the type is checked on what was opened (fstat): a FIFO, socket
+ * or device is refused as not a regular file.  O_NONBLOCK keeps a FIFO from hanging the
+ * reader, O_NOCTTY a terminal from becoming ours; only root can make a device node.  A PATH
+ * named on the command line is the administrator's choice and is followed if it is a link.
+ * A hard link is the file itself and is read: Maildirs have them, and the kernel's
+ * protected_hardlinks keeps a user from linking a file he could not write. */
+#define OPEN_MESSAGE_FLAGS (O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISDIR(mode))
+		return "a folder";
+	return S_ISREG(mode) ? "a regular file" : "a special file";
+}
+
+/* The error for name in dir_fd that open() refused with err: a link or special file is named
+ * for what it is (a socket fails with ENXIO, which would say nothing), else strerror. */
+static char *open_error(int dir_fd, const char *name, const char *display, int err)
+{
+	struct stat st;
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISREG(st.st_mode) ||
+	    S_ISDIR(st.st_mode))
+		return xasprintf("%s: %s", display, strerror(err));
+	if (!S_ISLNK(st.st_mode))
+		return xasprintf("%s: %s, not a regular file: not read", display,
+		                 file_kind(st.st_mode));
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(dir_fd, name, target, sizeof(target));
+	if (n <= 0 || (size_t)n >= sizeof(target))
+		return xasprintf("%s: a symbolic link: not followed", display);
+	return xasprintf("%s: a symbolic link (to %.*s): not followed", display, (int)n, target);
+}
+
+/* Opens the folder name in dir_fd, never through a link (see above). */
 static int open_dir_at(int dir_fd, const char *name, const char *display, char **error_r)
 {
-	int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		*error_r = xasprintf("%s/%s: %s", display, name, strerror(errno));
+	int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		char *where = xasprintf("%s/%s", display, name);
+		*error_r = open_error(dir_fd, name, where, errno);
+		free(where);
+	}
 	return fd;
 }
 
@@ -156,16 +207,15 @@ static void data_reserve(struct import_source *src, size_t size)
 
 /* Reads one message file into src->data: one open, one fstat, reads of exactly its size.
  * Returns READ_OK, READ_GONE (no such file any more), READ_SKIP (a folder), or -1 with
- * *error_r. */
+ * *error_r (a link, a special file, too large, unreadable). */
 static int file_read_message(struct import_source *src, int dir_fd, const char *name,
                              const char *display, struct import_item *item, char **error_r)
 {
-	/* O_NONBLOCK: a FIFO left in a mail folder must not hang the import. */
-	int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = openat(dir_fd, name, OPEN_MESSAGE_FLAGS);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return READ_GONE;
-		*error_r = xasprintf("%s: %s", display, strerror(errno));
+		*error_r = open_error(dir_fd, name, display, errno);
 		return -1;
 	}
 	struct stat st;
@@ -179,7 +229,8 @@ static int file_read_message(struct import_source *src, int dir_fd, const char *
 		return READ_SKIP;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		*error_r = xasprintf("%s: not a regular file", display);
+		*error_r = xasprintf("%s: %s, not a regular file: not read", display,
+		                     file_kind(st.st_mode));
 		close(fd);
 		return -1;
 	}
@@ -233,7 +284,7 @@ static int maildir_open(struct import_source *src, const char *display, char **e
 		goto out;
 	for (int p = PHASE_NEW; p <= PHASE_CUR; p++) {
 		char *where = xasprintf("%s/%s", display, maildir_sub[p]);
-		rc = dir_list_names(src->dir_fd[p], where, 0, &src->names[p], error_r);
+		rc = dir_list_names(src->dir_fd[p], where, &src->names[p], error_r);
 		free(where);
 		if (rc < 0)
 			goto out;
@@ -254,7 +305,7 @@ static void maildir_rescan_moved(struct import_source *src)
 	names_sort(&src->vanished);
 	struct strlist now = { 0 };
 	char *ignored = NULL;
-	if (dir_list_names(phase_fd(src, PHASE_MOVED), src->abs_path, 0, &now, &ignored) < 0) {
+	if (dir_list_names(phase_fd(src, PHASE_MOVED), src->abs_path, &now, &ignored) < 0) {
 		/* cur/ unreadable now: the messages count as deleted, a later run takes them. */
 		free(ignored);
 		return;
@@ -326,8 +377,7 @@ static int eml_dir_open(struct import_source *src, const char *display, char **e
 		*error_r = xasprintf("%s: %s", display, strerror(errno));
 		return -1;
 	}
-	if (dir_list_names(src->dir_fd[PHASE_NEW], display, 1, &src->names[PHASE_NEW],
-	                   error_r) < 0)
+	if (dir_list_names(src->dir_fd[PHASE_NEW], display, &src->names[PHASE_NEW], error_r) < 0)
 		return -1;
 	if (src->names[PHASE_NEW].count == 0) {
 		*error_r = xasprintf("%s: not a Maildir (no cur/ and new/) and holds no message "
@@ -703,12 +753,21 @@ static int mbox_next(struct import_source *src, struct import_item *item, char *
 
 /* ---- open / next / close ------------------------------------------------------------------ */
 
+/* cur/ or new/ as a folder, or as a link of any kind: a Maildir with a linked cur/ is still
+ * recognised as one, so that maildir_open refuses it by name. */
+static int maildir_sub_present(int dir_fd, const char *name)
+{
+	struct stat st;
+	return fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode));
+}
+
 static int is_maildir(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	int yes = is_dir_at(fd, "cur") && is_dir_at(fd, "new");
+	int yes = maildir_sub_present(fd, "cur") && maildir_sub_present(fd, "new");
 	close(fd);
 	return yes;
 }
@@ -730,6 +789,8 @@ int import_source_open(const char *path, size_t max_message, struct import_sourc
 {
 	*src_r = NULL;
 	struct stat st;
+	/* stat, not lstat: a PATH named by the administrator may be a link (see OPEN_MESSAGE_FLAGS
+	 * for what happens to links inside it). */
 	if (stat(path, &st) < 0) {
 		*error_r = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
@@ -752,12 +813,17 @@ int import_source_open(const char *path, size_t max_message, struct import_sourc
 			rc = eml_dir_open(src, path, error_r);
 		}
 	} else if (S_ISREG(st.st_mode)) {
-		int fd = open(src->abs_path, O_RDONLY | O_CLOEXEC);
+		/* A FIFO swapped in since the stat must neither hang us nor be read. */
+		int fd = open(src->abs_path, OPEN_MESSAGE_FLAGS);
 		int mbox = 0;
 		if (fd < 0) {
-			*error_r = xasprintf("%s: %s", path, strerror(errno));
+			*error_r = open_error(AT_FDCWD, src->abs_path, path, errno);
 		} else if (fstat(fd, &st) < 0) {
 			*error_r = xasprintf("%s: %s", path, strerror(errno));
+			close(fd);
+		} else if (!S_ISREG(st.st_mode)) {
+			*error_r = xasprintf("%s: %s, not a regular file: not read", path,
+			                     file_kind(st.st_mode));
 			close(fd);
 		} else if (file_looks_like_mbox(fd, path, &mbox, error_r) < 0) {
 			close(fd);
@@ -772,8 +838,8 @@ int import_source_open(const char *path, size_t max_message, struct import_sourc
 			rc = 0;
 		}
 	} else {
-		*error_r = xasprintf("%s: not a Maildir, an mbox, a .eml file or a folder of .eml "
-		                     "files", path);
+		*error_r = xasprintf("%s: %s, not a Maildir, an mbox, a .eml file or a folder of "
+		                     ".eml files", path, file_kind(st.st_mode));
 	}
 	if (rc < 0) {
 		import_source_close(&src);

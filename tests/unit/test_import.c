@@ -665,6 +665,200 @@ static void test_eml_folder(void **state)
 	run_free(&run);
 }
 
+/* ---- links and special files ------------------------------------------------------------- */
+
+/* Stands in for /etc/passwd: a file outside every source folder whose bytes must never be
+ * handed out. */
+#define SECRET "root:x:0:0:SECRET-OUTSIDE-BYTES:/root:/bin/bash\n"
+
+static void make_link(const char *target, const char *rel)
+{
+	char *path = fixture_path(rel);
+	assert_int_equal(symlink(target, path), 0);
+	free(path);
+}
+
+static void make_fifo(const char *rel)
+{
+	char *path = fixture_path(rel);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	free(path);
+}
+
+/* The outside file, and its absolute path for links to point at. */
+static char *make_secret(void)
+{
+	write_str("passwd", SECRET, 0);
+	return fixture_path("passwd");
+}
+
+static void assert_no_secret(const struct run *run)
+{
+	for (size_t i = 0; i < run->count; i++)
+		if (run->r[i].rc == 1)
+			assert_null(strstr(run->r[i].raw, "SECRET-OUTSIDE-BYTES"));
+}
+
+static void assert_error_names(const struct result *res, const char *name, const char *what)
+{
+	assert_int_equal(res->rc, -1);
+	if (strstr(res->error, name) == NULL || strstr(res->error, what) == NULL)
+		fail_msg("error \"%s\" should name %s and say %s", res->error, name, what);
+}
+
+/* Every entry that is a link (out of the folder, into it, dangling, to a folder) or a FIFO is
+ * refused by name; the regular messages around them are read; nothing outside is. */
+static void test_maildir_links_and_fifo(void **state)
+{
+	(void)state;
+	char *secret = make_secret();
+	make_maildir("lk");
+	write_str("lk/cur/1.ok.host:2,S", "Subject: ok\n\nb\n", 0);
+	make_link(secret, "lk/cur/2.out.host:2,");
+	make_link("1.ok.host:2,S", "lk/cur/3.in.host:2,");
+	make_link("no-such-file", "lk/cur/4.dangling.host:2,");
+	make_fifo("lk/cur/5.fifo.host:2,");
+	make_link("../new", "lk/cur/6.dirlink.host:2,");
+	make_link("../../passwd", "lk/new/7.out.host");
+	write_str("lk/new/8.ok.host", "Subject: new ok\n\nb\n", 0);
+	free(secret);
+
+	/* a FIFO that hung the reader would end the test here */
+	alarm(30);
+	struct run run;
+	import_all("lk", MAX_MESSAGE, &run);
+	alarm(0);
+	assert_int_equal(run.count, 9);
+	assert_error_names(&run.r[0], "lk/new/7.out.host", "symbolic link");
+	assert_non_null(strstr(run.r[0].error, "../../passwd")); /* says where it pointed */
+	assert_message(&run.r[1], "Subject: new ok\n\nb\n");
+	assert_message(&run.r[2], "Subject: ok\n\nb\n");
+	assert_error_names(&run.r[3], "lk/cur/2.out.host:2,", "symbolic link");
+	assert_error_names(&run.r[4], "lk/cur/3.in.host:2,", "symbolic link");
+	assert_error_names(&run.r[5], "lk/cur/4.dangling.host:2,", "symbolic link");
+	assert_error_names(&run.r[6], "lk/cur/5.fifo.host:2,", "FIFO");
+	assert_error_names(&run.r[7], "lk/cur/6.dirlink.host:2,", "symbolic link");
+	assert_int_equal(run.r[8].rc, 0);
+	assert_no_secret(&run);
+	run_free(&run);
+}
+
+/* A Maildir whose cur/ or new/ is a link is refused as a whole, by name. */
+static void test_maildir_linked_subfolder(void **state)
+{
+	(void)state;
+	make_dir("elsewhere");
+	write_str("elsewhere/1.x.host:2,", "Subject: " SECRET "\nb\n", 0);
+	const char *cases[][2] = {
+		{ "lc1", "cur" }, /* cur/ points at a folder outside */
+		{ "lc2", "new" }, /* new/ does */
+		{ "lc3", "cur" }, /* cur/ points nowhere */
+	};
+	for (size_t i = 0; i < 3; i++) {
+		const char *top = cases[i][0], *sub = cases[i][1];
+		make_dir(top);
+		char *rel = xasprintf("%s/tmp", top);
+		make_dir(rel);
+		free(rel);
+		rel = xasprintf("%s/%s", top, strcmp(sub, "cur") == 0 ? "new" : "cur");
+		make_dir(rel);
+		free(rel);
+		rel = xasprintf("%s/%s", top, sub);
+		make_link(i == 2 ? "../no-such-folder" : "../elsewhere", rel);
+		free(rel);
+
+		char *path = fixture_path(top);
+		struct import_source *src = NULL;
+		char *error = NULL;
+		assert_int_equal(import_source_open(path, MAX_MESSAGE, &src, &error), -1);
+		assert_null(src);
+		char *name = xasprintf("%s/%s", top, sub);
+		if (strstr(error, name) == NULL || strstr(error, "symbolic link") == NULL)
+			fail_msg("error \"%s\" should name %s as a symbolic link", error, name);
+		free(name);
+		free(error);
+		free(path);
+	}
+}
+
+/* A folder of .eml files: the same rule. */
+static void test_eml_folder_links_and_fifo(void **state)
+{
+	(void)state;
+	char *secret = make_secret();
+	make_dir("el");
+	write_str("el/a.eml", "Subject: a\n\na\n", 0);
+	make_link(secret, "el/b.eml");
+	make_link("a.eml", "el/c.eml");
+	make_link("gone.eml", "el/d.eml");
+	make_fifo("el/e.eml");
+	make_link("..", "el/f");
+	free(secret);
+	alarm(30);
+	struct run run;
+	import_all("el", MAX_MESSAGE, &run);
+	alarm(0);
+	assert_int_equal(run.kind, IMPORT_EML_DIR);
+	assert_int_equal(run.count, 7);
+	assert_message(&run.r[0], "Subject: a\n\na\n");
+	assert_error_names(&run.r[1], "el/b.eml", "symbolic link");
+	assert_error_names(&run.r[2], "el/c.eml", "symbolic link");
+	assert_error_names(&run.r[3], "el/d.eml", "symbolic link");
+	assert_error_names(&run.r[4], "el/e.eml", "FIFO");
+	assert_error_names(&run.r[5], "el/f", "symbolic link");
+	assert_int_equal(run.r[6].rc, 0);
+	assert_no_secret(&run);
+	run_free(&run);
+
+	/* a folder holding nothing but links is a folder of unreadable entries, not "empty" */
+	make_dir("onlylinks");
+	make_link("../passwd", "onlylinks/x.eml");
+	import_all("onlylinks", MAX_MESSAGE, &run);
+	assert_int_equal(run.count, 2);
+	assert_error_names(&run.r[0], "onlylinks/x.eml", "symbolic link");
+	run_free(&run);
+}
+
+/* A PATH named on the command line may be a link (followed: the administrator chose it); a
+ * FIFO named there is refused without hanging. */
+static void test_path_given_as_link(void **state)
+{
+	(void)state;
+	make_maildir("real-md");
+	write_str("real-md/cur/1.a.host:2,", "Subject: via link\n\nb\n", 0);
+	make_link("real-md", "md-link");
+	struct run run;
+	import_all("md-link", MAX_MESSAGE, &run);
+	assert_int_equal(run.kind, IMPORT_MAILDIR);
+	assert_int_equal(run.count, 2);
+	assert_message(&run.r[0], "Subject: via link\n\nb\n");
+	char *abs = abs_fixture("real-md");
+	char *key = xasprintf("%s/1.a.host", abs);
+	assert_string_equal(run.r[0].source, key); /* keyed by the real path */
+	free(key);
+	free(abs);
+	run_free(&run);
+
+	write_str("real.eml", "Subject: one\n\nb\n", 0);
+	make_link("real.eml", "eml-link");
+	import_all("eml-link", MAX_MESSAGE, &run);
+	assert_int_equal(run.kind, IMPORT_EML);
+	assert_message(&run.r[0], "Subject: one\n\nb\n");
+	run_free(&run);
+
+	make_fifo("named.fifo");
+	char *path = fixture_path("named.fifo");
+	struct import_source *src = NULL;
+	char *error = NULL;
+	alarm(30);
+	assert_int_equal(import_source_open(path, MAX_MESSAGE, &src, &error), -1);
+	alarm(0);
+	assert_non_null(strstr(error, "named.fifo"));
+	assert_non_null(strstr(error, "FIFO"));
+	free(error);
+	free(path);
+}
+
 /* ---- errors at open ----------------------------------------------------------------------- */
 
 static void test_missing_path(void **state)
@@ -731,6 +925,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_eml_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eml_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eml_folder, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_maildir_links_and_fifo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_maildir_linked_subfolder, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_eml_folder_links_and_fifo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_path_given_as_link, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_folder_of_nothing, setup, teardown),
 	};
