@@ -23,14 +23,14 @@ struct import_item {
 	                         "<abs mbox path>#<1-based ordinal>" (ordinals count every message,
 	                         errors included), or "<abs .eml path>" (in a folder of .eml files:
 	                         "<abs folder path>/<file name>") */
-	int64_t internal_date;/* Unix time when it arrived: Maildir file mtime, the mbox "From "
-	                         line's asctime date when parsable (UTC unless the line carries a
-	                         +hhmm zone), else the mbox or .eml file mtime */
+	int64_t internal_date;/* Unix time when it arrived: Maildir or .eml file mtime, or the
+	                         date of the mbox separator line (UTC unless the line carries a
+	                         +hhmm zone) */
 };
 
 /* Opens path, detecting what it is: a folder with cur/ and new/ is a Maildir; another folder
  * is a folder of .eml files (its entries not starting with '.'; subfolders skipped); a
- * regular file whose first non-empty line starts with "From " is an mbox; any other regular
+ * regular file whose first non-empty line is an mbox separator is an mbox; any other regular
  * file is one .eml message (an empty one too: a 0-byte message the caller can quarantine).
  * path itself may be a symbolic link (the administrator's choice: it is followed, and keys
  * use the real path); nothing inside it is followed.  Returns 0, or -1 with *error_r (caller
@@ -49,9 +49,11 @@ enum import_kind import_source_kind(const struct import_source *src);
  * _next again to go on with the rest.  Maildir messages come
  * in new/ then cur/, each in file-name order (delivery time), dotfiles skipped; a message
  * renamed by another client while we read is looked for again in cur/ at the end, and one
- * deleted meanwhile is skipped silently.  mbox in file order: a message starts at a "From "
- * line at the start of the file or after an empty line, and that empty line (like one at the
- * end of the file) is the separator's, not the message's; ^>+From lines lose one '>'.  An
+ * deleted meanwhile is skipped silently.  mbox in file order: a message starts at a separator
+ * line ("From ", a sender, an asctime date: "From a@b.c Sat Dec  5 10:00:00 2026", with the
+ * zones and "remote from" tail writers add) at the start of the file or after an empty line,
+ * and that empty line (like one at the end of the file) is the separator's, not the
+ * message's; any other "From " line is body text; ^>+From lines lose one '>'.  An
  * mbox message is truncated (an error) when the file does not end with a newline or ends
  * while that message is still in its header block; after an mbox read error _next returns 0.
  * A folder of .eml files comes in name order. */

@@ -60,8 +60,7 @@ struct import_source {
 	unsigned long ordinal;
 	int have_from;      /* a separator line was read: it opens the next message */
 	int from_partial;   /* ... and the file ended inside it */
-	int64_t from_date;  /* its date, or the file mtime */
-	int64_t file_mtime;
+	int64_t from_date;  /* its date */
 };
 
 /* What file_read_message found. */
@@ -428,43 +427,7 @@ static int is_quoted_from(const char *s, size_t len)
 	return i > 0 && has_from_prefix(s + i, len - i);
 }
 
-/* Looks at the first non-empty line without moving the file offset: "From " means mbox (a
- * header line would have a colon right after its name). */
-static int file_looks_like_mbox(int fd, const char *display, int *mbox_r, char **error_r)
-{
-	char chunk[4096];
-	off_t off = 0;
-	for (;;) {
-		ssize_t n = pread(fd, chunk, sizeof(chunk), off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			*error_r = xasprintf("%s: %s", display, strerror(errno));
-			return -1;
-		}
-		if (n == 0) {
-			*mbox_r = 0;
-			return 0;
-		}
-		size_t i = 0, got = (size_t)n;
-		while (i < got) {
-			if (chunk[i] == '\n')
-				i++;
-			else if (chunk[i] == '\r' && i + 1 < got && chunk[i + 1] == '\n')
-				i += 2;
-			else
-				break;
-		}
-		/* A '\r' at the very end of a full chunk may start a "\r\n": read on from it. */
-		if (i < got && !(chunk[i] == '\r' && i + 1 == got && got == sizeof(chunk))) {
-			char head[5];
-			ssize_t h = pread(fd, head, sizeof(head), off + (off_t)i);
-			*mbox_r = h == (ssize_t)sizeof(head) && memcmp(head, "From ", 5) == 0;
-			return 0;
-		}
-		off += (off_t)i;
-	}
-}
+/* ---- mbox line reader --------------------------------------------------------------------- */
 
 static void line_reader_init(struct line_reader *r, int fd, size_t max_line)
 {
@@ -527,137 +490,289 @@ static int line_reader_next(struct line_reader *r, const char *display, char **e
 	}
 }
 
-static int month_index(const char *s)
+/* ---- mbox separator lines ----------------------------------------------------------------- */
+
+/* The longest line taken as a separator: "From ", a 256-byte envelope sender (RFC 5321's
+ * longest path) and a date with zones and a "remote from" tail fit with room to spare; a
+ * longer line is body text. */
+#define MBOX_SEPARATOR_MAX 1024
+/* The most words a separator's date may have: weekday, month, day, time, two zones, year, a
+ * zone, "remote from HOST". */
+#define SEPARATOR_WORDS 11
+
+struct word {
+	const char *s;
+	size_t n;
+};
+
+static int word_is(const struct word *w, const char *s)
 {
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	if (strlen(s) != 3)
+	return w->n == strlen(s) && memcmp(w->s, s, w->n) == 0;
+}
+
+/* The index of w in names (count 3-letter names, any case), or -1. */
+static int word_name3(const struct word *w, const char *names, int count)
+{
+	if (w->n != 3)
 		return -1;
-	for (int m = 0; m < 12; m++)
-		if (strncasecmp(s, months + 3 * m, 3) == 0)
-			return m;
+	for (int i = 0; i < count; i++)
+		if (strncasecmp(w->s, names + 3 * i, 3) == 0)
+			return i;
 	return -1;
 }
 
-static int is_weekday(const char *s)
+/* w is min to max digits: its value. */
+static int word_number(const struct word *w, size_t min, size_t max, int *v_r)
 {
-	static const char days[] = "SunMonTueWedThuFriSat";
-	if (strlen(s) != 3)
-		return 0;
-	for (int d = 0; d < 7; d++)
-		if (strncasecmp(s, days + 3 * d, 3) == 0)
-			return 1;
-	return 0;
-}
-
-static int parse_number(const char *s, int digits_min, int digits_max, int *v_r)
-{
-	int n = 0, v = 0;
-	for (; s[n] != '\0'; n++) {
-		if (!isdigit((unsigned char)s[n]) || n >= digits_max)
-			return -1;
-		v = v * 10 + (s[n] - '0');
-	}
-	if (n < digits_min)
+	if (w->n < min || w->n > max)
 		return -1;
+	int v = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		if (!isdigit((unsigned char)w->s[i]))
+			return -1;
+		v = v * 10 + (w->s[i] - '0');
+	}
 	*v_r = v;
 	return 0;
 }
 
-/* "+hhmm" / "-hhmm" to seconds east of UTC. */
-static int parse_zone(const char *s, long *offset_r)
+/* "hh:mm:ss" or "hh:mm", two digits each, as asctime() writes them. */
+static int word_time(const struct word *w, int *hh_r, int *mm_r, int *ss_r)
 {
-	int v;
-	if ((s[0] != '+' && s[0] != '-') || strlen(s) != 5 || parse_number(s + 1, 4, 4, &v) < 0 ||
-	    v / 100 > 23 || v % 100 > 59)
+	const char *s = w->s;
+	if ((w->n != 5 && w->n != 8) || s[2] != ':' || (w->n == 8 && s[5] != ':'))
 		return -1;
-	long off = (long)(v / 100) * 3600 + (long)(v % 100) * 60;
-	*offset_r = s[0] == '-' ? -off : off;
+	for (size_t i = 0; i < w->n; i++)
+		if (i % 3 != 2 && !isdigit((unsigned char)s[i]))
+			return -1;
+	*hh_r = (s[0] - '0') * 10 + (s[1] - '0');
+	*mm_r = (s[3] - '0') * 10 + (s[4] - '0');
+	*ss_r = w->n == 8 ? (s[6] - '0') * 10 + (s[7] - '0') : 0;
+	return *hh_r <= 23 && *mm_r <= 59 && *ss_r <= 60 ? 0 : -1;
+}
+
+enum { ZONE_NONE, ZONE_NUMERIC, ZONE_NAMED };
+
+/* "+hhmm" or "-hhmm" (ZONE_NUMERIC, *offset_r its seconds east of UTC), a name of one to five
+ * letters such as "EST", "MET" or "DST" (ZONE_NAMED), or neither. */
+static int word_zone(const struct word *w, long *offset_r)
+{
+	if (w->n == 5 && (w->s[0] == '+' || w->s[0] == '-')) {
+		const struct word digits = { w->s + 1, 4 };
+		int v;
+		if (word_number(&digits, 4, 4, &v) < 0 || v / 100 > 23 || v % 100 > 59)
+			return ZONE_NONE;
+		long off = (long)(v / 100) * 3600 + (long)(v % 100) * 60;
+		*offset_r = w->s[0] == '-' ? -off : off;
+		return ZONE_NUMERIC;
+	}
+	if (w->n < 1 || w->n > 5)
+		return ZONE_NONE;
+	for (size_t i = 0; i < w->n; i++)
+		if (!isalpha((unsigned char)w->s[i]))
+			return ZONE_NONE;
+	return ZONE_NAMED;
+}
+
+/* Takes w[*i] as a zone if it is one; the first numeric zone sets *offset_r. */
+static int take_zone(const struct word *w, int n, int *i, long *offset_r, int *have_offset)
+{
+	long offset;
+	int z = *i < n ? word_zone(&w[*i], &offset) : ZONE_NONE;
+	if (z == ZONE_NONE)
+		return 0;
+	if (z == ZONE_NUMERIC && !*have_offset) {
+		*offset_r = offset;
+		*have_offset = 1;
+	}
+	(*i)++;
+	return 1;
+}
+
+/* The date of a separator, and nothing after it but what writers put there:
+ * "Www Mmm dd hh:mm[:ss] [ZONE [ZONE]] yyyy [ZONE] [remote from HOST]".  That is asctime()
+ * as mutt, Python's mailbox, Postfix and procmail write it (Dovecot and Thunderbird pad the
+ * day with a zero), Gmail's export with "+0000" before the year, old Unix's "MET DST", and
+ * UUCP's tail.  A numeric zone is applied; a named one says too little ("IST" is three
+ * zones), and the time is then taken as UTC, as without a zone: the same result on every
+ * machine.  Returns 0 with *t_r for a real instant from 1970 on (not 31 February), else -1. */
+static int separator_date(const struct word *w, int n, int64_t *t_r)
+{
+	static const char days[] = "SunMonTueWedThuFriSat";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int mon, day, hh, mm, ss, year, have_offset = 0, i = 4;
+	long offset = 0;
+	if (n < 5 || word_name3(&w[0], days, 7) < 0 || (mon = word_name3(&w[1], months, 12)) < 0 ||
+	    word_number(&w[2], 1, 2, &day) < 0 || word_time(&w[3], &hh, &mm, &ss) < 0)
+		return -1;
+	if (take_zone(w, n, &i, &offset, &have_offset))
+		(void)take_zone(w, n, &i, &offset, &have_offset);
+	if (i >= n || word_number(&w[i], 4, 4, &year) < 0 || year < 1970)
+		return -1;
+	i++;
+	if (i < n && !word_is(&w[i], "remote"))
+		(void)take_zone(w, n, &i, &offset, &have_offset);
+	if (i < n && !(n - i == 3 && word_is(&w[i], "remote") && word_is(&w[i + 1], "from")))
+		return -1;
+	struct tm tm = { 0 };
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon;
+	tm.tm_mday = day;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1 || day < 1 || tm.tm_mday != day) /* 31 Feb normalises to March */
+		return -1;
+	*t_r = (int64_t)t - offset;
 	return 0;
 }
 
-/* The asctime date of a "From sender Mon Jan  5 14:03:00 2026" line, also with a zone before
- * or after the year ("... 14:03 EST 2026", "... 2026 +0100") as some writers add.  Without a
- * numeric zone the time is taken as UTC: the writer's local zone is unknown, and UTC keeps
- * the result the same on every machine. */
-static int mbox_parse_from_date(const char *line, size_t len, int64_t *t_r)
+/* Splits s..end at spaces and tabs into at most max words: their number, or -1 if more. */
+static int split_words(const char *s, const char *end, struct word *w, int max)
 {
-	char copy[512];
-	if (len >= sizeof(copy))
-		len = sizeof(copy) - 1;
-	memcpy(copy, line, len);
-	copy[len] = '\0';
-	char *tok[32];
-	int ntok = 0;
-	char *save = NULL;
-	for (char *t = strtok_r(copy, " \t\r\n", &save); t != NULL && ntok < 32;
-	     t = strtok_r(NULL, " \t\r\n", &save))
-		tok[ntok++] = t;
-	for (int i = 1; i + 4 < ntok; i++) {
-		int mon = month_index(tok[i + 1]), day, hh, mm, ss = 0, year;
-		if (!is_weekday(tok[i]) || mon < 0 || parse_number(tok[i + 2], 1, 2, &day) < 0)
-			continue;
-		const char *tm_s = tok[i + 3];
-		int nfields = sscanf(tm_s, "%2d:%2d:%2d", &hh, &mm, &ss);
-		if (nfields < 2 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 ||
-		    day < 1 || day > 31)
-			continue;
-		/* The zone may sit before or after the year; offset stays 0 unless it is numeric. */
-		int y = i + 4;
-		long offset = 0;
-		if (parse_number(tok[y], 4, 4, &year) < 0) {
-			if (y + 1 >= ntok || parse_number(tok[y + 1], 4, 4, &year) < 0)
-				continue;
-			(void)parse_zone(tok[y], &offset);
-		} else if (y + 1 < ntok) {
-			(void)parse_zone(tok[y + 1], &offset);
-		}
-		if (year < 1970)
-			continue;
-		struct tm tm = { 0 };
-		tm.tm_year = year - 1900;
-		tm.tm_mon = mon;
-		tm.tm_mday = day;
-		tm.tm_hour = hh;
-		tm.tm_min = mm;
-		tm.tm_sec = ss;
-		time_t t = timegm(&tm);
-		if (t == (time_t)-1 || tm.tm_mday != day) /* 31 Feb normalises to March */
-			continue;
-		*t_r = (int64_t)t - offset;
-		return 0;
+	int n = 0;
+	for (;;) {
+		while (s < end && (*s == ' ' || *s == '\t'))
+			s++;
+		if (s == end)
+			return n;
+		if (n == max)
+			return -1;
+		w[n].s = s;
+		while (s < end && *s != ' ' && *s != '\t')
+			s++;
+		w[n].n = (size_t)(s - w[n].s);
+		n++;
 	}
-	return -1;
 }
 
-static void mbox_take_from_line(struct import_source *src)
+static int date_after(const char *s, const char *end, int64_t *t_r)
 {
-	struct line_reader *r = &src->rd;
+	struct word w[SEPARATOR_WORDS];
+	int n = split_words(s, end, w, SEPARATOR_WORDS);
+	return n > 0 && separator_date(w, n, t_r) == 0;
+}
+
+/* 1 when line (newline included) separates mbox messages, with its date in *t_r: "From ",
+ * the envelope sender, then the date of separator_date.  The sender is one word, or a
+ * "quoted local part"@domain that may hold spaces (Dovecot reads those too), or nothing:
+ * "From  Mon Jan ..." is how some writers put an empty sender.  Any other line starting with
+ * "From " (a body's "From here on...", a bare "From alice@example.org") is not one. */
+static int mbox_is_separator(const char *line, size_t len, int64_t *t_r)
+{
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (len > MBOX_SEPARATOR_MAX || !has_from_prefix(line, len))
+		return 0;
+	const char *sender = line + 5, *end = line + len, *s = sender;
+	if (date_after(sender, end, t_r))
+		return 1;
+	int quoted = 0;
+	for (; s < end && (quoted || (*s != ' ' && *s != '\t')); s++) {
+		if (quoted && *s == '\\' && s + 1 < end)
+			s++;
+		else if (*s == '"')
+			quoted = !quoted;
+	}
+	return s > sender && !quoted && date_after(s, end, t_r);
+}
+
+/* Looks at the first non-empty line without moving the file offset: an mbox starts with a
+ * separator (a header line would have a colon right after its name). */
+static int file_looks_like_mbox(int fd, const char *display, int *mbox_r, char **error_r)
+{
+	char chunk[4096];
+	off_t off = 0;
+	for (;;) {
+		ssize_t n = pread(fd, chunk, sizeof(chunk), off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			*error_r = xasprintf("%s: %s", display, strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			*mbox_r = 0;
+			return 0;
+		}
+		size_t i = 0, got = (size_t)n;
+		while (i < got) {
+			if (chunk[i] == '\n')
+				i++;
+			else if (chunk[i] == '\r' && i + 1 < got && chunk[i + 1] == '\n')
+				i += 2;
+			else
+				break;
+		}
+		/* A '\r' at the very end of a full chunk may start a "\r\n": read on from it. */
+		if (i < got && !(chunk[i] == '\r' && i + 1 == got && got == sizeof(chunk))) {
+			char head[MBOX_SEPARATOR_MAX + 3];
+			ssize_t h;
+			do
+				h = pread(fd, head, sizeof(head), off + (off_t)i);
+			while (h < 0 && errno == EINTR);
+			if (h < 0) {
+				*error_r = xasprintf("%s: %s", display, strerror(errno));
+				return -1;
+			}
+			const char *nl = memchr(head, '\n', (size_t)h);
+			size_t line_len = nl != NULL ? (size_t)(nl - head) + 1 : (size_t)h;
+			int64_t ignored;
+			*mbox_r = mbox_is_separator(head, line_len, &ignored);
+			return 0;
+		}
+		off += (off_t)i;
+	}
+}
+
+/* ---- mbox messages ------------------------------------------------------------------------ */
+
+static void mbox_take_separator(struct import_source *src, int64_t date)
+{
 	src->have_from = 1;
-	src->from_partial = !r->line_newline;
-	if (mbox_parse_from_date(r->line.data, r->line.len, &src->from_date) < 0)
-		src->from_date = src->file_mtime;
+	src->from_partial = !src->rd.line_newline;
+	src->from_date = date;
 }
 
-static void mbox_open(struct import_source *src, int fd, const struct stat *st)
+static void mbox_open(struct import_source *src, int fd)
 {
-	src->file_mtime = (int64_t)st->st_mtime;
 	/* A line this long makes its message too large even after unquoting: keep no more. */
 	size_t max_line = src->max_message < SIZE_MAX - 2 ? src->max_message + 2 : SIZE_MAX;
 	line_reader_init(&src->rd, fd, max_line);
 }
 
-/* Messages start at a "From " line that opens the file or follows an empty line; that empty
- * line belongs to the separator, as does the one that ends the file.  A message is truncated
- * when the file ends without a final newline, or ends while the message is still in its
- * header block (no empty line after it at all).  Oversized or truncated messages are errors
- * for that message; the next call goes on with the one after. */
+/* A message starts at a separator line (mbox_is_separator) that opens the file or follows an
+ * empty line; that empty line belongs to the separator, as does the one that ends the file.
+ * Every other line is the message's, a "From " line without a valid date too: a body that
+ * says "From here on..." after a paragraph break is not cut.  The empty line is required
+ * although mutt and Dovecot read without it: every writer (mutt, Dovecot, Python's mailbox,
+ * Thunderbird, Postfix) puts one there, so it is one more thing a body line must match.
+ *
+ * What no reader can do: in a file whose writer did not quote ^From lines ("mboxo" without
+ * quoting), a body holding an empty line and then a well-formed separator (a stranger's
+ * "From TroopKCTL@ct.gov Sat Dec  5 10:00:00 2026") looks exactly like two messages, and is
+ * cut there.  The writers above quote such lines, so their files never hold one.  Otherwise
+ * both parts are stored and counted, the second as a message of its own judged by its own
+ * headers like any mail from outside.  Content-Length is not honoured as mutt can: it is a
+ * header the sender writes too, so trusting it only moves the trust to another line of his,
+ * and a length that happens to land on a separator would fold the next real messages into
+ * his.
+ *
+ * A message is truncated when the file ends without a final newline, or ends while the
+ * message is still in its header block (no empty line after it at all).  Oversized or
+ * truncated messages are errors for that message; the next call goes on with the one after. */
 static int mbox_next(struct import_source *src, struct import_item *item, char **error_r)
 {
 	struct line_reader *r = &src->rd;
+	int64_t date;
 	if (src->done)
 		return 0;
 	if (!src->have_from) {
-		/* First message: the file was detected as starting, after empty lines, with "From ". */
+		/* First message: the file was detected as starting, after empty lines, with a
+		 * separator. */
 		int rc;
 		do
 			rc = line_reader_next(r, src->abs_path, error_r);
@@ -666,16 +781,17 @@ static int mbox_next(struct import_source *src, struct import_item *item, char *
 			src->done = 1;
 			return rc;
 		}
-		if (!has_from_prefix(r->line.data, r->line.len)) {
+		if (r->line_long || !mbox_is_separator(r->line.data, r->line.len, &date)) {
 			src->done = 1;
-			*error_r = xasprintf("%s: no longer starts with a \"From \" line", src->abs_path);
+			*error_r = xasprintf("%s: no longer starts with a \"From \" separator line",
+			                     src->abs_path);
 			return -1;
 		}
-		mbox_take_from_line(src);
+		mbox_take_separator(src, date);
 	}
 
 	unsigned long ordinal = ++src->ordinal;
-	int64_t date = src->from_date;
+	date = src->from_date;
 	/* why it is truncated, if it is */
 	const char *truncated = src->from_partial ? "the file ends inside its \"From \" line" : NULL;
 	int oversize = 0, in_header = 1;
@@ -708,8 +824,9 @@ static int mbox_next(struct import_source *src, struct import_item *item, char *
 			blank_len = len;
 			continue;
 		}
-		if (blank_len > 0 && has_from_prefix(line, len)) {
-			mbox_take_from_line(src);
+		int64_t next_date;
+		if (blank_len > 0 && !r->line_long && mbox_is_separator(line, len, &next_date)) {
+			mbox_take_separator(src, next_date);
 			break;
 		}
 		if (blank_len > 0) {
@@ -829,7 +946,7 @@ int import_source_open(const char *path, size_t max_message, struct import_sourc
 			close(fd);
 		} else if (mbox) {
 			src->kind = IMPORT_MBOX;
-			mbox_open(src, fd, &st);
+			mbox_open(src, fd);
 			rc = 0;
 		} else {
 			/* Read on the first _next, like every other message file. */
