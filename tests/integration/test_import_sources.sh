@@ -197,3 +197,14 @@ echo "ok: Python's, Thunderbird's and the unquoted messages stored as given"
 expect_eq "outgoing messages" 0 "$(json 'sum(m["direction"] == "out" for m in d)' sep-messages.json)"
 expect_eq "the zone of a separator" "2026-12-05T10:00:00Z" \
 	"$(sqlite3 sep.db "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', internal_date, 'unixepoch') FROM custody WHERE source LIKE '%thunderbird.mbox#3'")"
+
+# A message had to be quarantined (an empty one): stored, and the exit code says so.
+printf 'From a@example.org Sat Dec  5 10:00:00 2026\n\nFrom b@example.org Sat Dec  5 10:00:01 2026\nFrom: b@example.org\nTo: TroopKCTL@ct.gov\nSubject: fine\n\nok\n' >q.mbox
+set +e
+$LIAISON -c sep.conf import --mailbox K q.mbox >q.out 2>q.err
+rc=$?
+set -e
+expect_eq "exit with a quarantined message" 1 "$rc"
+grep -q "1 quarantined" q.out || fail "summary: $(cat q.out)"
+grep -q "quarantined: stored" q.err || fail "no word of the quarantine: $(cat q.err)"
+echo "ok: $(cat q.out) / $(tail -1 q.err)"
