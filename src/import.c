@@ -133,20 +133,19 @@ static int dir_list_names(int dir_fd, const char *display, struct strlist *out, 
 	return 0;
 }
 
-/* Links and special files.  Nothing inside a source folder is read through a symbolic link:
- * not a Maildir's cur/ or new/, not a message in them, not a file of a folder of .eml files.
- * No mail program makes such a link (Maildir delivery renames; Dovecot copies by hard link),
- * so one is a mistake or an attempt to have a file from elsewhere, a password file say,
- * stored as mail and handed out by `liaison raw`; pointing inside the folder or nowhere makes
- * no difference, as a rule with exceptions would need the resolution it avoids.  Each link is
- * refused by name, counted as unreadable, and the run goes on.  O_NOFOLLOW on an openat()
- * relative to the folder's descriptor makes the check and the open one step (an lstat()
- * first could be raced), and the type is checked on what was opened (fstat): a FIFO, socket
- * or device is refused as not a regular file.  O_NONBLOCK keeps a FIFO from hanging the
- * reader, O_NOCTTY a terminal from becoming ours; only root can make a device node.  A PATH
- * named on the command line is the administrator's choice and is followed if it is a link.
- * A hard link is the file itself and is read: Maildirs have them, and the kernel's
- * protected_hardlinks keeps a user from linking a file he could not write. */
+/* Links and special files.  Nothing inside a source folder is read through a symbolic link,
+ * wherever it points: not a Maildir's cur/ or new/, not a message in them, not a file of a
+ * folder of .eml files.  No mail program makes one there (Maildir delivery renames, Dovecot
+ * copies by hard link), and a link is how a file from elsewhere, a password file say, would
+ * be stored as mail and handed out by `liaison raw`; letting links that stay inside pass
+ * would take resolving them, the very step that can be raced.  Each is refused by name as
+ * unreadable and the run goes on.  O_NOFOLLOW on an openat() relative to the folder's
+ * descriptor checks and opens in one step, and the type is checked on what was opened
+ * (fstat; an lstat before the open could be raced): a FIFO, socket or device is refused.
+ * O_NONBLOCK keeps a FIFO from hanging the reader, O_NOCTTY a terminal from becoming ours;
+ * only root can make a device node.  A PATH named on the command line is the administrator's
+ * choice and is followed.  A hard link is the file itself and is read: Maildirs have them,
+ * and protected_hardlinks keeps a user from linking a file he could not write. */
 #define OPEN_MESSAGE_FLAGS (O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
 
 static const char *file_kind(mode_t mode)
@@ -610,8 +609,7 @@ static int separator_date(const struct word *w, int n, int64_t *t_r)
 	if (i >= n || word_number(&w[i], 4, 4, &year) < 0 || year < 1970)
 		return -1;
 	i++;
-	if (i < n && !word_is(&w[i], "remote"))
-		(void)take_zone(w, n, &i, &offset, &have_offset);
+	(void)take_zone(w, n, &i, &offset, &have_offset);
 	if (i < n && !(n - i == 3 && word_is(&w[i], "remote") && word_is(&w[i + 1], "from")))
 		return -1;
 	struct tm tm = { 0 };
@@ -754,9 +752,9 @@ static void mbox_open(struct import_source *src, int fd)
  * What no reader can do: in a file whose writer did not quote ^From lines ("mboxo" without
  * quoting), a body holding an empty line and then a well-formed separator (a stranger's
  * "From TroopKCTL@ct.gov Sat Dec  5 10:00:00 2026") looks exactly like two messages, and is
- * cut there.  The writers above quote such lines, so their files never hold one.  Otherwise
- * both parts are stored and counted, the second as a message of its own judged by its own
- * headers like any mail from outside.  Content-Length is not honoured as mutt can: it is a
+ * cut there.  Writers that quote such lines (Postfix's local delivery, procmail, Python's
+ * mailbox, Thunderbird) leave none in their files.  Otherwise both parts are stored and
+ * counted, the second as a message of its own, judged by its own headers like any mail.  Content-Length is not honoured as mutt can: it is a
  * header the sender writes too, so trusting it only moves the trust to another line of his,
  * and a length that happens to land on a separator would fold the next real messages into
  * his.
