@@ -594,7 +594,9 @@ static int take_zone(const struct word *w, int n, int *i, long *offset_r, int *h
  * day with a zero), Gmail's export with "+0000" before the year, old Unix's "MET DST", and
  * UUCP's tail.  A numeric zone is applied; a named one says too little ("IST" is three
  * zones), and the time is then taken as UTC, as without a zone: the same result on every
- * machine.  Returns 0 with *t_r for a real instant from 1970 on (not 31 February), else -1. */
+ * machine.  Returns 0 with *t_r for a real calendar date (not 31 February), else -1.  Any
+ * four-digit year is one, as for Dovecot: liaison's own production mbox dates a message by
+ * its Date header, which may be older than 1970. */
 static int separator_date(const struct word *w, int n, int64_t *t_r)
 {
 	static const char days[] = "SunMonTueWedThuFriSat";
@@ -606,7 +608,7 @@ static int separator_date(const struct word *w, int n, int64_t *t_r)
 		return -1;
 	if (take_zone(w, n, &i, &offset, &have_offset))
 		(void)take_zone(w, n, &i, &offset, &have_offset);
-	if (i >= n || word_number(&w[i], 4, 4, &year) < 0 || year < 1970)
+	if (i >= n || word_number(&w[i], 4, 4, &year) < 0)
 		return -1;
 	i++;
 	(void)take_zone(w, n, &i, &offset, &have_offset);
@@ -620,7 +622,8 @@ static int separator_date(const struct word *w, int n, int64_t *t_r)
 	tm.tm_min = mm;
 	tm.tm_sec = ss;
 	time_t t = timegm(&tm);
-	if (t == (time_t)-1 || day < 1 || tm.tm_mday != day) /* 31 Feb normalises to March */
+	/* 31 Feb normalises to March; -1 is a real instant (1969-12-31 23:59:59) */
+	if (day < 1 || tm.tm_mday != day || tm.tm_mon != mon)
 		return -1;
 	*t_r = (int64_t)t - offset;
 	return 0;
