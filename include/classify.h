@@ -23,6 +23,8 @@ struct classification {
 	                          allowed */
 	const char *reply_to;  /* where an auto-reply would go: Return-Path, else From (borrowed
 	                          from the message); "" when nowhere */
+	int suspicious;        /* it claims the troop's own address (From) but did not come from
+	                          the troop: an incoming machine message, never the troop's answer */
 };
 
 /* folder may be NULL (a file import with no folder).  Never fails. */

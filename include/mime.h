@@ -70,6 +70,8 @@ struct parsed_message {
 	int is_calendar_reply;     /* holds a text/calendar part with METHOD:REPLY (an "Accepted:"
 	                              sent by a calendar client, not written by its owner) */
 	char *content_language;    /* Content-Language header, or NULL */
+	char *authentication_results; /* the topmost Authentication-Results (the receiving
+	                              server's, RFC 8601), or NULL */
 
 	/* Content. */
 	char *text;                /* the body as readable UTF-8 text: text/plain of the message

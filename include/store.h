@@ -311,6 +311,8 @@ struct thread_row {
 	int64_t closed_at;
 	int64_t first_in_at;       /* first incoming message from a person, 0: none */
 	int64_t first_response_at; /* the troop's first answer written by a person, 0: none */
+	int suspicious;            /* holds a message that claims the troop's own address but
+	                              did not come from its server */
 };
 struct thread_filter {
 	const char *mailbox; /* NULL: all */

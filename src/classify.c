@@ -220,6 +220,45 @@ static int judge_reply(const struct parsed_message *msg, const struct mailbox_co
 	return 0;
 }
 
+/* 1 when addr's domain is that of the troop's address or of one of its aliases. */
+static int in_troop_domain(const struct mailbox_config *mailbox, const char *addr)
+{
+	const char *at = addr ? strrchr(addr, '@') : NULL;
+	if (at == NULL)
+		return 0;
+	const char *own = mailbox->address ? strrchr(mailbox->address, '@') : NULL;
+	if (own != NULL && strcasecmp(at, own) == 0)
+		return 1;
+	for (size_t i = 0; i < mailbox->aliases.count; i++) {
+		const char *alias = strrchr(mailbox->aliases.items[i], '@');
+		if (alias != NULL && strcasecmp(at, alias) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Mail with the troop's address in From is the troop's own only when its own server sent it:
+ * a Return-Path in the troop's domain, a DMARC pass for that domain recorded by the receiving
+ * server, or no Return-Path at all (a copy saved into the mailbox, never delivered: every
+ * delivered message gets one).  Anyone can write From: TroopKCTL@ct.gov. */
+static int sent_by_troop(const struct parsed_message *msg, const struct mailbox_config *mailbox)
+{
+	if (!msg->has_return_path)
+		return 1;
+	if (msg->return_path[0] != '\0' && in_troop_domain(mailbox, msg->return_path))
+		return 1;
+	const char *ar = msg->authentication_results;
+	if (ar != NULL && strcasestr(ar, "dmarc=pass") != NULL) {
+		const char *hf = strcasestr(ar, "header.from=");
+		const char *own = mailbox->address ? strrchr(mailbox->address, '@') : NULL;
+		size_t n = own ? strlen(own + 1) : 0;
+		if (hf != NULL && own != NULL && strncasecmp(hf + 12, own + 1, n) == 0 &&
+		    strchr(" \t;()", hf[12 + n]) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 void classify_message(const struct parsed_message *msg, const struct mailbox_config *mailbox,
                       const char *folder, struct classification *r)
 {
@@ -228,18 +267,26 @@ void classify_message(const struct parsed_message *msg, const struct mailbox_con
 	r->no_reply[0] = '\0';
 	r->kind = "person";
 	r->reply_allowed = 1;
+	r->suspicious = 0;
 	/* Answer the envelope sender, never Reply-To: a stranger can point Reply-To anywhere. */
 	r->reply_to = msg->has_return_path ? msg->return_path : from;
 
 	int sent = folder != NULL && mailbox->sent_folder != NULL &&
 	           strcmp(folder, mailbox->sent_folder) == 0;
-	if (sent || mailbox_owns_address(mailbox, from)) {
+	int claims_troop = mailbox_owns_address(mailbox, from);
+	if (sent || (claims_troop && sent_by_troop(msg, mailbox))) {
 		r->direction = "out";
 		r->reply_allowed = 0;
 		snprintf(r->no_reply, sizeof(r->no_reply), "outgoing");
 		return;
 	}
 	r->direction = "in";
+	if (claims_troop) {
+		r->suspicious = 1;
+		machine(r, "claims the troop's address, from outside its server (return-path: %.80s)",
+		        msg->return_path);
+		return;
+	}
 	if (!judge_writer(msg, mailbox, r))
 		judge_reply(msg, mailbox, r);
 }

@@ -219,6 +219,7 @@ void parsed_message_free(struct parsed_message **msgp)
 	free(msg->x_auto_response_suppress);
 	free(msg->list_header);
 	free(msg->autoresponder);
+	free(msg->authentication_results);
 	free(msg->content_language);
 	free(msg->text);
 	for (size_t i = 0; i < msg->n_attachments; i++) {
@@ -645,6 +646,9 @@ static void headers_read(struct parsed_message *msg, GMimeMessage *message)
 		} else if (name_is(name, "X-Auto-Response-Suppress")) {
 			if (msg->x_auto_response_suppress == NULL)
 				msg->x_auto_response_suppress = header_plain(h);
+		} else if (name_is(name, "Authentication-Results")) {
+			if (msg->authentication_results == NULL)
+				msg->authentication_results = header_plain(h);
 		} else if (name_is(name, "Content-Language")) {
 			if (msg->content_language == NULL)
 				msg->content_language = header_plain(h);

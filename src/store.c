@@ -843,6 +843,7 @@ static int thread_row_cb(sqlite3_stmt *s, void *p)
 		.closed_at = sqlite3_column_int64(s, 19),
 		.first_in_at = sqlite3_column_int64(s, 20),
 		.first_response_at = sqlite3_column_int64(s, 21),
+		.suspicious = sqlite3_column_int(s, 22),
 	};
 	return c->cb(&row, c->ctx);
 }
@@ -854,7 +855,8 @@ int store_threads_list(struct store *store, const struct thread_filter *f, store
 	    "SELECT t.id, t.ref, m.name, t.status, t.kind, t.correspondent, t.correspondent_name, "
 	    "t.subject, t.category, t.priority, t.assignee, t.message_count, t.first_at, t.last_at, "
 	    "m.troop, t.confidential, t.reportable, t.rms_number, t.not_reportable_reason, "
-	    "coalesce(t.closed_at, 0), coalesce(t.first_in_at, 0), coalesce(t.first_response_at, 0) "
+	    "coalesce(t.closed_at, 0), coalesce(t.first_in_at, 0), coalesce(t.first_response_at, 0), "
+	    "t.suspicious "
 	    "FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id "
 	    "WHERE (?1 IS NULL OR m.name = ?1) AND (?2 IS NULL OR t.status = ?2) "
 	    "AND (?3 IS NULL OR t.ref = ?3) "
@@ -1498,7 +1500,7 @@ int store_thread_set(struct store *store, int64_t thread_id, const char *field, 
 	/* Column names cannot be bound: only these, each its own statement. */
 	static const char *const fields[] = {
 		"assignee", "status", "category", "priority", "rms_number", "not_reportable_reason",
-		"confidential", "reportable", "closed_at",
+		"confidential", "reportable", "closed_at", "suspicious",
 	};
 	size_t i;
 	for (i = 0; i < sizeof(fields) / sizeof(*fields); i++)
@@ -1878,7 +1880,8 @@ int store_report_threads(struct store *store, int64_t from, int64_t to, store_th
 	    "SELECT t.id, t.ref, m.name, t.status, t.kind, '', NULL, t.subject, t.category, "
 	    "t.priority, t.assignee, t.message_count, t.first_at, t.last_at, "
 	    "m.troop, t.confidential, t.reportable, t.rms_number, t.not_reportable_reason, "
-	    "coalesce(t.closed_at, 0), coalesce(t.first_in_at, 0), coalesce(t.first_response_at, 0) "
+	    "coalesce(t.closed_at, 0), coalesce(t.first_in_at, 0), coalesce(t.first_response_at, 0), "
+	    "t.suspicious "
 	    "FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id WHERE t.kind = 'person' "
 	    "AND ((t.first_at >= ?1 AND t.first_at < ?2) OR (t.first_in_at >= ?1 AND t.first_in_at < ?2) "
 	    "OR (t.closed_at >= ?1 AND t.closed_at < ?2)) ORDER BY t.first_at, t.id");

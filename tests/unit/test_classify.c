@@ -183,6 +183,46 @@ static void test_direction(void **state)
 	strlist_free(&box.aliases);
 }
 
+/* The troop's own address in From is the troop only when its own server sent it. */
+static void test_spoofed_troop_address(void **state)
+{
+	struct mailbox_config box = troop_k();
+	static const struct {
+		const char *return_path, *from, *auth;
+		const char *direction;
+		int suspicious;
+	} cases[] = {
+		{"attacker@evil.example", "troopkctl@ct.gov", NULL, "in", 1},
+		{"attacker@evil.example", "CTL.K@ct.gov", NULL, "in", 1},
+		{"", "troopkctl@ct.gov", NULL, "in", 1},
+		{"attacker@evil.example", "troopkctl@ct.gov",
+		 "mx.ct.gov; spf=fail smtp.mailfrom=evil.example; dmarc=fail header.from=ct.gov", "in", 1},
+		{"attacker@evil.example", "troopkctl@ct.gov",
+		 "mx.ct.gov; dmarc=pass header.from=ct.gov.evil.example", "in", 1},
+		{"troopkctl@ct.gov", "troopkctl@ct.gov", NULL, "out", 0},
+		{"bounces-4@ct.gov", "troopkctl@ct.gov", NULL, "out", 0},
+		{"prvs=123=troopkctl@ct.gov", "troopkctl@ct.gov", NULL, "out", 0},
+		{NULL, "troopkctl@ct.gov", NULL, "out", 0},
+		{"relay@mailgw.example", "troopkctl@ct.gov",
+		 "mx.ct.gov; spf=pass smtp.mailfrom=mailgw.example; dmarc=pass (p=reject) header.from=ct.gov",
+		 "out", 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct fields f = {cases[i].return_path, cases[i].from, PERSON};
+		struct parsed_message *m = make(&f);
+		m->authentication_results = xstrdup(cases[i].auth);
+		struct classification c;
+		classify_message(m, &box, "INBOX", &c);
+		if (strcmp(c.direction, cases[i].direction) != 0 || c.suspicious != cases[i].suspicious ||
+		    (c.suspicious && (strcmp(c.kind, "machine") != 0 || c.reply_allowed ||
+		                      strstr(c.reason, "claims the troop's address") == NULL)))
+			fail_msg("case %zu: got %s %s suspicious=%d reply=%d '%s'", i, c.direction, c.kind,
+			         c.suspicious, c.reply_allowed, c.reason);
+		parsed_message_free(&m);
+	}
+	strlist_free(&box.aliases);
+}
+
 static void test_robot_addresses(void **state)
 {
 	assert_true(classify_is_robot_address("mailer-daemon@x"));
@@ -238,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_reply_target_never_reply_to),
 		cmocka_unit_test(test_direction),
+		cmocka_unit_test(test_spoofed_troop_address),
 		cmocka_unit_test(test_robot_addresses),
 		cmocka_unit_test(test_auto_submitted),
 	};
