@@ -101,14 +101,61 @@ static char *id_token(const char *id)
 	return xasprintf("<%s>", id);
 }
 
-/* "<addr>", or NULL when the address holds a control (CR and LF included) or no line can
- * hold it. */
+static int is_atext(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* Bytes of the dot-atom at s (RFC 5322 3.2.3), 0 when there is none. */
+static size_t dot_atom_len(const char *s)
+{
+	size_t i = 0;
+	for (;;) {
+		size_t start = i;
+		while (is_atext((unsigned char)s[i]))
+			i++;
+		if (i == start)
+			return 0;
+		if (s[i] != '.')
+			return i;
+		i++;
+	}
+}
+
+/* Bytes of the quoted string ('"', qtext, quoted pairs, spaces) or domain literal ('[',
+ * dtext) at s, 0 when there is none: printable ASCII only (RFC 5322 3.2.4, 3.4.1). */
+static size_t quoted_len(const char *s)
+{
+	char close = s[0] == '"' ? '"' : s[0] == '[' ? ']' : '\0';
+	if (close == '\0')
+		return 0;
+	for (size_t i = 1; s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == (unsigned char)close)
+			return i + 1;
+		if (c < 0x20 || c >= 0x7f || (close == ']' && (c == '[' || c == '\\' || c == ' ')))
+			return 0;
+		if (c == '\\' && (s[++i] == '\0' || (unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f))
+			return 0;
+	}
+	return 0;
+}
+
+#define ADDRESS_MAX 254 /* RFC 5321 4.5.3.1.3: a path of 256 bytes with its "<" and ">" */
+
+/* "<addr>" when addr is an RFC 5322 addr-spec (dot-atom or quoted local part, dot-atom or
+ * literal domain, no comments or folding) that SMTP can carry; else NULL.  Anything else a
+ * stranger's header gave as a reply address, written between "<" and ">", would read as
+ * something else: its colons as groups, its commas as more recipients. */
 static char *addr_token(const char *addr)
 {
-	for (const unsigned char *p = (const unsigned char *)addr; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return NULL;
-	if (strlen(addr) + 3 > HEADER_LINE_MAX)
+	size_t local = addr[0] == '"' ? quoted_len(addr) : dot_atom_len(addr);
+	if (local == 0 || addr[local] != '@' || strlen(addr) > ADDRESS_MAX)
+		return NULL;
+	const char *domain = addr + local + 1;
+	size_t n = domain[0] == '[' ? quoted_len(domain) : dot_atom_len(domain);
+	if (n == 0 || domain[n] != '\0')
 		return NULL;
 	return xasprintf("<%s>", addr);
 }
@@ -161,17 +208,17 @@ static void add_from(struct buf *b, const char *name, const char *addr)
 		header_add_folded(&h, phrase);
 		free(phrase);
 	}
-	/* The troop's own address, from the configuration: no controls, a line of 199 at most. */
-	char *token = addr_token(addr);
-	assert(token != NULL);
+	/* The troop's own address, from the configuration: no controls, and short (a
+	 * configuration line holds 199 characters), so a line of its own always holds it. */
+	char *token = xasprintf("<%s>", addr);
 	header_add(&h, token, strlen(token), 0);
 	free(token);
 	header_end(&h);
 }
 
-/* A stranger's address no line can hold (over 995 bytes, where RFC 5321 allows 254) leaves
- * the To header out: RFC 5322 3.6 makes it optional and the envelope names the recipient,
- * whose server then decides. */
+/* A stranger's reply address that is no addr-spec, or longer than SMTP allows, leaves the
+ * To header out: RFC 5322 3.6 makes it optional, and the envelope names the recipient, whose
+ * server then decides. */
 static void add_to(struct buf *b, const char *addr)
 {
 	char *token = addr_token(addr);
