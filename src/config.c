@@ -121,13 +121,16 @@ static void split_list(const char *value, struct strlist *list, int lower)
 	free(copy);
 }
 
+/* An address liaison can write in a header: composed messages rely on it holding no control
+ * character (and on the 199-character line limit, which keeps it short). */
 static int valid_address(const char *addr)
 {
 	const char *at = strchr(addr, '@');
 	if (at == NULL || at == addr || at[1] == '\0' || strchr(at + 1, '@') != NULL)
 		return 0;
 	for (const char *p = addr; *p; p++)
-		if (isspace((unsigned char)*p) || *p == '<' || *p == '>' || *p == ',')
+		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p) || *p == '<' ||
+		    *p == '>' || *p == ',')
 			return 0;
 	return 1;
 }
