@@ -133,6 +133,9 @@ struct thread_new {
  * to ref_r. */
 int store_thread_create(struct store *store, const struct thread_new *thread,
                         int64_t *thread_id_r, char *ref_r, size_t ref_size);
+/* 1 when addr (lower-cased) is the thread's correspondent or one of its participants, 0 when
+ * not. */
+int store_thread_has_party(struct store *store, int64_t thread_id, const char *addr);
 /* Counts a message into the thread: message count, first and last time; a person's incoming
  * message makes it a person's thread (one a machine's message opened: an answer to a
  * newsletter, a bounce then the person's own mail). */
@@ -169,7 +172,8 @@ struct history_row {
 typedef int store_history_cb(const struct history_row *row, void *ctx);
 int store_history_list(struct store *store, int64_t thread_id, store_history_cb *cb, void *ctx);
 
-/* 1 with the SHA-256 of the thread's latest incoming message (what a reply answers). */
+/* 1 with the SHA-256 of the latest message the thread's correspondent (a person) wrote: what
+ * a reply answers, and whom it goes to; 0 when there is none (a machine's thread). */
 int store_thread_latest_incoming(struct store *store, int64_t thread_id,
                                  char sha256_r[SHA256_HEX_SIZE]);
 /* Records a referral of the thread to a service. */

@@ -812,6 +812,19 @@ static int each_row(struct store *store, sqlite3_stmt *s, int (*row_cb)(sqlite3_
 	return result;
 }
 
+int store_thread_has_party(struct store *store, int64_t thread_id, const char *addr)
+{
+	sqlite3_stmt *s = query(store, "SELECT EXISTS (SELECT 1 FROM threads WHERE id = ?1 "
+	                               "AND correspondent = ?2) OR EXISTS (SELECT 1 FROM "
+	                               "thread_participants WHERE thread_id = ?1 AND addr = ?2)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	bind_text(s, 2, addr);
+	int64_t v = 0;
+	return one_int64(store, s, &v, "thread party") < 0 ? -1 : v != 0;
+}
+
 struct thread_cb_ctx {
 	store_thread_cb *cb;
 	void *ctx;
@@ -1651,9 +1664,14 @@ int store_audit_list(struct store *store, int64_t since, const char *user, store
 int store_thread_latest_incoming(struct store *store, int64_t thread_id,
                                  char sha256_r[SHA256_HEX_SIZE])
 {
+	/* The correspondent's own latest message: never a bounce or an out-of-office that joined
+	 * the thread, never another person's. */
 	sqlite3_stmt *s = query(store, "SELECT m.sha256 FROM placements p JOIN messages m "
-	                               "ON m.id = p.message_id WHERE p.thread_id = ?1 "
-	                               "AND p.direction = 'in' ORDER BY p.date DESC, p.id DESC LIMIT 1");
+	                               "ON m.id = p.message_id JOIN threads t ON t.id = p.thread_id "
+	                               "WHERE p.thread_id = ?1 AND p.direction = 'in' "
+	                               "AND p.kind = 'person' AND t.correspondent != '' "
+	                               "AND lower(m.from_addr) = t.correspondent "
+	                               "ORDER BY p.date DESC, p.id DESC LIMIT 1");
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, thread_id);
