@@ -18,7 +18,8 @@ static const char *const robot_exact[] = {
 	"mailer-daemon", "postmaster", "listserv", "majordomo", "mailer", "uucp",
 };
 static const char *const robot_prefix[] = {"owner-"};
-static const char *const robot_suffix[] = {"-request", "-owner", "-relay"};
+static const char *const robot_suffix[] = {"-request", "-owner", "-relay", "-bounces",
+                                           "-bounce"};
 /* Words that, spelt with or without separators, mark a sender nobody may answer:
  * no.reply@, DoNotReply.CTDMV@, ctalert-noreply@, do.not.reply@, no-reply-ctjudicial@. */
 static const char *const robot_words[] = {
@@ -75,6 +76,14 @@ int classify_is_robot_address(const char *addr)
 		return 0;
 	const char *at = strrchr(addr, '@');
 	size_t n = at ? (size_t)(at - addr) : strlen(addr);
+	/* A "+detail" is the sender's own tag (list-bounces+troopk=ct.gov@, noreply+alerts@);
+	 * SRS's bounces+SRS=...@ is a forwarder rewriting a person's envelope (Microsoft 365
+	 * forwarding a resident's mail), not a bulk sender's. */
+	const char *plus = memchr(addr, '+', n);
+	if (plus != NULL && strncasecmp(plus + 1, "srs", 3) == 0)
+		return 0;
+	if (plus != NULL)
+		n = (size_t)(plus - addr);
 	char local[256];
 	if (n >= sizeof(local))
 		n = sizeof(local) - 1;
@@ -162,6 +171,42 @@ static int addressed_to_troop(const struct parsed_message *msg,
 	return 0;
 }
 
+/* An auto-responder's own header.  Exchange puts X-MS-Exchange-Inbox-Rules-Loop, naming the
+ * mailbox whose rule acted, both on a rule's reply (from that mailbox) and on a person's
+ * message a rule redirected unchanged (from the person): only the first is a machine's. */
+static int is_autoresponder(const struct parsed_message *msg, const char *from)
+{
+	static const char loop[] = "x-ms-exchange-inbox-rules-loop: ";
+	static const char apple[] = "x-apple-action: ";
+	const char *a = msg->autoresponder;
+	if (a == NULL)
+		return 0;
+	if (strncmp(a, loop, sizeof(loop) - 1) == 0)
+		return strcasecmp(a + sizeof(loop) - 1, from) == 0;
+	/* iCloud marks its vacation replies so, and nothing else of the kind. */
+	if (strncmp(a, apple, sizeof(apple) - 1) == 0)
+		return strstr(a, "vacation") != NULL;
+	return 1;
+}
+
+/* HCL (Lotus) Notes writes its return receipts as plain mail from the reader's own address:
+ * "Return Receipt", "Your document: ... was received by: ... at: ...". */
+static int is_notes_receipt(const struct parsed_message *msg)
+{
+	return msg->subject != NULL && strcasecmp(msg->subject, "Return Receipt") == 0 &&
+	       msg->text != NULL && strstr(msg->text, "Your document:") != NULL &&
+	       strstr(msg->text, "was received by:") != NULL;
+}
+
+/* A DMARC aggregate report, by the subject RFC 7489 7.2.1.1 prescribes ("Report Domain: D
+ * Submitter: S Report-ID: I"): some reporters send from an ordinary address and nothing else
+ * marks them. */
+static int is_dmarc_report(const struct parsed_message *msg)
+{
+	const char *s = msg->subject ? msg->subject : "";
+	return strncasecmp(s, "Report Domain:", 14) == 0 && strcasestr(s, "Submitter:") != NULL;
+}
+
 /* Who wrote it: returns 1 (with the reason set) at the first sign of a machine. */
 static int judge_writer(const struct parsed_message *msg, const struct mailbox_config *mailbox,
                         struct classification *r)
@@ -184,7 +229,7 @@ static int judge_writer(const struct parsed_message *msg, const struct mailbox_c
 	}
 	if (classify_is_auto_submitted(msg->auto_submitted))
 		return machine(r, "auto-submitted: %.100s", msg->auto_submitted);
-	if (msg->autoresponder != NULL)
+	if (is_autoresponder(msg, from))
 		return machine(r, "auto-reply header: %s", msg->autoresponder);
 	if (msg->precedence != NULL && value_has_word(msg->precedence, "auto_reply"))
 		return machine(r, "auto-reply header: precedence: auto_reply");
@@ -192,6 +237,10 @@ static int judge_writer(const struct parsed_message *msg, const struct mailbox_c
 		return machine(r, "multipart/report");
 	if (msg->is_calendar_reply)
 		return machine(r, "calendar reply");
+	if (is_notes_receipt(msg))
+		return machine(r, "return receipt (HCL Notes)");
+	if (is_dmarc_report(msg))
+		return machine(r, "dmarc aggregate report");
 	return 0;
 }
 
