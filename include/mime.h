@@ -63,7 +63,8 @@ struct parsed_message {
 	char *list_header;         /* the name of the first List-* header found, e.g. "List-Id" */
 	char *autoresponder;       /* "name: value" of the first header an auto-responder without
 	                              RFC 3834 puts on its replies (X-Autoreply, X-Autorespond,
-	                              X-MS-Exchange-Inbox-Rules-Loop, X-ServiceNow-Generated), lower-
+	                              X-MS-Exchange-Inbox-Rules-Loop, X-ServiceNow-Generated,
+	                              X-Apple-Action), lower-
 	                              cased, or NULL; one whose value says no ("no", "false") is not
 	                              taken */
 	int is_report;             /* the top-level type is multipart/report */
