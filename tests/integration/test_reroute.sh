@@ -84,7 +84,8 @@ $LIAISON --as admin flag "$t_flag" confidential --off >/dev/null
 
 $LIAISON --as coordinator reroute >run.txt
 tail -n 1 run.txt
-grep -q "^$t_cat  *kept, as a person set it: category services -> .*; priority normal -> urgent" run.txt ||
+# What a person set is said on the thread's line, or on the line after its changes.
+grep -A1 "^$t_cat " run.txt | grep -q "kept, as a person set it: category services -> .*; priority normal -> urgent" ||
 	{ cat run.txt; fail "the kept category and priority are not said"; }
 grep -A1 "^$t_flag " run.txt | grep -q "^  *kept, as a person set it: confidential on$" || fail "the kept flag is not said"
 expect_eq "the person's category stands" "services normal" "$(sqlite3 r.db "SELECT category, priority FROM threads WHERE ref = '$t_cat'" | tr '|' ' ')"
