@@ -7,7 +7,7 @@
 #                   the day it runs)
 #   make asan       the tests again under AddressSanitizer + UBSan
 #   make lint       warnings as errors, banned string functions, cppcheck
-#   make fuzz       libFuzzer targets: the parse path, redaction (clang)
+#   make fuzz       libFuzzer targets: the parse path, redaction, composition (clang)
 #   make bench      benchmarks against notmuch (figures, not a timed test)
 #   make demo       local Dovecot + SMTP receiver, a troop mailbox, liaison poll, the replies
 

@@ -12,12 +12,15 @@
 
 struct outgoing {
 	const char *from_name;     /* display name, e.g. "Troop K CTL", or NULL */
-	const char *from_addr;
-	const char *to_addr;
-	const char *subject;       /* UTF-8, any content: CR/LF removed, RFC 2047-encoded */
-	const char *message_id;    /* without <> */
-	const char *in_reply_to;   /* without <>, or NULL */
-	const struct strlist *references; /* ids without <>, oldest first, or NULL */
+	const char *from_addr;     /* the troop's, from the configuration */
+	const char *to_addr;       /* any: To is left out unless an addr-spec of 254 bytes at most */
+	const char *subject;       /* UTF-8, any content: CR/LF as spaces, folded, RFC 2047-encoded
+	                              when needed (rfc2047_encode_header_text) */
+	const char *message_id;    /* without <>, from compose_message_id */
+	const char *in_reply_to;   /* without <>, or NULL; left out when it cannot be written as it
+	                              is (not printable ASCII, or over 995 bytes) */
+	const struct strlist *references; /* ids without <>, oldest first, or NULL; the same ids
+	                              left out, then the first and the newest nine written */
 	const char *auto_submitted; /* RFC 3834 Auto-Submitted value ("auto-replied",
 	                              "auto-generated"), with X-Auto-Response-Suppress: All;
 	                              NULL for a message a person wrote */
@@ -25,7 +28,8 @@ struct outgoing {
 	int64_t date;
 };
 
-/* Returns the message (caller frees; *len_r bytes, NUL-terminated). */
+/* Returns the message (caller frees; *len_r bytes, NUL-terminated): CRLF line ends, no header
+ * line over 998 bytes (RFC 5322 2.1.1), folded at 78 where the words allow. */
 char *compose_message(const struct outgoing *out, size_t *len_r);
 
 /* Writes a new, unguessable Message-ID "liaison.<32 hex>@domain" (without <>) to id_r. */

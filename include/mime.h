@@ -45,7 +45,8 @@ struct parsed_message {
 
 	/* Envelope and addresses. */
 	int has_return_path;       /* a Return-Path header is present */
-	char *return_path;         /* its addr-spec lower-cased; "" for "<>" */
+	char *return_path;         /* its addr-spec lower-cased; "" for "<>" and for qmail's
+	                              null sender "<#@[]>" */
 	struct mime_address from;  /* first From mailbox; addr "" when none */
 	struct mime_address *to;   /* To then Cc (display for listings and search) */
 	size_t n_to;
@@ -60,8 +61,18 @@ struct parsed_message {
 	char *precedence;
 	char *x_auto_response_suppress;
 	char *list_header;         /* the name of the first List-* header found, e.g. "List-Id" */
+	char *autoresponder;       /* "name: value" of the first header an auto-responder without
+	                              RFC 3834 puts on its replies (X-Autoreply, X-Autorespond,
+	                              X-MS-Exchange-Inbox-Rules-Loop, X-ServiceNow-Generated,
+	                              X-Apple-Action), lower-
+	                              cased, or NULL; one whose value says no ("no", "false") is not
+	                              taken */
 	int is_report;             /* the top-level type is multipart/report */
+	int is_calendar_reply;     /* holds a text/calendar part with METHOD:REPLY (an "Accepted:"
+	                              sent by a calendar client, not written by its owner) */
 	char *content_language;    /* Content-Language header, or NULL */
+	char *authentication_results; /* the topmost Authentication-Results (the receiving
+	                              server's, RFC 8601), or NULL */
 
 	/* Content. */
 	char *text;                /* the body as readable UTF-8 text: text/plain of the message

@@ -89,12 +89,15 @@ int ops_close(struct store *store, const struct actor *actor, const char *ref, c
               const char *not_reportable_reason, char **error_r);
 
 /* Replies to the thread's correspondent from the troop address: a proper message with
- * In-Reply-To/References of the latest incoming message, the subject tag [CTL REF], a
+ * In-Reply-To/References of the latest message its correspondent wrote (never a machine's,
+ * never another person's: a thread with no such message is refused), the subject tag
+ * [CTL REF], a
  * Message-ID of the troop's domain; queued in the outbox (sent with the same retry rules),
  * filed in the thread as "out" once sent, and saved to the mailbox's Sent folder.  A closed
- * thread is refused unless reopen (which sets it open).  body is UTF-8 text. */
+ * thread is refused unless reopen (which sets it open).  body is UTF-8 text.  On success
+ * *recipient_r (caller frees) is the address the reply goes to. */
 int ops_reply(struct store *store, const struct actor *actor, const char *ref, const char *body,
-              int reopen, char **error_r);
+              int reopen, char **recipient_r, char **error_r);
 
 /* Refers the thread to a [service]: recorded with who and when; with send, the
  * correspondent is also sent the service's contact details (templates/referral.LANG.txt). */

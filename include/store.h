@@ -14,7 +14,7 @@
 #include "mime.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct store;
 
@@ -133,8 +133,13 @@ struct thread_new {
  * to ref_r. */
 int store_thread_create(struct store *store, const struct thread_new *thread,
                         int64_t *thread_id_r, char *ref_r, size_t ref_size);
-/* Counts a message into the thread: message count, first and last time. */
-int store_thread_touch(struct store *store, int64_t thread_id, int64_t date);
+/* 1 when addr (lower-cased) is the thread's correspondent or one of its participants, 0 when
+ * not. */
+int store_thread_has_party(struct store *store, int64_t thread_id, const char *addr);
+/* Counts a message into the thread: message count, first and last time; a person's incoming
+ * message makes it a person's thread (one a machine's message opened: an answer to a
+ * newsletter, a bounce then the person's own mail). */
+int store_thread_touch(struct store *store, int64_t thread_id, int64_t date, int from_person);
 /* Remembers what later messages find the thread by (duplicates are ignored). */
 int store_thread_add_id(struct store *store, int64_t mailbox_id, const char *msgid,
                         int64_t thread_id);
@@ -167,7 +172,8 @@ struct history_row {
 typedef int store_history_cb(const struct history_row *row, void *ctx);
 int store_history_list(struct store *store, int64_t thread_id, store_history_cb *cb, void *ctx);
 
-/* 1 with the SHA-256 of the thread's latest incoming message (what a reply answers). */
+/* 1 with the SHA-256 of the latest message the thread's correspondent (a person) wrote: what
+ * a reply answers, and whom it goes to; 0 when there is none (a machine's thread). */
 int store_thread_latest_incoming(struct store *store, int64_t thread_id,
                                  char sha256_r[SHA256_HEX_SIZE]);
 /* Records a referral of the thread to a service. */
@@ -247,10 +253,15 @@ struct outbox_new {
 	int64_t now;
 };
 int store_outbox_add(struct store *store, const struct outbox_new *row, int64_t *id_r);
-/* Counts rows of kind for a correspondent in mailbox created at or after since (failed ones
- * too: a reply the server refused was still our one answer). */
+/* How many messages of kind this mailbox queued since then for correspondent (the From
+ * address answered) or to recipient (where the reply went: a Return-Path), failed ones too
+ * (a reply the server refused was still our one answer). */
 int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *correspondent,
-                             const char *kind, int64_t since, int64_t *count_r);
+                             const char *recipient, const char *kind, int64_t since,
+                             int64_t *count_r);
+/* How many auto-replies (of every mailbox) went to addresses of domain since then. */
+int store_outbox_count_domain_since(struct store *store, const char *domain, int64_t since,
+                                    int64_t *count_r);
 
 struct outbox_row {
 	int64_t id, mailbox_id, thread_id, answers;
@@ -304,6 +315,8 @@ struct thread_row {
 	int64_t closed_at;
 	int64_t first_in_at;       /* first incoming message from a person, 0: none */
 	int64_t first_response_at; /* the troop's first answer written by a person, 0: none */
+	int suspicious;            /* holds a message that claims the troop's own address but
+	                              did not come from its server */
 };
 struct thread_filter {
 	const char *mailbox; /* NULL: all */

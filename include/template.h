@@ -13,9 +13,13 @@ struct template_var {
 };
 
 /* Renders dir/NAME.LANG.txt; lang "both" renders the English and the Spanish text one after
- * the other.  Each value is inserted on one line: control characters (CR, LF, tabs) become
- * spaces, runs of spaces one, and it is cut at 200 bytes on a character boundary, so a
- * hostile subject cannot forge lines of the text.  Values are never themselves expanded.
+ * the other.  Each value is inserted on one line: control characters (C0 and C1: CR, LF,
+ * tab, NEL...), DEL and the Unicode line and paragraph separators (U+2028, U+2029) become
+ * spaces, runs of spaces one; bidirectional embeddings, overrides and isolates
+ * (U+202A-U+202E, U+2066-U+2069), the LRM, RLM and ALM marks and U+FEFF are removed; each
+ * byte that is not valid UTF-8 becomes U+FFFD; and it is cut at 200 bytes on a character
+ * boundary, so a hostile subject can neither forge lines of the text nor reverse it.  Values
+ * are never themselves expanded.
  * Returns 0 with *text_r (caller frees), or -1 with *error_r naming the file (missing file,
  * unknown or unterminated variable). */
 int template_render(const char *dir, const char *name, const char *lang,

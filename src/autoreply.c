@@ -51,17 +51,35 @@ static const char *correspondent_of(const struct autoreply_input *in)
 	return from && from[0] ? from : in->cls->reply_to;
 }
 
+/* The domain of addr, lower-cased, in buf; "" when it has none. */
+static const char *domain_of(const char *addr, char *buf, size_t size)
+{
+	const char *at = addr ? strrchr(addr, '@') : NULL;
+	snprintf(buf, size, "%s", at ? at + 1 : "");
+	return str_lower(buf);
+}
+
 /* For fresh mail from a person: 1 when a reply is due (kind_r says which), 0 with the
- * reason in decision otherwise. */
+ * reason in decision otherwise.  The window counts both the From address answered and
+ * where the reply goes (the Return-Path): a forged Return-Path behind many From addresses
+ * draws one reply, not one per From (backscatter); and no domain gets more than
+ * autoreply_domain_limit auto-replies an hour. */
 static int due(struct store *store, const struct autoreply_input *in, const char **kind_r,
                char *decision, size_t size, char **error_r)
 {
-	const char *who = correspondent_of(in);
+	const char *who = correspondent_of(in), *to = in->cls->reply_to;
 	int64_t count = 0;
 	if (!in->mailbox->autoreply)
 		return none(decision, size, "auto-replies are off for this mailbox");
+	char domain[256];
+	if (store_outbox_count_domain_since(store, domain_of(to, domain, sizeof(domain)),
+	                                    in->now - 3600, &count) < 0)
+		goto store_error;
+	if (count >= in->config->autoreply_domain_limit)
+		return none(decision, size, "%lld auto-replies to %.80s in the last hour (the limit)",
+		            (long long)count, domain);
 	if (in->urgent) {
-		if (store_outbox_count_since(store, in->mailbox_id, who, "autoreply-urgent",
+		if (store_outbox_count_since(store, in->mailbox_id, who, to, "autoreply-urgent",
 		                             in->now - URGENT_REPEAT, &count) < 0)
 			goto store_error;
 		if (count > 0)
@@ -70,13 +88,14 @@ static int due(struct store *store, const struct autoreply_input *in, const char
 		return 1;
 	}
 	int64_t urgent = 0;
-	if (store_outbox_count_since(store, in->mailbox_id, who, "autoreply",
+	if (store_outbox_count_since(store, in->mailbox_id, who, to, "autoreply",
 	                             in->now - in->config->autoreply_window, &count) < 0 ||
-	    store_outbox_count_since(store, in->mailbox_id, who, "autoreply-urgent",
+	    store_outbox_count_since(store, in->mailbox_id, who, to, "autoreply-urgent",
 	                             in->now - in->config->autoreply_window, &urgent) < 0)
 		goto store_error;
 	if (count + urgent > 0)
-		return none(decision, size, "%.80s was answered within the window", who);
+		return none(decision, size, "%.80s was answered within the window",
+		            strcmp(who, to) == 0 ? who : "the sender or its Return-Path");
 	*kind_r = "autoreply";
 	return 1;
 store_error:
@@ -142,6 +161,10 @@ int autoreply_handle(struct store *store, const struct autoreply_input *in, char
 		if (rc < 0)
 			return -1;
 	}
+	/* A person's message that asks for no automatic answer (Bcc'd, via a list or a
+	 * redirect, Precedence: bulk) gets none; the notice above went all the same. */
+	if (!in->cls->reply_allowed)
+		return none(decision, size, "%s", in->cls->no_reply);
 	const char *kind = NULL;
 	int rc = due(store, in, &kind, decision, size, error_r);
 	if (rc <= 0)

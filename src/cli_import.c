@@ -70,12 +70,18 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		       " %llu unreadable\n", mailbox->name, folder, (unsigned long long)c->imported,
 		       (unsigned long long)c->duplicates, (unsigned long long)c->quarantined,
 		       (unsigned long long)c->already, (unsigned long long)c->errors);
+		if (c->quarantined > 0)
+			cli_error("import", "%llu quarantined: stored as received with the reason, "
+			          "not filed; see liaison messages --quarantined",
+			          (unsigned long long)c->quarantined);
 	}
 	if (failed) {
 		cli_error("import", "stopped: %s (what was committed stays; run again to go on)", error);
 		free(error);
 	}
-	int unreadable = result.errors.count > 0;
+	/* A quarantined message is kept but filed nowhere: someone must look, so the run says
+	 * so in its exit code as it does for an unreadable one. */
+	int unreadable = result.errors.count > 0, quarantined = c->quarantined > 0;
 	strlist_free(&result.errors);
-	return failed || unreadable ? EXIT_FAIL : EXIT_OK;
+	return failed || unreadable || quarantined ? EXIT_FAIL : EXIT_OK;
 }

@@ -245,11 +245,13 @@ int cmd_reply(struct cli *cli, int argc, char **argv)
 	} else if (read_stdin(&body, 1 << 20, "reply") < 0) {
 		return EXIT_USAGE;
 	}
-	int orc = ops_reply(cli->store, &cli->actor, argv[optind], body.data, reopen, &error);
+	char *to = NULL;
+	int orc = ops_reply(cli->store, &cli->actor, argv[optind], body.data, reopen, &to, &error);
 	buf_free(&body);
 	if (orc == OPS_OK)
-		printf("%s: reply queued (liaison outbox shows it; liaison poll sends it)\n",
-		       argv[optind]);
+		printf("%s: reply to %s queued (liaison outbox shows it; liaison poll sends it)\n",
+		       argv[optind], to);
+	free(to);
 	return cli_ops_exit("reply", orc, error);
 }
 

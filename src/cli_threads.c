@@ -36,6 +36,7 @@ static json_t *thread_json(const struct thread_row *t, int respond_within)
 	    "reportable", t->reportable, "rms_number", cli_json_str(t->rms_number),
 	    "not_reportable_reason", cli_json_str(t->not_reportable_reason));
 	json_object_set_new(j, "first_response", cli_json_time(t->first_response_at));
+	json_object_set_new(j, "suspicious", json_boolean(t->suspicious));
 	json_object_set_new(j, "response_due", due_json(t, respond_within));
 	return j;
 }
@@ -267,6 +268,9 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		       json_string_value(json_object_get(thread, "correspondent")),
 		       json_string_value(json_object_get(thread, "subject")),
 		       (long long)json_integer_value(json_object_get(thread, "message_count")));
+		if (json_is_true(json_object_get(thread, "suspicious")))
+			printf("SUSPICIOUS: a message here claims the troop's own address but did not come "
+			       "from its mail server\n");
 	}
 	struct message_filter mf = {.thread_ref = ref, .with_text = 1};
 	if (store_messages_list(cli->store, &mf, show_message, &ctx) < 0 || ctx.failed) {

@@ -1,8 +1,11 @@
 /* compose.c — the bytes of the messages liaison sends.  Every header value that came from a
- * stranger goes through rfc2047_encode_header_text, whose only line breaks are folds (CRLF
- * and a space): nothing a stranger writes can start a header line of its own. */
+ * stranger goes through rfc2047_encode_header_text or is checked here, and the only line
+ * breaks in a header are folds (CRLF and white space): nothing a stranger writes can start a
+ * header line of its own.  No header line passes 998 bytes (RFC 5322 2.1.1), which strict
+ * servers refuse, and lines are folded at 78 where the tokens allow. */
 #include "compose.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,15 +35,129 @@ void compose_message_id(const char *domain, char id_r[COMPOSE_MSGID_SIZE])
 	snprintf(id_r, COMPOSE_MSGID_SIZE, "liaison.%s@%s", hex, domain[0] ? domain : "localhost");
 }
 
-/* A Message-ID we write must not carry what could break the header: keep the printable
- * characters of an id only. */
-static void add_id(struct buf *b, const char *id)
+/* A header written token by token: each goes on the current line while that stays within
+ * HEADER_LINE_SOFT_MAX, else after a fold. */
+struct header {
+	struct buf *b;
+	size_t col;    /* bytes on the current line */
+	int tokens;    /* tokens written */
+};
+
+static void header_begin(struct header *h, struct buf *b, const char *name)
 {
-	buf_addstr(b, "<");
-	for (const char *p = id; *p; p++)
-		if (*p > 0x20 && *p < 0x7f && *p != '<' && *p != '>')
-			buf_add(b, p, 1);
-	buf_addstr(b, ">");
+	h->b = b;
+	h->tokens = 0;
+	buf_addf(b, "%s:", name);
+	h->col = strlen(name) + 1;
+}
+
+/* Appends " token" (len bytes), folding before it when the line already holds a token and
+ * would pass HEADER_LINE_SOFT_MAX (always, with own_line), or when it would pass
+ * HEADER_LINE_MAX.  Returns 0, or -1 without writing when even a line of its own cannot
+ * hold the token. */
+static int header_add(struct header *h, const char *token, size_t len, int own_line)
+{
+	if (1 + len > HEADER_LINE_MAX)
+		return -1;
+	int fold = h->tokens > 0 ? own_line || h->col + 1 + len > HEADER_LINE_SOFT_MAX
+	                         : h->col + 1 + len > HEADER_LINE_MAX;
+	if (fold) {
+		buf_addstr(h->b, "\r\n");
+		h->col = 0;
+	}
+	buf_addstr(h->b, " ");
+	buf_add(h->b, token, len);
+	h->col += 1 + len;
+	h->tokens++;
+	return 0;
+}
+
+/* Appends " text", text already folded (rfc2047.h) for a first line after "Name: ". */
+static void header_add_folded(struct header *h, const char *text)
+{
+	buf_addstr(h->b, " ");
+	buf_addstr(h->b, text);
+	const char *last = strrchr(text, '\n');
+	h->col = last ? strlen(last + 1) : h->col + 1 + strlen(text);
+	h->tokens++;
+}
+
+static void header_end(struct header *h)
+{
+	buf_addstr(h->b, "\r\n");
+}
+
+/* "<id>" when id can be written as it is: printable ASCII but for "<" and ">" (RFC 5322
+ * 3.6.4), and short enough for a line of its own.  Altered, it would be another id, useless
+ * for threading; NULL then (the caller leaves it out). */
+static char *id_token(const char *id)
+{
+	size_t n = strlen(id);
+	if (n == 0 || n + 3 > HEADER_LINE_MAX)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '<' || *p == '>')
+			return NULL;
+	return xasprintf("<%s>", id);
+}
+
+static int is_atext(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* Bytes of the dot-atom at s (RFC 5322 3.2.3), 0 when there is none. */
+static size_t dot_atom_len(const char *s)
+{
+	size_t i = 0;
+	for (;;) {
+		size_t start = i;
+		while (is_atext((unsigned char)s[i]))
+			i++;
+		if (i == start)
+			return 0;
+		if (s[i] != '.')
+			return i;
+		i++;
+	}
+}
+
+/* Bytes of the quoted string ('"', qtext, quoted pairs, spaces) or domain literal ('[',
+ * dtext) at s, 0 when there is none: printable ASCII only (RFC 5322 3.2.4, 3.4.1). */
+static size_t quoted_len(const char *s)
+{
+	char close = s[0] == '"' ? '"' : s[0] == '[' ? ']' : '\0';
+	if (close == '\0')
+		return 0;
+	for (size_t i = 1; s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == (unsigned char)close)
+			return i + 1;
+		if (c < 0x20 || c >= 0x7f || (close == ']' && (c == '[' || c == '\\' || c == ' ')))
+			return 0;
+		if (c == '\\' && (s[++i] == '\0' || (unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f))
+			return 0;
+	}
+	return 0;
+}
+
+#define ADDRESS_MAX 254 /* RFC 5321 4.5.3.1.3: a path of 256 bytes with its "<" and ">" */
+
+/* "<addr>" when addr is an RFC 5322 addr-spec (dot-atom or quoted local part, dot-atom or
+ * literal domain, no comments or folding) that SMTP can carry; else NULL.  Anything else a
+ * stranger's header gave as a reply address, written between "<" and ">", would read as
+ * something else: its colons as groups, its commas as more recipients. */
+static char *addr_token(const char *addr)
+{
+	size_t local = addr[0] == '"' ? quoted_len(addr) : dot_atom_len(addr);
+	if (local == 0 || addr[local] != '@' || strlen(addr) > ADDRESS_MAX)
+		return NULL;
+	const char *domain = addr + local + 1;
+	size_t n = domain[0] == '[' ? quoted_len(domain) : dot_atom_len(domain);
+	if (n == 0 || domain[n] != '\0')
+		return NULL;
+	return xasprintf("<%s>", addr);
 }
 
 /* Quoted-printable (RFC 2045) of UTF-8 text with CRLF line ends and soft breaks at 76. */
@@ -82,11 +199,87 @@ static void add_qp(struct buf *b, const char *text)
 		buf_addstr(b, "\r\n");
 }
 
-static void add_header_text(struct buf *b, const char *name, const char *value)
+static void add_from(struct buf *b, const char *name, const char *addr)
 {
+	struct header h;
+	header_begin(&h, b, "From");
+	if (name && name[0]) {
+		char *phrase = rfc2047_encode_phrase(name, strlen("From"));
+		header_add_folded(&h, phrase);
+		free(phrase);
+	}
+	/* The troop's own address, from the configuration: no controls, and short (a
+	 * configuration line holds 199 characters), so a line of its own always holds it. */
+	char *token = xasprintf("<%s>", addr);
+	header_add(&h, token, strlen(token), 0);
+	free(token);
+	header_end(&h);
+}
+
+/* A stranger's reply address that is no addr-spec, or longer than SMTP allows, leaves the
+ * To header out: RFC 5322 3.6 makes it optional, and the envelope names the recipient, whose
+ * server then decides. */
+static void add_to(struct buf *b, const char *addr)
+{
+	char *token = addr_token(addr);
+	if (token == NULL)
+		return;
+	struct header h;
+	header_begin(&h, b, "To");
+	header_add(&h, token, strlen(token), 0);
+	header_end(&h);
+	free(token);
+}
+
+static void add_text(struct buf *b, const char *name, const char *value)
+{
+	struct header h;
+	header_begin(&h, b, name);
 	char *enc = rfc2047_encode_header_text(value, strlen(name));
-	buf_addf(b, "%s: %s\r\n", name, enc);
+	header_add_folded(&h, enc);
 	free(enc);
+	header_end(&h);
+}
+
+/* Our own id (compose_message_id) always fits; the id answered is left out when it cannot be
+ * written as it is. */
+static void add_id(struct buf *b, const char *name, const char *id)
+{
+	char *token = id_token(id);
+	if (token == NULL)
+		return;
+	struct header h;
+	header_begin(&h, b, name);
+	header_add(&h, token, strlen(token), 0);
+	header_end(&h);
+	free(token);
+}
+
+#define REFERENCES_KEPT 10 /* the root and the newest nine: enough to thread */
+
+/* References, one id a line.  RFC 5322 3.6.4 lets a writer drop the middle of a long list,
+ * never the first: the root and the newest nine are kept.  An id that cannot be written as it
+ * is (a 1,500-character one, which no line can hold) is passed over, root or answered id
+ * alike: the others still thread the reply, and a shortened id would thread nothing. */
+static void add_references(struct buf *b, const struct strlist *refs)
+{
+	char **tokens = xcalloc(refs->count + 1, sizeof(*tokens));
+	size_t n = 0;
+	for (size_t i = 0; i < refs->count; i++)
+		if ((tokens[n] = id_token(refs->items[i])) != NULL)
+			n++;
+	if (n > 0) {
+		struct header h;
+		header_begin(&h, b, "References");
+		size_t newest = n > REFERENCES_KEPT ? n - (REFERENCES_KEPT - 1) : 1;
+		header_add(&h, tokens[0], strlen(tokens[0]), 1);
+		for (size_t i = newest; i < n; i++)
+			header_add(&h, tokens[i], strlen(tokens[i]), 1);
+		header_end(&h);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(tokens[i]);
+	free(tokens);
 }
 
 char *compose_message(const struct outgoing *out, size_t *len_r)
@@ -99,40 +292,18 @@ char *compose_message(const struct outgoing *out, size_t *len_r)
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 
-	if (out->from_name && out->from_name[0]) {
-		/* A display name is a phrase: encode it like text, then the address. */
-		char *name = rfc2047_encode_header_text(out->from_name, 4);
-		int plain = strpbrk(name, "()<>[]:;@\\,.\"") == NULL;
-		buf_addf(&b, "From: %s%s%s <%s>\r\n", plain ? "" : "\"", name, plain ? "" : "\"",
-		         out->from_addr);
-		free(name);
-	} else {
-		buf_addf(&b, "From: <%s>\r\n", out->from_addr);
-	}
-	buf_addf(&b, "To: <%s>\r\n", out->to_addr);
-	add_header_text(&b, "Subject", out->subject);
+	add_from(&b, out->from_name, out->from_addr);
+	add_to(&b, out->to_addr);
+	add_text(&b, "Subject", out->subject);
 	buf_addf(&b, "Date: %s\r\n", date);
-	buf_addstr(&b, "Message-ID: ");
-	add_id(&b, out->message_id);
-	buf_addstr(&b, "\r\n");
-	if (out->in_reply_to) {
-		buf_addstr(&b, "In-Reply-To: ");
-		add_id(&b, out->in_reply_to);
-		buf_addstr(&b, "\r\n");
-	}
-	if (out->references && out->references->count > 0) {
-		/* The root and the newest nine: enough to thread (RFC 5322 3.6.4 lets a writer
-		 * drop the middle of a long list, never the first). */
-		size_t n = out->references->count;
-		size_t skip_to = n > 10 ? n - 9 : 1;
-		buf_addstr(&b, "References: ");
-		add_id(&b, out->references->items[0]);
-		for (size_t i = skip_to; i < n; i++) {
-			buf_addstr(&b, "\r\n ");
-			add_id(&b, out->references->items[i]);
-		}
-		buf_addstr(&b, "\r\n");
-	}
+	char *own = id_token(out->message_id);
+	assert(own != NULL);
+	buf_addf(&b, "Message-ID: %s\r\n", own);
+	free(own);
+	if (out->in_reply_to)
+		add_id(&b, "In-Reply-To", out->in_reply_to);
+	if (out->references && out->references->count > 0)
+		add_references(&b, out->references);
 	if (out->auto_submitted) {
 		buf_addf(&b, "Auto-Submitted: %s\r\n", out->auto_submitted);
 		buf_addstr(&b, "X-Auto-Response-Suppress: All\r\n");

@@ -121,13 +121,16 @@ static void split_list(const char *value, struct strlist *list, int lower)
 	free(copy);
 }
 
+/* An address liaison can write in a header: composed messages rely on it holding no control
+ * character (and on the 199-character line limit, which keeps it short). */
 static int valid_address(const char *addr)
 {
 	const char *at = strchr(addr, '@');
 	if (at == NULL || at == addr || at[1] == '\0' || strchr(at + 1, '@') != NULL)
 		return 0;
 	for (const char *p = addr; *p; p++)
-		if (isspace((unsigned char)*p) || *p == '<' || *p == '>' || *p == ',')
+		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p) || *p == '<' ||
+		    *p == '>' || *p == ',')
 			return 0;
 	return 1;
 }
@@ -258,6 +261,14 @@ static void handle_liaison_key(struct parse_state *st, const char *name, const c
 		if (parse_duration(value, &c->autoreply_window) < 0 || c->autoreply_window < 86400)
 			report(st, st->line, "autoreply_window: '%s' is not a duration of at least 1d "
 			       "(e.g. 7d)", value);
+	} else if (strcmp(name, "autoreply_domain_limit") == 0) {
+		char *end = NULL;
+		long n = strtol(value, &end, 10);
+		if (end == value || *end != '\0' || n < 1 || n > 100000)
+			report(st, st->line, "autoreply_domain_limit: '%s' is not a number of "
+			       "auto-replies an hour 1..100000", value);
+		else
+			c->autoreply_domain_limit = n;
 	} else if (strcmp(name, "respond_within") == 0) {
 		/* Whole business days: "2" or "2d" (a business day, not 24 hours). */
 		char *end = NULL;
@@ -653,6 +664,7 @@ static int load(const char *path, int keep, struct config **config_r, char **err
 	c->path = xstrdup(path);
 	mime_limits_default(&c->limits);
 	c->autoreply_window = 7 * 86400;
+	c->autoreply_domain_limit = 30;
 	c->backfill_cutoff = 86400;
 	c->respond_within = 2;
 	c->poll_interval = 60;

@@ -60,8 +60,7 @@ struct import_source {
 	unsigned long ordinal;
 	int have_from;      /* a separator line was read: it opens the next message */
 	int from_partial;   /* ... and the file ended inside it */
-	int64_t from_date;  /* its date, or the file mtime */
-	int64_t file_mtime;
+	int64_t from_date;  /* its date */
 };
 
 /* What file_read_message found. */
@@ -90,17 +89,11 @@ static size_t maildir_base_len(const char *name)
 	return colon != NULL ? (size_t)(colon - name) : strlen(name);
 }
 
-static int is_dir_at(int dir_fd, const char *name)
-{
-	struct stat st;
-	return fstatat(dir_fd, name, &st, 0) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Lists the entries of dir_fd a message could be in: no dotfiles, no folders (d_type when
- * the file system gives it, so 20,000 files cost no stat), and with regular_only nothing but
- * regular files.  Takes ownership of nothing: dir_fd stays open. */
-static int dir_list_names(int dir_fd, const char *display, int regular_only, struct strlist *out,
-                          char **error_r)
+/* Lists the entries of dir_fd a message could be in: everything but dotfiles and folders
+ * (d_type when the file system gives it, so 20,000 files cost no stat).  Links, FIFOs and
+ * devices are listed on purpose: file_read_message refuses each by name, so an administrator
+ * sees it counted as unreadable rather than silently left out.  dir_fd stays open. */
+static int dir_list_names(int dir_fd, const char *display, struct strlist *out, char **error_r)
 {
 	int fd = dup(dir_fd);
 	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
@@ -121,9 +114,11 @@ static int dir_list_names(int dir_fd, const char *display, int regular_only, str
 			continue;
 		if (de->d_type == DT_DIR)
 			continue;
-		if (regular_only && de->d_type != DT_REG) {
+		if (de->d_type == DT_UNKNOWN) {
 			struct stat st;
-			if (fstatat(dir_fd, de->d_name, &st, 0) < 0 || !S_ISREG(st.st_mode))
+			/* a link to a folder is not a folder: it is listed, and refused */
+			if (fstatat(dir_fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISDIR(st.st_mode))
 				continue;
 		}
 		strlist_add(out, de->d_name);
@@ -138,11 +133,65 @@ static int dir_list_names(int dir_fd, const char *display, int regular_only, str
 	return 0;
 }
 
+/* Links and special files.  Nothing inside a source folder is read through a symbolic link,
+ * wherever it points: not a Maildir's cur/ or new/, not a message in them, not a file of a
+ * folder of .eml files.  No mail program makes one there (Maildir delivery renames, Dovecot
+ * copies by hard link), and a link is how a file from elsewhere, a password file say, would
+ * be stored as mail and handed out by `liaison raw`; letting links that stay inside pass
+ * would take resolving them, the very step that can be raced.  Each is refused by name as
+ * unreadable and the run goes on.  O_NOFOLLOW on an openat() relative to the folder's
+ * descriptor checks and opens in one step, and the type is checked on what was opened
+ * (fstat; an lstat before the open could be raced): a FIFO, socket or device is refused.
+ * O_NONBLOCK keeps a FIFO from hanging the reader, O_NOCTTY a terminal from becoming ours;
+ * only root can make a device node.  A PATH named on the command line is the administrator's
+ * choice and is followed.  A hard link is the file itself and is read: Maildirs have them,
+ * and protected_hardlinks keeps a user from linking a file he could not write. */
+#define OPEN_MESSAGE_FLAGS (O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISDIR(mode))
+		return "a folder";
+	return S_ISREG(mode) ? "a regular file" : "a special file";
+}
+
+/* The error for name in dir_fd that open() refused with err: a link or special file is named
+ * for what it is (a socket fails with ENXIO, which would say nothing), else strerror. */
+static char *open_error(int dir_fd, const char *name, const char *display, int err)
+{
+	struct stat st;
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISREG(st.st_mode) ||
+	    S_ISDIR(st.st_mode))
+		return xasprintf("%s: %s", display, strerror(err));
+	if (!S_ISLNK(st.st_mode))
+		return xasprintf("%s: %s, not a regular file: not read", display,
+		                 file_kind(st.st_mode));
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(dir_fd, name, target, sizeof(target));
+	if (n <= 0 || (size_t)n >= sizeof(target))
+		return xasprintf("%s: a symbolic link: not followed", display);
+	return xasprintf("%s: a symbolic link (to %.*s): not followed", display, (int)n, target);
+}
+
+/* Opens the folder name in dir_fd, never through a link (see above). */
 static int open_dir_at(int dir_fd, const char *name, const char *display, char **error_r)
 {
-	int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		*error_r = xasprintf("%s/%s: %s", display, name, strerror(errno));
+	int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		char *where = xasprintf("%s/%s", display, name);
+		*error_r = open_error(dir_fd, name, where, errno);
+		free(where);
+	}
 	return fd;
 }
 
@@ -156,16 +205,15 @@ static void data_reserve(struct import_source *src, size_t size)
 
 /* Reads one message file into src->data: one open, one fstat, reads of exactly its size.
  * Returns READ_OK, READ_GONE (no such file any more), READ_SKIP (a folder), or -1 with
- * *error_r. */
+ * *error_r (a link, a special file, too large, unreadable). */
 static int file_read_message(struct import_source *src, int dir_fd, const char *name,
                              const char *display, struct import_item *item, char **error_r)
 {
-	/* O_NONBLOCK: a FIFO left in a mail folder must not hang the import. */
-	int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = openat(dir_fd, name, OPEN_MESSAGE_FLAGS);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return READ_GONE;
-		*error_r = xasprintf("%s: %s", display, strerror(errno));
+		*error_r = open_error(dir_fd, name, display, errno);
 		return -1;
 	}
 	struct stat st;
@@ -179,7 +227,8 @@ static int file_read_message(struct import_source *src, int dir_fd, const char *
 		return READ_SKIP;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		*error_r = xasprintf("%s: not a regular file", display);
+		*error_r = xasprintf("%s: %s, not a regular file: not read", display,
+		                     file_kind(st.st_mode));
 		close(fd);
 		return -1;
 	}
@@ -233,7 +282,7 @@ static int maildir_open(struct import_source *src, const char *display, char **e
 		goto out;
 	for (int p = PHASE_NEW; p <= PHASE_CUR; p++) {
 		char *where = xasprintf("%s/%s", display, maildir_sub[p]);
-		rc = dir_list_names(src->dir_fd[p], where, 0, &src->names[p], error_r);
+		rc = dir_list_names(src->dir_fd[p], where, &src->names[p], error_r);
 		free(where);
 		if (rc < 0)
 			goto out;
@@ -254,7 +303,7 @@ static void maildir_rescan_moved(struct import_source *src)
 	names_sort(&src->vanished);
 	struct strlist now = { 0 };
 	char *ignored = NULL;
-	if (dir_list_names(phase_fd(src, PHASE_MOVED), src->abs_path, 0, &now, &ignored) < 0) {
+	if (dir_list_names(phase_fd(src, PHASE_MOVED), src->abs_path, &now, &ignored) < 0) {
 		/* cur/ unreadable now: the messages count as deleted, a later run takes them. */
 		free(ignored);
 		return;
@@ -326,8 +375,7 @@ static int eml_dir_open(struct import_source *src, const char *display, char **e
 		*error_r = xasprintf("%s: %s", display, strerror(errno));
 		return -1;
 	}
-	if (dir_list_names(src->dir_fd[PHASE_NEW], display, 1, &src->names[PHASE_NEW],
-	                   error_r) < 0)
+	if (dir_list_names(src->dir_fd[PHASE_NEW], display, &src->names[PHASE_NEW], error_r) < 0)
 		return -1;
 	if (src->names[PHASE_NEW].count == 0) {
 		*error_r = xasprintf("%s: not a Maildir (no cur/ and new/) and holds no message "
@@ -378,43 +426,7 @@ static int is_quoted_from(const char *s, size_t len)
 	return i > 0 && has_from_prefix(s + i, len - i);
 }
 
-/* Looks at the first non-empty line without moving the file offset: "From " means mbox (a
- * header line would have a colon right after its name). */
-static int file_looks_like_mbox(int fd, const char *display, int *mbox_r, char **error_r)
-{
-	char chunk[4096];
-	off_t off = 0;
-	for (;;) {
-		ssize_t n = pread(fd, chunk, sizeof(chunk), off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			*error_r = xasprintf("%s: %s", display, strerror(errno));
-			return -1;
-		}
-		if (n == 0) {
-			*mbox_r = 0;
-			return 0;
-		}
-		size_t i = 0, got = (size_t)n;
-		while (i < got) {
-			if (chunk[i] == '\n')
-				i++;
-			else if (chunk[i] == '\r' && i + 1 < got && chunk[i + 1] == '\n')
-				i += 2;
-			else
-				break;
-		}
-		/* A '\r' at the very end of a full chunk may start a "\r\n": read on from it. */
-		if (i < got && !(chunk[i] == '\r' && i + 1 == got && got == sizeof(chunk))) {
-			char head[5];
-			ssize_t h = pread(fd, head, sizeof(head), off + (off_t)i);
-			*mbox_r = h == (ssize_t)sizeof(head) && memcmp(head, "From ", 5) == 0;
-			return 0;
-		}
-		off += (off_t)i;
-	}
-}
+/* ---- mbox line reader --------------------------------------------------------------------- */
 
 static void line_reader_init(struct line_reader *r, int fd, size_t max_line)
 {
@@ -477,137 +489,291 @@ static int line_reader_next(struct line_reader *r, const char *display, char **e
 	}
 }
 
-static int month_index(const char *s)
+/* ---- mbox separator lines ----------------------------------------------------------------- */
+
+/* The longest line taken as a separator: "From ", a 256-byte envelope sender (RFC 5321's
+ * longest path) and a date with zones and a "remote from" tail fit with room to spare; a
+ * longer line is body text. */
+#define MBOX_SEPARATOR_MAX 1024
+/* The most words a separator's date may have: weekday, month, day, time, two zones, year, a
+ * zone, "remote from HOST". */
+#define SEPARATOR_WORDS 11
+
+struct word {
+	const char *s;
+	size_t n;
+};
+
+static int word_is(const struct word *w, const char *s)
 {
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	if (strlen(s) != 3)
+	return w->n == strlen(s) && memcmp(w->s, s, w->n) == 0;
+}
+
+/* The index of w in names (count 3-letter names, any case), or -1. */
+static int word_name3(const struct word *w, const char *names, int count)
+{
+	if (w->n != 3)
 		return -1;
-	for (int m = 0; m < 12; m++)
-		if (strncasecmp(s, months + 3 * m, 3) == 0)
-			return m;
+	for (int i = 0; i < count; i++)
+		if (strncasecmp(w->s, names + 3 * i, 3) == 0)
+			return i;
 	return -1;
 }
 
-static int is_weekday(const char *s)
+/* w is min to max digits: its value. */
+static int word_number(const struct word *w, size_t min, size_t max, int *v_r)
 {
-	static const char days[] = "SunMonTueWedThuFriSat";
-	if (strlen(s) != 3)
-		return 0;
-	for (int d = 0; d < 7; d++)
-		if (strncasecmp(s, days + 3 * d, 3) == 0)
-			return 1;
-	return 0;
-}
-
-static int parse_number(const char *s, int digits_min, int digits_max, int *v_r)
-{
-	int n = 0, v = 0;
-	for (; s[n] != '\0'; n++) {
-		if (!isdigit((unsigned char)s[n]) || n >= digits_max)
-			return -1;
-		v = v * 10 + (s[n] - '0');
-	}
-	if (n < digits_min)
+	if (w->n < min || w->n > max)
 		return -1;
+	int v = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		if (!isdigit((unsigned char)w->s[i]))
+			return -1;
+		v = v * 10 + (w->s[i] - '0');
+	}
 	*v_r = v;
 	return 0;
 }
 
-/* "+hhmm" / "-hhmm" to seconds east of UTC. */
-static int parse_zone(const char *s, long *offset_r)
+/* "hh:mm:ss" or "hh:mm", two digits each, as asctime() writes them. */
+static int word_time(const struct word *w, int *hh_r, int *mm_r, int *ss_r)
 {
-	int v;
-	if ((s[0] != '+' && s[0] != '-') || strlen(s) != 5 || parse_number(s + 1, 4, 4, &v) < 0 ||
-	    v / 100 > 23 || v % 100 > 59)
+	const char *s = w->s;
+	if ((w->n != 5 && w->n != 8) || s[2] != ':' || (w->n == 8 && s[5] != ':'))
 		return -1;
-	long off = (long)(v / 100) * 3600 + (long)(v % 100) * 60;
-	*offset_r = s[0] == '-' ? -off : off;
+	for (size_t i = 0; i < w->n; i++)
+		if (i % 3 != 2 && !isdigit((unsigned char)s[i]))
+			return -1;
+	*hh_r = (s[0] - '0') * 10 + (s[1] - '0');
+	*mm_r = (s[3] - '0') * 10 + (s[4] - '0');
+	*ss_r = w->n == 8 ? (s[6] - '0') * 10 + (s[7] - '0') : 0;
+	return *hh_r <= 23 && *mm_r <= 59 && *ss_r <= 60 ? 0 : -1;
+}
+
+enum { ZONE_NONE, ZONE_NUMERIC, ZONE_NAMED };
+
+/* "+hhmm" or "-hhmm" (ZONE_NUMERIC, *offset_r its seconds east of UTC), a name of one to five
+ * letters such as "EST", "MET" or "DST" (ZONE_NAMED), or neither. */
+static int word_zone(const struct word *w, long *offset_r)
+{
+	if (w->n == 5 && (w->s[0] == '+' || w->s[0] == '-')) {
+		const struct word digits = { w->s + 1, 4 };
+		int v;
+		if (word_number(&digits, 4, 4, &v) < 0 || v / 100 > 23 || v % 100 > 59)
+			return ZONE_NONE;
+		long off = (long)(v / 100) * 3600 + (long)(v % 100) * 60;
+		*offset_r = w->s[0] == '-' ? -off : off;
+		return ZONE_NUMERIC;
+	}
+	if (w->n < 1 || w->n > 5)
+		return ZONE_NONE;
+	for (size_t i = 0; i < w->n; i++)
+		if (!isalpha((unsigned char)w->s[i]))
+			return ZONE_NONE;
+	return ZONE_NAMED;
+}
+
+/* Takes w[*i] as a zone if it is one; the first numeric zone sets *offset_r. */
+static int take_zone(const struct word *w, int n, int *i, long *offset_r, int *have_offset)
+{
+	long offset;
+	int z = *i < n ? word_zone(&w[*i], &offset) : ZONE_NONE;
+	if (z == ZONE_NONE)
+		return 0;
+	if (z == ZONE_NUMERIC && !*have_offset) {
+		*offset_r = offset;
+		*have_offset = 1;
+	}
+	(*i)++;
+	return 1;
+}
+
+/* The date of a separator, and nothing after it but what writers put there:
+ * "Www Mmm dd hh:mm[:ss] [ZONE [ZONE]] yyyy [ZONE] [remote from HOST]".  That is asctime()
+ * as mutt, Python's mailbox, Postfix and procmail write it (Dovecot and Thunderbird pad the
+ * day with a zero), Gmail's export with "+0000" before the year, old Unix's "MET DST", and
+ * UUCP's tail.  A numeric zone is applied; a named one says too little ("IST" is three
+ * zones), and the time is then taken as UTC, as without a zone: the same result on every
+ * machine.  Returns 0 with *t_r for a real calendar date (not 31 February), else -1.  Any
+ * four-digit year is one, as for Dovecot: liaison's own production mbox dates a message by
+ * its Date header, which may be older than 1970. */
+static int separator_date(const struct word *w, int n, int64_t *t_r)
+{
+	static const char days[] = "SunMonTueWedThuFriSat";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int mon, day, hh, mm, ss, year, have_offset = 0, i = 4;
+	long offset = 0;
+	if (n < 5 || word_name3(&w[0], days, 7) < 0 || (mon = word_name3(&w[1], months, 12)) < 0 ||
+	    word_number(&w[2], 1, 2, &day) < 0 || word_time(&w[3], &hh, &mm, &ss) < 0)
+		return -1;
+	if (take_zone(w, n, &i, &offset, &have_offset))
+		(void)take_zone(w, n, &i, &offset, &have_offset);
+	if (i >= n || word_number(&w[i], 4, 4, &year) < 0)
+		return -1;
+	i++;
+	(void)take_zone(w, n, &i, &offset, &have_offset);
+	if (i < n && !(n - i == 3 && word_is(&w[i], "remote") && word_is(&w[i + 1], "from")))
+		return -1;
+	struct tm tm = { 0 };
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon;
+	tm.tm_mday = day;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	time_t t = timegm(&tm);
+	/* 31 Feb normalises to March; -1 is a real instant (1969-12-31 23:59:59) */
+	if (day < 1 || tm.tm_mday != day || tm.tm_mon != mon)
+		return -1;
+	*t_r = (int64_t)t - offset;
 	return 0;
 }
 
-/* The asctime date of a "From sender Mon Jan  5 14:03:00 2026" line, also with a zone before
- * or after the year ("... 14:03 EST 2026", "... 2026 +0100") as some writers add.  Without a
- * numeric zone the time is taken as UTC: the writer's local zone is unknown, and UTC keeps
- * the result the same on every machine. */
-static int mbox_parse_from_date(const char *line, size_t len, int64_t *t_r)
+/* Splits s..end at spaces and tabs into at most max words: their number, or -1 if more. */
+static int split_words(const char *s, const char *end, struct word *w, int max)
 {
-	char copy[512];
-	if (len >= sizeof(copy))
-		len = sizeof(copy) - 1;
-	memcpy(copy, line, len);
-	copy[len] = '\0';
-	char *tok[32];
-	int ntok = 0;
-	char *save = NULL;
-	for (char *t = strtok_r(copy, " \t\r\n", &save); t != NULL && ntok < 32;
-	     t = strtok_r(NULL, " \t\r\n", &save))
-		tok[ntok++] = t;
-	for (int i = 1; i + 4 < ntok; i++) {
-		int mon = month_index(tok[i + 1]), day, hh, mm, ss = 0, year;
-		if (!is_weekday(tok[i]) || mon < 0 || parse_number(tok[i + 2], 1, 2, &day) < 0)
-			continue;
-		const char *tm_s = tok[i + 3];
-		int nfields = sscanf(tm_s, "%2d:%2d:%2d", &hh, &mm, &ss);
-		if (nfields < 2 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 ||
-		    day < 1 || day > 31)
-			continue;
-		/* The zone may sit before or after the year; offset stays 0 unless it is numeric. */
-		int y = i + 4;
-		long offset = 0;
-		if (parse_number(tok[y], 4, 4, &year) < 0) {
-			if (y + 1 >= ntok || parse_number(tok[y + 1], 4, 4, &year) < 0)
-				continue;
-			(void)parse_zone(tok[y], &offset);
-		} else if (y + 1 < ntok) {
-			(void)parse_zone(tok[y + 1], &offset);
-		}
-		if (year < 1970)
-			continue;
-		struct tm tm = { 0 };
-		tm.tm_year = year - 1900;
-		tm.tm_mon = mon;
-		tm.tm_mday = day;
-		tm.tm_hour = hh;
-		tm.tm_min = mm;
-		tm.tm_sec = ss;
-		time_t t = timegm(&tm);
-		if (t == (time_t)-1 || tm.tm_mday != day) /* 31 Feb normalises to March */
-			continue;
-		*t_r = (int64_t)t - offset;
-		return 0;
+	int n = 0;
+	for (;;) {
+		while (s < end && (*s == ' ' || *s == '\t'))
+			s++;
+		if (s == end)
+			return n;
+		if (n == max)
+			return -1;
+		w[n].s = s;
+		while (s < end && *s != ' ' && *s != '\t')
+			s++;
+		w[n].n = (size_t)(s - w[n].s);
+		n++;
 	}
-	return -1;
 }
 
-static void mbox_take_from_line(struct import_source *src)
+static int date_after(const char *s, const char *end, int64_t *t_r)
 {
-	struct line_reader *r = &src->rd;
+	struct word w[SEPARATOR_WORDS];
+	int n = split_words(s, end, w, SEPARATOR_WORDS);
+	return n > 0 && separator_date(w, n, t_r) == 0;
+}
+
+/* 1 when line (newline included) separates mbox messages, with its date in *t_r: "From ",
+ * the envelope sender, then the date of separator_date.  The sender is one word, or a
+ * "quoted local part"@domain that may hold spaces (Dovecot reads those too), or nothing:
+ * "From  Mon Jan ..." is how some writers put an empty sender.  Any other line starting with
+ * "From " (a body's "From here on...", a bare "From alice@example.org") is not one. */
+static int mbox_is_separator(const char *line, size_t len, int64_t *t_r)
+{
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (len > MBOX_SEPARATOR_MAX || !has_from_prefix(line, len))
+		return 0;
+	const char *sender = line + 5, *end = line + len, *s = sender;
+	if (date_after(sender, end, t_r))
+		return 1;
+	int quoted = 0;
+	for (; s < end && (quoted || (*s != ' ' && *s != '\t')); s++) {
+		if (quoted && *s == '\\' && s + 1 < end)
+			s++;
+		else if (*s == '"')
+			quoted = !quoted;
+	}
+	return s > sender && !quoted && date_after(s, end, t_r);
+}
+
+/* Looks at the first non-empty line without moving the file offset: an mbox starts with a
+ * separator (a header line would have a colon right after its name). */
+static int file_looks_like_mbox(int fd, const char *display, int *mbox_r, char **error_r)
+{
+	char chunk[4096];
+	off_t off = 0;
+	for (;;) {
+		ssize_t n = pread(fd, chunk, sizeof(chunk), off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			*error_r = xasprintf("%s: %s", display, strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			*mbox_r = 0;
+			return 0;
+		}
+		size_t i = 0, got = (size_t)n;
+		while (i < got) {
+			if (chunk[i] == '\n')
+				i++;
+			else if (chunk[i] == '\r' && i + 1 < got && chunk[i + 1] == '\n')
+				i += 2;
+			else
+				break;
+		}
+		/* A '\r' at the very end of a full chunk may start a "\r\n": read on from it. */
+		if (i < got && !(chunk[i] == '\r' && i + 1 == got && got == sizeof(chunk))) {
+			char head[MBOX_SEPARATOR_MAX + 3];
+			ssize_t h;
+			do
+				h = pread(fd, head, sizeof(head), off + (off_t)i);
+			while (h < 0 && errno == EINTR);
+			if (h < 0) {
+				*error_r = xasprintf("%s: %s", display, strerror(errno));
+				return -1;
+			}
+			const char *nl = memchr(head, '\n', (size_t)h);
+			size_t line_len = nl != NULL ? (size_t)(nl - head) + 1 : (size_t)h;
+			int64_t ignored;
+			*mbox_r = mbox_is_separator(head, line_len, &ignored);
+			return 0;
+		}
+		off += (off_t)i;
+	}
+}
+
+/* ---- mbox messages ------------------------------------------------------------------------ */
+
+static void mbox_take_separator(struct import_source *src, int64_t date)
+{
 	src->have_from = 1;
-	src->from_partial = !r->line_newline;
-	if (mbox_parse_from_date(r->line.data, r->line.len, &src->from_date) < 0)
-		src->from_date = src->file_mtime;
+	src->from_partial = !src->rd.line_newline;
+	src->from_date = date;
 }
 
-static void mbox_open(struct import_source *src, int fd, const struct stat *st)
+static void mbox_open(struct import_source *src, int fd)
 {
-	src->file_mtime = (int64_t)st->st_mtime;
 	/* A line this long makes its message too large even after unquoting: keep no more. */
 	size_t max_line = src->max_message < SIZE_MAX - 2 ? src->max_message + 2 : SIZE_MAX;
 	line_reader_init(&src->rd, fd, max_line);
 }
 
-/* Messages start at a "From " line that opens the file or follows an empty line; that empty
- * line belongs to the separator, as does the one that ends the file.  A message is truncated
- * when the file ends without a final newline, or ends while the message is still in its
- * header block (no empty line after it at all).  Oversized or truncated messages are errors
- * for that message; the next call goes on with the one after. */
+/* A message starts at a separator line (mbox_is_separator) that opens the file or follows an
+ * empty line; that empty line belongs to the separator, as does the one that ends the file.
+ * Every other line is the message's, a "From " line without a valid date too: a body that
+ * says "From here on..." after a paragraph break is not cut.  The empty line is required
+ * although mutt and Dovecot read without it: every writer (mutt, Dovecot, Python's mailbox,
+ * Thunderbird, Postfix) puts one there, so it is one more thing a body line must match.
+ *
+ * What no reader can do: in a file whose writer did not quote ^From lines ("mboxo" without
+ * quoting), a body holding an empty line and then a well-formed separator (a stranger's
+ * "From TroopKCTL@ct.gov Sat Dec  5 10:00:00 2026") looks exactly like two messages, and is
+ * cut there.  Writers that quote such lines (Postfix's local delivery, procmail, Python's
+ * mailbox, Thunderbird) leave none in their files.  Otherwise both parts are stored and
+ * counted, the second as a message of its own, judged by its own headers like any mail.  Content-Length is not honoured as mutt can: it is a
+ * header the sender writes too, so trusting it only moves the trust to another line of his,
+ * and a length that happens to land on a separator would fold the next real messages into
+ * his.
+ *
+ * A message is truncated when the file ends without a final newline, or ends while the
+ * message is still in its header block (no empty line after it at all).  Oversized or
+ * truncated messages are errors for that message; the next call goes on with the one after. */
 static int mbox_next(struct import_source *src, struct import_item *item, char **error_r)
 {
 	struct line_reader *r = &src->rd;
+	int64_t date;
 	if (src->done)
 		return 0;
 	if (!src->have_from) {
-		/* First message: the file was detected as starting, after empty lines, with "From ". */
+		/* First message: the file was detected as starting, after empty lines, with a
+		 * separator. */
 		int rc;
 		do
 			rc = line_reader_next(r, src->abs_path, error_r);
@@ -616,16 +782,17 @@ static int mbox_next(struct import_source *src, struct import_item *item, char *
 			src->done = 1;
 			return rc;
 		}
-		if (!has_from_prefix(r->line.data, r->line.len)) {
+		if (r->line_long || !mbox_is_separator(r->line.data, r->line.len, &date)) {
 			src->done = 1;
-			*error_r = xasprintf("%s: no longer starts with a \"From \" line", src->abs_path);
+			*error_r = xasprintf("%s: no longer starts with a \"From \" separator line",
+			                     src->abs_path);
 			return -1;
 		}
-		mbox_take_from_line(src);
+		mbox_take_separator(src, date);
 	}
 
 	unsigned long ordinal = ++src->ordinal;
-	int64_t date = src->from_date;
+	date = src->from_date;
 	/* why it is truncated, if it is */
 	const char *truncated = src->from_partial ? "the file ends inside its \"From \" line" : NULL;
 	int oversize = 0, in_header = 1;
@@ -658,8 +825,9 @@ static int mbox_next(struct import_source *src, struct import_item *item, char *
 			blank_len = len;
 			continue;
 		}
-		if (blank_len > 0 && has_from_prefix(line, len)) {
-			mbox_take_from_line(src);
+		int64_t next_date;
+		if (blank_len > 0 && !r->line_long && mbox_is_separator(line, len, &next_date)) {
+			mbox_take_separator(src, next_date);
 			break;
 		}
 		if (blank_len > 0) {
@@ -703,12 +871,21 @@ static int mbox_next(struct import_source *src, struct import_item *item, char *
 
 /* ---- open / next / close ------------------------------------------------------------------ */
 
+/* cur/ or new/ as a folder, or as a link of any kind: a Maildir with a linked cur/ is still
+ * recognised as one, so that maildir_open refuses it by name. */
+static int maildir_sub_present(int dir_fd, const char *name)
+{
+	struct stat st;
+	return fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode));
+}
+
 static int is_maildir(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	int yes = is_dir_at(fd, "cur") && is_dir_at(fd, "new");
+	int yes = maildir_sub_present(fd, "cur") && maildir_sub_present(fd, "new");
 	close(fd);
 	return yes;
 }
@@ -730,6 +907,8 @@ int import_source_open(const char *path, size_t max_message, struct import_sourc
 {
 	*src_r = NULL;
 	struct stat st;
+	/* stat, not lstat: a PATH named by the administrator may be a link (see OPEN_MESSAGE_FLAGS
+	 * for what happens to links inside it). */
 	if (stat(path, &st) < 0) {
 		*error_r = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
@@ -752,18 +931,23 @@ int import_source_open(const char *path, size_t max_message, struct import_sourc
 			rc = eml_dir_open(src, path, error_r);
 		}
 	} else if (S_ISREG(st.st_mode)) {
-		int fd = open(src->abs_path, O_RDONLY | O_CLOEXEC);
+		/* A FIFO swapped in since the stat must neither hang us nor be read. */
+		int fd = open(src->abs_path, OPEN_MESSAGE_FLAGS);
 		int mbox = 0;
 		if (fd < 0) {
-			*error_r = xasprintf("%s: %s", path, strerror(errno));
+			*error_r = open_error(AT_FDCWD, src->abs_path, path, errno);
 		} else if (fstat(fd, &st) < 0) {
 			*error_r = xasprintf("%s: %s", path, strerror(errno));
+			close(fd);
+		} else if (!S_ISREG(st.st_mode)) {
+			*error_r = xasprintf("%s: %s, not a regular file: not read", path,
+			                     file_kind(st.st_mode));
 			close(fd);
 		} else if (file_looks_like_mbox(fd, path, &mbox, error_r) < 0) {
 			close(fd);
 		} else if (mbox) {
 			src->kind = IMPORT_MBOX;
-			mbox_open(src, fd, &st);
+			mbox_open(src, fd);
 			rc = 0;
 		} else {
 			/* Read on the first _next, like every other message file. */
@@ -772,8 +956,8 @@ int import_source_open(const char *path, size_t max_message, struct import_sourc
 			rc = 0;
 		}
 	} else {
-		*error_r = xasprintf("%s: not a Maildir, an mbox, a .eml file or a folder of .eml "
-		                     "files", path);
+		*error_r = xasprintf("%s: %s, not a Maildir, an mbox, a .eml file or a folder of "
+		                     ".eml files", path, file_kind(st.st_mode));
 	}
 	if (rc < 0) {
 		import_source_close(&src);

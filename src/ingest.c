@@ -259,6 +259,9 @@ static int file_message(struct ingest *ing, int64_t message_id, const struct ing
 	buf_init(&rules, SIZE_MAX);
 	const struct route_result *route = route_of(item, &cls);
 	int rc = route_thread(ing, route, filing.thread_id, &p, &categories, &rules);
+	/* Liaisons see that someone wrote as the troop from outside it. */
+	if (rc == 0 && cls.suspicious)
+		rc = store_thread_set(ing->store, filing.thread_id, "suspicious", "1");
 	if (rc == 0 && ing->autoreply)
 		rc = decide_autoreply(ing, item, message_id, &cls, &filing, route, &p, decision,
 		                      sizeof(decision));

@@ -13,8 +13,9 @@
 #include "thread.h"
 #include "util.h"
 
-/* The message a reply answers: the thread's latest incoming one, parsed again from its
- * stored bytes (References are not kept apart from them). */
+/* The message a reply answers: the latest one its correspondent wrote (never a bounce that
+ * joined the thread, never another person's), parsed again from its stored bytes
+ * (References are not kept apart from them). */
 static int load_latest(struct store *store, const struct ops_thread *t, const struct actor *a,
                        struct parsed_message **msg_r, char **error_r)
 {
@@ -22,7 +23,9 @@ static int load_latest(struct store *store, const struct ops_thread *t, const st
 	int found = store_thread_latest_incoming(store, t->id, sha);
 	if (found <= 0) {
 		*error_r = found < 0 ? xasprintf("%s: %s", t->ref, store_error(store))
-		                     : xasprintf("%s has no incoming message to answer", t->ref);
+		                     : xasprintf("%s has no message from a person to answer (its "
+		                                 "correspondent is a machine, or nobody wrote in)",
+		                                 t->ref);
 		return found < 0 ? OPS_FAILED : OPS_INVALID;
 	}
 	char *raw = NULL;
@@ -108,7 +111,7 @@ static int send_to_correspondent(struct store *store, const struct actor *a,
 }
 
 int ops_reply(struct store *store, const struct actor *actor, const char *ref, const char *body,
-              int reopen, char **error_r)
+              int reopen, char **recipient_r, char **error_r)
 {
 	if (body == NULL || body[strspn(body, " \t\r\n")] == '\0') {
 		*error_r = xstrdup("an empty reply");
@@ -128,6 +131,8 @@ int ops_reply(struct store *store, const struct actor *actor, const char *ref, c
 		rc = send_to_correspondent(store, actor, &t, msg, body, "reply", details, reopen, NULL,
 		                           error_r);
 		free(details);
+		if (rc == OPS_OK)
+			*recipient_r = xstrdup(msg->from.addr);
 	}
 	parsed_message_free(&msg);
 	ops_thread_free(&t);

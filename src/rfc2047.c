@@ -242,27 +242,60 @@ static void word_append(struct charset_buf *out, char encoding, const unsigned c
 	charset_buf_add(out, "?=", 2);
 }
 
+/* Text that must be encoded to be written: 8-bit bytes, what a reader would decode ("=?"), and
+ * controls, which RFC 5322 2.2 does not allow in a header (a tab is white space). */
 static int needs_encoding(const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
-		if (*p >= 0x80)
+		if (*p >= 0x7F || (*p < 0x20 && *p != '\t'))
 			return 1;
 	return strstr(s, "=?") != NULL;
 }
 
-char *rfc2047_encode_header_text(const char *utf8, size_t header_name_len)
+static int is_wsp(char c)
 {
-	assert(utf8 != NULL);
-	char *flat = xstrdup(utf8);
-	for (char *p = flat; *p != '\0'; p++)
-		if (*p == '\r' || *p == '\n')
-			*p = ' ';
-	if (!needs_encoding(flat))
-		return flat;
+	return c == ' ' || c == '\t';
+}
 
+/* s (ASCII) folded at its white space for a first line that starts at column col: a fold
+ * (CRLF) goes before a run of white space when the word after it would pass
+ * HEADER_LINE_SOFT_MAX, never before the first word nor at the end (that would leave a line
+ * of white space alone, RFC 5322 3.2.2).  Readers unfold by removing the CRLF only, so the
+ * text reads back the same.  Returns NULL when a word, with the white space before it, does
+ * not fit in HEADER_LINE_MAX even so. */
+static char *fold_plain(const char *s, size_t col)
+{
+	struct charset_buf out = {0};
+	int word_on_line = 0;
+	size_t i = 0;
+	while (s[i] != '\0') {
+		size_t start = i;
+		while (is_wsp(s[i]))
+			i++;
+		size_t word = i;
+		while (s[i] != '\0' && !is_wsp(s[i]))
+			i++;
+		size_t n = i - start;
+		if (word_on_line && word < i && col + n > HEADER_LINE_SOFT_MAX) {
+			charset_buf_add(&out, "\r\n", 2);
+			col = 0;
+		}
+		if (col + n > HEADER_LINE_MAX) {
+			charset_buf_free(&out);
+			return NULL;
+		}
+		charset_buf_add(&out, s + start, n);
+		col += n;
+		word_on_line |= word < i;
+	}
+	return charset_buf_steal(&out, NULL);
+}
+
+/* The encoded words of utf8, folded (see rfc2047_encode_header_text). */
+static char *encode_words(const char *utf8, size_t header_name_len)
+{
 	struct charset_buf clean = {0};
-	charset_buf_add_utf8(&clean, (const unsigned char *)flat, strlen(flat));
-	free(flat);
+	charset_buf_add_utf8(&clean, (const unsigned char *)utf8, strlen(utf8));
 	const unsigned char *s = (const unsigned char *)clean.p;
 	size_t n = clean.len;
 
@@ -314,4 +347,46 @@ char *rfc2047_encode_header_text(const char *utf8, size_t header_name_len)
 	}
 	charset_buf_free(&clean);
 	return charset_buf_steal(&out, NULL);
+}
+
+/* utf8 with each CR and LF as a space (new string): nothing it holds starts a header line. */
+static char *flatten(const char *utf8)
+{
+	assert(utf8 != NULL);
+	char *flat = xstrdup(utf8);
+	for (char *p = flat; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
+	return flat;
+}
+
+char *rfc2047_encode_header_text(const char *utf8, size_t header_name_len)
+{
+	char *flat = flatten(utf8);
+	char *out = needs_encoding(flat) ? NULL : fold_plain(flat, header_name_len + 2);
+	/* A word no line can hold (a pasted 1,300-character URL) cannot be folded as it is:
+	 * encoded words can be cut between any two characters, and a reader joins them again. */
+	if (out == NULL)
+		out = encode_words(flat, header_name_len);
+	free(flat);
+	return out;
+}
+
+char *rfc2047_encode_phrase(const char *utf8, size_t header_name_len)
+{
+	char *flat = flatten(utf8);
+	char *out = NULL;
+	/* A quote or a backslash would need escaping inside a quoted string: encoded words
+	 * (whose "Q" form keeps to what a phrase allows, RFC 2047 5(3)) are simpler. */
+	if (!needs_encoding(flat) && strpbrk(flat, "\"\\") == NULL) {
+		out = strpbrk(flat, "()<>[]:;@,.") == NULL ? xstrdup(flat) : xasprintf("\"%s\"", flat);
+		/* Only when no fold is needed: GMime keeps the CRLF of a folded phrase in the
+		 * name it reads ("Troop K\r\n Community"), encoded words lose it. */
+		if (header_name_len + 2 + strlen(out) > HEADER_LINE_SOFT_MAX)
+			xfree(&out);
+	}
+	if (out == NULL)
+		out = encode_words(flat, header_name_len);
+	free(flat);
+	return out;
 }

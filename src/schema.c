@@ -358,6 +358,12 @@ const char *const schema_migrations[] = {
 	 * and text stored anew; the tombstone stays as history */
 	"  revived_at INTEGER);"
 	"CREATE UNIQUE INDEX tombstones_active ON tombstones (message_id) WHERE revived_at IS NULL;",
+	/* 6: the reply window counts where replies went too (a forged Return-Path must not
+	 * draw one reply per From address), and auto-replies per domain per hour are capped. */
+	"CREATE INDEX outbox_recipient ON outbox (mailbox_id, recipient, kind, created_at);"
+	"CREATE INDEX outbox_created ON outbox (created_at);"
+	/* A message that claims the troop's own address without coming from its server. */
+	"ALTER TABLE threads ADD COLUMN suspicious INTEGER NOT NULL DEFAULT 0;",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -35,7 +35,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                      "suggested_at) VALUES (?1, ?2, ?3)",
 	[ST_THREAD_REF] = "SELECT ref FROM threads WHERE id = ?1",
 	[ST_OUTBOX_COUNT] = "SELECT count(*) FROM outbox WHERE mailbox_id = ?1 "
-	                    "AND correspondent = ?2 AND kind = ?3 AND created_at >= ?4",
+	                    "AND (correspondent = ?2 OR recipient = ?5) AND kind = ?3 "
+	                    "AND created_at >= ?4",
 	/* An outgoing placement answers the correspondent unless it is one of liaison's own
 	 * automatic messages (whatever its headers say). */
 	[ST_CLOCK_MARK] = "UPDATE placements SET response = 1 WHERE thread_id = ?1 AND message_id = ?2 "
@@ -96,7 +97,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 0, "
 	                     "strftime('%s','now'))",
 	[ST_THREAD_TOUCH] = "UPDATE threads SET message_count = message_count + 1, "
-	                    "first_at = min(first_at, ?2), last_at = max(last_at, ?2) WHERE id = ?1",
+	                    "first_at = min(first_at, ?2), last_at = max(last_at, ?2), "
+	                    "kind = CASE WHEN ?3 THEN 'person' ELSE kind END WHERE id = ?1",
 	[ST_THREAD_ID_INSERT] = "INSERT OR IGNORE INTO thread_ids (mailbox_id, msgid, thread_id) "
 	                        "VALUES (?1, ?2, ?3)",
 	[ST_THREAD_INDEX_INSERT] = "INSERT OR IGNORE INTO thread_indexes (mailbox_id, prefix, "
@@ -722,13 +724,14 @@ int store_thread_create(struct store *store, const struct thread_new *t, int64_t
 	return 0;
 }
 
-int store_thread_touch(struct store *store, int64_t thread_id, int64_t date)
+int store_thread_touch(struct store *store, int64_t thread_id, int64_t date, int from_person)
 {
 	sqlite3_stmt *s = stmt(store, ST_THREAD_TOUCH);
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, thread_id);
 	bind_int(s, 2, date);
+	bind_int(s, 3, from_person);
 	return step_done(store, s, "update thread");
 }
 
@@ -809,6 +812,19 @@ static int each_row(struct store *store, sqlite3_stmt *s, int (*row_cb)(sqlite3_
 	return result;
 }
 
+int store_thread_has_party(struct store *store, int64_t thread_id, const char *addr)
+{
+	sqlite3_stmt *s = query(store, "SELECT EXISTS (SELECT 1 FROM threads WHERE id = ?1 "
+	                               "AND correspondent = ?2) OR EXISTS (SELECT 1 FROM "
+	                               "thread_participants WHERE thread_id = ?1 AND addr = ?2)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	bind_text(s, 2, addr);
+	int64_t v = 0;
+	return one_int64(store, s, &v, "thread party") < 0 ? -1 : v != 0;
+}
+
 struct thread_cb_ctx {
 	store_thread_cb *cb;
 	void *ctx;
@@ -840,6 +856,7 @@ static int thread_row_cb(sqlite3_stmt *s, void *p)
 		.closed_at = sqlite3_column_int64(s, 19),
 		.first_in_at = sqlite3_column_int64(s, 20),
 		.first_response_at = sqlite3_column_int64(s, 21),
+		.suspicious = sqlite3_column_int(s, 22),
 	};
 	return c->cb(&row, c->ctx);
 }
@@ -851,7 +868,8 @@ int store_threads_list(struct store *store, const struct thread_filter *f, store
 	    "SELECT t.id, t.ref, m.name, t.status, t.kind, t.correspondent, t.correspondent_name, "
 	    "t.subject, t.category, t.priority, t.assignee, t.message_count, t.first_at, t.last_at, "
 	    "m.troop, t.confidential, t.reportable, t.rms_number, t.not_reportable_reason, "
-	    "coalesce(t.closed_at, 0), coalesce(t.first_in_at, 0), coalesce(t.first_response_at, 0) "
+	    "coalesce(t.closed_at, 0), coalesce(t.first_in_at, 0), coalesce(t.first_response_at, 0), "
+	    "t.suspicious "
 	    "FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id "
 	    "WHERE (?1 IS NULL OR m.name = ?1) AND (?2 IS NULL OR t.status = ?2) "
 	    "AND (?3 IS NULL OR t.ref = ?3) "
@@ -1207,7 +1225,8 @@ int store_outbox_add(struct store *store, const struct outbox_new *o, int64_t *i
 }
 
 int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *correspondent,
-                             const char *kind, int64_t since, int64_t *count_r)
+                             const char *recipient, const char *kind, int64_t since,
+                             int64_t *count_r)
 {
 	sqlite3_stmt *s = stmt(store, ST_OUTBOX_COUNT);
 	if (s == NULL)
@@ -1216,8 +1235,22 @@ int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char
 	bind_text(s, 2, correspondent);
 	bind_text(s, 3, kind);
 	bind_int(s, 4, since);
+	bind_text(s, 5, recipient);
 	*count_r = 0;
 	return step_find(store, s, count_r, "count outgoing messages") < 0 ? -1 : 0;
+}
+
+int store_outbox_count_domain_since(struct store *store, const char *domain, int64_t since,
+                                    int64_t *count_r)
+{
+	sqlite3_stmt *s = query(store, "SELECT count(*) FROM outbox WHERE created_at >= ?1 "
+	                               "AND kind IN ('autoreply', 'autoreply-urgent') "
+	                               "AND lower(substr(recipient, instr(recipient, '@') + 1)) = ?2");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, since);
+	bind_text(s, 2, domain);
+	return one_int64(store, s, count_r, "count auto-replies to a domain");
 }
 
 #define OUTBOX_COLUMNS \
@@ -1480,7 +1513,7 @@ int store_thread_set(struct store *store, int64_t thread_id, const char *field, 
 	/* Column names cannot be bound: only these, each its own statement. */
 	static const char *const fields[] = {
 		"assignee", "status", "category", "priority", "rms_number", "not_reportable_reason",
-		"confidential", "reportable", "closed_at",
+		"confidential", "reportable", "closed_at", "suspicious",
 	};
 	size_t i;
 	for (i = 0; i < sizeof(fields) / sizeof(*fields); i++)
@@ -1631,9 +1664,14 @@ int store_audit_list(struct store *store, int64_t since, const char *user, store
 int store_thread_latest_incoming(struct store *store, int64_t thread_id,
                                  char sha256_r[SHA256_HEX_SIZE])
 {
+	/* The correspondent's own latest message: never a bounce or an out-of-office that joined
+	 * the thread, never another person's. */
 	sqlite3_stmt *s = query(store, "SELECT m.sha256 FROM placements p JOIN messages m "
-	                               "ON m.id = p.message_id WHERE p.thread_id = ?1 "
-	                               "AND p.direction = 'in' ORDER BY p.date DESC, p.id DESC LIMIT 1");
+	                               "ON m.id = p.message_id JOIN threads t ON t.id = p.thread_id "
+	                               "WHERE p.thread_id = ?1 AND p.direction = 'in' "
+	                               "AND p.kind = 'person' AND t.correspondent != '' "
+	                               "AND lower(m.from_addr) = t.correspondent "
+	                               "ORDER BY p.date DESC, p.id DESC LIMIT 1");
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, thread_id);
@@ -1860,7 +1898,8 @@ int store_report_threads(struct store *store, int64_t from, int64_t to, store_th
 	    "SELECT t.id, t.ref, m.name, t.status, t.kind, '', NULL, t.subject, t.category, "
 	    "t.priority, t.assignee, t.message_count, t.first_at, t.last_at, "
 	    "m.troop, t.confidential, t.reportable, t.rms_number, t.not_reportable_reason, "
-	    "coalesce(t.closed_at, 0), coalesce(t.first_in_at, 0), coalesce(t.first_response_at, 0) "
+	    "coalesce(t.closed_at, 0), coalesce(t.first_in_at, 0), coalesce(t.first_response_at, 0), "
+	    "t.suspicious "
 	    "FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id WHERE t.kind = 'person' "
 	    "AND ((t.first_at >= ?1 AND t.first_at < ?2) OR (t.first_in_at >= ?1 AND t.first_in_at < ?2) "
 	    "OR (t.closed_at >= ?1 AND t.closed_at < ?2)) ORDER BY t.first_at, t.id");

@@ -1,37 +1,75 @@
 /* template.c — render NAME.LANG.txt with {{variables}}, values flattened to one line. */
 #include "template.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "charset.h"
 #include "util.h"
 
 #define VALUE_MAX 200
 #define TEMPLATE_MAX (64u << 10)
 
+/* Characters that end or break a line (C0 and C1 controls, NEL U+0085 among them, DEL, the
+ * Unicode line and paragraph separators) or separate words: a value keeps its words on one
+ * line, so each run of them becomes one space. */
+static int is_break(uint32_t c)
+{
+	return c <= 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029;
+}
+
+/* Invisible marks that change how the text around them is shown: the bidirectional
+ * embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the LRM, RLM and ALM
+ * marks reverse what follows in the reader's client (a forged "call 1-1-9"), and a BOM
+ * (U+FEFF) hides a break between words.  Dropped, not spaced: they stand for no character. */
+static int is_invisible_format(uint32_t c)
+{
+	return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e ||
+	       c == 0x200f || c == 0x061c || c == 0xfeff;
+}
+
+/* The code point of the valid UTF-8 sequence at s and its length in *len_r. */
+static uint32_t utf8_next(const unsigned char *s, size_t *len_r)
+{
+	if (s[0] < 0x80) {
+		*len_r = 1;
+		return s[0];
+	}
+	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+	uint32_t c = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++)
+		c = (c << 6) | (s[i] & 0x3f);
+	*len_r = n;
+	return c;
+}
+
 char *template_clean_value(const char *value)
 {
-	const unsigned char *s = (const unsigned char *)(value ? value : "");
+	/* Invalid bytes become U+FFFD, as mime.c reads mail: the reader sees that something
+	 * was there, and no byte can join its neighbours into a character nobody wrote. */
+	char *valid = charset_clean_utf8(value ? value : "");
 	struct buf b;
 	buf_init(&b, SIZE_MAX);
 	int space = 0;
-	for (; *s; s++) {
-		if (*s < 0x20 || *s == 0x7f || *s == ' ') {
+	size_t len;
+	for (const unsigned char *s = (const unsigned char *)valid; *s; s += len) {
+		uint32_t c = utf8_next(s, &len);
+		if (is_break(c)) {
 			space = b.len > 0;
 			continue;
 		}
-		/* Stop before a character that would pass the limit (UTF-8 lead byte). */
-		size_t char_len = *s < 0x80 ? 1 : *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : *s >= 0xc0 ? 2 : 1;
-		if (b.len + space + char_len > VALUE_MAX)
+		if (is_invisible_format(c))
+			continue;
+		/* Stop before a character that would pass the limit: never cut inside one. */
+		if (b.len + space + len > VALUE_MAX)
 			break;
 		if (space)
 			buf_add(&b, " ", 1);
 		space = 0;
-		buf_add(&b, s, 1);
-		/* Copy the rest of a multi-byte character whole. */
-		for (size_t i = 1; i < char_len && s[1] >= 0x80 && s[1] < 0xc0; i++)
-			buf_add(&b, ++s, 1);
+		buf_add(&b, s, len);
 	}
+	free(valid);
 	return buf_steal(&b, NULL);
 }
 

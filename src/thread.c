@@ -129,22 +129,46 @@ static void correspondent(const struct parsed_message *msg, const struct mailbox
 	*name_r = NULL;
 }
 
+/* Whether a message found its way to thread_id by references may join it.  A thread is one
+ * correspondent's conversation with the troop: replies from different people to one troop
+ * message (an announcement, a newsletter the troop sent) are separate conversations, and one
+ * person's disclosure must never share a thread, or a reply, with another's.  The troop's own
+ * messages and machine mail about the conversation (a bounce, an out-of-office) join it; a
+ * person joins only when they are its correspondent or one of its participants (someone the
+ * troop wrote to in it).  A person writing from a second address opens a thread of its own:
+ * nothing proves it is the same person. */
+static int may_join(struct store *store, int64_t thread_id, const struct classification *cls,
+                    const char *corr)
+{
+	if (strcmp(cls->direction, "in") != 0 || strcmp(cls->kind, "person") != 0)
+		return 1;
+	return corr[0] ? store_thread_has_party(store, thread_id, corr) : 0;
+}
+
 static int find_existing(struct store *store, int64_t mailbox_id,
                          const struct parsed_message *msg, const struct classification *cls,
                          const char *corr, const char *base, int is_reply, int64_t date,
                          struct thread_filing *r)
 {
-	/* 1. Message-IDs: the parent first, then older ancestors, then our own id (a reply that
-	 * arrived before us), all through one map of ids to threads. */
+	/* 1. Message-IDs: the parent first, then older ancestors, through one map of ids to
+	 * threads; then our own id (a reply to us that arrived before us).  That reply is the
+	 * replier's conversation: we join it only as one of its parties (the announcement the
+	 * troop sent does not join the first answer's thread). */
 	size_t n = 0;
 	const char *ids[66];
 	if (msg->in_reply_to != NULL)
 		ids[n++] = msg->in_reply_to;
 	for (size_t i = msg->references.count; i-- > 0 && n < 65;)
 		ids[n++] = msg->references.items[i];
-	if (msg->message_id != NULL)
-		ids[n++] = msg->message_id;
 	int rc = store_thread_find_by_ids(store, mailbox_id, ids, n, &r->thread_id);
+	if (rc > 0)
+		rc = may_join(store, r->thread_id, cls, corr);
+	if (rc == 0 && msg->message_id != NULL) {
+		const char *own[1] = {msg->message_id};
+		rc = store_thread_find_by_ids(store, mailbox_id, own, 1, &r->thread_id);
+		if (rc > 0)
+			rc = corr[0] ? store_thread_has_party(store, r->thread_id, corr) : 0;
+	}
 	if (rc != 0) {
 		r->how = "references";
 		return rc;
@@ -163,6 +187,8 @@ static int find_existing(struct store *store, int64_t mailbox_id,
 	/* 3. Outlook's Thread-Index. */
 	if (msg->thread_index != NULL) {
 		rc = store_thread_find_by_index(store, mailbox_id, msg->thread_index, &r->thread_id);
+		if (rc > 0)
+			rc = may_join(store, r->thread_id, cls, corr);
 		if (rc != 0) {
 			r->how = "thread-index";
 			return rc;
@@ -255,7 +281,8 @@ int thread_file_message(struct store *store, const struct mailbox_config *mailbo
 		r->created = 1;
 		r->how = "new";
 	}
-	if (store_thread_touch(store, r->thread_id, date) < 0 ||
+	int from_person = strcmp(cls->direction, "in") == 0 && strcmp(cls->kind, "person") == 0;
+	if (store_thread_touch(store, r->thread_id, date, from_person) < 0 ||
 	    remember(store, mailbox, mailbox_id, msg, cls, corr, r->thread_id) < 0)
 		goto out;
 	rc = 0;

@@ -57,7 +57,8 @@ SIGNALS = {
     "machine-bounce": ({"multipart/report", "null-return-path", "auto-submitted",
                         "no-reply-sender"}, set()),
     "machine-noreply": ({"no-reply-sender", "auto-submitted"}, set()),
-    "machine-precedence-junk": ({"precedence"}, set()),
+    "machine-precedence-junk": ({"precedence", "list-unsubscribe", "list-unsubscribe-post"},
+                                set()),
 }
 PRECEDENCE = {"machine-ooo-outlook": "auto_reply", "machine-list": "list",
               "machine-newsletter": "bulk", "machine-precedence-junk": "junk"}

@@ -1,8 +1,8 @@
 #!/bin/sh
-# make fuzz: build the libFuzzer target with ASan/UBSan and run it for FUZZ_SECONDS (default
-# 120) on a seed corpus of the hostile fixtures and the shipped sample.  A crash is written
-# to tests/fixtures/fuzz/ — commit it: tests/integration/test_hostile.sh replays every file
-# there on each `make check`.
+# make fuzz: build the libFuzzer targets with ASan/UBSan and run each for FUZZ_SECONDS (default
+# 120): parse and redaction on a seed corpus of the hostile fixtures and the shipped sample,
+# composition on seeds of its own.  A crash is written to tests/fixtures/fuzz/ — commit it:
+# tests/integration/test_hostile.sh replays every file there on each `make check`.
 set -eu
 cd "$(dirname "$0")/../.."
 out=build-fuzz
@@ -24,6 +24,9 @@ clang $flags -fsanitize=fuzzer -o "$out/fuzz_parse" tests/fuzz/fuzz_parse.c $obj
 # shellcheck disable=SC2086
 clang $flags -fsanitize=fuzzer -o "$out/fuzz_redact" tests/fuzz/fuzz_redact.c $objs \
 	$(pkg-config --libs $pkgs) -lpthread -lm
+# shellcheck disable=SC2086
+clang $flags -fsanitize=fuzzer -o "$out/fuzz_compose" tests/fuzz/fuzz_compose.c $objs \
+	$(pkg-config --libs $pkgs) -lpthread -lm
 # Seeds: the hostile fixtures (small ones) and the sample mailbox split into messages.
 /usr/bin/python3 tests/fixtures/hostile/make-hostile.py "$out/seeds" >/dev/null
 /usr/bin/python3 - tests/fixtures/sample/troop-k.mbox "$out/seeds" <<'PY'
@@ -38,3 +41,30 @@ ASAN_OPTIONS=detect_leaks=0 "$out/fuzz_parse" -max_total_time="${FUZZ_SECONDS:-1
 mkdir -p "$out/corpus-redact"
 ASAN_OPTIONS=detect_leaks=0 "$out/fuzz_redact" -max_total_time="${FUZZ_SECONDS:-120}" -max_len=65536 \
 	-timeout=10 -rss_limit_mb=2048 -artifact_prefix=tests/fixtures/fuzz/redact- "$out/corpus-redact" "$out/seeds"
+# Composition: NUL-separated subject, display name, recipient, answered id, body, references;
+# seeds with the cases of the issue (a 1,300-character URL, a 1,500-character Message-ID,
+# 200 references, a long display name, non-ASCII and hostile subjects).
+mkdir -p "$out/corpus-compose" "$out/seeds-compose"
+/usr/bin/python3 - "$out/seeds-compose" <<'PY'
+import sys
+d = sys.argv[1]
+url = "https://example.com/track?" + "abc123-_.~/%?=&+" * 80
+refs = [b"r%03d@example.org" % i for i in range(200)]
+seeds = {
+    "url": [("Auto: Re: see %s please" % url).encode(), b"", b"maria@example.com",
+            b"orig@example.com", b"Hello\n"],
+    "msgid": [b"Auto: Hi", b"Troop K CTL", b"maria@example.com", b"x" * 1488 + b"@example.com",
+              b"b\n", b"root@example.org", b"x" * 1488 + b"@example.com"],
+    "refs": [b"Auto: Re: thread", b"", b"a@b.c", b"r199@example.org", b"b"] + refs,
+    "name": [b"Auto: x", b"Troop K (CTL), \"Main\" Office \\ " * 20, b"a@b.c", b"", b""],
+    "utf8": ["Auto: \u00bfD\u00f3nde? \u65e5\u672c\u8a9e \U0001f600 \u202e abc".encode() * 20,
+             "Tropa K \u2014 Enlace".encode(), b"n@example.es", b"", "ni\u00f1os\n".encode()],
+    "crlf": [b"Hi\r\nBcc: v@x\r\n\r\nbody =?UTF-8?B?SGk=?=\t\x01\x7f\xff" + b" " * 1200 + b"x",
+             b"\r\nX: y", b"a@b.c\r\nBcc: v@x", b"id@x>\r\nBcc: <v@x", b".\r\n.\n"],
+}
+for name, fields in seeds.items():
+    open("%s/%s" % (d, name), "wb").write(b"\0".join(fields))
+PY
+ASAN_OPTIONS=detect_leaks=0 "$out/fuzz_compose" -max_total_time="${FUZZ_SECONDS:-120}" -max_len=65536 \
+	-timeout=10 -rss_limit_mb=2048 -artifact_prefix=tests/fixtures/fuzz/compose- \
+	"$out/corpus-compose" "$out/seeds-compose"

@@ -1,13 +1,15 @@
 # Hostile messages: each imports without a crash, the right ones quarantined (kept raw, with
-# a reason), the rest filed; the run goes on after each.  The small ones also run under
-# valgrind: no invalid access, nothing definitely lost.  Crashes the fuzzer ever found
-# (tests/fixtures/fuzz/) are replayed.
+# a reason; exit 1 says so), the rest filed (exit 0); the run goes on after each.  The small
+# ones also run under valgrind: no invalid access, nothing definitely lost.  Crashes the
+# fuzzer ever found (tests/fixtures/fuzz/) are replayed.
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 $PY "$TOP/tests/fixtures/hostile/make-hostile.py" --big hostile >/dev/null
 write_config h.conf "$TMPDIR/h.db"
 export LIAISON_CONFIG=$TMPDIR/h.conf
 $LIAISON init >/dev/null
+# Under make asan a sanitizer error also exits 1, like a quarantined message: its report tells.
+sanitizer_report() { grep -q 'Sanitizer\|runtime error' "$1"; }
 quarantined=0
 checked=0
 made=$(ls hostile | wc -l)
@@ -18,9 +20,12 @@ while read -r name want; do
 	$LIAISON import --mailbox K --json "hostile/$name" >"$name.json" 2>"$name.err"
 	rc=$?
 	set -e
-	[ "$rc" -eq 0 ] || { cat "$name.err"; fail "$name: import exit $rc"; }
+	! sanitizer_report "$name.err" || { cat "$name.err"; fail "$name: sanitizer report"; }
 	got=filed
 	[ "$(json 'd["quarantined"]' "$name.json")" = 1 ] && got=quarantined
+	want_rc=0
+	[ "$want" = quarantined ] && want_rc=1
+	[ "$rc" -eq "$want_rc" ] || { cat "$name.err"; fail "$name: import exit $rc, not $want_rc"; }
 	[ "$(json 'd["imported"] + d["quarantined"]' "$name.json")" = 1 ] || fail "$name: not stored"
 	expect_eq "$name" "$want" "$got"
 	[ "$want" = quarantined ] && quarantined=$((quarantined + 1))
@@ -44,8 +49,15 @@ check=""
 [ -n "${LIAISON_SANITIZED:-}" ] || check="valgrind --quiet --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite --show-leak-kinds=definite --log-file=valgrind.log"
 : >valgrind.log
-$check $LIAISON -c v.conf import --mailbox K --json hostile >v.json || { cat valgrind.log; fail "valgrind found errors"; }
+set +e
+$check $LIAISON -c v.conf import --mailbox K --json hostile >v.json 2>v.err
+rc=$?
+set -e
+[ "$rc" -ne 99 ] || { cat valgrind.log; fail "valgrind found errors"; }
 [ ! -s valgrind.log ] || { cat valgrind.log; fail "valgrind reported problems"; }
+! sanitizer_report v.err || { cat v.err; fail "sanitizer report"; }
+# some of them are quarantined: exit 1
+expect_eq "valgrind run exit" 1 "$rc"
 expect_eq "valgrind run stored everything" "$(ls hostile | wc -l)" "$(json 'd["imported"] + d["quarantined"]' v.json)"
 
 # Every crash the fuzzer ever found is replayed: imported without a crash, and stored.
@@ -54,7 +66,13 @@ for f in "$TOP"/tests/fixtures/fuzz/*; do
 	[ -f "$f" ] || continue
 	n=$((n + 1))
 	cp "$f" "fuzz-$n.eml"
-	$LIAISON import --mailbox K --json "fuzz-$n.eml" >"fuzz-$n.json" || fail "fuzz fixture $f"
+	set +e
+	$LIAISON import --mailbox K --json "fuzz-$n.eml" >"fuzz-$n.json" 2>"fuzz-$n.err"
+	rc=$?
+	set -e
+	! sanitizer_report "fuzz-$n.err" || { cat "fuzz-$n.err"; fail "fuzz fixture $f: sanitizer report"; }
+	# exit 1 only for a quarantined message
+	[ "$rc" -eq "$(json 'd["quarantined"]' "fuzz-$n.json")" ] || fail "fuzz fixture $f: exit $rc"
 	[ "$(json 'd["imported"] + d["quarantined"] + d["duplicate"]' "fuzz-$n.json")" = 1 ] ||
 		fail "fuzz fixture $f: not stored"
 done

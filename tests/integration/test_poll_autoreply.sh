@@ -29,6 +29,12 @@ for mid, w in want.items():
 sys.exit(1 if bad else 0)
 PY
 
+# The Bcc'd threat is a person's urgent thread, though nobody was answered.
+bcc=$($PY -c 'import json,sys; print([m for m, w in json.load(open(sys.argv[1])).items() if w["case"] == "bcc-threat"][0])' cases/expected.json)
+expect_eq "the Bcc'd threat: a person's urgent thread" "person urgent" \
+	"$(sqlite3 p.db "SELECT t.kind, t.priority FROM threads t JOIN placements p ON p.thread_id = t.id JOIN messages m ON m.id = p.message_id WHERE m.message_id = '$bcc'" | tr '|' ' ')"
+expect_eq "... on the response clock" 1 "$(sqlite3 p.db "SELECT t.first_in_at IS NOT NULL FROM threads t JOIN placements p ON p.thread_id = t.id JOIN messages m ON m.id = p.message_id WHERE m.message_id = '$bcc'")"
+
 # What the SMTP sink got: one reply per queued case (and the urgent notice), nothing else.
 queued=$($PY -c 'import json,sys; print(sum(1 for w in json.load(open(sys.argv[1])).values() if w["want"].startswith("queued")))' cases/expected.json)
 # Each urgent message also sends the coordinator a notice, inside the reply window too.

@@ -155,6 +155,19 @@ static void test_bad_lines(void **state)
 	}
 }
 
+/* Composed messages rely on it: an address holds no control character. */
+static void test_address_control(void **state)
+{
+	char *errors = load_errors("[liaison]\ndatabase=x\n[mailbox K]\ntroop=K\naddress=a\x01@b.c\n", NULL);
+	assert_non_null(errors);
+	assert_non_null(strstr(errors, ":5: address"));
+	free(errors);
+	errors = load_errors("[liaison]\ndatabase=x\n[mailbox K]\ntroop=K\naddress=a@b.c\x7f\n", NULL);
+	assert_non_null(errors);
+	assert_non_null(strstr(errors, ":5: address"));
+	free(errors);
+}
+
 static void test_every_bad_line_reported(void **state)
 {
 	char *errors = load_errors("[liaison]\ndatabase=x\na=1\nb=2\nnot ini\nc=3\n", NULL);
@@ -203,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_poll_keys),
 		cmocka_unit_test(test_read_secret),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_address_control),
 		cmocka_unit_test(test_every_bad_line_reported),
 		cmocka_unit_test(test_password_file_mode),
 		cmocka_unit_test(test_missing_file),

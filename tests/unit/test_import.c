@@ -583,30 +583,237 @@ static void test_mbox_across_chunks(void **state)
 	import_source_close(&src);
 }
 
-static void test_mbox_from_dates(void **state)
+#define T_MON_JAN_5 1767621780 /* Mon Jan  5 14:03:00 2026 UTC */
+
+/* Which "From " lines separate messages, and the date each gives: what mutt, Python's
+ * mailbox, Postfix, Dovecot, Thunderbird and Gmail's export write is one; prose, a bare
+ * address and impossible dates are not, and stay in the body. */
+static void test_mbox_separator_forms(void **state)
 {
 	(void)state;
-	const char *mbox =
-		"From a Mon Jan  5 14:03:00 2026\n\nx\n\n"
-		"From b Mon Jan 5 14:03:00 2026 +0100\n\nx\n\n"
-		"From c Mon Jan  5 14:03 EST 2026\n\nx\n\n"
-		"From d Wed Dec 31 23:59:59 2025\n\nx\n\n"
-		"From e@example.org\n\nx\n\n"
-		"From f Mon Feb 31 10:00:00 2026\n\nx\n\n"
-		"From \"odd sender\"@example.org Mon Jan  5 14:03:00 2026 remote from x\n\nx\n";
-	write_str("dates.mbox", mbox, 1500000000);
+	static const struct {
+		const char *line;
+		int64_t date; /* 0: not a separator */
+	} cases[] = {
+		{ "From alice@example.org Mon Jan  5 14:03:00 2026", T_MON_JAN_5 }, /* asctime */
+		{ "From alice@example.org  Mon Jan  5 14:03:00 2026", T_MON_JAN_5 }, /* Postfix */
+		{ "From alice@example.org  Mon Jan 05 14:03:00 2026", T_MON_JAN_5 }, /* Dovecot */
+		{ "From - Mon Jan 05 14:03:00 2026", T_MON_JAN_5 },                  /* Thunderbird */
+		{ "From 1821456789012345678@xxx Mon Jan 05 14:03:00 +0000 2026", T_MON_JAN_5 },
+		{ "From b Mon Jan 5 14:03:00 2026 +0100", T_MON_JAN_5 - 3600 },
+		{ "From b Mon Jan  5 09:03:00 -0500 2026", T_MON_JAN_5 },
+		{ "From c Mon Jan  5 14:03 EST 2026", T_MON_JAN_5 }, /* named zones: UTC */
+		{ "From c Mon Jan  5 14:03:00 MET DST 2026", T_MON_JAN_5 },
+		{ "From c Mon Jan  5 14:03:00 2026 UTC", T_MON_JAN_5 },
+		{ "From uucp!alice Mon Jan  5 14:03:00 2026 remote from gateway", T_MON_JAN_5 },
+		{ "From \"odd sender\"@example.org Mon Jan  5 14:03:00 2026", T_MON_JAN_5 },
+		{ "From   Mon Jan  5 14:03:00 2026", T_MON_JAN_5 }, /* empty sender */
+		{ "From MAILER-DAEMON mon JAN  5 14:03:00 2026", T_MON_JAN_5 },
+		{ "From d Wed Dec 31 23:59:59 2025", 1767225599 },
+		{ "From d Wed Dec 31 23:59:59 1969", -1 }, /* a real instant, not an error */
+		{ "From d Sun Jan  5 14:03:00 1969", -31139820 },
+		{ "From e@example.org", 0 },
+		{ "From here on, the meeting is in the library.", 0 },
+		{ "From TroopKCTL@ct.gov about Saturday", 0 },
+		{ "From 10am to noon Mon Jan  5 14:03:00 2026", 0 },
+		{ "From f Mon Feb 31 10:00:00 2026", 0 },
+		{ "From g Mon Jan  5 24:00:00 2026", 0 },
+		{ "From g Mon Jan  5 14:3:00 2026", 0 },
+		{ "From g Mon Jan  5 14:03:00 26", 0 },
+		{ "From g Mon Jan  5 2026", 0 },
+		{ "From g Mon Foo  5 14:03:00 2026", 0 },
+		{ "From g Mon Jan  5 14:03:00 +2500 2026", 0 },
+		{ "From g Mon Jan  5 14:03:00 2026 and then we talked", 0 },
+		{ "From g Mon Jan  5 14:03:00 2026 remote", 0 },
+		{ "From \"unterminated Mon Jan  5 14:03:00 2026", 0 },
+		{ "Fromage Mon Jan  5 14:03:00 2026", 0 },
+	};
+	const char *first = "From a Mon Jan  5 14:03:00 2026\nSubject: one\n\nbody\n\n";
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *mbox = xasprintf("%s%s\nSubject: two\n\nb\n", first, cases[i].line);
+		write_str("forms.mbox", mbox, 1500000000);
+		free(mbox);
+		struct run run;
+		import_all("forms.mbox", MAX_MESSAGE, &run);
+		if (cases[i].date != 0) {
+			if (run.count != 3)
+				fail_msg("\"%s\" should separate messages", cases[i].line);
+			assert_message(&run.r[0], "Subject: one\n\nbody\n");
+			assert_message(&run.r[1], "Subject: two\n\nb\n");
+			if (run.r[1].date != cases[i].date)
+				fail_msg("\"%s\": date %lld, not %lld", cases[i].line,
+				         (long long)run.r[1].date, (long long)cases[i].date);
+		} else {
+			if (run.count != 2)
+				fail_msg("\"%s\" should stay in the body", cases[i].line);
+			char *body = xasprintf("Subject: one\n\nbody\n\n%s\nSubject: two\n\nb\n",
+			                       cases[i].line);
+			assert_message(&run.r[0], body);
+			free(body);
+		}
+		run_free(&run);
+	}
+
+	/* a separator-like line longer than any separator is body text */
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	buf_addstr(&b, first);
+	buf_addstr(&b, "From ");
+	for (int i = 0; i < 110; i++)
+		buf_addstr(&b, "xxxxxxxxxx");
+	buf_addstr(&b, " Mon Jan  5 14:03:00 2026\nSubject: two\n\nb\n");
+	write_file("long.mbox", b.data, b.len, 0);
+	buf_free(&b);
 	struct run run;
-	import_all("dates.mbox", MAX_MESSAGE, &run);
-	assert_int_equal(run.count, 8);
-	assert_int_equal(run.r[0].date, 1767621780);
-	assert_int_equal(run.r[1].date, 1767621780 - 3600);
-	assert_int_equal(run.r[2].date, 1767621780 - 0); /* named zones are not trusted: UTC */
-	assert_int_equal(run.r[3].date, 1767225599);
-	assert_int_equal(run.r[4].date, 1500000000); /* no date: the file mtime */
-	assert_int_equal(run.r[5].date, 1500000000); /* 31 February: the file mtime */
-	assert_int_equal(run.r[6].date, 1767621780);
-	for (int i = 0; i < 7; i++)
-		assert_message(&run.r[i], "\nx\n");
+	import_all("long.mbox", MAX_MESSAGE, &run);
+	assert_int_equal(run.count, 2);
+	run_free(&run);
+}
+
+/* The issue's cases.  A body line "From here on..." after a paragraph break does not cut the
+ * message; neither does a forged separator that the writer quoted, as every writer we know
+ * does.  In a file whose writer did not quote, a well-formed separator after an empty line
+ * is one: mboxo cannot tell (see mbox_next); both parts are then kept. */
+static void test_mbox_body_from_lines(void **state)
+{
+	(void)state;
+	const char *body =
+		"From: stranger@example.net\n"
+		"To: TroopKCTL@ct.gov\n"
+		"Subject: minutes\n"
+		"\n"
+		"The meeting went well.\n"
+		"\n"
+		"From here on, we meet in the library.\n"
+		"\n"
+		"From TroopKCTL@ct.gov we have heard nothing yet.\n"
+		"\n"
+		"From 10am to noon on Saturday.\n";
+	char *mbox = xasprintf("From stranger@example.net Mon Jan  5 14:03:00 2026\n%s", body);
+	write_str("prose.mbox", mbox, 0);
+	free(mbox);
+	struct run run;
+	import_all("prose.mbox", MAX_MESSAGE, &run);
+	assert_int_equal(run.kind, IMPORT_MBOX);
+	assert_int_equal(run.count, 2);
+	assert_message(&run.r[0], body);
+	run_free(&run);
+
+	/* the forged outgoing message, quoted by the writer: one message, restored as sent */
+	const char *head =
+		"From: stranger@example.net\n"
+		"To: TroopKCTL@ct.gov\n"
+		"Subject: hello\n"
+		"\n"
+		"hi\n"
+		"\n";
+	const char *tail =
+		"From TroopKCTL@ct.gov Sat Dec  5 10:00:00 2026\n"
+		"From: TroopKCTL@ct.gov\n"
+		"To: victim@example.org\n"
+		"Subject: your case is closed\n"
+		"\n"
+		"fake\n";
+	char *as_sent = xasprintf("%s%s", head, tail);
+	char *quoted = xasprintf("%s>%s", head, tail);
+	mbox = xasprintf("From stranger@example.net Sat Dec  5 09:00:00 2026\n%s", quoted);
+	write_str("quoted.mbox", mbox, 0);
+	free(mbox);
+	import_all("quoted.mbox", MAX_MESSAGE, &run);
+	assert_int_equal(run.count, 2);
+	assert_message(&run.r[0], as_sent);
+	run_free(&run);
+
+	/* ... and unquoted: indistinguishable from two messages.  Both parts are stored. */
+	mbox = xasprintf("From stranger@example.net Sat Dec  5 09:00:00 2026\n%s", as_sent);
+	write_str("unquoted.mbox", mbox, 0);
+	free(mbox);
+	import_all("unquoted.mbox", MAX_MESSAGE, &run);
+	assert_int_equal(run.count, 3);
+	assert_message(&run.r[0], "From: stranger@example.net\nTo: TroopKCTL@ct.gov\n"
+	                          "Subject: hello\n\nhi\n");
+	assert_message(&run.r[1], "From: TroopKCTL@ct.gov\nTo: victim@example.org\n"
+	                          "Subject: your case is closed\n\nfake\n");
+	assert_int_equal(run.r[1].date, 1796464800);
+	run_free(&run);
+	free(as_sent);
+	free(quoted);
+}
+
+/* What Python's mailbox.mbox writes (From_ quoting of every ^From line, an empty line after
+ * each message) and what Thunderbird writes ("From - " and a zero-padded day): every message
+ * back as it was given to the writer. */
+static void test_mbox_writers(void **state)
+{
+	(void)state;
+	const char *python =
+		"From MAILER-DAEMON Sat Dec  5 10:00:00 2026\n"
+		"From: alice@example.org\n"
+		"Subject: one\n"
+		"\n"
+		">From here on, we meet in the library.\n"
+		"\n"
+		">From TroopKCTL@ct.gov Sat Dec  5 10:00:00 2026\n"
+		"From: TroopKCTL@ct.gov\n"
+		"\n"
+		"From MAILER-DAEMON Sat Dec  5 10:00:01 2026\n"
+		"From: bob@example.org\n"
+		"Subject: two\n"
+		"\n"
+		"last\n"
+		"\n";
+	write_str("python.mbox", python, 0);
+	struct run run;
+	import_all("python.mbox", MAX_MESSAGE, &run);
+	assert_int_equal(run.count, 3);
+	assert_message(&run.r[0], "From: alice@example.org\nSubject: one\n\n"
+	                          "From here on, we meet in the library.\n\n"
+	                          "From TroopKCTL@ct.gov Sat Dec  5 10:00:00 2026\n"
+	                          "From: TroopKCTL@ct.gov\n");
+	assert_message(&run.r[1], "From: bob@example.org\nSubject: two\n\nlast\n");
+	assert_int_equal(run.r[0].date, 1796464800);
+	assert_int_equal(run.r[1].date, 1796464801);
+	run_free(&run);
+
+	const char *thunderbird =
+		"From - Sat Dec 05 10:00:00 2026\n"
+		"X-Mozilla-Status: 0001\n"
+		"X-Mozilla-Status2: 00000000\n"
+		"From: carol@example.org\n"
+		"Subject: tb one\n"
+		"\n"
+		">From the desk of the chief\n"
+		"\n"
+		"From - Sat Dec 05 10:00:00 2026\n"
+		"X-Mozilla-Status: 0001\n"
+		"From: dave@example.org\n"
+		"Subject: tb two\n"
+		"\n"
+		"x\n"
+		"\n";
+	write_str("tb.mbox", thunderbird, 0);
+	import_all("tb.mbox", MAX_MESSAGE, &run);
+	assert_int_equal(run.count, 3);
+	assert_message(&run.r[0], "X-Mozilla-Status: 0001\nX-Mozilla-Status2: 00000000\n"
+	                          "From: carol@example.org\nSubject: tb one\n\n"
+	                          "From the desk of the chief\n");
+	assert_int_equal(run.r[0].date, 1796464800);
+	assert_int_equal(run.r[1].date, 1796464800);
+	run_free(&run);
+}
+
+/* A file whose first line starts with "From " but is no separator is not an mbox: it is one
+ * message, kept whole (no line of it taken for a separator and dropped). */
+static void test_mbox_detection_needs_separator(void **state)
+{
+	(void)state;
+	const char *text = "From the desk of the chief\nSubject: x\n\nbody\n";
+	write_str("desk.eml", text, 0);
+	struct run run;
+	import_all("desk.eml", MAX_MESSAGE, &run);
+	assert_int_equal(run.kind, IMPORT_EML);
+	assert_int_equal(run.count, 2);
+	assert_message(&run.r[0], text);
 	run_free(&run);
 }
 
@@ -663,6 +870,200 @@ static void test_eml_folder(void **state)
 	assert_string_equal(run.r[0].source, abs);
 	free(abs);
 	run_free(&run);
+}
+
+/* ---- links and special files ------------------------------------------------------------- */
+
+/* Stands in for /etc/passwd: a file outside every source folder whose bytes must never be
+ * handed out. */
+#define SECRET "root:x:0:0:SECRET-OUTSIDE-BYTES:/root:/bin/bash\n"
+
+static void make_link(const char *target, const char *rel)
+{
+	char *path = fixture_path(rel);
+	assert_int_equal(symlink(target, path), 0);
+	free(path);
+}
+
+static void make_fifo(const char *rel)
+{
+	char *path = fixture_path(rel);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	free(path);
+}
+
+/* The outside file, and its absolute path for links to point at. */
+static char *make_secret(void)
+{
+	write_str("passwd", SECRET, 0);
+	return fixture_path("passwd");
+}
+
+static void assert_no_secret(const struct run *run)
+{
+	for (size_t i = 0; i < run->count; i++)
+		if (run->r[i].rc == 1)
+			assert_null(strstr(run->r[i].raw, "SECRET-OUTSIDE-BYTES"));
+}
+
+static void assert_error_names(const struct result *res, const char *name, const char *what)
+{
+	assert_int_equal(res->rc, -1);
+	if (strstr(res->error, name) == NULL || strstr(res->error, what) == NULL)
+		fail_msg("error \"%s\" should name %s and say %s", res->error, name, what);
+}
+
+/* Every entry that is a link (out of the folder, into it, dangling, to a folder) or a FIFO is
+ * refused by name; the regular messages around them are read; nothing outside is. */
+static void test_maildir_links_and_fifo(void **state)
+{
+	(void)state;
+	char *secret = make_secret();
+	make_maildir("lk");
+	write_str("lk/cur/1.ok.host:2,S", "Subject: ok\n\nb\n", 0);
+	make_link(secret, "lk/cur/2.out.host:2,");
+	make_link("1.ok.host:2,S", "lk/cur/3.in.host:2,");
+	make_link("no-such-file", "lk/cur/4.dangling.host:2,");
+	make_fifo("lk/cur/5.fifo.host:2,");
+	make_link("../new", "lk/cur/6.dirlink.host:2,");
+	make_link("../../passwd", "lk/new/7.out.host");
+	write_str("lk/new/8.ok.host", "Subject: new ok\n\nb\n", 0);
+	free(secret);
+
+	/* a FIFO that hung the reader would end the test here */
+	alarm(30);
+	struct run run;
+	import_all("lk", MAX_MESSAGE, &run);
+	alarm(0);
+	assert_int_equal(run.count, 9);
+	assert_error_names(&run.r[0], "lk/new/7.out.host", "symbolic link");
+	assert_non_null(strstr(run.r[0].error, "../../passwd")); /* says where it pointed */
+	assert_message(&run.r[1], "Subject: new ok\n\nb\n");
+	assert_message(&run.r[2], "Subject: ok\n\nb\n");
+	assert_error_names(&run.r[3], "lk/cur/2.out.host:2,", "symbolic link");
+	assert_error_names(&run.r[4], "lk/cur/3.in.host:2,", "symbolic link");
+	assert_error_names(&run.r[5], "lk/cur/4.dangling.host:2,", "symbolic link");
+	assert_error_names(&run.r[6], "lk/cur/5.fifo.host:2,", "FIFO");
+	assert_error_names(&run.r[7], "lk/cur/6.dirlink.host:2,", "symbolic link");
+	assert_int_equal(run.r[8].rc, 0);
+	assert_no_secret(&run);
+	run_free(&run);
+}
+
+/* A Maildir whose cur/ or new/ is a link is refused as a whole, by name. */
+static void test_maildir_linked_subfolder(void **state)
+{
+	(void)state;
+	make_dir("elsewhere");
+	write_str("elsewhere/1.x.host:2,", "Subject: " SECRET "\nb\n", 0);
+	const char *cases[][2] = {
+		{ "lc1", "cur" }, /* cur/ points at a folder outside */
+		{ "lc2", "new" }, /* new/ does */
+		{ "lc3", "cur" }, /* cur/ points nowhere */
+	};
+	for (size_t i = 0; i < 3; i++) {
+		const char *top = cases[i][0], *sub = cases[i][1];
+		make_dir(top);
+		char *rel = xasprintf("%s/tmp", top);
+		make_dir(rel);
+		free(rel);
+		rel = xasprintf("%s/%s", top, strcmp(sub, "cur") == 0 ? "new" : "cur");
+		make_dir(rel);
+		free(rel);
+		rel = xasprintf("%s/%s", top, sub);
+		make_link(i == 2 ? "../no-such-folder" : "../elsewhere", rel);
+		free(rel);
+
+		char *path = fixture_path(top);
+		struct import_source *src = NULL;
+		char *error = NULL;
+		assert_int_equal(import_source_open(path, MAX_MESSAGE, &src, &error), -1);
+		assert_null(src);
+		char *name = xasprintf("%s/%s", top, sub);
+		if (strstr(error, name) == NULL || strstr(error, "symbolic link") == NULL)
+			fail_msg("error \"%s\" should name %s as a symbolic link", error, name);
+		free(name);
+		free(error);
+		free(path);
+	}
+}
+
+/* A folder of .eml files: the same rule. */
+static void test_eml_folder_links_and_fifo(void **state)
+{
+	(void)state;
+	char *secret = make_secret();
+	make_dir("el");
+	write_str("el/a.eml", "Subject: a\n\na\n", 0);
+	make_link(secret, "el/b.eml");
+	make_link("a.eml", "el/c.eml");
+	make_link("gone.eml", "el/d.eml");
+	make_fifo("el/e.eml");
+	make_link("..", "el/f");
+	free(secret);
+	alarm(30);
+	struct run run;
+	import_all("el", MAX_MESSAGE, &run);
+	alarm(0);
+	assert_int_equal(run.kind, IMPORT_EML_DIR);
+	assert_int_equal(run.count, 7);
+	assert_message(&run.r[0], "Subject: a\n\na\n");
+	assert_error_names(&run.r[1], "el/b.eml", "symbolic link");
+	assert_error_names(&run.r[2], "el/c.eml", "symbolic link");
+	assert_error_names(&run.r[3], "el/d.eml", "symbolic link");
+	assert_error_names(&run.r[4], "el/e.eml", "FIFO");
+	assert_error_names(&run.r[5], "el/f", "symbolic link");
+	assert_int_equal(run.r[6].rc, 0);
+	assert_no_secret(&run);
+	run_free(&run);
+
+	/* a folder holding nothing but links is a folder of unreadable entries, not "empty" */
+	make_dir("onlylinks");
+	make_link("../passwd", "onlylinks/x.eml");
+	import_all("onlylinks", MAX_MESSAGE, &run);
+	assert_int_equal(run.count, 2);
+	assert_error_names(&run.r[0], "onlylinks/x.eml", "symbolic link");
+	run_free(&run);
+}
+
+/* A PATH named on the command line may be a link (followed: the administrator chose it); a
+ * FIFO named there is refused without hanging. */
+static void test_path_given_as_link(void **state)
+{
+	(void)state;
+	make_maildir("real-md");
+	write_str("real-md/cur/1.a.host:2,", "Subject: via link\n\nb\n", 0);
+	make_link("real-md", "md-link");
+	struct run run;
+	import_all("md-link", MAX_MESSAGE, &run);
+	assert_int_equal(run.kind, IMPORT_MAILDIR);
+	assert_int_equal(run.count, 2);
+	assert_message(&run.r[0], "Subject: via link\n\nb\n");
+	char *abs = abs_fixture("real-md");
+	char *key = xasprintf("%s/1.a.host", abs);
+	assert_string_equal(run.r[0].source, key); /* keyed by the real path */
+	free(key);
+	free(abs);
+	run_free(&run);
+
+	write_str("real.eml", "Subject: one\n\nb\n", 0);
+	make_link("real.eml", "eml-link");
+	import_all("eml-link", MAX_MESSAGE, &run);
+	assert_int_equal(run.kind, IMPORT_EML);
+	assert_message(&run.r[0], "Subject: one\n\nb\n");
+	run_free(&run);
+
+	make_fifo("named.fifo");
+	char *path = fixture_path("named.fifo");
+	struct import_source *src = NULL;
+	char *error = NULL;
+	alarm(30);
+	assert_int_equal(import_source_open(path, MAX_MESSAGE, &src, &error), -1);
+	alarm(0);
+	assert_non_null(strstr(error, "named.fifo"));
+	assert_non_null(strstr(error, "FIFO"));
+	free(error);
+	free(path);
 }
 
 /* ---- errors at open ----------------------------------------------------------------------- */
@@ -727,10 +1128,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mbox_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mbox_oversize_then_continue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mbox_across_chunks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mbox_from_dates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mbox_separator_forms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mbox_body_from_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mbox_writers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mbox_detection_needs_separator, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eml_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eml_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eml_folder, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_maildir_links_and_fifo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_maildir_linked_subfolder, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_eml_folder_links_and_fifo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_path_given_as_link, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_folder_of_nothing, setup, teardown),
 	};

@@ -140,12 +140,106 @@ static void test_encode_ascii(void **state)
 	e = rfc2047_encode_header_text("", 7);
 	assert_string_equal(e, "");
 	free(e);
-	/* plain ASCII is never folded or encoded, however long */
+	/* a long word a line can hold is kept as it is, on the first line */
 	char longer[301];
 	memset(longer, 'a', 300);
 	longer[300] = '\0';
 	e = rfc2047_encode_header_text(longer, 7);
 	assert_string_equal(e, longer);
+	free(e);
+}
+
+/* Plain ASCII folds before white space at 78 (RFC 5322 2.1.1), the first line counting the
+ * name; the white space itself stays, so unfolding gives the text back. */
+static void test_encode_ascii_folds(void **state)
+{
+	const char *text = "Auto: Re: Question about the meeting next Saturday at the community "
+	                   "center and the  forms\tto sign";
+	char *e = rfc2047_encode_header_text(text, 7);
+	assert_string_equal(e, "Auto: Re: Question about the meeting next Saturday at the community"
+	                       "\r\n center and the  forms\tto sign");
+	free(e);
+	/* 69 characters after "Subject: " make a 78-character line: no fold */
+	e = rfc2047_encode_header_text("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 7);
+	assert_null(strstr(e, "\r\n"));
+	free(e);
+	e = rfc2047_encode_header_text("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 7);
+	assert_string_equal(e, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+	free(e);
+	/* white space at the end is never a line of its own */
+	e = rfc2047_encode_header_text("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa   ", 7);
+	assert_null(strstr(e, "\r\n"));
+	free(e);
+}
+
+/* A word no line of 998 can hold is encoded in chunks, the whole text with it; a word that
+ * fits on a line of its own (997 bytes after the fold's space) is not. */
+static void test_encode_ascii_too_long(void **state)
+{
+	char word[1301];
+	memset(word, 'u', 1300);
+	word[1300] = '\0';
+	char *text = xasprintf("see %s now", word);
+	char *e = assert_round_trip(text, 7, text);
+	assert_true(strncmp(e, "=?UTF-8?", 8) == 0);
+	free(e);
+	free(text);
+	word[997] = '\0';
+	text = xasprintf("see %s", word);
+	e = rfc2047_encode_header_text(text, 7);
+	char *want = xasprintf("see\r\n %s", word);
+	assert_string_equal(e, want);
+	free(want);
+	free(e);
+	free(text);
+	word[997] = 'u';
+	word[998] = '\0';
+	text = xasprintf("see %s", word);
+	e = assert_round_trip(text, 7, text);
+	assert_true(strncmp(e, "=?UTF-8?", 8) == 0);
+	free(e);
+	free(text);
+}
+
+/* Controls are not allowed in a header (RFC 5322 2.2): encoded, they read back as sent. */
+static void test_encode_controls(void **state)
+{
+	char *e = assert_round_trip("a\x01" "b\x1B[2Jc\x7F", 7, "a\x01" "b\x1B[2Jc\x7F");
+	assert_true(strncmp(e, "=?UTF-8?", 8) == 0);
+	free(e);
+	/* a tab is white space: kept */
+	e = rfc2047_encode_header_text("a\tb", 7);
+	assert_string_equal(e, "a\tb");
+	free(e);
+}
+
+static void test_encode_phrase(void **state)
+{
+	char *e = rfc2047_encode_phrase("Troop K CTL", 4);
+	assert_string_equal(e, "Troop K CTL");
+	free(e);
+	e = rfc2047_encode_phrase("Troop K (CTL), Hartford", 4);
+	assert_string_equal(e, "\"Troop K (CTL), Hartford\"");
+	free(e);
+	/* a quote or a backslash: encoded words, in the restricted set (no quote, no colon) */
+	e = rfc2047_encode_phrase("Troop \"K\" \\ CTL: x", 4);
+	assert_true(strncmp(e, "=?UTF-8?", 8) == 0);
+	assert_null(strpbrk(e, "\"\\:(),"));
+	char *d = rfc2047_decode_text(e);
+	assert_string_equal(d, "Troop \"K\" \\ CTL: x");
+	free(d);
+	free(e);
+	/* longer than the first line holds: encoded words, folded, never a folded phrase */
+	const char *name = "Troop K Community Trust Liaison Office, Connecticut State Police Department";
+	e = rfc2047_encode_phrase(name, 4);
+	assert_true(strncmp(e, "=?UTF-8?", 8) == 0);
+	assert_well_formed(e, 4);
+	d = rfc2047_decode_text(e);
+	assert_string_equal(d, name);
+	free(d);
+	free(e);
+	e = rfc2047_encode_phrase("Ni\xC3\xB1o", 4);
+	assert_string_equal(e, "=?UTF-8?B?TmnDsW8=?=");
 	free(e);
 }
 
@@ -286,6 +380,10 @@ int main(void)
 		cmocka_unit_test(test_decode_linear),
 		cmocka_unit_test(test_reencode),
 		cmocka_unit_test(test_encode_ascii),
+		cmocka_unit_test(test_encode_ascii_folds),
+		cmocka_unit_test(test_encode_ascii_too_long),
+		cmocka_unit_test(test_encode_controls),
+		cmocka_unit_test(test_encode_phrase),
 		cmocka_unit_test(test_encode_spanish),
 		cmocka_unit_test(test_encode_emoji),
 		cmocka_unit_test(test_encode_injection),

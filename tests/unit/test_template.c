@@ -89,12 +89,145 @@ static void test_clean_value(void **state)
 	free(v);
 }
 
+#define UFFFD "\xEF\xBF\xBD"
+
+struct clean_case {
+	const char *value, *want;
+};
+
+static void assert_cleaned(const struct clean_case *cases, size_t n)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *v = template_clean_value(cases[i].value);
+		if (strcmp(v, cases[i].want) != 0) {
+			print_error("case %zu: got [%s], want [%s]\n", i, v, cases[i].want);
+			bad++;
+		}
+		free(v);
+	}
+	if (bad > 0)
+		fail_msg("%zu of %zu cases wrong", bad, n);
+}
+
+/* Unicode line breaks and C1 controls are breaks like CR and LF: one space. */
+static void test_clean_unicode_breaks(void **state)
+{
+	static const struct clean_case cases[] = {
+		{"a\xE2\x80\xA8" "Bcc: x", "a Bcc: x"},           /* U+2028 LINE SEPARATOR */
+		{"a\xE2\x80\xA9" "b", "a b"},                     /* U+2029 PARAGRAPH SEPARATOR */
+		{"a\xC2\x85" "b", "a b"},                         /* U+0085 NEXT LINE */
+		{"a\xC2\x80" "b\xC2\x9B" "c\xC2\x9F" "d", "a b c d"}, /* C1: first, CSI, last */
+		{"a\x7F" "b", "a b"},                             /* DEL */
+		{"\xE2\x80\xA8 \xC2\x85x\xE2\x80\xA9\xC2\x85 y\xE2\x80\xA8", "x y"}, /* runs, ends */
+		/* neighbours that are not breaks stay: U+00A0, U+00A1, U+2027, U+202F */
+		{"a\xC2\xA0" "b\xC2\xA1" "c\xE2\x80\xA7" "d\xE2\x80\xAF" "e",
+		 "a\xC2\xA0" "b\xC2\xA1" "c\xE2\x80\xA7" "d\xE2\x80\xAF" "e"},
+	};
+	assert_cleaned(cases, sizeof(cases) / sizeof(*cases));
+}
+
+/* Bidirectional controls, the direction marks and the BOM are removed without a trace. */
+static void test_clean_bidi(void **state)
+{
+	static const struct clean_case cases[] = {
+		{"Call \xE2\x80\xAE" "119\xE2\x80\xAC now", "Call 119 now"}, /* RLO ... PDF */
+		{"\xE2\x80\xAA" "a\xE2\x80\xAB" "b\xE2\x80\xAC" "c\xE2\x80\xAD" "d\xE2\x80\xAE" "e",
+		 "abcde"},                                                     /* U+202A-U+202E */
+		{"\xE2\x81\xA6" "a\xE2\x81\xA7" "b\xE2\x81\xA8" "c\xE2\x81\xA9" "d", "abcd"}, /* 2066-9 */
+		{"a\xE2\x80\x8E" "b\xE2\x80\x8F" "c\xD8\x9C" "d", "abcd"},       /* LRM RLM ALM */
+		{"\xEF\xBB\xBF" "a\xEF\xBB\xBF" "b", "ab"},                        /* U+FEFF */
+		{"a \xE2\x80\xAE b", "a b"},                /* removed between spaces: one space */
+		/* neighbours that stay: ZWJ (emoji, Indic scripts), U+2065, U+206A, U+202F, Hebrew */
+		{"\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x94\xA7 \xE2\x81\xA5\xE2\x81\xAA \xD7\xA9\xD7\x9C",
+		 "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x94\xA7 \xE2\x81\xA5\xE2\x81\xAA \xD7\xA9\xD7\x9C"},
+	};
+	assert_cleaned(cases, sizeof(cases) / sizeof(*cases));
+}
+
+/* Each byte that is not valid UTF-8 shows as U+FFFD; valid text around it is kept. */
+static void test_clean_invalid_utf8(void **state)
+{
+	static const struct clean_case cases[] = {
+		{"caf\xE9", "caf" UFFFD},                           /* Latin-1 */
+		{"a\x80" "b", "a" UFFFD "b"},                       /* a lone continuation byte */
+		{"a\xC0\xAF" "b", "a" UFFFD UFFFD "b"},             /* overlong "/" */
+		{"a\xED\xA0\x80" "b", "a" UFFFD UFFFD UFFFD "b"},   /* a surrogate */
+		{"a\xF4\x90\x80\x80", "a" UFFFD UFFFD UFFFD UFFFD}, /* past U+10FFFF */
+		{"a\xE2\x80", "a" UFFFD UFFFD},                     /* cut short at the end */
+		{"\xE2\x80" "\xAE" "x", "x"},                      /* whole: an RLO, removed */
+		{"\xE2\x80 \xAE", UFFFD UFFFD " " UFFFD},           /* split: not an RLO */
+		{"\xFF\xFE", UFFFD UFFFD},
+	};
+	assert_cleaned(cases, sizeof(cases) / sizeof(*cases));
+}
+
+/* The 200-byte cut counts what is kept, and never splits a character, U+FFFD included. */
+static void test_clean_cut(void **state)
+{
+	char a199[200];
+	memset(a199, 'a', 199);
+	a199[199] = '\0';
+	/* 199 bytes, then U+FFFD (3 bytes) would pass 200: cut before it */
+	char *in = xasprintf("%s\xFF" "b", a199);
+	char *v = template_clean_value(in);
+	assert_string_equal(v, a199);
+	free(v);
+	free(in);
+	/* removed characters take no room: 199 + "b" = 200 */
+	in = xasprintf("%s\xE2\x80\xAE\xE2\x81\xA6\xEF\xBB\xBF" "bc", a199);
+	v = template_clean_value(in);
+	assert_int_equal(strlen(v), 200);
+	assert_int_equal(v[199], 'b');
+	free(v);
+	free(in);
+	/* 66 U+FFFD are 198 bytes; the 67th would end at 201 */
+	char bad[101];
+	memset(bad, 0xFF, 100);
+	bad[100] = '\0';
+	v = template_clean_value(bad);
+	assert_int_equal(strlen(v), 198);
+	for (size_t i = 0; i < 198; i += 3)
+		assert_memory_equal(v + i, UFFFD, 3);
+	free(v);
+}
+
+/* Rendered through a template: none of them reaches the text. */
+static void test_render_hostile_unicode(void **state)
+{
+	const struct template_var hostile[] = {
+		{"troop", "K"},
+		{"ref", "K-2026-00042"},
+		{"subject", "Hi\xE2\x80\xA8" "Call 119\xC2\x85\xE2\x80\xAE" "dlrow\xE2\x80\xAC\xE2\x81\xA7"
+		            "x\xE2\x81\xA9\xE2\x80\x8F\xD8\x9C\xEF\xBB\xBF\xC2\x9B" "2J\xFF"},
+	};
+	char *text = NULL, *error = NULL;
+	if (template_render("templates", "autoreply", "en", hostile, 3, &text, &error) < 0)
+		fail_msg("%s", error);
+	static const char *const banned[] = {
+		"\xE2\x80\xA8", "\xE2\x80\xA9", "\xC2\x85", "\xC2\x9B", "\xE2\x80\xAA", "\xE2\x80\xAB",
+		"\xE2\x80\xAC", "\xE2\x80\xAD", "\xE2\x80\xAE", "\xE2\x81\xA6", "\xE2\x81\xA7",
+		"\xE2\x81\xA8", "\xE2\x81\xA9", "\xE2\x80\x8E", "\xE2\x80\x8F", "\xD8\x9C",
+		"\xEF\xBB\xBF", "\xFF",
+	};
+	for (size_t i = 0; i < sizeof(banned) / sizeof(*banned); i++)
+		if (strstr(text, banned[i]) != NULL)
+			fail_msg("banned character %zu in the rendered text", i);
+	assert_non_null(strstr(text, "Hi Call 119 dlrowx 2J" UFFFD));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shipped_templates),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_clean_value),
+		cmocka_unit_test(test_clean_unicode_breaks),
+		cmocka_unit_test(test_clean_bidi),
+		cmocka_unit_test(test_clean_invalid_utf8),
+		cmocka_unit_test(test_clean_cut),
+		cmocka_unit_test(test_render_hostile_unicode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,10 +131,16 @@ static void test_reply_before_original(void **state)
 	int64_t t = K(f, &reply, &how);
 	assert_int_equal(K(f, &orig, &how), t);
 	assert_string_equal(how, "references");
-	/* Siblings answering a root we never saw share the thread too (JWZ's empty container). */
+	/* Siblings answering a root we never saw share the thread when one person wrote both
+	 * (JWZ's empty container)... */
 	struct spec s1 = {"s1@x", "missing@x", "missing@x", "p@a.org", BOX, "One", NULL, 0, T0};
-	struct spec s2 = {"s2@x", "missing@x", "missing@x", "q@b.org", BOX, "Two", NULL, 0, T0};
-	assert_int_equal(K(f, &s1, NULL), K(f, &s2, NULL));
+	struct spec s2 = {"s2@x", "missing@x", "missing@x", "p@a.org", BOX, "Two", NULL, 0, T0};
+	int64_t ts = K(f, &s1, NULL);
+	assert_int_equal(K(f, &s2, NULL), ts);
+	/* ...but another person answering the same root is another conversation. */
+	struct spec s3 = {"s3@x", "missing@x", "missing@x", "q@b.org", BOX, "Three", NULL, 0, T0};
+	assert_int_not_equal(K(f, &s3, &how), ts);
+	assert_string_equal(how, "new");
 }
 
 static void test_subject_tag_needs_participant(void **state)
@@ -161,10 +167,15 @@ static void test_thread_index(void **state)
 	struct fixture *f = *state;
 	const char *how;
 	struct spec a = {"i1@x", NULL, NULL, "p@outlook.com", BOX, "Flyer", "01d9aabbccddeeff00112233445566778899aabbccdd", 0, T0};
-	struct spec b = {"i2@x", NULL, NULL, "other@outlook.com", BOX, "x", "01d9aabbccddeeff00112233445566778899aabbccdd", 0, T0 + 60 * DAY};
+	struct spec b = {"i2@x", NULL, NULL, "p@outlook.com", BOX, "x", "01d9aabbccddeeff00112233445566778899aabbccdd", 0, T0 + 60 * DAY};
 	int64_t t = K(f, &a, &how);
 	assert_int_equal(K(f, &b, &how), t);
 	assert_string_equal(how, "thread-index");
+	/* Another person in the same Outlook conversation (a reply to all of a troop's message)
+	 * has a conversation of their own. */
+	struct spec c = {"i3@x", NULL, NULL, "other@outlook.com", BOX, "x", "01d9aabbccddeeff00112233445566778899aabbccdd", 0, T0 + 61 * DAY};
+	assert_int_not_equal(K(f, &c, &how), t);
+	assert_string_equal(how, "new");
 }
 
 static void test_subject_window(void **state)
