@@ -77,9 +77,10 @@ struct config {
 	                        the configuration) */
 	int64_t autoreply_window;  /* seconds: one auto-reply per correspondent and mailbox in
 	                              this time (default 7 days, at least 1 day) */
-	int64_t autoreply_domain_limit; /* auto-replies to one domain an hour, every mailbox
-	                              together (default 30): a flood of forged senders must not
-	                              make liaison a source of backscatter */
+	int64_t autoreply_domain_limit; /* ordinary auto-replies to one domain an hour, every
+	                              mailbox together (default 100; urgent replies are not
+	                              limited): a flood of forged senders must not make liaison a
+	                              source of backscatter */
 	int respond_within;        /* business days (Connecticut calendar) to the first answer
 	                              from a person, counted from the first incoming message
 	                              (default 2, 0..30) */

@@ -71,11 +71,14 @@ static int due(struct store *store, const struct autoreply_input *in, const char
 	int64_t count = 0;
 	if (!in->mailbox->autoreply)
 		return none(decision, size, "auto-replies are off for this mailbox");
+	/* Someone in danger always gets the 9-1-1 answer (once an hour): the domain limit is
+	 * for the ordinary reply. */
 	char domain[256];
-	if (store_outbox_count_domain_since(store, domain_of(to, domain, sizeof(domain)),
+	if (!in->urgent &&
+	    store_outbox_count_domain_since(store, domain_of(to, domain, sizeof(domain)),
 	                                    in->now - 3600, &count) < 0)
 		goto store_error;
-	if (count >= in->config->autoreply_domain_limit)
+	if (!in->urgent && count >= in->config->autoreply_domain_limit)
 		return none(decision, size, "%lld auto-replies to %.80s in the last hour (the limit)",
 		            (long long)count, domain);
 	if (in->urgent) {

@@ -664,7 +664,7 @@ static int load(const char *path, int keep, struct config **config_r, char **err
 	c->path = xstrdup(path);
 	mime_limits_default(&c->limits);
 	c->autoreply_window = 7 * 86400;
-	c->autoreply_domain_limit = 30;
+	c->autoreply_domain_limit = 100;
 	c->backfill_cutoff = 86400;
 	c->respond_within = 2;
 	c->poll_interval = 60;

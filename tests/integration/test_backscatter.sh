@@ -1,6 +1,7 @@
 # Backscatter: five messages with one forged Return-Path behind five From addresses draw one
 # auto-reply to the victim, not five carrying the attacker's subjects; and no domain gets more
-# than autoreply_domain_limit auto-replies an hour, however many senders it has.
+# than autoreply_domain_limit ordinary auto-replies an hour, however many senders it has
+# (the urgent 9-1-1 reply is never held back).
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 start_servers
@@ -49,3 +50,20 @@ expect_eq "three replies to flood.example in the hour (the limit)" 3 \
 $LIAISON messages --json >m2.json
 expect_eq "the rest: the domain's limit" 2 \
 	"$(json 'sum(1 for m in d if m["message_id"].startswith("flood-") and "in the last hour (the limit)" in (m["autoreply"] or ""))' m2.json)"
+
+# Someone in danger is answered all the same: the limit holds back only the ordinary reply.
+cat >flood/urgent.eml <<EOF2
+Return-Path: <person9@flood.example>
+From: Person 9 <person9@flood.example>
+To: TroopKCTL@ct.gov
+Subject: help now
+Date: $(date -R)
+Message-ID: <flood-urgent@flood.example>
+
+There is a man with a gun outside my house right now.
+EOF2
+deliver INBOX flood/urgent.eml
+$LIAISON poll --once 2>poll3.err || { cat poll3.err; fail "poll"; }
+$LIAISON messages --json >m3.json
+expect_eq "the urgent reply goes out past the domain's limit" "queued urgent" \
+	"$(json '[m["autoreply"] for m in d if m["message_id"] == "flood-urgent@flood.example"][0]' m3.json)"
