@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compose.h"
 #include "outbox.h"
 #include "template.h"
 #include "util.h"
@@ -51,11 +52,10 @@ static const char *correspondent_of(const struct autoreply_input *in)
 	return from && from[0] ? from : in->cls->reply_to;
 }
 
-/* The domain of addr, lower-cased, in buf; "" when it has none. */
+/* The domain of addr (compose_domain_of), lower-cased, in buf. */
 static const char *domain_of(const char *addr, char *buf, size_t size)
 {
-	const char *at = addr ? strrchr(addr, '@') : NULL;
-	snprintf(buf, size, "%s", at ? at + 1 : "");
+	snprintf(buf, size, "%s", compose_domain_of(addr));
 	return str_lower(buf);
 }
 

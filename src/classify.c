@@ -28,18 +28,14 @@ static const char *const robot_words[] = {
 /* The first word of a bulk sender's bounce address (bounces+123-abc@, bounce-42@). */
 static const char *const robot_first_words[] = {"bounce", "bounces"};
 
-/* The local part of addr split at its separators (- . _), lower-cased, without a
- * "+detail" (noreply+alerts@ is noreply@).  Returns the number of words. */
-static size_t local_words(const char *addr, char words[][64], size_t max)
+/* A local part (without its "+detail") split at its separators (- . _), lower-cased.
+ * Returns the number of words. */
+static size_t local_words(const char *local, char words[][64], size_t max)
 {
-	const char *at = strrchr(addr, '@');
-	size_t len = at ? (size_t)(at - addr) : strlen(addr);
-	const char *plus = memchr(addr, '+', len);
-	if (plus != NULL)
-		len = (size_t)(plus - addr);
+	size_t len = strlen(local);
 	size_t n = 0, w = 0;
 	for (size_t i = 0; i <= len && n < max; i++) {
-		char c = i < len ? addr[i] : '\0';
+		char c = local[i];
 		if (c == '-' || c == '.' || c == '_' || c == '\0') {
 			if (w > 0) {
 				words[n][w] = '\0';
@@ -99,7 +95,7 @@ int classify_is_robot_address(const char *addr)
 		if (str_has_suffix_nocase(local, robot_suffix[i]))
 			return 1;
 	char words[16][64];
-	size_t nw = local_words(addr, words, 16);
+	size_t nw = local_words(local, words, 16);
 	for (size_t i = 0; nw > 0 && i < sizeof(robot_first_words) / sizeof(*robot_first_words); i++)
 		if (strcmp(words[0], robot_first_words[i]) == 0)
 			return 1;
