@@ -35,6 +35,9 @@ void charset_buf_add(struct charset_buf *b, const void *data, size_t len);
 /* Appends s as UTF-8: valid sequences as they are, each invalid byte and each NUL as
  * U+FFFD. */
 void charset_buf_add_utf8(struct charset_buf *b, const unsigned char *s, size_t n);
+/* Bytes of the UTF-8 character whose first byte is lead, in text known to be valid UTF-8
+ * (charset_clean_utf8's output, say). */
+size_t charset_utf8_len(unsigned char lead);
 /* Hands the contents over NUL-terminated (caller frees; "" when empty), the length in
  * *len_r when it is not NULL, and leaves the buffer empty and reusable. */
 char *charset_buf_steal(struct charset_buf *b, size_t *len_r);

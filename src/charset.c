@@ -143,6 +143,11 @@ int charset_check_utf8(const unsigned char *s, size_t n, int *high_r, int *nul_r
 	return 1;
 }
 
+size_t charset_utf8_len(unsigned char lead)
+{
+	return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+}
+
 void charset_buf_add_utf8(struct charset_buf *t, const unsigned char *s, size_t n)
 {
 	size_t i = 0;

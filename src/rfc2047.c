@@ -203,12 +203,6 @@ static size_t q_cost(unsigned char c)
 	return q_is_literal(c) || c == ' ' ? 1 : 3;
 }
 
-/* Bytes of the UTF-8 character that starts with c (the text is valid UTF-8 here). */
-static size_t utf8_char_len(unsigned char c)
-{
-	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-}
-
 static void q_append(struct charset_buf *out, const unsigned char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -314,7 +308,7 @@ static char *encode_words(const char *utf8, size_t header_name_len)
 		/* take whole characters while the word still fits the line */
 		size_t end = i, payload = 0;
 		while (end < n) {
-			size_t clen = utf8_char_len(s[end]);
+			size_t clen = charset_utf8_len(s[end]);
 			if (clen > n - end)
 				clen = n - end;
 			size_t grown;

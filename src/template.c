@@ -36,7 +36,7 @@ static uint32_t utf8_next(const unsigned char *s, size_t *len_r)
 		*len_r = 1;
 		return s[0];
 	}
-	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+	size_t n = charset_utf8_len(s[0]);
 	uint32_t c = s[0] & (0x7f >> n);
 	for (size_t i = 1; i < n; i++)
 		c = (c << 6) | (s[i] & 0x3f);
