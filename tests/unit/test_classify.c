@@ -39,13 +39,7 @@ static struct parsed_message *make(const struct fields *f)
 
 static struct mailbox_config troop_k(void)
 {
-	struct mailbox_config m = {0};
-	m.name = "K";
-	m.troop = 'K';
-	m.address = "troopkctl@ct.gov";
-	strlist_add(&m.aliases, "ctl.k@ct.gov");
-	m.sent_folder = "Sent";
-	return m;
+	return test_troop_k("ctl.k@ct.gov");
 }
 
 struct rule_case {

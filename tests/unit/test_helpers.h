@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "util.h"
 
 /* A new temporary folder (caller frees the string; the folder is left for inspection). */
@@ -24,6 +25,19 @@ static inline void test_write_file(const char *path, const char *content)
 		abort();
 	fputs(content, f);
 	fclose(f);
+}
+
+/* Troop K's mailbox (troopkctl@ct.gov, Sent folder "Sent") with one alias; free its aliases
+ * with strlist_free. */
+static inline struct mailbox_config test_troop_k(const char *alias)
+{
+	struct mailbox_config m = {0};
+	m.name = "K";
+	m.troop = 'K';
+	m.address = "troopkctl@ct.gov";
+	strlist_add(&m.aliases, alias);
+	m.sent_folder = "Sent";
+	return m;
 }
 
 #endif

@@ -16,13 +16,7 @@
 
 static struct mailbox_config troop_k(void)
 {
-	struct mailbox_config m = {0};
-	m.name = "K";
-	m.troop = 'K';
-	m.address = "troopkctl@ct.gov";
-	strlist_add(&m.aliases, "troopk.ctl@ct.gov");
-	m.sent_folder = "Sent";
-	return m;
+	return test_troop_k("troopk.ctl@ct.gov");
 }
 
 /* Judges one row "file writer reply reason"; returns 1 when the program agrees. */
