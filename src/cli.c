@@ -82,7 +82,9 @@ int cli_ops_exit(const char *command, int ops_result, char *error)
 	}
 	cli_error(command, "%s", error ? error : "failed");
 	free(error);
-	return ops_result == OPS_INVALID ? EXIT_USAGE : EXIT_FAIL;
+	/* Not found stays exit 2, as a wrong name always was; refused, changed meanwhile and a
+	 * database error are failures of the request itself. */
+	return ops_result == OPS_INVALID || ops_result == OPS_NOT_FOUND ? EXIT_USAGE : EXIT_FAIL;
 }
 
 void cli_close(struct cli *cli)

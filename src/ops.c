@@ -82,7 +82,7 @@ int ops_thread_load(struct store *store, const struct actor *actor, const char *
 	}
 	if (!c.found) {
 		*error_r = xasprintf("no thread %s", ref);
-		return OPS_INVALID;
+		return OPS_NOT_FOUND;
 	}
 	if (!ops_sees_troop(actor, t->troop)) {
 		*error_r = xasprintf("refused: %s is not a thread of your troops (%s)", ref,

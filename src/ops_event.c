@@ -74,7 +74,7 @@ static int load_event(struct store *store, const struct actor *a, int64_t id,
 	}
 	if (!c->found) {
 		*error_r = xasprintf("no event %lld", (long long)id);
-		return OPS_INVALID;
+		return OPS_NOT_FOUND;
 	}
 	if (!ops_sees_troop(a, c->e.troop)) {
 		*error_r = xasprintf("refused: event %lld is of troop %c, not one of yours (%s)",

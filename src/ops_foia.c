@@ -90,7 +90,7 @@ static int load_open(struct store *store, const char *ref, int64_t *id_r, char *
 	}
 	if (c.id == 0) {
 		*error_r = xasprintf("no request %s", ref);
-		return OPS_INVALID;
+		return OPS_NOT_FOUND;
 	}
 	if (strcmp(c.status, "open") != 0) {
 		*error_r = xasprintf("%s is closed: its responsive set is final", ref);
@@ -192,7 +192,7 @@ int ops_foia_remove(struct store *store, const struct actor *a, const char *ref,
 	if (found <= 0) {
 		*error_r = found < 0 ? xasprintf("%s: %s", message, store_error(store))
 		                     : xasprintf("no stored message %s", message);
-		return OPS_INVALID;
+		return OPS_NOT_FOUND;
 	}
 	if (store_begin(store) < 0) {
 		*error_r = xasprintf("%s: %s", ref, store_error(store));
@@ -273,7 +273,7 @@ int ops_hold_release(struct store *store, const struct actor *a, const char *nam
 	if (src == 0 && n == 0) {
 		store_rollback(store);
 		*error_r = xasprintf("no active hold named %s", name);
-		return OPS_INVALID;
+		return OPS_NOT_FOUND;
 	}
 	*released_r = (size_t)n;
 	char *details = xasprintf("%lld released", (long long)n);
@@ -295,7 +295,7 @@ int ops_foia_lookup(struct store *store, const struct actor *a, const char *ref,
 	}
 	if (c.id == 0) {
 		*error_r = xasprintf("no request %s", ref);
-		return OPS_INVALID;
+		return OPS_NOT_FOUND;
 	}
 	*id_r = c.id;
 	return OPS_OK;
@@ -316,7 +316,7 @@ static int load_item(struct store *store, const struct actor *a, const char *ref
 	if (found <= 0) {
 		*error_r = found < 0 ? xasprintf("%s: %s", message, store_error(store))
 		                     : xasprintf("no stored message %s", message);
-		return found < 0 ? OPS_FAILED : OPS_INVALID;
+		return found < 0 ? OPS_FAILED : OPS_NOT_FOUND;
 	}
 	found = store_foia_item_id(store, *request_r, sha_r, message_r);
 	if (found <= 0) {
