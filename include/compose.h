@@ -14,6 +14,7 @@ struct outgoing {
 	const char *from_name;     /* display name, e.g. "Troop K CTL", or NULL */
 	const char *from_addr;     /* the troop's, from the configuration */
 	const char *to_addr;       /* any: To is left out unless an addr-spec of 254 bytes at most */
+	const char *to_name;       /* the recipient's display name (any UTF-8), or NULL */
 	const char *subject;       /* UTF-8, any content: CR/LF as spaces, folded, RFC 2047-encoded
 	                              when needed (rfc2047_encode_header_text) */
 	const char *message_id;    /* without <>, from compose_message_id */

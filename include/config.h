@@ -20,6 +20,8 @@ struct mailbox_config {
 	char *name;          /* the NAME of [mailbox NAME] */
 	char troop;          /* upper-case letter, prefix of thread references */
 	char *address;       /* the shared troop address, lower-cased */
+	char *address_as_written; /* the same as the configuration writes it ("TroopK.CTL@ct.gov"):
+	                             what From shows */
 	struct strlist aliases; /* other addresses of the troop, lower-cased */
 	char *imap_url;      /* imap:// or imaps:// URL, or NULL */
 	char *username;

@@ -79,9 +79,17 @@ int ops_note_read(struct store *store, const struct actor *actor, const char *re
 
 /* The operations.  Each checks the actor's right, then changes the thread, its history and
  * the audit trail in one transaction. */
+/* Assigns the thread (a new one becomes open).  *changed_r is 0 when it was assigned so
+ * already (nothing recorded).  A thread another liaison works is refused to a liaison
+ * unless force (recorded); the coordinator and admins reassign freely. */
 int ops_assign(struct store *store, const struct actor *actor, const char *ref,
-               const char *assignee, char **error_r);
-int ops_take(struct store *store, const struct actor *actor, const char *ref, char **error_r);
+               const char *assignee, int force, int *changed_r, char **error_r);
+/* Assigns the thread to the actor: anyone's thread only with force (recorded). */
+int ops_take(struct store *store, const struct actor *actor, const char *ref, int force,
+             int *changed_r, char **error_r);
+/* ops_assign and ops_take: taking asks for force whoever the actor is. */
+int ops_assign_as(struct store *store, const struct actor *actor, const char *ref,
+                  const char *assignee, int force, int taking, int *changed_r, char **error_r);
 /* status: new, open, waiting (closing goes through ops_close). */
 int ops_status(struct store *store, const struct actor *actor, const char *ref,
                const char *status, char **error_r);
@@ -103,10 +111,13 @@ int ops_close(struct store *store, const struct actor *actor, const char *ref, c
  * [CTL REF], a
  * Message-ID of the troop's domain; queued in the outbox (sent with the same retry rules),
  * filed in the thread as "out" once sent, and saved to the mailbox's Sent folder.  A closed
- * thread is refused unless reopen (which sets it open).  body is UTF-8 text.  On success
- * *recipient_r (caller frees) is the address the reply goes to. */
+ * thread is refused unless reopen (which sets it open); a machine's thread (a bounce, a
+ * newsletter) unless force.  To carries the correspondent's display name, From the troop
+ * address as configured; the outbox records the actor as the reply's author (who may
+ * cancel it while queued).  body is UTF-8 text.  On success *recipient_r (caller frees) is
+ * the address the reply goes to. */
 int ops_reply(struct store *store, const struct actor *actor, const char *ref, const char *body,
-              int reopen, char **recipient_r, char **error_r);
+              int reopen, int force, char **recipient_r, char **error_r);
 
 /* Refers the thread to a [service]: recorded with who and when; with send, the
  * correspondent is also sent the service's contact details (templates/referral.LANG.txt). */

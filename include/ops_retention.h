@@ -9,6 +9,12 @@
 #include "ops.h"
 #include "store.h"
 
+/* What is due for disposal now (store_retention_due under the configured periods), for
+ * those who read records (records staff, the coordinator, admins); the listing is audited
+ * with its count. */
+int ops_retention_due(struct store *store, const struct actor *actor, int64_t now,
+                      store_retention_cb *cb, void *ctx, size_t *count_r, char **error_r);
+
 /* Disposes of the threads past retention that nothing holds.  Records staff and admins,
  * only with allow_disposal = yes; audited with the approval and the counts.  Returns an OPS_*
  * result with *error_r. */

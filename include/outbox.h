@@ -33,6 +33,8 @@ int64_t outbox_retry_delay(int64_t attempts);
 struct troop_message {
 	const char *kind;            /* outbox kind: autoreply, autoreply-urgent, notice, reply */
 	const char *to;
+	const char *to_name;         /* the person's display name, or NULL */
+	const char *author;          /* the user who wrote it (a reply), or NULL (liaison itself) */
 	const char *correspondent;   /* whom the reply window counts; NULL: to */
 	const char *subject, *body;  /* UTF-8 */
 	const struct parsed_message *answers_msg; /* gives In-Reply-To and References; or NULL */

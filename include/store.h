@@ -14,7 +14,7 @@
 #include "mime.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 struct store;
 
@@ -140,6 +140,9 @@ int store_thread_has_party(struct store *store, int64_t thread_id, const char *a
  * message makes it a person's thread (one a machine's message opened: an answer to a
  * newsletter, a bounce then the person's own mail). */
 int store_thread_touch(struct store *store, int64_t thread_id, int64_t date, int from_person);
+/* Opens a closed thread again (new when unassigned, else open; closing date cleared): a
+ * person wrote into it.  Returns 1 when it was closed, 0 when not, -1 on error. */
+int store_thread_reopen_on_mail(struct store *store, int64_t thread_id);
 /* Remembers what later messages find the thread by (duplicates are ignored). */
 int store_thread_add_id(struct store *store, int64_t mailbox_id, const char *msgid,
                         int64_t thread_id);
@@ -172,9 +175,10 @@ struct history_row {
 typedef int store_history_cb(const struct history_row *row, void *ctx);
 int store_history_list(struct store *store, int64_t thread_id, store_history_cb *cb, void *ctx);
 
-/* 1 with the SHA-256 of the latest message the thread's correspondent (a person) wrote: what
- * a reply answers, and whom it goes to; 0 when there is none (a machine's thread). */
-int store_thread_latest_incoming(struct store *store, int64_t thread_id,
+/* 1 with the SHA-256 of the latest message the thread's correspondent (a person; with
+ * machine_too, a machine as well) wrote: what a reply answers, and whom it goes to; 0 when
+ * there is none (a machine's thread). */
+int store_thread_latest_incoming(struct store *store, int64_t thread_id, int machine_too,
                                  char sha256_r[SHA256_HEX_SIZE]);
 /* Records a referral of the thread to a service. */
 int store_referral_add(struct store *store, int64_t thread_id, const char *service,
@@ -251,6 +255,7 @@ struct outbox_new {
 	const char *raw;
 	size_t len;
 	int64_t now;
+	const char *created_by;   /* the user who wrote it, NULL: liaison itself */
 };
 int store_outbox_add(struct store *store, const struct outbox_new *row, int64_t *id_r);
 /* How many messages of kind this mailbox queued since then for correspondent (the From
@@ -270,6 +275,10 @@ struct outbox_row {
 	const char *raw;
 	size_t len;
 	int64_t attempts, next_attempt_at, created_at, claimed_at, sent_at;
+	const char *created_by;      /* the reply's author, NULL for what liaison wrote itself */
+	char troop;                  /* of the mailbox */
+	int thread_confidential;
+	const char *thread_assignee;
 };
 typedef int store_outbox_cb(const struct outbox_row *row, void *ctx);
 /* Claims the next due row (status queued, next_attempt_at <= now): marks it sending with
@@ -294,6 +303,8 @@ int store_outbox_resolve_claimed(struct store *store, const char *uncertain_why,
  * "queued" or "uncertain").  1 when the row changed, 0 when its status does not allow it. */
 int store_outbox_retry(struct store *store, int64_t id, int64_t now);
 int store_outbox_cancel(struct store *store, int64_t id, const char *why);
+/* Hands row id (its raw bytes too) to cb.  Returns 1, 0 when there is no such row, or -1. */
+int store_outbox_get(struct store *store, int64_t id, store_outbox_cb *cb, void *ctx);
 /* Every row, newest first (status NULL: all), or only the claimed ("sending") ones. */
 int store_outbox_list(struct store *store, const char *status, store_outbox_cb *cb, void *ctx);
 /* The earliest next_attempt_at of a queued row, 0 when none is queued. */

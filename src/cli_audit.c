@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
 #include "cli.h"
+#include "ops_audit.h"
 #include "util.h"
 
 static const char usage[] = "audit [--since YYYY-MM-DD] [--user USER] [--json] | audit verify";
@@ -33,25 +33,13 @@ static int print_entry(const struct audit_row *r, void *p)
 	return 0;
 }
 
-/* The audit shows who read what: the coordinator, records staff and admins only. */
-static int may_read_audit(struct cli *cli)
-{
-	if (cli->actor.user->role != ROLE_CTL)
-		return 1;
-	cli_error("audit", "refused: the audit trail is for the coordinator, records staff and "
-	                   "admins");
-	return 0;
-}
-
 static int verify(struct cli *cli)
 {
 	struct audit_check check;
 	char *error = NULL;
-	if (audit_verify(cli->store, &check, &error) < 0) {
-		cli_error("audit", "%s", error);
-		free(error);
-		return EXIT_FAIL;
-	}
+	int orc = ops_audit_verify(cli->store, &cli->actor, &check, &error);
+	if (orc != OPS_OK)
+		return cli_ops_exit("audit verify", orc, error);
 	if (check.broken_id != 0) {
 		printf("audit trail BROKEN after %lld entries: %s\n", (long long)check.entries,
 		       check.problem);
@@ -69,7 +57,7 @@ int cmd_audit(struct cli *cli, int argc, char **argv)
 		int rc = cli_open_as(cli);
 		if (rc != EXIT_OK)
 			return rc;
-		return may_read_audit(cli) ? verify(cli) : EXIT_FAIL;
+		return verify(cli);
 	}
 	const char *since_text = NULL, *user = NULL;
 	int json = 0;
@@ -97,13 +85,15 @@ int cmd_audit(struct cli *cli, int argc, char **argv)
 	rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	if (!may_read_audit(cli))
-		return EXIT_FAIL;
 	struct list_ctx ctx = {json ? json_array() : NULL, 0};
-	if (store_audit_list(cli->store, since, user, print_entry, &ctx) < 0) {
+	if (!json)
+		printf("%6s  %-16s  %-14s %-18s %-14s %s\n", "ID", "AT", "USER", "ACTION", "OBJECT",
+		       "DETAILS");
+	char *error = NULL;
+	int orc = ops_audit_list(cli->store, &cli->actor, since, user, print_entry, &ctx, &error);
+	if (orc != OPS_OK) {
 		json_decref(ctx.array);
-		cli_error("audit", "%s", store_error(cli->store));
-		return EXIT_FAIL;
+		return cli_ops_exit("audit", orc, error);
 	}
 	cli_list_end(ctx.array, ctx.count, "record");
 	return EXIT_OK;

@@ -7,33 +7,18 @@
 #include "audit.h"
 #include "cli.h"
 #include "hash.h"
+#include "ops_list.h"
 #include "util.h"
 
 struct messages_ctx {
 	json_t *array; /* NULL for text output */
 	size_t count;
-	const struct actor *actor;
 };
 
-static int list_message(const struct message_row *row, void *p)
+/* One message as ops hands it: masked already where its thread is confidential. */
+static int list_message(const struct message_row *m, void *p)
 {
 	struct messages_ctx *ctx = p;
-	if (!ops_sees_troop(ctx->actor, row->troop))
-		return 0;
-	struct message_row hidden = *row;
-	const struct message_row *m = row;
-	if (!ops_sees_content(ctx->actor, row->troop, row->thread_confidential,
-	                      row->thread_assignee)) {
-		/* A confidential thread's messages: that they exist, not who or what. */
-		hidden.from_addr = "confidential";
-		hidden.from_name = NULL;
-		hidden.subject = "confidential";
-		hidden.to_text = "";
-		hidden.text = NULL;
-		hidden.categories = NULL;
-		hidden.rules = NULL;
-		m = &hidden;
-	}
 	ctx->count++;
 	if (ctx->array != NULL) {
 		json_array_append_new(ctx->array, json_pack(
@@ -89,11 +74,15 @@ int cmd_messages(struct cli *cli, int argc, char **argv)
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	struct messages_ctx ctx = {json ? json_array() : NULL, 0, &cli->actor};
-	if (store_messages_list(cli->store, &filter, list_message, &ctx) < 0) {
+	struct messages_ctx ctx = {json ? json_array() : NULL, 0};
+	if (!json)
+		printf("%-12s  %-13s %-8s %-3s  %-16s  %-28s  %-40s  %s\n", "SHA-256", "THREAD",
+		       "MAILBOX", "DIR", "DATE", "FROM", "SUBJECT", "KIND");
+	char *error = NULL;
+	int orc = ops_messages_list(cli->store, &cli->actor, &filter, list_message, &ctx, &error);
+	if (orc != OPS_OK) {
 		json_decref(ctx.array);
-		cli_error("messages", "%s", store_error(cli->store));
-		return EXIT_FAIL;
+		return cli_ops_exit("messages", orc, error);
 	}
 	cli_list_end(ctx.array, ctx.count, "message");
 	return EXIT_OK;

@@ -7,29 +7,56 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ops_list.h"
 #include "util.h"
+
+/* REF [USER] [--force]: the arguments of assign (want 2) and take (want 1). */
+static int assign_args(int argc, char **argv, int want, char **args, int *force_r)
+{
+	int n = 0;
+	*force_r = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--force") == 0)
+			*force_r = 1;
+		else if (n < want && argv[i][0] != '-')
+			args[n++] = argv[i];
+		else
+			return -1;
+	}
+	return n == want ? 0 : -1;
+}
 
 int cmd_assign(struct cli *cli, int argc, char **argv)
 {
-	if (argc != 3)
-		return cli_usage("assign REF USER");
+	char *args[2];
+	int force = 0;
+	if (assign_args(argc, argv, 2, args, &force) < 0)
+		return cli_usage("assign REF USER [--force]");
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
 	char *error = NULL;
-	int orc = ops_assign(cli->store, &cli->actor, argv[1], argv[2], &error);
+	int changed = 0;
+	int orc = ops_assign(cli->store, &cli->actor, args[0], args[1], force, &changed, &error);
+	if (orc == OPS_OK)
+		printf("%s: %s %s\n", args[0], changed ? "assigned to" : "already assigned to", args[1]);
 	return cli_ops_exit("assign", orc, error);
 }
 
 int cmd_take(struct cli *cli, int argc, char **argv)
 {
-	if (argc != 2)
-		return cli_usage("take REF");
+	char *args[1];
+	int force = 0;
+	if (assign_args(argc, argv, 1, args, &force) < 0)
+		return cli_usage("take REF [--force]");
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
 	char *error = NULL;
-	int orc = ops_take(cli->store, &cli->actor, argv[1], &error);
+	int changed = 0;
+	int orc = ops_take(cli->store, &cli->actor, args[0], force, &changed, &error);
+	if (orc == OPS_OK)
+		printf("%s: %s\n", args[0], changed ? "now yours" : "already yours (nothing changed)");
 	return cli_ops_exit("take", orc, error);
 }
 
@@ -179,29 +206,14 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	struct ops_thread t;
-	char *error = NULL;
-	int orc = ops_thread_load(cli->store, &cli->actor, argv[1], &t, &error);
-	if (orc != OPS_OK)
-		return cli_ops_exit("history", orc, error);
-	/* A confidential thread's history (its notes above all) follows the rule of its
-	 * content: hidden from others, and every read audited. */
-	if (!ops_sees_content(&cli->actor, t.troop, t.confidential, t.assignee)) {
-		ops_thread_free(&t);
-		error = xasprintf("refused: %s is confidential", argv[1]);
-		return cli_ops_exit("history", OPS_REFUSED, error);
-	}
-	if (t.confidential && ops_note_read(cli->store, &cli->actor, argv[1], &error) != OPS_OK) {
-		ops_thread_free(&t);
-		return cli_ops_exit("history", OPS_FAILED, error);
-	}
 	struct history_ctx ctx = {json ? json_array() : NULL};
-	rc = store_history_list(cli->store, t.id, print_history, &ctx) < 0 ? EXIT_FAIL : EXIT_OK;
-	ops_thread_free(&t);
-	if (rc != EXIT_OK) {
+	if (!json)
+		printf("%-16s  %-14s %-9s %s\n", "AT", "USER", "ACTION", "DETAILS");
+	char *error = NULL;
+	int orc = ops_history_list(cli->store, &cli->actor, argv[1], print_history, &ctx, &error);
+	if (orc != OPS_OK) {
 		json_decref(ctx.array);
-		cli_error("history", "%s", store_error(cli->store));
-		return rc;
+		return cli_ops_exit("history", orc, error);
 	}
 	if (json)
 		cli_print_json(ctx.array);
@@ -210,12 +222,14 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 
 int cmd_reply(struct cli *cli, int argc, char **argv)
 {
-	static const char usage[] = "reply REF [--file FILE] [--reopen]   (else the body is read from stdin)";
+	static const char usage[] = "reply REF [--file FILE] [--reopen] [--force]   (else the body "
+	                            "is read from stdin)";
 	const char *file = NULL;
-	int reopen = 0;
+	int reopen = 0, force = 0;
 	static const struct option options[] = {
 		{"file", required_argument, NULL, 'f'},
 		{"reopen", no_argument, NULL, 'r'},
+		{"force", no_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -223,6 +237,7 @@ int cmd_reply(struct cli *cli, int argc, char **argv)
 		switch (opt) {
 		case 'f': file = optarg; break;
 		case 'r': reopen = 1; break;
+		case 'F': force = 1; break;
 		default: return cli_usage(usage);
 		}
 	}
@@ -246,7 +261,8 @@ int cmd_reply(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	char *to = NULL;
-	int orc = ops_reply(cli->store, &cli->actor, argv[optind], body.data, reopen, &to, &error);
+	int orc = ops_reply(cli->store, &cli->actor, argv[optind], body.data, reopen, force, &to,
+	                    &error);
 	buf_free(&body);
 	if (orc == OPS_OK)
 		printf("%s: reply to %s queued (liaison outbox shows it; liaison poll sends it)\n",

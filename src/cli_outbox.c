@@ -5,30 +5,25 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
 #include "cli.h"
-#include "util.h"
+#include "ops_outbox.h"
 
 static const char usage[] = "outbox [--status queued|sending|sent|failed|uncertain] [--json]\n"
-                            "       liaison outbox retry ID | cancel ID";
+                            "       liaison outbox show ID | retry ID | cancel ID";
 
 struct list_ctx {
 	json_t *array;
 	size_t count;
-	const struct actor *actor;
-	const struct config *config;
 };
 
+/* One row as ops hands it (a confidential thread's recipient masked already). */
 static int list_row(const struct outbox_row *r, void *p)
 {
 	struct list_ctx *ctx = p;
-	const struct mailbox_config *m = config_find_mailbox(ctx->config, r->mailbox);
-	if (m == NULL ? ctx->actor->user->role == ROLE_CTL : !ops_sees_troop(ctx->actor, m->troop))
-		return 0;
 	ctx->count++;
 	if (ctx->array) {
 		json_array_append_new(ctx->array, json_pack(
-		    "{s:I, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:I, s:o, s:o, s:o, s:o}",
+		    "{s:I, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o}",
 		    "id", (json_int_t)r->id, "kind", r->kind, "mailbox", r->mailbox,
 		    "recipient", r->recipient, "thread", cli_json_str(r->thread_ref),
 		    "message_id", r->message_id, "in_reply_to", cli_json_str(r->in_reply_to),
@@ -36,59 +31,85 @@ static int list_row(const struct outbox_row *r, void *p)
 		    "last_error", cli_json_str(r->last_error), "created", cli_json_time(r->created_at),
 		    "next_attempt", strcmp(r->status, "queued") == 0 ? cli_json_time(r->next_attempt_at)
 		                                                     : json_null(),
-		    "sent", cli_json_time(r->sent_at)));
+		    "sent", cli_json_time(r->sent_at), "author", cli_json_str(r->created_by)));
 		return 0;
 	}
 	char created[32];
 	cli_format_time(r->created_at, created, sizeof(created));
-	printf("%6lld  %-16s %-9s %-16s %-13s %-32.32s %2lld  %s\n", (long long)r->id, r->kind,
-	       r->status, created, r->thread_ref ? r->thread_ref : "-", r->recipient,
-	       (long long)r->attempts, r->last_error ? r->last_error : "");
+	printf("%6lld  %-16s %-9s %-16s %-13s %-12.12s %-32.32s %2lld  %s\n", (long long)r->id,
+	       r->kind, r->status, created, r->thread_ref ? r->thread_ref : "-",
+	       r->created_by ? r->created_by : "-", r->recipient, (long long)r->attempts,
+	       r->last_error ? r->last_error : "");
 	return 0;
 }
 
-static int decide(struct cli *cli, const char *what, const char *id_text)
+/* The message exactly as it will be sent (CRLF line ends as they are), after a header that
+ * says where it stands. */
+static int show_row(const struct outbox_row *r, void *p)
+{
+	int json = *(int *)p;
+	if (json) {
+		json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s}", "id", (json_int_t)r->id,
+		                      "kind", r->kind, "status", r->status, "recipient", r->recipient,
+		                      "thread", cli_json_str(r->thread_ref),
+		                      "author", cli_json_str(r->created_by), "message_id",
+		                      r->message_id);
+		json_object_set_new(j, "raw", json_stringn_nocheck(r->raw ? r->raw : "", r->len));
+		cli_print_json(j);
+		return 0;
+	}
+	printf("# outbox %lld: %s %s, to %s, by %s\n", (long long)r->id, r->kind, r->status,
+	       r->recipient, r->created_by ? r->created_by : "liaison");
+	fwrite(r->raw, 1, r->len, stdout);
+	return 0;
+}
+
+static int parse_id(const char *text, int64_t *id_r)
 {
 	char *end = NULL;
-	long long id = strtoll(id_text, &end, 10);
-	if (end == id_text || *end != '\0' || id <= 0)
+	long long id = strtoll(text, &end, 10);
+	if (end == text || *end != '\0' || id <= 0) {
+		cli_error("outbox", "'%s' is not an outbox number (liaison outbox lists them)", text);
+		return -1;
+	}
+	*id_r = id;
+	return 0;
+}
+
+static int one_row(struct cli *cli, const char *what, const char *id_text, int json)
+{
+	int64_t id = 0;
+	if (parse_id(id_text, &id) < 0)
 		return cli_usage(usage);
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	if (cli->actor.user->role == ROLE_CTL || cli->actor.user->role == ROLE_RECORDS) {
-		cli_error("outbox", "refused: retrying or cancelling is for the coordinator and admins");
-		return EXIT_FAIL;
-	}
-	int changed = strcmp(what, "retry") == 0
-	    ? store_outbox_retry(cli->store, id, (int64_t)time(NULL))
-	    : store_outbox_cancel(cli->store, id, "cancelled by a person");
-	if (changed < 0) {
-		cli_error("outbox", "%s", store_error(cli->store));
-		return EXIT_FAIL;
-	}
-	if (changed == 0) {
-		cli_error("outbox", "%s %lld: no such message in a state that allows it (retry: "
-		          "uncertain or failed; cancel: queued or uncertain)", what, id);
-		return EXIT_FAIL;
-	}
-	char object[32];
-	snprintf(object, sizeof(object), "outbox %lld", id);
 	char *error = NULL;
-	if (audit_append(cli->store, cli->actor.user->name, strcmp(what, "retry") == 0
-	                 ? "outbox-retry" : "outbox-cancel", object, NULL, &error) < 0) {
-		cli_error("outbox", "%s", error);
-		free(error);
-		return EXIT_FAIL;
-	}
-	printf("outbox %lld: %s\n", id, strcmp(what, "retry") == 0 ? "queued again" : "cancelled");
-	return EXIT_OK;
+	int orc;
+	if (strcmp(what, "show") == 0)
+		return cli_ops_exit("outbox show",
+		                    ops_outbox_show(cli->store, &cli->actor, id, show_row, &json, &error),
+		                    error);
+	int retry = strcmp(what, "retry") == 0;
+	orc = retry ? ops_outbox_retry(cli->store, &cli->actor, id, &error)
+	            : ops_outbox_cancel(cli->store, &cli->actor, id, &error);
+	if (orc == OPS_OK)
+		printf("outbox %lld: %s\n", (long long)id,
+		       retry ? "queued again" : "cancelled (it will not be sent)");
+	return cli_ops_exit(retry ? "outbox retry" : "outbox cancel", orc, error);
 }
 
 int cmd_outbox(struct cli *cli, int argc, char **argv)
 {
-	if (argc == 3 && (strcmp(argv[1], "retry") == 0 || strcmp(argv[1], "cancel") == 0))
-		return decide(cli, argv[1], argv[2]);
+	if (argc >= 2 && (strcmp(argv[1], "retry") == 0 || strcmp(argv[1], "cancel") == 0 ||
+	                  strcmp(argv[1], "show") == 0)) {
+		int json = argc == 4 && strcmp(argv[3], "--json") == 0;
+		if (argc != 3 && !json) {
+			cli_error("outbox", "%s takes one outbox number", argv[1]);
+			return cli_usage(usage);
+		}
+		return one_row(cli, argv[1], argv[2], json);
+	}
 	const char *status = NULL;
 	int json = 0;
 	static const struct option options[] = {
@@ -109,14 +130,15 @@ int cmd_outbox(struct cli *cli, int argc, char **argv)
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	struct list_ctx ctx = {json ? json_array() : NULL, 0, &cli->actor, cli->config};
+	struct list_ctx ctx = {json ? json_array() : NULL, 0};
 	if (!json)
-		printf("%6s  %-16s %-9s %-16s %-13s %-32s %2s  %s\n", "ID", "KIND", "STATUS",
-		       "CREATED", "THREAD", "RECIPIENT", "N", "LAST ERROR");
-	if (store_outbox_list(cli->store, status, list_row, &ctx) < 0) {
+		printf("%6s  %-16s %-9s %-16s %-13s %-12s %-32s %2s  %s\n", "ID", "KIND", "STATUS",
+		       "CREATED", "THREAD", "AUTHOR", "RECIPIENT", "N", "LAST ERROR");
+	char *error = NULL;
+	int orc = ops_outbox_list(cli->store, &cli->actor, status, list_row, &ctx, &error);
+	if (orc != OPS_OK) {
 		json_decref(ctx.array);
-		cli_error("outbox", "%s", store_error(cli->store));
-		return EXIT_FAIL;
+		return cli_ops_exit("outbox", orc, error);
 	}
 	cli_list_end(ctx.array, ctx.count, "message");
 	return EXIT_OK;

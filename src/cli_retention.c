@@ -6,9 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
 #include "cli.h"
-#include "ops_foia.h"
 #include "ops_retention.h"
 #include "util.h"
 
@@ -67,28 +65,14 @@ int cmd_retention(struct cli *cli, int argc, char **argv)
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	char *error = NULL;
-	int orc = ops_foia_may_read(&cli->actor, &error);
-	if (orc != OPS_OK)
-		return cli_ops_exit("retention", orc, error);
-	const struct config *c = cli->config;
 	struct due_ctx ctx = {json ? json_array() : NULL, 0};
-	if (store_retention_due(cli->store, (int64_t)time(NULL), c->retention_transitory,
-	                        c->retention_correspondence, c->retention_case, print_due,
-	                        &ctx) < 0) {
+	char *error = NULL;
+	size_t count = 0;
+	int orc = ops_retention_due(cli->store, &cli->actor, (int64_t)time(NULL), print_due, &ctx,
+	                            &count, &error);
+	if (orc != OPS_OK) {
 		json_decref(ctx.array);
-		cli_error("retention", "%s", store_error(cli->store));
-		return EXIT_FAIL;
-	}
-	char *details = xasprintf("%zu threads due", ctx.count);
-	int arc = audit_append(cli->store, cli->actor.user->name, "retention-due", "", details,
-	                       &error);
-	free(details);
-	if (arc < 0) {
-		json_decref(ctx.array);
-		cli_error("retention", "%s", error);
-		free(error);
-		return EXIT_FAIL;
+		return cli_ops_exit("retention", orc, error);
 	}
 	cli_list_end(ctx.array, ctx.count, "thread");
 	return EXIT_OK;

@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "calendar.h"
 #include "cli.h"
+#include "ops_list.h"
 #include "util.h"
 
 static const char usage[] =
@@ -21,24 +22,14 @@ static const char usage[] =
 #define SEARCH_SHOWN 100
 
 struct search_ctx {
-	const struct actor *actor;
 	json_t *array;
 	size_t hits;
 };
 
-static int print_hit(const struct search_row *row, void *p)
+/* One hit as ops hands it: masked already where its thread is confidential. */
+static int print_hit(const struct search_row *r, void *p)
 {
 	struct search_ctx *c = p;
-	struct search_row hidden = *row;
-	const struct search_row *r = row;
-	if (!ops_sees_content(c->actor, row->troop, row->thread_confidential,
-	                      row->thread_assignee)) {
-		/* A hit in a confidential thread: that it exists, not who or what. */
-		hidden.from_addr = "confidential";
-		hidden.subject = "confidential";
-		hidden.snippet = "";
-		r = &hidden;
-	}
 	c->hits++;
 	if (c->array) {
 		json_array_append_new(c->array, json_pack("{s:o, s:s, s:o, s:s, s:o, s:s, s:s, s:o}",
@@ -136,26 +127,13 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	/* a liaison's search never even counts another troop's mail */
-	f.troops = ops_visible_troops(&cli->actor);
-	struct search_ctx c = {&cli->actor, json ? json_array() : NULL, 0};
+	struct search_ctx c = {json ? json_array() : NULL, 0};
 	size_t total = 0;
-	if (store_search(cli->store, &f, print_hit, &c, &total) < 0) {
-		json_decref(c.array);
-		/* Mostly a query FTS5 cannot read: the user's to fix. */
-		cli_error("search", "%s (see README: Search syntax)", store_error(cli->store));
-		return EXIT_USAGE;
-	}
-	char *details = ops_describe_search(&f, total);
 	char *error = NULL;
-	int arc = audit_append(cli->store, cli->actor.user->name, "search", f.query ? f.query : "",
-	                       details, &error);
-	free(details);
-	if (arc < 0) {
+	int orc = ops_search(cli->store, &cli->actor, &f, print_hit, &c, &total, &error);
+	if (orc != OPS_OK) {
 		json_decref(c.array);
-		cli_error("search", "%s", error);
-		free(error);
-		return EXIT_FAIL;
+		return cli_ops_exit("search", orc, error);
 	}
 	if (c.array == NULL && total > c.hits)
 		printf("the newest %zu of %zu hits (--limit N for more, --limit 0 for all)\n", c.hits,

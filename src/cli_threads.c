@@ -6,24 +6,13 @@
 #include <time.h>
 
 #include "cli.h"
-#include "clock.h"
+#include "ops_list.h"
 #include "util.h"
 
-static const char *const statuses[] = {"new", "open", "waiting", "closed"};
-
-/* "YYYY-MM-DD" when the first answer is due, or null without an incoming message. */
-static json_t *due_json(const struct thread_row *t, int respond_within)
+/* The thread as JSON: its row, when its first answer is due, and its suggested referrals. */
+static json_t *thread_json(const struct ops_thread_item *item)
 {
-	struct cal_date due = clock_due(t->first_in_at, respond_within);
-	if (!calendar_is_valid(due))
-		return json_null();
-	char day[11];
-	calendar_format(due, day);
-	return json_string(day);
-}
-
-static json_t *thread_json(const struct thread_row *t, int respond_within)
-{
+	const struct thread_row *t = item->row;
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:s, s:o, "
 	                 "s:b, s:b, s:o, s:o}",
 	    "ref", t->ref, "mailbox", t->mailbox, "status", t->status, "kind", t->kind,
@@ -37,67 +26,87 @@ static json_t *thread_json(const struct thread_row *t, int respond_within)
 	    "not_reportable_reason", cli_json_str(t->not_reportable_reason));
 	json_object_set_new(j, "first_response", cli_json_time(t->first_response_at));
 	json_object_set_new(j, "suspicious", json_boolean(t->suspicious));
-	json_object_set_new(j, "response_due", due_json(t, respond_within));
+	json_object_set_new(j, "response_due", item->due[0] ? json_string(item->due) : json_null());
+	json_object_set_new(j, "overdue", json_boolean(item->overdue));
+	json_t *suggested = json_array();
+	for (size_t i = 0; item->suggested && i < item->suggested->count; i++)
+		json_array_append_new(suggested, json_string(item->suggested->items[i]));
+	json_object_set_new(j, "suggested_referrals", suggested);
 	return j;
 }
 
-/* What a user who may not read a confidential thread sees of it: its reference, and
- * "confidential". */
-static struct thread_row masked(const struct thread_row *t)
+/* "UCR-": urgent, confidential, reportable, suspicious ("S"); "-" when none. */
+static void flag_letters(const struct thread_row *t, char out[6])
 {
-	struct thread_row m = *t;
-	m.correspondent = "confidential";
-	m.correspondent_name = NULL;
-	m.subject = "confidential";
-	return m;
+	size_t n = 0;
+	if (strcmp(t->priority, "urgent") == 0)
+		out[n++] = 'U';
+	if (t->confidential)
+		out[n++] = 'C';
+	if (t->reportable)
+		out[n++] = 'R';
+	if (t->suspicious)
+		out[n++] = 'S';
+	if (n == 0)
+		out[n++] = '-';
+	out[n] = '\0';
+}
+
+static void print_suggested(const struct strlist *suggested, const char *indent)
+{
+	if (suggested == NULL || suggested->count == 0)
+		return;
+	char *joined = strlist_join(suggested, ", ");
+	printf("%ssuggested referrals: %s\n", indent, joined);
+	free(joined);
 }
 
 struct list_ctx {
 	json_t *array; /* NULL for text output */
 	size_t count;
-	const struct actor *actor;
-	int overdue;         /* only threads whose first answer is late */
-	int64_t now;
 };
 
-static int list_thread(const struct thread_row *row, void *p)
+static int list_thread(const struct ops_thread_item *item, void *p)
 {
 	struct list_ctx *ctx = p;
-	if (!ops_sees_troop(ctx->actor, row->troop))
-		return 0;
-	int respond_within = ctx->actor->config->respond_within;
-	if (ctx->overdue && !clock_overdue(row->first_in_at, row->first_response_at,
-	                                   strcmp(row->status, "closed") == 0, respond_within,
-	                                   ctx->now))
-		return 0;
-	struct thread_row hidden;
-	const struct thread_row *t = row;
-	if (!ops_sees_content(ctx->actor, row->troop, row->confidential, row->assignee)) {
-		hidden = masked(row);
-		t = &hidden;
-	}
+	const struct thread_row *t = item->row;
 	ctx->count++;
 	if (ctx->array != NULL) {
-		json_array_append_new(ctx->array, thread_json(t, respond_within));
+		json_array_append_new(ctx->array, thread_json(item));
 		return 0;
 	}
-	char last[32];
+	char last[32], flags[6], due[16];
 	cli_format_time(t->last_at, last, sizeof(last));
-	printf("%-13s %-8s %-7s %-7s %3lld  %-16s  %-32.32s  %s\n", t->ref, t->mailbox, t->status,
-	       t->kind, (long long)t->message_count, last,
+	flag_letters(t, flags);
+	snprintf(due, sizeof(due), "%s%s", item->due[0] ? item->due : "-", item->overdue ? "!" : "");
+	printf("%-13s %-8s %-7s %-12.12s %-18.18s %-4s %-11s %-16s  %-28.28s  %s\n", t->ref,
+	       t->mailbox, t->status, t->assignee ? t->assignee : "-",
+	       t->category ? t->category : "-", flags, due, last,
 	       t->correspondent[0] ? t->correspondent : "-", t->subject);
+	print_suggested(item->suggested, "              ");
 	return 0;
 }
 
 int cmd_threads(struct cli *cli, int argc, char **argv)
 {
-	static const char usage[] = "threads [--mailbox NAME] [--status new|open|waiting|closed] "
-	                            "[--overdue] [--json]";
-	struct thread_filter filter = {0};
-	int json = 0, overdue = 0;
+	static const char usage[] =
+	    "threads [--mailbox NAME] [--status new|open|waiting|closed] [--all]\n"
+	    "       [--mine | --assignee USER | --unassigned] [--urgent] [--overdue]\n"
+	    "       [--flag confidential|reportable|urgent|suspicious] [--category C] [--person]\n"
+	    "       [--json]";
+	struct ops_thread_query q = {0};
+	int json = 0;
 	static const struct option options[] = {
 		{"mailbox", required_argument, NULL, 'm'},
 		{"status", required_argument, NULL, 's'},
+		{"all", no_argument, NULL, 'a'},
+		{"mine", no_argument, NULL, 'M'},
+		{"assignee", required_argument, NULL, 'A'},
+		{"unassigned", no_argument, NULL, 'n'},
+		{"urgent", no_argument, NULL, 'u'},
+		{"flag", required_argument, NULL, 'f'},
+		{"category", required_argument, NULL, 'c'},
+		{"person", no_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'j'},
 		{"overdue", no_argument, NULL, 'o'},
 		{NULL, 0, NULL, 0},
@@ -105,38 +114,37 @@ int cmd_threads(struct cli *cli, int argc, char **argv)
 	int opt;
 	while ((opt = getopt_long(argc, argv, "m:s:", options, NULL)) != -1) {
 		switch (opt) {
-		case 'o': overdue = 1; break;
-		case 'm': filter.mailbox = optarg; break;
-		case 's': filter.status = optarg; break;
+		case 'o': q.overdue = 1; break;
+		case 'm': q.mailbox = optarg; break;
+		case 's': q.status = optarg; break;
+		case 'a': q.all = 1; break;
+		case 'M': q.mine = 1; break;
+		case 'A': q.assignee = optarg; break;
+		case 'n': q.unassigned = 1; break;
+		case 'u': q.urgent = 1; break;
+		case 'f': q.flag = optarg; break;
+		case 'c': q.category = optarg; break;
+		case 'p': q.person = 1; break;
 		case 'j': json = 1; break;
 		default: return cli_usage(usage);
 		}
 	}
 	if (optind != argc)
 		return cli_usage(usage);
-	if (filter.status != NULL) {
-		int known = 0;
-		for (size_t i = 0; i < sizeof(statuses) / sizeof(*statuses); i++)
-			known |= strcmp(filter.status, statuses[i]) == 0;
-		if (!known)
-			return cli_usage(usage);
-	}
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	if (filter.mailbox && !config_find_mailbox(cli->config, filter.mailbox)) {
-		cli_error("threads", "no [mailbox %s] in %s", filter.mailbox, cli->config->path);
-		return EXIT_USAGE;
-	}
-	struct list_ctx ctx = {json ? json_array() : NULL, 0, &cli->actor, overdue,
-	                       (int64_t)time(NULL)};
+	q.suggestions = 1;
+	struct list_ctx ctx = {json ? json_array() : NULL, 0};
 	if (!json)
-		printf("%-13s %-8s %-7s %-7s %3s  %-16s  %-32s  %s\n", "REF", "MAILBOX", "STATUS", "KIND",
-		       "MSG", "LAST", "CORRESPONDENT", "SUBJECT");
-	if (store_threads_list(cli->store, &filter, list_thread, &ctx) < 0) {
+		printf("%-13s %-8s %-7s %-12s %-18s %-4s %-11s %-16s  %-28s  %s\n", "REF", "MAILBOX",
+		       "STATUS", "ASSIGNEE", "CATEGORY", "FLAG", "DUE", "LAST", "CORRESPONDENT",
+		       "SUBJECT");
+	char *error = NULL;
+	int orc = ops_threads_list(cli->store, &cli->actor, &q, list_thread, &ctx, &error);
+	if (orc != OPS_OK) {
 		json_decref(ctx.array);
-		cli_error("threads", "%s", store_error(cli->store));
-		return EXIT_FAIL;
+		return cli_ops_exit("threads", orc, error);
 	}
 	cli_list_end(ctx.array, ctx.count, "thread");
 	return EXIT_OK;
@@ -146,6 +154,12 @@ struct show_ctx {
 	struct store *store;
 	json_t *messages; /* NULL for text output */
 	int failed;
+};
+
+struct show_thread_ctx {
+	struct show_ctx *messages;
+	json_t *thread;
+	int content;
 };
 
 static int add_attachment(const struct attachment_row *a, void *p)
@@ -159,7 +173,7 @@ static int add_attachment(const struct attachment_row *a, void *p)
 
 static int show_message(const struct message_row *m, void *p)
 {
-	struct show_ctx *ctx = p;
+	struct show_ctx *ctx = ((struct show_thread_ctx *)p)->messages;
 	json_t *attachments = json_array();
 	if (store_attachments_list(ctx->store, m->id, add_attachment, attachments) < 0) {
 		json_decref(attachments);
@@ -196,16 +210,39 @@ static int show_message(const struct message_row *m, void *p)
 	return 0;
 }
 
-struct show_thread_ctx {
-	json_t *thread;
-	int respond_within;
-};
-
-static int show_thread(const struct thread_row *t, void *p)
+static int show_thread(const struct ops_thread_item *item, void *p)
 {
 	struct show_thread_ctx *c = p;
-	c->thread = thread_json(t, c->respond_within);
-	return 1;
+	c->content = item->content;
+	if (c->messages->messages != NULL) {
+		c->thread = thread_json(item);
+		return 0;
+	}
+	const struct thread_row *t = item->row;
+	if (!item->content) {
+		/* Others see that it exists, and no more. */
+		printf("%s  confidential\n", t->ref);
+		return 0;
+	}
+	char flags[6];
+	flag_letters(t, flags);
+	printf("%s  %s  %s  %s\nCorrespondent: %s%s%s%s\nSubject: %s\nMessages: %lld\n"
+	       "Assignee: %s\nCategory: %s\nPriority: %s\nFlags: %s%s%s\nResponse due: %s%s\n",
+	       t->ref, t->mailbox, t->status, t->kind,
+	       t->correspondent_name ? t->correspondent_name : "", t->correspondent_name ? " <" : "",
+	       t->correspondent, t->correspondent_name ? ">" : "", t->subject,
+	       (long long)t->message_count, t->assignee ? t->assignee : "nobody",
+	       t->category ? t->category : "-", t->priority,
+	       t->confidential ? "confidential " : "", t->reportable ? "reportable " : "",
+	       !t->confidential && !t->reportable ? "-" : "",
+	       item->due[0] ? item->due : "-", item->overdue ? " (OVERDUE)" : "");
+	if (t->rms_number)
+		printf("RMS number: %s\n", t->rms_number);
+	print_suggested(item->suggested, "");
+	if (t->suspicious)
+		printf("SUSPICIOUS: a message here claims the troop's own address but did not come "
+		       "from its mail server\n");
+	return 0;
 }
 
 int cmd_show(struct cli *cli, int argc, char **argv)
@@ -224,66 +261,27 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage(usage);
-	const char *ref = argv[optind];
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	struct ops_thread t;
-	char *error = NULL;
-	int orc = ops_thread_load(cli->store, &cli->actor, ref, &t, &error);
-	if (orc != OPS_OK)
-		return cli_ops_exit("show", orc, error);
-	int content = ops_sees_content(&cli->actor, t.troop, t.confidential, t.assignee);
-	int confidential = t.confidential;
-	ops_thread_free(&t);
-	if (!content) {
-		/* Others see that it exists, and no more. */
-		if (json)
-			cli_print_json(json_pack("{s:s, s:b}", "ref", ref, "confidential", 1));
-		else
-			printf("%s  confidential\n", ref);
-		return EXIT_OK;
-	}
-	/* Every read of a confidential thread is audited, before it is shown. */
-	if (confidential && ops_note_read(cli->store, &cli->actor, ref, &error) != OPS_OK)
-		return cli_ops_exit("show", OPS_FAILED, error);
-
-	struct show_thread_ctx found = {NULL, cli->config->respond_within};
-	struct thread_filter filter = {.ref = ref};
-	if (store_threads_list(cli->store, &filter, show_thread, &found) < 0) {
-		cli_error("show", "%s", store_error(cli->store));
-		return EXIT_FAIL;
-	}
-	json_t *thread = found.thread;
-	if (thread == NULL) {
-		cli_error("show", "no thread %s", ref);
-		return EXIT_FAIL;
-	}
 	struct show_ctx ctx = {cli->store, json ? json_array() : NULL, 0};
-	if (!json) {
-		printf("%s  %s  %s  %s\nCorrespondent: %s\nSubject: %s\nMessages: %lld\n",
-		       ref, json_string_value(json_object_get(thread, "mailbox")),
-		       json_string_value(json_object_get(thread, "status")),
-		       json_string_value(json_object_get(thread, "kind")),
-		       json_string_value(json_object_get(thread, "correspondent")),
-		       json_string_value(json_object_get(thread, "subject")),
-		       (long long)json_integer_value(json_object_get(thread, "message_count")));
-		if (json_is_true(json_object_get(thread, "suspicious")))
-			printf("SUSPICIOUS: a message here claims the troop's own address but did not come "
-			       "from its mail server\n");
-	}
-	struct message_filter mf = {.thread_ref = ref, .with_text = 1};
-	if (store_messages_list(cli->store, &mf, show_message, &ctx) < 0 || ctx.failed) {
-		json_decref(thread);
+	struct show_thread_ctx tc = {&ctx, NULL, 0};
+	char *error = NULL;
+	int orc = ops_show(cli->store, &cli->actor, argv[optind], show_thread, show_message, &tc,
+	                   &error);
+	if (orc != OPS_OK || ctx.failed) {
+		json_decref(tc.thread);
 		json_decref(ctx.messages);
-		cli_error("show", "%s", store_error(cli->store));
-		return EXIT_FAIL;
+		if (orc == OPS_OK)
+			error = xasprintf("%s", store_error(cli->store));
+		return cli_ops_exit("show", orc == OPS_OK ? OPS_FAILED : orc, error);
 	}
 	if (json) {
-		json_object_set_new(thread, "messages", ctx.messages);
-		cli_print_json(thread);
-	} else {
-		json_decref(thread);
+		if (tc.content)
+			json_object_set_new(tc.thread, "messages", ctx.messages);
+		else
+			json_decref(ctx.messages);
+		cli_print_json(tc.thread);
 	}
 	return EXIT_OK;
 }

@@ -219,13 +219,25 @@ static void add_from(struct buf *b, const char *name, const char *addr)
 /* A stranger's reply address that is no addr-spec, or longer than SMTP allows, leaves the
  * To header out: RFC 5322 3.6 makes it optional, and the envelope names the recipient, whose
  * server then decides. */
-static void add_to(struct buf *b, const char *addr)
+static void add_to(struct buf *b, const char *name, const char *addr)
 {
 	char *token = addr_token(addr);
 	if (token == NULL)
 		return;
 	struct header h;
 	header_begin(&h, b, "To");
+	/* The person's own name, as they wrote it: a reply addressed to a bare address reads
+	 * like a form letter.  Encoded as a phrase, whatever it holds. */
+	if (name && name[strspn(name, " \t")]) {
+		char *clean = xstrdup(name);
+		for (char *p = clean; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = ' ';
+		char *phrase = rfc2047_encode_phrase(clean, strlen("To"));
+		header_add_folded(&h, phrase);
+		free(phrase);
+		free(clean);
+	}
 	header_add(&h, token, strlen(token), 0);
 	header_end(&h);
 	free(token);
@@ -293,7 +305,7 @@ char *compose_message(const struct outgoing *out, size_t *len_r)
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 
 	add_from(&b, out->from_name, out->from_addr);
-	add_to(&b, out->to_addr);
+	add_to(&b, out->to_name, out->to_addr);
 	add_text(&b, "Subject", out->subject);
 	buf_addf(&b, "Date: %s\r\n", date);
 	char *own = id_token(out->message_id);

@@ -343,7 +343,8 @@ static void handle_mailbox_key(struct parse_state *st, const char *name, const c
 		if (!valid_address(value))
 			report(st, st->line, "address: '%s' is not an e-mail address", value);
 		else
-			set_string(&m->address, value), str_lower(m->address);
+			set_string(&m->address_as_written, value), set_string(&m->address, value),
+			    str_lower(m->address);
 	} else if (strcmp(name, "aliases") == 0) {
 		struct strlist list = {0};
 		split_list(value, &list, 1);
@@ -737,6 +738,7 @@ void config_free(struct config **config)
 		struct mailbox_config *m = &c->mailboxes[i];
 		free(m->name);
 		free(m->address);
+		free(m->address_as_written);
 		strlist_free(&m->aliases);
 		free(m->imap_url);
 		free(m->username);

@@ -174,16 +174,43 @@ static int commit_change(struct store *store, const struct actor *actor,
 	return ops_commit_audited(store, actor, action, t->ref, details, rc, error_r);
 }
 
-int ops_assign(struct store *store, const struct actor *actor, const char *ref,
-               const char *assignee, char **error_r)
+/* The coordinator and admins hand threads around; a liaison takes over a colleague's thread
+ * only on purpose (force), and that is recorded. */
+static int may_reassign(const struct actor *actor, const struct ops_thread *t,
+                        const char *assignee, int force, int taking, char **error_r)
 {
+	if (t->assignee == NULL || strcmp(t->assignee, assignee) == 0 || force)
+		return OPS_OK;
+	int oversees = actor->user->role == ROLE_COORDINATOR || actor->user->role == ROLE_ADMIN;
+	if (!taking && (oversees || strcmp(t->assignee, actor->user->name) == 0))
+		return OPS_OK;
+	*error_r = xasprintf("refused: %s is assigned to %s; %s it with --force if you mean to "
+	                     "take it over (recorded)", t->ref, t->assignee,
+	                     taking ? "take" : "assign");
+	return OPS_REFUSED;
+}
+
+int ops_assign(struct store *store, const struct actor *actor, const char *ref,
+               const char *assignee, int force, int *changed_r, char **error_r)
+{
+	return ops_assign_as(store, actor, ref, assignee, force, 0, changed_r, error_r);
+}
+
+int ops_assign_as(struct store *store, const struct actor *actor, const char *ref,
+                  const char *assignee, int force, int taking, int *changed_r, char **error_r)
+{
+	*changed_r = 0;
 	struct ops_thread t;
 	int rc = ops_load_for_change(store, actor, ref, &t, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	const struct user_config *to = config_find_user(actor->config, assignee);
 	struct actor as_assignee = {actor->config, to};
-	if (to == NULL) {
+	if (t.assignee != NULL && strcmp(t.assignee, assignee) == 0) {
+		rc = OPS_OK; /* already so: nothing to record */
+	} else if ((rc = may_reassign(actor, &t, assignee, force, taking, error_r)) != OPS_OK) {
+		;
+	} else if (to == NULL) {
 		*error_r = xasprintf("'%s' is not a [user] of %s", assignee, actor->config->path);
 		rc = OPS_INVALID;
 	} else if (to->role == ROLE_RECORDS) {
@@ -193,18 +220,25 @@ int ops_assign(struct store *store, const struct actor *actor, const char *ref,
 		*error_r = xasprintf("refused: %s does not work troop %c", assignee, t.troop);
 		rc = OPS_REFUSED;
 	} else {
-		char *details = xasprintf("to %s (was %s)", assignee, t.assignee ? t.assignee : "nobody");
-		const struct change c[] = {{"assignee", assignee}};
-		rc = commit_change(store, actor, &t, c, 1, "assign", details, error_r);
+		/* Someone works it now: a new thread is open. */
+		int opens = strcmp(t.status, "new") == 0;
+		char *details = xasprintf("to %s (was %s)%s%s", assignee,
+		                          t.assignee ? t.assignee : "nobody",
+		                          force && t.assignee ? "; taken over with --force" : "",
+		                          opens ? "; new -> open" : "");
+		const struct change c[] = {{"assignee", assignee}, {"status", "open"}};
+		rc = commit_change(store, actor, &t, c, opens ? 2 : 1, "assign", details, error_r);
 		free(details);
+		*changed_r = rc == OPS_OK;
 	}
 	ops_thread_free(&t);
 	return rc;
 }
 
-int ops_take(struct store *store, const struct actor *actor, const char *ref, char **error_r)
+int ops_take(struct store *store, const struct actor *actor, const char *ref, int force,
+             int *changed_r, char **error_r)
 {
-	return ops_assign(store, actor, ref, actor->user->name, error_r);
+	return ops_assign_as(store, actor, ref, actor->user->name, force, 1, changed_r, error_r);
 }
 
 int ops_status(struct store *store, const struct actor *actor, const char *ref,

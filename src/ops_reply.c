@@ -14,18 +14,27 @@
 #include "util.h"
 
 /* The message a reply answers: the latest one its correspondent wrote (never a bounce that
- * joined the thread, never another person's), parsed again from its stored bytes
- * (References are not kept apart from them). */
+ * joined the thread, never another person's; a machine's only with force), parsed again from
+ * its stored bytes (References are not kept apart from them). */
 static int load_latest(struct store *store, const struct ops_thread *t, const struct actor *a,
-                       struct parsed_message **msg_r, char **error_r)
+                       int force, struct parsed_message **msg_r, char **error_r)
 {
 	char sha[SHA256_HEX_SIZE];
-	int found = store_thread_latest_incoming(store, t->id, sha);
+	int found = store_thread_latest_incoming(store, t->id, 0, sha);
+	if (found == 0) {
+		/* A machine's thread (a bounce, a newsletter): an answer would reach a robot, or
+		 * worse, a forged sender.  Only on purpose. */
+		found = store_thread_latest_incoming(store, t->id, 1, sha);
+		if (found > 0 && !force) {
+			*error_r = xasprintf("%s is machine mail (a bounce, a newsletter, an automatic "
+			                     "notice): nobody would read a reply; give --force to send it "
+			                     "anyway", t->ref);
+			return OPS_INVALID;
+		}
+	}
 	if (found <= 0) {
 		*error_r = found < 0 ? xasprintf("%s: %s", t->ref, store_error(store))
-		                     : xasprintf("%s has no message from a person to answer (its "
-		                                 "correspondent is a machine, or nobody wrote in)",
-		                                 t->ref);
+		                     : xasprintf("%s has no incoming message to answer", t->ref);
 		return found < 0 ? OPS_FAILED : OPS_INVALID;
 	}
 	char *raw = NULL;
@@ -82,6 +91,8 @@ static int send_to_correspondent(struct store *store, const struct actor *a,
 	struct troop_message tm = {
 		.kind = "reply",
 		.to = msg->from.addr,
+		.to_name = msg->from.name,
+		.author = a->user->name,
 		.subject = subject,
 		.body = body,
 		.answers_msg = msg,
@@ -111,7 +122,7 @@ static int send_to_correspondent(struct store *store, const struct actor *a,
 }
 
 int ops_reply(struct store *store, const struct actor *actor, const char *ref, const char *body,
-              int reopen, char **recipient_r, char **error_r)
+              int reopen, int force, char **recipient_r, char **error_r)
 {
 	if (body == NULL || body[strspn(body, " \t\r\n")] == '\0') {
 		*error_r = xstrdup("an empty reply");
@@ -125,7 +136,7 @@ int ops_reply(struct store *store, const struct actor *actor, const char *ref, c
 	if (strcmp(t.status, "closed") == 0 && !reopen) {
 		*error_r = xasprintf("%s is closed: reply with --reopen to open it again", ref);
 		rc = OPS_INVALID;
-	} else if ((rc = load_latest(store, &t, actor, &msg, error_r)) == OPS_OK) {
+	} else if ((rc = load_latest(store, &t, actor, force, &msg, error_r)) == OPS_OK) {
 		char *details = xasprintf("to %s%s", msg->from.addr,
 		                          strcmp(t.status, "closed") == 0 ? "; thread reopened" : "");
 		rc = send_to_correspondent(store, actor, &t, msg, body, "reply", details, reopen, NULL,
@@ -168,7 +179,7 @@ int ops_refer(struct store *store, const struct actor *actor, const char *ref,
 		          store_history_add(store, t.id, now, actor->user->name, "refer", details) < 0
 		          ? -1 : 0;
 		rc = ops_commit_audited(store, actor, "refer", ref, details, src, error_r);
-	} else if ((rc = load_latest(store, &t, actor, &msg, error_r)) == OPS_OK) {
+	} else if ((rc = load_latest(store, &t, actor, 0, &msg, error_r)) == OPS_OK) {
 		const char troop[2] = {t.troop, '\0'};
 		const struct template_var vars[] = {
 			{"troop", troop}, {"ref", ref}, {"service_name", svc->name},

@@ -212,8 +212,9 @@ int outbox_queue_troop_message(struct store *store, const struct mailbox_config 
 	char *display = m->display_name ? NULL : xasprintf("Troop %c CTL", m->troop);
 	struct outgoing out = {
 		.from_name = m->display_name ? m->display_name : display,
-		.from_addr = m->address,
+		.from_addr = m->address_as_written ? m->address_as_written : m->address,
 		.to_addr = tm->to,
+		.to_name = tm->to_name,
 		.subject = tm->subject,
 		.message_id = msgid,
 		.in_reply_to = orig ? orig->message_id : NULL,
@@ -237,6 +238,7 @@ int outbox_queue_troop_message(struct store *store, const struct mailbox_config 
 		.raw = raw,
 		.len = len,
 		.now = tm->now,
+		.created_by = tm->author,
 	};
 	int rc = store_outbox_add(store, &row, NULL);
 	if (rc < 0)

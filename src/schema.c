@@ -364,6 +364,8 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX outbox_created ON outbox (created_at);"
 	/* A message that claims the troop's own address without coming from its server. */
 	"ALTER TABLE threads ADD COLUMN suspicious INTEGER NOT NULL DEFAULT 0;",
+	/* 7: who wrote a queued message (a reply's author may preview and cancel it). */
+	"ALTER TABLE outbox ADD COLUMN created_by TEXT;",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

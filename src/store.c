@@ -19,7 +19,7 @@ enum stmt_id {
 	ST_MESSAGE_FIND_SHA, ST_MESSAGE_INSERT, ST_RAW_INSERT, ST_FTS_INSERT, ST_ATTACHMENT_INSERT,
 	ST_PLACEMENT_INSERT, ST_PLACEMENT_EXISTS,
 	ST_THREAD_BY_ID, ST_THREAD_BY_REF, ST_THREAD_BY_INDEX, ST_THREAD_BY_SUBJECT,
-	ST_COUNTER_NEXT, ST_THREAD_INSERT, ST_THREAD_TOUCH,
+	ST_COUNTER_NEXT, ST_THREAD_INSERT, ST_THREAD_TOUCH, ST_THREAD_REOPEN,
 	ST_THREAD_ID_INSERT, ST_THREAD_INDEX_INSERT, ST_PARTICIPANT_INSERT,
 	ST_CLOCK_MARK, ST_CLOCK_UPDATE,
 	ST_THREAD_ROUTE, ST_THREAD_SUGGEST, ST_THREAD_REF, ST_OUTBOX_COUNT,
@@ -99,6 +99,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_THREAD_TOUCH] = "UPDATE threads SET message_count = message_count + 1, "
 	                    "first_at = min(first_at, ?2), last_at = max(last_at, ?2), "
 	                    "kind = CASE WHEN ?3 THEN 'person' ELSE kind END WHERE id = ?1",
+	[ST_THREAD_REOPEN] = "UPDATE threads SET status = CASE WHEN assignee IS NULL THEN 'new' "
+	                     "ELSE 'open' END, closed_at = NULL WHERE id = ?1 AND status = 'closed'",
 	[ST_THREAD_ID_INSERT] = "INSERT OR IGNORE INTO thread_ids (mailbox_id, msgid, thread_id) "
 	                        "VALUES (?1, ?2, ?3)",
 	[ST_THREAD_INDEX_INSERT] = "INSERT OR IGNORE INTO thread_indexes (mailbox_id, prefix, "
@@ -724,6 +726,17 @@ int store_thread_create(struct store *store, const struct thread_new *t, int64_t
 	return 0;
 }
 
+int store_thread_reopen_on_mail(struct store *store, int64_t thread_id)
+{
+	sqlite3_stmt *s = stmt(store, ST_THREAD_REOPEN);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	if (step_done(store, s, "reopen thread") < 0)
+		return -1;
+	return sqlite3_changes(store->db);
+}
+
 int store_thread_touch(struct store *store, int64_t thread_id, int64_t date, int from_person)
 {
 	sqlite3_stmt *s = stmt(store, ST_THREAD_TOUCH);
@@ -1199,9 +1212,10 @@ int store_outbox_add(struct store *store, const struct outbox_new *o, int64_t *i
 {
 	sqlite3_stmt *s = query(store,
 	    "INSERT INTO outbox (kind, mailbox_id, thread_id, answers, recipient, envelope_from, "
-	    "message_id, in_reply_to, raw, status, next_attempt_at, created_at, correspondent) "
+	    "message_id, in_reply_to, raw, status, next_attempt_at, created_at, correspondent, "
+	    "created_by) "
 	    "VALUES (?1, ?2, nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, "
-	    "?11)");
+	    "?11, ?12)");
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, o->kind);
@@ -1215,6 +1229,7 @@ int store_outbox_add(struct store *store, const struct outbox_new *o, int64_t *i
 	sqlite3_bind_blob64(s, 9, o->raw, o->len, SQLITE_STATIC);
 	bind_int(s, 10, o->now);
 	bind_text(s, 11, o->correspondent);
+	bind_text(s, 12, o->created_by);
 	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 	if (rc < 0)
 		set_error(store, "queue outgoing message");
@@ -1257,7 +1272,8 @@ int store_outbox_count_domain_since(struct store *store, const char *domain, int
 	"o.id, o.mailbox_id, coalesce(o.thread_id, 0), coalesce(o.answers, 0), o.kind, " \
 	"o.recipient, o.envelope_from, o.message_id, o.in_reply_to, o.status, o.last_error, " \
 	"t.ref, mb.name, o.raw, o.attempts, o.next_attempt_at, o.created_at, " \
-	"coalesce(o.claimed_at, 0), coalesce(o.sent_at, 0) " \
+	"coalesce(o.claimed_at, 0), coalesce(o.sent_at, 0), o.created_by, mb.troop, " \
+	"coalesce(t.confidential, 0), t.assignee " \
 	"FROM outbox o JOIN mailboxes mb ON mb.id = o.mailbox_id " \
 	"LEFT JOIN threads t ON t.id = o.thread_id "
 
@@ -1290,6 +1306,10 @@ static int outbox_row_cb(sqlite3_stmt *s, void *p)
 		.created_at = sqlite3_column_int64(s, 16),
 		.claimed_at = sqlite3_column_int64(s, 17),
 		.sent_at = sqlite3_column_int64(s, 18),
+		.created_by = col_text(s, 19),
+		.troop = col_text(s, 20)[0],
+		.thread_confidential = sqlite3_column_int(s, 21),
+		.thread_assignee = col_text(s, 22),
 	};
 	return c->cb(&row, c->ctx);
 }
@@ -1308,6 +1328,8 @@ static int outbox_row_copy(const struct outbox_row *row, void *p)
 	to->last_error = xstrdup(row->last_error);
 	to->thread_ref = xstrdup(row->thread_ref);
 	to->mailbox = xstrdup(row->mailbox);
+	to->created_by = xstrdup(row->created_by);
+	to->thread_assignee = xstrdup(row->thread_assignee);
 	char *raw = xmalloc(row->len + 1);
 	memcpy(raw, row->raw, row->len);
 	to->raw = raw;
@@ -1325,6 +1347,8 @@ static void outbox_row_free(struct outbox_row *row)
 	free((char *)row->last_error);
 	free((char *)row->thread_ref);
 	free((char *)row->mailbox);
+	free((char *)row->created_by);
+	free((char *)row->thread_assignee);
 	free((char *)row->raw);
 }
 
@@ -1374,6 +1398,26 @@ int store_outbox_claim(struct store *store, int64_t now, store_outbox_cb *cb, vo
 	cb(&row, ctx);
 	outbox_row_free(&row);
 	return 1;
+}
+
+int store_outbox_get(struct store *store, int64_t id, store_outbox_cb *cb, void *ctx)
+{
+	sqlite3_stmt *s = query(store, "SELECT " OUTBOX_COLUMNS "WHERE o.id = ?1");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, id);
+	struct outbox_cb_ctx c = {cb, ctx};
+	int found = 0;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		found = 1;
+		outbox_row_cb(s, &c);
+	} else if (rc != SQLITE_DONE) {
+		set_error(store, "read outgoing message");
+		found = -1;
+	}
+	sqlite3_finalize(s);
+	return found;
 }
 
 int store_outbox_finish(struct store *store, int64_t id, const char *status,
@@ -1661,20 +1705,21 @@ int store_audit_list(struct store *store, int64_t since, const char *user, store
 	return each_row(store, s, audit_row_cb, &c);
 }
 
-int store_thread_latest_incoming(struct store *store, int64_t thread_id,
+int store_thread_latest_incoming(struct store *store, int64_t thread_id, int machine_too,
                                  char sha256_r[SHA256_HEX_SIZE])
 {
 	/* The correspondent's own latest message: never a bounce or an out-of-office that joined
-	 * the thread, never another person's. */
+	 * the thread (unless asked for), never another person's. */
 	sqlite3_stmt *s = query(store, "SELECT m.sha256 FROM placements p JOIN messages m "
 	                               "ON m.id = p.message_id JOIN threads t ON t.id = p.thread_id "
 	                               "WHERE p.thread_id = ?1 AND p.direction = 'in' "
-	                               "AND p.kind = 'person' AND t.correspondent != '' "
+	                               "AND (?2 OR p.kind = 'person') AND t.correspondent != '' "
 	                               "AND lower(m.from_addr) = t.correspondent "
 	                               "ORDER BY p.date DESC, p.id DESC LIMIT 1");
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, thread_id);
+	bind_int(s, 2, machine_too);
 	int rc = sqlite3_step(s);
 	int result = 0;
 	if (rc == SQLITE_ROW) {

@@ -3,6 +3,7 @@
 #include "thread.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -249,6 +250,34 @@ static int remember(struct store *store, const struct mailbox_config *mailbox, i
 	return 0;
 }
 
+/* Machine mail (a newsletter, a bounce, an automatic notice) is nobody's work: its thread is
+ * filed closed at arrival, with the reason in its history, and stays listed with --all. */
+static int file_machine_thread(struct store *store, int64_t thread_id,
+                               const struct classification *cls, int64_t date)
+{
+	char at[24];
+	snprintf(at, sizeof(at), "%lld", (long long)date);
+	char *details = xasprintf("machine mail (%s): filed closed at arrival",
+	                          cls->reason[0] ? cls->reason : "automatic");
+	int rc = store_thread_set(store, thread_id, "status", "closed") < 0 ||
+	         store_thread_set(store, thread_id, "closed_at", at) < 0 ||
+	         store_history_add(store, thread_id, date, "liaison", "filed", details) < 0
+	    ? -1 : 0;
+	free(details);
+	return rc;
+}
+
+/* A person writing again into a closed thread is work again: it opens (new when nobody has
+ * it), so no liaison misses the message. */
+static int reopen_on_mail(struct store *store, int64_t thread_id, int64_t date)
+{
+	int reopened = store_thread_reopen_on_mail(store, thread_id);
+	if (reopened <= 0)
+		return reopened;
+	return store_history_add(store, thread_id, date, "liaison", "reopened",
+	                         "a new message from the correspondent");
+}
+
 int thread_file_message(struct store *store, const struct mailbox_config *mailbox,
                         int64_t mailbox_id, const struct parsed_message *msg,
                         const struct classification *cls, int64_t date,
@@ -280,9 +309,13 @@ int thread_file_message(struct store *store, const struct mailbox_config *mailbo
 			goto out;
 		r->created = 1;
 		r->how = "new";
+		if (strcmp(cls->direction, "in") == 0 && strcmp(cls->kind, "machine") == 0 &&
+		    file_machine_thread(store, r->thread_id, cls, date) < 0)
+			goto out;
 	}
 	int from_person = strcmp(cls->direction, "in") == 0 && strcmp(cls->kind, "person") == 0;
 	if (store_thread_touch(store, r->thread_id, date, from_person) < 0 ||
+	    (from_person && !r->created && reopen_on_mail(store, r->thread_id, date) < 0) ||
 	    remember(store, mailbox, mailbox_id, msg, cls, corr, r->thread_id) < 0)
 		goto out;
 	rc = 0;

@@ -40,7 +40,7 @@ mail("in/g.eml", "h@example.org", K, "Automatic reply: away", "Wed, 26 Nov 2025 
 PY
 $LIAISON import --mailbox K in >/dev/null
 $LIAISON import --mailbox K --folder Sent sent >/dev/null
-$LIAISON threads --json >all.json
+$LIAISON threads --all --json >all.json
 ref() { json "[t['ref'] for t in d if t['correspondent'] == '$1@example.org'][0]" all.json; }
 due() { json "[t['response_due'] for t in d if t['correspondent'] == '$1@example.org'][0]" all.json; }
 expect_eq "due across Thanksgiving (Thu 27 off, Fri 28 a business day)" 2025-12-01 "$(due a)"

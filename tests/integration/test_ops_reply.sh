@@ -35,7 +35,7 @@ ref, mid = sys.argv[3], sys.argv[4]
 checks = [
     (meta["mail_from"] == "troopkctl@ct.gov", "envelope from the troop"),
     (meta["rcpt_tos"] == ["person@people.example"], "to the correspondent"),
-    (msg["From"].addresses[0].addr_spec == "troopkctl@ct.gov", "From the troop address"),
+    (msg["From"].addresses[0].addr_spec == "TroopKCTL@ct.gov", "From the troop address as configured"),
     (str(msg["Subject"]) == f"Re: [CTL {ref}] Question", f"subject tag: {msg['Subject']}"),
     (msg["In-Reply-To"] == f"<{mid}>", "In-Reply-To the latest incoming"),
     (f"<{mid}>" in msg["References"], "References"),

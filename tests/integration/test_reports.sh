@@ -24,7 +24,7 @@ export LIAISON_CONFIG=$TMPDIR/r.conf
 $LIAISON init >/dev/null
 $LIAISON import --mailbox K boxes/K >/dev/null
 $LIAISON import --mailbox L boxes/L >/dev/null
-$LIAISON threads --json >threads.json
+$LIAISON threads --all --json >threads.json
 $LIAISON messages --json >messages.json
 
 # The operations, chosen deterministically from the threads; written as commands to run
