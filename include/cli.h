@@ -62,6 +62,7 @@ int cmd_threads(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_messages(struct cli *cli, int argc, char **argv);
 int cmd_raw(struct cli *cli, int argc, char **argv);
+int cmd_attachment(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_poll(struct cli *cli, int argc, char **argv);

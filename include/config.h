@@ -99,6 +99,10 @@ struct config {
 	int allow_disposal;  /* retention dispose may delete (default no: only once the records
 	                        schedule and its approval process are in place) */
 	char *bates_prefix;  /* what every production page number starts with (default "CTL-") */
+	struct strlist categories; /* categories liaisons may set besides the routing rules'
+	                              (owned; empty by default) */
+	char *rms_pattern;   /* PCRE2 pattern an RMS number must match whole, or NULL: any
+	                        (owned; checked to compile at load) */
 	struct smtp_config smtp;
 	char *database;      /* absolute path of the SQLite database */
 	char *templates;     /* absolute path of the templates folder */

@@ -17,11 +17,17 @@
 int digest_build(struct store *store, const struct actor *actor, char troop, int64_t now,
                  char **text_r, int *items_r, char **error_r);
 
+/* The audit action of a queued digest (a printed one is "digest"). */
+#define DIGEST_SENT_ACTION "digest-send"
+
 /* Builds the digest and queues it (outbox kind "notice", sent by liaison poll) to every
- * liaison of the troop (role ctl with that troop and an email), audited as "digest", in
- * one transaction.  Records staff may not send.  Returns 0 with *sent_r (messages queued;
- * 0 when the troop has no liaison with an email) or an OPS_ error with *error_r. */
+ * liaison of the troop (role ctl with that troop and an email), audited as
+ * DIGEST_SENT_ACTION, in one transaction.  Once per troop and local day (the configured
+ * zone): unless again, when one was queued since midnight nothing is queued and *earlier_r
+ * is when it was (otherwise 0).  Records staff may not send.  Returns 0 with *sent_r
+ * (messages queued; 0 when the troop has no liaison with an email, or skipped) or an OPS_
+ * error with *error_r. */
 int digest_send(struct store *store, const struct actor *actor, char troop, int64_t now,
-                int *sent_r, char **error_r);
+                int again, int *sent_r, int64_t *earlier_r, char **error_r);
 
 #endif

@@ -47,6 +47,16 @@ const char *route_priority_name(enum route_priority priority);
  * -1 with *error_r saying where and why. */
 int route_pattern_check(const char *pattern, char **error_r);
 
+/* Adds the categories the rules set to categories (file order, no repeats). */
+void route_rules_categories(const struct route_rules *rules, struct strlist *categories);
+
+/* A configured format (the RMS number's): pattern must match the whole value, case as
+ * written.  route_whole_check returns 0 when pattern compiles, or -1 with *error_r saying
+ * where and why; route_whole_match returns 1 when value matches, 0 when not, or -1 with
+ * *error_r (the pattern does not compile or hit a match limit). */
+int route_whole_check(const char *pattern, char **error_r);
+int route_whole_match(const char *pattern, const char *value, char **error_r);
+
 /* Finding every span a set of needles matches, for redaction: never a silent miss. */
 struct route_needle {
 	const char *text;

@@ -1,4 +1,4 @@
-/* cli_digest.c — liaison digest [--troop K] [--send]: the day's digest per troop (digest.c). */
+/* cli_digest.c — liaison digest [--troop K] [--send [--again]]: the day's digest per troop (digest.c). */
 #include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -11,13 +11,21 @@
 #include "digest.h"
 #include "util.h"
 
-static int one_troop(struct cli *cli, char troop, int send, int64_t now)
+static int one_troop(struct cli *cli, char troop, int send, int again, int64_t now)
 {
 	char *error = NULL;
 	if (send) {
 		int sent = 0;
-		int orc = digest_send(cli->store, &cli->actor, troop, now, &sent, &error);
-		if (orc == OPS_OK)
+		int64_t earlier = 0;
+		int orc = digest_send(cli->store, &cli->actor, troop, now, again, &sent, &earlier,
+		                      &error);
+		char at[32];
+		cli_format_time(earlier, at, sizeof(at));
+		/* Skipped is not a failure: a daily job run twice did its job once. */
+		if (orc == OPS_OK && earlier != 0)
+			printf("troop %c: digest already queued today at %s; none queued (--again "
+			       "queues another)\n", troop, at);
+		else if (orc == OPS_OK)
 			printf("troop %c: digest queued to %d liaison%s\n", troop, sent,
 			       sent == 1 ? "" : "s");
 		return cli_ops_exit("digest", orc, error);
@@ -39,12 +47,13 @@ static int one_troop(struct cli *cli, char troop, int send, int64_t now)
 
 int cmd_digest(struct cli *cli, int argc, char **argv)
 {
-	static const char usage[] = "digest [--troop K] [--send]";
+	static const char usage[] = "digest [--troop K] [--send [--again]]";
 	const char *troop = NULL;
-	int send = 0;
+	int send = 0, again = 0;
 	static const struct option options[] = {
 		{"troop", required_argument, NULL, 't'},
 		{"send", no_argument, NULL, 's'},
+		{"again", no_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -52,17 +61,19 @@ int cmd_digest(struct cli *cli, int argc, char **argv)
 		switch (opt) {
 		case 't': troop = optarg; break;
 		case 's': send = 1; break;
+		case 'a': again = 1; break;
 		default: return cli_usage(usage);
 		}
 	}
-	if (optind != argc || (troop && (strlen(troop) != 1 || !isalpha((unsigned char)troop[0]))))
+	if (optind != argc || (again && !send) ||
+	    (troop && (strlen(troop) != 1 || !isalpha((unsigned char)troop[0]))))
 		return cli_usage(usage);
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
 	int64_t now = (int64_t)time(NULL);
 	if (troop)
-		return one_troop(cli, (char)toupper((unsigned char)troop[0]), send, now);
+		return one_troop(cli, (char)toupper((unsigned char)troop[0]), send, again, now);
 	/* Every troop the actor sees, one after the other. */
 	for (size_t i = 0; i < cli->config->n_mailboxes; i++) {
 		char t = cli->config->mailboxes[i].troop;
@@ -70,7 +81,7 @@ int cmd_digest(struct cli *cli, int argc, char **argv)
 			continue;
 		if (i > 0 && !send)
 			putchar('\n');
-		rc = one_troop(cli, t, send, now);
+		rc = one_troop(cli, t, send, again, now);
 		if (rc != EXIT_OK)
 			return rc;
 	}

@@ -81,6 +81,8 @@ int cmd_category(struct cli *cli, int argc, char **argv)
 		return rc;
 	char *error = NULL;
 	int orc = ops_category(cli->store, &cli->actor, argv[1], argv[2], &error);
+	if (orc == OPS_OK)
+		printf("%s: category set to %s\n", argv[1], argv[2]);
 	return cli_ops_exit("category", orc, error);
 }
 
@@ -176,6 +178,10 @@ int cmd_close(struct cli *cli, int argc, char **argv)
 		return rc;
 	char *error = NULL;
 	int orc = ops_close(cli->store, &cli->actor, argv[optind], rms, reason, &error);
+	if (orc == OPS_OK && rms != NULL)
+		printf("%s: closed with RMS number %s\n", argv[optind], rms);
+	else if (orc == OPS_OK)
+		printf("%s: closed%s\n", argv[optind], reason ? " as not reportable" : "");
 	return cli_ops_exit("close", orc, error);
 }
 
@@ -297,5 +303,8 @@ int cmd_refer(struct cli *cli, int argc, char **argv)
 	char *error = NULL;
 	int orc = ops_refer(cli->store, &cli->actor, argv[optind], argv[optind + 1], note, send,
 	                    &error);
+	if (orc == OPS_OK)
+		printf("%s: referred to %s%s\n", argv[optind], argv[optind + 1],
+		       send ? "; its contact details queued to the correspondent" : "");
 	return cli_ops_exit("refer", orc, error);
 }

@@ -154,6 +154,7 @@ struct show_ctx {
 	struct store *store;
 	json_t *messages; /* NULL for text output */
 	int failed;
+	unsigned attachments; /* numbered across the thread, as `liaison attachment` takes them */
 };
 
 struct show_thread_ctx {
@@ -180,6 +181,9 @@ static int show_message(const struct message_row *m, void *p)
 		ctx->failed = 1;
 		return 1;
 	}
+	for (size_t i = 0; i < json_array_size(attachments); i++)
+		json_object_set_new(json_array_get(attachments, i), "number",
+		                    json_integer(++ctx->attachments));
 	if (ctx->messages != NULL) {
 		json_array_append_new(ctx->messages, json_pack(
 		    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o}",
@@ -201,7 +205,9 @@ static int show_message(const struct message_row *m, void *p)
 	for (size_t i = 0; i < json_array_size(attachments); i++) {
 		json_t *a = json_array_get(attachments, i);
 		const char *name = json_string_value(json_object_get(a, "filename"));
-		printf("Attachment: %s (%s, %lld bytes)\n", name ? name : "(no name)",
+		printf("Attachment %lld: %s (%s, %lld bytes)\n",
+		       (long long)json_integer_value(json_object_get(a, "number")),
+		       name ? name : "(no name)",
 		       json_string_value(json_object_get(a, "content_type")),
 		       (long long)json_integer_value(json_object_get(a, "size")));
 	}
@@ -264,7 +270,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	struct show_ctx ctx = {cli->store, json ? json_array() : NULL, 0};
+	struct show_ctx ctx = {cli->store, json ? json_array() : NULL, 0, 0};
 	struct show_thread_ctx tc = {&ctx, NULL, 0};
 	char *error = NULL;
 	int orc = ops_show(cli->store, &cli->actor, argv[optind], show_thread, show_message, &tc,

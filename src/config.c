@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "calendar.h"
+#include "route.h"
 
 struct parse_state {
 	struct config *config;
@@ -234,6 +235,41 @@ static void check_password_file(struct parse_state *st, const char *path)
 		       path, (unsigned)(sb.st_mode & 0777));
 }
 
+/* A category is what routing rules may set too: a name, so it prints and searches plainly. */
+#define CATEGORY_MAX 64
+
+static int valid_category(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > CATEGORY_MAX)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && strchr("-_.", *p) == NULL)
+			return 0;
+	return 1;
+}
+
+/* "categories = a, b, c": every entry is checked, so one bad word does not hide the next. */
+static void parse_categories(struct parse_state *st, const char *value)
+{
+	struct strlist *list = &st->config->categories;
+	strlist_free(list);
+	char *copy = xstrdup(value);
+	char *save = NULL;
+	for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		if (!valid_category(tok))
+			report(st, st->line, "categories: '%s' is not a category (1 to %d letters, "
+			       "digits, '-', '_' or '.')", tok, CATEGORY_MAX);
+		else if (strlist_contains(list, tok))
+			report(st, st->line, "categories: '%s' given twice", tok);
+		else
+			strlist_add(list, tok);
+	}
+	free(copy);
+	if (list->count == 0 && value[strspn(value, ", \t")] == '\0')
+		report(st, st->line, "categories: empty list");
+}
+
 static void handle_liaison_key(struct parse_state *st, const char *name, const char *value)
 {
 	struct config *c = st->config;
@@ -305,6 +341,17 @@ static void handle_liaison_key(struct parse_state *st, const char *name, const c
 			       "'_' or '.' (e.g. CSP-CTL-)", value);
 		else
 			set_string(&c->bates_prefix, value);
+	} else if (strcmp(name, "categories") == 0) {
+		parse_categories(st, value);
+	} else if (strcmp(name, "rms_pattern") == 0) {
+		char *why = NULL;
+		if (value[0] == '\0')
+			report(st, st->line, "rms_pattern: empty (leave it out to accept any number)");
+		else if (route_whole_check(value, &why) < 0)
+			report(st, st->line, "rms_pattern: '%s': %s", value, why);
+		else
+			set_string(&c->rms_pattern, value);
+		free(why);
 	} else if (strncmp(name, "retention_", 10) == 0) {
 		int64_t *field = strcmp(name, "retention_transitory") == 0 ? &c->retention_transitory
 		    : strcmp(name, "retention_correspondence") == 0 ? &c->retention_correspondence
@@ -770,6 +817,8 @@ void config_free(struct config **config)
 	free(c->routes);
 	free(c->urgent_notify);
 	free(c->bates_prefix);
+	strlist_free(&c->categories);
+	free(c->rms_pattern);
 	free(c->smtp.url);
 	free(c->smtp.ca_file);
 	free(c->smtp.username);

@@ -104,10 +104,40 @@ int digest_build(struct store *store, const struct actor *actor, char troop, int
 }
 
 
+struct earlier_ctx {
+	const char *troop;
+	int64_t until;     /* the next midnight: a clock set back must not see tomorrow's */
+	int64_t at;
+};
+
+static int find_earlier(const struct audit_row *row, void *p)
+{
+	struct earlier_ctx *c = p;
+	if (row->at < c->until && strcmp(row->action, DIGEST_SENT_ACTION) == 0 &&
+	    strcmp(row->object, c->troop) == 0)
+		c->at = row->at;
+	return 0;
+}
+
+/* When the troop's digest was last queued today (local day), or 0: the audit trail is the
+ * record of every digest queued. */
+static int queued_today(struct store *store, char troop, int64_t now, int64_t *at_r)
+{
+	char object[2] = {troop, '\0'};
+	struct cal_date today = calendar_date_of(now, NULL);
+	struct earlier_ctx c = {object, calendar_time_of(calendar_add_days(today, 1), 0, 0), 0};
+	int64_t midnight = calendar_time_of(today, 0, 0);
+	if (store_audit_list(store, midnight, NULL, find_earlier, &c) < 0)
+		return -1;
+	*at_r = c.at;
+	return 0;
+}
+
 int digest_send(struct store *store, const struct actor *actor, char troop, int64_t now,
-                int *sent_r, char **error_r)
+                int again, int *sent_r, int64_t *earlier_r, char **error_r)
 {
 	*sent_r = 0;
+	*earlier_r = 0;
 	if (actor->user->role == ROLE_RECORDS) {
 		*error_r = xstrdup("refused: records staff read threads and send nothing");
 		return OPS_REFUSED;
@@ -126,8 +156,21 @@ int digest_send(struct store *store, const struct actor *actor, char troop, int6
 	char object[2] = {troop, '\0'};
 	int64_t mailbox_id = 0;
 	int sent = 0;
-	if (store_begin(store) < 0 ||
-	    store_mailbox_ensure(store, m->name, m->troop, m->address, &mailbox_id) < 0)
+	if (store_begin(store) < 0)
+		goto fail;
+	/* Once a day: a second run (cron retried, two people) would fill the liaisons' inboxes
+	 * with the same list.  Checked inside the transaction, so two at once queue one. */
+	if (!again) {
+		if (queued_today(store, troop, now, earlier_r) < 0)
+			goto fail;
+		if (*earlier_r != 0) {
+			store_rollback(store);
+			free(subject);
+			free(text);
+			return OPS_OK;
+		}
+	}
+	if (store_mailbox_ensure(store, m->name, m->troop, m->address, &mailbox_id) < 0)
 		goto fail;
 	for (size_t i = 0; i < config->n_users; i++) {
 		const struct user_config *u = &config->users[i];
@@ -153,7 +196,7 @@ int digest_send(struct store *store, const struct actor *actor, char troop, int6
 	}
 	char *details = xasprintf("%d item%s to %d liaison%s", items, items == 1 ? "" : "s", sent,
 	                          sent == 1 ? "" : "s");
-	rc = audit_append(store, actor->user->name, "digest", object, details, error_r);
+	rc = audit_append(store, actor->user->name, DIGEST_SENT_ACTION, object, details, error_r);
 	free(details);
 	if (rc < 0) {
 		store_rollback(store);

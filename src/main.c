@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{"show", cmd_show, "show a thread and its messages"},
 	{"messages", cmd_messages, "list stored messages (also the quarantined ones)"},
 	{"raw", cmd_raw, "write a stored message's original bytes to stdout"},
+	{"attachment", cmd_attachment, "write a thread's attachment N (as show numbers it) to a new file or stdout"},
 	{"stats", cmd_stats, "count messages, threads, quarantined and duplicates"},
 	{"search", cmd_search, "full-text search of the messages (FTS5 syntax), audited"},
 	{"foia", cmd_foia, "public-records requests: new, list, show, add, review, redact, export"},

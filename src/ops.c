@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "ops_vocab.h"
 #include "util.h"
 
 int ops_actor(const struct config *config, const char *name, struct actor *actor_r,
@@ -266,12 +267,11 @@ int ops_status(struct store *store, const struct actor *actor, const char *ref,
 int ops_category(struct store *store, const struct actor *actor, const char *ref,
                  const char *category, char **error_r)
 {
-	if (category[0] == '\0' || strlen(category) > 64) {
-		*error_r = xstrdup("a category is 1 to 64 characters");
-		return OPS_INVALID;
-	}
+	int rc = ops_vocab_check_category(actor->config, category, error_r);
+	if (rc != OPS_OK)
+		return rc;
 	struct ops_thread t;
-	int rc = ops_load_for_change(store, actor, ref, &t, error_r);
+	rc = ops_load_for_change(store, actor, ref, &t, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	char *details = xasprintf("%s -> %s", t.category ? t.category : "none", category);
@@ -339,6 +339,12 @@ int ops_note(struct store *store, const struct actor *actor, const char *ref, co
 int ops_close(struct store *store, const struct actor *actor, const char *ref, const char *rms,
               const char *not_reportable_reason, char **error_r)
 {
+	/* The number links the thread to its incident report: a typo there loses the link. */
+	if (rms != NULL) {
+		int vrc = ops_vocab_check_rms(actor->config, rms, error_r);
+		if (vrc != OPS_OK)
+			return vrc;
+	}
 	struct ops_thread t;
 	int rc = ops_load_for_change(store, actor, ref, &t, error_r);
 	if (rc != OPS_OK)

@@ -9,6 +9,7 @@
 #include "lang.h"
 #include "mime.h"
 #include "ops.h"
+#include "ops_vocab.h"
 #include "template.h"
 #include "thread.h"
 #include "util.h"
@@ -155,7 +156,10 @@ int ops_refer(struct store *store, const struct actor *actor, const char *ref,
 {
 	const struct service_config *svc = config_find_service(actor->config, service);
 	if (svc == NULL) {
-		*error_r = xasprintf("'%s' is not a [service] of %s", service, actor->config->path);
+		char *known = ops_vocab_services(actor->config);
+		*error_r = xasprintf("'%s' is not a [service] of %s; services: %s", service,
+		                     actor->config->path, known);
+		free(known);
 		return OPS_INVALID;
 	}
 	struct ops_thread t;

@@ -639,6 +639,73 @@ int route_pattern_check(const char *pattern, char **error_r)
 	return 0;
 }
 
+void route_rules_categories(const struct route_rules *rules, struct strlist *categories)
+{
+	for (size_t i = 0; rules != NULL && i < rules->count; i++)
+		if (rules->rules[i].category != NULL)
+			strlist_add_unique(categories, rules->rules[i].category);
+}
+
+/* ---- whole-value patterns (configured formats) ------------------------------------------ */
+
+/* A format is matched against the whole value and as written: case matters in an incident
+ * number's prefix, and no newline may end a value early. */
+#define ROUTE_WHOLE_OPTIONS \
+	(PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_DOLLAR_ENDONLY | \
+	 PCRE2_NEVER_BACKSLASH_C)
+
+static pcre2_code *whole_compile(const char *pattern, char **error_r)
+{
+	int code;
+	PCRE2_SIZE offset;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	                               ROUTE_WHOLE_OPTIONS, &code, &offset, NULL);
+	if (re == NULL) {
+		PCRE2_UCHAR msg[256];
+		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
+			snprintf((char *)msg, sizeof(msg), "error %d", code);
+		*error_r = xasprintf("the pattern does not compile at offset %zu: %s", (size_t)offset,
+		                     (const char *)msg);
+	}
+	return re;
+}
+
+int route_whole_check(const char *pattern, char **error_r)
+{
+	pcre2_code *re = whole_compile(pattern, error_r);
+	if (re == NULL)
+		return -1;
+	pcre2_code_free(re);
+	return 0;
+}
+
+int route_whole_match(const char *pattern, const char *value, char **error_r)
+{
+	pcre2_code *re = whole_compile(pattern, error_r);
+	if (re == NULL)
+		return -1;
+	pcre2_match_context *mc = match_context_new();
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	int result = -1;
+	if (mc == NULL || md == NULL) {
+		*error_r = xstrdup("out of memory for the match");
+	} else {
+		/* PCRE2 checks the value is UTF-8: a stray byte is simply no match. */
+		int rc = pcre2_match(re, (PCRE2_SPTR)value, strlen(value), 0, 0, md, mc);
+		if (rc >= 0)
+			result = 1;
+		else if (rc == PCRE2_ERROR_NOMATCH || (rc <= PCRE2_ERROR_UTF8_ERR1 &&
+		                                       rc >= PCRE2_ERROR_UTF8_ERR21))
+			result = 0;
+		else
+			*error_r = xasprintf("the pattern could not be matched (%s)", limit_name(rc));
+	}
+	pcre2_match_data_free(md);
+	pcre2_match_context_free(mc);
+	pcre2_code_free(re);
+	return result;
+}
+
 /* ---- finding spans (redaction) ---------------------------------------------------------- */
 
 struct route_finder {

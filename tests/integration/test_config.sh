@@ -38,7 +38,7 @@ for key in database templates timezone max_message_size max_header_size max_mime
 	max_mime_parts routes autoreply_window backfill_cutoff poll_interval backoff_max \
 	urgent_notify url tls ca_file token_command timeout troop address aliases imap username \
 	password_file folders sent_folder mark_seen move_to display_name autoreply role troops email \
-	name phone description; do
+	name phone description categories rms_pattern; do
 	grep -q "^;* *$key = " "$TOP/config/liaison.conf.example" || fail "example lacks $key"
 done
 echo "ok: the example documents every key"

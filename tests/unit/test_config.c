@@ -155,6 +155,47 @@ static void test_bad_lines(void **state)
 	}
 }
 
+/* The liaisons' vocabulary: categories and the RMS number's format, checked at load. */
+static void test_vocabulary_keys(void **state)
+{
+	struct config *c = NULL;
+	char *errors = load_errors("[liaison]\ndatabase=x.db\ncategories = traffic, noise-complaint,"
+	                           " Parking_2\nrms_pattern = CSP-[0-9]{4}-[0-9]{6}\n", &c);
+	assert_null(errors);
+	assert_int_equal(c->categories.count, 3);
+	assert_string_equal(c->categories.items[1], "noise-complaint");
+	assert_string_equal(c->rms_pattern, "CSP-[0-9]{4}-[0-9]{6}");
+	config_free(&c);
+	errors = load_errors("[liaison]\ndatabase=x.db\n", &c);
+	assert_null(errors);
+	assert_int_equal(c->categories.count, 0);
+	assert_null(c->rms_pattern);
+	config_free(&c);
+
+	static const struct bad_case cases[] = {
+		{"[liaison]\ndatabase=x\ncategories = traffic, <img src=x>\n",
+		 "liaison.conf:3: categories: '<img' is not a category"},
+		{"[liaison]\ndatabase=x\ncategories = a, b, a\n", ":3: categories: 'a' given twice"},
+		{"[liaison]\ndatabase=x\ncategories = ,\n", ":3: categories: empty list"},
+		{"[liaison]\ndatabase=x\n\nrms_pattern = CSP-[0-9\n",
+		 "liaison.conf:4: rms_pattern: 'CSP-[0-9': the pattern does not compile at offset"},
+		{"[liaison]\ndatabase=x\nrms_pattern =\n", ":3: rms_pattern: empty"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		errors = load_errors(cases[i].content, NULL);
+		if (errors == NULL || strstr(errors, cases[i].expected) == NULL)
+			fail_msg("case %zu: expected '%s' in: %s", i, cases[i].expected,
+			         errors ? errors : "(no errors)");
+		free(errors);
+	}
+	/* Every bad entry of one line is named, not only the first. */
+	errors = load_errors("[liaison]\ndatabase=x\ncategories = ok, b@d, w/rong\n", NULL);
+	assert_non_null(errors);
+	assert_non_null(strstr(errors, "'b@d'"));
+	assert_non_null(strstr(errors, "'w/rong'"));
+	free(errors);
+}
+
 /* Composed messages rely on it: an address holds no control character. */
 static void test_address_control(void **state)
 {
@@ -216,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_poll_keys),
 		cmocka_unit_test(test_read_secret),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_vocabulary_keys),
 		cmocka_unit_test(test_address_control),
 		cmocka_unit_test(test_every_bad_line_reported),
 		cmocka_unit_test(test_password_file_mode),

@@ -653,6 +653,42 @@ static void test_priority_names(void **state)
 	assert_string_equal(route_priority_name(ROUTE_URGENT), "urgent");
 }
 
+/* The categories the rules set, for the liaisons' vocabulary: each once, in file order. */
+static void test_categories_listed(void **state)
+{
+	struct strlist cats = {0};
+	route_rules_categories(*state, &cats);
+	assert_true(strlist_contains(&cats, "services"));
+	assert_true(strlist_contains(&cats, "domestic-violence"));
+	for (size_t i = 0; i < cats.count; i++)
+		for (size_t j = i + 1; j < cats.count; j++)
+			assert_string_not_equal(cats.items[i], cats.items[j]);
+	strlist_free(&cats);
+}
+
+/* A configured format matches the whole value, case as written, no trailing newline. */
+static void test_whole_match(void **state)
+{
+	char *error = NULL;
+	const char *rms = "CSP-[0-9]{4}-[0-9]{6}";
+	assert_int_equal(route_whole_check(rms, &error), 0);
+	assert_int_equal(route_whole_match(rms, "CSP-2026-004411", &error), 1);
+	assert_int_equal(route_whole_match(rms, "csp-2026-004411", &error), 0);
+	assert_int_equal(route_whole_match(rms, "CSP-2026-0044111", &error), 0);
+	assert_int_equal(route_whole_match(rms, "xCSP-2026-004411", &error), 0);
+	assert_int_equal(route_whole_match(rms, "CSP-2026-004411\n", &error), 0);
+	assert_int_equal(route_whole_match("a|b", "ab", &error), 0);
+	assert_int_equal(route_whole_match("[0-9]+$", "12", &error), 1);
+	assert_null(error);
+	assert_int_equal(route_whole_check("CSP-(", &error), -1);
+	assert_non_null(strstr(error, "does not compile at offset"));
+	free(error);
+	error = NULL;
+	assert_int_equal(route_whole_match("(", "x", &error), -1);
+	assert_non_null(error);
+	free(error);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -663,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_default_multi_match),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_categories_listed),
 	};
 	const struct CMUnitTest file_tests[] = {
 		cmocka_unit_test(test_format),
@@ -672,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_long_text),
 		cmocka_unit_test(test_catastrophic_backtracking),
 		cmocka_unit_test(test_priority_names),
+		cmocka_unit_test(test_whole_match),
 	};
 	int failed = cmocka_run_group_tests_name("route: default rules", tests, setup_defaults,
 	                                         teardown_defaults);
