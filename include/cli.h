@@ -41,8 +41,15 @@ void cli_close(struct cli *cli);
 
 /* Prints "liaison: COMMAND: ..." to stderr. */
 void cli_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Prints the usage line of a command to stderr and returns EXIT_USAGE. */
+/* Prints the usage of a command and returns EXIT_USAGE: to stderr after a line saying what
+ * was wrong (the arguments given; getopt has named a bad option already), or, when help was
+ * asked for (cli_help_mode), to stdout, returning EXIT_OK. */
 int cli_usage(const char *usage);
+/* The command being run and its arguments, for cli_usage's "what was wrong". */
+void cli_set_command(const char *name, int argc, char **argv);
+/* The command runs only to print its usage (liaison help CMD, CMD --help): getopt stays quiet
+ * and cli_usage prints to stdout and returns EXIT_OK. */
+void cli_help_mode(void);
 
 /* Ends a listing: prints array (and releases it) when the listing is JSON (array not NULL),
  * else the line "N nouns". */

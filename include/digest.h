@@ -27,6 +27,13 @@ int digest_build(struct store *store, const struct actor *actor, char troop, int
  * is when it was (otherwise 0).  Records staff may not send.  Returns 0 with *sent_r
  * (messages queued; 0 when the troop has no liaison with an email, or skipped) or an OPS_
  * error with *error_r. */
+/* digest_build for a person to read: the read is audited like a report's. */
+int digest_read(struct store *store, const struct actor *actor, char troop, int64_t now,
+                char **text_r, int *items_r, char **error_r);
+
+/* The troops of the configured mailboxes the actor sees, in configuration order ("KL"). */
+void digest_troops(const struct actor *actor, char *troops_r, size_t size);
+
 int digest_send(struct store *store, const struct actor *actor, char troop, int64_t now,
                 int again, int *sent_r, int64_t *earlier_r, char **error_r);
 

@@ -1,6 +1,7 @@
 /* cli.c — what the commands share: loading the configuration and the store, errors, JSON. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,9 +104,46 @@ void cli_error(const char *command, const char *fmt, ...)
 	va_end(ap);
 }
 
+static struct {
+	int help;
+	const char *name;
+	int argc;
+	char **argv;
+} usage_state;
+
+void cli_set_command(const char *name, int argc, char **argv)
+{
+	usage_state.name = name;
+	usage_state.argc = argc;
+	usage_state.argv = argv;
+}
+
+void cli_help_mode(void)
+{
+	usage_state.help = 1;
+	opterr = 0;
+}
+
 int cli_usage(const char *usage)
 {
-	fprintf(stderr, "usage: liaison [-c FILE] %s\n", usage);
+	if (usage_state.help) {
+		printf("usage: liaison [-c FILE] [--as USER] %s\n", usage);
+		return EXIT_OK;
+	}
+	/* getopt has said which option it did not know; otherwise say what was given. */
+	if (usage_state.name != NULL && optopt == 0) {
+		struct strlist given = {0};
+		for (int i = 1; i < usage_state.argc; i++)
+			strlist_add(&given, usage_state.argv[i]);
+		char *joined = strlist_join(&given, " ");
+		fprintf(stderr, "liaison: %s: %s\n", usage_state.name,
+		        given.count ? "these arguments do not fit the usage below:" : "arguments are missing");
+		if (given.count)
+			fprintf(stderr, "  %s\n", joined);
+		free(joined);
+		strlist_free(&given);
+	}
+	fprintf(stderr, "usage: liaison [-c FILE] [--as USER] %s\n", usage);
 	return EXIT_USAGE;
 }
 

@@ -6,12 +6,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
 #include "cli.h"
 #include "digest.h"
 #include "util.h"
 
-static int one_troop(struct cli *cli, char troop, int send, int again, int64_t now)
+static int one_troop(struct cli *cli, char troop, int send, int again, int64_t now,
+                     json_t *array)
 {
 	char *error = NULL;
 	if (send) {
@@ -32,14 +32,13 @@ static int one_troop(struct cli *cli, char troop, int send, int again, int64_t n
 	}
 	char *text = NULL;
 	int items = 0;
-	int orc = digest_build(cli->store, &cli->actor, troop, now, &text, &items, &error);
-	if (orc == OPS_OK) {
-		/* Printing it is a read of the troop's threads: audited like a report. */
-		char object[2] = {troop, '\0'};
-		if (audit_append(cli->store, cli->actor.user->name, "digest", object, "printed", &error) < 0)
-			orc = OPS_FAILED;
-		else
-			fputs(text, stdout);
+	int orc = digest_read(cli->store, &cli->actor, troop, now, &text, &items, &error);
+	if (orc == OPS_OK && array != NULL) {
+		char t[2] = {troop, '\0'};
+		json_array_append_new(array, json_pack("{s:s, s:i, s:s}", "troop", t, "items", items,
+		                                       "text", text));
+	} else if (orc == OPS_OK) {
+		fputs(text, stdout);
 	}
 	free(text);
 	return cli_ops_exit("digest", orc, error);
@@ -47,13 +46,14 @@ static int one_troop(struct cli *cli, char troop, int send, int again, int64_t n
 
 int cmd_digest(struct cli *cli, int argc, char **argv)
 {
-	static const char usage[] = "digest [--troop K] [--send [--again]]";
+	static const char usage[] = "digest [--troop K] [--json] | digest [--troop K] --send [--again]";
 	const char *troop = NULL;
-	int send = 0, again = 0;
+	int send = 0, again = 0, json = 0;
 	static const struct option options[] = {
 		{"troop", required_argument, NULL, 't'},
 		{"send", no_argument, NULL, 's'},
 		{"again", no_argument, NULL, 'a'},
+		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -62,28 +62,33 @@ int cmd_digest(struct cli *cli, int argc, char **argv)
 		case 't': troop = optarg; break;
 		case 's': send = 1; break;
 		case 'a': again = 1; break;
+		case 'j': json = 1; break;
 		default: return cli_usage(usage);
 		}
 	}
-	if (optind != argc || (again && !send) ||
+	if (optind != argc || (again && !send) || (json && send) ||
 	    (troop && (strlen(troop) != 1 || !isalpha((unsigned char)troop[0]))))
 		return cli_usage(usage);
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
 	int64_t now = (int64_t)time(NULL);
+	char troops[64];
 	if (troop)
-		return one_troop(cli, (char)toupper((unsigned char)troop[0]), send, again, now);
-	/* Every troop the actor sees, one after the other. */
-	for (size_t i = 0; i < cli->config->n_mailboxes; i++) {
-		char t = cli->config->mailboxes[i].troop;
-		if (!ops_sees_troop(&cli->actor, t))
-			continue;
-		if (i > 0 && !send)
+		snprintf(troops, sizeof(troops), "%c", toupper((unsigned char)troop[0]));
+	else
+		digest_troops(&cli->actor, troops, sizeof(troops)); /* every troop the actor sees */
+	json_t *array = json ? json_array() : NULL;
+	for (size_t i = 0; troops[i]; i++) {
+		if (i > 0 && !send && !json)
 			putchar('\n');
-		rc = one_troop(cli, t, send, again, now);
-		if (rc != EXIT_OK)
+		rc = one_troop(cli, troops[i], send, again, now, array);
+		if (rc != EXIT_OK) {
+			json_decref(array);
 			return rc;
+		}
 	}
+	if (array)
+		cli_print_json(array);
 	return EXIT_OK;
 }

@@ -90,7 +90,7 @@ int cmd_messages(struct cli *cli, int argc, char **argv)
 
 int cmd_raw(struct cli *cli, int argc, char **argv)
 {
-	if (argc != 2)
+	if (argc != 2 || argv[1][0] == '-')
 		return cli_usage("raw MESSAGE-ID|SHA256");
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)

@@ -69,6 +69,8 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		return rc;
 	char *error = NULL;
 	int orc = ops_status(cli->store, &cli->actor, argv[1], argv[2], &error);
+	if (orc == OPS_OK)
+		printf("%s: status %s\n", argv[1], argv[2]);
 	return cli_ops_exit("status", orc, error);
 }
 
@@ -96,6 +98,8 @@ int cmd_flag(struct cli *cli, int argc, char **argv)
 		return rc;
 	char *error = NULL;
 	int orc = ops_flag(cli->store, &cli->actor, argv[1], argv[2], !off, &error);
+	if (orc == OPS_OK)
+		printf("%s: %s %s\n", argv[1], argv[2], off ? "cleared" : "set");
 	return cli_ops_exit("flag", orc, error);
 }
 
@@ -146,6 +150,8 @@ int cmd_note(struct cli *cli, int argc, char **argv)
 	}
 	char *error = NULL;
 	int orc = ops_note(cli->store, &cli->actor, ref, text, &error);
+	if (orc == OPS_OK)
+		printf("%s: note added\n", ref);
 	rc = cli_ops_exit("note", orc, error);
 	buf_free(&in);
 	return rc;
@@ -207,7 +213,7 @@ static int print_history(const struct history_row *h, void *p)
 int cmd_history(struct cli *cli, int argc, char **argv)
 {
 	int json = argc == 3 && strcmp(argv[2], "--json") == 0;
-	if (argc != 2 && !json)
+	if ((argc != 2 && !json) || argv[1][0] == '-')
 		return cli_usage("history REF [--json]");
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)

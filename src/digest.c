@@ -60,6 +60,33 @@ static int collect(const struct thread_row *t, void *p)
 	return 0;
 }
 
+int digest_read(struct store *store, const struct actor *actor, char troop, int64_t now,
+                char **text_r, int *items_r, char **error_r)
+{
+	int rc = digest_build(store, actor, troop, now, text_r, items_r, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	/* Reading it is a read of the troop's threads: audited like a report. */
+	char object[2] = {troop, '\0'};
+	if (audit_append(store, actor->user->name, "digest", object, "printed", error_r) < 0) {
+		free(*text_r);
+		*text_r = NULL;
+		return OPS_FAILED;
+	}
+	return OPS_OK;
+}
+
+void digest_troops(const struct actor *actor, char *troops_r, size_t size)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < actor->config->n_mailboxes && n + 1 < size; i++) {
+		char t = actor->config->mailboxes[i].troop;
+		if (ops_sees_troop(actor, t) && memchr(troops_r, t, n) == NULL)
+			troops_r[n++] = t;
+	}
+	troops_r[n] = '\0';
+}
+
 int digest_build(struct store *store, const struct actor *actor, char troop, int64_t now,
                  char **text_r, int *items_r, char **error_r)
 {

@@ -52,6 +52,46 @@ static const struct command commands[] = {
 	{"report", cmd_report, "monthly report per liaison, quarterly summary, reports due"},
 };
 
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* --as USER (or --as=USER) may follow the command too, and --help or -h anywhere asks for the
+ * command's usage: both are taken out of the command's arguments.  Returns -1 when --as has
+ * no value. */
+static int take_global_options(int *argc, char **argv, struct cli *cli, int *help_r)
+{
+	int out = 1;
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			/* what follows is the command's own, verbatim */
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--as") == 0) {
+			if (i + 1 >= *argc) {
+				fprintf(stderr, "liaison: --as needs a user name\n");
+				return -1;
+			}
+			cli->user_name = argv[++i];
+		} else if (strncmp(argv[i], "--as=", 5) == 0) {
+			cli->user_name = argv[i] + 5;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			*help_r = 1;
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	argv[out] = NULL;
+	*argc = out;
+	return 0;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: liaison [-c FILE] [--as USER] [-v] COMMAND [ARGS]\n\n"
@@ -61,7 +101,9 @@ static void usage(FILE *out)
 	             "  -v        more logging (-vv: debug)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\nEvery listing takes --json.  Exit: 0 ok, 1 failure, 2 usage or config error.\n");
+	fprintf(out, "\nliaison help COMMAND (or COMMAND --help) shows a command's usage.  Every listing\n"
+	             "takes --json.  Exit: 0 ok, 1 failure (refused, changed meanwhile, a database\n"
+	             "error), 2 a usage or configuration error or something not found.\n");
 }
 
 int main(int argc, char **argv)
@@ -100,23 +142,41 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *name = argv[optind];
+	/* "liaison help CMD" is "liaison CMD --help". */
+	int help = 0;
 	if (strcmp(name, "help") == 0) {
-		usage(stdout);
-		return EXIT_OK;
+		if (optind + 1 >= argc) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		name = argv[++optind];
+		help = 1;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
-		if (strcmp(commands[i].name, name) != 0)
-			continue;
-		log_setup(verbose >= 2 ? LOG_LEVEL_DEBUG : verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN, 0);
-		mime_global_init();
-		int cmd_argc = argc - optind;
-		char **cmd_argv = argv + optind;
-		optind = 0; /* glibc: 0 re-initialises getopt (the "+" mode above included) */
-		int rc = commands[i].run(&cli, cmd_argc, cmd_argv);
-		cli_close(&cli);
-		mime_global_deinit();
-		return rc;
+	const struct command *command = find_command(name);
+	if (command == NULL) {
+		fprintf(stderr, "liaison: unknown command '%s' (liaison help lists them)\n", name);
+		return EXIT_USAGE;
 	}
-	fprintf(stderr, "liaison: unknown command '%s' (liaison help lists them)\n", name);
-	return EXIT_USAGE;
+	int cmd_argc = argc - optind;
+	char **cmd_argv = argv + optind;
+	if (!help && take_global_options(&cmd_argc, cmd_argv, &cli, &help) < 0)
+		return EXIT_USAGE;
+	log_setup(verbose >= 2 ? LOG_LEVEL_DEBUG : verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN, 0);
+	mime_global_init();
+	optind = 0; /* glibc: 0 re-initialises getopt (the "+" mode above included) */
+	optopt = 0; /* cli_usage: set only when getopt met a bad option */
+	int rc;
+	if (help) {
+		/* Every command answers an argument it does not know with its usage; in help
+		 * mode that usage goes to stdout and the exit is 0 (cli_usage). */
+		char *help_argv[] = {cmd_argv[0], "--help", NULL};
+		cli_help_mode();
+		rc = command->run(&cli, 2, help_argv);
+	} else {
+		cli_set_command(command->name, cmd_argc, cmd_argv);
+		rc = command->run(&cli, cmd_argc, cmd_argv);
+	}
+	cli_close(&cli);
+	mime_global_deinit();
+	return rc;
 }

@@ -1,6 +1,7 @@
 /* ops.c — who may do what to a thread, and the record each action leaves. */
 #include "ops.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,9 +76,15 @@ int ops_thread_load(struct store *store, const struct actor *actor, const char *
                     struct ops_thread *t, char **error_r)
 {
 	memset(t, 0, sizeof(*t));
-	struct thread_filter filter = {.ref = ref};
+	/* References are written upper case; people type them any way (k-2026-00599). */
+	char *upper = xstrdup(ref);
+	for (char *p = upper; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	struct thread_filter filter = {.ref = upper};
 	struct load_ctx c = {t, 0};
-	if (store_threads_list(store, &filter, copy_thread, &c) < 0) {
+	int listed = store_threads_list(store, &filter, copy_thread, &c);
+	free(upper);
+	if (listed < 0) {
 		*error_r = xasprintf("%s: %s", ref, store_error(store));
 		return OPS_FAILED;
 	}
@@ -324,7 +331,7 @@ int ops_note(struct store *store, const struct actor *actor, const char *ref, co
 		*error_r = xasprintf("%s: %s", ref, store_error(store));
 		store_rollback(store);
 		rc = OPS_FAILED;
-	} else if (audit_append(store, actor->user->name, "note", ref, NULL, error_r) < 0) {
+	} else if (audit_append(store, actor->user->name, "note", t.ref, NULL, error_r) < 0) {
 		store_rollback(store);
 		rc = OPS_FAILED;
 	} else if (store_commit(store) < 0) {

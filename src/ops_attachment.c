@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mime.h"
+#include "thread.h"
 #include "util.h"
 
 struct message_ref {
@@ -144,17 +145,19 @@ static int locate(struct store *store, const char *ref, unsigned number,
 	return rc;
 }
 
-int ops_attachment_get(struct store *store, const struct actor *actor, const char *ref,
+int ops_attachment_get(struct store *store, const struct actor *actor, const char *typed_ref,
                        unsigned number, struct ops_attachment *att, char **error_r)
 {
 	memset(att, 0, sizeof(*att));
 	att->number = number;
 	struct ops_thread t;
-	int rc = ops_thread_load(store, actor, ref, &t, error_r);
+	int rc = ops_thread_load(store, actor, typed_ref, &t, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	/* An attachment is content: a confidential thread's only for those who read it. */
 	int allowed = ops_sees_content(actor, t.troop, t.confidential, t.assignee);
+	char ref[THREAD_REF_SIZE];
+	snprintf(ref, sizeof(ref), "%s", t.ref); /* as written, whatever the case typed */
 	ops_thread_free(&t);
 	if (!allowed) {
 		*error_r = xasprintf("refused: %s is confidential", ref);

@@ -182,11 +182,11 @@ int ops_refer(struct store *store, const struct actor *actor, const char *ref,
 		          store_referral_add(store, t.id, service, actor->user->name, now, note, 0) < 0 ||
 		          store_history_add(store, t.id, now, actor->user->name, "refer", details) < 0
 		          ? -1 : 0;
-		rc = ops_commit_audited(store, actor, "refer", ref, details, src, error_r);
+		rc = ops_commit_audited(store, actor, "refer", t.ref, details, src, error_r);
 	} else if ((rc = load_latest(store, &t, actor, 0, &msg, error_r)) == OPS_OK) {
 		const char troop[2] = {t.troop, '\0'};
 		const struct template_var vars[] = {
-			{"troop", troop}, {"ref", ref}, {"service_name", svc->name},
+			{"troop", troop}, {"ref", t.ref}, {"service_name", svc->name},
 			{"service_phone", svc->phone ? svc->phone : "-"},
 			{"service_url", svc->url ? svc->url : "-"},
 			{"service_description", svc->description ? svc->description : ""},
