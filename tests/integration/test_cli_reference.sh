@@ -1,0 +1,48 @@
+# The command line against its reference: every command answers `liaison help CMD` and
+# `CMD --help` with its usage (exit 0, without a configuration), a wrong option with exit 2
+# and a reason, and the README names every command and every option its usage lists, so the
+# two cannot drift apart.
+. "$TOP/tests/integration/lib.sh"
+cd "$TMPDIR"
+export LIAISON_CONFIG=$TMPDIR/none.conf # help never reads it
+commands=$($LIAISON help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }')
+[ "$(echo "$commands" | wc -w)" -ge 30 ] || fail "liaison help lists too few commands: $commands"
+for c in $commands; do
+	$LIAISON help "$c" >help.out 2>help.err || { cat help.err; fail "help $c: exit $?"; }
+	head -n 1 help.out | grep -q "^usage: liaison .* $c" || { cat help.out; fail "help $c: no usage line"; }
+	[ ! -s help.err ] || { cat help.err; fail "help $c wrote to stderr"; }
+	$LIAISON "$c" --help >dash.out 2>&1 || fail "$c --help: exit $?"
+	cmp -s help.out dash.out || fail "$c --help differs from help $c"
+	grep -q "liaison $c\b" "$TOP/README.md" || fail "README never shows liaison $c"
+	for flag in $(grep -o -- '--[a-z][a-z-]*' help.out | sort -u); do
+		grep -q -- "$flag" "$TOP/README.md" || fail "README lacks $c's option $flag"
+	done
+	set +e
+	$LIAISON "$c" --no-such-option >bad.out 2>bad.err
+	rc=$?
+	set -e
+	[ "$rc" -eq 2 ] || fail "$c --no-such-option: exit $rc, expected 2"
+	grep -q "usage:" bad.err || fail "$c --no-such-option: no usage on stderr"
+	grep -q -- "--no-such-option" bad.err || { cat bad.err; fail "$c: the error does not name the option"; }
+done
+echo "ok: $(echo "$commands" | wc -w) commands: help, --help, README, bad option"
+
+# --as after the command, and a usage error that says what was wrong.
+write_config c.conf "$TMPDIR/c.db"
+export LIAISON_CONFIG=$TMPDIR/c.conf
+$LIAISON init >/dev/null
+$LIAISON threads --as reyes >/dev/null || fail "--as after the command"
+$LIAISON threads --as=reyes >/dev/null || fail "--as=USER after the command"
+set +e
+$LIAISON --as reyes assign 2>err.txt
+rc=$?
+set -e
+expect_eq "assign without arguments" 2 "$rc"
+grep -q "arguments are missing" err.txt || { cat err.txt; fail "the usage error does not say what was wrong"; }
+set +e
+$LIAISON --as reyes show k-2026-99999 2>err.txt
+rc=$?
+set -e
+expect_eq "no such thread (any case) is exit 2" 2 "$rc"
+grep -q "no thread" err.txt || fail "not found not said"
+echo "ok: --as anywhere, usage errors, not found"
