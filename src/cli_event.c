@@ -105,6 +105,8 @@ static int event_decide(struct cli *cli, int argc, char **argv, int approve)
 		return rc;
 	char *error = NULL;
 	int orc = ops_event_decide(cli->store, &cli->actor, id, approve, reason, &error);
+	if (orc == OPS_OK)
+		printf("event %lld %s\n", (long long)id, approve ? "approved" : "denied");
 	return cli_ops_exit("event", orc, error);
 }
 
@@ -155,6 +157,10 @@ static int event_done(struct cli *cli, int argc, char **argv)
 	if (rc == EXIT_OK) {
 		char *error = NULL;
 		int orc = ops_event_done(cli->store, &cli->actor, id, &o, &error);
+		if (orc == OPS_OK)
+			printf("event %lld done, primary unit %s%s%s\n", (long long)id,
+			       o.primary ? o.primary : cli->actor.user->name,
+			       o.attended_by ? ", attended by " : "", o.attended_by ? o.attended_by : "");
 		rc = cli_ops_exit("event", orc, error);
 	}
 	buf_free(&attended);
@@ -182,6 +188,8 @@ static int event_unable(struct cli *cli, int argc, char **argv)
 		return rc;
 	char *error = NULL;
 	int orc = ops_event_unable(cli->store, &cli->actor, id, narrative, &error);
+	if (orc == OPS_OK)
+		printf("event %lld marked unable to fulfil\n", (long long)id);
 	return cli_ops_exit("event", orc, error);
 }
 

@@ -59,3 +59,20 @@ expect_eq "audited" "event-request event-request event-request event-request eve
 expect_eq "every listing and CAD export audited" "events events events events-export" \
 	"$($LIAISON audit --json | $PY -c 'import json,sys; print(" ".join(a["action"] for a in json.load(sys.stdin) if a["action"] in ("events", "events-export")))')"
 expect_code "the chain holds" 0 $LIAISON audit verify
+
+# An event is done on its day or after, never before (the day in the configured zone):
+# dates relative to today there, so the test holds on any day.
+TODAY=$(TZ=America/New_York date +%Y-%m-%d)
+LATER=$(TZ=America/New_York date -d "$TODAY + 40 days" +%Y-%m-%d)
+$LIAISON --as reyes event request --thread - --date "${LATER}T10:00" --place "Town Green" --kind "Fair" >/dev/null
+$LIAISON --as coordinator event approve 5 >/dev/null
+set +e
+OUT=$($LIAISON --as reyes event done 5 2>&1)
+RC=$?
+set -e
+expect_eq "done before the event's day: refused, exit 1" 1 "$RC"
+expect_eq "the reason" "liaison: event: refused: event 5 is on $LATER; it cannot be marked done before then (today is $TODAY)" "$OUT"
+$LIAISON --as reyes event unable 5 --narrative "Fair cancelled" >/dev/null
+$LIAISON --as reyes event request --thread - --date "${TODAY}T23:59" --place "Town Hall" --kind "Meeting" >/dev/null
+$LIAISON --as coordinator event approve 6 >/dev/null
+expect_eq "done on the event's day" "event 6 done, primary unit reyes" "$($LIAISON --as reyes event done 6)"
