@@ -4,6 +4,9 @@
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 write_config e.conf "$TMPDIR/e.db"
+# Display names for the CAD export (walsh has none: its user name stands in).
+sed -i -e 's/^\[user reyes\]$/&\ndisplay_name = Ana Reyes/' \
+	-e 's/^\[user coordinator\]$/&\ndisplay_name = Sgt. Lee, Coordinator/' e.conf
 export LIAISON_CONFIG=$TMPDIR/e.conf
 $LIAISON init >/dev/null
 $PY "$TOP/tests/fixtures/autoreply/make-cases.py" cases
@@ -48,10 +51,11 @@ expect_eq "a liaison lists its troops' events" 3 "$($LIAISON --as reyes events -
 expect_eq "month filter" 3 "$($LIAISON events --month 2026-03 --json | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 $LIAISON events --csv >ev.csv
 cat ev.csv
-expect_eq "CAD CSV" "call_type,sub_type,date_time,location,primary_unit,narrative,thread_ref
-Community Engagement Activity,CTL Event,2026-03-14T18:00,Hartford Public Library,reyes,40 residents,$K1
-Community Engagement Activity,Community Contact,2026-03-20,Victim's home,coordinator,,
-Community Engagement Activity,CTL Unable to Fulfill,2026-04-02,Mosque,coordinator,Denied due to staffing shortage," "$(cat ev.csv)"
+expect_eq "CAD CSV: troop and display names after the original columns" "call_type,sub_type,date_time,location,primary_unit,narrative,thread_ref,troop,primary_unit_name,attended_by,attended_by_names
+Community Engagement Activity,CTL Event,2026-03-14T18:00,Hartford Public Library,reyes,40 residents,$K1,K,Ana Reyes,\"walsh,coordinator\",\"walsh; Sgt. Lee, Coordinator\"
+Community Engagement Activity,Community Contact,2026-03-20,Victim's home,coordinator,,,K,\"Sgt. Lee, Coordinator\",,
+Community Engagement Activity,CTL Unable to Fulfill,2026-04-02,Mosque,coordinator,Denied due to staffing shortage,,L,\"Sgt. Lee, Coordinator\",," "$(cat ev.csv)"
+expect_eq "JSON: the display names too" "Ana Reyes|walsh; Sgt. Lee, Coordinator" "$(json "d[0]['primary_unit_name'] + '|' + d[0]['attended_by_names']" ev.json)"
 expect_eq "the thread's history" "event-request event-approve event-done" \
 	"$($LIAISON history "$K1" --json | $PY -c 'import json,sys; print(" ".join(h["action"] for h in json.load(sys.stdin)))')"
 expect_eq "audited" "event-request event-request event-request event-request event-approve event-approve event-deny event-done event-done event-unable" \
