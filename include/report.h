@@ -5,7 +5,9 @@
  * Attribution (README "Reports"): mail, response times, threads opened and closed and
  * reportable disclosures count for the thread's assignee (an unassigned thread for
  * "unassigned" of its troop); referrals for the user who made them; events for their
- * primary unit.  Windows are calendar months and quarters in the configured time zone
+ * primary unit, and a done event also as "attended" for each other user of its
+ * attended_by (once each: a troop's or the quarter's attended figure counts attendances,
+ * its events figure counts events).  Windows are calendar months and quarters in the configured time zone
  * (the process TZ): [first day 00:00, first day of the next period 00:00).
  *
  * What falls in a window: a message by its date; a thread is opened when its first message
@@ -58,8 +60,11 @@ struct report_stats {
 	int64_t unanswered;   /* threads whose first incoming message came, not answered yet */
 	struct report_counts referrals; /* by service id */
 	int64_t referrals_total;
-	struct report_counts events;    /* by CAD sub-type */
+	struct report_counts events;    /* by CAD sub-type, as primary unit */
 	int64_t events_total;
+	struct report_counts attended;  /* done events attended, not as primary unit, by
+	                                   sub-type */
+	int64_t attended_total;
 	struct report_counts visited;   /* by kind of place */
 	struct report_counts categories; /* threads opened, by category ("none") */
 	struct report_event_item *unable, *visits;

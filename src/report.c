@@ -139,6 +139,7 @@ static void stats_free(struct report_stats *s)
 	free(s->times);
 	counts_free(&s->referrals);
 	counts_free(&s->events);
+	counts_free(&s->attended);
 	counts_free(&s->visited);
 	counts_free(&s->categories);
 	items_free(s->unable, s->n_unable);
@@ -279,6 +280,28 @@ static int referral_cb(const struct report_referral_row *r, void *p)
 	return 0;
 }
 
+/* Credits a done event to each user of its attended_by but the primary unit, once each
+ * (a name given twice is one attendance). */
+static void credit_attendees(struct collect *c, const struct event_row *e)
+{
+	char *list = xstrdup(e->attended_by), *save = NULL;
+	struct strlist seen = {0};
+	for (char *u = strtok_r(list, ",", &save); u; u = strtok_r(NULL, ",", &save)) {
+		if ((e->primary_unit && strcmp(u, e->primary_unit) == 0) || strlist_contains(&seen, u))
+			continue;
+		strlist_add(&seen, u);
+		struct sink k = c->route(c->ctx, e->troop, u);
+		struct report_stats *targets[2] = {k.one, k.one ? k.total : NULL};
+		for (int i = 0; i < 2; i++)
+			if (targets[i]) {
+				counts_add(&targets[i]->attended, e->subtype ? e->subtype : "none", 1);
+				targets[i]->attended_total++;
+			}
+	}
+	strlist_free(&seen);
+	free(list);
+}
+
 static int event_cb(const struct event_row *e, void *p)
 {
 	struct collect *c = p;
@@ -302,6 +325,8 @@ static int event_cb(const struct event_row *e, void *p)
 			add_item(&s->visits, &s->n_visits, e, e->visited);
 		}
 	}
+	if (strcmp(e->status, "done") == 0 && e->attended_by && e->attended_by[0])
+		credit_attendees(c, e);
 	return 0;
 }
 

@@ -80,6 +80,8 @@ static json_t *stats_json(struct report_stats *s)
 	json_object_set_new(o, "referrals_total", json_integer(s->referrals_total));
 	json_object_set_new(o, "events", counts_json(&s->events));
 	json_object_set_new(o, "events_total", json_integer(s->events_total));
+	json_object_set_new(o, "events_attended", counts_json(&s->attended));
+	json_object_set_new(o, "events_attended_total", json_integer(s->attended_total));
 	json_object_set_new(o, "unable", items_json(s->unable, s->n_unable, "narrative"));
 	json_object_set_new(o, "visited", counts_json(&s->visited));
 	json_object_set_new(o, "visits", items_json(s->visits, s->n_visits, "visited"));
@@ -210,6 +212,7 @@ static void stats_text(FILE *out, struct report_stats *s)
 	        s->closed);
 	counts_text(out, "referrals", &s->referrals);
 	counts_text(out, "events", &s->events);
+	counts_text(out, "events attended", &s->attended);
 	for (size_t i = 0; i < s->n_unable; i++)
 		fprintf(out, "    unable #%" PRId64 " %s %s: %s\n", s->unable[i].id, s->unable[i].date,
 		        s->unable[i].place, s->unable[i].text);
@@ -301,7 +304,7 @@ void report_monthly_csv(FILE *out, struct report_monthly *r)
 {
 	fputs("month,officer,troops,submitted,emails_received,emails_answered,responses,"
 	      "median_seconds,p90_seconds,unanswered,threads_opened,threads_closed,referrals,"
-	      "ctl_events,community_contacts,unable,visited,reportable\n", out);
+	      "ctl_events,community_contacts,unable,visited,reportable,events_attended\n", out);
 	for (size_t i = 0; i < r->n_rows; i++) {
 		struct report_row *row = &r->rows[i];
 		struct report_stats *s = &row->stats;
@@ -317,9 +320,10 @@ void report_monthly_csv(FILE *out, struct report_monthly *r)
 		fputc(',', out);
 		csv_int(out, p90);
 		fprintf(out, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
-		        ",%zu,%zu,%zu\n", s->unanswered, s->opened, s->closed, s->referrals_total,
-		        count_of(&s->events, "CTL Event"), count_of(&s->events, "Community Contact"),
-		        s->n_unable, s->n_visits, s->n_reportable);
+		        ",%zu,%zu,%zu,%" PRId64 "\n", s->unanswered, s->opened, s->closed,
+		        s->referrals_total, count_of(&s->events, "CTL Event"),
+		        count_of(&s->events, "Community Contact"), s->n_unable, s->n_visits,
+		        s->n_reportable, s->attended_total);
 	}
 }
 

@@ -64,6 +64,18 @@ expect_eq "every listing and CAD export audited" "events events events events-ex
 	"$($LIAISON audit --json | $PY -c 'import json,sys; print(" ".join(a["action"] for a in json.load(sys.stdin) if a["action"] in ("events", "events-export")))')"
 expect_code "the chain holds" 0 $LIAISON audit verify
 
+# --attended-by is credited: each attending user's monthly report counts the event under
+# events_attended (its primary unit's under events); the total counts the event once.
+$LIAISON --as coordinator report monthly --month 2026-03 --format json >m3.json
+expect_eq "attended: walsh and the coordinator, primary: reyes (CTL Event) and the coordinator (Community Contact)" \
+	"reyes {'CTL Event': 1} {}|walsh {} {'CTL Event': 1}|bell {} {}|coordinator {'Community Contact': 1} {'CTL Event': 1}" \
+	"$(json "'|'.join('%s %s %s' % (r['officer'], r['events'], r['events_attended']) for r in d['officers'] if r['officer'] != 'unassigned')" m3.json)"
+expect_eq "the total: 2 events, 2 attendances" "2 2" "$(json "'%d %d' % (d['total']['events_total'], d['total']['events_attended_total'])" m3.json)"
+expect_eq "walsh's own report counts it" 1 \
+	"$($LIAISON --as walsh report monthly --month 2026-03 --format json | $PY -c 'import json,sys; print(json.load(sys.stdin)["officers"][0]["events_attended_total"])')"
+$LIAISON --as walsh report monthly --month 2026-03 | grep -q '^  events attended        CTL Event 1$' || fail "text: events attended"
+echo "ok: text: events attended"
+
 # An event is done on its day or after, never before (the day in the configured zone):
 # dates relative to today there, so the test holds on any day.
 TODAY=$(TZ=America/New_York date +%Y-%m-%d)
