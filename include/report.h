@@ -110,12 +110,6 @@ struct report_monthly {
 	struct report_stats total;
 };
 
-/* Who may see which monthly report: a liaison (ctl) only its own (officer its own name) or
- * its troops' (troop one of them); coordinator, records and admin all.  Returns OPS_OK,
- * or OPS_REFUSED / OPS_INVALID (an officer not a [user]) with *error_r. */
-int report_monthly_allowed(const struct actor *actor, const char *officer, char troop,
-                           char **error_r);
-
 /* Computes the monthly report of month "YYYY-MM" for one officer (officer not NULL), one
  * troop (troop not '\0') or everyone.  Returns OPS_OK with *report_r (free with
  * report_monthly_free), or OPS_INVALID / OPS_FAILED with *error_r. */
@@ -135,32 +129,24 @@ struct report_quarterly {
 	struct report_troop *troops; /* configuration order, then the total */
 	size_t n_troops;
 };
-/* The quarterly summary of all troops against the previous quarter ("2026Q2").  Only
- * coordinator, records and admin: OPS_REFUSED otherwise.  Returns OPS_OK with *report_r
- * (free with report_quarterly_free), or an OPS_ code with *error_r. */
-int report_quarterly_build(struct store *store, const struct actor *actor, const char *quarter,
-                           struct report_quarterly **report_r, char **error_r);
+/* The quarterly summary of all troops against the previous quarter ("2026Q2"); who may
+ * read it is ops_report.h's rule.  Returns OPS_OK with *report_r (free with
+ * report_quarterly_free), or an OPS_ code with *error_r. */
+int report_quarterly_build(struct store *store, const struct config *config,
+                           const char *quarter, struct report_quarterly **report_r,
+                           char **error_r);
 void report_quarterly_free(struct report_quarterly **report);
-
-/* Whether the actor may mark officer's report submitted (below).  Returns an OPS_ code. */
-int report_submit_allowed(const struct actor *actor, const char *officer, char **error_r);
-/* Marks the monthly report of officer for month submitted, audited, in one transaction:
- * a liaison its own, coordinator and admin anyone's.  *recorded_r is 0 when it already
- * was.  Returns an OPS_ code with *error_r. */
-int report_submit(struct store *store, const struct actor *actor, const char *officer,
-                  const char *month, int *recorded_r, char **error_r);
 
 struct report_due {
 	char month[24];       /* the preceding month */
 	char due[11];       /* its 7th day after: "YYYY-MM-07" of the month after */
 	int overdue;          /* today is after the due date */
-	struct strlist missing;   /* liaisons (ctl) the actor sees without a submission */
+	struct strlist missing;   /* liaisons (ctl) without a submission */
 	struct strlist submitted;
 };
-/* The reports due for month (NULL: the month before now's), for the liaisons the actor
- * sees (a liaison: those sharing a troop).  Returns an OPS_ code; free with
- * report_due_free. */
-int report_due_build(struct store *store, const struct actor *actor, const char *month,
+/* The reports due for month (NULL: the month before now's), of every liaison (ops_report.h
+ * keeps those the actor sees).  Returns an OPS_ code; free with report_due_free. */
+int report_due_build(struct store *store, const struct config *config, const char *month,
                      int64_t now, struct report_due *due_r, char **error_r);
 void report_due_free(struct report_due *due);
 

@@ -7,9 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
 #include "cli.h"
-#include "report.h"
+#include "ops_report.h"
 #include "report_render.h"
 #include "util.h"
 
@@ -35,12 +34,6 @@ static int parse_format(const char *s, enum format *f_r)
 static const char *format_name(enum format f)
 {
 	return f == FMT_CSV ? "csv" : f == FMT_JSON ? "json" : f == FMT_HTML ? "html" : "text";
-}
-
-/* The report is a read of the threads it counts: audited before it is printed. */
-static int audit_report(struct cli *cli, const char *object, const char *details, char **error_r)
-{
-	return audit_append(cli->store, cli->actor.user->name, "report", object, details, error_r);
 }
 
 static int report_monthly(struct cli *cli, int argc, char **argv)
@@ -77,41 +70,22 @@ static int report_monthly(struct cli *cli, int argc, char **argv)
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	/* A liaison with neither option means its own report. */
-	if (!officer && !troop && cli->actor.user->role == ROLE_CTL)
+	char *error = NULL;
+	if (submit && !officer && !troop)
 		officer = cli->actor.user->name;
 	if (submit && !officer) {
 		cli_error("report", "--submit marks one officer's report: name it with --officer");
 		return EXIT_USAGE;
 	}
-	char *error = NULL;
-	int orc = report_monthly_allowed(&cli->actor, officer, troop, &error);
-	/* A refused submission prints (and audits) no report. */
-	if (orc == OPS_OK && submit)
-		orc = report_submit_allowed(&cli->actor, officer, &error);
-	if (orc != OPS_OK)
-		return cli_ops_exit("report", orc, error);
+	struct ops_monthly_query q = {month, officer, troop, format_name(format)};
 	struct report_monthly *r = NULL;
-	orc = report_monthly_build(cli->store, cli->config, month, officer, troop, &r, &error);
-	if (orc != OPS_OK)
-		return cli_ops_exit("report", orc, error);
-	char scope[8] = "all";
-	if (troop)
-		snprintf(scope, sizeof(scope), "troop %c", troop);
-	char *object = xasprintf("monthly %s", r->month);
-	char *details = xasprintf("%s%s, %s", officer ? "officer " : "", officer ? officer : scope,
-	                          format_name(format));
-	orc = audit_report(cli, object, details, &error) < 0 ? OPS_FAILED : OPS_OK;
-	free(object);
-	free(details);
-	int recorded = 0;
-	if (orc == OPS_OK && submit)
-		orc = report_submit(cli->store, &cli->actor, officer, r->month, &recorded, &error);
+	int recorded = 0, orc = OPS_OK;
+	/* A refused submission prints (and audits) no report. */
+	if (submit)
+		orc = ops_report_submit(cli->store, &cli->actor, officer, month, &recorded, &error);
+	if (orc == OPS_OK)
+		orc = ops_report_monthly(cli->store, &cli->actor, &q, &r, &error);
 	if (orc == OPS_OK) {
-		if (submit)
-			for (size_t i = 0; i < r->n_rows; i++)
-				if (strcmp(r->rows[i].officer, officer) == 0)
-					r->rows[i].submitted = 1;
 		switch (format) {
 		case FMT_TEXT: report_monthly_text(stdout, r); break;
 		case FMT_CSV: report_monthly_csv(stdout, r); break;
@@ -153,12 +127,8 @@ static int report_quarterly(struct cli *cli, int argc, char **argv)
 		return rc;
 	char *error = NULL;
 	struct report_quarterly *r = NULL;
-	int orc = report_quarterly_build(cli->store, &cli->actor, quarter, &r, &error);
-	if (orc != OPS_OK)
-		return cli_ops_exit("report", orc, error);
-	char *object = xasprintf("quarterly %s", r->quarter);
-	orc = audit_report(cli, object, format_name(format), &error) < 0 ? OPS_FAILED : OPS_OK;
-	free(object);
+	int orc = ops_report_quarterly(cli->store, &cli->actor, quarter, format_name(format), &r,
+	                               &error);
 	if (orc == OPS_OK) {
 		switch (format) {
 		case FMT_TEXT: report_quarterly_text(stdout, r); break;
@@ -203,7 +173,7 @@ static int report_due(struct cli *cli, int argc, char **argv)
 		return rc;
 	char *error = NULL;
 	struct report_due due;
-	int orc = report_due_build(cli->store, &cli->actor, month, (int64_t)time(NULL), &due, &error);
+	int orc = ops_report_due(cli->store, &cli->actor, month, (int64_t)time(NULL), &due, &error);
 	if (orc != OPS_OK)
 		return cli_ops_exit("report", orc, error);
 	if (as_json) {

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
 #include "calendar.h"
 #include "util.h"
 
@@ -348,34 +347,6 @@ static int collect_all(struct store *store, struct collect *c, char **error_r)
 
 /* --- Monthly --------------------------------------------------------------------------- */
 
-int report_monthly_allowed(const struct actor *a, const char *officer, char troop,
-                           char **error_r)
-{
-	if (officer && config_find_user(a->config, officer) == NULL) {
-		*error_r = xasprintf("%s is not a [user] of the configuration", officer);
-		return OPS_INVALID;
-	}
-	if (troop && config_find_troop(a->config, troop) == NULL) {
-		*error_r = xasprintf("there is no troop %c", troop);
-		return OPS_INVALID;
-	}
-	if (a->user->role != ROLE_CTL)
-		return OPS_OK;
-	if (officer && strcmp(officer, a->user->name) != 0) {
-		*error_r = xasprintf("a liaison sees only its own monthly report (not %s's)", officer);
-		return OPS_REFUSED;
-	}
-	if (troop && !ops_sees_troop(a, troop)) {
-		*error_r = xasprintf("troop %c is not one of your troops", troop);
-		return OPS_REFUSED;
-	}
-	if (!officer && !troop) {
-		*error_r = xstrdup("a liaison sees its own report (--officer) or its troops' (--troop)");
-		return OPS_REFUSED;
-	}
-	return OPS_OK;
-}
-
 struct monthly_ctx {
 	struct report_monthly *r;
 	const struct config *config;
@@ -553,20 +524,16 @@ static struct sink quarterly_route(void *p, char troop, const char *who)
 	return k;
 }
 
-int report_quarterly_build(struct store *store, const struct actor *actor, const char *quarter,
-                           struct report_quarterly **report_r, char **error_r)
+int report_quarterly_build(struct store *store, const struct config *config,
+                           const char *quarter, struct report_quarterly **report_r,
+                           char **error_r)
 {
-	if (actor->user->role == ROLE_CTL) {
-		*error_r = xstrdup("the quarterly report is for the coordinator, records and admin");
-		return OPS_REFUSED;
-	}
 	int y, q, py, pq;
 	if (report_parse_quarter(quarter, &y, &q) < 0) {
 		*error_r = xasprintf("'%s' is not a quarter (YYYYQn)", quarter ? quarter : "");
 		return OPS_INVALID;
 	}
 	report_previous_quarter(y, q, &py, &pq);
-	const struct config *config = actor->config;
 	struct report_quarterly *r = xcalloc(1, sizeof(*r));
 	snprintf(r->quarter, sizeof(r->quarter), "%04dQ%d", y, q);
 	snprintf(r->previous, sizeof(r->previous), "%04dQ%d", py, pq);
@@ -620,61 +587,13 @@ void report_quarterly_free(struct report_quarterly **rp)
 
 /* --- Submission and what is due -------------------------------------------------------- */
 
-int report_submit_allowed(const struct actor *a, const char *officer, char **error_r)
-{
-	const struct user_config *u = config_find_user(a->config, officer);
-	if (u == NULL || u->role != ROLE_CTL) {
-		*error_r = xasprintf("%s is not a liaison (a [user] with role ctl)", officer);
-		return OPS_INVALID;
-	}
-	if (a->user->role == ROLE_RECORDS ||
-	    (a->user->role == ROLE_CTL && strcmp(a->user->name, officer) != 0)) {
-		*error_r = xasprintf("%s may not submit %s's report", a->user->name, officer);
-		return OPS_REFUSED;
-	}
-	return OPS_OK;
-}
-
-int report_submit(struct store *store, const struct actor *a, const char *officer,
-                  const char *month, int *recorded_r, char **error_r)
-{
-	int y, m;
-	if (report_parse_month(month, &y, &m) < 0) {
-		*error_r = xasprintf("'%s' is not a month (YYYY-MM)", month ? month : "");
-		return OPS_INVALID;
-	}
-	int rc = report_submit_allowed(a, officer, error_r);
-	if (rc != OPS_OK)
-		return rc;
-	if (store_begin(store) < 0) {
-		*error_r = xasprintf("report: %s", store_error(store));
-		return OPS_FAILED;
-	}
-	rc = store_report_submit(store, officer, month, a->user->name, (int64_t)time(NULL));
-	char *object = xasprintf("%s %s", officer, month);
-	if (rc < 0)
-		*error_r = xasprintf("report: %s", store_error(store));
-	else if (audit_append(store, a->user->name, "report-submit", object,
-	                      rc ? "submitted" : "already submitted", error_r) < 0)
-		rc = -1;
-	free(object);
-	if (rc < 0 || store_commit(store) < 0) {
-		if (rc >= 0)
-			*error_r = xasprintf("report: %s", store_error(store));
-		store_rollback(store);
-		return OPS_FAILED;
-	}
-	*recorded_r = rc;
-	return OPS_OK;
-}
-
 static int due_cb(const char *officer, const char *by, int64_t at, void *p)
 {
 	strlist_add(p, officer);
 	return 0;
 }
 
-int report_due_build(struct store *store, const struct actor *a, const char *month,
+int report_due_build(struct store *store, const struct config *config, const char *month,
                      int64_t now, struct report_due *due, char **error_r)
 {
 	memset(due, 0, sizeof(*due));
@@ -700,15 +619,9 @@ int report_due_build(struct store *store, const struct actor *a, const char *mon
 		strlist_free(&done);
 		return OPS_FAILED;
 	}
-	for (size_t i = 0; i < a->config->n_users; i++) {
-		const struct user_config *u = &a->config->users[i];
+	for (size_t i = 0; i < config->n_users; i++) {
+		const struct user_config *u = &config->users[i];
 		if (u->role != ROLE_CTL)
-			continue;
-		/* A liaison sees the liaisons of its troops. */
-		int shares = a->user->role != ROLE_CTL;
-		for (const char *t = u->troops; !shares && t && *t; t++)
-			shares = ops_sees_troop(a, *t);
-		if (!shares)
 			continue;
 		strlist_add(strlist_contains(&done, u->name) ? &due->submitted : &due->missing, u->name);
 	}
