@@ -20,6 +20,8 @@ struct ops_monthly_query {
 	const char *officer; /* one officer, or NULL: the troop, everyone (a liaison: itself) */
 	char troop;          /* one troop, or '\0' */
 	const char *format;  /* how it is printed, for the audit entry */
+	int live;            /* today's figures even where a report was submitted (each row
+	                        then carries the submitted ones, for the difference) */
 };
 /* The monthly report the actor asked for, its read audited.  Returns OPS_OK with *report_r
  * (free with report_monthly_free), or OPS_REFUSED / OPS_INVALID / OPS_FAILED. */
@@ -32,10 +34,14 @@ int ops_report_quarterly(struct store *store, const struct actor *actor, const c
                          const char *format, struct report_quarterly **report_r,
                          char **error_r);
 
-/* Marks officer's monthly report for month submitted, audited, in one transaction.
- * *recorded_r is 0 when it already was. */
+/* Submits officer's monthly report for month: its figures as of now are stored with who
+ * and when, audited, in one transaction; reading that month then shows them (report.h
+ * struct report_row).  Refused for a month not over at now (the configured zone) and for
+ * a report already submitted: the first submission stays.  On OPS_OK *report_r holds the
+ * officer's report as stored (free with report_monthly_free). */
 int ops_report_submit(struct store *store, const struct actor *actor, const char *officer,
-                      const char *month, int *recorded_r, char **error_r);
+                      const char *month, int64_t now, struct report_monthly **report_r,
+                      char **error_r);
 
 /* The reports due for month (NULL: the month before now's) of the liaisons the actor sees
  * (a liaison: those sharing one of its troops).  Free with report_due_free. */

@@ -82,6 +82,13 @@ int report_percentile(const int64_t *sorted, size_t n, int p, int64_t *value_r);
 /* Median and 90th percentile of stats->times (sorts them).  Each is -1 when none. */
 void report_stats_times(struct report_stats *stats, int64_t *median_r, int64_t *p90_r);
 
+/* Building blocks for figures read back (report_snapshot.c) and for totals. */
+void report_counts_add(struct report_counts *counts, const char *key, int64_t n);
+void report_stats_add_time(struct report_stats *stats, int64_t seconds);
+/* Adds src's figures to dst (counts, lists and response times). */
+void report_stats_merge(struct report_stats *dst, const struct report_stats *src);
+void report_stats_free(struct report_stats *stats);
+
 /* "2026-04" → year 2026, month 4.  Returns 0 or -1. */
 int report_parse_month(const char *s, int *year_r, int *month_r);
 /* "2026Q2" (or q2) → year 2026, quarter 2.  Returns 0 or -1. */
@@ -97,6 +104,13 @@ struct report_row {
 	char *officer;   /* a user, or "unassigned" */
 	char *troops;    /* "unassigned": its troop; a liaison: its troops; others: NULL */
 	int submitted;   /* the report of this officer and month was marked submitted */
+	char *submitted_by;    /* owned; NULL when not submitted */
+	int64_t submitted_at;
+	char *figures;         /* owned: the figures stored at submission (report_snapshot.h),
+	                          NULL when not submitted or submitted before they were kept */
+	int stored;            /* stats are the figures as submitted, not today's */
+	struct report_stats *as_submitted; /* owned: with today's figures in stats (--live),
+	                                      the submitted ones, for the difference; or NULL */
 	struct report_stats stats;
 };
 struct report_monthly {

@@ -13,9 +13,10 @@
 #include "util.h"
 
 static const char usage_all[] =
-    "report monthly --month YYYY-MM [--officer NAME | --troop K] [--format text|csv|json|html]\n"
-    "               [--submit]\n"
-    "       report quarterly --quarter YYYYQn [--format text|csv|json|html]\n"
+    "report monthly --month YYYY-MM [--officer NAME | --troop K] [--live]\n"
+    "               [--format text|csv|json|html | --json]\n"
+    "       report monthly --month YYYY-MM --submit [--officer NAME]\n"
+    "       report quarterly --quarter YYYYQn [--format text|csv|json|html | --json]\n"
     "       report due [--month YYYY-MM] [--json]";
 
 enum format { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_HTML };
@@ -36,17 +37,38 @@ static const char *format_name(enum format f)
 	return f == FMT_CSV ? "csv" : f == FMT_JSON ? "json" : f == FMT_HTML ? "html" : "text";
 }
 
+/* --submit prints one line: what was stored. */
+static int report_submit(struct cli *cli, const char *month, const char *officer)
+{
+	char *error = NULL;
+	struct report_monthly *r = NULL;
+	int orc = ops_report_submit(cli->store, &cli->actor, officer, month, (int64_t)time(NULL),
+	                            &r, &error);
+	if (orc == OPS_OK) {
+		const struct report_stats *s = &r->rows[0].stats;
+		printf("%s's report for %s submitted by %s, its figures stored: %lld received, "
+		       "%lld answered, %lld threads opened, %lld closed, %lld events, %lld attended\n",
+		       officer, r->month, cli->actor.user->name, (long long)s->received,
+		       (long long)s->answered, (long long)s->opened, (long long)s->closed,
+		       (long long)s->events_total, (long long)s->attended_total);
+	}
+	report_monthly_free(&r);
+	return cli_ops_exit("report", orc, error);
+}
+
 static int report_monthly(struct cli *cli, int argc, char **argv)
 {
 	const char *month = NULL, *officer = NULL, *troop_arg = NULL;
 	enum format format = FMT_TEXT;
-	int submit = 0;
+	int submit = 0, live = 0, format_given = 0;
 	static const struct option options[] = {
 		{"month", required_argument, NULL, 'm'},
 		{"officer", required_argument, NULL, 'o'},
 		{"troop", required_argument, NULL, 't'},
 		{"format", required_argument, NULL, 'f'},
+		{"json", no_argument, NULL, 'j'},
 		{"submit", no_argument, NULL, 's'},
+		{"live", no_argument, NULL, 'l'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -58,33 +80,29 @@ static int report_monthly(struct cli *cli, int argc, char **argv)
 		case 'f':
 			if (parse_format(optarg, &format) < 0)
 				return cli_usage(usage_all);
+			format_given = 1;
 			break;
+		case 'j': format = FMT_JSON; format_given = 1; break;
 		case 's': submit = 1; break;
+		case 'l': live = 1; break;
 		default: return cli_usage(usage_all);
 		}
 	}
 	if (optind != argc || month == NULL || (officer && troop_arg) ||
-	    (troop_arg && (strlen(troop_arg) != 1 || !isalpha((unsigned char)troop_arg[0]))))
+	    (troop_arg && (strlen(troop_arg) != 1 || !isalpha((unsigned char)troop_arg[0]))) ||
+	    (submit && (troop_arg || live || format_given)))
 		return cli_usage(usage_all);
 	char troop = troop_arg ? (char)toupper((unsigned char)troop_arg[0]) : '\0';
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	char *error = NULL;
-	if (submit && !officer && !troop)
-		officer = cli->actor.user->name;
-	if (submit && !officer) {
-		cli_error("report", "--submit marks one officer's report: name it with --officer");
-		return EXIT_USAGE;
-	}
-	struct ops_monthly_query q = {month, officer, troop, format_name(format)};
-	struct report_monthly *r = NULL;
-	int recorded = 0, orc = OPS_OK;
-	/* A refused submission prints (and audits) no report. */
+	/* Without --officer, --submit names the actor's own report. */
 	if (submit)
-		orc = ops_report_submit(cli->store, &cli->actor, officer, month, &recorded, &error);
-	if (orc == OPS_OK)
-		orc = ops_report_monthly(cli->store, &cli->actor, &q, &r, &error);
+		return report_submit(cli, month, officer ? officer : cli->actor.user->name);
+	char *error = NULL;
+	struct ops_monthly_query q = {month, officer, troop, format_name(format), live};
+	struct report_monthly *r = NULL;
+	int orc = ops_report_monthly(cli->store, &cli->actor, &q, &r, &error);
 	if (orc == OPS_OK) {
 		switch (format) {
 		case FMT_TEXT: report_monthly_text(stdout, r); break;
@@ -92,9 +110,6 @@ static int report_monthly(struct cli *cli, int argc, char **argv)
 		case FMT_JSON: cli_print_json(report_monthly_json(r)); break;
 		case FMT_HTML: report_monthly_html(stdout, r); break;
 		}
-		if (submit)
-			fprintf(stderr, "liaison: report: %s's report for %s %s\n", officer, r->month,
-			        recorded ? "marked submitted" : "was already submitted");
 	}
 	report_monthly_free(&r);
 	return cli_ops_exit("report", orc, error);
@@ -107,12 +122,14 @@ static int report_quarterly(struct cli *cli, int argc, char **argv)
 	static const struct option options[] = {
 		{"quarter", required_argument, NULL, 'q'},
 		{"format", required_argument, NULL, 'f'},
+		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
 		case 'q': quarter = optarg; break;
+		case 'j': format = FMT_JSON; break;
 		case 'f':
 			if (parse_format(optarg, &format) < 0)
 				return cli_usage(usage_all);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "calendar.h"
+#include "report_snapshot.h"
 #include "util.h"
 
 /* The scope a liaison may read: its own report or its troops'; others read every one. */
@@ -61,12 +63,17 @@ int ops_report_monthly(struct store *store, const struct actor *a,
 	rc = report_monthly_build(store, a->config, q->month, officer, q->troop, &r, error_r);
 	if (rc != OPS_OK)
 		return rc;
+	/* A submitted report reads as it was submitted; --live today's, beside it. */
+	if (report_monthly_use_submitted(r, q->live, error_r) < 0) {
+		report_monthly_free(&r);
+		return OPS_FAILED;
+	}
 	char scope[8] = "all";
 	if (q->troop)
 		snprintf(scope, sizeof(scope), "troop %c", q->troop);
 	char *object = xasprintf("monthly %s", r->month);
-	char *details = xasprintf("%s%s, %s", officer ? "officer " : "", officer ? officer : scope,
-	                          q->format);
+	char *details = xasprintf("%s%s, %s%s", officer ? "officer " : "", officer ? officer : scope,
+	                          q->format, q->live ? ", live" : "");
 	rc = audit_read(store, a, object, details, error_r);
 	free(object);
 	free(details);
@@ -118,8 +125,28 @@ static int submit_allowed(const struct actor *a, const char *officer, char **err
 	return OPS_OK;
 }
 
+/* "YYYY-MM-DD" of a time, in the configured zone. */
+static void local_day(int64_t t, char out[11])
+{
+	calendar_format(calendar_date_of(t, NULL), out);
+}
+
+/* A month is submitted once it is over: its figures are final only then. */
+static int month_over(const struct actor *a, const char *month, int64_t now, char **error_r)
+{
+	char today[11];
+	local_day(now, today);
+	if (strncmp(month, today, 7) < 0)
+		return OPS_OK;
+	*error_r = xasprintf("refused: %s is not over (today is %s, %s): a monthly report is "
+	                     "submitted after its month ends", month, today,
+	                     a->config->timezone ? a->config->timezone : "local time");
+	return OPS_REFUSED;
+}
+
 int ops_report_submit(struct store *store, const struct actor *a, const char *officer,
-                      const char *month, int *recorded_r, char **error_r)
+                      const char *month, int64_t now, struct report_monthly **report_r,
+                      char **error_r)
 {
 	int y, m;
 	if (report_parse_month(month, &y, &m) < 0) {
@@ -127,21 +154,63 @@ int ops_report_submit(struct store *store, const struct actor *a, const char *of
 		return OPS_INVALID;
 	}
 	int rc = submit_allowed(a, officer, error_r);
+	if (rc == OPS_OK)
+		rc = month_over(a, month, now, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	char *object = xasprintf("%s %s", officer, month);
+	/* The figures are computed inside the transaction that stores them. */
 	if (store_begin(store) < 0) {
 		*error_r = xasprintf("%s: %s", object, store_error(store));
 		free(object);
 		return OPS_FAILED;
 	}
-	int src = store_report_submit(store, officer, month, a->user->name, (int64_t)time(NULL));
-	rc = ops_commit_audited(store, a, "report-submit", object,
-	                        src > 0 ? "submitted" : "already submitted", src, error_r);
+	struct report_monthly *r = NULL;
+	rc = report_monthly_build(store, a->config, month, officer, '\0', &r, error_r);
+	if (rc == OPS_OK && r->rows[0].submitted) {
+		char day[11];
+		local_day(r->rows[0].submitted_at, day);
+		*error_r = xasprintf("refused: %s's report for %s was already submitted by %s on %s; "
+		                     "its figures stay as submitted (report monthly --live shows "
+		                     "today's)", officer, r->month, r->rows[0].submitted_by, day);
+		rc = OPS_REFUSED;
+	}
+	if (rc != OPS_OK) {
+		store_rollback(store);
+		report_monthly_free(&r);
+		free(object);
+		return rc;
+	}
+	struct report_row *row = &r->rows[0];
+	char *figures = report_snapshot_encode(&row->stats);
+	int src = store_report_submit(store, officer, r->month, a->user->name, now, figures);
+	free(figures);
+	if (src == 0) {
+		store_rollback(store);
+		*error_r = xasprintf("%s's report for %s was submitted meanwhile", officer, r->month);
+		report_monthly_free(&r);
+		free(object);
+		return OPS_CONFLICT;
+	}
+	char *details = xasprintf("submitted with its figures: %lld received, %lld answered, "
+	                          "%lld opened, %lld closed, %lld events, %lld attended",
+	                          (long long)row->stats.received, (long long)row->stats.answered,
+	                          (long long)row->stats.opened, (long long)row->stats.closed,
+	                          (long long)row->stats.events_total,
+	                          (long long)row->stats.attended_total);
+	rc = ops_commit_audited(store, a, "report-submit", object, details, src, error_r);
+	free(details);
 	free(object);
-	if (rc == OPS_OK)
-		*recorded_r = src > 0;
-	return rc;
+	if (rc != OPS_OK) {
+		report_monthly_free(&r);
+		return rc;
+	}
+	row->submitted = 1;
+	row->submitted_by = xstrdup(a->user->name);
+	row->submitted_at = now;
+	row->stored = 1;
+	*report_r = r;
+	return OPS_OK;
 }
 
 /* Whether the actor sees liaison u in the list of reports due: a liaison those sharing one

@@ -364,6 +364,10 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX outbox_created ON outbox (created_at);"
 	/* A message that claims the troop's own address without coming from its server. */
 	"ALTER TABLE threads ADD COLUMN suspicious INTEGER NOT NULL DEFAULT 0;",
+	/* 7: a submitted monthly report keeps its figures as submitted (report_snapshot.c's
+	 * JSON), so that reassigning a thread afterwards cannot change what was handed in;
+	 * NULL for a submission made before this migration. */
+	"ALTER TABLE report_submissions ADD COLUMN figures TEXT;",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));
