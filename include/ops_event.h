@@ -47,7 +47,9 @@ struct event_outcome {
 	const char *visited;       /* school, business, faith or community-group, or NULL */
 	const char *media_consent; /* "yes"/"no" when learned only now, else NULL */
 };
-/* Marks an approved event done; the sub-type follows the primary unit's role. */
+/* Marks an approved event done; the sub-type follows the primary unit's role.  Refused
+ * before the event's day (in the configured zone): CAD records what happened.  The primary
+ * unit and every user in attended_by are credited in their monthly reports (report.h). */
 int ops_event_done(struct store *store, const struct actor *actor, int64_t id,
                    const struct event_outcome *outcome, char **error_r);
 /* Marks a requested or approved event unable to fulfil, with a narrative of why. */

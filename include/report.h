@@ -5,7 +5,9 @@
  * Attribution (README "Reports"): mail, response times, threads opened and closed and
  * reportable disclosures count for the thread's assignee (an unassigned thread for
  * "unassigned" of its troop); referrals for the user who made them; events for their
- * primary unit.  Windows are calendar months and quarters in the configured time zone
+ * primary unit, and a done event also as "attended" for each other user of its
+ * attended_by (once each: a troop's or the quarter's attended figure counts attendances,
+ * its events figure counts events).  Windows are calendar months and quarters in the configured time zone
  * (the process TZ): [first day 00:00, first day of the next period 00:00).
  *
  * What falls in a window: a message by its date; a thread is opened when its first message
@@ -58,8 +60,11 @@ struct report_stats {
 	int64_t unanswered;   /* threads whose first incoming message came, not answered yet */
 	struct report_counts referrals; /* by service id */
 	int64_t referrals_total;
-	struct report_counts events;    /* by CAD sub-type */
+	struct report_counts events;    /* by CAD sub-type, as primary unit */
 	int64_t events_total;
+	struct report_counts attended;  /* done events attended, not as primary unit, by
+	                                   sub-type */
+	int64_t attended_total;
 	struct report_counts visited;   /* by kind of place */
 	struct report_counts categories; /* threads opened, by category ("none") */
 	struct report_event_item *unable, *visits;
@@ -77,6 +82,13 @@ int report_percentile(const int64_t *sorted, size_t n, int p, int64_t *value_r);
 /* Median and 90th percentile of stats->times (sorts them).  Each is -1 when none. */
 void report_stats_times(struct report_stats *stats, int64_t *median_r, int64_t *p90_r);
 
+/* Building blocks for figures read back (report_snapshot.c) and for totals. */
+void report_counts_add(struct report_counts *counts, const char *key, int64_t n);
+void report_stats_add_time(struct report_stats *stats, int64_t seconds);
+/* Adds src's figures to dst (counts, lists and response times). */
+void report_stats_merge(struct report_stats *dst, const struct report_stats *src);
+void report_stats_free(struct report_stats *stats);
+
 /* "2026-04" → year 2026, month 4.  Returns 0 or -1. */
 int report_parse_month(const char *s, int *year_r, int *month_r);
 /* "2026Q2" (or q2) → year 2026, quarter 2.  Returns 0 or -1. */
@@ -92,6 +104,13 @@ struct report_row {
 	char *officer;   /* a user, or "unassigned" */
 	char *troops;    /* "unassigned": its troop; a liaison: its troops; others: NULL */
 	int submitted;   /* the report of this officer and month was marked submitted */
+	char *submitted_by;    /* owned; NULL when not submitted */
+	int64_t submitted_at;
+	char *figures;         /* owned: the figures stored at submission (report_snapshot.h),
+	                          NULL when not submitted or submitted before they were kept */
+	int stored;            /* stats are the figures as submitted, not today's */
+	struct report_stats *as_submitted; /* owned: with today's figures in stats (--live),
+	                                      the submitted ones, for the difference; or NULL */
 	struct report_stats stats;
 };
 struct report_monthly {
@@ -104,12 +123,6 @@ struct report_monthly {
 	size_t n_rows;
 	struct report_stats total;
 };
-
-/* Who may see which monthly report: a liaison (ctl) only its own (officer its own name) or
- * its troops' (troop one of them); coordinator, records and admin all.  Returns OPS_OK,
- * or OPS_REFUSED / OPS_INVALID (an officer not a [user]) with *error_r. */
-int report_monthly_allowed(const struct actor *actor, const char *officer, char troop,
-                           char **error_r);
 
 /* Computes the monthly report of month "YYYY-MM" for one officer (officer not NULL), one
  * troop (troop not '\0') or everyone.  Returns OPS_OK with *report_r (free with
@@ -130,32 +143,24 @@ struct report_quarterly {
 	struct report_troop *troops; /* configuration order, then the total */
 	size_t n_troops;
 };
-/* The quarterly summary of all troops against the previous quarter ("2026Q2").  Only
- * coordinator, records and admin: OPS_REFUSED otherwise.  Returns OPS_OK with *report_r
- * (free with report_quarterly_free), or an OPS_ code with *error_r. */
-int report_quarterly_build(struct store *store, const struct actor *actor, const char *quarter,
-                           struct report_quarterly **report_r, char **error_r);
+/* The quarterly summary of all troops against the previous quarter ("2026Q2"); who may
+ * read it is ops_report.h's rule.  Returns OPS_OK with *report_r (free with
+ * report_quarterly_free), or an OPS_ code with *error_r. */
+int report_quarterly_build(struct store *store, const struct config *config,
+                           const char *quarter, struct report_quarterly **report_r,
+                           char **error_r);
 void report_quarterly_free(struct report_quarterly **report);
-
-/* Whether the actor may mark officer's report submitted (below).  Returns an OPS_ code. */
-int report_submit_allowed(const struct actor *actor, const char *officer, char **error_r);
-/* Marks the monthly report of officer for month submitted, audited, in one transaction:
- * a liaison its own, coordinator and admin anyone's.  *recorded_r is 0 when it already
- * was.  Returns an OPS_ code with *error_r. */
-int report_submit(struct store *store, const struct actor *actor, const char *officer,
-                  const char *month, int *recorded_r, char **error_r);
 
 struct report_due {
 	char month[24];       /* the preceding month */
 	char due[11];       /* its 7th day after: "YYYY-MM-07" of the month after */
 	int overdue;          /* today is after the due date */
-	struct strlist missing;   /* liaisons (ctl) the actor sees without a submission */
+	struct strlist missing;   /* liaisons (ctl) without a submission */
 	struct strlist submitted;
 };
-/* The reports due for month (NULL: the month before now's), for the liaisons the actor
- * sees (a liaison: those sharing a troop).  Returns an OPS_ code; free with
- * report_due_free. */
-int report_due_build(struct store *store, const struct actor *actor, const char *month,
+/* The reports due for month (NULL: the month before now's), of every liaison (ops_report.h
+ * keeps those the actor sees).  Returns an OPS_ code; free with report_due_free. */
+int report_due_build(struct store *store, const struct config *config, const char *month,
                      int64_t now, struct report_due *due_r, char **error_r);
 void report_due_free(struct report_due *due);
 

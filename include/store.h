@@ -14,7 +14,7 @@
 #include "mime.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 struct store;
 
@@ -457,12 +457,14 @@ typedef int store_report_referral_cb(const struct report_referral_row *row, void
 int store_report_referrals(struct store *store, int64_t from, int64_t to,
                            store_report_referral_cb *cb, void *ctx);
 
-/* Marks the monthly report of officer for month ("YYYY-MM") submitted by user at at.
- * Returns 1 when recorded now, 0 when it already was (the first submission stays), -1. */
+/* Marks the monthly report of officer for month ("YYYY-MM") submitted by user at at, with
+ * its figures (text kept as given).  Returns 1 when recorded now, 0 when it already was
+ * (the first submission stays), -1. */
 int store_report_submit(struct store *store, const char *officer, const char *month,
-                        const char *user, int64_t at);
+                        const char *user, int64_t at, const char *figures);
+/* figures is NULL for a submission recorded before figures were kept. */
 typedef int store_report_submission_cb(const char *officer, const char *submitted_by,
-                                       int64_t submitted_at, void *ctx);
+                                       int64_t submitted_at, const char *figures, void *ctx);
 /* The submissions of a month; a non-zero return from cb stops. */
 int store_report_submissions(struct store *store, const char *month,
                              store_report_submission_cb *cb, void *ctx);

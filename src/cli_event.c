@@ -105,6 +105,8 @@ static int event_decide(struct cli *cli, int argc, char **argv, int approve)
 		return rc;
 	char *error = NULL;
 	int orc = ops_event_decide(cli->store, &cli->actor, id, approve, reason, &error);
+	if (orc == OPS_OK)
+		printf("event %lld %s\n", (long long)id, approve ? "approved" : "denied");
 	return cli_ops_exit("event", orc, error);
 }
 
@@ -155,6 +157,10 @@ static int event_done(struct cli *cli, int argc, char **argv)
 	if (rc == EXIT_OK) {
 		char *error = NULL;
 		int orc = ops_event_done(cli->store, &cli->actor, id, &o, &error);
+		if (orc == OPS_OK)
+			printf("event %lld done, primary unit %s%s%s\n", (long long)id,
+			       o.primary ? o.primary : cli->actor.user->name,
+			       o.attended_by ? ", attended by " : "", o.attended_by ? o.attended_by : "");
 		rc = cli_ops_exit("event", orc, error);
 	}
 	buf_free(&attended);
@@ -182,6 +188,8 @@ static int event_unable(struct cli *cli, int argc, char **argv)
 		return rc;
 	char *error = NULL;
 	int orc = ops_event_unable(cli->store, &cli->actor, id, narrative, &error);
+	if (orc == OPS_OK)
+		printf("event %lld marked unable to fulfil\n", (long long)id);
 	return cli_ops_exit("event", orc, error);
 }
 
@@ -221,11 +229,40 @@ static void csv_field(const char *s, int last)
 	putchar(last ? '\n' : ',');
 }
 
+/* The display name of a [user] for CAD beside the user name (the user name when it has
+ * none, so that a list of names stays aligned with the list of users). */
+static const char *display_name(const struct config *config, const char *user)
+{
+	const struct user_config *u = user ? config_find_user(config, user) : NULL;
+	return u && u->display_name ? u->display_name : user ? user : "";
+}
+
+/* The display names of a comma-separated user list, "; " between them (a name may hold a
+ * comma); NULL for no list.  Returns a new string. */
+static char *display_names(const struct config *config, const char *users)
+{
+	if (users == NULL)
+		return NULL;
+	struct buf b;
+	buf_init(&b, 64 * 1024);
+	char *list = xstrdup(users), *save = NULL;
+	for (char *u = strtok_r(list, ",", &save); u; u = strtok_r(NULL, ",", &save))
+		if ((b.len && buf_addstr(&b, "; ") < 0) || buf_addstr(&b, display_name(config, u)) < 0)
+			break;
+	free(list);
+	char *out = xstrdup(b.len ? b.data : "");
+	buf_free(&b);
+	return out;
+}
+
 /* The CAD narrative: why it could not be done, or the notes of what was done. */
 static const char *narrative_of(const struct event_row *e)
 {
 	return e->narrative ? e->narrative : e->notes ? e->notes : e->deny_reason;
 }
+
+static int list_event_out(struct events_ctx *c, const struct event_row *e, const char *troop,
+                          const char *primary_name, const char *attended_names);
 
 static int list_event(const struct event_row *row, void *p)
 {
@@ -247,6 +284,16 @@ static int list_event(const struct event_row *row, void *p)
 	}
 	c->count++;
 	char troop[2] = {e->troop, '\0'};
+	const struct config *config = c->actor->config;
+	char *attended_names = display_names(config, e->attended_by);
+	int rc = list_event_out(c, e, troop, display_name(config, e->primary_unit), attended_names);
+	free(attended_names);
+	return rc;
+}
+
+static int list_event_out(struct events_ctx *c, const struct event_row *e, const char *troop,
+                          const char *primary_name, const char *attended_names)
+{
 	if (c->array) {
 		json_array_append_new(c->array, json_pack(
 		    "{s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:o, s:b, s:o, s:o, s:o, "
@@ -264,6 +311,10 @@ static int list_event(const struct event_row *row, void *p)
 		    "attended_by", cli_json_str(e->attended_by), "visited", cli_json_str(e->visited),
 		    "notes", cli_json_str(e->notes), "narrative", cli_json_str(e->narrative),
 		    "closed", cli_json_time(e->closed_at)));
+		json_t *o = json_array_get(c->array, json_array_size(c->array) - 1);
+		json_object_set_new(o, "primary_unit_name",
+		                    e->primary_unit ? json_string(primary_name) : json_null());
+		json_object_set_new(o, "attended_by_names", cli_json_str(attended_names));
 		return 0;
 	}
 	if (c->csv) {
@@ -278,7 +329,12 @@ static int list_event(const struct event_row *row, void *p)
 		csv_field(e->place, 0);
 		csv_field(e->primary_unit, 0);
 		csv_field(narrative_of(e), 0);
-		csv_field(e->thread_ref, 1);
+		csv_field(e->thread_ref, 0);
+		/* Added after the original columns, so CAD imports keyed on position still work. */
+		csv_field(troop, 0);
+		csv_field(primary_name, 0);
+		csv_field(e->attended_by, 0);
+		csv_field(attended_names, 1);
 		return 0;
 	}
 	printf("%-5lld %-16s %-9s %-5s %-24.24s %-22s %-10s %s\n", (long long)e->id, e->date,
@@ -321,7 +377,8 @@ int cmd_events(struct cli *cli, int argc, char **argv)
 		return rc;
 	struct events_ctx c = {&cli->actor, json ? json_array() : NULL, csv, 0};
 	if (csv)
-		puts("call_type,sub_type,date_time,location,primary_unit,narrative,thread_ref");
+		puts("call_type,sub_type,date_time,location,primary_unit,narrative,thread_ref,"
+		     "troop,primary_unit_name,attended_by,attended_by_names");
 	else if (!json)
 		printf("%-5s %-16s %-9s %-5s %-24s %-22s %-10s %s\n", "ID", "DATE", "STATUS", "TROOP",
 		       "KIND", "SUB-TYPE", "PRIMARY", "THREAD");

@@ -7,16 +7,16 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
 #include "cli.h"
-#include "report.h"
+#include "ops_report.h"
 #include "report_render.h"
 #include "util.h"
 
 static const char usage_all[] =
-    "report monthly --month YYYY-MM [--officer NAME | --troop K] [--format text|csv|json|html]\n"
-    "               [--submit]\n"
-    "       report quarterly --quarter YYYYQn [--format text|csv|json|html]\n"
+    "report monthly --month YYYY-MM [--officer NAME | --troop K] [--live]\n"
+    "               [--format text|csv|json|html | --json]\n"
+    "       report monthly --month YYYY-MM --submit [--officer NAME]\n"
+    "       report quarterly --quarter YYYYQn [--format text|csv|json|html | --json]\n"
     "       report due [--month YYYY-MM] [--json]";
 
 enum format { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_HTML };
@@ -37,23 +37,38 @@ static const char *format_name(enum format f)
 	return f == FMT_CSV ? "csv" : f == FMT_JSON ? "json" : f == FMT_HTML ? "html" : "text";
 }
 
-/* The report is a read of the threads it counts: audited before it is printed. */
-static int audit_report(struct cli *cli, const char *object, const char *details, char **error_r)
+/* --submit prints one line: what was stored. */
+static int report_submit(struct cli *cli, const char *month, const char *officer)
 {
-	return audit_append(cli->store, cli->actor.user->name, "report", object, details, error_r);
+	char *error = NULL;
+	struct report_monthly *r = NULL;
+	int orc = ops_report_submit(cli->store, &cli->actor, officer, month, (int64_t)time(NULL),
+	                            &r, &error);
+	if (orc == OPS_OK) {
+		const struct report_stats *s = &r->rows[0].stats;
+		printf("%s's report for %s submitted by %s, its figures stored: %lld received, "
+		       "%lld answered, %lld threads opened, %lld closed, %lld events, %lld attended\n",
+		       officer, r->month, cli->actor.user->name, (long long)s->received,
+		       (long long)s->answered, (long long)s->opened, (long long)s->closed,
+		       (long long)s->events_total, (long long)s->attended_total);
+	}
+	report_monthly_free(&r);
+	return cli_ops_exit("report", orc, error);
 }
 
 static int report_monthly(struct cli *cli, int argc, char **argv)
 {
 	const char *month = NULL, *officer = NULL, *troop_arg = NULL;
 	enum format format = FMT_TEXT;
-	int submit = 0;
+	int submit = 0, live = 0, format_given = 0;
 	static const struct option options[] = {
 		{"month", required_argument, NULL, 'm'},
 		{"officer", required_argument, NULL, 'o'},
 		{"troop", required_argument, NULL, 't'},
 		{"format", required_argument, NULL, 'f'},
+		{"json", no_argument, NULL, 'j'},
 		{"submit", no_argument, NULL, 's'},
+		{"live", no_argument, NULL, 'l'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -65,62 +80,36 @@ static int report_monthly(struct cli *cli, int argc, char **argv)
 		case 'f':
 			if (parse_format(optarg, &format) < 0)
 				return cli_usage(usage_all);
+			format_given = 1;
 			break;
+		case 'j': format = FMT_JSON; format_given = 1; break;
 		case 's': submit = 1; break;
+		case 'l': live = 1; break;
 		default: return cli_usage(usage_all);
 		}
 	}
 	if (optind != argc || month == NULL || (officer && troop_arg) ||
-	    (troop_arg && (strlen(troop_arg) != 1 || !isalpha((unsigned char)troop_arg[0]))))
+	    (troop_arg && (strlen(troop_arg) != 1 || !isalpha((unsigned char)troop_arg[0]))) ||
+	    (submit && (troop_arg || live || format_given)))
 		return cli_usage(usage_all);
 	char troop = troop_arg ? (char)toupper((unsigned char)troop_arg[0]) : '\0';
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	/* A liaison with neither option means its own report. */
-	if (!officer && !troop && cli->actor.user->role == ROLE_CTL)
-		officer = cli->actor.user->name;
-	if (submit && !officer) {
-		cli_error("report", "--submit marks one officer's report: name it with --officer");
-		return EXIT_USAGE;
-	}
+	/* Without --officer, --submit names the actor's own report. */
+	if (submit)
+		return report_submit(cli, month, officer ? officer : cli->actor.user->name);
 	char *error = NULL;
-	int orc = report_monthly_allowed(&cli->actor, officer, troop, &error);
-	/* A refused submission prints (and audits) no report. */
-	if (orc == OPS_OK && submit)
-		orc = report_submit_allowed(&cli->actor, officer, &error);
-	if (orc != OPS_OK)
-		return cli_ops_exit("report", orc, error);
+	struct ops_monthly_query q = {month, officer, troop, format_name(format), live};
 	struct report_monthly *r = NULL;
-	orc = report_monthly_build(cli->store, cli->config, month, officer, troop, &r, &error);
-	if (orc != OPS_OK)
-		return cli_ops_exit("report", orc, error);
-	char scope[8] = "all";
-	if (troop)
-		snprintf(scope, sizeof(scope), "troop %c", troop);
-	char *object = xasprintf("monthly %s", r->month);
-	char *details = xasprintf("%s%s, %s", officer ? "officer " : "", officer ? officer : scope,
-	                          format_name(format));
-	orc = audit_report(cli, object, details, &error) < 0 ? OPS_FAILED : OPS_OK;
-	free(object);
-	free(details);
-	int recorded = 0;
-	if (orc == OPS_OK && submit)
-		orc = report_submit(cli->store, &cli->actor, officer, r->month, &recorded, &error);
+	int orc = ops_report_monthly(cli->store, &cli->actor, &q, &r, &error);
 	if (orc == OPS_OK) {
-		if (submit)
-			for (size_t i = 0; i < r->n_rows; i++)
-				if (strcmp(r->rows[i].officer, officer) == 0)
-					r->rows[i].submitted = 1;
 		switch (format) {
 		case FMT_TEXT: report_monthly_text(stdout, r); break;
 		case FMT_CSV: report_monthly_csv(stdout, r); break;
 		case FMT_JSON: cli_print_json(report_monthly_json(r)); break;
 		case FMT_HTML: report_monthly_html(stdout, r); break;
 		}
-		if (submit)
-			fprintf(stderr, "liaison: report: %s's report for %s %s\n", officer, r->month,
-			        recorded ? "marked submitted" : "was already submitted");
 	}
 	report_monthly_free(&r);
 	return cli_ops_exit("report", orc, error);
@@ -133,12 +122,14 @@ static int report_quarterly(struct cli *cli, int argc, char **argv)
 	static const struct option options[] = {
 		{"quarter", required_argument, NULL, 'q'},
 		{"format", required_argument, NULL, 'f'},
+		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
 		case 'q': quarter = optarg; break;
+		case 'j': format = FMT_JSON; break;
 		case 'f':
 			if (parse_format(optarg, &format) < 0)
 				return cli_usage(usage_all);
@@ -153,12 +144,8 @@ static int report_quarterly(struct cli *cli, int argc, char **argv)
 		return rc;
 	char *error = NULL;
 	struct report_quarterly *r = NULL;
-	int orc = report_quarterly_build(cli->store, &cli->actor, quarter, &r, &error);
-	if (orc != OPS_OK)
-		return cli_ops_exit("report", orc, error);
-	char *object = xasprintf("quarterly %s", r->quarter);
-	orc = audit_report(cli, object, format_name(format), &error) < 0 ? OPS_FAILED : OPS_OK;
-	free(object);
+	int orc = ops_report_quarterly(cli->store, &cli->actor, quarter, format_name(format), &r,
+	                               &error);
 	if (orc == OPS_OK) {
 		switch (format) {
 		case FMT_TEXT: report_quarterly_text(stdout, r); break;
@@ -203,7 +190,7 @@ static int report_due(struct cli *cli, int argc, char **argv)
 		return rc;
 	char *error = NULL;
 	struct report_due due;
-	int orc = report_due_build(cli->store, &cli->actor, month, (int64_t)time(NULL), &due, &error);
+	int orc = ops_report_due(cli->store, &cli->actor, month, (int64_t)time(NULL), &due, &error);
 	if (orc != OPS_OK)
 		return cli_ops_exit("report", orc, error);
 	if (as_json) {

@@ -305,6 +305,16 @@ int ops_event_done(struct store *store, const struct actor *a, int64_t id,
 		event_copy_free(&c);
 		return OPS_INVALID;
 	}
+	/* CAD logs what happened: an event is done on its day or after, never before (the
+	 * day in the configured zone, as the event's date is written). */
+	char today[11];
+	calendar_format(calendar_date_of((int64_t)time(NULL), NULL), today);
+	if (strncmp(c.e.date, today, 10) > 0) {
+		*error_r = xasprintf("refused: event %lld is on %.10s; it cannot be marked done "
+		                     "before then (today is %s)", (long long)id, c.e.date, today);
+		event_copy_free(&c);
+		return OPS_REFUSED;
+	}
 	/* CAD convention: a liaison as primary unit makes it a CTL Event; anyone else a
 	 * Community Contact. */
 	c.e.subtype = unit->role == ROLE_CTL ? EVENT_CTL : EVENT_CONTACT;

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
 #include "calendar.h"
 #include "util.h"
 
@@ -100,7 +99,7 @@ int report_window(int year, int month, int months, int64_t *from_r, int64_t *to_
 
 /* --- Counting -------------------------------------------------------------------------- */
 
-static void counts_add(struct report_counts *c, const char *key, int64_t n)
+void report_counts_add(struct report_counts *c, const char *key, int64_t n)
 {
 	for (size_t i = 0; i < c->count; i++)
 		if (strcmp(c->items[i].key, key) == 0) {
@@ -134,11 +133,12 @@ static void items_free(struct report_event_item *items, size_t n)
 	free(items);
 }
 
-static void stats_free(struct report_stats *s)
+void report_stats_free(struct report_stats *s)
 {
 	free(s->times);
 	counts_free(&s->referrals);
 	counts_free(&s->events);
+	counts_free(&s->attended);
 	counts_free(&s->visited);
 	counts_free(&s->categories);
 	items_free(s->unable, s->n_unable);
@@ -154,7 +154,7 @@ static void stats_free(struct report_stats *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static void add_time(struct report_stats *s, int64_t seconds)
+void report_stats_add_time(struct report_stats *s, int64_t seconds)
 {
 	if (s->n_times == s->cap_times) {
 		s->cap_times = s->cap_times ? s->cap_times * 2 : 32;
@@ -169,15 +169,64 @@ static void add_time(struct report_stats *s, int64_t seconds)
 	s->rt_buckets[b]++;
 }
 
-static void add_item(struct report_event_item **items, size_t *n, const struct event_row *e,
-                     const char *text)
+static void add_item_of(struct report_event_item **items, size_t *n, int64_t id,
+                        const char *date, const char *place, const char *text)
 {
 	*items = xrealloc(*items, (*n + 1) * sizeof(**items));
 	struct report_event_item *it = &(*items)[(*n)++];
-	it->id = e->id;
-	it->date = xstrdup(e->date);
-	it->place = xstrdup(e->place);
+	it->id = id;
+	it->date = xstrdup(date);
+	it->place = xstrdup(place);
 	it->text = xstrdup(text ? text : "");
+}
+
+static void add_item(struct report_event_item **items, size_t *n, const struct event_row *e,
+                     const char *text)
+{
+	add_item_of(items, n, e->id, e->date, e->place, text);
+}
+
+static void counts_merge(struct report_counts *dst, const struct report_counts *src)
+{
+	for (size_t i = 0; i < src->count; i++)
+		report_counts_add(dst, src->items[i].key, src->items[i].n);
+}
+
+void report_stats_merge(struct report_stats *d, const struct report_stats *s)
+{
+	d->received += s->received;
+	d->answered += s->answered;
+	d->opened += s->opened;
+	d->closed += s->closed;
+	d->unanswered += s->unanswered;
+	for (size_t i = 0; i < s->n_times; i++)
+		report_stats_add_time(d, s->times[i]);
+	counts_merge(&d->referrals, &s->referrals);
+	d->referrals_total += s->referrals_total;
+	counts_merge(&d->events, &s->events);
+	d->events_total += s->events_total;
+	counts_merge(&d->attended, &s->attended);
+	d->attended_total += s->attended_total;
+	counts_merge(&d->visited, &s->visited);
+	counts_merge(&d->categories, &s->categories);
+	for (size_t i = 0; i < s->n_unable; i++)
+		add_item_of(&d->unable, &d->n_unable, s->unable[i].id, s->unable[i].date,
+		            s->unable[i].place, s->unable[i].text);
+	for (size_t i = 0; i < s->n_visits; i++)
+		add_item_of(&d->visits, &d->n_visits, s->visits[i].id, s->visits[i].date,
+		            s->visits[i].place, s->visits[i].text);
+	for (size_t i = 0; i < s->n_reportable; i++) {
+		const struct report_disclosure *x = &s->reportable[i];
+		d->reportable = xrealloc(d->reportable, (d->n_reportable + 1) * sizeof(*d->reportable));
+		struct report_disclosure *y = &d->reportable[d->n_reportable++];
+		y->ref = xstrdup(x->ref);
+		y->status = xstrdup(x->status);
+		y->rms_number = xstrdup(x->rms_number);
+		y->not_reportable_reason = xstrdup(x->not_reportable_reason);
+		y->subject = xstrdup(x->subject);
+	}
+	for (int w = 0; w < REPORT_MAX_WEEKS; w++)
+		d->weeks[w] += s->weeks[w];
 }
 
 /* Where a fact goes: up to two stats (an officer's or troop's, and the total). */
@@ -250,13 +299,13 @@ static int thread_cb(const struct thread_row *t, void *p)
 			continue;
 		if (in_window(c, t->first_at)) {
 			s->opened++;
-			counts_add(&s->categories, t->category ? t->category : "none", 1);
+			report_counts_add(&s->categories, t->category ? t->category : "none", 1);
 			if (t->reportable)
 				add_disclosure(s, t);
 		}
 		if (t->first_in_at != 0 && in_window(c, t->first_in_at)) {
 			if (t->first_response_at != 0)
-				add_time(s, t->first_response_at - t->first_in_at);
+				report_stats_add_time(s, t->first_response_at - t->first_in_at);
 			else
 				s->unanswered++;
 		}
@@ -273,10 +322,32 @@ static int referral_cb(const struct report_referral_row *r, void *p)
 	struct report_stats *targets[2] = {k.one, k.one ? k.total : NULL};
 	for (int i = 0; i < 2; i++)
 		if (targets[i]) {
-			counts_add(&targets[i]->referrals, r->service, 1);
+			report_counts_add(&targets[i]->referrals, r->service, 1);
 			targets[i]->referrals_total++;
 		}
 	return 0;
+}
+
+/* Credits a done event to each user of its attended_by but the primary unit, once each
+ * (a name given twice is one attendance). */
+static void credit_attendees(struct collect *c, const struct event_row *e)
+{
+	char *list = xstrdup(e->attended_by), *save = NULL;
+	struct strlist seen = {0};
+	for (char *u = strtok_r(list, ",", &save); u; u = strtok_r(NULL, ",", &save)) {
+		if ((e->primary_unit && strcmp(u, e->primary_unit) == 0) || strlist_contains(&seen, u))
+			continue;
+		strlist_add(&seen, u);
+		struct sink k = c->route(c->ctx, e->troop, u);
+		struct report_stats *targets[2] = {k.one, k.one ? k.total : NULL};
+		for (int i = 0; i < 2; i++)
+			if (targets[i]) {
+				report_counts_add(&targets[i]->attended, e->subtype ? e->subtype : "none", 1);
+				targets[i]->attended_total++;
+			}
+	}
+	strlist_free(&seen);
+	free(list);
 }
 
 static int event_cb(const struct event_row *e, void *p)
@@ -293,15 +364,17 @@ static int event_cb(const struct event_row *e, void *p)
 		struct report_stats *s = targets[i];
 		if (s == NULL)
 			continue;
-		counts_add(&s->events, e->subtype ? e->subtype : "none", 1);
+		report_counts_add(&s->events, e->subtype ? e->subtype : "none", 1);
 		s->events_total++;
 		if (strcmp(e->status, "unable") == 0)
 			add_item(&s->unable, &s->n_unable, e, e->narrative);
 		if (e->visited && e->visited[0]) {
-			counts_add(&s->visited, e->visited, 1);
+			report_counts_add(&s->visited, e->visited, 1);
 			add_item(&s->visits, &s->n_visits, e, e->visited);
 		}
 	}
+	if (strcmp(e->status, "done") == 0 && e->attended_by && e->attended_by[0])
+		credit_attendees(c, e);
 	return 0;
 }
 
@@ -322,34 +395,6 @@ static int collect_all(struct store *store, struct collect *c, char **error_r)
 }
 
 /* --- Monthly --------------------------------------------------------------------------- */
-
-int report_monthly_allowed(const struct actor *a, const char *officer, char troop,
-                           char **error_r)
-{
-	if (officer && config_find_user(a->config, officer) == NULL) {
-		*error_r = xasprintf("%s is not a [user] of the configuration", officer);
-		return OPS_INVALID;
-	}
-	if (troop && config_find_troop(a->config, troop) == NULL) {
-		*error_r = xasprintf("there is no troop %c", troop);
-		return OPS_INVALID;
-	}
-	if (a->user->role != ROLE_CTL)
-		return OPS_OK;
-	if (officer && strcmp(officer, a->user->name) != 0) {
-		*error_r = xasprintf("a liaison sees only its own monthly report (not %s's)", officer);
-		return OPS_REFUSED;
-	}
-	if (troop && !ops_sees_troop(a, troop)) {
-		*error_r = xasprintf("troop %c is not one of your troops", troop);
-		return OPS_REFUSED;
-	}
-	if (!officer && !troop) {
-		*error_r = xstrdup("a liaison sees its own report (--officer) or its troops' (--troop)");
-		return OPS_REFUSED;
-	}
-	return OPS_OK;
-}
 
 struct monthly_ctx {
 	struct report_monthly *r;
@@ -399,12 +444,18 @@ static struct sink monthly_route(void *p, char troop, const char *who)
 	return k;
 }
 
-static int submitted_cb(const char *officer, const char *by, int64_t at, void *p)
+static int submitted_cb(const char *officer, const char *by, int64_t at, const char *figures,
+                        void *p)
 {
 	struct report_monthly *r = p;
 	for (size_t i = 0; i < r->n_rows; i++)
-		if (strcmp(r->rows[i].officer, officer) == 0)
-			r->rows[i].submitted = 1;
+		if (strcmp(r->rows[i].officer, officer) == 0) {
+			struct report_row *row = &r->rows[i];
+			row->submitted = 1;
+			row->submitted_by = xstrdup(by);
+			row->submitted_at = at;
+			row->figures = xstrdup(figures);
+		}
 	return 0;
 }
 
@@ -499,10 +550,16 @@ void report_monthly_free(struct report_monthly **rp)
 	for (size_t i = 0; i < r->n_rows; i++) {
 		free(r->rows[i].officer);
 		free(r->rows[i].troops);
-		stats_free(&r->rows[i].stats);
+		free(r->rows[i].submitted_by);
+		free(r->rows[i].figures);
+		if (r->rows[i].as_submitted) {
+			report_stats_free(r->rows[i].as_submitted);
+			free(r->rows[i].as_submitted);
+		}
+		report_stats_free(&r->rows[i].stats);
 	}
 	free(r->rows);
-	stats_free(&r->total);
+	report_stats_free(&r->total);
 	free(r);
 	*rp = NULL;
 }
@@ -528,20 +585,16 @@ static struct sink quarterly_route(void *p, char troop, const char *who)
 	return k;
 }
 
-int report_quarterly_build(struct store *store, const struct actor *actor, const char *quarter,
-                           struct report_quarterly **report_r, char **error_r)
+int report_quarterly_build(struct store *store, const struct config *config,
+                           const char *quarter, struct report_quarterly **report_r,
+                           char **error_r)
 {
-	if (actor->user->role == ROLE_CTL) {
-		*error_r = xstrdup("the quarterly report is for the coordinator, records and admin");
-		return OPS_REFUSED;
-	}
 	int y, q, py, pq;
 	if (report_parse_quarter(quarter, &y, &q) < 0) {
 		*error_r = xasprintf("'%s' is not a quarter (YYYYQn)", quarter ? quarter : "");
 		return OPS_INVALID;
 	}
 	report_previous_quarter(y, q, &py, &pq);
-	const struct config *config = actor->config;
 	struct report_quarterly *r = xcalloc(1, sizeof(*r));
 	snprintf(r->quarter, sizeof(r->quarter), "%04dQ%d", y, q);
 	snprintf(r->previous, sizeof(r->previous), "%04dQ%d", py, pq);
@@ -585,8 +638,8 @@ void report_quarterly_free(struct report_quarterly **rp)
 	if (r == NULL)
 		return;
 	for (size_t i = 0; i < r->n_troops; i++) {
-		stats_free(&r->troops[i].current);
-		stats_free(&r->troops[i].previous);
+		report_stats_free(&r->troops[i].current);
+		report_stats_free(&r->troops[i].previous);
 	}
 	free(r->troops);
 	free(r);
@@ -595,61 +648,14 @@ void report_quarterly_free(struct report_quarterly **rp)
 
 /* --- Submission and what is due -------------------------------------------------------- */
 
-int report_submit_allowed(const struct actor *a, const char *officer, char **error_r)
-{
-	const struct user_config *u = config_find_user(a->config, officer);
-	if (u == NULL || u->role != ROLE_CTL) {
-		*error_r = xasprintf("%s is not a liaison (a [user] with role ctl)", officer);
-		return OPS_INVALID;
-	}
-	if (a->user->role == ROLE_RECORDS ||
-	    (a->user->role == ROLE_CTL && strcmp(a->user->name, officer) != 0)) {
-		*error_r = xasprintf("%s may not submit %s's report", a->user->name, officer);
-		return OPS_REFUSED;
-	}
-	return OPS_OK;
-}
-
-int report_submit(struct store *store, const struct actor *a, const char *officer,
-                  const char *month, int *recorded_r, char **error_r)
-{
-	int y, m;
-	if (report_parse_month(month, &y, &m) < 0) {
-		*error_r = xasprintf("'%s' is not a month (YYYY-MM)", month ? month : "");
-		return OPS_INVALID;
-	}
-	int rc = report_submit_allowed(a, officer, error_r);
-	if (rc != OPS_OK)
-		return rc;
-	if (store_begin(store) < 0) {
-		*error_r = xasprintf("report: %s", store_error(store));
-		return OPS_FAILED;
-	}
-	rc = store_report_submit(store, officer, month, a->user->name, (int64_t)time(NULL));
-	char *object = xasprintf("%s %s", officer, month);
-	if (rc < 0)
-		*error_r = xasprintf("report: %s", store_error(store));
-	else if (audit_append(store, a->user->name, "report-submit", object,
-	                      rc ? "submitted" : "already submitted", error_r) < 0)
-		rc = -1;
-	free(object);
-	if (rc < 0 || store_commit(store) < 0) {
-		if (rc >= 0)
-			*error_r = xasprintf("report: %s", store_error(store));
-		store_rollback(store);
-		return OPS_FAILED;
-	}
-	*recorded_r = rc;
-	return OPS_OK;
-}
-
-static int due_cb(const char *officer, const char *by, int64_t at, void *p)
+static int due_cb(const char *officer, const char *by, int64_t at, const char *figures,
+                  void *p)
 {
 	strlist_add(p, officer);
 	return 0;
 }
 
-int report_due_build(struct store *store, const struct actor *a, const char *month,
+int report_due_build(struct store *store, const struct config *config, const char *month,
                      int64_t now, struct report_due *due, char **error_r)
 {
 	memset(due, 0, sizeof(*due));
@@ -675,15 +681,9 @@ int report_due_build(struct store *store, const struct actor *a, const char *mon
 		strlist_free(&done);
 		return OPS_FAILED;
 	}
-	for (size_t i = 0; i < a->config->n_users; i++) {
-		const struct user_config *u = &a->config->users[i];
+	for (size_t i = 0; i < config->n_users; i++) {
+		const struct user_config *u = &config->users[i];
 		if (u->role != ROLE_CTL)
-			continue;
-		/* A liaison sees the liaisons of its troops. */
-		int shares = a->user->role != ROLE_CTL;
-		for (const char *t = u->troops; !shares && t && *t; t++)
-			shares = ops_sees_troop(a, *t);
-		if (!shares)
 			continue;
 		strlist_add(strlist_contains(&done, u->name) ? &due->submitted : &due->missing, u->name);
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "util.h"
 
 static void esc(FILE *out, const char *s)
@@ -195,7 +196,16 @@ void report_monthly_html(FILE *out, struct report_monthly *r)
 		        s->opened, s->closed);
 		counts_cell(out, &s->referrals);
 		counts_cell(out, &s->events);
-		fprintf(out, "<td>%s</td></tr>\n", row->submitted ? "yes" : "no");
+		if (row->submitted_by) {
+			char day[11];
+			calendar_format(calendar_date_of(row->submitted_at, NULL), day);
+			fputs("<td>by ", out);
+			esc(out, row->submitted_by);
+			fprintf(out, " on %s%s</td></tr>\n", day,
+			        row->stored ? " (figures as submitted)" : "");
+		} else {
+			fprintf(out, "<td>%s</td></tr>\n", row->submitted ? "yes" : "no");
+		}
 		labels[i] = row->officer;
 		values[i] = s->received;
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "util.h"
 
 const char *const report_metric_names[RM_COUNT] = {
@@ -80,6 +81,8 @@ static json_t *stats_json(struct report_stats *s)
 	json_object_set_new(o, "referrals_total", json_integer(s->referrals_total));
 	json_object_set_new(o, "events", counts_json(&s->events));
 	json_object_set_new(o, "events_total", json_integer(s->events_total));
+	json_object_set_new(o, "events_attended", counts_json(&s->attended));
+	json_object_set_new(o, "events_attended_total", json_integer(s->attended_total));
 	json_object_set_new(o, "unable", items_json(s->unable, s->n_unable, "narrative"));
 	json_object_set_new(o, "visited", counts_json(&s->visited));
 	json_object_set_new(o, "visits", items_json(s->visits, s->n_visits, "visited"));
@@ -101,6 +104,20 @@ static json_t *time_json(int64_t t)
 	return json_string(buf);
 }
 
+/* Today's figures less the submitted ones, metric by metric (those that changed). */
+static json_t *since_json(struct report_row *row)
+{
+	json_t *o = json_object();
+	for (int m = 0; m < RM_COUNT; m++) {
+		int64_t now = report_metric_value(&row->stats, (enum report_metric)m);
+		int64_t then = report_metric_value(row->as_submitted, (enum report_metric)m);
+		if (now != then)
+			json_object_set_new(o, report_metric_names[m],
+			                    now < 0 || then < 0 ? json_null() : json_integer(now - then));
+	}
+	return o;
+}
+
 json_t *report_monthly_json(struct report_monthly *r)
 {
 	json_t *rows = json_array();
@@ -110,6 +127,12 @@ json_t *report_monthly_json(struct report_monthly *r)
 		json_object_set_new(o, "officer", json_string(row->officer));
 		json_object_set_new(o, "troops", str_or_null(row->troops));
 		json_object_set_new(o, "submitted", json_boolean(row->submitted));
+		json_object_set_new(o, "submitted_by", str_or_null(row->submitted_by));
+		json_object_set_new(o, "submitted_at",
+		                    row->submitted_by ? time_json(row->submitted_at) : json_null());
+		json_object_set_new(o, "figures", json_string(row->stored ? "submitted" : "live"));
+		json_object_set_new(o, "since_submitted",
+		                    row->as_submitted ? since_json(row) : json_null());
 		json_array_append_new(rows, o);
 	}
 	char troop[2] = {r->troop, '\0'};
@@ -210,6 +233,7 @@ static void stats_text(FILE *out, struct report_stats *s)
 	        s->closed);
 	counts_text(out, "referrals", &s->referrals);
 	counts_text(out, "events", &s->events);
+	counts_text(out, "events attended", &s->attended);
 	for (size_t i = 0; i < s->n_unable; i++)
 		fprintf(out, "    unable #%" PRId64 " %s %s: %s\n", s->unable[i].id, s->unable[i].date,
 		        s->unable[i].place, s->unable[i].text);
@@ -229,6 +253,45 @@ static void stats_text(FILE *out, struct report_stats *s)
 	}
 }
 
+/* "submitted by X on DATE", and which figures follow. */
+static void submitted_text(FILE *out, struct report_row *row)
+{
+	if (!row->submitted) {
+		fputc('\n', out);
+		return;
+	}
+	if (row->submitted_by == NULL) {
+		fputs(" - submitted\n", out);
+		return;
+	}
+	char day[11];
+	calendar_format(calendar_date_of(row->submitted_at, NULL), day);
+	fprintf(out, " - submitted by %s on %s\n", row->submitted_by, day);
+	if (row->stored) {
+		fputs("  figures as submitted (--live shows today's)\n", out);
+		return;
+	}
+	if (row->as_submitted == NULL) {
+		fputs("  today's figures (submitted before figures were kept)\n", out);
+		return;
+	}
+	fputs("  today's figures; since submitted:", out);
+	int changed = 0;
+	for (int m = 0; m < RM_COUNT; m++) {
+		int64_t now = report_metric_value(&row->stats, (enum report_metric)m);
+		int64_t then = report_metric_value(row->as_submitted, (enum report_metric)m);
+		if (now == then)
+			continue;
+		if (now < 0 || then < 0)
+			fprintf(out, "%s %s now %s", changed++ ? "," : "", report_metric_names[m],
+			        now < 0 ? "none" : "some");
+		else
+			fprintf(out, "%s %s %+" PRId64, changed++ ? "," : "", report_metric_names[m],
+			        now - then);
+	}
+	fputs(changed ? "\n" : " no change\n", out);
+}
+
 void report_monthly_text(FILE *out, struct report_monthly *r)
 {
 	fprintf(out, "Monthly report %s", r->month);
@@ -242,7 +305,7 @@ void report_monthly_text(FILE *out, struct report_monthly *r)
 		fprintf(out, "\n%s", row->officer);
 		if (row->troops)
 			fprintf(out, " (troop %s)", row->troops);
-		fprintf(out, "%s\n", row->submitted ? " - submitted" : "");
+		submitted_text(out, row);
 		stats_text(out, &row->stats);
 	}
 	if (r->n_rows > 1) {
@@ -301,7 +364,8 @@ void report_monthly_csv(FILE *out, struct report_monthly *r)
 {
 	fputs("month,officer,troops,submitted,emails_received,emails_answered,responses,"
 	      "median_seconds,p90_seconds,unanswered,threads_opened,threads_closed,referrals,"
-	      "ctl_events,community_contacts,unable,visited,reportable\n", out);
+	      "ctl_events,community_contacts,unable,visited,reportable,events_attended,"
+	      "submitted_by,submitted_at,figures\n", out);
 	for (size_t i = 0; i < r->n_rows; i++) {
 		struct report_row *row = &r->rows[i];
 		struct report_stats *s = &row->stats;
@@ -317,9 +381,16 @@ void report_monthly_csv(FILE *out, struct report_monthly *r)
 		fputc(',', out);
 		csv_int(out, p90);
 		fprintf(out, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
-		        ",%zu,%zu,%zu\n", s->unanswered, s->opened, s->closed, s->referrals_total,
-		        count_of(&s->events, "CTL Event"), count_of(&s->events, "Community Contact"),
-		        s->n_unable, s->n_visits, s->n_reportable);
+		        ",%zu,%zu,%zu,%" PRId64, s->unanswered, s->opened, s->closed,
+		        s->referrals_total, count_of(&s->events, "CTL Event"),
+		        count_of(&s->events, "Community Contact"), s->n_unable, s->n_visits,
+		        s->n_reportable, s->attended_total);
+		char at[32] = "";
+		if (row->submitted_by)
+			time_format_utc(row->submitted_at, at, sizeof(at));
+		fputc(',', out);
+		csv_field(out, row->submitted_by);
+		fprintf(out, ",%s,%s\n", at, row->stored ? "submitted" : "live");
 	}
 }
 

@@ -366,6 +366,10 @@ const char *const schema_migrations[] = {
 	"ALTER TABLE threads ADD COLUMN suspicious INTEGER NOT NULL DEFAULT 0;",
 	/* 7: who wrote a queued message (a reply's author may preview and cancel it). */
 	"ALTER TABLE outbox ADD COLUMN created_by TEXT;",
+	/* 8: a submitted monthly report keeps its figures as submitted (report_snapshot.c's
+	 * JSON), so that reassigning a thread afterwards cannot change what was handed in;
+	 * NULL for a submission made before this migration. */
+	"ALTER TABLE report_submissions ADD COLUMN figures TEXT;",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

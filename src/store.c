@@ -1990,16 +1990,18 @@ int store_report_referrals(struct store *store, int64_t from, int64_t to,
 }
 
 int store_report_submit(struct store *store, const char *officer, const char *month,
-                        const char *user, int64_t at)
+                        const char *user, int64_t at, const char *figures)
 {
 	sqlite3_stmt *s = query(store, "INSERT OR IGNORE INTO report_submissions (officer, month, "
-	                               "submitted_by, submitted_at) VALUES (?1, ?2, ?3, ?4)");
+	                               "submitted_by, submitted_at, figures) "
+	                               "VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, officer);
 	bind_text(s, 2, month);
 	bind_text(s, 3, user);
 	bind_int(s, 4, at);
+	bind_text(s, 5, figures);
 	int rc = sqlite3_step(s) == SQLITE_DONE ? sqlite3_changes(store->db) > 0 : -1;
 	if (rc < 0)
 		set_error(store, "report submission");
@@ -2015,13 +2017,14 @@ struct report_submission_ctx {
 static int report_submission_row_cb(sqlite3_stmt *s, void *p)
 {
 	struct report_submission_ctx *c = p;
-	return c->cb(col_text(s, 0), col_text(s, 1), sqlite3_column_int64(s, 2), c->ctx);
+	return c->cb(col_text(s, 0), col_text(s, 1), sqlite3_column_int64(s, 2), col_text(s, 3),
+	             c->ctx);
 }
 
 int store_report_submissions(struct store *store, const char *month,
                              store_report_submission_cb *cb, void *ctx)
 {
-	sqlite3_stmt *s = query(store, "SELECT officer, submitted_by, submitted_at "
+	sqlite3_stmt *s = query(store, "SELECT officer, submitted_by, submitted_at, figures "
 	                               "FROM report_submissions WHERE month = ?1 ORDER BY officer");
 	if (s == NULL)
 		return -1;

@@ -349,8 +349,12 @@ expect_code "an unknown officer" 2 $LIAISON report monthly --month 2026-04 --off
 # Due: the preceding month, before and after --submit.
 PREV=$($PY -c 'import time; t = time.localtime(); y, m = (t.tm_year - 1, 12) if t.tm_mon == 1 else (t.tm_year, t.tm_mon - 1); print(f"{y:04d}-{m:02d}")')
 expect_eq "due before" "$PREV reyes walsh bell" "$($LIAISON report due --json | $PY -c 'import json,sys; d=json.load(sys.stdin); print(d["month"], " ".join(d["missing"]))')"
-$LIAISON --as reyes report monthly --month "$PREV" --submit --format json >sub.json 2>/dev/null || fail "submit"
-expect_eq "submitted in the report" True "$(json 'd["officers"][0]["submitted"]' sub.json)"
+$LIAISON --as reyes report monthly --month "$PREV" --submit >sub.txt || fail "submit"
+grep -q "^reyes's report for $PREV submitted by reyes, its figures stored: " sub.txt || fail "the submission's line: $(cat sub.txt)"
+echo "ok: one line says what was submitted"
+$LIAISON --as reyes report monthly --month "$PREV" --format json >sub.json
+expect_eq "submitted in the report, by whom, figures as submitted" "True reyes submitted" \
+	"$(json '" ".join(str(d["officers"][0][k]) for k in ("submitted", "submitted_by", "figures"))' sub.json)"
 expect_eq "due after" "walsh bell|reyes" "$($LIAISON report due --json | $PY -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(d["missing"]) + "|" + " ".join(d["submitted"]))')"
 expect_eq "a liaison's due list: its troop" "walsh" "$($LIAISON --as walsh report due --json | $PY -c 'import json,sys; print(" ".join(json.load(sys.stdin)["missing"]))')"
 $LIAISON report due | grep -q "missing walsh, bell" || fail "report due text"
@@ -360,4 +364,49 @@ echo "ok: report due text"
 $LIAISON audit --json >audit.json
 expect_eq "reports audited (not the refused)" 16 "$(json 'sum(1 for a in d if a["action"] == "report")' audit.json)"
 expect_eq "submission audited" "reyes $PREV" "$(json '[a["object"] for a in d if a["action"] == "report-submit"][0]' audit.json)"
+expect_code "the chain holds" 0 $LIAISON audit verify
+
+# A submitted report keeps its figures: reassigning a thread afterwards moves today's counts
+# (--live), not the submitted ones.  Months relative to today in the configured zone.
+CUR=$($PY -c 'import time; t = time.localtime(); print(f"{t.tm_year:04d}-{t.tm_mon:02d}")')
+NEXT=$($PY -c 'import time; t = time.localtime(); y, m = (t.tm_year + 1, 1) if t.tm_mon == 12 else (t.tm_year, t.tm_mon + 1); print(f"{y:04d}-{m:02d}")')
+for m in "$CUR" "$NEXT"; do
+	set +e
+	OUT=$($LIAISON --as walsh report monthly --month "$m" --submit 2>&1)
+	RC=$?
+	set -e
+	expect_eq "submitting $m (not over): refused" 1 "$RC"
+	case $OUT in *"refused: $m is not over (today is "*"America/New_York): a monthly report is submitted after its month ends") ;;
+	*) fail "the reason for $m: $OUT" ;; esac
+done
+$LIAISON --as coordinator report monthly --month 2026-04 --officer reyes --format json >before.json
+$LIAISON --as coordinator report monthly --month 2026-04 --officer reyes --submit >/dev/null || fail "submit 2026-04"
+REF=$($PY -c '
+import json
+ops = json.load(open("ops.json")); threads = json.load(open("threads.json"))
+print([t["ref"] for t in threads if ops["assign"].get(t["ref"]) == "reyes"
+       and "2026-04-01T04" <= t["first"] < "2026-05-01T04" and t["ref"] not in ops["reportable"]][0])')
+$LIAISON assign "$REF" walsh >/dev/null
+$LIAISON --as reyes report monthly --month 2026-04 --format json >after.json
+$LIAISON --as reyes report monthly --month 2026-04 --live --format json >live.json
+FIG='{k: v for k, v in d["officers"][0].items() if not k.startswith("submitted") and k not in ("figures", "since_submitted")}'
+expect_eq "after the reassignment, reyes's 2026-04 reads as submitted" "$(json "$FIG" before.json)" "$(json "$FIG" after.json)"
+expect_eq "--live: one thread opened fewer today" \
+	"$(json 'd["officers"][0]["threads_opened"] - 1' before.json)" "$(json 'd["officers"][0]["threads_opened"]' live.json)"
+expect_eq "--live: the difference from what was submitted" "-1 live" \
+	"$(json 'str(d["officers"][0]["since_submitted"]["threads_opened"]) + " " + d["officers"][0]["figures"]' live.json)"
+DAY=$($PY -c 'import json,time,calendar; d=json.load(open("after.json")); print(time.strftime("%Y-%m-%d", time.localtime(calendar.timegm(time.strptime(d["officers"][0]["submitted_at"], "%Y-%m-%dT%H:%M:%SZ")))))')
+$LIAISON --as reyes report monthly --month 2026-04 | grep -q "^reyes (troop K) - submitted by coordinator on $DAY$" || fail "text: submitted by whom and when"
+$LIAISON --as reyes report monthly --month 2026-04 --live | grep -q "^  today's figures; since submitted:.* threads_opened -1" || fail "text: --live difference"
+echo "ok: text says who submitted when, and --live the difference"
+$LIAISON --as coordinator report monthly --month 2026-04 --format json >all.json
+expect_eq "the whole month: reyes as submitted, the total the sum of the rows" "submitted True" \
+	"$(json '[r["figures"] for r in d["officers"] if r["officer"] == "reyes"][0] + " " + str(sum(r["emails_received"] for r in d["officers"]) == d["total"]["emails_received"] and sum(r["threads_opened"] for r in d["officers"]) == d["total"]["threads_opened"])' all.json)"
+set +e
+OUT=$($LIAISON --as reyes report monthly --month 2026-04 --submit 2>&1)
+RC=$?
+set -e
+expect_eq "submitting again: refused" "1 liaison: report: refused: reyes's report for 2026-04 was already submitted by coordinator on $DAY; its figures stay as submitted (report monthly --live shows today's)" "$RC $OUT"
+expect_eq "the submission audited with its figures" "coordinator reyes 2026-04" \
+	"$($LIAISON audit --json | $PY -c 'import json,sys; a=[a for a in json.load(sys.stdin) if a["action"] == "report-submit"][-1]; print(a["user"], a["object"]) if a["details"].startswith("submitted with its figures: ") else print(a)')"
 expect_code "the chain holds" 0 $LIAISON audit verify
