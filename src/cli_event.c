@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "calendar.h"
-#include "audit.h"
 #include "cli.h"
 #include "csv.h"
 #include "ops_event.h"
@@ -264,24 +263,10 @@ static const char *narrative_of(const struct event_row *e)
 static int list_event_out(struct events_ctx *c, const struct event_row *e, const char *troop,
                           const char *primary_name, const char *attended_names);
 
-static int list_event(const struct event_row *row, void *p)
+/* One event as ops hands it (masked already where its thread is confidential). */
+static int list_event(const struct event_row *e, void *p)
 {
 	struct events_ctx *c = p;
-	if (!ops_sees_troop(c->actor, row->troop))
-		return 0;
-	/* An event of a confidential thread says where and with whom: shown like the thread. */
-	struct event_row masked = *row;
-	const struct event_row *e = row;
-	if (row->thread_confidential &&
-	    !ops_sees_content(c->actor, row->troop, 1, row->thread_assignee)) {
-		masked.place = "confidential";
-		masked.contact = NULL;
-		masked.notes = NULL;
-		masked.narrative = NULL;
-		masked.deny_reason = NULL;
-		masked.attended_by = NULL;
-		e = &masked;
-	}
 	c->count++;
 	char troop[2] = {e->troop, '\0'};
 	const struct config *config = c->actor->config;
@@ -382,20 +367,14 @@ int cmd_events(struct cli *cli, int argc, char **argv)
 	else if (!json)
 		printf("%-5s %-16s %-9s %-5s %-24s %-22s %-10s %s\n", "ID", "DATE", "STATUS", "TROOP",
 		       "KIND", "SUB-TYPE", "PRIMARY", "THREAD");
-	if (store_events_list(cli->store, 0, month, list_event, &c) < 0) {
+	char *error = NULL;
+	int orc = ops_events_list(cli->store, &cli->actor, month,
+	                          csv ? "csv" : json ? "json" : "text", list_event, &c, &error);
+	if (orc != OPS_OK) {
 		json_decref(c.array);
-		cli_error("events", "%s", store_error(cli->store));
-		return EXIT_FAIL;
+		return cli_ops_exit("events", orc, error);
 	}
 	if (!csv)
 		cli_list_end(c.array, c.count, "event");
-	/* The CSV is what goes to CAD: every listing and export is audited. */
-	char *error = NULL;
-	if (audit_append(cli->store, cli->actor.user->name, csv ? "events-export" : "events",
-	                 month ? month : "all", csv ? "csv" : json ? "json" : "text", &error) < 0) {
-		cli_error("events", "%s", error);
-		free(error);
-		return EXIT_FAIL;
-	}
 	return EXIT_OK;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "calendar.h"
 #include "util.h"
 
@@ -139,6 +140,44 @@ static int text_ok(const char *s, size_t max)
 {
 	return s != NULL && s[strspn(s, " \t")] != '\0' && strlen(s) <= max &&
 	       strpbrk(s, "\r\n") == NULL;
+}
+
+struct events_ctx {
+	const struct actor *actor;
+	store_event_cb *cb;
+	void *ctx;
+};
+
+static int event_one(const struct event_row *row, void *p)
+{
+	struct events_ctx *c = p;
+	if (!ops_sees_troop(c->actor, row->troop))
+		return 0;
+	if (!row->thread_confidential ||
+	    ops_sees_content(c->actor, row->troop, 1, row->thread_assignee))
+		return c->cb(row, c->ctx);
+	/* An event of a confidential thread says where and with whom: shown like the thread. */
+	struct event_row masked = *row;
+	masked.place = "confidential";
+	masked.contact = NULL;
+	masked.notes = NULL;
+	masked.narrative = NULL;
+	masked.deny_reason = NULL;
+	masked.attended_by = NULL;
+	return c->cb(&masked, c->ctx);
+}
+
+int ops_events_list(struct store *store, const struct actor *actor, const char *month,
+                    const char *format, store_event_cb *cb, void *ctx, char **error_r)
+{
+	struct events_ctx c = {actor, cb, ctx};
+	if (store_events_list(store, 0, month, event_one, &c) < 0) {
+		*error_r = xasprintf("events: %s", store_error(store));
+		return OPS_FAILED;
+	}
+	int csv = strcmp(format, "csv") == 0;
+	return audit_append(store, actor->user->name, csv ? "events-export" : "events",
+	                    month ? month : "all", format, error_r) < 0 ? OPS_FAILED : OPS_OK;
 }
 
 int ops_event_request(struct store *store, const struct actor *a,
