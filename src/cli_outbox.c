@@ -86,10 +86,11 @@ static int one_row(struct cli *cli, const char *what, const char *id_text, int j
 		return rc;
 	char *error = NULL;
 	int orc;
-	if (strcmp(what, "show") == 0)
-		return cli_ops_exit("outbox show",
-		                    ops_outbox_show(cli->store, &cli->actor, id, show_row, &json, &error),
-		                    error);
+	if (strcmp(what, "show") == 0) {
+		/* error is filled in by the call: read it only after (argument order is unspecified) */
+		orc = ops_outbox_show(cli->store, &cli->actor, id, show_row, &json, &error);
+		return cli_ops_exit("outbox show", orc, error);
+	}
 	int retry = strcmp(what, "retry") == 0;
 	orc = retry ? ops_outbox_retry(cli->store, &cli->actor, id, &error)
 	            : ops_outbox_cancel(cli->store, &cli->actor, id, &error);

@@ -230,18 +230,15 @@ static int show_thread(const struct ops_thread_item *item, void *p)
 		printf("%s  confidential\n", t->ref);
 		return 0;
 	}
-	char flags[6];
-	flag_letters(t, flags);
+	const char *flag_words = t->confidential && t->reportable ? "confidential, reportable"
+	                       : t->confidential ? "confidential" : t->reportable ? "reportable" : "-";
 	printf("%s  %s  %s  %s\nCorrespondent: %s%s%s%s\nSubject: %s\nMessages: %lld\n"
-	       "Assignee: %s\nCategory: %s\nPriority: %s\nFlags: %s%s%s\nResponse due: %s%s\n",
+	       "Assignee: %s\nCategory: %s\nPriority: %s\nFlags: %s\nResponse due: %s%s\n",
 	       t->ref, t->mailbox, t->status, t->kind,
 	       t->correspondent_name ? t->correspondent_name : "", t->correspondent_name ? " <" : "",
 	       t->correspondent, t->correspondent_name ? ">" : "", t->subject,
 	       (long long)t->message_count, t->assignee ? t->assignee : "nobody",
-	       t->category ? t->category : "-", t->priority,
-	       t->confidential ? "confidential " : "", t->reportable ? "reportable " : "",
-	       !t->confidential && !t->reportable ? "-" : "",
-	       item->due[0] ? item->due : "-", item->overdue ? " (OVERDUE)" : "");
+	       t->category ? t->category : "-", t->priority, flag_words, item->due[0] ? item->due : "-", item->overdue ? " (OVERDUE)" : "");
 	if (t->rms_number)
 		printf("RMS number: %s\n", t->rms_number);
 	print_suggested(item->suggested, "");

@@ -134,10 +134,15 @@ int ops_reply(struct store *store, const struct actor *actor, const char *ref, c
 	if (rc != OPS_OK)
 		return rc;
 	struct parsed_message *msg = NULL;
-	if (strcmp(t.status, "closed") == 0 && !reopen) {
-		*error_r = xasprintf("%s is closed: reply with --reopen to open it again", ref);
+	/* What is answered is found first, so a closed machine thread says both flags at once. */
+	rc = load_latest(store, &t, actor, force, &msg, error_r);
+	if (strcmp(t.status, "closed") == 0 && !reopen && rc != OPS_FAILED) {
+		char *also = rc == OPS_OK ? NULL : *error_r;
+		*error_r = xasprintf("%s is closed: reply with --reopen to open it again%s%s", t.ref,
+		                     also ? "; and " : "", also ? also : "");
+		free(also);
 		rc = OPS_INVALID;
-	} else if ((rc = load_latest(store, &t, actor, force, &msg, error_r)) == OPS_OK) {
+	} else if (rc == OPS_OK) {
 		char *details = xasprintf("to %s%s", msg->from.addr,
 		                          strcmp(t.status, "closed") == 0 ? "; thread reopened" : "");
 		rc = send_to_correspondent(store, actor, &t, msg, body, "reply", details, reopen, NULL,
