@@ -352,9 +352,10 @@ expect_eq "reopened twice" 2 "$(json "sum(1 for h in d if h['action'] == 'reopen
 
 echo "== a reply to a machine's thread"
 printf 'Testing.\n' >short.txt
-# Closed at arrival: first it needs --reopen, then --force.
+# Closed at arrival: it needs --reopen and --force, and the refusal names both.
 expect reyes 2 reply "$BOUNCE" --file short.txt
 has err.txt "$BOUNCE is closed: reply with --reopen"
+has err.txt "give --force"
 expect reyes 2 reply "$BOUNCE" --force --file short.txt
 has err.txt "--reopen"
 expect reyes 2 reply "$BOUNCE" --reopen --file short.txt
