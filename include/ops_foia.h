@@ -26,9 +26,10 @@ int ops_foia_new(struct store *store, const struct actor *actor, const char *req
  * does not join it).  *added_r how many were new to it. */
 int ops_foia_add(struct store *store, const struct actor *actor, const char *ref,
                  const struct search_filter *filter, size_t *added_r, char **error_r);
-/* Removes one message (by SHA-256 or Message-ID) from the set. */
+/* Removes one message (named as ops_message_resolve takes it) from the set; *done_r
+ * (caller frees) says what was done, in one line. */
 int ops_foia_remove(struct store *store, const struct actor *actor, const char *ref,
-                    const char *message, char **error_r);
+                    const char *message, char **done_r, char **error_r);
 int ops_foia_close(struct store *store, const struct actor *actor, const char *ref,
                    char **error_r);
 /* Withholds a message of the set whole, under an exemption (e.g. "1-210(b)(3)(G)"). */

@@ -358,6 +358,16 @@ typedef int store_attachment_cb(const struct attachment_row *row, void *ctx);
 int store_attachments_list(struct store *store, int64_t message_id, store_attachment_cb *cb,
                            void *ctx);
 
+/* The messages a name given by a person may mean, one call of cb (id, full SHA-256,
+ * Message-ID or NULL) each, until cb returns non-zero: with by_prefix, those whose SHA-256
+ * begins with key (hex digits, any case); else those whose Message-ID is key (with or
+ * without <>).  Disposed-of messages are included (their row stays).  Returns 0 or -1.
+ * ops_message_resolve (ops_message.h) is its one user: the rules of naming are there. */
+typedef int store_message_named_cb(int64_t id, const char *sha256, const char *message_id,
+                                   void *ctx);
+int store_messages_named(struct store *store, const char *key, int by_prefix,
+                         store_message_named_cb *cb, void *ctx);
+
 /* Finds a message by SHA-256 (64 hex digits) or Message-ID (with or without <>).  Returns
  * 1 with the raw bytes (caller frees) and their recorded SHA-256, 0 when none, or -1 (also
  * when a Message-ID names several different messages: the error says so). */

@@ -410,7 +410,11 @@ int cmd_foia(struct cli *cli, int argc, char **argv)
 		int rc = cli_open_as(cli);
 		if (rc != EXIT_OK)
 			return rc;
-		orc = ops_foia_remove(cli->store, &cli->actor, argv[2], argv[3], &error);
+		char *done = NULL;
+		orc = ops_foia_remove(cli->store, &cli->actor, argv[2], argv[3], &done, &error);
+		if (orc == OPS_OK)
+			printf("%s\n", done);
+		free(done);
 		return cli_ops_exit("foia", orc, error);
 	}
 	if (strcmp(sub, "close") == 0 && argc == 3) {

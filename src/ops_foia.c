@@ -8,6 +8,7 @@
 
 #include "calendar.h"
 #include "hash.h"
+#include "ops_message.h"
 #include "route.h"
 #include "util.h"
 
@@ -177,23 +178,19 @@ int ops_foia_add(struct store *store, const struct actor *a, const char *ref,
 }
 
 int ops_foia_remove(struct store *store, const struct actor *a, const char *ref,
-                    const char *message, char **error_r)
+                    const char *message, char **done_r, char **error_r)
 {
 	int64_t id;
 	int rc = load_for_change(store, a, ref, &id, error_r);
 	if (rc != OPS_OK)
 		return rc;
-	/* By SHA-256, or by Message-ID when it names one message. */
-	char *raw = NULL;
-	size_t len = 0;
+	struct ops_message m;
+	if ((rc = ops_message_resolve(store, message, &m, error_r)) != OPS_OK)
+		return rc;
 	char sha[SHA256_HEX_SIZE];
-	int found = store_raw_get(store, message, &raw, &len, sha);
-	free(raw);
-	if (found <= 0) {
-		*error_r = found < 0 ? xasprintf("%s: %s", message, store_error(store))
-		                     : xasprintf("no stored message %s", message);
-		return OPS_NOT_FOUND;
-	}
+	snprintf(sha, sizeof(sha), "%s", m.sha256);
+	char *named = ops_message_describe(&m);
+	ops_message_clear(&m);
 	if (store_begin(store) < 0) {
 		*error_r = xasprintf("%s: %s", ref, store_error(store));
 		return OPS_FAILED;
@@ -202,11 +199,15 @@ int ops_foia_remove(struct store *store, const struct actor *a, const char *ref,
 	if (src == 0) {
 		store_rollback(store);
 		*error_r = xasprintf("%s is not in %s", message, ref);
+		free(named);
 		return OPS_INVALID;
 	}
 	char *details = xasprintf("removed %s", sha);
 	rc = ops_commit_audited(store, a, "foia-remove", ref, details, src < 0 ? -1 : 0, error_r);
+	if (rc == OPS_OK)
+		*done_r = xasprintf("%s: removed %s", ref, named);
 	free(details);
+	free(named);
 	return rc;
 }
 
@@ -301,7 +302,7 @@ int ops_foia_lookup(struct store *store, const struct actor *a, const char *ref,
 	return OPS_OK;
 }
 
-/* The message (by SHA-256 or Message-ID) as an item of the open request ref. */
+/* The message (see ops_message_resolve) as an item of the open request ref. */
 static int load_item(struct store *store, const struct actor *a, const char *ref,
                      const char *message, int64_t *request_r, int64_t *message_r,
                      char sha_r[SHA256_HEX_SIZE], char **error_r)
@@ -309,16 +310,12 @@ static int load_item(struct store *store, const struct actor *a, const char *ref
 	int rc = load_for_change(store, a, ref, request_r, error_r);
 	if (rc != OPS_OK)
 		return rc;
-	char *raw = NULL;
-	size_t len = 0;
-	int found = store_raw_get(store, message, &raw, &len, sha_r);
-	free(raw);
-	if (found <= 0) {
-		*error_r = found < 0 ? xasprintf("%s: %s", message, store_error(store))
-		                     : xasprintf("no stored message %s", message);
-		return found < 0 ? OPS_FAILED : OPS_NOT_FOUND;
-	}
-	found = store_foia_item_id(store, *request_r, sha_r, message_r);
+	struct ops_message m;
+	if ((rc = ops_message_resolve(store, message, &m, error_r)) != OPS_OK)
+		return rc;
+	snprintf(sha_r, SHA256_HEX_SIZE, "%s", m.sha256);
+	ops_message_clear(&m);
+	int found = store_foia_item_id(store, *request_r, sha_r, message_r);
 	if (found <= 0) {
 		*error_r = found < 0 ? xasprintf("%s: %s", ref, store_error(store))
 		                     : xasprintf("%s is not in the responsive set of %s", message, ref);

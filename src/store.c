@@ -1041,6 +1041,48 @@ int store_raw_get(struct store *store, const char *key, char **raw_r, size_t *le
 	return result;
 }
 
+struct named_cb_ctx {
+	store_message_named_cb *cb;
+	void *ctx;
+};
+
+static int named_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct named_cb_ctx *c = p;
+	return c->cb(sqlite3_column_int64(s, 0), col_text(s, 1), col_text(s, 2), c->ctx);
+}
+
+int store_messages_named(struct store *store, const char *key, int by_prefix,
+                         store_message_named_cb *cb, void *ctx)
+{
+	char *low = NULL, *high = NULL;
+	if (by_prefix) {
+		/* a range over the unique index: every hash from the prefix up to the prefix
+		 * followed by a character after every hex digit */
+		low = str_lower(xstrdup(key));
+		high = xasprintf("%sg", low);
+	} else {
+		size_t n = strlen(key);
+		low = (n >= 2 && key[0] == '<' && key[n - 1] == '>') ? xstrndup(key + 1, n - 2)
+		                                                    : xstrdup(key);
+	}
+	sqlite3_stmt *s = query(store, by_prefix
+	    ? "SELECT id, sha256, message_id FROM messages WHERE sha256 >= ?1 AND sha256 < ?2 "
+	      "ORDER BY sha256"
+	    : "SELECT id, sha256, message_id FROM messages WHERE message_id = ?1 ORDER BY id");
+	int rc = -1;
+	if (s != NULL) {
+		bind_text(s, 1, low);
+		if (by_prefix)
+			bind_text(s, 2, high);
+		struct named_cb_ctx c = {cb, ctx};
+		rc = each_row(store, s, named_row_cb, &c);
+	}
+	free(low);
+	free(high);
+	return rc;
+}
+
 struct stats_cb_ctx {
 	store_stats_cb *cb;
 	void *ctx;
