@@ -8,6 +8,7 @@
 
 #include "ops.h"
 #include "store.h"
+#include "util.h"
 
 /* Business days from receipt to the answer (Conn. Gen. Stat. 1-206). */
 #define FOIA_RESPONSE_DAYS 4
@@ -32,16 +33,44 @@ int ops_foia_remove(struct store *store, const struct actor *actor, const char *
                     const char *message, char **done_r, char **error_r);
 int ops_foia_close(struct store *store, const struct actor *actor, const char *ref,
                    char **error_r);
-/* Withholds a message of the set whole, under an exemption (e.g. "1-210(b)(3)(G)"). */
+/* The decisions on a message of the set.  A message is named as ops_message_resolve takes
+ * it.  Each is recorded with who and when, audited, and says what it did in one line in
+ * *done_r (caller frees). */
+
+/* Withholds a message of the set whole, under an exemption (e.g. "1-210(b)(3)(G)").  A
+ * message already withheld is refused (OPS_INVALID): revoke that withholding first. */
 int ops_foia_withhold(struct store *store, const struct actor *actor, const char *ref,
                       const char *message, const char *exemption, const char *reason,
-                      char **error_r);
-/* Redacts spans of a message of the set: a literal text, a PCRE2 pattern, or a preset
- * ("phone", "address"); exactly one of them.  Applied when the production is made. */
+                      char **done_r, char **error_r);
+/* Revokes the withholding in force of the message: it stays on record, marked revoked by
+ * whom and when, and no longer applies to the production. */
+int ops_foia_unwithhold(struct store *store, const struct actor *actor, const char *ref,
+                        const char *message, char **done_r, char **error_r);
+
+/* A redaction asked for: exactly one of text (literal), pattern (PCRE2) or preset ("phone",
+ * "address", "email"); an exemption; a reason or NULL. */
+struct foia_redaction {
+	const char *text, *pattern, *preset, *exemption, *reason;
+};
+struct foia_redacted {
+	int64_t id;                /* the redaction's number (foia show, foia unredact) */
+	size_t passages;           /* how many it hides in the message as produced */
+	char *done;                /* owned: the one line saying what was done */
+	struct strlist addresses;  /* for a text: addresses seen with it in the request's
+	                              messages, to redact too (suggestions only) */
+};
+/* Redacts spans of a message of the set, applied when the production is made.  A
+ * redaction that matches nothing in the message is refused (OPS_INVALID) and nothing is
+ * recorded.  Clear *done_r with ops_foia_redacted_clear. */
 int ops_foia_redact(struct store *store, const struct actor *actor, const char *ref,
-                    const char *message, const char *text, const char *pattern,
-                    const char *preset, const char *exemption, const char *reason,
-                    char **error_r);
+                    const char *message, const struct foia_redaction *redaction,
+                    struct foia_redacted *done_r, char **error_r);
+void ops_foia_redacted_clear(struct foia_redacted *redacted);
+/* Revokes redaction number (as text, from the command line) of the request: it stays on
+ * record, marked revoked, and no longer applies.  OPS_NOT_FOUND when the request has no
+ * such redaction in force. */
+int ops_foia_unredact(struct store *store, const struct actor *actor, const char *ref,
+                      const char *number, char **done_r, char **error_r);
 /* The request's id when the actor may read it. */
 int ops_foia_lookup(struct store *store, const struct actor *actor, const char *ref,
                     int64_t *id_r, char **error_r);

@@ -364,6 +364,30 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX outbox_created ON outbox (created_at);"
 	/* A message that claims the troop's own address without coming from its server. */
 	"ALTER TABLE threads ADD COLUMN suspicious INTEGER NOT NULL DEFAULT 0;",
+	/* 7: a decision on a request is revoked, never erased (who and when); a redaction keeps
+	 * the preset it came from and how many passages it matched when decided; a withholding
+	 * has a number of its own, and one in force per message and request. */
+	"ALTER TABLE foia_redactions ADD COLUMN preset TEXT;"
+	"ALTER TABLE foia_redactions ADD COLUMN passages INTEGER;"
+	"ALTER TABLE foia_redactions ADD COLUMN revoked_by TEXT;"
+	"ALTER TABLE foia_redactions ADD COLUMN revoked_at INTEGER;"
+	"CREATE TABLE foia_withholdings_7 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  request_id INTEGER NOT NULL REFERENCES foia_requests (id),"
+	"  message_id INTEGER NOT NULL REFERENCES messages (id),"
+	"  exemption TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  decided_by TEXT NOT NULL,"
+	"  decided_at INTEGER NOT NULL,"
+	"  revoked_by TEXT,"
+	"  revoked_at INTEGER);"
+	"INSERT INTO foia_withholdings_7 (request_id, message_id, exemption, reason, decided_by, "
+	"  decided_at) SELECT request_id, message_id, exemption, reason, decided_by, decided_at "
+	"  FROM foia_withholdings ORDER BY decided_at, request_id, message_id;"
+	"DROP TABLE foia_withholdings;"
+	"ALTER TABLE foia_withholdings_7 RENAME TO foia_withholdings;"
+	"CREATE UNIQUE INDEX foia_withholdings_in_force ON foia_withholdings (request_id, message_id) "
+	"  WHERE revoked_at IS NULL;",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -88,3 +88,53 @@ twin_full=$(sqlite3 f.db "SELECT sha256 FROM messages WHERE message_id LIKE 'twi
 $LIAISON --as records foia remove "$req" "$(echo "$twin_full" | cut -c1-16)" >remove.txt || fail "remove by a longer prefix"
 grep -q "^$req: removed <twin\.[0-9]*@example.org> ($(echo "$twin_full" | cut -c1-12))" remove.txt || { cat remove.txt; fail "remove does not say what it did"; }
 expect_eq "read-raw audited by the full hash" "$okafor" "$($LIAISON --as records audit --json | $PY -c 'import json,sys; print([a["object"] for a in json.load(sys.stdin) if a["action"] == "read-raw"][0])')"
+
+# --- every decision is listed by foia show, in text and JSON ----------------------------------
+grep -q "^$req: redaction [0-9]* on <okafor.1@example.org> ($(echo "$okafor" | cut -c1-12)) (1 passage)$" redact1.txt || { cat redact1.txt; fail "redact does not say what it did"; }
+grep -q "^$req: withholding [0-9]* on <lopez.2@example.com> ($(echo "$lopez" | cut -c1-12)) under 1-210(b)(3)(A)$" withhold1.txt || { cat withhold1.txt; fail "withhold does not say what it did"; }
+$LIAISON --as records foia redact "$req" "<okafor.1@example.org>" --text "music all night" --exemption "1-210(b)(2)" --reason "identifies the neighbour" >redact2.txt || fail "redact a text"
+grep -q "(1 passage)" redact2.txt || { cat redact2.txt; fail "the passages are not counted"; }
+$LIAISON --as coordinator foia show "$req" --json >show.json
+expect_eq "decisions listed" "redaction redaction withholding" "$(json '" ".join(sorted(x["type"] for x in d["decisions"]))' show.json)"
+expect_eq "what each matched" "pattern/phone/1 text/None/1" "$(json '" ".join("%s/%s/%s" % (x.get("kind"), x.get("preset"), x.get("passages")) for x in d["decisions"] if x["type"] == "redaction")' show.json)"
+expect_eq "who, the exemption, the reason" "records 1-210(b)(2) identifies the neighbour" "$(json '" ".join([d["decisions"][-1]["decided_by"], d["decisions"][-1]["exemption"], d["decisions"][-1]["reason"]])' show.json)"
+$LIAISON --as coordinator foia show "$req" >show.txt
+grep -q "^redaction .*<okafor.1@example.org>.* by records  under 1-210(b)(2)" show.txt || { cat show.txt; fail "the redactions are not in foia show"; }
+grep -q "1 passage: text \"music all night\"" show.txt || { cat show.txt; fail "the redacted text and its passages are not shown"; }
+grep -q "1 passage: preset phone" show.txt || { cat show.txt; fail "the preset is not shown"; }
+grep -q "^withholding .*<lopez.2@example.com>" show.txt || { cat show.txt; fail "the withholding is not in foia show"; }
+
+# --- a redaction that matches nothing is refused and not recorded -----------------------------
+before=$(sqlite3 f.db "SELECT count(*) FROM foia_redactions")
+set +e
+$LIAISON --as records foia redact "$req" "$okafor" --text "Jane Nobody" --exemption "1-210(b)(2)" 2>nothing.err; rc=$?
+set -e
+expect_eq "a text that matches nothing is refused" 2 "$rc"
+grep -q "matches nothing" nothing.err || { cat nothing.err; fail "the refusal does not say why"; }
+expect_code "a preset that matches nothing is refused" 2 $LIAISON --as records foia redact "$req" "$lopez" --preset phone --exemption x
+expect_eq "nothing recorded" "$before" "$(sqlite3 f.db "SELECT count(*) FROM foia_redactions")"
+
+# --- decisions are revoked, recorded, audited, never erased -----------------------------------
+music=$(json '[x["number"] for x in d["decisions"] if x.get("value") == "music all night"][0]' show.json)
+$LIAISON --as records foia unredact "$req" "$music" >unredact.txt || fail "unredact"
+expect_eq "unredact says what it did" "$req: redaction $music revoked" "$(cat unredact.txt)"
+expect_code "a revoked redaction cannot be revoked again" 2 $LIAISON --as records foia unredact "$req" "$music"
+expect_code "not a number" 2 $LIAISON --as records foia unredact "$req" abc
+expect_code "the coordinator may not revoke" 1 $LIAISON --as coordinator foia unredact "$req" 1
+$LIAISON --as records foia unwithhold "$req" "$(echo "$lopez" | cut -c1-9)" >unwithhold.txt || fail "unwithhold"
+grep -q "^$req: withholding [0-9]* on <lopez.2@example.com> (.*) revoked$" unwithhold.txt || { cat unwithhold.txt; fail "unwithhold does not say what it did"; }
+expect_code "a message not withheld" 2 $LIAISON --as records foia unwithhold "$req" "$lopez"
+$LIAISON --as records foia show "$req" --json >show2.json
+expect_eq "revoked decisions stay, marked" "records records" "$(json '" ".join(x["revoked_by"] for x in d["decisions"] if x["revoked_by"])' show2.json)"
+$LIAISON --as records foia show "$req" | grep -q "REVOKED .* by records" || fail "foia show does not say a decision was revoked"
+expect_eq "in the tables too" "1 2" "$(sqlite3 f.db "SELECT (SELECT count(*) FROM foia_withholdings), (SELECT count(*) FROM foia_redactions)" | tr '|' ' ')"
+$LIAISON --as records foia withhold "$req" "$lopez" --exemption "1-210(b)(3)(A)" --reason "a witness, again" >/dev/null || fail "withhold again after revoking"
+expect_code "withholding twice is refused" 2 $LIAISON --as records foia withhold "$req" "$lopez" --exemption x --reason y
+$LIAISON --as records foia unwithhold "$req" "$lopez" >/dev/null
+# a revoked decision no longer applies: lopez is produced, the music is on the page again
+$LIAISON --as records foia export "$req" --out p1 >/dev/null 2>export1.err || { cat export1.err; fail "export"; }
+grep -q "lopez.2@example.com" p1/manifest.csv || fail "a message whose withholding was revoked was not produced"
+for f in p1/pdf/*.pdf; do pdftotext "$f" -; done >p1.txt
+grep -q "music all night" p1.txt || fail "a revoked redaction was applied"
+grep -q "lopez.2@example.com.*withheld" p1/withholding-log.csv && fail "a revoked withholding is in the log"
+expect_eq "revocations audited" "foia-unredact foia-unwithhold foia-unwithhold" "$($LIAISON --as records audit --json | $PY -c 'import json,sys; print(" ".join(a["action"] for a in json.load(sys.stdin) if a["action"].startswith("foia-un")))')"
