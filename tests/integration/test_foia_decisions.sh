@@ -138,3 +138,29 @@ for f in p1/pdf/*.pdf; do pdftotext "$f" -; done >p1.txt
 grep -q "music all night" p1.txt || fail "a revoked redaction was applied"
 grep -q "lopez.2@example.com.*withheld" p1/withholding-log.csv && fail "a revoked withholding is in the log"
 expect_eq "revocations audited" "foia-unredact foia-unwithhold foia-unwithhold" "$($LIAISON --as records audit --json | $PY -c 'import json,sys; print(" ".join(a["action"] for a in json.load(sys.stdin) if a["action"].startswith("foia-un")))')"
+
+# --- a redacted name's addresses: suggested, and hidden by the email preset ------------------
+$LIAISON --as records foia redact "$req" "$okafor" --text "Tunde Okafor" --exemption "1-210(b)(2)" --reason "a private person" >name.txt || fail "redact the name"
+cat name.txt
+grep -q "^$req: redaction [0-9]* on <okafor.1@example.org> (.*) ([0-9]* passages)$" name.txt || fail "redact does not say what it did"
+grep -q "^also seen with this name: tokafor914@example.org (redact with --preset email or --text ADDRESS)$" name.txt || fail "the From address is not suggested"
+grep -q "^also seen with this name: t.okafor@example.net " name.txt || fail "the Cc address (\"Okafor, Tunde\") is not suggested"
+expect_eq "no other address suggested" 2 "$(grep -c "^also seen" name.txt)"
+$LIAISON --as records foia export "$req" --out p2 >/dev/null 2>&1 || fail "export with the name redacted"
+cat p2/manifest.csv p2/production.dat >p2.load
+for f in p2/pdf/*.pdf; do pdftotext "$f" -; done >p2.txt
+grep -q "tokafor914@example.org" p2.txt || fail "the address is not in the PDF text: the next check would prove nothing"
+$LIAISON --as records foia redact "$req" "$okafor" --preset email --exemption "1-210(b)(2)" >email.txt || fail "the email preset"
+grep -q "(5 passages)" email.txt || { cat email.txt; fail "the email preset does not find the From, To, Cc, text and Message-ID addresses"; }
+# (the Cc display name writes the name the other way round: a redaction of its own)
+$LIAISON --as records foia redact "$req" "$okafor" --text "Okafor, Tunde" --exemption "1-210(b)(2)" >/dev/null || fail "redact the reversed name"
+$LIAISON --as records foia export "$req" --out p3 >/dev/null 2>&1 || fail "export with the addresses redacted"
+cat p3/manifest.csv p3/production.dat >p3.load
+for f in p3/pdf/*.pdf; do pdftotext "$f" -; done >p3.txt
+for word in tokafor914 t.okafor Okafor; do
+	grep -qa "$word" p3.txt && fail "'$word' is in the text of a PDF"
+	grep -qa "$word" p3.load && fail "'$word' is in the load files"
+	grep -rqa "$word" p3 && fail "'$word' is in a file of the package"
+done
+grep -q "REDACTED 1-210(b)(2)" p3.txt || fail "no redaction label"
+echo "ok: the name and its addresses are in no PDF text, load file or other file"
