@@ -18,7 +18,8 @@
 int ops_foia_may_change(const struct actor *actor, char **error_r);
 int ops_foia_may_read(const struct actor *actor, char **error_r);
 
-/* Opens a request received on received (YYYY-MM-DD); its due date is 4 business days later.
+/* Opens a request received on received (YYYY-MM-DD, not after today in the configured
+ * zone); its due date is 4 business days later.
  * ref_r gets "FOIA-2026-0007". */
 int ops_foia_new(struct store *store, const struct actor *actor, const char *requester,
                  const char *contact, const char *description, const char *received,
@@ -75,10 +76,12 @@ int ops_foia_unredact(struct store *store, const struct actor *actor, const char
 int ops_foia_lookup(struct store *store, const struct actor *actor, const char *ref,
                     int64_t *id_r, char **error_r);
 
-/* Places a named litigation hold on every message the filters find. */
+/* Places a named litigation hold on every message the filters find.  Refused (OPS_INVALID)
+ * when an active hold has that name already, and when the filters find every stored message
+ * unless all is set. */
 int ops_hold_add(struct store *store, const struct actor *actor, const char *name,
-                 const char *reason, const struct search_filter *filter, size_t *placed_r,
-                 char **error_r);
+                 const char *reason, const struct search_filter *filter, int all,
+                 size_t *placed_r, char **error_r);
 int ops_hold_release(struct store *store, const struct actor *actor, const char *name,
                      size_t *released_r, char **error_r);
 

@@ -26,7 +26,8 @@ static const char foia_usage[] =
     "       liaison foia unredact REQ NUMBER | foia unwithhold REQ MESSAGE\n"
     "       (MESSAGE: a SHA-256, 8 or more of its first hex digits, or a Message-ID)";
 static const char hold_usage[] =
-    "hold add NAME --reason TEXT [QUERY] [search filters] | hold release NAME | hold list";
+    "hold add NAME --reason TEXT [--all] [QUERY] [search filters] | hold release NAME | "
+    "hold list";
 
 static struct cal_date today(void)
 {
@@ -281,12 +282,18 @@ static int foia_show(struct cli *cli, int argc, char **argv)
 static int add_matching(struct cli *cli, int argc, char **argv, int hold)
 {
 	const char *reason = NULL;
-	/* --reason belongs to hold add; take it out before the search filters are read. */
+	int all = 0;
+	/* --reason and --all belong to hold add; take them out before the search filters are
+	 * read. */
 	char **args = xcalloc((size_t)argc + 1, sizeof(*args));
 	int n = 0;
 	for (int i = 0; i < argc; i++) {
 		if (hold && strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
 			reason = argv[++i];
+			continue;
+		}
+		if (hold && strcmp(argv[i], "--all") == 0) {
+			all = 1;
 			continue;
 		}
 		args[n++] = argv[i];
@@ -306,7 +313,7 @@ static int add_matching(struct cli *cli, int argc, char **argv, int hold)
 		return rc;
 	char *error = NULL;
 	size_t count = 0;
-	int orc = hold ? ops_hold_add(cli->store, &cli->actor, pos[0], reason, &f, &count, &error)
+	int orc = hold ? ops_hold_add(cli->store, &cli->actor, pos[0], reason, &f, all, &count, &error)
 	               : ops_foia_add(cli->store, &cli->actor, pos[0], &f, &count, &error);
 	if (orc == OPS_OK)
 		printf("%s: %zu message%s %s\n", pos[0], count, count == 1 ? "" : "s",
@@ -528,6 +535,8 @@ int cmd_foia(struct cli *cli, int argc, char **argv)
 		if (rc != EXIT_OK)
 			return rc;
 		orc = ops_foia_close(cli->store, &cli->actor, argv[2], &error);
+		if (orc == OPS_OK)
+			printf("%s: closed; its responsive set is final and no longer held\n", argv[2]);
 		return cli_ops_exit("foia", orc, error);
 	}
 	return cli_usage(foia_usage);

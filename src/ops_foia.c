@@ -44,6 +44,16 @@ int ops_foia_new(struct store *store, const struct actor *a, const char *request
 		*error_r = xstrdup("--received is a date: YYYY-MM-DD");
 		return OPS_INVALID;
 	}
+	/* a request not yet received would start its legal clock late: today is the
+	 * configured zone's, never the machine's */
+	struct cal_date today = calendar_date_of((int64_t)time(NULL), a->config->timezone);
+	if (today.year != 0 && calendar_compare(day, today) > 0) {
+		char now[11];
+		calendar_format(today, now);
+		*error_r = xasprintf("--received %s is in the future (today is %s in %s)", received,
+		                     now, a->config->timezone);
+		return OPS_INVALID;
+	}
 	if (requester == NULL || requester[0] == '\0' || description == NULL ||
 	    description[0] == '\0') {
 		*error_r = xstrdup("a request needs --requester and --description");
@@ -228,8 +238,68 @@ int ops_foia_close(struct store *store, const struct actor *a, const char *ref, 
 	return ops_commit_audited(store, a, "foia-close", ref, "its holds released", src, error_r);
 }
 
+/* OPS_OK unless the filters find every stored message (found of them): a hold on everything
+ * stops all disposal, so it must be asked for with --all, not reached by a forgotten
+ * filter. */
+static int hold_not_everything(struct store *store, const struct search_filter *f,
+                               size_t found, char **error_r)
+{
+	struct search_filter everything = {.troops = f->troops, .limit = f->limit};
+	struct collect_ctx c = {NULL, 0, 0};
+	size_t total = 0;
+	if (store_search(store, &everything, collect, &c, &total) < 0) {
+		*error_r = xasprintf("search: %s", store_error(store));
+		free(c.ids);
+		return OPS_FAILED;
+	}
+	free(c.ids);
+	if (found == 0 || found < c.n)
+		return OPS_OK;
+	*error_r = xasprintf("these filters would hold every stored message (%zu): narrow them, "
+	                     "or give --all to hold them all", found);
+	return OPS_INVALID;
+}
+
+struct hold_ctx {
+	const char *name;
+	int64_t active;
+	char *reason, *placed_by;
+};
+
+static int hold_found(const struct hold_row *h, void *p)
+{
+	struct hold_ctx *c = p;
+	if (strcmp(h->name, c->name) != 0 || h->active == 0)
+		return 0;
+	c->active = h->active;
+	c->reason = xstrdup(h->reason);
+	c->placed_by = xstrdup(h->placed_by);
+	return 1;
+}
+
+/* OPS_OK when no active hold has the name: adding to one would silently widen it under
+ * another reason. */
+static int hold_name_free(struct store *store, const char *name, char **error_r)
+{
+	struct hold_ctx c = {name, 0, NULL, NULL};
+	if (store_holds_list(store, hold_found, &c) < 0) {
+		*error_r = xasprintf("%s: %s", name, store_error(store));
+		return OPS_FAILED;
+	}
+	int rc = OPS_OK;
+	if (c.active > 0) {
+		*error_r = xasprintf("a hold named %s is active already (%lld messages, placed by %s: "
+		                     "%s): give the new hold a name of its own, or release that one "
+		                     "first", name, (long long)c.active, c.placed_by, c.reason);
+		rc = OPS_INVALID;
+	}
+	free(c.reason);
+	free(c.placed_by);
+	return rc;
+}
+
 int ops_hold_add(struct store *store, const struct actor *a, const char *name,
-                 const char *reason, const struct search_filter *f, size_t *placed_r,
+                 const char *reason, const struct search_filter *f, int all, size_t *placed_r,
                  char **error_r)
 {
 	*placed_r = 0;
@@ -240,8 +310,20 @@ int ops_hold_add(struct store *store, const struct actor *a, const char *name,
 		*error_r = xstrdup("a hold needs --reason TEXT");
 		return OPS_INVALID;
 	}
+	if (name == NULL || name[0] == '\0') {
+		*error_r = xstrdup("a hold needs a NAME");
+		return OPS_INVALID;
+	}
 	struct collect_ctx c = {NULL, 0, 0};
 	if ((rc = begin_and_find(store, f, &c, error_r)) != OPS_OK) {
+		free(c.ids);
+		return rc;
+	}
+	rc = hold_name_free(store, name, error_r);
+	if (rc == OPS_OK && !all)
+		rc = hold_not_everything(store, f, c.n, error_r);
+	if (rc != OPS_OK) {
+		store_rollback(store);
 		free(c.ids);
 		return rc;
 	}

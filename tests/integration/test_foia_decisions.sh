@@ -164,3 +164,32 @@ for word in tokafor914 t.okafor Okafor; do
 done
 grep -q "REDACTED 1-210(b)(2)" p3.txt || fail "no redaction label"
 echo "ok: the name and its addresses are in no PDF text, load file or other file"
+
+# --- a request received in the future (in the configured zone) is refused --------------------
+# 2026-03-11 02:00 UTC is still 2026-03-10 in New York: the 11th is tomorrow there.
+expect_code "received tomorrow is refused" 2 faketime '2026-03-11 02:00:00Z' $LIAISON --as records foia new --requester x --received 2026-03-11 --description y
+faketime '2026-03-11 02:00:00Z' $LIAISON --as records foia new --requester x --received 2026-03-11 --description y 2>future.err || true
+grep -q "in the future (today is 2026-03-10 in America/New_York)" future.err || { cat future.err; fail "the refusal does not say why"; }
+expect_code "received today is taken" 0 faketime '2026-03-11 02:00:00Z' $LIAISON --as records foia new --requester x --received 2026-03-10 --description y
+
+# --- holds: a name in use is refused; a hold on everything needs --all -----------------------
+$LIAISON --as records hold add smith --reason "Smith v. State" --from tokafor914@example.org >hold1.txt || fail "hold add"
+grep -q "^smith: 1 message placed on hold$" hold1.txt || { cat hold1.txt; fail "hold add does not say what it did"; }
+set +e
+$LIAISON --as records hold add smith --reason "something else" --mailbox K 2>hold2.err; rc=$?
+set -e
+expect_eq "an active hold's name is refused" 2 "$rc"
+grep -q "a hold named smith is active already (1 messages" hold2.err || { cat hold2.err; fail "the refusal does not say why"; }
+expect_eq "the hold is neither widened nor given another reason" "1 Smith v. State" "$(sqlite3 f.db "SELECT count(*), min(reason) FROM holds WHERE name = 'smith'" | tr '|' ' ')"
+all=$(sqlite3 f.db "SELECT count(*) FROM messages")
+set +e
+$LIAISON --as records hold add everything --reason "preserve all" 2>all.err; rc=$?
+set -e
+expect_eq "a hold on every message without --all is refused" 2 "$rc"
+grep -q "would hold every stored message ($all).*--all" all.err || { cat all.err; fail "the refusal does not say how many or how"; }
+expect_code "nor with a filter that finds everything" 2 $LIAISON --as records hold add everything --reason "preserve all" --mailbox K
+expect_eq "nothing held" 0 "$(sqlite3 f.db "SELECT count(*) FROM holds WHERE name = 'everything'")"
+$LIAISON --as records hold add everything --reason "preserve all" --all >all.txt || fail "hold add --all"
+expect_eq "with --all, every message" "everything: $all messages placed on hold" "$(cat all.txt)"
+expect_eq "close says what it did" "$req: closed; its responsive set is final and no longer held" "$($LIAISON --as records foia close "$req")"
+expect_code "the chain holds" 0 $LIAISON --as records audit verify
