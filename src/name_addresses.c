@@ -18,7 +18,7 @@ static int word_char(unsigned char c)
 
 static int addr_char(unsigned char c)
 {
-	return isalnum(c) || strchr("._%+-", c) != NULL;
+	return isalnum(c) || (c != 0 && strchr("._%+-", c) != NULL);
 }
 
 static int gap_char(char c)

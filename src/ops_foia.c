@@ -638,9 +638,11 @@ static int seen_in_message(const struct export_item_row *r, void *p)
 	name_addresses_in_text(c->name, text, c->found);
 	struct parsed_message *m = NULL;
 	mime_parse(raw, len, &c->actor->config->limits, &m);
-	name_addresses_in_mailbox(c->name, m->from.name, m->from.addr, c->found);
-	for (size_t i = 0; i < m->n_to; i++)
-		name_addresses_in_mailbox(c->name, m->to[i].name, m->to[i].addr, c->found);
+	if (m != NULL) {
+		name_addresses_in_mailbox(c->name, m->from.name, m->from.addr, c->found);
+		for (size_t i = 0; i < m->n_to; i++)
+			name_addresses_in_mailbox(c->name, m->to[i].name, m->to[i].addr, c->found);
+	}
 	parsed_message_free(&m);
 	free(raw);
 	free(text);
