@@ -7,8 +7,8 @@
 
 /* Adds addr (lower-cased, once) to found when every word of name is a word of the display
  * name of an address-header entry, in any order or case: "Tunde Okafor" goes with
- * "Okafor, Tunde <t.okafor@example.net>". */
-void name_addresses_in_mailbox(const char *name, const char *display, const char *addr,
+ * "Okafor, Tunde <t.okafor@example.net>".  Returns 1 when they go together, else 0. */
+int name_addresses_in_mailbox(const char *name, const char *display, const char *addr,
                                struct strlist *found);
 /* Adds the addresses written right next to name in text, before or after it, with at most a
  * few spaces and brackets between: "Tunde Okafor <t@example.org>", "Tunde Okafor

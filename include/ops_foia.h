@@ -59,6 +59,8 @@ struct foia_redacted {
 	char *done;                /* owned: the one line saying what was done */
 	struct strlist addresses;  /* for a text: addresses seen with it in the request's
 	                              messages, to redact too (suggestions only) */
+	struct strlist forms;      /* for a text: display names holding its words written
+	                              another way ("Okafor, Tunde"), which it does not hide */
 };
 /* Redacts spans of a message of the set, applied when the production is made.  A
  * redaction that matches nothing in the message is refused (OPS_INVALID) and nothing is

@@ -367,6 +367,9 @@ static int foia_decide(struct cli *cli, int argc, char **argv, int redact)
 		for (size_t i = 0; i < got.addresses.count; i++)
 			printf("also seen with this name: %s (redact with --preset email or --text "
 			       "ADDRESS)\n", got.addresses.items[i]);
+		for (size_t i = 0; i < got.forms.count; i++)
+			printf("also written: %s (not hidden by this redaction: redact with --text "
+			       "\"%s\")\n", got.forms.items[i], got.forms.items[i]);
 	}
 	ops_foia_redacted_clear(&got);
 	return cli_ops_exit("foia", orc, error);

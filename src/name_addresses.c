@@ -41,11 +41,11 @@ static int has_word(const char *s, const char *word, size_t len)
 	return 0;
 }
 
-void name_addresses_in_mailbox(const char *name, const char *display, const char *addr,
-                               struct strlist *found)
+int name_addresses_in_mailbox(const char *name, const char *display, const char *addr,
+                              struct strlist *found)
 {
 	if (name == NULL || display == NULL || addr == NULL || strchr(addr, '@') == NULL)
-		return;
+		return 0;
 	size_t words = 0;
 	for (const char *p = name; *p;) {
 		while (*p && !word_char((unsigned char)*p))
@@ -56,11 +56,12 @@ void name_addresses_in_mailbox(const char *name, const char *display, const char
 		if (p == start)
 			break;
 		if (!has_word(display, start, (size_t)(p - start)))
-			return;
+			return 0;
 		words++;
 	}
 	if (words > 0)
 		add_lower(found, addr, strlen(addr));
+	return words > 0;
 }
 
 static void add_lower(struct strlist *found, const char *addr, size_t len)

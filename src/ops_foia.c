@@ -617,7 +617,7 @@ struct seen_ctx {
 	struct store *store;
 	const struct actor *actor;
 	const char *name;
-	struct strlist *found;
+	struct strlist *found, *forms;
 	int failed;
 };
 
@@ -638,10 +638,13 @@ static int seen_in_message(const struct export_item_row *r, void *p)
 	name_addresses_in_text(c->name, text, c->found);
 	struct parsed_message *m = NULL;
 	mime_parse(raw, len, &c->actor->config->limits, &m);
-	if (m != NULL) {
-		name_addresses_in_mailbox(c->name, m->from.name, m->from.addr, c->found);
-		for (size_t i = 0; i < m->n_to; i++)
-			name_addresses_in_mailbox(c->name, m->to[i].name, m->to[i].addr, c->found);
+	for (size_t i = 0; m != NULL && i <= m->n_to; i++) {
+		const struct mime_address *who = i == 0 ? &m->from : &m->to[i - 1];
+		/* the same person written another way ("Okafor, Tunde") is not hidden by the
+		 * text as given: said too */
+		if (name_addresses_in_mailbox(c->name, who->name, who->addr, c->found) &&
+		    strcasestr(who->name, c->name) == NULL)
+			strlist_add_unique(c->forms, who->name);
 	}
 	parsed_message_free(&m);
 	free(raw);
@@ -719,10 +722,12 @@ int ops_foia_redact(struct store *store, const struct actor *a, const char *ref,
 	                         named, passages, passages == 1 ? "" : "s");
 	free(named);
 	if (text != NULL) {
-		struct seen_ctx c = {store, a, text, &done_r->addresses, 0};
+		struct seen_ctx c = {store, a, text, &done_r->addresses, &done_r->forms, 0};
 		/* suggestions only: the redaction is recorded whatever they find */
-		if (store_foia_export_items(store, request_id, seen_in_message, &c) < 0 || c.failed)
+		if (store_foia_export_items(store, request_id, seen_in_message, &c) < 0 || c.failed) {
 			strlist_free(&done_r->addresses);
+			strlist_free(&done_r->forms);
+		}
 	}
 	return OPS_OK;
 }
@@ -731,5 +736,6 @@ void ops_foia_redacted_clear(struct foia_redacted *r)
 {
 	free(r->done);
 	strlist_free(&r->addresses);
+	strlist_free(&r->forms);
 	memset(r, 0, sizeof(*r));
 }

@@ -146,6 +146,7 @@ grep -q "^$req: redaction [0-9]* on <okafor.1@example.org> (.*) ([0-9]* passages
 grep -q "^also seen with this name: tokafor914@example.org (redact with --preset email or --text ADDRESS)$" name.txt || fail "the From address is not suggested"
 grep -q "^also seen with this name: t.okafor@example.net " name.txt || fail "the Cc address (\"Okafor, Tunde\") is not suggested"
 expect_eq "no other address suggested" 2 "$(grep -c "^also seen" name.txt)"
+grep -q '^also written: Okafor, Tunde (not hidden by this redaction: redact with --text "Okafor, Tunde")$' name.txt || fail "the name written the other way round is not said"
 $LIAISON --as records foia export "$req" --out p2 >/dev/null 2>&1 || fail "export with the name redacted"
 cat p2/manifest.csv p2/production.dat >p2.load
 for f in p2/pdf/*.pdf; do pdftotext "$f" -; done >p2.txt

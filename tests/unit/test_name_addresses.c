@@ -10,9 +10,12 @@
 static void test_mailbox(void **state)
 {
 	struct strlist found = {0};
-	name_addresses_in_mailbox("Tunde Okafor", "Tunde Okafor", "TOkafor914@Example.org", &found);
-	name_addresses_in_mailbox("tunde okafor", "Okafor, Tunde", "t.okafor@example.net", &found);
-	name_addresses_in_mailbox("Tunde Okafor", "Tunde Adeyemi", "ta@example.org", &found);
+	assert_int_equal(name_addresses_in_mailbox("Tunde Okafor", "Tunde Okafor",
+	                                           "TOkafor914@Example.org", &found), 1);
+	assert_int_equal(name_addresses_in_mailbox("tunde okafor", "Okafor, Tunde",
+	                                           "t.okafor@example.net", &found), 1);
+	assert_int_equal(name_addresses_in_mailbox("Tunde Okafor", "Tunde Adeyemi", "ta@example.org",
+	                                           &found), 0);
 	name_addresses_in_mailbox("Tunde Okafor", "Tundeokafor", "x@example.org", &found);
 	name_addresses_in_mailbox("Tunde Okafor", "Tunde Okafor", "", &found);
 	assert_int_equal(found.count, 2);
