@@ -8,6 +8,7 @@
 
 #include "ops.h"
 #include "store.h"
+#include "util.h"
 
 /* Business days from receipt to the answer (Conn. Gen. Stat. 1-206). */
 #define FOIA_RESPONSE_DAYS 4
@@ -17,7 +18,8 @@
 int ops_foia_may_change(const struct actor *actor, char **error_r);
 int ops_foia_may_read(const struct actor *actor, char **error_r);
 
-/* Opens a request received on received (YYYY-MM-DD); its due date is 4 business days later.
+/* Opens a request received on received (YYYY-MM-DD, not after today in the configured
+ * zone); its due date is 4 business days later.
  * ref_r gets "FOIA-2026-0007". */
 int ops_foia_new(struct store *store, const struct actor *actor, const char *requester,
                  const char *contact, const char *description, const char *received,
@@ -26,29 +28,62 @@ int ops_foia_new(struct store *store, const struct actor *actor, const char *req
  * does not join it).  *added_r how many were new to it. */
 int ops_foia_add(struct store *store, const struct actor *actor, const char *ref,
                  const struct search_filter *filter, size_t *added_r, char **error_r);
-/* Removes one message (by SHA-256 or Message-ID) from the set. */
+/* Removes one message (named as ops_message_resolve takes it) from the set; *done_r
+ * (caller frees) says what was done, in one line. */
 int ops_foia_remove(struct store *store, const struct actor *actor, const char *ref,
-                    const char *message, char **error_r);
+                    const char *message, char **done_r, char **error_r);
 int ops_foia_close(struct store *store, const struct actor *actor, const char *ref,
                    char **error_r);
-/* Withholds a message of the set whole, under an exemption (e.g. "1-210(b)(3)(G)"). */
+/* The decisions on a message of the set.  A message is named as ops_message_resolve takes
+ * it.  Each is recorded with who and when, audited, and says what it did in one line in
+ * *done_r (caller frees). */
+
+/* Withholds a message of the set whole, under an exemption (e.g. "1-210(b)(3)(G)").  A
+ * message already withheld is refused (OPS_INVALID): revoke that withholding first. */
 int ops_foia_withhold(struct store *store, const struct actor *actor, const char *ref,
                       const char *message, const char *exemption, const char *reason,
-                      char **error_r);
-/* Redacts spans of a message of the set: a literal text, a PCRE2 pattern, or a preset
- * ("phone", "address"); exactly one of them.  Applied when the production is made. */
+                      char **done_r, char **error_r);
+/* Revokes the withholding in force of the message: it stays on record, marked revoked by
+ * whom and when, and no longer applies to the production. */
+int ops_foia_unwithhold(struct store *store, const struct actor *actor, const char *ref,
+                        const char *message, char **done_r, char **error_r);
+
+/* A redaction asked for: exactly one of text (literal), pattern (PCRE2) or preset ("phone",
+ * "address", "email"); an exemption; a reason or NULL. */
+struct foia_redaction {
+	const char *text, *pattern, *preset, *exemption, *reason;
+};
+struct foia_redacted {
+	int64_t id;                /* the redaction's number (foia show, foia unredact) */
+	size_t passages;           /* how many it hides in the message as produced */
+	char *done;                /* owned: the one line saying what was done */
+	struct strlist addresses;  /* for a text: addresses seen with it in the request's
+	                              messages, to redact too (suggestions only) */
+	struct strlist forms;      /* for a text: display names holding its words written
+	                              another way ("Okafor, Tunde"), which it does not hide */
+};
+/* Redacts spans of a message of the set, applied when the production is made.  A
+ * redaction that matches nothing in the message is refused (OPS_INVALID) and nothing is
+ * recorded.  Clear *done_r with ops_foia_redacted_clear. */
 int ops_foia_redact(struct store *store, const struct actor *actor, const char *ref,
-                    const char *message, const char *text, const char *pattern,
-                    const char *preset, const char *exemption, const char *reason,
-                    char **error_r);
+                    const char *message, const struct foia_redaction *redaction,
+                    struct foia_redacted *done_r, char **error_r);
+void ops_foia_redacted_clear(struct foia_redacted *redacted);
+/* Revokes redaction number (as text, from the command line) of the request: it stays on
+ * record, marked revoked, and no longer applies.  OPS_NOT_FOUND when the request has no
+ * such redaction in force. */
+int ops_foia_unredact(struct store *store, const struct actor *actor, const char *ref,
+                      const char *number, char **done_r, char **error_r);
 /* The request's id when the actor may read it. */
 int ops_foia_lookup(struct store *store, const struct actor *actor, const char *ref,
                     int64_t *id_r, char **error_r);
 
-/* Places a named litigation hold on every message the filters find. */
+/* Places a named litigation hold on every message the filters find.  Refused (OPS_INVALID)
+ * when an active hold has that name already, and when the filters find every stored message
+ * unless all is set. */
 int ops_hold_add(struct store *store, const struct actor *actor, const char *name,
-                 const char *reason, const struct search_filter *filter, size_t *placed_r,
-                 char **error_r);
+                 const char *reason, const struct search_filter *filter, int all,
+                 size_t *placed_r, char **error_r);
 int ops_hold_release(struct store *store, const struct actor *actor, const char *name,
                      size_t *released_r, char **error_r);
 

@@ -14,7 +14,7 @@
 #include "mime.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 struct store;
 
@@ -369,6 +369,16 @@ typedef int store_attachment_cb(const struct attachment_row *row, void *ctx);
 int store_attachments_list(struct store *store, int64_t message_id, store_attachment_cb *cb,
                            void *ctx);
 
+/* The messages a name given by a person may mean, one call of cb (id, full SHA-256,
+ * Message-ID or NULL) each, until cb returns non-zero: with by_prefix, those whose SHA-256
+ * begins with key (hex digits, any case); else those whose Message-ID is key (with or
+ * without <>).  Disposed-of messages are included (their row stays).  Returns 0 or -1.
+ * ops_message_resolve (ops_message.h) is its one user: the rules of naming are there. */
+typedef int store_message_named_cb(int64_t id, const char *sha256, const char *message_id,
+                                   void *ctx);
+int store_messages_named(struct store *store, const char *key, int by_prefix,
+                         store_message_named_cb *cb, void *ctx);
+
 /* Finds a message by SHA-256 (64 hex digits) or Message-ID (with or without <>).  Returns
  * 1 with the raw bytes (caller frees) and their recorded SHA-256, 0 when none, or -1 (also
  * when a Message-ID names several different messages: the error says so). */
@@ -539,19 +549,54 @@ int store_message_held(struct store *store, int64_t message_id);
 /* The id of a message of a request's responsive set (by SHA-256): 1 found, 0 not in it. */
 int store_foia_item_id(struct store *store, int64_t request_id, const char *sha256,
                        int64_t *message_id_r);
+/* Withholds a message whole; *id_r the withholding's number.  One withholding is in force
+ * per message and request (the store refuses a second). */
 int store_foia_withhold(struct store *store, int64_t request_id, int64_t message_id,
                         const char *exemption, const char *reason, const char *user,
-                        int64_t now);
+                        int64_t now, int64_t *id_r);
+/* 1 with *id_r when a withholding of the message is in force in the request, 0 when not. */
+int store_foia_withholding_in_force(struct store *store, int64_t request_id,
+                                    int64_t message_id, int64_t *id_r);
+struct redaction_new {
+	const char *kind;     /* "text" or "pattern" */
+	const char *value;    /* the text or the PCRE2 pattern */
+	const char *preset;   /* the preset the pattern came from, or NULL */
+	int64_t passages;     /* how many it matched in its message when decided */
+	const char *exemption, *reason, *user;
+	int64_t now;
+};
+/* Records a redaction; *id_r its number. */
 int store_foia_redact(struct store *store, int64_t request_id, int64_t message_id,
-                      const char *kind, const char *value, const char *exemption,
-                      const char *reason, const char *user, int64_t now);
+                      const struct redaction_new *redaction, int64_t *id_r);
+/* Revoke a decision in force (it stays, marked revoked by user at now): 1 done, 0 when the
+ * request has no such decision in force.  A withholding is named by its message's row, a
+ * redaction by its number. */
+int store_foia_unwithhold(struct store *store, int64_t request_id, int64_t message_id,
+                          const char *user, int64_t now);
+int store_foia_unredact(struct store *store, int64_t request_id, int64_t redaction_id,
+                        const char *user, int64_t now);
+struct decision_row {
+	const char *type;              /* "withholding" or "redaction" */
+	int64_t id;                    /* its number (withholdings and redactions apart) */
+	const char *sha256, *message_id;
+	const char *kind, *value, *preset;  /* redactions only, else NULL */
+	int64_t passages;              /* redactions: matched when decided; -1 unknown */
+	const char *exemption, *reason, *decided_by;
+	int64_t decided_at;
+	const char *revoked_by;        /* NULL while in force */
+	int64_t revoked_at;            /* 0 while in force */
+};
+typedef int store_decision_cb(const struct decision_row *row, void *ctx);
+/* Every decision ever taken on the request, revoked ones too, in the order taken. */
+int store_foia_decisions(struct store *store, int64_t request_id, store_decision_cb *cb,
+                         void *ctx);
 struct review_row {
 	const char *sha256, *subject, *thread_ref, *categories;
 	int confidential, withheld, redactions;
 };
 typedef int store_review_cb(const struct review_row *row, void *ctx);
 /* Every message of the set with what review needs: its thread's confidentiality and
- * categories, whether it is withheld, how many redactions it has. */
+ * categories, whether it is withheld, how many redactions it has (decisions in force). */
 int store_foia_review(struct store *store, int64_t request_id, store_review_cb *cb, void *ctx);
 
 /* --- Records: productions ------------------------------------------------------------------ */
@@ -575,7 +620,7 @@ struct redaction_row {
 	int64_t decided_at;
 };
 typedef int store_redaction_cb(const struct redaction_row *row, void *ctx);
-/* Every redaction of a request, by message then as decided. */
+/* Every redaction in force of a request, by message then as decided. */
 int store_foia_redactions(struct store *store, int64_t request_id, store_redaction_cb *cb,
                           void *ctx);
 /* A message's raw bytes and text (caller frees both): 1, or 0 when its bytes are gone. */

@@ -21,10 +21,13 @@ static const char foia_usage[] =
     "       liaison foia close REQ | foia review REQ [--json] | foia export REQ --out DIR\n"
     "                           [--allow-redacted-text-elsewhere]\n"
     "       liaison foia withhold REQ MESSAGE --exemption CITATION --reason TEXT\n"
-    "       liaison foia redact REQ MESSAGE (--text STRING | --pattern PCRE2 | --preset phone|address)\n"
-    "                           --exemption CITATION [--reason TEXT]";
+    "       liaison foia redact REQ MESSAGE (--text STRING | --pattern PCRE2 |\n"
+    "                           --preset phone|address|email) --exemption CITATION [--reason TEXT]\n"
+    "       liaison foia unredact REQ NUMBER | foia unwithhold REQ MESSAGE\n"
+    "       (MESSAGE: a SHA-256, 8 or more of its first hex digits, or a Message-ID)";
 static const char hold_usage[] =
-    "hold add NAME --reason TEXT [QUERY] [search filters] | hold release NAME | hold list";
+    "hold add NAME --reason TEXT [--all] [QUERY] [search filters] | hold release NAME | "
+    "hold list";
 
 static struct cal_date today(void)
 {
@@ -137,6 +140,67 @@ static int show_item(const struct foia_item_row *m, void *p)
 	return 0;
 }
 
+static int show_decision(const struct decision_row *d, void *p)
+{
+	json_t *o = json_pack("{s:s, s:I, s:s, s:o, s:s, s:o, s:s, s:o}", "type", d->type,
+	    "number", (json_int_t)d->id, "sha256", d->sha256, "message_id",
+	    cli_json_str(d->message_id), "exemption", d->exemption, "reason", cli_json_str(d->reason),
+	    "decided_by", d->decided_by, "decided_at", cli_json_time(d->decided_at));
+	if (d->kind != NULL) {
+		json_object_set_new(o, "kind", json_string(d->kind));
+		json_object_set_new(o, "value", cli_json_str(d->value));
+		json_object_set_new(o, "preset", cli_json_str(d->preset));
+		json_object_set_new(o, "passages", d->passages < 0 ? json_null()
+		                                                   : json_integer(d->passages));
+	}
+	json_object_set_new(o, "revoked_by", cli_json_str(d->revoked_by));
+	json_object_set_new(o, "revoked_at", d->revoked_at ? cli_json_time(d->revoked_at)
+	                                                   : json_null());
+	json_array_append_new(p, o);
+	return 0;
+}
+
+static const char *str_of(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	return v ? v : "";
+}
+
+/* The decisions as text: what, on which message, who and when, and revoked when it was. */
+static void print_decisions(json_t *decisions)
+{
+	if (json_array_size(decisions) > 0)
+		printf("\ndecisions:\n");
+	for (size_t i = 0; i < json_array_size(decisions); i++) {
+		json_t *d = json_array_get(decisions, i);
+		json_t *passages = json_object_get(d, "passages");
+		int redaction = strcmp(str_of(d, "type"), "redaction") == 0;
+		char what[64] = "withheld whole";
+		if (redaction && json_is_integer(passages))
+			snprintf(what, sizeof(what), "%lld passage%s",
+			         (long long)json_integer_value(passages),
+			         json_integer_value(passages) == 1 ? "" : "s");
+		else if (redaction)
+			snprintf(what, sizeof(what), "passages not counted");
+		printf("%-11s %3lld  %.12s <%s>  %s by %s  under %s\n", str_of(d, "type"),
+		       (long long)json_integer_value(json_object_get(d, "number")), str_of(d, "sha256"),
+		       str_of(d, "message_id"), str_of(d, "decided_at"), str_of(d, "decided_by"),
+		       str_of(d, "exemption"));
+		if (redaction && json_is_string(json_object_get(d, "preset")))
+			printf("                 %s: preset %s\n", what, str_of(d, "preset"));
+		else if (redaction)
+			printf("                 %s: %s \"%s\"\n", what, str_of(d, "kind"),
+			       str_of(d, "value"));
+		else
+			printf("                 %s\n", what);
+		if (str_of(d, "reason")[0] != '\0')
+			printf("                 reason: %s\n", str_of(d, "reason"));
+		if (json_is_string(json_object_get(d, "revoked_by")))
+			printf("                 REVOKED %s by %s: no longer applies\n",
+			       str_of(d, "revoked_at"), str_of(d, "revoked_by"));
+	}
+}
+
 struct show_ctx {
 	struct list_ctx list; /* the request as `foia list --json` shows it */
 	int64_t id;
@@ -184,6 +248,14 @@ static int foia_show(struct cli *cli, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	json_object_set_new(request, "items", items);
+	json_t *decisions = json_array();
+	if (store_foia_decisions(cli->store, c.id, show_decision, decisions) < 0) {
+		json_decref(decisions);
+		json_decref(request);
+		cli_error("foia", "%s", store_error(cli->store));
+		return EXIT_FAIL;
+	}
+	json_object_set_new(request, "decisions", decisions);
 	if (json) {
 		cli_print_json(request);
 		return EXIT_OK;
@@ -201,6 +273,7 @@ static int foia_show(struct cli *cli, int argc, char **argv)
 		       json_string_value(json_object_get(m, "from")),
 		       json_string_value(json_object_get(m, "subject")));
 	}
+	print_decisions(decisions);
 	json_decref(request);
 	return EXIT_OK;
 }
@@ -209,12 +282,18 @@ static int foia_show(struct cli *cli, int argc, char **argv)
 static int add_matching(struct cli *cli, int argc, char **argv, int hold)
 {
 	const char *reason = NULL;
-	/* --reason belongs to hold add; take it out before the search filters are read. */
+	int all = 0;
+	/* --reason and --all belong to hold add; take them out before the search filters are
+	 * read. */
 	char **args = xcalloc((size_t)argc + 1, sizeof(*args));
 	int n = 0;
 	for (int i = 0; i < argc; i++) {
 		if (hold && strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
 			reason = argv[++i];
+			continue;
+		}
+		if (hold && strcmp(argv[i], "--all") == 0) {
+			all = 1;
 			continue;
 		}
 		args[n++] = argv[i];
@@ -234,7 +313,7 @@ static int add_matching(struct cli *cli, int argc, char **argv, int hold)
 		return rc;
 	char *error = NULL;
 	size_t count = 0;
-	int orc = hold ? ops_hold_add(cli->store, &cli->actor, pos[0], reason, &f, &count, &error)
+	int orc = hold ? ops_hold_add(cli->store, &cli->actor, pos[0], reason, &f, all, &count, &error)
 	               : ops_foia_add(cli->store, &cli->actor, pos[0], &f, &count, &error);
 	if (orc == OPS_OK)
 		printf("%s: %zu message%s %s\n", pos[0], count, count == 1 ? "" : "s",
@@ -270,12 +349,47 @@ static int foia_decide(struct cli *cli, int argc, char **argv, int redact)
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	char *error = NULL;
-	int orc = redact
-	    ? ops_foia_redact(cli->store, &cli->actor, argv[optind], argv[optind + 1], text, pattern,
-	                      preset, exemption, reason, &error)
-	    : ops_foia_withhold(cli->store, &cli->actor, argv[optind], argv[optind + 1], exemption,
-	                        reason, &error);
+	char *error = NULL, *done = NULL;
+	if (!redact) {
+		int orc = ops_foia_withhold(cli->store, &cli->actor, argv[optind], argv[optind + 1],
+		                            exemption, reason, &done, &error);
+		if (orc == OPS_OK)
+			printf("%s\n", done);
+		free(done);
+		return cli_ops_exit("foia", orc, error);
+	}
+	struct foia_redaction want = {text, pattern, preset, exemption, reason};
+	struct foia_redacted got;
+	int orc = ops_foia_redact(cli->store, &cli->actor, argv[optind], argv[optind + 1], &want,
+	                          &got, &error);
+	if (orc == OPS_OK) {
+		printf("%s\n", got.done);
+		for (size_t i = 0; i < got.addresses.count; i++)
+			printf("also seen with this name: %s (redact with --preset email or --text "
+			       "ADDRESS)\n", got.addresses.items[i]);
+		for (size_t i = 0; i < got.forms.count; i++)
+			printf("also written: %s (not hidden by this redaction: redact with --text "
+			       "\"%s\")\n", got.forms.items[i], got.forms.items[i]);
+	}
+	ops_foia_redacted_clear(&got);
+	return cli_ops_exit("foia", orc, error);
+}
+
+/* foia unredact REQ NUMBER | foia unwithhold REQ MESSAGE */
+static int foia_revoke(struct cli *cli, int argc, char **argv, int redaction)
+{
+	if (argc != 3)
+		return cli_usage(foia_usage);
+	int rc = cli_open_as(cli);
+	if (rc != EXIT_OK)
+		return rc;
+	char *error = NULL, *done = NULL;
+	int orc = redaction
+	    ? ops_foia_unredact(cli->store, &cli->actor, argv[1], argv[2], &done, &error)
+	    : ops_foia_unwithhold(cli->store, &cli->actor, argv[1], argv[2], &done, &error);
+	if (orc == OPS_OK)
+		printf("%s\n", done);
+	free(done);
 	return cli_ops_exit("foia", orc, error);
 }
 
@@ -402,6 +516,8 @@ int cmd_foia(struct cli *cli, int argc, char **argv)
 		return add_matching(cli, argc - 1, argv + 1, 0);
 	if (strcmp(sub, "withhold") == 0 || strcmp(sub, "redact") == 0)
 		return foia_decide(cli, argc - 1, argv + 1, sub[0] == 'r');
+	if (strcmp(sub, "unwithhold") == 0 || strcmp(sub, "unredact") == 0)
+		return foia_revoke(cli, argc - 1, argv + 1, sub[2] == 'r');
 	if (strcmp(sub, "review") == 0)
 		return foia_review(cli, argc - 1, argv + 1);
 	if (strcmp(sub, "export") == 0)
@@ -410,7 +526,11 @@ int cmd_foia(struct cli *cli, int argc, char **argv)
 		int rc = cli_open_as(cli);
 		if (rc != EXIT_OK)
 			return rc;
-		orc = ops_foia_remove(cli->store, &cli->actor, argv[2], argv[3], &error);
+		char *done = NULL;
+		orc = ops_foia_remove(cli->store, &cli->actor, argv[2], argv[3], &done, &error);
+		if (orc == OPS_OK)
+			printf("%s\n", done);
+		free(done);
 		return cli_ops_exit("foia", orc, error);
 	}
 	if (strcmp(sub, "close") == 0 && argc == 3) {
@@ -418,6 +538,8 @@ int cmd_foia(struct cli *cli, int argc, char **argv)
 		if (rc != EXIT_OK)
 			return rc;
 		orc = ops_foia_close(cli->store, &cli->actor, argv[2], &error);
+		if (orc == OPS_OK)
+			printf("%s: closed; its responsive set is final and no longer held\n", argv[2]);
 		return cli_ops_exit("foia", orc, error);
 	}
 	return cli_usage(foia_usage);

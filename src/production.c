@@ -181,11 +181,14 @@ static int elsewhere_prepare(struct production *pr, char **error_r)
  * another copy of a withheld or redacted message; counts it. */
 static int elsewhere_check(struct production *pr, const struct item *it, const char *text,
                            const struct parsed_message *parsed, const char *raw, size_t len,
-                           const char *beg, char **error_r)
+                           char **error_r)
 {
+	/* named as every other command names a message: its Bates number is provisional until
+	 * the export goes through, and no other command knows it */
 	if (it->message_id != NULL && strlist_contains(&pr->kept_ids, it->message_id)) {
-		fprintf(stderr, "liaison: %s: %s is another copy (Message-ID <%s>) of a message "
-		        "withheld or redacted in %s\n", pr->ref, beg, it->message_id, pr->ref);
+		fprintf(stderr, "liaison: %s: message <%s> (%.12s) is another copy (Message-ID <%s>) "
+		        "of a message withheld or redacted in %s\n", pr->ref, it->message_id,
+		        it->sha256, it->message_id, pr->ref);
 		pr->sum->unredacted_elsewhere++;
 		return 0;
 	}
@@ -220,8 +223,9 @@ static int elsewhere_check(struct production *pr, const struct item *it, const c
 	for (size_t i = 0; i < pr->n_elsewhere; i++)
 		hits += pr->elsewhere_found[i];
 	if (rc == 0 && hits > 0) {
-		fprintf(stderr, "liaison: %s: %s would be produced whole but holds text redacted from "
-		        "another message\n", pr->ref, beg);
+		fprintf(stderr, "liaison: %s: message <%s> (%.12s) would be produced whole but holds "
+		        "text redacted from another message\n", pr->ref,
+		        it->message_id ? it->message_id : "", it->sha256);
 		pr->sum->unredacted_elsewhere++;
 	}
 	return rc;
@@ -694,7 +698,7 @@ static int message_produce(struct production *pr, const struct item *it, char **
 	if (m.rd == NULL)
 		snprintf(m.native_rel, sizeof(m.native_rel), "natives/%s.eml", m.beg);
 	if (rc == 0 && m.rd == NULL)
-		rc = elsewhere_check(pr, it, m.text, m.parsed, raw, len, m.beg, error_r);
+		rc = elsewhere_check(pr, it, m.text, m.parsed, raw, len, error_r);
 	struct pdf_doc *doc = NULL;
 	if (rc == 0) {
 		char *path = package_path(&pr->pkg, m.pdf_rel);

@@ -370,6 +370,30 @@ const char *const schema_migrations[] = {
 	 * JSON), so that reassigning a thread afterwards cannot change what was handed in;
 	 * NULL for a submission made before this migration. */
 	"ALTER TABLE report_submissions ADD COLUMN figures TEXT;",
+	/* 9: a decision on a request is revoked, never erased (who and when); a redaction keeps
+	 * the preset it came from and how many passages it matched when decided; a withholding
+	 * has a number of its own, and one in force per message and request. */
+	"ALTER TABLE foia_redactions ADD COLUMN preset TEXT;"
+	"ALTER TABLE foia_redactions ADD COLUMN passages INTEGER;"
+	"ALTER TABLE foia_redactions ADD COLUMN revoked_by TEXT;"
+	"ALTER TABLE foia_redactions ADD COLUMN revoked_at INTEGER;"
+	"CREATE TABLE foia_withholdings_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  request_id INTEGER NOT NULL REFERENCES foia_requests (id),"
+	"  message_id INTEGER NOT NULL REFERENCES messages (id),"
+	"  exemption TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  decided_by TEXT NOT NULL,"
+	"  decided_at INTEGER NOT NULL,"
+	"  revoked_by TEXT,"
+	"  revoked_at INTEGER);"
+	"INSERT INTO foia_withholdings_new (request_id, message_id, exemption, reason, decided_by, "
+	"  decided_at) SELECT request_id, message_id, exemption, reason, decided_by, decided_at "
+	"  FROM foia_withholdings ORDER BY decided_at, request_id, message_id;"
+	"DROP TABLE foia_withholdings;"
+	"ALTER TABLE foia_withholdings_new RENAME TO foia_withholdings;"
+	"CREATE UNIQUE INDEX foia_withholdings_in_force ON foia_withholdings (request_id, message_id) "
+	"  WHERE revoked_at IS NULL;",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

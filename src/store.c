@@ -1054,6 +1054,48 @@ int store_raw_get(struct store *store, const char *key, char **raw_r, size_t *le
 	return result;
 }
 
+struct named_cb_ctx {
+	store_message_named_cb *cb;
+	void *ctx;
+};
+
+static int named_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct named_cb_ctx *c = p;
+	return c->cb(sqlite3_column_int64(s, 0), col_text(s, 1), col_text(s, 2), c->ctx);
+}
+
+int store_messages_named(struct store *store, const char *key, int by_prefix,
+                         store_message_named_cb *cb, void *ctx)
+{
+	char *low = NULL, *high = NULL;
+	if (by_prefix) {
+		/* a range over the unique index: every hash from the prefix up to the prefix
+		 * followed by a character after every hex digit */
+		low = str_lower(xstrdup(key));
+		high = xasprintf("%sg", low);
+	} else {
+		size_t n = strlen(key);
+		low = (n >= 2 && key[0] == '<' && key[n - 1] == '>') ? xstrndup(key + 1, n - 2)
+		                                                    : xstrdup(key);
+	}
+	sqlite3_stmt *s = query(store, by_prefix
+	    ? "SELECT id, sha256, message_id FROM messages WHERE sha256 >= ?1 AND sha256 < ?2 "
+	      "ORDER BY sha256"
+	    : "SELECT id, sha256, message_id FROM messages WHERE message_id = ?1 ORDER BY id");
+	int rc = -1;
+	if (s != NULL) {
+		bind_text(s, 1, low);
+		if (by_prefix)
+			bind_text(s, 2, high);
+		struct named_cb_ctx c = {cb, ctx};
+		rc = each_row(store, s, named_row_cb, &c);
+	}
+	free(low);
+	free(high);
+	return rc;
+}
+
 struct stats_cb_ctx {
 	store_stats_cb *cb;
 	void *ctx;
@@ -2514,9 +2556,9 @@ int store_foia_item_id(struct store *store, int64_t request_id, const char *sha2
 
 int store_foia_withhold(struct store *store, int64_t request_id, int64_t message_id,
                         const char *exemption, const char *reason, const char *user,
-                        int64_t now)
+                        int64_t now, int64_t *id_r)
 {
-	sqlite3_stmt *s = query(store, "INSERT OR REPLACE INTO foia_withholdings (request_id, "
+	sqlite3_stmt *s = query(store, "INSERT INTO foia_withholdings (request_id, "
 	                               "message_id, exemption, reason, decided_by, decided_at) "
 	                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	if (s == NULL)
@@ -2527,27 +2569,128 @@ int store_foia_withhold(struct store *store, int64_t request_id, int64_t message
 	bind_text(s, 4, reason);
 	bind_text(s, 5, user);
 	bind_int(s, 6, now);
-	return run_update(store, s, "withhold");
+	if (run_update(store, s, "withhold") < 0)
+		return -1;
+	*id_r = sqlite3_last_insert_rowid(store->db);
+	return 0;
 }
 
-int store_foia_redact(struct store *store, int64_t request_id, int64_t message_id,
-                      const char *kind, const char *value, const char *exemption,
-                      const char *reason, const char *user, int64_t now)
+int store_foia_withholding_in_force(struct store *store, int64_t request_id,
+                                    int64_t message_id, int64_t *id_r)
 {
-	sqlite3_stmt *s = query(store, "INSERT INTO foia_redactions (request_id, message_id, kind, "
-	                               "value, exemption, reason, decided_by, decided_at) "
-	                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	sqlite3_stmt *s = query(store, "SELECT id FROM foia_withholdings WHERE request_id = ?1 "
+	                               "AND message_id = ?2 AND revoked_at IS NULL");
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, request_id);
 	bind_int(s, 2, message_id);
-	bind_text(s, 3, kind);
-	bind_text(s, 4, value);
-	bind_text(s, 5, exemption);
-	bind_text(s, 6, reason);
-	bind_text(s, 7, user);
-	bind_int(s, 8, now);
-	return run_update(store, s, "redact");
+	int rc = step_find(store, s, id_r, "find withholding");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Marks one decision in force revoked: 1 done, 0 when there is none such. */
+static int revoke(struct store *store, const char *sql, int64_t request_id, int64_t key,
+                  const char *user, int64_t now)
+{
+	sqlite3_stmt *s = query(store, sql);
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	bind_int(s, 2, key);
+	bind_text(s, 3, user);
+	bind_int(s, 4, now);
+	if (run_update(store, s, "revoke") < 0)
+		return -1;
+	return sqlite3_changes(store->db) > 0;
+}
+
+int store_foia_unwithhold(struct store *store, int64_t request_id, int64_t message_id,
+                          const char *user, int64_t now)
+{
+	return revoke(store, "UPDATE foia_withholdings SET revoked_by = ?3, revoked_at = ?4 "
+	                     "WHERE request_id = ?1 AND message_id = ?2 AND revoked_at IS NULL",
+	              request_id, message_id, user, now);
+}
+
+int store_foia_unredact(struct store *store, int64_t request_id, int64_t redaction_id,
+                        const char *user, int64_t now)
+{
+	return revoke(store, "UPDATE foia_redactions SET revoked_by = ?3, revoked_at = ?4 "
+	                     "WHERE request_id = ?1 AND id = ?2 AND revoked_at IS NULL",
+	              request_id, redaction_id, user, now);
+}
+
+int store_foia_redact(struct store *store, int64_t request_id, int64_t message_id,
+                      const struct redaction_new *r, int64_t *id_r)
+{
+	sqlite3_stmt *s = query(store, "INSERT INTO foia_redactions (request_id, message_id, kind, "
+	                               "value, exemption, reason, decided_by, decided_at, preset, "
+	                               "passages) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	bind_int(s, 2, message_id);
+	bind_text(s, 3, r->kind);
+	bind_text(s, 4, r->value);
+	bind_text(s, 5, r->exemption);
+	bind_text(s, 6, r->reason);
+	bind_text(s, 7, r->user);
+	bind_int(s, 8, r->now);
+	bind_text(s, 9, r->preset);
+	bind_int(s, 10, r->passages);
+	if (run_update(store, s, "redact") < 0)
+		return -1;
+	*id_r = sqlite3_last_insert_rowid(store->db);
+	return 0;
+}
+
+struct decision_cb_ctx {
+	store_decision_cb *cb;
+	void *ctx;
+};
+
+static int decision_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct decision_cb_ctx *c = p;
+	struct decision_row row = {
+		.type = col_text(s, 0),
+		.id = sqlite3_column_int64(s, 1),
+		.sha256 = col_text(s, 2),
+		.message_id = col_text(s, 3),
+		.kind = col_text(s, 4),
+		.value = col_text(s, 5),
+		.preset = col_text(s, 6),
+		.passages = sqlite3_column_type(s, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 7),
+		.exemption = col_text(s, 8),
+		.reason = col_text(s, 9),
+		.decided_by = col_text(s, 10),
+		.decided_at = sqlite3_column_int64(s, 11),
+		.revoked_by = col_text(s, 12),
+		.revoked_at = sqlite3_column_int64(s, 13),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_foia_decisions(struct store *store, int64_t request_id, store_decision_cb *cb,
+                         void *ctx)
+{
+	sqlite3_stmt *s = query(store,
+	    "SELECT 'withholding', w.id, m.sha256, m.message_id, NULL, NULL, NULL, NULL, "
+	    "  w.exemption, w.reason, w.decided_by, w.decided_at, w.revoked_by, "
+	    "  coalesce(w.revoked_at, 0) "
+	    "FROM foia_withholdings w JOIN messages m ON m.id = w.message_id WHERE w.request_id = ?1 "
+	    "UNION ALL "
+	    "SELECT 'redaction', r.id, m.sha256, m.message_id, r.kind, r.value, r.preset, r.passages, "
+	    "  r.exemption, r.reason, r.decided_by, r.decided_at, r.revoked_by, "
+	    "  coalesce(r.revoked_at, 0) "
+	    "FROM foia_redactions r JOIN messages m ON m.id = r.message_id WHERE r.request_id = ?1 "
+	    "ORDER BY 12, 1 DESC, 2");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, request_id);
+	struct decision_cb_ctx c = {cb, ctx};
+	return each_row(store, s, decision_row_cb, &c);
 }
 
 struct review_cb_ctx {
@@ -2577,9 +2720,9 @@ int store_foia_review(struct store *store, int64_t request_id, store_review_cb *
 	    "  group_concat(DISTINCT coalesce(t.category, '') || ',' || coalesce(p.categories, '')), "
 	    "  max(coalesce(t.confidential, 0)), "
 	    "  EXISTS (SELECT 1 FROM foia_withholdings w WHERE w.request_id = i.request_id "
-	    "    AND w.message_id = m.id), "
+	    "    AND w.message_id = m.id AND w.revoked_at IS NULL), "
 	    "  (SELECT count(*) FROM foia_redactions r WHERE r.request_id = i.request_id "
-	    "    AND r.message_id = m.id) "
+	    "    AND r.message_id = m.id AND r.revoked_at IS NULL) "
 	    "FROM foia_items i JOIN messages m ON m.id = i.message_id "
 	    "LEFT JOIN placements p ON p.message_id = m.id "
 	    "LEFT JOIN threads t ON t.id = p.thread_id "
@@ -2943,6 +3086,7 @@ int store_foia_export_items(struct store *store, int64_t request_id, store_expor
 	    "  " DISPOSED("m.id") " "
 	    "FROM foia_items i JOIN messages m ON m.id = i.message_id "
 	    "LEFT JOIN foia_withholdings w ON w.request_id = i.request_id AND w.message_id = m.id "
+	    "  AND w.revoked_at IS NULL "
 	    "WHERE i.request_id = ?1 ORDER BY m.date, m.sha256");
 	if (s == NULL)
 		return -1;
@@ -2977,7 +3121,8 @@ int store_foia_redactions(struct store *store, int64_t request_id, store_redacti
 {
 	sqlite3_stmt *s = query(store, "SELECT id, message_id, kind, value, exemption, reason, "
 	                               "decided_by, decided_at FROM foia_redactions "
-	                               "WHERE request_id = ?1 ORDER BY message_id, id");
+	                               "WHERE request_id = ?1 AND revoked_at IS NULL "
+	                               "ORDER BY message_id, id");
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, request_id);
