@@ -84,6 +84,22 @@ int ops_foia_lookup(struct store *store, const struct actor *actor, const char *
 int ops_hold_add(struct store *store, const struct actor *actor, const char *name,
                  const char *reason, const struct search_filter *filter, int all,
                  size_t *placed_r, char **error_r);
+/* Requests (status "open", or NULL: all), for those who read records. */
+int ops_foia_list(struct store *store, const struct actor *actor, const char *status,
+                  store_foia_cb *cb, void *ctx, char **error_r);
+/* One request (its reference in any case): request_cb once, then item_cb for each message of
+ * its responsive set and decision_cb for each withholding and redaction.  OPS_NOT_FOUND when
+ * there is no such request. */
+int ops_foia_show(struct store *store, const struct actor *actor, const char *ref,
+                  store_foia_cb *request_cb, store_foia_item_cb *item_cb,
+                  store_decision_cb *decision_cb, void *ctx, char **error_r);
+/* The review suggestions of a request's set. */
+int ops_foia_review(struct store *store, const struct actor *actor, const char *ref,
+                    store_review_cb *cb, void *ctx, char **error_r);
+
+/* Every hold (active and released counts), for those who read records. */
+int ops_holds_list(struct store *store, const struct actor *actor, store_hold_cb *cb, void *ctx,
+                   char **error_r);
 int ops_hold_release(struct store *store, const struct actor *actor, const char *name,
                      size_t *released_r, char **error_r);
 

@@ -516,7 +516,7 @@ struct foia_row {
 int store_foia_create(struct store *store, const struct foia_row *request, int year,
                       char *ref_r, size_t ref_size);
 typedef int store_foia_cb(const struct foia_row *row, void *ctx);
-/* Requests (ref NULL: all; status NULL: any), newest first. */
+/* Requests (ref, in any case, or NULL: all; status NULL: any), newest first. */
 int store_foia_list(struct store *store, const char *ref, const char *status, store_foia_cb *cb,
                     void *ctx);
 /* Adds a message to a request's responsive set: 1 added, 0 when it was there already. */

@@ -27,7 +27,7 @@ static const char foia_usage[] =
     "       (MESSAGE: a SHA-256, 8 or more of its first hex digits, or a Message-ID)";
 static const char hold_usage[] =
     "hold add NAME --reason TEXT [--all] [QUERY] [search filters] | hold release NAME | "
-    "hold list";
+    "hold list [--json]";
 
 static struct cal_date today(void)
 {
@@ -117,23 +117,28 @@ static int foia_list(struct cli *cli, int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	char *error = NULL;
-	int orc = ops_foia_may_read(&cli->actor, &error);
-	if (orc != OPS_OK)
-		return cli_ops_exit("foia", orc, error);
 	struct list_ctx c = {json ? json_array() : NULL, 0, overdue, today()};
-	if (store_foia_list(cli->store, NULL, open_only || overdue ? "open" : NULL, list_request,
-	                    &c) < 0) {
+	if (!json)
+		printf("%-15s %-6s %-19s %-14s %-14s %13s  %s\n", "REQUEST", "STATUS", "RECEIVED",
+		       "DUE", "", "MESSAGES", "REQUESTER");
+	int orc = ops_foia_list(cli->store, &cli->actor, open_only || overdue ? "open" : NULL,
+	                        list_request, &c, &error);
+	if (orc != OPS_OK) {
 		json_decref(c.array);
-		cli_error("foia", "%s", store_error(cli->store));
-		return EXIT_FAIL;
+		return cli_ops_exit("foia", orc, error);
 	}
 	cli_list_end(c.array, c.count, "request");
 	return EXIT_OK;
 }
 
+struct show_ctx {
+	struct list_ctx list; /* the request as `foia list --json` shows it */
+	json_t *items, *decisions;
+};
+
 static int show_item(const struct foia_item_row *m, void *p)
 {
-	json_t *items = p;
+	json_t *items = ((struct show_ctx *)p)->items;
 	json_array_append_new(items, json_pack("{s:s, s:o, s:o, s:o, s:o}", "sha256", m->sha256,
 	    "message_id", cli_json_str(m->message_id), "date", cli_json_time(m->date),
 	    "from", cli_json_str(m->from_addr), "subject", cli_json_str(m->subject)));
@@ -156,7 +161,7 @@ static int show_decision(const struct decision_row *d, void *p)
 	json_object_set_new(o, "revoked_by", cli_json_str(d->revoked_by));
 	json_object_set_new(o, "revoked_at", d->revoked_at ? cli_json_time(d->revoked_at)
 	                                                   : json_null());
-	json_array_append_new(p, o);
+	json_array_append_new(((struct show_ctx *)p)->decisions, o);
 	return 0;
 }
 
@@ -201,15 +206,9 @@ static void print_decisions(json_t *decisions)
 	}
 }
 
-struct show_ctx {
-	struct list_ctx list; /* the request as `foia list --json` shows it */
-	int64_t id;
-};
-
 static int show_request(const struct foia_row *r, void *p)
 {
 	struct show_ctx *c = p;
-	c->id = r->id;
 	list_request(r, &c->list);
 	return 1;
 }
@@ -223,38 +222,19 @@ static int foia_show(struct cli *cli, int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	char *error = NULL;
-	int orc = ops_foia_may_read(&cli->actor, &error);
-	if (orc != OPS_OK)
+	json_t *one = json_array(), *items = json_array(), *decisions = json_array();
+	struct show_ctx c = {{one, 0, 0, today()}, items, decisions};
+	int orc = ops_foia_show(cli->store, &cli->actor, argv[1], show_request, show_item,
+	                        show_decision, &c, &error);
+	if (orc != OPS_OK) {
+		json_decref(one);
+		json_decref(items);
+		json_decref(decisions);
 		return cli_ops_exit("foia", orc, error);
-	json_t *one = json_array();
-	struct show_ctx c = {{one, 0, 0, today()}, 0};
-	if (store_foia_list(cli->store, argv[1], NULL, show_request, &c) < 0) {
-		json_decref(one);
-		cli_error("foia", "%s", store_error(cli->store));
-		return EXIT_FAIL;
-	}
-	if (c.id == 0) {
-		json_decref(one);
-		cli_error("foia", "no request %s", argv[1]);
-		return EXIT_USAGE;
 	}
 	json_t *request = json_incref(json_array_get(one, 0));
 	json_decref(one);
-	json_t *items = json_array();
-	if (store_foia_items(cli->store, c.id, show_item, items) < 0) {
-		json_decref(items);
-		json_decref(request);
-		cli_error("foia", "%s", store_error(cli->store));
-		return EXIT_FAIL;
-	}
 	json_object_set_new(request, "items", items);
-	json_t *decisions = json_array();
-	if (store_foia_decisions(cli->store, c.id, show_decision, decisions) < 0) {
-		json_decref(decisions);
-		json_decref(request);
-		cli_error("foia", "%s", store_error(cli->store));
-		return EXIT_FAIL;
-	}
 	json_object_set_new(request, "decisions", decisions);
 	if (json) {
 		cli_print_json(request);
@@ -440,16 +420,12 @@ static int foia_review(struct cli *cli, int argc, char **argv)
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	int64_t id;
 	char *error = NULL;
-	int orc = ops_foia_lookup(cli->store, &cli->actor, argv[1], &id, &error);
-	if (orc != OPS_OK)
-		return cli_ops_exit("foia", orc, error);
 	struct review_ctx c = {json ? json_array() : NULL, 0};
-	if (store_foia_review(cli->store, id, print_review, &c) < 0) {
+	int orc = ops_foia_review(cli->store, &cli->actor, argv[1], print_review, &c, &error);
+	if (orc != OPS_OK) {
 		json_decref(c.array);
-		cli_error("foia", "%s", store_error(cli->store));
-		return EXIT_FAIL;
+		return cli_ops_exit("foia", orc, error);
 	}
 	cli_list_end(c.array, c.count, "suggestion");
 	return EXIT_OK;
@@ -545,12 +521,25 @@ int cmd_foia(struct cli *cli, int argc, char **argv)
 	return cli_usage(foia_usage);
 }
 
+struct holds_ctx {
+	json_t *array; /* NULL for text */
+	size_t count;
+};
+
 static int print_hold(const struct hold_row *h, void *p)
 {
-	(void)p;
+	struct holds_ctx *c = p;
+	c->count++;
+	if (c->array) {
+		json_array_append_new(c->array, json_pack("{s:s, s:s, s:s, s:o, s:I, s:I}", "name",
+		    h->name, "reason", h->reason, "placed_by", h->placed_by,
+		    "placed_at", cli_json_time(h->placed_at), "held", (json_int_t)h->active,
+		    "released", (json_int_t)h->released));
+		return 0;
+	}
 	char at[32];
 	cli_format_time(h->placed_at, at, sizeof(at));
-	printf("%-24s %s  %-12s %5lld held, %5lld released  %s\n", h->name, at, h->placed_by,
+	printf("%-24s %-16s  %-12s %5lld %8lld  %s\n", h->name, at, h->placed_by,
 	       (long long)h->active, (long long)h->released, h->reason);
 	return 0;
 }
@@ -570,16 +559,20 @@ int cmd_hold(struct cli *cli, int argc, char **argv)
 			printf("%s: %zu message%s released\n", argv[2], n, n == 1 ? "" : "s");
 		return cli_ops_exit("hold", orc, error);
 	}
-	if (argc == 2 && strcmp(argv[1], "list") == 0) {
+	int json = argc == 3 && strcmp(argv[2], "--json") == 0;
+	if ((argc == 2 || json) && strcmp(argv[1], "list") == 0) {
 		if ((rc = cli_open_as(cli)) != EXIT_OK)
 			return rc;
-		int orc = ops_foia_may_read(&cli->actor, &error);
-		if (orc != OPS_OK)
+		struct holds_ctx c = {json ? json_array() : NULL, 0};
+		if (!json)
+			printf("%-24s %-16s  %-12s %5s %8s  %s\n", "NAME", "PLACED", "BY", "HELD",
+			       "RELEASED", "REASON");
+		int orc = ops_holds_list(cli->store, &cli->actor, print_hold, &c, &error);
+		if (orc != OPS_OK) {
+			json_decref(c.array);
 			return cli_ops_exit("hold", orc, error);
-		if (store_holds_list(cli->store, print_hold, NULL) < 0) {
-			cli_error("hold", "%s", store_error(cli->store));
-			return EXIT_FAIL;
 		}
+		cli_list_end(c.array, c.count, "hold");
 		return EXIT_OK;
 	}
 	return cli_usage(hold_usage);

@@ -61,6 +61,8 @@ int cmd_reroute(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	json_t *array = json ? json_array() : NULL;
+	if (!json)
+		printf("%-13s %s\n", "THREAD", "CHANGES");
 	struct reroute_counts counts;
 	int orc = ops_reroute(cli->store, &cli->actor, rules, &req, print_change, array, &counts,
 	                      &error);

@@ -29,8 +29,7 @@ static int print_due(const struct retention_row *r, void *p)
 	char last[32], due[32];
 	cli_format_time(r->last_activity, last, sizeof(last));
 	cli_format_time(r->due, due, sizeof(due));
-	printf("%-13s %-8s %-15s last activity %s, retention ended %s\n", r->ref, r->mailbox,
-	       r->series, last, due);
+	printf("%-13s %-8s %-15s %-16s  %s\n", r->ref, r->mailbox, r->series, last, due);
 	return 0;
 }
 
@@ -68,6 +67,9 @@ int cmd_retention(struct cli *cli, int argc, char **argv)
 	struct due_ctx ctx = {json ? json_array() : NULL, 0};
 	char *error = NULL;
 	size_t count = 0;
+	if (!json)
+		printf("%-13s %-8s %-15s %-16s  %s\n", "REF", "MAILBOX", "SERIES", "LAST ACTIVITY",
+		       "RETENTION ENDED");
 	int orc = ops_retention_due(cli->store, &cli->actor, (int64_t)time(NULL), print_due, &ctx,
 	                            &count, &error);
 	if (orc != OPS_OK) {

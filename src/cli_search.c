@@ -130,6 +130,9 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	struct search_ctx c = {json ? json_array() : NULL, 0};
 	size_t total = 0;
 	char *error = NULL;
+	if (!json)
+		printf("%-13s %-16s %-6s %-28s %-36s\n    %s\n", "THREAD", "DATE", "BOX", "FROM",
+		       "SUBJECT", "SNIPPET");
 	int orc = ops_search(cli->store, &cli->actor, &f, print_hit, &c, &total, &error);
 	if (orc != OPS_OK) {
 		json_decref(c.array);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "calendar.h"
@@ -834,8 +835,9 @@ void config_free(struct config **config)
 
 const struct mailbox_config *config_find_mailbox(const struct config *config, const char *name)
 {
+	/* Any case: people type "k" for [mailbox K]. */
 	for (size_t i = 0; i < config->n_mailboxes; i++)
-		if (strcmp(config->mailboxes[i].name, name) == 0)
+		if (strcasecmp(config->mailboxes[i].name, name) == 0)
 			return &config->mailboxes[i];
 	return NULL;
 }

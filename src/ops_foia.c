@@ -343,6 +343,81 @@ int ops_hold_add(struct store *store, const struct actor *a, const char *name,
 	return rc;
 }
 
+int ops_foia_list(struct store *store, const struct actor *actor, const char *status,
+                  store_foia_cb *cb, void *ctx, char **error_r)
+{
+	int rc = ops_foia_may_read(actor, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (store_foia_list(store, NULL, status, cb, ctx) < 0) {
+		*error_r = xasprintf("requests: %s", store_error(store));
+		return OPS_FAILED;
+	}
+	return OPS_OK;
+}
+
+struct show_ctx {
+	store_foia_cb *cb;
+	void *ctx;
+	int64_t id;
+};
+
+static int show_one(const struct foia_row *row, void *p)
+{
+	struct show_ctx *c = p;
+	c->id = row->id;
+	c->cb(row, c->ctx);
+	return 1;
+}
+
+int ops_foia_show(struct store *store, const struct actor *actor, const char *ref,
+                  store_foia_cb *request_cb, store_foia_item_cb *item_cb,
+                  store_decision_cb *decision_cb, void *ctx, char **error_r)
+{
+	int rc = ops_foia_may_read(actor, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	struct show_ctx c = {request_cb, ctx, 0};
+	int listed = store_foia_list(store, ref, NULL, show_one, &c); /* any case */
+	if (listed < 0 || (c.id != 0 && (store_foia_items(store, c.id, item_cb, ctx) < 0 ||
+	                                 store_foia_decisions(store, c.id, decision_cb, ctx) < 0))) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		return OPS_FAILED;
+	}
+	if (c.id == 0) {
+		*error_r = xasprintf("no request %s", ref);
+		return OPS_NOT_FOUND;
+	}
+	return OPS_OK;
+}
+
+int ops_foia_review(struct store *store, const struct actor *actor, const char *ref,
+                    store_review_cb *cb, void *ctx, char **error_r)
+{
+	int64_t id = 0;
+	int rc = ops_foia_lookup(store, actor, ref, &id, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (store_foia_review(store, id, cb, ctx) < 0) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		return OPS_FAILED;
+	}
+	return OPS_OK;
+}
+
+int ops_holds_list(struct store *store, const struct actor *actor, store_hold_cb *cb, void *ctx,
+                   char **error_r)
+{
+	int rc = ops_foia_may_read(actor, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (store_holds_list(store, cb, ctx) < 0) {
+		*error_r = xasprintf("holds: %s", store_error(store));
+		return OPS_FAILED;
+	}
+	return OPS_OK;
+}
+
 int ops_hold_release(struct store *store, const struct actor *a, const char *name,
                      size_t *released_r, char **error_r)
 {

@@ -2382,7 +2382,7 @@ int store_foia_list(struct store *store, const char *ref, const char *status, st
 	    "SELECT r.id, r.ref, r.requester, r.contact, r.description, r.received, r.due, "
 	    "r.status, r.created_by, r.created_at, coalesce(r.closed_at, 0), "
 	    "(SELECT count(*) FROM foia_items i WHERE i.request_id = r.id) "
-	    "FROM foia_requests r WHERE (?1 IS NULL OR r.ref = ?1) AND (?2 IS NULL OR r.status = ?2) "
+	    "FROM foia_requests r WHERE (?1 IS NULL OR r.ref = upper(?1)) AND (?2 IS NULL OR r.status = ?2) "
 	    "ORDER BY r.year DESC, r.seq DESC");
 	if (s == NULL)
 		return -1;

@@ -72,7 +72,7 @@ $LIAISON --as coordinator search trooper --limit 3 >three.txt
 expect_eq "--limit 3 says how many there are" "the newest 3 of $n_word hits (--limit N for more, --limit 0 for all)" "$(tail -n 1 three.txt)"
 expect_eq "--limit 3 shows the 3 newest" \
 	"$($LIAISON --as coordinator search trooper --json | $PY -c 'import json,sys; print(" ".join(h["thread"] for h in json.load(sys.stdin)[:3]))')" \
-	"$(grep -v '^    ' three.txt | head -n 3 | awk '{print $1}' | tr '\n' ' ' | sed 's/ $//')"
+	"$(grep -v '^    ' three.txt | sed 1d | head -n 3 | awk '{print $1}' | tr '\n' ' ' | sed 's/ $//')"
 $LIAISON --as reyes search trooper --mailbox K --from nobody@example.org --category x --limit 5 >/dev/null || fail "every filter, limited"
 expect_code "--limit is a search's, not a request's" 2 $LIAISON --as records foia add FOIA-2026-0001 trooper --limit 3
 
