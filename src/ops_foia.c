@@ -502,6 +502,10 @@ int ops_foia_withhold(struct store *store, const struct actor *a, const char *re
                       const char *message, const char *exemption, const char *reason,
                       char **done_r, char **error_r)
 {
+	/* who may, before what is wrong with the request */
+	int may = ops_foia_may_change(a, error_r);
+	if (may != OPS_OK)
+		return may;
 	if (exemption == NULL || exemption[0] == '\0' || reason == NULL || reason[0] == '\0') {
 		*error_r = xstrdup("withholding needs --exemption CITATION and --reason TEXT");
 		return OPS_INVALID;
