@@ -64,6 +64,11 @@ void ops_thread_free(struct ops_thread *thread);
 int ops_load_for_change(struct store *store, const struct actor *actor, const char *ref,
                         struct ops_thread *thread_r, char **error_r);
 
+/* Inside an operation's transaction: OPS_OK when the thread is still as t was loaded
+ * (status, assignee, confidentiality); OPS_CONFLICT, with *error_r, when another user or the
+ * poller changed it between reading and writing (the operation then writes nothing). */
+int ops_thread_unchanged(struct store *store, const struct ops_thread *t, char **error_r);
+
 /* A search's filters and hit count in words, for the audit trail.  Returns a new string. */
 char *ops_describe_search(const struct search_filter *filter, size_t hits);
 

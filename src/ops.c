@@ -165,6 +165,28 @@ int ops_commit_audited(struct store *store, const struct actor *a, const char *a
 	return OPS_OK;
 }
 
+int ops_thread_unchanged(struct store *store, const struct ops_thread *t, char **error_r)
+{
+	struct ops_thread now;
+	memset(&now, 0, sizeof(now));
+	struct thread_filter filter = {.ref = t->ref};
+	struct load_ctx c = {&now, 0};
+	if (store_threads_list(store, &filter, copy_thread, &c) < 0) {
+		*error_r = xasprintf("%s: %s", t->ref, store_error(store));
+		return OPS_FAILED;
+	}
+	int same = c.found && strcmp(now.status, t->status) == 0 &&
+	           (now.assignee == NULL) == (t->assignee == NULL) &&
+	           (now.assignee == NULL || strcmp(now.assignee, t->assignee) == 0) &&
+	           now.confidential == t->confidential;
+	if (!same)
+		*error_r = xasprintf("%s changed meanwhile (now %s, assigned to %s): look at it again "
+		                     "(liaison show %s)", t->ref, c.found ? now.status : "gone",
+		                     now.assignee ? now.assignee : "nobody", t->ref);
+	ops_thread_free(&now);
+	return same ? OPS_OK : OPS_CONFLICT;
+}
+
 static int commit_change(struct store *store, const struct actor *actor,
                          const struct ops_thread *t, const struct change *changes, size_t n,
                          const char *action, const char *details, char **error_r)
@@ -174,7 +196,11 @@ static int commit_change(struct store *store, const struct actor *actor,
 		*error_r = xasprintf("%s: %s", t->ref, store_error(store));
 		return OPS_FAILED;
 	}
-	int rc = 0;
+	int rc = ops_thread_unchanged(store, t, error_r);
+	if (rc != OPS_OK) {
+		store_rollback(store);
+		return rc;
+	}
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = store_thread_set(store, t->id, changes[i].field, changes[i].value);
 	if (rc == 0)

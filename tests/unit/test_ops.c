@@ -647,12 +647,33 @@ static void test_take(void **state)
 	store_close(&fx.store);
 }
 
+/* A thread changed between an operation's reading and its writing is a conflict. */
+static void test_conflict(void **state)
+{
+	(void)state;
+	fresh_store();
+	struct actor reyes = as(REYES), walsh = as(WALSH);
+	char *error = NULL;
+	struct ops_thread seen;
+	assert_int_equal(ops_load_for_change(fx.store, &reyes, fx.k1, &seen, &error), OPS_OK);
+	assert_int_equal(ops_thread_unchanged(fx.store, &seen, &error), OPS_OK);
+	int changed = 0;
+	assert_int_equal(ops_take(fx.store, &walsh, fx.k1, 0, &changed, &error), OPS_OK);
+	assert_int_equal(ops_thread_unchanged(fx.store, &seen, &error), OPS_CONFLICT);
+	assert_non_null(strstr(error, "changed meanwhile"));
+	assert_non_null(strstr(error, "walsh"));
+	free(error);
+	ops_thread_free(&seen);
+	store_close(&fx.store);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_visibility),
 		cmocka_unit_test(test_take),
+		cmocka_unit_test(test_conflict),
 	};
 	return cmocka_run_group_tests(tests, setup_group, teardown_group);
 }
