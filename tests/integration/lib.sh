@@ -36,6 +36,27 @@ fail() {
 	exit 1
 }
 
+# expect WHO EXIT ARGS...: liaison ARGS acted as WHO exits EXIT; a refusal (1) says
+# "refused" and why, a wrong request (2) says what is wrong.  out.txt and err.txt keep what it
+# printed.
+expect() {
+	who=$1 want=$2
+	shift 2
+	set +e
+	$LIAISON --as "$who" "$@" >out.txt 2>err.txt
+	rc=$?
+	set -e
+	if [ "$rc" -ne "$want" ]; then
+		cat out.txt err.txt
+		fail "$who: $*: exit $rc, expected $want"
+	fi
+	if { [ "$want" -eq 1 ] && ! grep -q "refused" err.txt; } || { [ "$want" -eq 2 ] && [ ! -s err.txt ]; }; then
+		cat err.txt
+		fail "$who: $*: no reason given"
+	fi
+	echo "ok: $who $* -> $rc $(head -c 160 err.txt | tr '\n' ' ')"
+}
+
 # expect_eq WHAT EXPECTED ACTUAL
 expect_eq() {
 	if [ "$2" != "$3" ]; then

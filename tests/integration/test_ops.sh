@@ -23,25 +23,6 @@ K1=$1 K2=$2 K3=$3 L1=$4
 echo "threads: $refs"
 expect_eq "no K thread flagged by routing" "0 0" "$(sqlite3 o.db "SELECT sum(confidential), sum(reportable) FROM threads WHERE ref LIKE 'K-%'" | tr '|' ' ')"
 
-# expect WHO EXIT COMMAND...: the command acted as WHO exits EXIT; refusals say why.
-expect() {
-	who=$1 want=$2
-	shift 2
-	set +e
-	$LIAISON --as "$who" "$@" >out.txt 2>err.txt
-	rc=$?
-	set -e
-	if [ "$rc" -ne "$want" ]; then
-		cat out.txt err.txt
-		fail "$who: $*: exit $rc, expected $want"
-	fi
-	# A refusal says "refused" and why; a wrong request (exit 2) says what is wrong.
-	if { [ "$want" -eq 1 ] && ! grep -q "refused" err.txt; } || { [ "$want" -eq 2 ] && [ ! -s err.txt ]; }; then
-		cat err.txt
-		fail "$who: $*: no reason given"
-	fi
-	echo "ok: $who $* -> $rc $(head -c 120 err.txt | tr '\n' ' ')"
-}
 
 echo "== reading"
 expect reyes 0 threads

@@ -60,24 +60,6 @@ field() {
 	$LIAISON --as "${3:-admin}" threads --all --json >field.json
 	pick field.json "$1" "$2"
 }
-# expect WHO EXIT ARGS...: as in test_ops.sh; out.txt and err.txt keep what it printed.
-expect() {
-	who=$1 want=$2
-	shift 2
-	set +e
-	$LIAISON --as "$who" "$@" >out.txt 2>err.txt
-	rc=$?
-	set -e
-	if [ "$rc" -ne "$want" ]; then
-		cat out.txt err.txt
-		fail "$who: $*: exit $rc, expected $want"
-	fi
-	if { [ "$want" -eq 1 ] && ! grep -q "refused" err.txt; } || { [ "$want" -eq 2 ] && [ ! -s err.txt ]; }; then
-		cat err.txt
-		fail "$who: $*: no reason given"
-	fi
-	echo "ok: $who $* -> $rc $(head -c 160 err.txt | tr '\n' ' ')"
-}
 # has FILE TEXT: FILE holds TEXT (a fixed string).
 has() {
 	grep -qF -- "$2" "$1" || { cat "$1"; fail "$1 lacks: $2"; }
