@@ -37,6 +37,10 @@ enum {
 int ops_actor(const struct config *config, const char *name, struct actor *actor_r,
               char **error_r);
 
+/* "'NAME' is not a [user] of FILE (users: a, b, c)": what every refusal of an unknown user
+ * name says.  Returns a new string. */
+char *ops_unknown_user(const struct config *config, const char *name);
+
 /* 1 when the actor may see threads of this troop. */
 int ops_sees_troop(const struct actor *actor, char troop);
 /* The troop letters whose mail the actor may see ("KL"), or NULL for all (a search filter). */

@@ -11,6 +11,19 @@
 #include "ops_vocab.h"
 #include "util.h"
 
+char *ops_unknown_user(const struct config *config, const char *name)
+{
+	struct strlist names = {0};
+	for (size_t i = 0; i < config->n_users; i++)
+		strlist_add(&names, config->users[i].name);
+	char *joined = strlist_join(&names, ", ");
+	char *text = xasprintf("'%s' is not a [user] of %s (users: %s)", name, config->path,
+	                       names.count ? joined : "none");
+	free(joined);
+	strlist_free(&names);
+	return text;
+}
+
 int ops_actor(const struct config *config, const char *name, struct actor *actor_r,
               char **error_r)
 {
@@ -20,7 +33,7 @@ int ops_actor(const struct config *config, const char *name, struct actor *actor
 	}
 	const struct user_config *user = config_find_user(config, name);
 	if (user == NULL) {
-		*error_r = xasprintf("'%s' is not a [user] of %s", name, config->path);
+		*error_r = ops_unknown_user(config, name);
 		return OPS_INVALID;
 	}
 	actor_r->config = config;
@@ -245,7 +258,7 @@ int ops_assign_as(struct store *store, const struct actor *actor, const char *re
 	} else if ((rc = may_reassign(actor, &t, assignee, force, taking, error_r)) != OPS_OK) {
 		;
 	} else if (to == NULL) {
-		*error_r = xasprintf("'%s' is not a [user] of %s", assignee, actor->config->path);
+		*error_r = ops_unknown_user(actor->config, assignee);
 		rc = OPS_INVALID;
 	} else if (to->role == ROLE_RECORDS) {
 		*error_r = xasprintf("refused: %s is records staff, who work no threads", assignee);

@@ -308,7 +308,7 @@ int ops_event_done(struct store *store, const struct actor *a, int64_t id,
 	const char *primary = o->primary ? o->primary : a->user->name;
 	const struct user_config *unit = config_find_user(a->config, primary);
 	if (unit == NULL) {
-		*error_r = xasprintf("'%s' is not a [user] of %s", primary, a->config->path);
+		*error_r = ops_unknown_user(a->config, primary);
 		return OPS_INVALID;
 	}
 	if (o->visited && !known_visit(o->visited)) {

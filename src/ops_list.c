@@ -61,7 +61,7 @@ static int check_query(const struct actor *a, const struct ops_thread_query *q,
 		return OPS_INVALID;
 	}
 	if (q->assignee && config_find_user(a->config, q->assignee) == NULL) {
-		*error_r = xasprintf("'%s' is not a [user] of %s", q->assignee, a->config->path);
+		*error_r = ops_unknown_user(a->config, q->assignee);
 		return OPS_INVALID;
 	}
 	if (q->mailbox && (*mailbox_r = mailbox_name(a->config, q->mailbox)) == NULL) {

@@ -16,7 +16,7 @@ static int monthly_allowed(const struct actor *a, const char *officer, char troo
                            char **error_r)
 {
 	if (officer && config_find_user(a->config, officer) == NULL) {
-		*error_r = xasprintf("%s is not a [user] of the configuration", officer);
+		*error_r = ops_unknown_user(a->config, officer);
 		return OPS_INVALID;
 	}
 	if (troop && config_find_troop(a->config, troop) == NULL) {

@@ -234,6 +234,7 @@ expect reyes 2 threads --assignee walsh --unassigned
 has err.txt "give one of --mine, --assignee USER, --unassigned"
 expect reyes 2 threads --assignee nobody
 has err.txt "'nobody' is not a [user]"
+has err.txt "(users: admin, coordinator, records, reyes, walsh, bell)"
 # Assigned to reyes, the disclosure is his to read, and its category finds it for him.
 expect coordinator 0 assign "$DV" reyes
 expect_eq "the assigned liaison finds it by category" "spanish" \
