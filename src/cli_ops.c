@@ -206,7 +206,7 @@ static int print_history(const struct history_row *h, void *p)
 	}
 	char at[32];
 	cli_format_time(h->at, at, sizeof(at));
-	printf("%s  %-14s %-9s %s\n", at, h->user, h->action, h->details ? h->details : "");
+	printf("%s  %-14s %-14s %s\n", at, h->user, h->action, h->details ? h->details : "");
 	return 0;
 }
 
@@ -220,7 +220,7 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 		return rc;
 	struct history_ctx ctx = {json ? json_array() : NULL};
 	if (!json)
-		printf("%-16s  %-14s %-9s %s\n", "AT", "USER", "ACTION", "DETAILS");
+		printf("%-16s  %-14s %-14s %s\n", "AT", "USER", "ACTION", "DETAILS");
 	char *error = NULL;
 	int orc = ops_history_list(cli->store, &cli->actor, argv[1], print_history, &ctx, &error);
 	if (orc != OPS_OK) {
