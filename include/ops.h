@@ -96,9 +96,7 @@ int ops_assign(struct store *store, const struct actor *actor, const char *ref,
 /* Assigns the thread to the actor: anyone's thread only with force (recorded). */
 int ops_take(struct store *store, const struct actor *actor, const char *ref, int force,
              int *changed_r, char **error_r);
-/* ops_assign and ops_take: taking asks for force whoever the actor is. */
-int ops_assign_as(struct store *store, const struct actor *actor, const char *ref,
-                  const char *assignee, int force, int taking, int *changed_r, char **error_r);
+
 /* status: new, open, waiting (closing goes through ops_close). */
 int ops_status(struct store *store, const struct actor *actor, const char *ref,
                const char *status, char **error_r);

@@ -237,14 +237,10 @@ static int may_reassign(const struct actor *actor, const struct ops_thread *t,
 	return OPS_REFUSED;
 }
 
-int ops_assign(struct store *store, const struct actor *actor, const char *ref,
-               const char *assignee, int force, int *changed_r, char **error_r)
-{
-	return ops_assign_as(store, actor, ref, assignee, force, 0, changed_r, error_r);
-}
-
-int ops_assign_as(struct store *store, const struct actor *actor, const char *ref,
-                  const char *assignee, int force, int taking, int *changed_r, char **error_r)
+/* ops_assign and ops_take: taking asks for force whoever the actor is. */
+static int assign_as(struct store *store, const struct actor *actor, const char *ref,
+                     const char *assignee, int force, int taking, int *changed_r,
+                     char **error_r)
 {
 	*changed_r = 0;
 	struct ops_thread t;
@@ -282,10 +278,16 @@ int ops_assign_as(struct store *store, const struct actor *actor, const char *re
 	return rc;
 }
 
+int ops_assign(struct store *store, const struct actor *actor, const char *ref,
+               const char *assignee, int force, int *changed_r, char **error_r)
+{
+	return assign_as(store, actor, ref, assignee, force, 0, changed_r, error_r);
+}
+
 int ops_take(struct store *store, const struct actor *actor, const char *ref, int force,
              int *changed_r, char **error_r)
 {
-	return ops_assign_as(store, actor, ref, actor->user->name, force, 1, changed_r, error_r);
+	return assign_as(store, actor, ref, actor->user->name, force, 1, changed_r, error_r);
 }
 
 int ops_status(struct store *store, const struct actor *actor, const char *ref,
