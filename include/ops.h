@@ -41,6 +41,9 @@ int ops_actor(const struct config *config, const char *name, struct actor *actor
  * name says.  Returns a new string. */
 char *ops_unknown_user(const struct config *config, const char *name);
 
+/* A thread reference as it is written (upper case), whatever the case typed: in place. */
+void ops_ref_canonical(char *ref);
+
 /* 1 when the actor may see threads of this troop. */
 int ops_sees_troop(const struct actor *actor, char troop);
 /* The troop letters whose mail the actor may see ("KL"), or NULL for all (a search filter). */

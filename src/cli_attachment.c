@@ -42,7 +42,8 @@ int cmd_attachment(struct cli *cli, int argc, char **argv)
 	unsigned number = 0;
 	if (optind != argc - 2 || parse_number(argv[optind + 1], &number) < 0)
 		return cli_usage(usage);
-	const char *ref = argv[optind];
+	char *ref = argv[optind];
+	ops_ref_canonical(ref); /* printed as written */
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;

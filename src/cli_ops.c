@@ -32,6 +32,7 @@ int cmd_assign(struct cli *cli, int argc, char **argv)
 	int force = 0;
 	if (assign_args(argc, argv, 2, args, &force) < 0)
 		return cli_usage("assign REF USER [--force]");
+	ops_ref_canonical(args[0]); /* printed as written */
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
@@ -49,6 +50,7 @@ int cmd_take(struct cli *cli, int argc, char **argv)
 	int force = 0;
 	if (assign_args(argc, argv, 1, args, &force) < 0)
 		return cli_usage("take REF [--force]");
+	ops_ref_canonical(args[0]); /* printed as written */
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
@@ -64,6 +66,7 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 {
 	if (argc != 3)
 		return cli_usage("status REF new|open|waiting");
+	ops_ref_canonical(argv[1]); /* printed as written */
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
@@ -78,6 +81,7 @@ int cmd_category(struct cli *cli, int argc, char **argv)
 {
 	if (argc != 3)
 		return cli_usage("category REF CATEGORY");
+	ops_ref_canonical(argv[1]); /* printed as written */
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
@@ -93,6 +97,7 @@ int cmd_flag(struct cli *cli, int argc, char **argv)
 	int off = argc == 4 && strcmp(argv[3], "--off") == 0;
 	if (argc != 3 && !off)
 		return cli_usage("flag REF confidential|reportable|urgent [--off]");
+	ops_ref_canonical(argv[1]); /* printed as written */
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
@@ -137,7 +142,8 @@ int cmd_note(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage(usage);
-	const char *ref = argv[optind];
+	char *ref = argv[optind];
+	ops_ref_canonical(ref); /* printed as written */
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
@@ -179,6 +185,7 @@ int cmd_close(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc - 1 || (rms && not_reportable) || (not_reportable != (reason != NULL)))
 		return cli_usage(usage);
+	ops_ref_canonical(argv[optind]); /* printed as written */
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
@@ -255,6 +262,7 @@ int cmd_reply(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage(usage);
+	ops_ref_canonical(argv[optind]); /* printed as written */
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
@@ -303,6 +311,7 @@ int cmd_refer(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc - 2)
 		return cli_usage(usage);
+	ops_ref_canonical(argv[optind]); /* printed as written */
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;

@@ -24,6 +24,13 @@ char *ops_unknown_user(const struct config *config, const char *name)
 	return text;
 }
 
+void ops_ref_canonical(char *ref)
+{
+	/* References are written upper case; people type them any way (k-2026-00599). */
+	for (char *p = ref; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+}
+
 int ops_actor(const struct config *config, const char *name, struct actor *actor_r,
               char **error_r)
 {
@@ -89,10 +96,8 @@ int ops_thread_load(struct store *store, const struct actor *actor, const char *
                     struct ops_thread *t, char **error_r)
 {
 	memset(t, 0, sizeof(*t));
-	/* References are written upper case; people type them any way (k-2026-00599). */
 	char *upper = xstrdup(ref);
-	for (char *p = upper; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
+	ops_ref_canonical(upper);
 	struct thread_filter filter = {.ref = upper};
 	struct load_ctx c = {t, 0};
 	int listed = store_threads_list(store, &filter, copy_thread, &c);

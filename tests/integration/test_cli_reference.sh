@@ -46,3 +46,30 @@ set -e
 expect_eq "no such thread (any case) is exit 2" 2 "$rc"
 grep -q "no thread" err.txt || fail "not found not said"
 echo "ok: --as anywhere, usage errors, not found"
+
+# Every listing takes --json (digest and hold list refused it once); text listings start with
+# a header row; references and mailbox names in any case.
+$PY "$TOP/tests/fixtures/autoreply/make-cases.py" cases
+mkdir k
+cp cases/00-person.eml k/
+$LIAISON import --mailbox k k >/dev/null || fail "import --mailbox k (lower case)"
+ref=$($LIAISON --as reyes threads --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["ref"])')
+lower=$(echo "$ref" | tr 'A-Z' 'a-z')
+$LIAISON --as reyes show "$lower" >show.txt || fail "show $lower"
+head -n 1 show.txt | grep -q "^$ref " || { cat show.txt; fail "show $lower: not $ref"; }
+$LIAISON --as reyes note "$lower" --text "called" >note.txt || fail "note $lower"
+expect_eq "a change says what it did, with the reference as written" "$ref: note added" "$(cat note.txt)"
+for listing in "threads" "messages" "outbox" "history $ref" "digest" "events" "search called" \
+	"hold list" "foia list" "audit" "retention due"; do
+	# shellcheck disable=SC2086
+	$LIAISON --as admin $listing --json >list.json || fail "$listing --json"
+	$PY -c 'import json,sys; json.load(open(sys.argv[1]))' list.json || fail "$listing --json is not JSON"
+done
+for listing in "threads:REF" "messages:SHA-256" "outbox:ID" "history $ref:AT" "events:ID" \
+	"search called:THREAD" "hold list:NAME" "foia list:REQUEST" "audit:ID" "retention due:REF"; do
+	cmd=${listing%%:*} first=${listing##*:}
+	# shellcheck disable=SC2086
+	$LIAISON --as admin $cmd >list.txt || fail "$cmd"
+	head -n 1 list.txt | grep -q "^ *$first " || { head -n 2 list.txt; fail "$cmd: no header row"; }
+done
+echo "ok: --json everywhere, header rows, any case"
