@@ -99,13 +99,7 @@ int cmd_raw(struct cli *cli, int argc, char **argv)
 	char *raw = NULL, *error = NULL;
 	size_t len = 0;
 	int orc = ops_message_raw(cli->store, &cli->actor, argv[1], &raw, &len, &error);
-	/* raw has always exited 1 for a message it cannot give, scripts rely on it; a name
-	 * that is too short or ambiguous is a usage error (2) */
-	if (orc == OPS_NOT_FOUND) {
-		cli_error("raw", "%s", error);
-		free(error);
-		return EXIT_FAIL;
-	}
+	/* as everywhere: no such message 2, disposed of or damaged 1 */
 	if (orc != OPS_OK)
 		return cli_ops_exit("raw", orc, error);
 	int failed = fd_write_all(STDOUT_FILENO, raw, len) < 0;

@@ -82,7 +82,7 @@ expect_code "an ambiguous prefix is refused by raw" 2 $LIAISON --as records raw 
 expect_code "fewer than 8 digits are refused" 2 $LIAISON --as records raw "$(echo "$okafor" | cut -c1-7)"
 $LIAISON --as records foia withhold "$req" "$(echo "$okafor" | cut -c1-7)" --exemption x --reason y 2>short.err && fail "a 7-digit prefix was taken"
 grep -q "at least 8 hex digits" short.err || { cat short.err; fail "the minimum is not said"; }
-expect_code "raw of an unknown message still exits 1" 1 $LIAISON --as records raw "$(echo "$okafor" | tr 0-9a-f a-f0-9)"
+expect_code "raw of an unknown message: not found, exit 2" 2 $LIAISON --as records raw "$(echo "$okafor" | tr 0-9a-f a-f0-9)"
 expect_code "a liaison may not read originals" 1 $LIAISON --as reyes raw "$short"
 twin_full=$(sqlite3 f.db "SELECT sha256 FROM messages WHERE message_id LIKE 'twin.%' ORDER BY id LIMIT 1")
 $LIAISON --as records foia remove "$req" "$(echo "$twin_full" | cut -c1-16)" >remove.txt || fail "remove by a longer prefix"

@@ -108,7 +108,7 @@ echo "ok: named: $(json 'd["errors"]' lk.json)"
 expect_eq "outside bytes in the database" 0 \
 	"$(sqlite3 lk.db "SELECT count(*) FROM message_raw WHERE instr(raw, CAST('$marker' AS BLOB)) > 0")"
 ! grep -qa "$marker" lk.db lk.db-wal 2>/dev/null || fail "the outside file's bytes are in the database files"
-expect_code "liaison raw of the outside file" 1 $LIAISON -c lk.conf raw "$(sha256sum <passwd | cut -d' ' -f1)"
+expect_code "liaison raw of the outside file (no such message)" 2 $LIAISON -c lk.conf raw "$(sha256sum <passwd | cut -d' ' -f1)"
 
 # mbox separators.  Python's mailbox module (">From " quoting) and Thunderbird ("From - " and
 # a zero-padded day) give back each message as it was handed to them; a body's "From here
