@@ -57,6 +57,16 @@ expect() {
 	echo "ok: $who $* -> $rc $(head -c 160 err.txt | tr '\n' ' ')"
 }
 
+# at "YYYY-MM-DD HH:MM:SS" CMD...: CMD with the clock at that UTC instant (libfaketime's
+# absolute form, which also holds under make check-dates' own offset).  Under make asan
+# libfaketime is preloaded before the sanitizer's runtime: allowed.
+at() {
+	when=$1
+	shift
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 TZ=UTC \
+		faketime -f "@$when" "$@"
+}
+
 # expect_eq WHAT EXPECTED ACTUAL
 expect_eq() {
 	if [ "$2" != "$3" ]; then

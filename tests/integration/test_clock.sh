@@ -86,21 +86,19 @@ expect_eq "audited" "digest-send K" "$($LIAISON audit --json | $PY -c 'import js
 
 echo "== digest --send: once per troop and day in the configured zone, unless --again"
 # At fixed instants (after every entry written above), New York time: 2040-03-13 08:00 EDT.
-at() {
+send_at() {
 	when=$1
 	shift
-	# (Under make asan libfaketime is preloaded before the sanitizer's runtime: allowed.)
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 TZ=UTC \
-		faketime -f "@$when" $LIAISON --as coordinator digest --troop K --send "$@"
+	at "$when" $LIAISON --as coordinator digest --troop K --send "$@"
 }
 notices() { $LIAISON outbox --json | $PY -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["kind"] == "notice"))'; }
 before=$(notices)
-expect_eq "the first of the day is queued" "troop K: digest queued to 2 liaisons" "$(at '2040-03-13 12:00:00')"
-expect_eq "the second is not" "troop K: digest already queued today at 2040-03-13 08:00; none queued (--again queues another)" "$(at '2040-03-13 12:05:00')"
+expect_eq "the first of the day is queued" "troop K: digest queued to 2 liaisons" "$(send_at '2040-03-13 12:00:00')"
+expect_eq "the second is not" "troop K: digest already queued today at 2040-03-13 08:00; none queued (--again queues another)" "$(send_at '2040-03-13 12:05:00')"
 expect_eq "... and queues nothing" $((before + 2)) "$(notices)"
-expect_eq "--again queues another" "troop K: digest queued to 2 liaisons" "$(at '2040-03-13 12:10:00' --again)"
-expect_eq "03:30 UTC on the 14th is still the 13th in New York" "troop K: digest already queued today at 2040-03-13 08:10; none queued (--again queues another)" "$(at '2040-03-14 03:30:00')"
-expect_eq "00:30 on the 14th in New York: the next day's is queued" "troop K: digest queued to 2 liaisons" "$(at '2040-03-14 04:30:00')"
+expect_eq "--again queues another" "troop K: digest queued to 2 liaisons" "$(send_at '2040-03-13 12:10:00' --again)"
+expect_eq "03:30 UTC on the 14th is still the 13th in New York" "troop K: digest already queued today at 2040-03-13 08:10; none queued (--again queues another)" "$(send_at '2040-03-14 03:30:00')"
+expect_eq "00:30 on the 14th in New York: the next day's is queued" "troop K: digest queued to 2 liaisons" "$(send_at '2040-03-14 04:30:00')"
 expect_eq "three digests, two liaisons each" $((before + 6)) "$(notices)"
 expect_code "--again only with --send" 2 $LIAISON --as coordinator digest --troop K --again
 

@@ -168,11 +168,11 @@ echo "ok: the name and its addresses are in no PDF text, load file or other file
 
 # --- a request received in the future (in the configured zone) is refused --------------------
 # 2026-03-11 02:00 UTC (the machine's zone in the tests) is still 2026-03-10 in New York: the
-# 11th is tomorrow there.  (faketime's @ form also works under make check-dates' own offset.)
-expect_code "received tomorrow is refused" 2 faketime -f '@2026-03-11 02:00:00' $LIAISON --as records foia new --requester x --received 2026-03-11 --description y
-faketime -f '@2026-03-11 02:00:00' $LIAISON --as records foia new --requester x --received 2026-03-11 --description y 2>future.err || true
+# 11th is tomorrow there.
+expect_code "received tomorrow is refused" 2 at '2026-03-11 02:00:00' $LIAISON --as records foia new --requester x --received 2026-03-11 --description y
+at '2026-03-11 02:00:00' $LIAISON --as records foia new --requester x --received 2026-03-11 --description y 2>future.err || true
 grep -q "in the future (today is 2026-03-10 in America/New_York)" future.err || { cat future.err; fail "the refusal does not say why"; }
-expect_code "received today is taken" 0 faketime -f '@2026-03-11 02:00:00' $LIAISON --as records foia new --requester x --received 2026-03-10 --description y
+expect_code "received today is taken" 0 at '2026-03-11 02:00:00' $LIAISON --as records foia new --requester x --received 2026-03-10 --description y
 
 # --- holds: a name in use is refused; a hold on everything needs --all -----------------------
 $LIAISON --as records hold add smith --reason "Smith v. State" --from tokafor914@example.org >hold1.txt || fail "hold add"
