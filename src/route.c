@@ -621,20 +621,28 @@ const char *route_priority_name(enum route_priority priority)
 	}
 }
 
-int route_pattern_check(const char *pattern, char **error_r)
+/* Compiles pattern with options; NULL with *error_r saying where and why it does not. */
+static pcre2_code *compile_or_say(const char *pattern, uint32_t options, char **error_r)
 {
 	int code;
 	PCRE2_SIZE offset;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-	                               ROUTE_COMPILE_OPTIONS, &code, &offset, NULL);
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &code,
+	                               &offset, NULL);
 	if (re == NULL) {
 		PCRE2_UCHAR msg[256];
 		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
 			snprintf((char *)msg, sizeof(msg), "error %d", code);
 		*error_r = xasprintf("the pattern does not compile at offset %zu: %s", (size_t)offset,
 		                     (const char *)msg);
-		return -1;
 	}
+	return re;
+}
+
+int route_pattern_check(const char *pattern, char **error_r)
+{
+	pcre2_code *re = compile_or_say(pattern, ROUTE_COMPILE_OPTIONS, error_r);
+	if (re == NULL)
+		return -1;
 	pcre2_code_free(re);
 	return 0;
 }
@@ -656,18 +664,7 @@ void route_rules_categories(const struct route_rules *rules, struct strlist *cat
 
 static pcre2_code *whole_compile(const char *pattern, char **error_r)
 {
-	int code;
-	PCRE2_SIZE offset;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-	                               ROUTE_WHOLE_OPTIONS, &code, &offset, NULL);
-	if (re == NULL) {
-		PCRE2_UCHAR msg[256];
-		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
-			snprintf((char *)msg, sizeof(msg), "error %d", code);
-		*error_r = xasprintf("the pattern does not compile at offset %zu: %s", (size_t)offset,
-		                     (const char *)msg);
-	}
-	return re;
+	return compile_or_say(pattern, ROUTE_WHOLE_OPTIONS, error_r);
 }
 
 int route_whole_check(const char *pattern, char **error_r)
