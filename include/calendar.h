@@ -98,6 +98,20 @@ int calendar_zone_known(const char *tz);
  * business hours never fall there).  Returns -1 for an invalid date or time. */
 int64_t calendar_time_of(struct cal_date d, int hour, int minute);
 
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (negative before it):
+ * 1970-01-01 gives 0, 2000-03-01 gives 11017, 1969-12-31 gives -1.  m is 1..12; d is counted
+ * from the first of the month, so a day past the month's end gives a day of the next
+ * (2026-02-29 is 2026-03-01).  Exact for every int year. */
+int64_t calendar_days_from_civil(int y, int m, int d);
+
+/* The instant of hour:minute:second UTC on d, in seconds since the epoch (negative before
+ * 1970), as timegm would give it: returns 0 with *t_r, or -1 (and *t_r alone) unless d is a
+ * real date of years 0..9999 (year 0 is 1 BC, proleptic; leap as 400 is), hour 0..23, minute
+ * 0..59 and second 0..60.  Second 60 (a leap second as written) counts as the next minute's
+ * 0, and is refused at 23:59:60, which is a time of the next day.  No time zone, no
+ * environment: the same on every machine. */
+int calendar_utc_time(struct cal_date d, int hour, int minute, int second, int64_t *t_r);
+
 /* Parses exactly "YYYY-MM-DD" (four, two and two ASCII digits, nothing before or after) into
  * *d_r and returns 0; returns -1 and leaves *d_r alone for anything else or a date that does
  * not exist ("2026-02-30", "2026-13-01", "2026-1-1", "2026-01-01x", year 0000). */

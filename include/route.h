@@ -1,5 +1,5 @@
-/* route.h — routing rules (PCRE2): named patterns over a message's subject and text that set
- * categories, priority and flags and suggest referrals.  route.c is the only user of PCRE2.
+/* route.h — routing rules (PCRE2, through pattern.h): named patterns over a message's subject
+ * and text that set categories, priority and flags and suggest referrals.
  *
  * Rules are compiled once (JIT where available) with match and depth limits, so no rule and
  * no message can hang the poller: a rule that hits a limit on a message is logged and
@@ -43,38 +43,10 @@ void route_result_clear(struct route_result *result);
 
 const char *route_priority_name(enum route_priority priority);
 
-/* Checks that pattern compiles with the rules' options (a redaction pattern).  Returns 0, or
- * -1 with *error_r saying where and why. */
-int route_pattern_check(const char *pattern, char **error_r);
-
 /* Adds the categories the rules set to categories (file order, no repeats). */
 void route_rules_categories(const struct route_rules *rules, struct strlist *categories);
 
-/* A configured format (the RMS number's): pattern must match the whole value, case as
- * written.  route_whole_check returns 0 when pattern compiles, or -1 with *error_r saying
- * where and why; route_whole_match returns 1 when value matches, 0 when not, or -1 with
- * *error_r (the pattern does not compile or hit a match limit). */
+/* The same as pattern_whole_check (pattern.h), under the name config.c still uses. */
 int route_whole_check(const char *pattern, char **error_r);
-int route_whole_match(const char *pattern, const char *value, char **error_r);
-
-/* Finding every span a set of needles matches, for redaction: never a silent miss. */
-struct route_needle {
-	const char *text;
-	int literal;   /* 1: text is matched as it is, case-insensitively, any white space
-	                  matching any run of white space; 0: text is a PCRE2 pattern */
-};
-struct route_finder;
-/* Compiles the needles (patterns with the rules' options).  Returns 0 with *finder_r, or -1
- * with *error_r. */
-int route_finder_new(const struct route_needle *needles, size_t n, struct route_finder **finder_r,
-                     char **error_r);
-void route_finder_free(struct route_finder **finder);
-/* Called for each non-empty match [start, end) of needle number index. */
-typedef void route_span_cb(size_t start, size_t end, size_t index, void *ctx);
-/* Finds every match of every needle in text (len bytes, UTF-8; stray bytes tolerated).
- * Returns 0, or -1 with *error_r when a needle hit a match limit: the caller must not
- * produce text it could not search. */
-int route_finder_each(const struct route_finder *finder, const char *text, size_t len,
-                      route_span_cb *cb, void *ctx, char **error_r);
 
 #endif

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "compose.h"
-#include "outbox.h"
+#include "outbox_queue.h"
 #include "template.h"
 #include "util.h"
 

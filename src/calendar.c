@@ -36,7 +36,7 @@ int calendar_is_valid(struct cal_date d)
 }
 
 /* Days since 1970-01-01 (Hinnant, "chrono-Compatible Low-Level Date Algorithms"). */
-static int64_t days_from_civil(int y, int m, int d)
+int64_t calendar_days_from_civil(int y, int m, int d)
 {
 	int64_t yy = (int64_t)y - (m <= 2);
 	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
@@ -62,7 +62,7 @@ static struct cal_date civil_from_days(int64_t z)
 
 static int64_t serial(struct cal_date d)
 {
-	return days_from_civil(d.year, d.month, d.day);
+	return calendar_days_from_civil(d.year, d.month, d.day);
 }
 
 /* 1970-01-01 was a Thursday. */
@@ -107,10 +107,10 @@ static int nth_weekday(int y, int m, int weekday, int nth)
 {
 	if (nth < 0) {
 		int last = days_in_month(y, m);
-		int w = weekday_of_serial(days_from_civil(y, m, last));
+		int w = weekday_of_serial(calendar_days_from_civil(y, m, last));
 		return last - (w - weekday + 7) % 7;
 	}
-	int w = weekday_of_serial(days_from_civil(y, m, 1));
+	int w = weekday_of_serial(calendar_days_from_civil(y, m, 1));
 	return 1 + (weekday - w + 7) % 7 + 7 * (nth - 1);
 }
 
@@ -152,7 +152,7 @@ static const char GOOD_FRIDAY[] = "Good Friday";
 /* The serial day a fixed holiday of year y is observed on. */
 static int64_t observed_serial(const struct fixed_holiday *h, int y)
 {
-	int64_t z = days_from_civil(y, h->month, h->day);
+	int64_t z = calendar_days_from_civil(y, h->month, h->day);
 	int w = weekday_of_serial(z);
 	return w == SATURDAY ? z - 1 : w == SUNDAY ? z + 1 : z;
 }
@@ -172,7 +172,7 @@ static int holiday_at(struct cal_date d, int64_t z, int w, const char **name_r)
 			continue;
 		if (y < h->first_year)
 			continue;
-		int64_t actual = days_from_civil(y, h->month, h->day);
+		int64_t actual = calendar_days_from_civil(y, h->month, h->day);
 		if (actual == z) {
 			*name_r = h->name;
 			return 1;
@@ -251,7 +251,7 @@ static size_t days_off_of_year(int y, int64_t out[MAX_DAYS_OFF])
 			out[n++] = observed_serial(&fixed_holidays[i], y);
 	for (size_t i = 0; i < N_FLOATING; i++) {
 		const struct floating_holiday *h = &floating_holidays[i];
-		out[n++] = days_from_civil(y, h->month, nth_weekday(y, h->month, h->weekday, h->nth));
+		out[n++] = calendar_days_from_civil(y, h->month, nth_weekday(y, h->month, h->weekday, h->nth));
 	}
 	out[n++] = serial(easter_of(y)) - 2;
 	return n;
@@ -348,11 +348,11 @@ static int64_t eastern_offset(int64_t t)
 	int y = civil_from_days(floor_div(t, 86400)).year;
 	int64_t start, end;
 	if (y >= 2007) {
-		start = days_from_civil(y, 3, nth_weekday(y, 3, SUNDAY, 2));
-		end = days_from_civil(y, 11, nth_weekday(y, 11, SUNDAY, 1));
+		start = calendar_days_from_civil(y, 3, nth_weekday(y, 3, SUNDAY, 2));
+		end = calendar_days_from_civil(y, 11, nth_weekday(y, 11, SUNDAY, 1));
 	} else {
-		start = days_from_civil(y, 4, nth_weekday(y, 4, SUNDAY, 1));
-		end = days_from_civil(y, 10, nth_weekday(y, 10, SUNDAY, -1));
+		start = calendar_days_from_civil(y, 4, nth_weekday(y, 4, SUNDAY, 1));
+		end = calendar_days_from_civil(y, 10, nth_weekday(y, 10, SUNDAY, -1));
 	}
 	start = start * 86400 + 7 * 3600;
 	end = end * 86400 + 6 * 3600;
@@ -421,6 +421,20 @@ int64_t calendar_time_of(struct cal_date d, int hour, int minute)
 	tm.tm_isdst = -1;
 	time_t t = mktime(&tm);
 	return t == (time_t)-1 ? -1 : (int64_t)t;
+}
+
+int calendar_utc_time(struct cal_date d, int hour, int minute, int second, int64_t *t_r)
+{
+	if (d.year < 0 || d.year > 9999 || d.month < 1 || d.month > 12 || d.day < 1 ||
+	    d.day > days_in_month(d.year, d.month) || hour < 0 || hour > 23 || minute < 0 ||
+	    minute > 59 || second < 0 || second > 60)
+		return -1;
+	int64_t of_day = (int64_t)hour * 3600 + minute * 60 + second;
+	/* 23:59:60 is the first second of the next day: not a time of d */
+	if (of_day >= 86400)
+		return -1;
+	*t_r = calendar_days_from_civil(d.year, d.month, d.day) * 86400 + of_day;
+	return 0;
 }
 
 static int digits(const char *s, int n, int *value_r)

@@ -9,7 +9,7 @@
 #include "calendar.h"
 #include "clock.h"
 #include "compose.h"
-#include "outbox.h"
+#include "outbox_queue.h"
 #include "util.h"
 
 enum { SEC_NEW, SEC_UNASSIGNED, SEC_URGENT, SEC_OVERDUE, SEC_RMS, SEC_COUNT };

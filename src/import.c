@@ -12,9 +12,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "calendar.h"
 #include "util.h"
 
 #define IMPORT_CHUNK_SIZE (64 * 1024)
@@ -614,18 +614,12 @@ static int separator_date(const struct word *w, int n, int64_t *t_r)
 	(void)take_zone(w, n, &i, &offset, &have_offset);
 	if (i < n && !(n - i == 3 && word_is(&w[i], "remote") && word_is(&w[i + 1], "from")))
 		return -1;
-	struct tm tm = { 0 };
-	tm.tm_year = year - 1900;
-	tm.tm_mon = mon;
-	tm.tm_mday = day;
-	tm.tm_hour = hh;
-	tm.tm_min = mm;
-	tm.tm_sec = ss;
-	time_t t = timegm(&tm);
-	/* 31 Feb normalises to March; -1 is a real instant (1969-12-31 23:59:59) */
-	if (day < 1 || tm.tm_mday != day || tm.tm_mon != mon)
+	/* not 31 February, nor 23:59:60 (a second of the next day) */
+	struct cal_date date = { year, mon + 1, day };
+	int64_t t;
+	if (calendar_utc_time(date, hh, mm, ss, &t) < 0)
 		return -1;
-	*t_r = (int64_t)t - offset;
+	*t_r = t - offset;
 	return 0;
 }
 

@@ -11,8 +11,8 @@
 #include "mime.h"
 #include "name_addresses.h"
 #include "ops_message.h"
+#include "pattern.h"
 #include "redact.h"
-#include "route.h"
 #include "util.h"
 
 int ops_foia_may_change(const struct actor *a, char **error_r)
@@ -754,7 +754,7 @@ int ops_foia_redact(struct store *store, const struct actor *a, const char *ref,
 		*error_r = xstrdup("an empty --text");
 		return OPS_INVALID;
 	}
-	if (pattern != NULL && route_pattern_check(pattern, error_r) < 0)
+	if (pattern != NULL && pattern_check(pattern, error_r) < 0)
 		return OPS_INVALID;
 	int64_t request_id, message_id, id = 0;
 	char sha[SHA256_HEX_SIZE];

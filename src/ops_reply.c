@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "outbox.h"
+#include "outbox_queue.h"
 #include "lang.h"
 #include "mime.h"
 #include "ops.h"

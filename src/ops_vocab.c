@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "ops.h"
+#include "pattern.h"
 #include "route.h"
 
 void ops_vocab_categories(const struct config *config, struct strlist *categories)
@@ -82,7 +83,7 @@ int ops_vocab_check_rms(const struct config *config, const char *rms, char **err
 	if (config->rms_pattern == NULL)
 		return OPS_OK;
 	char *why = NULL;
-	int rc = route_whole_match(config->rms_pattern, rms, &why);
+	int rc = pattern_whole_match(config->rms_pattern, rms, &why);
 	if (rc < 0) {
 		*error_r = xasprintf("RMS number '%s': rms_pattern %s: %s", rms, config->rms_pattern,
 		                     why);

@@ -19,7 +19,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "mailbox_imap.h"
-#include "outbox.h"
+#include "outbox_send.h"
 #include "route.h"
 #include "store.h"
 #include "template.h"

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "route.h"
+#include "pattern.h"
 #include "util.h"
 
 struct redactor {
-	struct route_finder *finder;
+	struct pattern_finder *finder;
 	char **exemptions;
 	size_t n;
 };
@@ -42,7 +42,7 @@ int redactor_new(const struct redaction *redactions, size_t n, struct redactor *
                  char **error_r)
 {
 	struct redactor *r = xcalloc(1, sizeof(*r));
-	struct route_needle *needles = xcalloc(n ? n : 1, sizeof(*needles));
+	struct pattern_needle *needles = xcalloc(n ? n : 1, sizeof(*needles));
 	r->exemptions = xcalloc(n ? n : 1, sizeof(*r->exemptions));
 	r->n = n;
 	char **texts = xcalloc(n ? n : 1, sizeof(*texts));
@@ -52,7 +52,7 @@ int redactor_new(const struct redaction *redactions, size_t n, struct redactor *
 		needles[i].text = needles[i].literal ? texts[i] : redactions[i].value;
 		r->exemptions[i] = xstrdup(redactions[i].exemption);
 	}
-	int rc = route_finder_new(needles, n, &r->finder, error_r);
+	int rc = pattern_finder_new(needles, n, &r->finder, error_r);
 	for (size_t i = 0; i < n; i++)
 		free(texts[i]);
 	free(texts);
@@ -70,7 +70,7 @@ void redactor_free(struct redactor **redactor)
 	struct redactor *r = *redactor;
 	if (r == NULL)
 		return;
-	route_finder_free(&r->finder);
+	pattern_finder_free(&r->finder);
 	for (size_t i = 0; i < r->n; i++)
 		free(r->exemptions[i]);
 	free(r->exemptions);
@@ -145,7 +145,7 @@ int redactor_apply(const struct redactor *r, const char *text, struct redacted *
 		text = normalized;
 	size_t len = strlen(text);
 	struct spans s = {0};
-	if (r != NULL && route_finder_each(r->finder, text, len, span_found, &s, error_r) < 0) {
+	if (r != NULL && pattern_finder_each(r->finder, text, len, span_found, &s, error_r) < 0) {
 		free(s.v);
 		free(normalized);
 		return -1;

@@ -1,7 +1,8 @@
 /* Unit tests: calendar.c — Connecticut legal holidays and their observed days (every one of
  * 2025–2027, the edge years around them), Easter against a published table, adding and
  * counting business days (FOIA's four, year ends, n = 0, backwards), both checked against a
- * day-by-day count over random pairs, time zones, and strict parsing. */
+ * day-by-day count over random pairs, time zones, strict parsing, and days and UTC instants
+ * from civil dates against timegm. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -527,6 +528,57 @@ static void test_time_zones(void **state)
 	free(saved);
 }
 
+/* One conversion from a civil date and a UTC time to an instant: the same as timegm (and so
+ * as IMAP's INTERNALDATE and mbox separators need), on every machine. */
+static void test_days_from_civil_utc_time(void **state)
+{
+	(void)state;
+	assert_int_equal(calendar_days_from_civil(1970, 1, 1), 0);
+	assert_int_equal(calendar_days_from_civil(1969, 12, 31), -1);
+	assert_int_equal(calendar_days_from_civil(2000, 3, 1), 11017);
+	assert_int_equal(calendar_days_from_civil(2026, 2, 29), calendar_days_from_civil(2026, 3, 1));
+	assert_int_equal(calendar_days_from_civil(1, 1, 1), -719162);
+	int64_t t = 0;
+	assert_int_equal(calendar_utc_time(D(1970, 1, 1), 0, 0, 0, &t), 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(calendar_utc_time(D(2026, 3, 14), 15, 9, 26, &t), 0);
+	assert_int_equal(t, 1773500966);
+	assert_int_equal(calendar_utc_time(D(1969, 12, 31), 23, 59, 59, &t), 0);
+	assert_int_equal(t, -1);
+	assert_int_equal(calendar_utc_time(D(2024, 2, 29), 12, 0, 60, &t), 0);
+	assert_int_equal(t, 1709208060); /* a leap second as written: 12:01:00 */
+	assert_int_equal(calendar_utc_time(D(0, 2, 29), 0, 0, 0, &t), 0); /* 1 BC was leap */
+	/* the same as timegm wherever timegm has an answer */
+	const struct { struct cal_date d; int h, m, s; } cases[] = {
+		{{1900, 3, 1}, 0, 0, 0}, {{2038, 1, 19}, 3, 14, 8}, {{2100, 12, 31}, 23, 59, 59},
+		{{1601, 1, 1}, 1, 2, 3}, {{9999, 12, 31}, 23, 59, 59},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tm tm = {0};
+		tm.tm_year = cases[i].d.year - 1900;
+		tm.tm_mon = cases[i].d.month - 1;
+		tm.tm_mday = cases[i].d.day;
+		tm.tm_hour = cases[i].h;
+		tm.tm_min = cases[i].m;
+		tm.tm_sec = cases[i].s;
+		assert_int_equal(calendar_utc_time(cases[i].d, cases[i].h, cases[i].m, cases[i].s, &t),
+		                 0);
+		assert_int_equal(t, (int64_t)timegm(&tm));
+	}
+	t = 42;
+	assert_int_equal(calendar_utc_time(D(2026, 2, 29), 0, 0, 0, &t), -1);
+	assert_int_equal(calendar_utc_time(D(2026, 4, 31), 0, 0, 0, &t), -1);
+	assert_int_equal(calendar_utc_time(D(2026, 13, 1), 0, 0, 0, &t), -1);
+	assert_int_equal(calendar_utc_time(D(2026, 1, 0), 0, 0, 0, &t), -1);
+	assert_int_equal(calendar_utc_time(D(-1, 1, 1), 0, 0, 0, &t), -1);
+	assert_int_equal(calendar_utc_time(D(10000, 1, 1), 0, 0, 0, &t), -1);
+	assert_int_equal(calendar_utc_time(D(2026, 1, 1), 24, 0, 0, &t), -1);
+	assert_int_equal(calendar_utc_time(D(2026, 1, 1), 12, 60, 0, &t), -1);
+	assert_int_equal(calendar_utc_time(D(2026, 1, 1), 12, 0, 61, &t), -1);
+	assert_int_equal(calendar_utc_time(D(2026, 12, 31), 23, 59, 60, &t), -1);
+	assert_int_equal(t, 42);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_weekday_compare),
 		cmocka_unit_test(test_parse_format),
 		cmocka_unit_test(test_time_zones),
+		cmocka_unit_test(test_days_from_civil_utc_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <time.h>
 
+#include "pattern.h"
 #include "route.h"
 #include "test_helpers.h"
 
@@ -671,20 +672,20 @@ static void test_whole_match(void **state)
 {
 	char *error = NULL;
 	const char *rms = "CSP-[0-9]{4}-[0-9]{6}";
-	assert_int_equal(route_whole_check(rms, &error), 0);
-	assert_int_equal(route_whole_match(rms, "CSP-2026-004411", &error), 1);
-	assert_int_equal(route_whole_match(rms, "csp-2026-004411", &error), 0);
-	assert_int_equal(route_whole_match(rms, "CSP-2026-0044111", &error), 0);
-	assert_int_equal(route_whole_match(rms, "xCSP-2026-004411", &error), 0);
-	assert_int_equal(route_whole_match(rms, "CSP-2026-004411\n", &error), 0);
-	assert_int_equal(route_whole_match("a|b", "ab", &error), 0);
-	assert_int_equal(route_whole_match("[0-9]+$", "12", &error), 1);
+	assert_int_equal(pattern_whole_check(rms, &error), 0);
+	assert_int_equal(pattern_whole_match(rms, "CSP-2026-004411", &error), 1);
+	assert_int_equal(pattern_whole_match(rms, "csp-2026-004411", &error), 0);
+	assert_int_equal(pattern_whole_match(rms, "CSP-2026-0044111", &error), 0);
+	assert_int_equal(pattern_whole_match(rms, "xCSP-2026-004411", &error), 0);
+	assert_int_equal(pattern_whole_match(rms, "CSP-2026-004411\n", &error), 0);
+	assert_int_equal(pattern_whole_match("a|b", "ab", &error), 0);
+	assert_int_equal(pattern_whole_match("[0-9]+$", "12", &error), 1);
 	assert_null(error);
-	assert_int_equal(route_whole_check("CSP-(", &error), -1);
+	assert_int_equal(pattern_whole_check("CSP-(", &error), -1);
 	assert_non_null(strstr(error, "does not compile at offset"));
 	free(error);
 	error = NULL;
-	assert_int_equal(route_whole_match("(", "x", &error), -1);
+	assert_int_equal(pattern_whole_match("(", "x", &error), -1);
 	assert_non_null(error);
 	free(error);
 }

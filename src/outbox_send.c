@@ -1,10 +1,9 @@
-/* outbox.c — claim, send, mark; retries and give-ups; the sent copy into the thread. */
-#include "outbox.h"
+/* outbox_send.c — claim, send, mark; retries and give-ups; the sent copy into the thread. */
+#include "outbox_send.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "compose.h"
 #include "ingest.h"
 #include "log.h"
 #include "mailbox_imap.h"
@@ -192,59 +191,4 @@ int outbox_send_due(struct store *store, const struct config *config, int64_t no
 		return -1;
 	}
 	return 0;
-}
-
-int outbox_queue_troop_message(struct store *store, const struct mailbox_config *m,
-                               int64_t mailbox_id, const struct troop_message *tm,
-                               char **error_r)
-{
-	char msgid[COMPOSE_MSGID_SIZE];
-	compose_message_id(compose_domain_of(m->address), msgid);
-	/* References: the original's, then the original itself (RFC 5322 3.6.4). */
-	struct strlist refs = {0};
-	const struct parsed_message *orig = tm->answers_msg;
-	if (orig != NULL) {
-		for (size_t i = 0; i < orig->references.count; i++)
-			strlist_add(&refs, orig->references.items[i]);
-		if (orig->message_id)
-			strlist_add_unique(&refs, orig->message_id);
-	}
-	char *display = m->display_name ? NULL : xasprintf("Troop %c CTL", m->troop);
-	struct outgoing out = {
-		.from_name = m->display_name ? m->display_name : display,
-		.from_addr = m->address_as_written ? m->address_as_written : m->address,
-		.to_addr = tm->to,
-		.to_name = tm->to_name,
-		.subject = tm->subject,
-		.message_id = msgid,
-		.in_reply_to = orig ? orig->message_id : NULL,
-		.references = &refs,
-		.auto_submitted = tm->auto_submitted,
-		.body = tm->body,
-		.date = tm->now,
-	};
-	size_t len = 0;
-	char *raw = compose_message(&out, &len);
-	struct outbox_new row = {
-		.kind = tm->kind,
-		.mailbox_id = mailbox_id,
-		.thread_id = tm->thread_id,
-		.answers = tm->answers,
-		.recipient = tm->to,
-		.correspondent = tm->correspondent ? tm->correspondent : tm->to,
-		.envelope_from = tm->envelope_from ? tm->envelope_from : m->address,
-		.message_id = msgid,
-		.in_reply_to = out.in_reply_to,
-		.raw = raw,
-		.len = len,
-		.now = tm->now,
-		.created_by = tm->author,
-	};
-	int rc = store_outbox_add(store, &row, NULL);
-	if (rc < 0)
-		*error_r = xasprintf("queue %s to %s: %s", tm->kind, tm->to, store_error(store));
-	free(raw);
-	free(display);
-	strlist_free(&refs);
-	return rc;
 }
