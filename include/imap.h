@@ -3,8 +3,8 @@
  * select a folder, fetch new messages by UID, IDLE, APPEND, flag and move.
  *
  * imap.c is the only user of libetpan.  libetpan's GnuTLS build verifies no certificate, so
- * imap.c checks the chain against the system trust store or the mailbox's CA file and the
- * host name itself, with SNI, before any credential is sent.  After any protocol or stream
+ * imap.c sets SNI and has the chain checked against the system trust store or the mailbox's
+ * CA file, and the host name, by tls_verify.c before any credential is sent.  After any protocol or stream
  * error the session is unusable: close it and connect again. */
 #ifndef LIAISON_IMAP_H
 #define LIAISON_IMAP_H
