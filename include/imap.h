@@ -3,8 +3,8 @@
  * select a folder, fetch new messages by UID, IDLE, APPEND, flag and move.
  *
  * imap.c is the only user of libetpan.  libetpan's GnuTLS build verifies no certificate, so
- * imap.c checks the chain against the system trust store or the mailbox's CA file and the
- * host name itself, with SNI, before any credential is sent.  After any protocol or stream
+ * imap.c sets SNI and has the chain checked against the system trust store or the mailbox's
+ * CA file, and the host name, by tls_verify.c before any credential is sent.  After any protocol or stream
  * error the session is unusable: close it and connect again. */
 #ifndef LIAISON_IMAP_H
 #define LIAISON_IMAP_H
@@ -12,7 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum imap_tls { IMAP_TLS_IMPLICIT, IMAP_TLS_STARTTLS, IMAP_TLS_NONE };
+#include "imap_url.h" /* enum imap_tls, imap_url_parse */
+
 enum imap_auth { IMAP_AUTH_PASSWORD, IMAP_AUTH_XOAUTH2 };
 
 struct imap_account {
@@ -36,11 +37,6 @@ enum imap_error {
 	IMAP_ERR_FOLDER = -4,     /* no such folder, or it cannot be selected */
 	IMAP_ERR_SERVER = -5,     /* the server answered NO/BAD to a command */
 };
-
-/* Parses "imaps://host[:port]" or "imap://host[:port]" (default ports 993 / 143).  tls_r is
- * IMPLICIT for imaps, STARTTLS for imap.  Returns 0, or -1 for a URL of another form.
- * host_r is the caller's. */
-int imap_url_parse(const char *url, char **host_r, uint16_t *port_r, enum imap_tls *tls_r);
 
 struct imap_session;
 

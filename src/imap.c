@@ -1,10 +1,10 @@
-/* imap.c — the IMAP client (libetpan): connect, verify the server certificate with GnuTLS,
- * authenticate, select, fetch by UID in bounded chunks, IDLE, APPEND, flag and move.
- * The only file that includes libetpan.  See imap.h for the contract. */
+/* imap.c — the IMAP client (libetpan): connect, have the server certificate verified
+ * (tls_verify.c, GnuTLS), authenticate, select, fetch by UID in bounded chunks, IDLE, APPEND,
+ * flag and move.  The only file that includes libetpan; URL and folder-name text rules are
+ * in imap_url.c.  See imap.h for the contract. */
 #include "imap.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -15,15 +15,14 @@
 #include <string.h>
 #include <time.h>
 
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <libetpan/libetpan.h>
 
+#include "calendar.h"
 #include "log.h"
+#include "tls_verify.h"
 #include "util.h"
 
 #define IMAP_DEFAULT_TIMEOUT 60     /* seconds, when the account says 0 */
-#define IMAP_MAX_CHAIN 16           /* certificates we look at; real chains have 2-4 */
 #define IMAP_MAX_REPLY_SHOWN 200    /* bytes of a server reply quoted in an error */
 
 struct imap_session {
@@ -160,165 +159,7 @@ static int imap_refresh_capabilities(struct imap_session *s, char **error_r)
 	return IMAP_OK;
 }
 
-/* ---- URL ------------------------------------------------------------------------------- */
-
-int imap_url_parse(const char *url, char **host_r, uint16_t *port_r, enum imap_tls *tls_r)
-{
-	const char *p;
-	enum imap_tls tls;
-	unsigned port;
-
-	if (url == NULL)
-		return -1;
-	if (strncasecmp(url, "imaps://", 8) == 0) {
-		p = url + 8;
-		tls = IMAP_TLS_IMPLICIT;
-		port = 993;
-	} else if (strncasecmp(url, "imap://", 7) == 0) {
-		p = url + 7;
-		tls = IMAP_TLS_STARTTLS;
-		port = 143;
-	} else {
-		return -1;
-	}
-
-	const char *host = p;
-	size_t host_len;
-	if (*p == '[') { /* IPv6 literal */
-		const char *end = strchr(p, ']');
-		if (end == NULL || end == p + 1)
-			return -1;
-		for (const char *q = p + 1; q < end; q++)
-			if (!isxdigit((unsigned char)*q) && *q != ':' && *q != '.')
-				return -1;
-		host = p + 1;
-		host_len = (size_t)(end - host);
-		p = end + 1;
-	} else {
-		while (isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_')
-			p++;
-		host_len = (size_t)(p - host);
-		if (host_len == 0)
-			return -1;
-	}
-
-	if (*p == ':') {
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		unsigned long v = 0;
-		while (isdigit((unsigned char)*p)) {
-			v = v * 10 + (unsigned long)(*p - '0');
-			if (v > 65535)
-				return -1;
-			p++;
-		}
-		if (v == 0)
-			return -1;
-		port = (unsigned)v;
-	}
-	if (*p == '/') /* "imaps://host/" is common in configs; nothing may follow */
-		p++;
-	if (*p != '\0')
-		return -1;
-
-	*host_r = xstrndup(host, host_len);
-	*port_r = (uint16_t)port;
-	*tls_r = tls;
-	return 0;
-}
-
-/* ---- folder names: UTF-8 to IMAP modified UTF-7 (RFC 3501 5.1.3) ------------------------ */
-
-static const char imap_b64[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
-
-/* Decodes one UTF-8 sequence at *p; returns the code point or -1. */
-static long imap_utf8_next(const unsigned char **p)
-{
-	const unsigned char *s = *p;
-	long cp;
-	int extra;
-	if (s[0] < 0x80) {
-		*p = s + 1;
-		return s[0];
-	} else if ((s[0] & 0xe0) == 0xc0) {
-		cp = s[0] & 0x1f;
-		extra = 1;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		cp = s[0] & 0x0f;
-		extra = 2;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		cp = s[0] & 0x07;
-		extra = 3;
-	} else {
-		return -1;
-	}
-	for (int i = 1; i <= extra; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	static const long min[] = {0, 0x80, 0x800, 0x10000};
-	if (cp < min[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return -1; /* overlong, out of range or a surrogate */
-	*p = s + extra + 1;
-	return cp;
-}
-
-/* Returns a new string (caller's), or NULL when folder is not valid UTF-8. */
-static char *imap_folder_encode(const char *folder)
-{
-	struct buf out;
-	buf_init(&out, 4096);
-	const unsigned char *p = (const unsigned char *)folder;
-	while (*p != '\0') {
-		if (*p >= 0x20 && *p <= 0x7e) {
-			if (buf_add(&out, p, 1) < 0 || (*p == '&' && buf_add(&out, "-", 1) < 0))
-				goto fail;
-			p++;
-			continue;
-		}
-		/* a run of other characters: UTF-16BE in modified base64 between & and - */
-		uint32_t bits = 0;
-		int nbits = 0;
-		if (buf_add(&out, "&", 1) < 0)
-			goto fail;
-		while (*p != '\0' && (*p < 0x20 || *p > 0x7e)) {
-			long cp = imap_utf8_next(&p);
-			if (cp < 0)
-				goto fail;
-			unsigned units[2];
-			int n = 0;
-			if (cp >= 0x10000) {
-				cp -= 0x10000;
-				units[n++] = 0xd800 + (unsigned)(cp >> 10);
-				units[n++] = 0xdc00 + (unsigned)(cp & 0x3ff);
-			} else {
-				units[n++] = (unsigned)cp;
-			}
-			for (int i = 0; i < n; i++) {
-				bits = (bits << 16) | units[i];
-				nbits += 16;
-				while (nbits >= 6) {
-					nbits -= 6;
-					if (buf_add(&out, &imap_b64[(bits >> nbits) & 0x3f], 1) < 0)
-						goto fail;
-				}
-			}
-		}
-		if (nbits > 0 && buf_add(&out, &imap_b64[(bits << (6 - nbits)) & 0x3f], 1) < 0)
-			goto fail;
-		if (buf_add(&out, "-", 1) < 0)
-			goto fail;
-	}
-	if (out.data == NULL)
-		return xstrdup("");
-	return buf_steal(&out, NULL);
-fail:
-	buf_free(&out);
-	return NULL;
-}
+/* ---- folder names (the encoding itself is in imap_url.c) -------------------------------- */
 
 static int imap_encode_folder_or_fail(struct imap_session *s, const char *folder,
                                       char **encoded_r, char **error_r)
@@ -350,176 +191,23 @@ static void imap_tls_setup(struct mailstream_ssl_context *ctx, void *data)
 		mailstream_ssl_set_server_name(ctx, s->host);
 }
 
-/* The names a certificate is for ("a.example, 192.0.2.1"), for a message. Caller frees. */
-static char *imap_cert_names(gnutls_x509_crt_t cert)
-{
-	struct buf names;
-	buf_init(&names, 512);
-	for (unsigned seq = 0; seq < 8; seq++) {
-		char data[256];
-		size_t size = sizeof(data) - 1;
-		int type = gnutls_x509_crt_get_subject_alt_name(cert, seq, data, &size, NULL);
-		if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-			break;
-		if (type < 0)
-			continue;
-		char text[INET6_ADDRSTRLEN];
-		const char *name = NULL;
-		if (type == GNUTLS_SAN_DNSNAME) {
-			data[size] = '\0';
-			name = data;
-		} else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16)) {
-			name = inet_ntop(size == 4 ? AF_INET : AF_INET6, data, text, sizeof(text));
-		}
-		if (name != NULL)
-			(void)buf_addf(&names, "%s%s", names.len > 0 ? ", " : "", name);
-	}
-	if (names.len == 0) {
-		char cn[256];
-		size_t size = sizeof(cn);
-		if (gnutls_x509_crt_get_dn_by_oid(cert, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn,
-		                                  &size) == 0)
-			(void)buf_addstr(&names, cn);
-		else
-			(void)buf_addstr(&names, "no name");
-	}
-	return buf_steal(&names, NULL);
-}
-
-/* Words for the verification status bits we can name; the rest in GnuTLS's words. */
-static char *imap_cert_status_words(unsigned status)
-{
-	static const struct {
-		unsigned bit;
-		const char *words;
-	} reasons[] = {
-		{GNUTLS_CERT_SIGNER_NOT_FOUND, "issuer unknown"},
-		{GNUTLS_CERT_SIGNER_NOT_CA, "issuer is not a CA"},
-		{GNUTLS_CERT_EXPIRED, "expired"},
-		{GNUTLS_CERT_NOT_ACTIVATED, "not yet valid"},
-		{GNUTLS_CERT_REVOKED, "revoked"},
-		{GNUTLS_CERT_INSECURE_ALGORITHM, "insecure algorithm"},
-		{GNUTLS_CERT_SIGNATURE_FAILURE, "bad signature"},
-		{GNUTLS_CERT_PURPOSE_MISMATCH, "not for TLS servers"},
-		{GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE, "issuer constraints violated"},
-	};
-	struct buf words;
-	buf_init(&words, 1024);
-	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (status & reasons[i].bit)
-			(void)buf_addf(&words, "%s%s", words.len > 0 ? ", " : "", reasons[i].words);
-	if (words.len == 0) {
-		gnutls_datum_t out = {NULL, 0};
-		if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &out, 0) ==
-		    0 && out.data != NULL)
-			(void)buf_add(&words, out.data, out.size);
-		gnutls_free(out.data);
-		if (words.len == 0)
-			(void)buf_addstr(&words, "verification failed");
-	}
-	return buf_steal(&words, NULL);
-}
-
 /* Checks the server's chain against the trust store and its name against the host we
- * dialled.  Runs right after the handshake, before any credential leaves. */
+ * dialled (tls_verify.c).  Runs right after the handshake, before any credential leaves. */
 static int imap_verify_peer(struct imap_session *s, const char *ca_file, char **error_r)
 {
-	gnutls_x509_crt_t certs[IMAP_MAX_CHAIN];
-	unsigned n = 0;
-	gnutls_x509_trust_list_t trust = NULL;
-	int ret = IMAP_ERR_TLS;
-	int r;
-
 	carray *chain = mailstream_get_certificate_chain(s->imap->imap_stream);
-	if (chain == NULL || carray_count(chain) == 0) {
-		imap_set_error(error_r, "%s: the server sent no certificate", s->host);
-		goto out;
+	size_t n = chain != NULL ? carray_count(chain) : 0;
+	struct tls_der *der = xcalloc(n > 0 ? n : 1, sizeof(*der));
+	for (size_t i = 0; i < n; i++) {
+		MMAPString *one = carray_get(chain, (unsigned)i);
+		der[i].data = (const unsigned char *)one->str;
+		der[i].len = one->len;
 	}
-	for (unsigned i = 0; i < carray_count(chain) && n < IMAP_MAX_CHAIN; i++) {
-		MMAPString *der = carray_get(chain, i);
-		gnutls_datum_t datum = {(unsigned char *)der->str, (unsigned)der->len};
-		if (gnutls_x509_crt_init(&certs[n]) < 0)
-			break;
-		if (gnutls_x509_crt_import(certs[n], &datum, GNUTLS_X509_FMT_DER) < 0) {
-			gnutls_x509_crt_deinit(certs[n]);
-			if (i == 0) {
-				imap_set_error(error_r, "%s: the server's certificate is unreadable", s->host);
-				goto out;
-			}
-			continue;
-		}
-		n++;
-	}
-	if (n == 0) {
-		imap_set_error(error_r, "%s: the server's certificate is unreadable", s->host);
-		goto out;
-	}
-
-	if (gnutls_x509_trust_list_init(&trust, 0) < 0) {
-		imap_set_error(error_r, "%s: cannot create a trust list", s->host);
-		goto out;
-	}
-	if (ca_file != NULL) {
-		r = gnutls_x509_trust_list_add_trust_file(trust, ca_file, NULL, GNUTLS_X509_FMT_PEM,
-		                                          0, 0);
-		if (r <= 0) {
-			imap_set_error(error_r, "%s: CA file %s: %s", s->host, ca_file,
-			               r < 0 ? gnutls_strerror(r) : "no certificate in it");
-			goto out;
-		}
-	} else {
-		r = gnutls_x509_trust_list_add_system_trust(trust, 0, 0);
-		if (r <= 0) {
-			imap_set_error(error_r, "%s: the system trust store is empty or unreadable (%s)",
-			               s->host, r < 0 ? gnutls_strerror(r) : "no certificates");
-			goto out;
-		}
-	}
-
-	gnutls_typed_vdata_st want[2] = {
-		{GNUTLS_DT_DNS_HOSTNAME, (unsigned char *)s->host, 0},
-		{GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER, 0},
-	};
-	unsigned status = 0;
-	r = gnutls_x509_trust_list_verify_crt2(trust, certs, n, want, 2, 0, &status, NULL);
-	if (r < 0) {
-		imap_set_error(error_r, "certificate of %s: cannot verify: %s", s->host,
-		               gnutls_strerror(r));
-		goto out;
-	}
-	/* the name check again on its own, so a trusted chain for another name is refused
-	 * even if a GnuTLS version skipped it */
-	int name_ok = gnutls_x509_crt_check_hostname2(certs[0], s->host, 0) != 0;
-	if (!name_ok)
-		status |= GNUTLS_CERT_UNEXPECTED_OWNER | GNUTLS_CERT_INVALID;
-
-	unsigned trust_bits = status & ~(unsigned)(GNUTLS_CERT_INVALID | GNUTLS_CERT_UNEXPECTED_OWNER);
-	if (status == 0) {
-		ret = IMAP_OK;
-	} else if (trust_bits == 0) {
-		char *names = imap_cert_names(certs[0]);
-		imap_set_error(error_r, "certificate is for %s, not %s", names, s->host);
-		free(names);
-	} else {
-		char *words = imap_cert_status_words(trust_bits);
-		if (!name_ok) {
-			char *names = imap_cert_names(certs[0]);
-			imap_set_error(error_r, "certificate of %s: not trusted (%s); it is for %s",
-			               s->host, words, names);
-			free(names);
-		} else {
-			imap_set_error(error_r, "certificate of %s: not trusted (%s)", s->host, words);
-		}
-		free(words);
-	}
-out:
-	if (trust != NULL)
-		gnutls_x509_trust_list_deinit(trust, 1);
-	for (unsigned i = 0; i < n; i++)
-		gnutls_x509_crt_deinit(certs[i]);
+	int r = tls_verify_chain(der, n, s->host, ca_file, error_r);
+	free(der);
 	if (chain != NULL)
 		mailstream_certificate_chain_free(chain);
-	return ret;
+	return r == 0 ? IMAP_OK : IMAP_ERR_TLS;
 }
 
 /* ---- connect and authenticate ------------------------------------------------------------ */
@@ -737,17 +425,6 @@ int imap_select(struct imap_session *session, const char *folder, int read_only,
 
 /* ---- fetch ------------------------------------------------------------------------------- */
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant). */
-static int64_t imap_days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	const int64_t era = (y >= 0 ? y : y - 399) / 400;
-	const int64_t yoe = y - era * 400;
-	const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* INTERNALDATE to Unix time.  libetpan gives the zone as the signed number written, so
  * "-0500" is -500: hours and minutes, not minutes. */
 static int64_t imap_date_to_unix(const struct mailimap_date_time *d)
@@ -758,7 +435,8 @@ static int64_t imap_date_to_unix(const struct mailimap_date_time *d)
 	int64_t offset = (int64_t)(zone / 100) * 3600 + (int64_t)(zone % 100) * 60;
 	if (d->dt_zone < 0)
 		offset = -offset;
-	return imap_days_from_civil(d->dt_year, d->dt_month, d->dt_day) * 86400 +
+	/* the one date conversion of the program: calendar.c's */
+	return calendar_days_from_civil(d->dt_year, d->dt_month, d->dt_day) * 86400 +
 	       (int64_t)d->dt_hour * 3600 + (int64_t)d->dt_min * 60 + d->dt_sec - offset;
 }
 

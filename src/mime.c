@@ -2,7 +2,8 @@
  *
  * The only file that includes GMime; what needs no GMime lives beside it: charset.c (text in
  * any charset to UTF-8), rfc2047.c (encoded words), prescan.c (the look at the raw bytes
- * before parsing) and base64.c.  The order of work in mime_parse:
+ * before parsing), base64.c and msgid.c (Message-ID, References, Thread-Index values to
+ * ids).  The order of work in mime_parse:
  *   1. limits that need no parsing (empty, too large, header block too large);
  *   2. a linear pre-scan of the raw bytes that follows the boundary declarations and
  *      delimiter lines, so a message nested or split past the limits is quarantined before
@@ -39,11 +40,10 @@
 
 #include "base64.h"
 #include "charset.h"
+#include "msgid.h"
 #include "prescan.h"
 #include "rfc2047.h"
 
-#define REFERENCES_MAX 64
-#define THREAD_INDEX_BYTES 22
 
 static GMimeParserOptions *parser_options;
 
@@ -283,140 +283,6 @@ static char *header_text(GMimeHeader *h)
 		if (*p == '\r' || *p == '\n')
 			*p = ' ';
 	return str_trim(v);
-}
-
-static int is_id_char(unsigned char c)
-{
-	return c > ' ' && c != 0x7F && c != '<' && c != '>';
-}
-
-/* Finds the next "<id>" at or after *pos in s; returns its length (0 when none) and its
- * start in *start_r.  With need_at, only ids of the form local@domain count. */
-static size_t msgid_next(const char *s, size_t *pos, const char **start_r, int need_at)
-{
-	for (;;) {
-		const char *lt = strchr(s + *pos, '<');
-		if (lt == NULL) {
-			*pos = strlen(s);
-			return 0;
-		}
-		size_t i = 1;
-		while (is_id_char((unsigned char)lt[i]))
-			i++;
-		*pos = (size_t)(lt - s) + i;
-		if (lt[i] != '>' || i == 1)
-			continue; /* garbage: whitespace, a second '<', or the end inside the id */
-		const char *at = memchr(lt + 1, '@', i - 1);
-		if (need_at && (at == NULL || at == lt + 1 || at == lt + i - 1))
-			continue;
-		*pos += 1;
-		*start_r = lt + 1;
-		return i - 1;
-	}
-}
-
-/* The Message-ID: the first <...@...>, else the first <...>, else a bare local@domain. */
-static char *message_id_parse(const char *v)
-{
-	size_t pos = 0;
-	const char *start;
-	size_t n = msgid_next(v, &pos, &start, 1);
-	if (n > 0)
-		return xstrndup(start, n);
-	pos = 0;
-	n = msgid_next(v, &pos, &start, 0);
-	if (n > 0)
-		return xstrndup(start, n);
-	size_t len = strlen(v);
-	if (len > 2 && strchr(v, '<') == NULL && strchr(v, '>') == NULL && strchr(v, '@') != NULL &&
-	    v[0] != '@' && v[len - 1] != '@') {
-		for (size_t i = 0; i < len; i++)
-			if (!is_id_char((unsigned char)v[i]))
-				return NULL;
-		return xstrndup(v, len);
-	}
-	return NULL;
-}
-
-static char *first_id(const char *v)
-{
-	size_t pos = 0;
-	const char *start;
-	size_t n = msgid_next(v, &pos, &start, 1);
-	return n > 0 ? xstrndup(start, n) : NULL;
-}
-
-/* References then In-Reply-To, oldest first, without duplicates or the message's own id,
- * the newest REFERENCES_MAX kept.  A hash set keeps a hostile list linear. */
-static void references_build(struct parsed_message *msg, const char *refs)
-{
-	GPtrArray *ids = g_ptr_array_new();
-	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
-	if (msg->message_id != NULL)
-		g_hash_table_add(seen, msg->message_id);
-	if (refs != NULL) {
-		size_t pos = 0;
-		const char *start;
-		size_t n;
-		while ((n = msgid_next(refs, &pos, &start, 1)) > 0) {
-			char *id = xstrndup(start, n);
-			if (g_hash_table_contains(seen, id)) {
-				free(id);
-				continue;
-			}
-			g_ptr_array_add(ids, id);
-			g_hash_table_add(seen, id);
-		}
-	}
-	if (msg->in_reply_to != NULL && !g_hash_table_contains(seen, msg->in_reply_to))
-		g_ptr_array_add(ids, xstrdup(msg->in_reply_to));
-	size_t skip = ids->len > REFERENCES_MAX ? ids->len - REFERENCES_MAX : 0;
-	for (size_t i = skip; i < ids->len; i++)
-		strlist_add(&msg->references, g_ptr_array_index(ids, i));
-	g_hash_table_destroy(seen);
-	for (size_t i = 0; i < ids->len; i++)
-		free(g_ptr_array_index(ids, i));
-	g_ptr_array_free(ids, TRUE);
-}
-
-/* Hex of the first 22 bytes of Outlook's base64 Thread-Index (the conversation part), or
- * NULL when it is not base64 or shorter than that. */
-static char *thread_index_parse(const char *v)
-{
-	unsigned char bytes[THREAD_INDEX_BYTES];
-	size_t nbytes = 0;
-	uint32_t acc = 0;
-	int bits = 0;
-	int padding = 0;
-	for (const unsigned char *p = (const unsigned char *)v; *p != '\0'; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			continue;
-		if (*p == '=') {
-			padding = 1;
-			continue;
-		}
-		int d = base64_decode_digit(*p);
-		if (d < 0 || padding)
-			return NULL;
-		acc = (acc << 6) | (uint32_t)d;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (nbytes < THREAD_INDEX_BYTES)
-				bytes[nbytes] = (unsigned char)(acc >> bits);
-			nbytes++;
-		}
-	}
-	if (nbytes < THREAD_INDEX_BYTES)
-		return NULL;
-	static const char digits[] = "0123456789abcdef";
-	char *hex = xmalloc(2 * THREAD_INDEX_BYTES + 1);
-	for (size_t i = 0; i < THREAD_INDEX_BYTES; i++) {
-		hex[2 * i] = digits[bytes[i] >> 4];
-		hex[2 * i + 1] = digits[bytes[i] & 15];
-	}
-	hex[2 * THREAD_INDEX_BYTES] = '\0';
-	return hex;
 }
 
 struct addr_ctx {
@@ -662,23 +528,23 @@ static void headers_read(struct parsed_message *msg, GMimeMessage *message)
 
 	if (h_msgid != NULL) {
 		char *v = header_plain(h_msgid);
-		msg->message_id = message_id_parse(v);
+		msg->message_id = msgid_parse(v);
 		free(v);
 	}
 	if (h_irt != NULL) {
 		char *v = header_plain(h_irt);
-		msg->in_reply_to = first_id(v);
+		msg->in_reply_to = msgid_first(v);
 		free(v);
 	}
 	if (msg->in_reply_to != NULL && msg->message_id != NULL &&
 	    strcmp(msg->in_reply_to, msg->message_id) == 0)
 		xfree(&msg->in_reply_to); /* a message cannot answer itself */
 	char *refs = h_refs ? header_plain(h_refs) : NULL;
-	references_build(msg, refs);
+	msgid_references(refs, msg->message_id, msg->in_reply_to, &msg->references);
 	free(refs);
 	if (h_ti != NULL) {
 		char *v = header_plain(h_ti);
-		msg->thread_index = thread_index_parse(v);
+		msg->thread_index = msgid_thread_index(v);
 		free(v);
 	}
 	if (h_rp != NULL)
