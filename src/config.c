@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "calendar.h"
 #include "route.h"
+#include "secrets.h"
 
 struct parse_state {
 	struct config *config;
@@ -225,15 +225,10 @@ static void set_string(char **field, const char *value)
 
 static void check_password_file(struct parse_state *st, const char *path)
 {
-	struct stat sb;
-	if (stat(path, &sb) < 0)
-		report(st, st->line, "password_file %s: %s", path, strerror(errno));
-	else if (!S_ISREG(sb.st_mode))
-		report(st, st->line, "password_file %s: not a regular file", path);
-	else if (sb.st_mode & (S_IRWXG | S_IRWXO))
-		report(st, st->line,
-		       "password_file %s is readable by group or others (mode %03o); chmod 600 it",
-		       path, (unsigned)(sb.st_mode & 0777));
+	char *problem = secret_file_problem(path);
+	if (problem != NULL)
+		report(st, st->line, "%s", problem);
+	free(problem);
 }
 
 /* A category is what routing rules may set too: a name, so it prints and searches plainly. */
@@ -883,37 +878,4 @@ const char *config_default_path(const char *explicit_path)
 	if (env != NULL && env[0] != '\0')
 		return env;
 	return "liaison.conf";
-}
-
-char *config_read_secret(const char *password_file, const char *token_command, char **error_r)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *f = NULL;
-	int from_command = password_file == NULL;
-	if (from_command && token_command == NULL) {
-		*error_r = xstrdup("neither password_file nor token_command is set");
-		return NULL;
-	}
-	f = from_command ? popen(token_command, "r") : fopen(password_file, "r");
-	if (f == NULL) {
-		*error_r = xasprintf("%s: %s", from_command ? token_command : password_file,
-		                     strerror(errno));
-		return NULL;
-	}
-	ssize_t n = getline(&line, &cap, f);
-	int status = from_command ? pclose(f) : fclose(f);
-	if (n <= 0 || (from_command && status != 0)) {
-		/* getline's buffer is not a string after a failed read: wipe it whole. */
-		if (line != NULL)
-			explicit_bzero(line, cap);
-		free(line);
-		*error_r = from_command
-		    ? xasprintf("token_command '%s' failed (status %d) or printed nothing",
-		                token_command, status)
-		    : xasprintf("%s: empty", password_file);
-		return NULL;
-	}
-	line[strcspn(line, "\r\n")] = '\0';
-	return line;
 }
