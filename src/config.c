@@ -7,6 +7,7 @@
 #include <ini.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,14 +207,14 @@ static int parse_tls(const char *value, enum config_tls *tls_r)
 	return 0;
 }
 
-static int parse_count(const char *value, unsigned min, unsigned max, unsigned *n_r)
+static int parse_number(const char *value, long long min, long long max, long long *n_r)
 {
 	char *end = NULL;
 	errno = 0;
-	long n = strtol(value, &end, 10);
-	if (errno != 0 || end == value || *end != '\0' || n < (long)min || n > (long)max)
+	long long n = strtoll(value, &end, 10);
+	if (errno != 0 || end == value || *end != '\0' || n < min || n > max)
 		return -1;
-	*n_r = (unsigned)n;
+	*n_r = n;
 	return 0;
 }
 
@@ -246,9 +247,9 @@ static int valid_category(const char *name)
 }
 
 /* "categories = a, b, c": every entry is checked, so one bad word does not hide the next. */
-static void parse_categories(struct parse_state *st, const char *value)
+static void parse_categories(struct parse_state *st, void *base, const char *value)
 {
-	struct strlist *list = &st->config->categories;
+	struct strlist *list = &((struct config *)base)->categories;
 	strlist_free(list);
 	char *copy = xstrdup(value);
 	char *save = NULL;
@@ -266,215 +267,340 @@ static void parse_categories(struct parse_state *st, const char *value)
 		report(st, st->line, "categories: empty list");
 }
 
-static void handle_liaison_key(struct parse_state *st, const char *name, const char *value)
+/* [liaison] timezone: an IANA name the time zone database knows. */
+static void parse_timezone(struct parse_state *st, void *base, const char *value)
 {
-	struct config *c = st->config;
-	if (strcmp(name, "database") == 0) {
-		free(c->database);
-		c->database = resolve_path(st, value);
-	} else if (strcmp(name, "templates") == 0) {
-		free(c->templates);
-		c->templates = resolve_path(st, value);
-	} else if (strcmp(name, "timezone") == 0) {
-		int ok = value[0] != '\0' && strstr(value, "..") == NULL && value[0] != '/';
-		for (const char *p = value; ok && *p; p++)
-			ok = isalnum((unsigned char)*p) || strchr("_+-/", *p) != NULL;
-		if (!ok)
-			report(st, st->line, "timezone: '%s' is not an IANA zone name", value);
-		else if (!calendar_zone_known(value))
-			report(st, st->line, "timezone: '%s' is not a zone of the time zone database "
-			       "(e.g. America/New_York)", value);
-		else
-			set_string(&c->timezone, value);
-	} else if (strcmp(name, "routes") == 0) {
-		free(c->routes);
-		c->routes = resolve_path(st, value);
-	} else if (strcmp(name, "autoreply_window") == 0) {
-		if (parse_duration(value, &c->autoreply_window) < 0 || c->autoreply_window < 86400)
-			report(st, st->line, "autoreply_window: '%s' is not a duration of at least 1d "
-			       "(e.g. 7d)", value);
-	} else if (strcmp(name, "autoreply_domain_limit") == 0) {
-		char *end = NULL;
-		long n = strtol(value, &end, 10);
-		if (end == value || *end != '\0' || n < 1 || n > 100000)
-			report(st, st->line, "autoreply_domain_limit: '%s' is not a number of "
-			       "auto-replies an hour 1..100000", value);
-		else
-			c->autoreply_domain_limit = n;
-	} else if (strcmp(name, "respond_within") == 0) {
-		/* Whole business days: "2" or "2d" (a business day, not 24 hours). */
-		char *end = NULL;
-		long days = strtol(value, &end, 10);
-		if (end == value || (*end != '\0' && strcmp(end, "d") != 0) || days < 0 || days > 30)
-			report(st, st->line, "respond_within: '%s' is not a number of business days "
-			       "0..30 (e.g. 2)", value);
-		else
-			c->respond_within = (int)days;
-	} else if (strcmp(name, "backfill_cutoff") == 0) {
-		if (parse_duration(value, &c->backfill_cutoff) < 0)
-			report(st, st->line, "backfill_cutoff: '%s' is not a duration (e.g. 24h)", value);
-	} else if (strcmp(name, "poll_interval") == 0) {
-		if (parse_duration(value, &c->poll_interval) < 0 || c->poll_interval < 1)
-			report(st, st->line, "poll_interval: '%s' is not a duration (e.g. 60s)", value);
-	} else if (strcmp(name, "backoff_max") == 0) {
-		if (parse_duration(value, &c->backoff_max) < 0 || c->backoff_max < 1)
-			report(st, st->line, "backoff_max: '%s' is not a duration (e.g. 5m)", value);
-	} else if (strcmp(name, "urgent_notify") == 0) {
-		if (!valid_address(value))
-			report(st, st->line, "urgent_notify: '%s' is not an e-mail address", value);
-		else
-			set_string(&c->urgent_notify, value);
-	} else if (strcmp(name, "allow_disposal") == 0) {
-		if (parse_yes_no(value, &c->allow_disposal) < 0)
-			report(st, st->line, "allow_disposal: '%s' is not yes or no", value);
-	} else if (strcmp(name, "bates_prefix") == 0) {
-		/* it names files of a production, so letters, digits, '-', '_' and '.' only */
-		int ok = value[0] != '\0' && strlen(value) <= 32 && value[0] != '.';
-		for (const char *p = value; ok && *p; p++)
-			ok = isalnum((unsigned char)*p) || strchr("-_.", *p) != NULL;
-		if (!ok)
-			report(st, st->line, "bates_prefix: '%s' is not 1 to 32 letters, digits, '-', "
-			       "'_' or '.' (e.g. CSP-CTL-)", value);
-		else
-			set_string(&c->bates_prefix, value);
-	} else if (strcmp(name, "categories") == 0) {
-		parse_categories(st, value);
-	} else if (strcmp(name, "rms_pattern") == 0) {
-		char *why = NULL;
-		if (value[0] == '\0')
-			report(st, st->line, "rms_pattern: empty (leave it out to accept any number)");
-		else if (route_whole_check(value, &why) < 0)
-			report(st, st->line, "rms_pattern: '%s': %s", value, why);
-		else
-			set_string(&c->rms_pattern, value);
-		free(why);
-	} else if (strncmp(name, "retention_", 10) == 0) {
-		int64_t *field = strcmp(name, "retention_transitory") == 0 ? &c->retention_transitory
-		    : strcmp(name, "retention_correspondence") == 0 ? &c->retention_correspondence
-		    : strcmp(name, "retention_case") == 0 ? &c->retention_case : NULL;
-		if (field == NULL)
-			report(st, st->line, "unknown key '%s' in [liaison]", name);
-		else if (parse_duration(value, field) < 0 || *field < 86400)
-			report(st, st->line, "%s: '%s' is not a duration of at least 1d (e.g. 730d)",
-			       name, value);
-	} else if (strcmp(name, "max_message_size") == 0) {
-		if (parse_size(value, &c->limits.max_message_bytes) < 0 || c->limits.max_message_bytes == 0)
-			report(st, st->line, "max_message_size: '%s' is not a size (e.g. 100M)", value);
-	} else if (strcmp(name, "max_header_size") == 0) {
-		if (parse_size(value, &c->limits.max_header_bytes) < 0 || c->limits.max_header_bytes == 0)
-			report(st, st->line, "max_header_size: '%s' is not a size (e.g. 1M)", value);
-	} else if (strcmp(name, "max_mime_depth") == 0) {
-		if (parse_count(value, 1, 1000, &c->limits.max_depth) < 0)
-			report(st, st->line, "max_mime_depth: '%s' is not a number from 1 to 1000", value);
-	} else if (strcmp(name, "max_mime_parts") == 0) {
-		if (parse_count(value, 1, 1000000, &c->limits.max_parts) < 0)
-			report(st, st->line, "max_mime_parts: '%s' is not a number from 1 to 1000000", value);
-	} else {
-		report(st, st->line, "unknown key '%s' in [liaison]", name);
-	}
+	struct config *c = base;
+	int ok = value[0] != '\0' && strstr(value, "..") == NULL && value[0] != '/';
+	for (const char *p = value; ok && *p; p++)
+		ok = isalnum((unsigned char)*p) || strchr("_+-/", *p) != NULL;
+	if (!ok)
+		report(st, st->line, "timezone: '%s' is not an IANA zone name", value);
+	else if (!calendar_zone_known(value))
+		report(st, st->line, "timezone: '%s' is not a zone of the time zone database "
+		       "(e.g. America/New_York)", value);
+	else
+		set_string(&c->timezone, value);
 }
 
-static void handle_mailbox_key(struct parse_state *st, const char *name, const char *value)
+/* [liaison] respond_within: whole business days, "2" or "2d" (a business day, not 24 hours). */
+static void parse_respond_within(struct parse_state *st, void *base, const char *value)
 {
-	struct mailbox_config *m = st->mailbox;
-	if (strcmp(name, "troop") == 0) {
-		if (strlen(value) != 1 || !isalpha((unsigned char)value[0]))
-			report(st, st->line, "troop: '%s' is not a single letter", value);
+	struct config *c = base;
+	char *end = NULL;
+	long days = strtol(value, &end, 10);
+	if (end == value || (*end != '\0' && strcmp(end, "d") != 0) || days < 0 || days > 30)
+		report(st, st->line, "respond_within: '%s' is not a number of business days "
+		       "0..30 (e.g. 2)", value);
+	else
+		c->respond_within = (int)days;
+}
+
+/* [liaison] bates_prefix: it names files of a production, so letters, digits, '-', '_' and
+ * '.' only. */
+static int valid_bates_prefix(const char *value)
+{
+	int ok = value[0] != '\0' && strlen(value) <= 32 && value[0] != '.';
+	for (const char *p = value; ok && *p; p++)
+		ok = isalnum((unsigned char)*p) || strchr("-_.", *p) != NULL;
+	return ok;
+}
+
+static void parse_rms_pattern(struct parse_state *st, void *base, const char *value)
+{
+	struct config *c = base;
+	char *why = NULL;
+	if (value[0] == '\0')
+		report(st, st->line, "rms_pattern: empty (leave it out to accept any number)");
+	else if (route_whole_check(value, &why) < 0)
+		report(st, st->line, "rms_pattern: '%s': %s", value, why);
+	else
+		set_string(&c->rms_pattern, value);
+	free(why);
+}
+
+static void parse_troop(struct parse_state *st, void *base, const char *value)
+{
+	struct mailbox_config *m = base;
+	if (strlen(value) != 1 || !isalpha((unsigned char)value[0]))
+		report(st, st->line, "troop: '%s' is not a single letter", value);
+	else
+		m->troop = (char)toupper((unsigned char)value[0]);
+}
+
+/* [mailbox] address: kept as written (for From) and lower-cased (for matching). */
+static void parse_address(struct parse_state *st, void *base, const char *value)
+{
+	struct mailbox_config *m = base;
+	if (!valid_address(value)) {
+		report(st, st->line, "address: '%s' is not an e-mail address", value);
+		return;
+	}
+	set_string(&m->address_as_written, value);
+	set_string(&m->address, value);
+	str_lower(m->address);
+}
+
+/* [mailbox] aliases: every address is checked, so one bad one does not hide the next. */
+static void parse_aliases(struct parse_state *st, void *base, const char *value)
+{
+	struct mailbox_config *m = base;
+	struct strlist list = {0};
+	split_list(value, &list, 1);
+	for (size_t i = 0; i < list.count; i++) {
+		if (!valid_address(list.items[i]))
+			report(st, st->line, "aliases: '%s' is not an e-mail address", list.items[i]);
 		else
-			m->troop = (char)toupper((unsigned char)value[0]);
-	} else if (strcmp(name, "address") == 0) {
-		if (!valid_address(value))
-			report(st, st->line, "address: '%s' is not an e-mail address", value);
-		else
-			set_string(&m->address_as_written, value), set_string(&m->address, value),
-			    str_lower(m->address);
-	} else if (strcmp(name, "aliases") == 0) {
-		struct strlist list = {0};
-		split_list(value, &list, 1);
-		for (size_t i = 0; i < list.count; i++) {
-			if (!valid_address(list.items[i]))
-				report(st, st->line, "aliases: '%s' is not an e-mail address", list.items[i]);
-			else
-				strlist_add_unique(&m->aliases, list.items[i]);
+			strlist_add_unique(&m->aliases, list.items[i]);
+	}
+	strlist_free(&list);
+}
+
+static void parse_folders(struct parse_state *st, void *base, const char *value)
+{
+	struct mailbox_config *m = base;
+	strlist_free(&m->folders);
+	split_list(value, &m->folders, 0);
+	if (m->folders.count == 0)
+		report(st, st->line, "folders: empty list");
+}
+
+static int valid_imap_url(const char *value)
+{
+	return strncmp(value, "imap://", 7) == 0 || strncmp(value, "imaps://", 8) == 0;
+}
+
+static int valid_smtp_url(const char *value)
+{
+	return strncmp(value, "smtp://", 7) == 0 || strncmp(value, "smtps://", 8) == 0;
+}
+
+static const char *const role_names[] = {"ctl", "coordinator", "records", "admin"};
+
+const char *config_role_name(enum user_role role)
+{
+	return role >= ROLE_CTL && role <= ROLE_ADMIN ? role_names[role] : "?";
+}
+
+static void parse_role(struct parse_state *st, void *base, const char *value)
+{
+	struct user_config *u = base;
+	for (size_t i = 0; i < sizeof(role_names) / sizeof(*role_names); i++)
+		if (strcmp(value, role_names[i]) == 0) {
+			u->role = (enum user_role)i;
+			return;
 		}
-		strlist_free(&list);
-	} else if (strcmp(name, "imap") == 0) {
-		if (strncmp(value, "imap://", 7) != 0 && strncmp(value, "imaps://", 8) != 0)
-			report(st, st->line, "imap: '%s' is not an imap:// or imaps:// URL", value);
-		else
-			set_string(&m->imap_url, value);
-	} else if (strcmp(name, "username") == 0) {
-		set_string(&m->username, value);
-	} else if (strcmp(name, "password_file") == 0) {
-		free(m->password_file);
-		m->password_file = resolve_path(st, value);
-		check_password_file(st, m->password_file);
-	} else if (strcmp(name, "folders") == 0) {
-		strlist_free(&m->folders);
-		split_list(value, &m->folders, 0);
-		if (m->folders.count == 0)
-			report(st, st->line, "folders: empty list");
-	} else if (strcmp(name, "sent_folder") == 0) {
-		set_string(&m->sent_folder, value);
-	} else if (strcmp(name, "tls") == 0) {
-		if (parse_tls(value, &m->tls) < 0)
-			report(st, st->line, "tls: '%s' is not implicit, starttls or none", value);
-	} else if (strcmp(name, "ca_file") == 0) {
-		free(m->ca_file);
-		m->ca_file = resolve_path(st, value);
-	} else if (strcmp(name, "token_command") == 0) {
-		set_string(&m->token_command, value);
-	} else if (strcmp(name, "mark_seen") == 0) {
-		if (parse_yes_no(value, &m->mark_seen) < 0)
-			report(st, st->line, "mark_seen: '%s' is not yes or no", value);
-	} else if (strcmp(name, "move_to") == 0) {
-		set_string(&m->move_to, value);
-	} else if (strcmp(name, "display_name") == 0) {
-		set_string(&m->display_name, value);
-	} else if (strcmp(name, "urgent_notify") == 0) {
-		if (!valid_address(value))
-			report(st, st->line, "urgent_notify: '%s' is not an e-mail address", value);
-		else
-			set_string(&m->urgent_notify, value);
-	} else if (strcmp(name, "autoreply") == 0) {
-		if (parse_yes_no(value, &m->autoreply) < 0)
-			report(st, st->line, "autoreply: '%s' is not yes or no", value);
-	} else {
-		report(st, st->line, "unknown key '%s' in [mailbox %s]", name, m->name);
-	}
+	report(st, st->line, "role: '%s' is not ctl, coordinator, records or admin", value);
 }
 
-static void handle_smtp_key(struct parse_state *st, const char *name, const char *value)
+/* [user] troops: "K, L" or "KL", kept as upper-case letters ("KL"). */
+static void parse_troops(struct parse_state *st, void *base, const char *value)
 {
-	struct smtp_config *smtp = &st->config->smtp;
-	if (strcmp(name, "url") == 0) {
-		if (strncmp(value, "smtp://", 7) != 0 && strncmp(value, "smtps://", 8) != 0)
-			report(st, st->line, "url: '%s' is not an smtp:// or smtps:// URL", value);
-		else
-			set_string(&smtp->url, value);
-	} else if (strcmp(name, "tls") == 0) {
-		if (parse_tls(value, &smtp->tls) < 0)
-			report(st, st->line, "tls: '%s' is not implicit, starttls or none", value);
-	} else if (strcmp(name, "ca_file") == 0) {
-		free(smtp->ca_file);
-		smtp->ca_file = resolve_path(st, value);
-	} else if (strcmp(name, "username") == 0) {
-		set_string(&smtp->username, value);
-	} else if (strcmp(name, "password_file") == 0) {
-		free(smtp->password_file);
-		smtp->password_file = resolve_path(st, value);
-		check_password_file(st, smtp->password_file);
-	} else if (strcmp(name, "token_command") == 0) {
-		set_string(&smtp->token_command, value);
-	} else if (strcmp(name, "timeout") == 0) {
-		int64_t t;
-		if (parse_duration(value, &t) < 0 || t < 1 || t > 3600)
-			report(st, st->line, "timeout: '%s' is not a duration from 1s to 1h", value);
-		else
-			smtp->timeout = (unsigned)t;
-	} else {
-		report(st, st->line, "unknown key '%s' in [smtp]", name);
+	struct user_config *u = base;
+	struct buf letters;
+	buf_init(&letters, 64);
+	int ok = 1;
+	for (const char *p = value; *p; p++) {
+		if (*p == ',' || *p == ' ')
+			continue;
+		char t = (char)toupper((unsigned char)*p);
+		if (!isalpha((unsigned char)*p) || buf_add(&letters, &t, 1) < 0)
+			ok = 0;
 	}
+	if (!ok || letters.len == 0)
+		report(st, st->line, "troops: '%s' is not a list of troop letters (e.g. K, L)", value);
+	else
+		set_string(&u->troops, letters.data);
+	buf_free(&letters);
+}
+
+/* The kinds of value a key takes.  A bad value is reported as "KEY: 'VALUE' is not WHAT",
+ * WHAT from the key's row; KEY_CUSTOM keys check and report for themselves. */
+enum key_type {
+	KEY_STRING,      /* any text (char *) */
+	KEY_CHECKED,     /* text that the row's valid() accepts (char *) */
+	KEY_PATH,        /* a path, taken from the configuration's folder when relative (char *) */
+	KEY_SECRET_FILE, /* a KEY_PATH to a password_file that secrets.c accepts (char *) */
+	KEY_BOOL,        /* yes/true or no/false (int) */
+	KEY_TLS,         /* implicit, starttls or none (enum config_tls) */
+	KEY_DURATION,    /* "7d", "24h", "30m", "60s" or seconds, min..max (int64_t or unsigned) */
+	KEY_NUMBER,      /* a whole number min..max (int64_t or unsigned) */
+	KEY_SIZE,        /* "100M", "64k", "1G" or bytes, not 0 (size_t) */
+	KEY_CUSTOM,      /* the row's parse() reads, checks, reports and stores */
+};
+
+/* One row of a section's key table (as Postfix's CONFIG_*_TABLEs). */
+struct key {
+	const char *name;
+	enum key_type type;
+	size_t offset;      /* of the field in the section's struct */
+	size_t size;        /* of the field (the numbers are int64_t or unsigned) */
+	long long min, max; /* KEY_DURATION, KEY_NUMBER; max 0: no upper limit */
+	const char *what;   /* for "KEY: 'VALUE' is not WHAT" */
+	int (*valid)(const char *value);                                     /* KEY_CHECKED */
+	void (*parse)(struct parse_state *st, void *base, const char *value); /* KEY_CUSTOM */
+};
+
+#define FIELD(type, member) .offset = offsetof(type, member), .size = sizeof(((type *)0)->member)
+#define DAY 86400
+
+#define C struct config
+static const struct key liaison_keys[] = {
+	{"database", KEY_PATH, FIELD(C, database)},
+	{"templates", KEY_PATH, FIELD(C, templates)},
+	{"timezone", KEY_CUSTOM, .parse = parse_timezone},
+	{"routes", KEY_PATH, FIELD(C, routes)},
+	{"autoreply_window", KEY_DURATION, FIELD(C, autoreply_window), .min = DAY,
+	 .what = "a duration of at least 1d (e.g. 7d)"},
+	{"autoreply_domain_limit", KEY_NUMBER, FIELD(C, autoreply_domain_limit), .min = 1,
+	 .max = 100000, .what = "a number of auto-replies an hour 1..100000"},
+	{"respond_within", KEY_CUSTOM, .parse = parse_respond_within},
+	{"backfill_cutoff", KEY_DURATION, FIELD(C, backfill_cutoff),
+	 .what = "a duration (e.g. 24h)"},
+	{"poll_interval", KEY_DURATION, FIELD(C, poll_interval), .min = 1,
+	 .what = "a duration (e.g. 60s)"},
+	{"backoff_max", KEY_DURATION, FIELD(C, backoff_max), .min = 1,
+	 .what = "a duration (e.g. 5m)"},
+	{"urgent_notify", KEY_CHECKED, FIELD(C, urgent_notify), .valid = valid_address,
+	 .what = "an e-mail address"},
+	{"allow_disposal", KEY_BOOL, FIELD(C, allow_disposal), .what = "yes or no"},
+	{"bates_prefix", KEY_CHECKED, FIELD(C, bates_prefix), .valid = valid_bates_prefix,
+	 .what = "1 to 32 letters, digits, '-', '_' or '.' (e.g. CSP-CTL-)"},
+	{"categories", KEY_CUSTOM, .parse = parse_categories},
+	{"rms_pattern", KEY_CUSTOM, .parse = parse_rms_pattern},
+	{"retention_transitory", KEY_DURATION, FIELD(C, retention_transitory), .min = DAY,
+	 .what = "a duration of at least 1d (e.g. 730d)"},
+	{"retention_correspondence", KEY_DURATION, FIELD(C, retention_correspondence),
+	 .min = DAY, .what = "a duration of at least 1d (e.g. 730d)"},
+	{"retention_case", KEY_DURATION, FIELD(C, retention_case), .min = DAY,
+	 .what = "a duration of at least 1d (e.g. 730d)"},
+	{"max_message_size", KEY_SIZE, FIELD(C, limits.max_message_bytes),
+	 .what = "a size (e.g. 100M)"},
+	{"max_header_size", KEY_SIZE, FIELD(C, limits.max_header_bytes),
+	 .what = "a size (e.g. 1M)"},
+	{"max_mime_depth", KEY_NUMBER, FIELD(C, limits.max_depth), .min = 1, .max = 1000,
+	 .what = "a number from 1 to 1000"},
+	{"max_mime_parts", KEY_NUMBER, FIELD(C, limits.max_parts), .min = 1, .max = 1000000,
+	 .what = "a number from 1 to 1000000"},
+};
+#undef C
+
+#define S struct smtp_config
+static const struct key smtp_keys[] = {
+	{"url", KEY_CHECKED, FIELD(S, url), .valid = valid_smtp_url,
+	 .what = "an smtp:// or smtps:// URL"},
+	{"tls", KEY_TLS, FIELD(S, tls), .what = "implicit, starttls or none"},
+	{"ca_file", KEY_PATH, FIELD(S, ca_file)},
+	{"username", KEY_STRING, FIELD(S, username)},
+	{"password_file", KEY_SECRET_FILE, FIELD(S, password_file)},
+	{"token_command", KEY_STRING, FIELD(S, token_command)},
+	{"timeout", KEY_DURATION, FIELD(S, timeout), .min = 1, .max = 3600,
+	 .what = "a duration from 1s to 1h"},
+};
+#undef S
+
+#define M struct mailbox_config
+static const struct key mailbox_keys[] = {
+	{"troop", KEY_CUSTOM, .parse = parse_troop},
+	{"address", KEY_CUSTOM, .parse = parse_address},
+	{"aliases", KEY_CUSTOM, .parse = parse_aliases},
+	{"imap", KEY_CHECKED, FIELD(M, imap_url), .valid = valid_imap_url,
+	 .what = "an imap:// or imaps:// URL"},
+	{"username", KEY_STRING, FIELD(M, username)},
+	{"password_file", KEY_SECRET_FILE, FIELD(M, password_file)},
+	{"folders", KEY_CUSTOM, .parse = parse_folders},
+	{"sent_folder", KEY_STRING, FIELD(M, sent_folder)},
+	{"tls", KEY_TLS, FIELD(M, tls), .what = "implicit, starttls or none"},
+	{"ca_file", KEY_PATH, FIELD(M, ca_file)},
+	{"token_command", KEY_STRING, FIELD(M, token_command)},
+	{"mark_seen", KEY_BOOL, FIELD(M, mark_seen), .what = "yes or no"},
+	{"move_to", KEY_STRING, FIELD(M, move_to)},
+	{"display_name", KEY_STRING, FIELD(M, display_name)},
+	{"urgent_notify", KEY_CHECKED, FIELD(M, urgent_notify), .valid = valid_address,
+	 .what = "an e-mail address"},
+	{"autoreply", KEY_BOOL, FIELD(M, autoreply), .what = "yes or no"},
+};
+#undef M
+
+static const struct key user_keys[] = {
+	{"role", KEY_CUSTOM, .parse = parse_role},
+	{"troops", KEY_CUSTOM, .parse = parse_troops},
+	{"email", KEY_CHECKED, FIELD(struct user_config, email), .valid = valid_address,
+	 .what = "an e-mail address"},
+	{"display_name", KEY_STRING, FIELD(struct user_config, display_name)},
+};
+
+static const struct key service_keys[] = {
+	{"name", KEY_STRING, FIELD(struct service_config, name)},
+	{"phone", KEY_STRING, FIELD(struct service_config, phone)},
+	{"url", KEY_STRING, FIELD(struct service_config, url)},
+	{"description", KEY_STRING, FIELD(struct service_config, description)},
+};
+
+#define N_KEYS(table) (sizeof(table) / sizeof(*(table)))
+
+/* Stores a number in a field of key->size bytes (int64_t or unsigned). */
+static void store_number(const struct key *key, void *field, long long n)
+{
+	if (key->size == sizeof(int64_t))
+		*(int64_t *)field = n;
+	else
+		*(unsigned *)field = (unsigned)n;
+}
+
+/* Reads value into the field key describes in base (the section's struct). */
+static void set_key(struct parse_state *st, const struct key *key, void *base, const char *value)
+{
+	void *field = (char *)base + key->offset;
+	int ok = 1;
+	switch (key->type) {
+	case KEY_STRING:
+		set_string(field, value);
+		break;
+	case KEY_CHECKED:
+		if ((ok = key->valid(value)) != 0)
+			set_string(field, value);
+		break;
+	case KEY_PATH:
+	case KEY_SECRET_FILE:
+		free(*(char **)field);
+		*(char **)field = resolve_path(st, value);
+		if (key->type == KEY_SECRET_FILE)
+			check_password_file(st, *(char **)field);
+		break;
+	case KEY_BOOL:
+		ok = parse_yes_no(value, field) == 0;
+		break;
+	case KEY_TLS:
+		ok = parse_tls(value, field) == 0;
+		break;
+	case KEY_DURATION: {
+		int64_t t;
+		ok = parse_duration(value, &t) == 0 && t >= key->min && (key->max == 0 || t <= key->max);
+		if (ok)
+			store_number(key, field, t);
+		break;
+	}
+	case KEY_NUMBER: {
+		long long n;
+		ok = parse_number(value, key->min, key->max, &n) == 0;
+		if (ok)
+			store_number(key, field, n);
+		break;
+	}
+	case KEY_SIZE: {
+		size_t n;
+		ok = parse_size(value, &n) == 0 && n > 0;
+		if (ok)
+			*(size_t *)field = n;
+		break;
+	}
+	case KEY_CUSTOM:
+		key->parse(st, base, value);
+		break;
+	}
+	if (!ok)
+		report(st, st->line, "%s: '%s' is not %s", key->name, value, key->what);
 }
 
 static int valid_mailbox_name(const char *name)
@@ -561,66 +687,6 @@ static void start_section(struct parse_state *st, const char *section)
 	report(st, st->section_line, "unknown section [%s]", section);
 }
 
-static const char *const role_names[] = {"ctl", "coordinator", "records", "admin"};
-
-const char *config_role_name(enum user_role role)
-{
-	return role >= ROLE_CTL && role <= ROLE_ADMIN ? role_names[role] : "?";
-}
-
-static void handle_user_key(struct parse_state *st, const char *name, const char *value)
-{
-	struct user_config *u = st->user;
-	if (strcmp(name, "role") == 0) {
-		size_t i;
-		for (i = 0; i < sizeof(role_names) / sizeof(*role_names); i++)
-			if (strcmp(value, role_names[i]) == 0)
-				break;
-		if (i == sizeof(role_names) / sizeof(*role_names))
-			report(st, st->line, "role: '%s' is not ctl, coordinator, records or admin", value);
-		else
-			u->role = (enum user_role)i;
-	} else if (strcmp(name, "troops") == 0) {
-		struct buf letters;
-		buf_init(&letters, 64);
-		int ok = 1;
-		for (const char *p = value; *p; p++) {
-			if (*p == ',' || *p == ' ')
-				continue;
-			char t = (char)toupper((unsigned char)*p);
-			if (!isalpha((unsigned char)*p) || buf_add(&letters, &t, 1) < 0)
-				ok = 0;
-		}
-		if (!ok || letters.len == 0)
-			report(st, st->line, "troops: '%s' is not a list of troop letters (e.g. K, L)", value);
-		else
-			set_string(&u->troops, letters.data);
-		buf_free(&letters);
-	} else if (strcmp(name, "email") == 0) {
-		if (!valid_address(value))
-			report(st, st->line, "email: '%s' is not an e-mail address", value);
-		else
-			set_string(&u->email, value);
-	} else if (strcmp(name, "display_name") == 0) {
-		set_string(&u->display_name, value);
-	} else {
-		report(st, st->line, "unknown key '%s' in [user %s]", name, u->name);
-	}
-}
-
-static void handle_service_key(struct parse_state *st, const char *name, const char *value)
-{
-	struct service_config *s = st->service;
-	char **field = strcmp(name, "name") == 0 ? &s->name
-	    : strcmp(name, "phone") == 0 ? &s->phone
-	    : strcmp(name, "url") == 0 ? &s->url
-	    : strcmp(name, "description") == 0 ? &s->description : NULL;
-	if (field == NULL)
-		report(st, st->line, "unknown key '%s' in [service %s]", name, s->id);
-	else
-		set_string(field, value);
-}
-
 static int handle_line(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse_state *st = user;
@@ -628,19 +694,39 @@ static int handle_line(void *user, const char *section, const char *name, const 
 		start_section(st, section);
 	if (name == NULL) /* a section header alone (INI_CALL_HANDLER_ON_NEW_SECTION builds) */
 		return 1;
+	/* The current section's table, its struct, and how the section is named. */
+	const struct key *keys = NULL;
+	size_t n_keys = 0;
+	void *base = NULL;
+	const char *kind = NULL, *id = NULL;
 	if (st->in_liaison)
-		handle_liaison_key(st, name, value);
+		keys = liaison_keys, n_keys = N_KEYS(liaison_keys), base = st->config,
+		kind = "liaison";
 	else if (st->in_smtp)
-		handle_smtp_key(st, name, value);
+		keys = smtp_keys, n_keys = N_KEYS(smtp_keys), base = &st->config->smtp, kind = "smtp";
 	else if (st->mailbox != NULL)
-		handle_mailbox_key(st, name, value);
+		keys = mailbox_keys, n_keys = N_KEYS(mailbox_keys), base = st->mailbox,
+		kind = "mailbox", id = st->mailbox->name;
 	else if (st->user != NULL)
-		handle_user_key(st, name, value);
+		keys = user_keys, n_keys = N_KEYS(user_keys), base = st->user, kind = "user",
+		id = st->user->name;
 	else if (st->service != NULL)
-		handle_service_key(st, name, value);
+		keys = service_keys, n_keys = N_KEYS(service_keys), base = st->service,
+		kind = "service", id = st->service->id;
 	else if (section[0] == '\0')
 		report(st, st->line, "'%s' outside of any section", name);
 	/* keys of an unknown or bad section were reported with its header */
+	if (keys == NULL)
+		return 1;
+	for (size_t i = 0; i < n_keys; i++)
+		if (strcmp(name, keys[i].name) == 0) {
+			set_key(st, &keys[i], base, value);
+			return 1;
+		}
+	if (id != NULL)
+		report(st, st->line, "unknown key '%s' in [%s %s]", name, kind, id);
+	else
+		report(st, st->line, "unknown key '%s' in [%s]", name, kind);
 	return 1;
 }
 
