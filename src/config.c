@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <ini.h>
 #include <libgen.h>
-#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <strings.h>
 
 #include "calendar.h"
+#include "config_value.h"
 #include "route.h"
 #include "secrets.h"
 
@@ -124,100 +124,6 @@ static void split_list(const char *value, struct strlist *list, int lower)
 	free(copy);
 }
 
-/* An address liaison can write in a header: composed messages rely on it holding no control
- * character (and on the 199-character line limit, which keeps it short). */
-static int valid_address(const char *addr)
-{
-	const char *at = strchr(addr, '@');
-	if (at == NULL || at == addr || at[1] == '\0' || strchr(at + 1, '@') != NULL)
-		return 0;
-	for (const char *p = addr; *p; p++)
-		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p) || *p == '<' ||
-		    *p == '>' || *p == ',')
-			return 0;
-	return 1;
-}
-
-/* Parses "100M", "64k", "1G" or a plain number of bytes. */
-static int parse_size(const char *value, size_t *size_r)
-{
-	char *end = NULL;
-	errno = 0;
-	unsigned long long n = strtoull(value, &end, 10);
-	if (errno != 0 || end == value || value[0] == '-')
-		return -1;
-	unsigned long long mult = 1;
-	switch (toupper((unsigned char)*end)) {
-	case '\0': break;
-	case 'K': mult = 1024ULL; end++; break;
-	case 'M': mult = 1024ULL * 1024; end++; break;
-	case 'G': mult = 1024ULL * 1024 * 1024; end++; break;
-	default: return -1;
-	}
-	if (*end != '\0' || n > SIZE_MAX / mult)
-		return -1;
-	*size_r = (size_t)(n * mult);
-	return 0;
-}
-
-/* Parses "7d", "24h", "30m", "60s" or plain seconds. */
-static int parse_duration(const char *value, int64_t *seconds_r)
-{
-	char *end = NULL;
-	errno = 0;
-	long long n = strtoll(value, &end, 10);
-	if (errno != 0 || end == value || n < 0)
-		return -1;
-	long long mult = 1;
-	switch (*end) {
-	case '\0': break;
-	case 's': mult = 1; end++; break;
-	case 'm': mult = 60; end++; break;
-	case 'h': mult = 3600; end++; break;
-	case 'd': mult = 86400; end++; break;
-	default: return -1;
-	}
-	if (*end != '\0' || n > INT64_MAX / mult)
-		return -1;
-	*seconds_r = n * mult;
-	return 0;
-}
-
-static int parse_yes_no(const char *value, int *flag_r)
-{
-	if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0)
-		*flag_r = 1;
-	else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0)
-		*flag_r = 0;
-	else
-		return -1;
-	return 0;
-}
-
-static int parse_tls(const char *value, enum config_tls *tls_r)
-{
-	if (strcmp(value, "implicit") == 0)
-		*tls_r = CONFIG_TLS_IMPLICIT;
-	else if (strcmp(value, "starttls") == 0)
-		*tls_r = CONFIG_TLS_STARTTLS;
-	else if (strcmp(value, "none") == 0)
-		*tls_r = CONFIG_TLS_NONE;
-	else
-		return -1;
-	return 0;
-}
-
-static int parse_number(const char *value, long long min, long long max, long long *n_r)
-{
-	char *end = NULL;
-	errno = 0;
-	long long n = strtoll(value, &end, 10);
-	if (errno != 0 || end == value || *end != '\0' || n < min || n > max)
-		return -1;
-	*n_r = n;
-	return 0;
-}
-
 static void set_string(char **field, const char *value)
 {
 	free(*field);
@@ -232,20 +138,6 @@ static void check_password_file(struct parse_state *st, const char *path)
 	free(problem);
 }
 
-/* A category is what routing rules may set too: a name, so it prints and searches plainly. */
-#define CATEGORY_MAX 64
-
-static int valid_category(const char *name)
-{
-	size_t n = strlen(name);
-	if (n == 0 || n > CATEGORY_MAX)
-		return 0;
-	for (const char *p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && strchr("-_.", *p) == NULL)
-			return 0;
-	return 1;
-}
-
 /* "categories = a, b, c": every entry is checked, so one bad word does not hide the next. */
 static void parse_categories(struct parse_state *st, void *base, const char *value)
 {
@@ -254,9 +146,9 @@ static void parse_categories(struct parse_state *st, void *base, const char *val
 	char *copy = xstrdup(value);
 	char *save = NULL;
 	for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
-		if (!valid_category(tok))
+		if (!conf_valid_category(tok))
 			report(st, st->line, "categories: '%s' is not a category (1 to %d letters, "
-			       "digits, '-', '_' or '.')", tok, CATEGORY_MAX);
+			       "digits, '-', '_' or '.')", tok, CONF_CATEGORY_MAX);
 		else if (strlist_contains(list, tok))
 			report(st, st->line, "categories: '%s' given twice", tok);
 		else
@@ -296,16 +188,6 @@ static void parse_respond_within(struct parse_state *st, void *base, const char 
 		c->respond_within = (int)days;
 }
 
-/* [liaison] bates_prefix: it names files of a production, so letters, digits, '-', '_' and
- * '.' only. */
-static int valid_bates_prefix(const char *value)
-{
-	int ok = value[0] != '\0' && strlen(value) <= 32 && value[0] != '.';
-	for (const char *p = value; ok && *p; p++)
-		ok = isalnum((unsigned char)*p) || strchr("-_.", *p) != NULL;
-	return ok;
-}
-
 static void parse_rms_pattern(struct parse_state *st, void *base, const char *value)
 {
 	struct config *c = base;
@@ -332,7 +214,7 @@ static void parse_troop(struct parse_state *st, void *base, const char *value)
 static void parse_address(struct parse_state *st, void *base, const char *value)
 {
 	struct mailbox_config *m = base;
-	if (!valid_address(value)) {
+	if (!conf_valid_address(value)) {
 		report(st, st->line, "address: '%s' is not an e-mail address", value);
 		return;
 	}
@@ -348,7 +230,7 @@ static void parse_aliases(struct parse_state *st, void *base, const char *value)
 	struct strlist list = {0};
 	split_list(value, &list, 1);
 	for (size_t i = 0; i < list.count; i++) {
-		if (!valid_address(list.items[i]))
+		if (!conf_valid_address(list.items[i]))
 			report(st, st->line, "aliases: '%s' is not an e-mail address", list.items[i]);
 		else
 			strlist_add_unique(&m->aliases, list.items[i]);
@@ -363,16 +245,6 @@ static void parse_folders(struct parse_state *st, void *base, const char *value)
 	split_list(value, &m->folders, 0);
 	if (m->folders.count == 0)
 		report(st, st->line, "folders: empty list");
-}
-
-static int valid_imap_url(const char *value)
-{
-	return strncmp(value, "imap://", 7) == 0 || strncmp(value, "imaps://", 8) == 0;
-}
-
-static int valid_smtp_url(const char *value)
-{
-	return strncmp(value, "smtp://", 7) == 0 || strncmp(value, "smtps://", 8) == 0;
 }
 
 static const char *const role_names[] = {"ctl", "coordinator", "records", "admin"};
@@ -461,10 +333,10 @@ static const struct key liaison_keys[] = {
 	 .what = "a duration (e.g. 60s)"},
 	{"backoff_max", KEY_DURATION, FIELD(C, backoff_max), .min = 1,
 	 .what = "a duration (e.g. 5m)"},
-	{"urgent_notify", KEY_CHECKED, FIELD(C, urgent_notify), .valid = valid_address,
+	{"urgent_notify", KEY_CHECKED, FIELD(C, urgent_notify), .valid = conf_valid_address,
 	 .what = "an e-mail address"},
 	{"allow_disposal", KEY_BOOL, FIELD(C, allow_disposal), .what = "yes or no"},
-	{"bates_prefix", KEY_CHECKED, FIELD(C, bates_prefix), .valid = valid_bates_prefix,
+	{"bates_prefix", KEY_CHECKED, FIELD(C, bates_prefix), .valid = conf_valid_bates_prefix,
 	 .what = "1 to 32 letters, digits, '-', '_' or '.' (e.g. CSP-CTL-)"},
 	{"categories", KEY_CUSTOM, .parse = parse_categories},
 	{"rms_pattern", KEY_CUSTOM, .parse = parse_rms_pattern},
@@ -487,7 +359,7 @@ static const struct key liaison_keys[] = {
 
 #define S struct smtp_config
 static const struct key smtp_keys[] = {
-	{"url", KEY_CHECKED, FIELD(S, url), .valid = valid_smtp_url,
+	{"url", KEY_CHECKED, FIELD(S, url), .valid = conf_valid_smtp_url,
 	 .what = "an smtp:// or smtps:// URL"},
 	{"tls", KEY_TLS, FIELD(S, tls), .what = "implicit, starttls or none"},
 	{"ca_file", KEY_PATH, FIELD(S, ca_file)},
@@ -504,7 +376,7 @@ static const struct key mailbox_keys[] = {
 	{"troop", KEY_CUSTOM, .parse = parse_troop},
 	{"address", KEY_CUSTOM, .parse = parse_address},
 	{"aliases", KEY_CUSTOM, .parse = parse_aliases},
-	{"imap", KEY_CHECKED, FIELD(M, imap_url), .valid = valid_imap_url,
+	{"imap", KEY_CHECKED, FIELD(M, imap_url), .valid = conf_valid_imap_url,
 	 .what = "an imap:// or imaps:// URL"},
 	{"username", KEY_STRING, FIELD(M, username)},
 	{"password_file", KEY_SECRET_FILE, FIELD(M, password_file)},
@@ -516,7 +388,7 @@ static const struct key mailbox_keys[] = {
 	{"mark_seen", KEY_BOOL, FIELD(M, mark_seen), .what = "yes or no"},
 	{"move_to", KEY_STRING, FIELD(M, move_to)},
 	{"display_name", KEY_STRING, FIELD(M, display_name)},
-	{"urgent_notify", KEY_CHECKED, FIELD(M, urgent_notify), .valid = valid_address,
+	{"urgent_notify", KEY_CHECKED, FIELD(M, urgent_notify), .valid = conf_valid_address,
 	 .what = "an e-mail address"},
 	{"autoreply", KEY_BOOL, FIELD(M, autoreply), .what = "yes or no"},
 };
@@ -525,7 +397,7 @@ static const struct key mailbox_keys[] = {
 static const struct key user_keys[] = {
 	{"role", KEY_CUSTOM, .parse = parse_role},
 	{"troops", KEY_CUSTOM, .parse = parse_troops},
-	{"email", KEY_CHECKED, FIELD(struct user_config, email), .valid = valid_address,
+	{"email", KEY_CHECKED, FIELD(struct user_config, email), .valid = conf_valid_address,
 	 .what = "an e-mail address"},
 	{"display_name", KEY_STRING, FIELD(struct user_config, display_name)},
 };
@@ -569,28 +441,28 @@ static void set_key(struct parse_state *st, const struct key *key, void *base, c
 			check_password_file(st, *(char **)field);
 		break;
 	case KEY_BOOL:
-		ok = parse_yes_no(value, field) == 0;
+		ok = conf_parse_yes_no(value, field) == 0;
 		break;
 	case KEY_TLS:
-		ok = parse_tls(value, field) == 0;
+		ok = conf_parse_tls(value, field) == 0;
 		break;
 	case KEY_DURATION: {
 		int64_t t;
-		ok = parse_duration(value, &t) == 0 && t >= key->min && (key->max == 0 || t <= key->max);
+		ok = conf_parse_duration(value, &t) == 0 && t >= key->min && (key->max == 0 || t <= key->max);
 		if (ok)
 			store_number(key, field, t);
 		break;
 	}
 	case KEY_NUMBER: {
 		long long n;
-		ok = parse_number(value, key->min, key->max, &n) == 0;
+		ok = conf_parse_number(value, key->min, key->max, &n) == 0;
 		if (ok)
 			store_number(key, field, n);
 		break;
 	}
 	case KEY_SIZE: {
 		size_t n;
-		ok = parse_size(value, &n) == 0 && n > 0;
+		ok = conf_parse_size(value, &n) == 0 && n > 0;
 		if (ok)
 			*(size_t *)field = n;
 		break;
@@ -601,16 +473,6 @@ static void set_key(struct parse_state *st, const struct key *key, void *base, c
 	}
 	if (!ok)
 		report(st, st->line, "%s: '%s' is not %s", key->name, value, key->what);
-}
-
-static int valid_mailbox_name(const char *name)
-{
-	if (name[0] == '\0' || strlen(name) > 64)
-		return 0;
-	for (const char *p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
-			return 0;
-	return 1;
 }
 
 static void start_section(struct parse_state *st, const char *section)
@@ -625,7 +487,7 @@ static void start_section(struct parse_state *st, const char *section)
 	if (strncmp(section, "user ", 5) == 0 || strncmp(section, "service ", 8) == 0) {
 		int is_user = section[0] == 'u';
 		char *name = str_trim(xstrdup(section + (is_user ? 5 : 8)));
-		if (!valid_mailbox_name(name))
+		if (!conf_valid_name(name))
 			report(st, st->section_line, "[%s %s]: a name is letters, digits, '-', '_' or '.'",
 			       is_user ? "user" : "service", name);
 		else if (is_user && strcmp(name, "unassigned") == 0)
@@ -668,7 +530,7 @@ static void start_section(struct parse_state *st, const char *section)
 	}
 	if (strncmp(section, "mailbox ", 8) == 0) {
 		char *name = str_trim(xstrdup(section + 8));
-		if (!valid_mailbox_name(name)) {
+		if (!conf_valid_name(name)) {
 			report(st, st->section_line, "[mailbox %s]: a name is letters, digits, '-', '_' or '.'",
 			       name);
 		} else if (config_find_mailbox(c, name) != NULL) {
