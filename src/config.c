@@ -17,6 +17,8 @@
 #include "route.h"
 #include "secrets.h"
 
+struct key;
+
 struct parse_state {
 	struct config *config;
 	const char *path;
@@ -27,12 +29,13 @@ struct parse_state {
 	int line_too_long;
 	struct buf errors;
 	char *section;       /* the current section's name, for "[mailbox K]" state */
-	struct mailbox_config *mailbox; /* the current [mailbox] section, or NULL */
-	struct user_config *user;       /* the current [user] section, or NULL */
-	struct service_config *service; /* the current [service] section, or NULL */
-	int in_liaison;      /* inside [liaison] */
+	/* The current section's key table and the struct its keys fill (NULL in a bad or
+	 * unknown section, reported with its header), and its name in messages ("mailbox", "K"). */
+	const struct key *keys;
+	size_t n_keys;
+	void *base;
+	const char *kind, *id;
 	int seen_liaison;
-	int in_smtp;         /* inside [smtp] */
 	int seen_smtp;
 };
 
@@ -448,7 +451,8 @@ static void set_key(struct parse_state *st, const struct key *key, void *base, c
 		break;
 	case KEY_DURATION: {
 		int64_t t;
-		ok = conf_parse_duration(value, &t) == 0 && t >= key->min && (key->max == 0 || t <= key->max);
+		ok = conf_parse_duration(value, &t) == 0 && t >= key->min &&
+		     (key->max == 0 || t <= key->max);
 		if (ok)
 			store_number(key, field, t);
 		break;
@@ -475,15 +479,18 @@ static void set_key(struct parse_state *st, const struct key *key, void *base, c
 		report(st, st->line, "%s: '%s' is not %s", key->name, value, key->what);
 }
 
+/* From here on, keys go to table and fill base; messages name the section [kind id]. */
+#define ENTER(st, table, b, k, i) \
+	((st)->keys = (table), (st)->n_keys = N_KEYS(table), (st)->base = (b), (st)->kind = (k), \
+	 (st)->id = (i))
+
 static void start_section(struct parse_state *st, const char *section)
 {
 	struct config *c = st->config;
 	set_string(&st->section, section);
-	st->mailbox = NULL;
-	st->user = NULL;
-	st->service = NULL;
-	st->in_liaison = 0;
-	st->in_smtp = 0;
+	st->keys = NULL;
+	st->base = NULL;
+	st->id = NULL;
 	if (strncmp(section, "user ", 5) == 0 || strncmp(section, "service ", 8) == 0) {
 		int is_user = section[0] == 'u';
 		char *name = str_trim(xstrdup(section + (is_user ? 5 : 8)));
@@ -499,17 +506,19 @@ static void start_section(struct parse_state *st, const char *section)
 			       name);
 		else if (is_user) {
 			c->users = xrealloc(c->users, (c->n_users + 1) * sizeof(*c->users));
-			st->user = &c->users[c->n_users++];
-			memset(st->user, 0, sizeof(*st->user));
-			st->user->name = xstrdup(name);
-			st->user->line = st->section_line;
-			st->user->role = (enum user_role)-1;
+			struct user_config *u = &c->users[c->n_users++];
+			memset(u, 0, sizeof(*u));
+			u->name = xstrdup(name);
+			u->line = st->section_line;
+			u->role = (enum user_role)-1;
+			ENTER(st, user_keys, u, "user", u->name);
 		} else {
 			c->services = xrealloc(c->services, (c->n_services + 1) * sizeof(*c->services));
-			st->service = &c->services[c->n_services++];
-			memset(st->service, 0, sizeof(*st->service));
-			st->service->id = xstrdup(name);
-			st->service->line = st->section_line;
+			struct service_config *sv = &c->services[c->n_services++];
+			memset(sv, 0, sizeof(*sv));
+			sv->id = xstrdup(name);
+			sv->line = st->section_line;
+			ENTER(st, service_keys, sv, "service", sv->id);
 		}
 		free(name);
 		return;
@@ -517,14 +526,14 @@ static void start_section(struct parse_state *st, const char *section)
 	if (strcmp(section, "smtp") == 0) {
 		if (st->seen_smtp)
 			report(st, st->section_line, "[smtp] given twice");
-		st->in_smtp = 1;
+		ENTER(st, smtp_keys, &c->smtp, "smtp", NULL);
 		st->seen_smtp = 1;
 		return;
 	}
 	if (strcmp(section, "liaison") == 0) {
 		if (st->seen_liaison)
 			report(st, st->section_line, "[liaison] given twice");
-		st->in_liaison = 1;
+		ENTER(st, liaison_keys, c, "liaison", NULL);
 		st->seen_liaison = 1;
 		return;
 	}
@@ -537,11 +546,12 @@ static void start_section(struct parse_state *st, const char *section)
 			report(st, st->section_line, "[mailbox %s] given twice", name);
 		} else {
 			c->mailboxes = xrealloc(c->mailboxes, (c->n_mailboxes + 1) * sizeof(*c->mailboxes));
-			st->mailbox = &c->mailboxes[c->n_mailboxes++];
-			memset(st->mailbox, 0, sizeof(*st->mailbox));
-			st->mailbox->name = xstrdup(name);
-			st->mailbox->line = st->section_line;
-			st->mailbox->autoreply = 1;
+			struct mailbox_config *m = &c->mailboxes[c->n_mailboxes++];
+			memset(m, 0, sizeof(*m));
+			m->name = xstrdup(name);
+			m->line = st->section_line;
+			m->autoreply = 1;
+			ENTER(st, mailbox_keys, m, "mailbox", m->name);
 		}
 		free(name);
 		return;
@@ -556,39 +566,21 @@ static int handle_line(void *user, const char *section, const char *name, const 
 		start_section(st, section);
 	if (name == NULL) /* a section header alone (INI_CALL_HANDLER_ON_NEW_SECTION builds) */
 		return 1;
-	/* The current section's table, its struct, and how the section is named. */
-	const struct key *keys = NULL;
-	size_t n_keys = 0;
-	void *base = NULL;
-	const char *kind = NULL, *id = NULL;
-	if (st->in_liaison)
-		keys = liaison_keys, n_keys = N_KEYS(liaison_keys), base = st->config,
-		kind = "liaison";
-	else if (st->in_smtp)
-		keys = smtp_keys, n_keys = N_KEYS(smtp_keys), base = &st->config->smtp, kind = "smtp";
-	else if (st->mailbox != NULL)
-		keys = mailbox_keys, n_keys = N_KEYS(mailbox_keys), base = st->mailbox,
-		kind = "mailbox", id = st->mailbox->name;
-	else if (st->user != NULL)
-		keys = user_keys, n_keys = N_KEYS(user_keys), base = st->user, kind = "user",
-		id = st->user->name;
-	else if (st->service != NULL)
-		keys = service_keys, n_keys = N_KEYS(service_keys), base = st->service,
-		kind = "service", id = st->service->id;
-	else if (section[0] == '\0')
-		report(st, st->line, "'%s' outside of any section", name);
-	/* keys of an unknown or bad section were reported with its header */
-	if (keys == NULL)
+	if (st->keys == NULL) {
+		if (section[0] == '\0')
+			report(st, st->line, "'%s' outside of any section", name);
+		/* keys of an unknown or bad section were reported with its header */
 		return 1;
-	for (size_t i = 0; i < n_keys; i++)
-		if (strcmp(name, keys[i].name) == 0) {
-			set_key(st, &keys[i], base, value);
+	}
+	for (size_t i = 0; i < st->n_keys; i++)
+		if (strcmp(name, st->keys[i].name) == 0) {
+			set_key(st, &st->keys[i], st->base, value);
 			return 1;
 		}
-	if (id != NULL)
-		report(st, st->line, "unknown key '%s' in [%s %s]", name, kind, id);
+	if (st->id != NULL)
+		report(st, st->line, "unknown key '%s' in [%s %s]", name, st->kind, st->id);
 	else
-		report(st, st->line, "unknown key '%s' in [%s]", name, kind);
+		report(st, st->line, "unknown key '%s' in [%s]", name, st->kind);
 	return 1;
 }
 
