@@ -292,6 +292,7 @@ static void parse_troops(struct parse_state *st, void *base, const char *value)
 /* The kinds of value a key takes.  A bad value is reported as "KEY: 'VALUE' is not WHAT",
  * WHAT from the key's row; KEY_CUSTOM keys check and report for themselves. */
 enum key_type {
+	/* the string kinds first: free_keys frees these */
 	KEY_STRING,      /* any text (char *) */
 	KEY_CHECKED,     /* text that the row's valid() accepts (char *) */
 	KEY_PATH,        /* a path, taken from the configuration's folder when relative (char *) */
@@ -712,6 +713,15 @@ int config_load_all(const char *path, struct config **config_r, char **errors_r)
 	return load(path, 1, config_r, errors_r);
 }
 
+/* Frees the strings the table's plain keys hold in base (the custom keys' are freed by
+ * config_free itself). */
+static void free_keys(const struct key *keys, size_t n_keys, void *base)
+{
+	for (size_t i = 0; i < n_keys; i++)
+		if (keys[i].type <= KEY_SECRET_FILE)
+			free(*(char **)((char *)base + keys[i].offset));
+}
+
 void config_free(struct config **config)
 {
 	struct config *c = *config;
@@ -719,50 +729,30 @@ void config_free(struct config **config)
 		return;
 	for (size_t i = 0; i < c->n_mailboxes; i++) {
 		struct mailbox_config *m = &c->mailboxes[i];
+		free_keys(mailbox_keys, N_KEYS(mailbox_keys), m);
 		free(m->name);
 		free(m->address);
 		free(m->address_as_written);
 		strlist_free(&m->aliases);
-		free(m->imap_url);
-		free(m->username);
-		free(m->password_file);
 		strlist_free(&m->folders);
-		free(m->sent_folder);
-		free(m->ca_file);
-		free(m->token_command);
-		free(m->move_to);
-		free(m->display_name);
-		free(m->urgent_notify);
 	}
 	free(c->mailboxes);
 	for (size_t i = 0; i < c->n_users; i++) {
+		free_keys(user_keys, N_KEYS(user_keys), &c->users[i]);
 		free(c->users[i].name);
 		free(c->users[i].troops);
-		free(c->users[i].email);
-		free(c->users[i].display_name);
 	}
 	free(c->users);
 	for (size_t i = 0; i < c->n_services; i++) {
+		free_keys(service_keys, N_KEYS(service_keys), &c->services[i]);
 		free(c->services[i].id);
-		free(c->services[i].name);
-		free(c->services[i].phone);
-		free(c->services[i].url);
-		free(c->services[i].description);
 	}
 	free(c->services);
-	free(c->routes);
-	free(c->urgent_notify);
-	free(c->bates_prefix);
+	free_keys(liaison_keys, N_KEYS(liaison_keys), c);
+	free_keys(smtp_keys, N_KEYS(smtp_keys), &c->smtp);
 	strlist_free(&c->categories);
 	free(c->rms_pattern);
-	free(c->smtp.url);
-	free(c->smtp.ca_file);
-	free(c->smtp.username);
-	free(c->smtp.password_file);
-	free(c->smtp.token_command);
 	free(c->path);
-	free(c->database);
-	free(c->templates);
 	free(c->timezone);
 	free(c);
 	*config = NULL;
