@@ -23,6 +23,8 @@ int conf_parse_yes_no(const char *value, int *flag_r);
 int conf_parse_tls(const char *value, enum config_tls *tls_r);
 /* A whole number from min to max. */
 int conf_parse_number(const char *value, long long min, long long max, long long *n_r);
+/* Whole days from min to max, "2" or "2d" (business days: not a duration of 24 hours). */
+int conf_parse_days(const char *value, int min, int max, int *days_r);
 
 /* Each check returns 1 when the value will do, else 0. */
 /* An address liaison can write in a header: one '@', no space, control character, '<', '>'
@@ -30,6 +32,9 @@ int conf_parse_number(const char *value, long long min, long long max, long long
 int conf_valid_address(const char *addr);
 /* A category: 1 to CONF_CATEGORY_MAX letters, digits, '-', '_' or '.'. */
 int conf_valid_category(const char *name);
+/* The form of an IANA time zone name (America/New_York): letters, digits, '_', '+', '-' and
+ * '/', not starting with '/' and without "..".  Whether the zone exists is calendar.c's. */
+int conf_valid_zone_name(const char *value);
 /* A bates_prefix: 1 to 32 letters, digits, '-', '_' or '.', not starting with '.'. */
 int conf_valid_bates_prefix(const char *value);
 /* An imap:// or imaps:// URL; an smtp:// or smtps:// URL. */

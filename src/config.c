@@ -26,7 +26,6 @@ struct parse_state {
 	FILE *file;
 	int line;            /* the line inih is handling: counted by our reader */
 	int section_line;    /* the line of the last [section] header read */
-	int line_too_long;
 	struct buf errors;
 	char *section;       /* the current section's name, for "[mailbox K]" state */
 	/* The current section's key table and the struct its keys fill (NULL in a bad or
@@ -39,9 +38,7 @@ struct parse_state {
 	int seen_smtp;
 };
 
-static void report(struct parse_state *st, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
+__attribute__((format(printf, 3, 4)))
 static void report(struct parse_state *st, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -133,14 +130,6 @@ static void set_string(char **field, const char *value)
 	*field = xstrdup(value);
 }
 
-static void check_password_file(struct parse_state *st, const char *path)
-{
-	char *problem = secret_file_problem(path);
-	if (problem != NULL)
-		report(st, st->line, "%s", problem);
-	free(problem);
-}
-
 /* "categories = a, b, c": every entry is checked, so one bad word does not hide the next. */
 static void parse_categories(struct parse_state *st, void *base, const char *value)
 {
@@ -166,10 +155,7 @@ static void parse_categories(struct parse_state *st, void *base, const char *val
 static void parse_timezone(struct parse_state *st, void *base, const char *value)
 {
 	struct config *c = base;
-	int ok = value[0] != '\0' && strstr(value, "..") == NULL && value[0] != '/';
-	for (const char *p = value; ok && *p; p++)
-		ok = isalnum((unsigned char)*p) || strchr("_+-/", *p) != NULL;
-	if (!ok)
+	if (!conf_valid_zone_name(value))
 		report(st, st->line, "timezone: '%s' is not an IANA zone name", value);
 	else if (!calendar_zone_known(value))
 		report(st, st->line, "timezone: '%s' is not a zone of the time zone database "
@@ -182,13 +168,9 @@ static void parse_timezone(struct parse_state *st, void *base, const char *value
 static void parse_respond_within(struct parse_state *st, void *base, const char *value)
 {
 	struct config *c = base;
-	char *end = NULL;
-	long days = strtol(value, &end, 10);
-	if (end == value || (*end != '\0' && strcmp(end, "d") != 0) || days < 0 || days > 30)
+	if (conf_parse_days(value, 0, 30, &c->respond_within) < 0)
 		report(st, st->line, "respond_within: '%s' is not a number of business days "
 		       "0..30 (e.g. 2)", value);
-	else
-		c->respond_within = (int)days;
 }
 
 static void parse_rms_pattern(struct parse_state *st, void *base, const char *value)
@@ -438,12 +420,15 @@ static void set_key(struct parse_state *st, const struct key *key, void *base, c
 			set_string(field, value);
 		break;
 	case KEY_PATH:
-	case KEY_SECRET_FILE:
+	case KEY_SECRET_FILE: {
 		free(*(char **)field);
 		*(char **)field = resolve_path(st, value);
-		if (key->type == KEY_SECRET_FILE)
-			check_password_file(st, *(char **)field);
+		char *problem = key->type == KEY_SECRET_FILE ? secret_file_problem(*(char **)field) : NULL;
+		if (problem != NULL) /* "password_file PATH: ..." */
+			report(st, st->line, "%s", problem);
+		free(problem);
 		break;
+	}
 	case KEY_BOOL:
 		ok = conf_parse_yes_no(value, field) == 0;
 		break;

@@ -100,6 +100,24 @@ int conf_parse_number(const char *value, long long min, long long max, long long
 	return 0;
 }
 
+int conf_parse_days(const char *value, int min, int max, int *days_r)
+{
+	char *end = NULL;
+	long days = strtol(value, &end, 10);
+	if (end == value || (*end != '\0' && strcmp(end, "d") != 0) || days < min || days > max)
+		return -1;
+	*days_r = (int)days;
+	return 0;
+}
+
+int conf_valid_zone_name(const char *value)
+{
+	int ok = value[0] != '\0' && strstr(value, "..") == NULL && value[0] != '/';
+	for (const char *p = value; ok && *p; p++)
+		ok = isalnum((unsigned char)*p) || strchr("_+-/", *p) != NULL;
+	return ok;
+}
+
 /* A category is what routing rules may set too: a name, so it prints and searches plainly. */
 int conf_valid_category(const char *name)
 {
