@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "mime.h"
+#include "secrets.h" /* config_read_secret, for the callers that read a secret */
 #include "util.h"
 
 enum config_tls {
@@ -138,11 +139,6 @@ const struct mailbox_config *config_find_troop(const struct config *config, char
 
 /* 1 when addr (any case) is the mailbox's address or one of its aliases. */
 int mailbox_owns_address(const struct mailbox_config *mailbox, const char *addr);
-
-/* Reads the secret of a password_file (first line, without the newline), or runs a
- * token_command and takes the first line of its output.  Returns a new string the caller
- * wipes with free_secret, or NULL with *error_r. */
-char *config_read_secret(const char *password_file, const char *token_command, char **error_r);
 
 /* The configuration file to use: explicit (from -c) if not NULL, else $LIAISON_CONFIG, else
  * ./liaison.conf.  Borrowed. */

@@ -6,15 +6,18 @@
 #include <errno.h>
 #include <ini.h>
 #include <libgen.h>
-#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "calendar.h"
+#include "config_value.h"
 #include "route.h"
+#include "secrets.h"
+
+struct key;
 
 struct parse_state {
 	struct config *config;
@@ -23,21 +26,19 @@ struct parse_state {
 	FILE *file;
 	int line;            /* the line inih is handling: counted by our reader */
 	int section_line;    /* the line of the last [section] header read */
-	int line_too_long;
 	struct buf errors;
 	char *section;       /* the current section's name, for "[mailbox K]" state */
-	struct mailbox_config *mailbox; /* the current [mailbox] section, or NULL */
-	struct user_config *user;       /* the current [user] section, or NULL */
-	struct service_config *service; /* the current [service] section, or NULL */
-	int in_liaison;      /* inside [liaison] */
+	/* The current section's key table and the struct its keys fill (NULL in a bad or
+	 * unknown section, reported with its header), and its name in messages ("mailbox", "K"). */
+	const struct key *keys;
+	size_t n_keys;
+	void *base;
+	const char *kind, *id;
 	int seen_liaison;
-	int in_smtp;         /* inside [smtp] */
 	int seen_smtp;
 };
 
-static void report(struct parse_state *st, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
+__attribute__((format(printf, 3, 4)))
 static void report(struct parse_state *st, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -123,144 +124,23 @@ static void split_list(const char *value, struct strlist *list, int lower)
 	free(copy);
 }
 
-/* An address liaison can write in a header: composed messages rely on it holding no control
- * character (and on the 199-character line limit, which keeps it short). */
-static int valid_address(const char *addr)
-{
-	const char *at = strchr(addr, '@');
-	if (at == NULL || at == addr || at[1] == '\0' || strchr(at + 1, '@') != NULL)
-		return 0;
-	for (const char *p = addr; *p; p++)
-		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p) || *p == '<' ||
-		    *p == '>' || *p == ',')
-			return 0;
-	return 1;
-}
-
-/* Parses "100M", "64k", "1G" or a plain number of bytes. */
-static int parse_size(const char *value, size_t *size_r)
-{
-	char *end = NULL;
-	errno = 0;
-	unsigned long long n = strtoull(value, &end, 10);
-	if (errno != 0 || end == value || value[0] == '-')
-		return -1;
-	unsigned long long mult = 1;
-	switch (toupper((unsigned char)*end)) {
-	case '\0': break;
-	case 'K': mult = 1024ULL; end++; break;
-	case 'M': mult = 1024ULL * 1024; end++; break;
-	case 'G': mult = 1024ULL * 1024 * 1024; end++; break;
-	default: return -1;
-	}
-	if (*end != '\0' || n > SIZE_MAX / mult)
-		return -1;
-	*size_r = (size_t)(n * mult);
-	return 0;
-}
-
-/* Parses "7d", "24h", "30m", "60s" or plain seconds. */
-static int parse_duration(const char *value, int64_t *seconds_r)
-{
-	char *end = NULL;
-	errno = 0;
-	long long n = strtoll(value, &end, 10);
-	if (errno != 0 || end == value || n < 0)
-		return -1;
-	long long mult = 1;
-	switch (*end) {
-	case '\0': break;
-	case 's': mult = 1; end++; break;
-	case 'm': mult = 60; end++; break;
-	case 'h': mult = 3600; end++; break;
-	case 'd': mult = 86400; end++; break;
-	default: return -1;
-	}
-	if (*end != '\0' || n > INT64_MAX / mult)
-		return -1;
-	*seconds_r = n * mult;
-	return 0;
-}
-
-static int parse_yes_no(const char *value, int *flag_r)
-{
-	if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0)
-		*flag_r = 1;
-	else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0)
-		*flag_r = 0;
-	else
-		return -1;
-	return 0;
-}
-
-static int parse_tls(const char *value, enum config_tls *tls_r)
-{
-	if (strcmp(value, "implicit") == 0)
-		*tls_r = CONFIG_TLS_IMPLICIT;
-	else if (strcmp(value, "starttls") == 0)
-		*tls_r = CONFIG_TLS_STARTTLS;
-	else if (strcmp(value, "none") == 0)
-		*tls_r = CONFIG_TLS_NONE;
-	else
-		return -1;
-	return 0;
-}
-
-static int parse_count(const char *value, unsigned min, unsigned max, unsigned *n_r)
-{
-	char *end = NULL;
-	errno = 0;
-	long n = strtol(value, &end, 10);
-	if (errno != 0 || end == value || *end != '\0' || n < (long)min || n > (long)max)
-		return -1;
-	*n_r = (unsigned)n;
-	return 0;
-}
-
 static void set_string(char **field, const char *value)
 {
 	free(*field);
 	*field = xstrdup(value);
 }
 
-static void check_password_file(struct parse_state *st, const char *path)
-{
-	struct stat sb;
-	if (stat(path, &sb) < 0)
-		report(st, st->line, "password_file %s: %s", path, strerror(errno));
-	else if (!S_ISREG(sb.st_mode))
-		report(st, st->line, "password_file %s: not a regular file", path);
-	else if (sb.st_mode & (S_IRWXG | S_IRWXO))
-		report(st, st->line,
-		       "password_file %s is readable by group or others (mode %03o); chmod 600 it",
-		       path, (unsigned)(sb.st_mode & 0777));
-}
-
-/* A category is what routing rules may set too: a name, so it prints and searches plainly. */
-#define CATEGORY_MAX 64
-
-static int valid_category(const char *name)
-{
-	size_t n = strlen(name);
-	if (n == 0 || n > CATEGORY_MAX)
-		return 0;
-	for (const char *p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && strchr("-_.", *p) == NULL)
-			return 0;
-	return 1;
-}
-
 /* "categories = a, b, c": every entry is checked, so one bad word does not hide the next. */
-static void parse_categories(struct parse_state *st, const char *value)
+static void parse_categories(struct parse_state *st, void *base, const char *value)
 {
-	struct strlist *list = &st->config->categories;
+	struct strlist *list = &((struct config *)base)->categories;
 	strlist_free(list);
 	char *copy = xstrdup(value);
 	char *save = NULL;
 	for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
-		if (!valid_category(tok))
+		if (!conf_valid_category(tok))
 			report(st, st->line, "categories: '%s' is not a category (1 to %d letters, "
-			       "digits, '-', '_' or '.')", tok, CATEGORY_MAX);
+			       "digits, '-', '_' or '.')", tok, CONF_CATEGORY_MAX);
 		else if (strlist_contains(list, tok))
 			report(st, st->line, "categories: '%s' given twice", tok);
 		else
@@ -271,240 +151,336 @@ static void parse_categories(struct parse_state *st, const char *value)
 		report(st, st->line, "categories: empty list");
 }
 
-static void handle_liaison_key(struct parse_state *st, const char *name, const char *value)
+/* [liaison] timezone: an IANA name the time zone database knows. */
+static void parse_timezone(struct parse_state *st, void *base, const char *value)
 {
-	struct config *c = st->config;
-	if (strcmp(name, "database") == 0) {
-		free(c->database);
-		c->database = resolve_path(st, value);
-	} else if (strcmp(name, "templates") == 0) {
-		free(c->templates);
-		c->templates = resolve_path(st, value);
-	} else if (strcmp(name, "timezone") == 0) {
-		int ok = value[0] != '\0' && strstr(value, "..") == NULL && value[0] != '/';
-		for (const char *p = value; ok && *p; p++)
-			ok = isalnum((unsigned char)*p) || strchr("_+-/", *p) != NULL;
-		if (!ok)
-			report(st, st->line, "timezone: '%s' is not an IANA zone name", value);
-		else if (!calendar_zone_known(value))
-			report(st, st->line, "timezone: '%s' is not a zone of the time zone database "
-			       "(e.g. America/New_York)", value);
-		else
-			set_string(&c->timezone, value);
-	} else if (strcmp(name, "routes") == 0) {
-		free(c->routes);
-		c->routes = resolve_path(st, value);
-	} else if (strcmp(name, "autoreply_window") == 0) {
-		if (parse_duration(value, &c->autoreply_window) < 0 || c->autoreply_window < 86400)
-			report(st, st->line, "autoreply_window: '%s' is not a duration of at least 1d "
-			       "(e.g. 7d)", value);
-	} else if (strcmp(name, "autoreply_domain_limit") == 0) {
-		char *end = NULL;
-		long n = strtol(value, &end, 10);
-		if (end == value || *end != '\0' || n < 1 || n > 100000)
-			report(st, st->line, "autoreply_domain_limit: '%s' is not a number of "
-			       "auto-replies an hour 1..100000", value);
-		else
-			c->autoreply_domain_limit = n;
-	} else if (strcmp(name, "respond_within") == 0) {
-		/* Whole business days: "2" or "2d" (a business day, not 24 hours). */
-		char *end = NULL;
-		long days = strtol(value, &end, 10);
-		if (end == value || (*end != '\0' && strcmp(end, "d") != 0) || days < 0 || days > 30)
-			report(st, st->line, "respond_within: '%s' is not a number of business days "
-			       "0..30 (e.g. 2)", value);
-		else
-			c->respond_within = (int)days;
-	} else if (strcmp(name, "backfill_cutoff") == 0) {
-		if (parse_duration(value, &c->backfill_cutoff) < 0)
-			report(st, st->line, "backfill_cutoff: '%s' is not a duration (e.g. 24h)", value);
-	} else if (strcmp(name, "poll_interval") == 0) {
-		if (parse_duration(value, &c->poll_interval) < 0 || c->poll_interval < 1)
-			report(st, st->line, "poll_interval: '%s' is not a duration (e.g. 60s)", value);
-	} else if (strcmp(name, "backoff_max") == 0) {
-		if (parse_duration(value, &c->backoff_max) < 0 || c->backoff_max < 1)
-			report(st, st->line, "backoff_max: '%s' is not a duration (e.g. 5m)", value);
-	} else if (strcmp(name, "urgent_notify") == 0) {
-		if (!valid_address(value))
-			report(st, st->line, "urgent_notify: '%s' is not an e-mail address", value);
-		else
-			set_string(&c->urgent_notify, value);
-	} else if (strcmp(name, "allow_disposal") == 0) {
-		if (parse_yes_no(value, &c->allow_disposal) < 0)
-			report(st, st->line, "allow_disposal: '%s' is not yes or no", value);
-	} else if (strcmp(name, "bates_prefix") == 0) {
-		/* it names files of a production, so letters, digits, '-', '_' and '.' only */
-		int ok = value[0] != '\0' && strlen(value) <= 32 && value[0] != '.';
-		for (const char *p = value; ok && *p; p++)
-			ok = isalnum((unsigned char)*p) || strchr("-_.", *p) != NULL;
-		if (!ok)
-			report(st, st->line, "bates_prefix: '%s' is not 1 to 32 letters, digits, '-', "
-			       "'_' or '.' (e.g. CSP-CTL-)", value);
-		else
-			set_string(&c->bates_prefix, value);
-	} else if (strcmp(name, "categories") == 0) {
-		parse_categories(st, value);
-	} else if (strcmp(name, "rms_pattern") == 0) {
-		char *why = NULL;
-		if (value[0] == '\0')
-			report(st, st->line, "rms_pattern: empty (leave it out to accept any number)");
-		else if (route_whole_check(value, &why) < 0)
-			report(st, st->line, "rms_pattern: '%s': %s", value, why);
-		else
-			set_string(&c->rms_pattern, value);
-		free(why);
-	} else if (strncmp(name, "retention_", 10) == 0) {
-		int64_t *field = strcmp(name, "retention_transitory") == 0 ? &c->retention_transitory
-		    : strcmp(name, "retention_correspondence") == 0 ? &c->retention_correspondence
-		    : strcmp(name, "retention_case") == 0 ? &c->retention_case : NULL;
-		if (field == NULL)
-			report(st, st->line, "unknown key '%s' in [liaison]", name);
-		else if (parse_duration(value, field) < 0 || *field < 86400)
-			report(st, st->line, "%s: '%s' is not a duration of at least 1d (e.g. 730d)",
-			       name, value);
-	} else if (strcmp(name, "max_message_size") == 0) {
-		if (parse_size(value, &c->limits.max_message_bytes) < 0 || c->limits.max_message_bytes == 0)
-			report(st, st->line, "max_message_size: '%s' is not a size (e.g. 100M)", value);
-	} else if (strcmp(name, "max_header_size") == 0) {
-		if (parse_size(value, &c->limits.max_header_bytes) < 0 || c->limits.max_header_bytes == 0)
-			report(st, st->line, "max_header_size: '%s' is not a size (e.g. 1M)", value);
-	} else if (strcmp(name, "max_mime_depth") == 0) {
-		if (parse_count(value, 1, 1000, &c->limits.max_depth) < 0)
-			report(st, st->line, "max_mime_depth: '%s' is not a number from 1 to 1000", value);
-	} else if (strcmp(name, "max_mime_parts") == 0) {
-		if (parse_count(value, 1, 1000000, &c->limits.max_parts) < 0)
-			report(st, st->line, "max_mime_parts: '%s' is not a number from 1 to 1000000", value);
-	} else {
-		report(st, st->line, "unknown key '%s' in [liaison]", name);
-	}
+	struct config *c = base;
+	if (!conf_valid_zone_name(value))
+		report(st, st->line, "timezone: '%s' is not an IANA zone name", value);
+	else if (!calendar_zone_known(value))
+		report(st, st->line, "timezone: '%s' is not a zone of the time zone database "
+		       "(e.g. America/New_York)", value);
+	else
+		set_string(&c->timezone, value);
 }
 
-static void handle_mailbox_key(struct parse_state *st, const char *name, const char *value)
+/* [liaison] respond_within: whole business days, "2" or "2d" (a business day, not 24 hours). */
+static void parse_respond_within(struct parse_state *st, void *base, const char *value)
 {
-	struct mailbox_config *m = st->mailbox;
-	if (strcmp(name, "troop") == 0) {
-		if (strlen(value) != 1 || !isalpha((unsigned char)value[0]))
-			report(st, st->line, "troop: '%s' is not a single letter", value);
+	struct config *c = base;
+	if (conf_parse_days(value, 0, 30, &c->respond_within) < 0)
+		report(st, st->line, "respond_within: '%s' is not a number of business days "
+		       "0..30 (e.g. 2)", value);
+}
+
+static void parse_rms_pattern(struct parse_state *st, void *base, const char *value)
+{
+	struct config *c = base;
+	char *why = NULL;
+	if (value[0] == '\0')
+		report(st, st->line, "rms_pattern: empty (leave it out to accept any number)");
+	else if (route_whole_check(value, &why) < 0)
+		report(st, st->line, "rms_pattern: '%s': %s", value, why);
+	else
+		set_string(&c->rms_pattern, value);
+	free(why);
+}
+
+static void parse_troop(struct parse_state *st, void *base, const char *value)
+{
+	struct mailbox_config *m = base;
+	if (strlen(value) != 1 || !isalpha((unsigned char)value[0]))
+		report(st, st->line, "troop: '%s' is not a single letter", value);
+	else
+		m->troop = (char)toupper((unsigned char)value[0]);
+}
+
+/* [mailbox] address: kept as written (for From) and lower-cased (for matching). */
+static void parse_address(struct parse_state *st, void *base, const char *value)
+{
+	struct mailbox_config *m = base;
+	if (!conf_valid_address(value)) {
+		report(st, st->line, "address: '%s' is not an e-mail address", value);
+		return;
+	}
+	set_string(&m->address_as_written, value);
+	set_string(&m->address, value);
+	str_lower(m->address);
+}
+
+/* [mailbox] aliases: every address is checked, so one bad one does not hide the next. */
+static void parse_aliases(struct parse_state *st, void *base, const char *value)
+{
+	struct mailbox_config *m = base;
+	struct strlist list = {0};
+	split_list(value, &list, 1);
+	for (size_t i = 0; i < list.count; i++) {
+		if (!conf_valid_address(list.items[i]))
+			report(st, st->line, "aliases: '%s' is not an e-mail address", list.items[i]);
 		else
-			m->troop = (char)toupper((unsigned char)value[0]);
-	} else if (strcmp(name, "address") == 0) {
-		if (!valid_address(value))
-			report(st, st->line, "address: '%s' is not an e-mail address", value);
-		else
-			set_string(&m->address_as_written, value), set_string(&m->address, value),
-			    str_lower(m->address);
-	} else if (strcmp(name, "aliases") == 0) {
-		struct strlist list = {0};
-		split_list(value, &list, 1);
-		for (size_t i = 0; i < list.count; i++) {
-			if (!valid_address(list.items[i]))
-				report(st, st->line, "aliases: '%s' is not an e-mail address", list.items[i]);
-			else
-				strlist_add_unique(&m->aliases, list.items[i]);
+			strlist_add_unique(&m->aliases, list.items[i]);
+	}
+	strlist_free(&list);
+}
+
+static void parse_folders(struct parse_state *st, void *base, const char *value)
+{
+	struct mailbox_config *m = base;
+	strlist_free(&m->folders);
+	split_list(value, &m->folders, 0);
+	if (m->folders.count == 0)
+		report(st, st->line, "folders: empty list");
+}
+
+static const char *const role_names[] = {"ctl", "coordinator", "records", "admin"};
+
+const char *config_role_name(enum user_role role)
+{
+	return role >= ROLE_CTL && role <= ROLE_ADMIN ? role_names[role] : "?";
+}
+
+static void parse_role(struct parse_state *st, void *base, const char *value)
+{
+	struct user_config *u = base;
+	for (size_t i = 0; i < sizeof(role_names) / sizeof(*role_names); i++)
+		if (strcmp(value, role_names[i]) == 0) {
+			u->role = (enum user_role)i;
+			return;
 		}
-		strlist_free(&list);
-	} else if (strcmp(name, "imap") == 0) {
-		if (strncmp(value, "imap://", 7) != 0 && strncmp(value, "imaps://", 8) != 0)
-			report(st, st->line, "imap: '%s' is not an imap:// or imaps:// URL", value);
-		else
-			set_string(&m->imap_url, value);
-	} else if (strcmp(name, "username") == 0) {
-		set_string(&m->username, value);
-	} else if (strcmp(name, "password_file") == 0) {
-		free(m->password_file);
-		m->password_file = resolve_path(st, value);
-		check_password_file(st, m->password_file);
-	} else if (strcmp(name, "folders") == 0) {
-		strlist_free(&m->folders);
-		split_list(value, &m->folders, 0);
-		if (m->folders.count == 0)
-			report(st, st->line, "folders: empty list");
-	} else if (strcmp(name, "sent_folder") == 0) {
-		set_string(&m->sent_folder, value);
-	} else if (strcmp(name, "tls") == 0) {
-		if (parse_tls(value, &m->tls) < 0)
-			report(st, st->line, "tls: '%s' is not implicit, starttls or none", value);
-	} else if (strcmp(name, "ca_file") == 0) {
-		free(m->ca_file);
-		m->ca_file = resolve_path(st, value);
-	} else if (strcmp(name, "token_command") == 0) {
-		set_string(&m->token_command, value);
-	} else if (strcmp(name, "mark_seen") == 0) {
-		if (parse_yes_no(value, &m->mark_seen) < 0)
-			report(st, st->line, "mark_seen: '%s' is not yes or no", value);
-	} else if (strcmp(name, "move_to") == 0) {
-		set_string(&m->move_to, value);
-	} else if (strcmp(name, "display_name") == 0) {
-		set_string(&m->display_name, value);
-	} else if (strcmp(name, "urgent_notify") == 0) {
-		if (!valid_address(value))
-			report(st, st->line, "urgent_notify: '%s' is not an e-mail address", value);
-		else
-			set_string(&m->urgent_notify, value);
-	} else if (strcmp(name, "autoreply") == 0) {
-		if (parse_yes_no(value, &m->autoreply) < 0)
-			report(st, st->line, "autoreply: '%s' is not yes or no", value);
-	} else {
-		report(st, st->line, "unknown key '%s' in [mailbox %s]", name, m->name);
-	}
+	report(st, st->line, "role: '%s' is not ctl, coordinator, records or admin", value);
 }
 
-static void handle_smtp_key(struct parse_state *st, const char *name, const char *value)
+/* [user] troops: "K, L" or "KL", kept as upper-case letters ("KL"). */
+static void parse_troops(struct parse_state *st, void *base, const char *value)
 {
-	struct smtp_config *smtp = &st->config->smtp;
-	if (strcmp(name, "url") == 0) {
-		if (strncmp(value, "smtp://", 7) != 0 && strncmp(value, "smtps://", 8) != 0)
-			report(st, st->line, "url: '%s' is not an smtp:// or smtps:// URL", value);
-		else
-			set_string(&smtp->url, value);
-	} else if (strcmp(name, "tls") == 0) {
-		if (parse_tls(value, &smtp->tls) < 0)
-			report(st, st->line, "tls: '%s' is not implicit, starttls or none", value);
-	} else if (strcmp(name, "ca_file") == 0) {
-		free(smtp->ca_file);
-		smtp->ca_file = resolve_path(st, value);
-	} else if (strcmp(name, "username") == 0) {
-		set_string(&smtp->username, value);
-	} else if (strcmp(name, "password_file") == 0) {
-		free(smtp->password_file);
-		smtp->password_file = resolve_path(st, value);
-		check_password_file(st, smtp->password_file);
-	} else if (strcmp(name, "token_command") == 0) {
-		set_string(&smtp->token_command, value);
-	} else if (strcmp(name, "timeout") == 0) {
+	struct user_config *u = base;
+	struct buf letters;
+	buf_init(&letters, 64);
+	int ok = 1;
+	for (const char *p = value; *p; p++) {
+		if (*p == ',' || *p == ' ')
+			continue;
+		char t = (char)toupper((unsigned char)*p);
+		if (!isalpha((unsigned char)*p) || buf_add(&letters, &t, 1) < 0)
+			ok = 0;
+	}
+	if (!ok || letters.len == 0)
+		report(st, st->line, "troops: '%s' is not a list of troop letters (e.g. K, L)", value);
+	else
+		set_string(&u->troops, letters.data);
+	buf_free(&letters);
+}
+
+/* The kinds of value a key takes.  A bad value is reported as "KEY: 'VALUE' is not WHAT",
+ * WHAT from the key's row; KEY_CUSTOM keys check and report for themselves. */
+enum key_type {
+	/* the string kinds first: free_keys frees these */
+	KEY_STRING,      /* any text (char *) */
+	KEY_CHECKED,     /* text that the row's valid() accepts (char *) */
+	KEY_PATH,        /* a path, taken from the configuration's folder when relative (char *) */
+	KEY_SECRET_FILE, /* a KEY_PATH to a password_file that secrets.c accepts (char *) */
+	KEY_BOOL,        /* yes/true or no/false (int) */
+	KEY_TLS,         /* implicit, starttls or none (enum config_tls) */
+	KEY_DURATION,    /* "7d", "24h", "30m", "60s" or seconds, min..max (int64_t or unsigned) */
+	KEY_NUMBER,      /* a whole number min..max (int64_t or unsigned) */
+	KEY_SIZE,        /* "100M", "64k", "1G" or bytes, not 0 (size_t) */
+	KEY_CUSTOM,      /* the row's parse() reads, checks, reports and stores */
+};
+
+/* One row of a section's key table (as Postfix's CONFIG_*_TABLEs). */
+struct key {
+	const char *name;
+	enum key_type type;
+	size_t offset;      /* of the field in the section's struct */
+	size_t size;        /* of the field (the numbers are int64_t or unsigned) */
+	long long min, max; /* KEY_DURATION, KEY_NUMBER; max 0: no upper limit */
+	const char *what;   /* for "KEY: 'VALUE' is not WHAT" */
+	int (*valid)(const char *value);                                     /* KEY_CHECKED */
+	void (*parse)(struct parse_state *st, void *base, const char *value); /* KEY_CUSTOM */
+};
+
+#define FIELD(type, member) .offset = offsetof(type, member), .size = sizeof(((type *)0)->member)
+#define DAY 86400
+
+#define C struct config
+static const struct key liaison_keys[] = {
+	{"database", KEY_PATH, FIELD(C, database)},
+	{"templates", KEY_PATH, FIELD(C, templates)},
+	{"timezone", KEY_CUSTOM, .parse = parse_timezone},
+	{"routes", KEY_PATH, FIELD(C, routes)},
+	{"autoreply_window", KEY_DURATION, FIELD(C, autoreply_window), .min = DAY,
+	 .what = "a duration of at least 1d (e.g. 7d)"},
+	{"autoreply_domain_limit", KEY_NUMBER, FIELD(C, autoreply_domain_limit), .min = 1,
+	 .max = 100000, .what = "a number of auto-replies an hour 1..100000"},
+	{"respond_within", KEY_CUSTOM, .parse = parse_respond_within},
+	{"backfill_cutoff", KEY_DURATION, FIELD(C, backfill_cutoff),
+	 .what = "a duration (e.g. 24h)"},
+	{"poll_interval", KEY_DURATION, FIELD(C, poll_interval), .min = 1,
+	 .what = "a duration (e.g. 60s)"},
+	{"backoff_max", KEY_DURATION, FIELD(C, backoff_max), .min = 1,
+	 .what = "a duration (e.g. 5m)"},
+	{"urgent_notify", KEY_CHECKED, FIELD(C, urgent_notify), .valid = conf_valid_address,
+	 .what = "an e-mail address"},
+	{"allow_disposal", KEY_BOOL, FIELD(C, allow_disposal), .what = "yes or no"},
+	{"bates_prefix", KEY_CHECKED, FIELD(C, bates_prefix), .valid = conf_valid_bates_prefix,
+	 .what = "1 to 32 letters, digits, '-', '_' or '.' (e.g. CSP-CTL-)"},
+	{"categories", KEY_CUSTOM, .parse = parse_categories},
+	{"rms_pattern", KEY_CUSTOM, .parse = parse_rms_pattern},
+	{"retention_transitory", KEY_DURATION, FIELD(C, retention_transitory), .min = DAY,
+	 .what = "a duration of at least 1d (e.g. 730d)"},
+	{"retention_correspondence", KEY_DURATION, FIELD(C, retention_correspondence),
+	 .min = DAY, .what = "a duration of at least 1d (e.g. 730d)"},
+	{"retention_case", KEY_DURATION, FIELD(C, retention_case), .min = DAY,
+	 .what = "a duration of at least 1d (e.g. 730d)"},
+	{"max_message_size", KEY_SIZE, FIELD(C, limits.max_message_bytes),
+	 .what = "a size (e.g. 100M)"},
+	{"max_header_size", KEY_SIZE, FIELD(C, limits.max_header_bytes),
+	 .what = "a size (e.g. 1M)"},
+	{"max_mime_depth", KEY_NUMBER, FIELD(C, limits.max_depth), .min = 1, .max = 1000,
+	 .what = "a number from 1 to 1000"},
+	{"max_mime_parts", KEY_NUMBER, FIELD(C, limits.max_parts), .min = 1, .max = 1000000,
+	 .what = "a number from 1 to 1000000"},
+};
+#undef C
+
+#define S struct smtp_config
+static const struct key smtp_keys[] = {
+	{"url", KEY_CHECKED, FIELD(S, url), .valid = conf_valid_smtp_url,
+	 .what = "an smtp:// or smtps:// URL"},
+	{"tls", KEY_TLS, FIELD(S, tls), .what = "implicit, starttls or none"},
+	{"ca_file", KEY_PATH, FIELD(S, ca_file)},
+	{"username", KEY_STRING, FIELD(S, username)},
+	{"password_file", KEY_SECRET_FILE, FIELD(S, password_file)},
+	{"token_command", KEY_STRING, FIELD(S, token_command)},
+	{"timeout", KEY_DURATION, FIELD(S, timeout), .min = 1, .max = 3600,
+	 .what = "a duration from 1s to 1h"},
+};
+#undef S
+
+#define M struct mailbox_config
+static const struct key mailbox_keys[] = {
+	{"troop", KEY_CUSTOM, .parse = parse_troop},
+	{"address", KEY_CUSTOM, .parse = parse_address},
+	{"aliases", KEY_CUSTOM, .parse = parse_aliases},
+	{"imap", KEY_CHECKED, FIELD(M, imap_url), .valid = conf_valid_imap_url,
+	 .what = "an imap:// or imaps:// URL"},
+	{"username", KEY_STRING, FIELD(M, username)},
+	{"password_file", KEY_SECRET_FILE, FIELD(M, password_file)},
+	{"folders", KEY_CUSTOM, .parse = parse_folders},
+	{"sent_folder", KEY_STRING, FIELD(M, sent_folder)},
+	{"tls", KEY_TLS, FIELD(M, tls), .what = "implicit, starttls or none"},
+	{"ca_file", KEY_PATH, FIELD(M, ca_file)},
+	{"token_command", KEY_STRING, FIELD(M, token_command)},
+	{"mark_seen", KEY_BOOL, FIELD(M, mark_seen), .what = "yes or no"},
+	{"move_to", KEY_STRING, FIELD(M, move_to)},
+	{"display_name", KEY_STRING, FIELD(M, display_name)},
+	{"urgent_notify", KEY_CHECKED, FIELD(M, urgent_notify), .valid = conf_valid_address,
+	 .what = "an e-mail address"},
+	{"autoreply", KEY_BOOL, FIELD(M, autoreply), .what = "yes or no"},
+};
+#undef M
+
+static const struct key user_keys[] = {
+	{"role", KEY_CUSTOM, .parse = parse_role},
+	{"troops", KEY_CUSTOM, .parse = parse_troops},
+	{"email", KEY_CHECKED, FIELD(struct user_config, email), .valid = conf_valid_address,
+	 .what = "an e-mail address"},
+	{"display_name", KEY_STRING, FIELD(struct user_config, display_name)},
+};
+
+static const struct key service_keys[] = {
+	{"name", KEY_STRING, FIELD(struct service_config, name)},
+	{"phone", KEY_STRING, FIELD(struct service_config, phone)},
+	{"url", KEY_STRING, FIELD(struct service_config, url)},
+	{"description", KEY_STRING, FIELD(struct service_config, description)},
+};
+
+#define N_KEYS(table) (sizeof(table) / sizeof(*(table)))
+
+/* Stores a number in a field of key->size bytes (int64_t or unsigned). */
+static void store_number(const struct key *key, void *field, long long n)
+{
+	if (key->size == sizeof(int64_t))
+		*(int64_t *)field = n;
+	else
+		*(unsigned *)field = (unsigned)n;
+}
+
+/* Reads value into the field key describes in base (the section's struct). */
+static void set_key(struct parse_state *st, const struct key *key, void *base, const char *value)
+{
+	void *field = (char *)base + key->offset;
+	int ok = 1;
+	switch (key->type) {
+	case KEY_STRING:
+		set_string(field, value);
+		break;
+	case KEY_CHECKED:
+		if ((ok = key->valid(value)) != 0)
+			set_string(field, value);
+		break;
+	case KEY_PATH:
+	case KEY_SECRET_FILE: {
+		free(*(char **)field);
+		*(char **)field = resolve_path(st, value);
+		char *problem = key->type == KEY_SECRET_FILE ? secret_file_problem(*(char **)field) : NULL;
+		if (problem != NULL) /* "password_file PATH: ..." */
+			report(st, st->line, "%s", problem);
+		free(problem);
+		break;
+	}
+	case KEY_BOOL:
+		ok = conf_parse_yes_no(value, field) == 0;
+		break;
+	case KEY_TLS:
+		ok = conf_parse_tls(value, field) == 0;
+		break;
+	case KEY_DURATION: {
 		int64_t t;
-		if (parse_duration(value, &t) < 0 || t < 1 || t > 3600)
-			report(st, st->line, "timeout: '%s' is not a duration from 1s to 1h", value);
-		else
-			smtp->timeout = (unsigned)t;
-	} else {
-		report(st, st->line, "unknown key '%s' in [smtp]", name);
+		ok = conf_parse_duration(value, &t) == 0 && t >= key->min &&
+		     (key->max == 0 || t <= key->max);
+		if (ok)
+			store_number(key, field, t);
+		break;
 	}
+	case KEY_NUMBER: {
+		long long n;
+		ok = conf_parse_number(value, key->min, key->max, &n) == 0;
+		if (ok)
+			store_number(key, field, n);
+		break;
+	}
+	case KEY_SIZE: {
+		size_t n;
+		ok = conf_parse_size(value, &n) == 0 && n > 0;
+		if (ok)
+			*(size_t *)field = n;
+		break;
+	}
+	case KEY_CUSTOM:
+		key->parse(st, base, value);
+		break;
+	}
+	if (!ok)
+		report(st, st->line, "%s: '%s' is not %s", key->name, value, key->what);
 }
 
-static int valid_mailbox_name(const char *name)
-{
-	if (name[0] == '\0' || strlen(name) > 64)
-		return 0;
-	for (const char *p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
-			return 0;
-	return 1;
-}
+/* From here on, keys go to table and fill base; messages name the section [kind id]. */
+#define ENTER(st, table, b, k, i) \
+	((st)->keys = (table), (st)->n_keys = N_KEYS(table), (st)->base = (b), (st)->kind = (k), \
+	 (st)->id = (i))
 
 static void start_section(struct parse_state *st, const char *section)
 {
 	struct config *c = st->config;
 	set_string(&st->section, section);
-	st->mailbox = NULL;
-	st->user = NULL;
-	st->service = NULL;
-	st->in_liaison = 0;
-	st->in_smtp = 0;
+	st->keys = NULL;
+	st->base = NULL;
+	st->id = NULL;
 	if (strncmp(section, "user ", 5) == 0 || strncmp(section, "service ", 8) == 0) {
 		int is_user = section[0] == 'u';
 		char *name = str_trim(xstrdup(section + (is_user ? 5 : 8)));
-		if (!valid_mailbox_name(name))
+		if (!conf_valid_name(name))
 			report(st, st->section_line, "[%s %s]: a name is letters, digits, '-', '_' or '.'",
 			       is_user ? "user" : "service", name);
 		else if (is_user && strcmp(name, "unassigned") == 0)
@@ -516,17 +492,19 @@ static void start_section(struct parse_state *st, const char *section)
 			       name);
 		else if (is_user) {
 			c->users = xrealloc(c->users, (c->n_users + 1) * sizeof(*c->users));
-			st->user = &c->users[c->n_users++];
-			memset(st->user, 0, sizeof(*st->user));
-			st->user->name = xstrdup(name);
-			st->user->line = st->section_line;
-			st->user->role = (enum user_role)-1;
+			struct user_config *u = &c->users[c->n_users++];
+			memset(u, 0, sizeof(*u));
+			u->name = xstrdup(name);
+			u->line = st->section_line;
+			u->role = (enum user_role)-1;
+			ENTER(st, user_keys, u, "user", u->name);
 		} else {
 			c->services = xrealloc(c->services, (c->n_services + 1) * sizeof(*c->services));
-			st->service = &c->services[c->n_services++];
-			memset(st->service, 0, sizeof(*st->service));
-			st->service->id = xstrdup(name);
-			st->service->line = st->section_line;
+			struct service_config *sv = &c->services[c->n_services++];
+			memset(sv, 0, sizeof(*sv));
+			sv->id = xstrdup(name);
+			sv->line = st->section_line;
+			ENTER(st, service_keys, sv, "service", sv->id);
 		}
 		free(name);
 		return;
@@ -534,96 +512,37 @@ static void start_section(struct parse_state *st, const char *section)
 	if (strcmp(section, "smtp") == 0) {
 		if (st->seen_smtp)
 			report(st, st->section_line, "[smtp] given twice");
-		st->in_smtp = 1;
+		ENTER(st, smtp_keys, &c->smtp, "smtp", NULL);
 		st->seen_smtp = 1;
 		return;
 	}
 	if (strcmp(section, "liaison") == 0) {
 		if (st->seen_liaison)
 			report(st, st->section_line, "[liaison] given twice");
-		st->in_liaison = 1;
+		ENTER(st, liaison_keys, c, "liaison", NULL);
 		st->seen_liaison = 1;
 		return;
 	}
 	if (strncmp(section, "mailbox ", 8) == 0) {
 		char *name = str_trim(xstrdup(section + 8));
-		if (!valid_mailbox_name(name)) {
+		if (!conf_valid_name(name)) {
 			report(st, st->section_line, "[mailbox %s]: a name is letters, digits, '-', '_' or '.'",
 			       name);
 		} else if (config_find_mailbox(c, name) != NULL) {
 			report(st, st->section_line, "[mailbox %s] given twice", name);
 		} else {
 			c->mailboxes = xrealloc(c->mailboxes, (c->n_mailboxes + 1) * sizeof(*c->mailboxes));
-			st->mailbox = &c->mailboxes[c->n_mailboxes++];
-			memset(st->mailbox, 0, sizeof(*st->mailbox));
-			st->mailbox->name = xstrdup(name);
-			st->mailbox->line = st->section_line;
-			st->mailbox->autoreply = 1;
+			struct mailbox_config *m = &c->mailboxes[c->n_mailboxes++];
+			memset(m, 0, sizeof(*m));
+			m->name = xstrdup(name);
+			m->line = st->section_line;
+			m->autoreply = 1;
+			ENTER(st, mailbox_keys, m, "mailbox", m->name);
 		}
 		free(name);
 		return;
 	}
 	report(st, st->section_line, "unknown section [%s]", section);
-}
-
-static const char *const role_names[] = {"ctl", "coordinator", "records", "admin"};
-
-const char *config_role_name(enum user_role role)
-{
-	return role >= ROLE_CTL && role <= ROLE_ADMIN ? role_names[role] : "?";
-}
-
-static void handle_user_key(struct parse_state *st, const char *name, const char *value)
-{
-	struct user_config *u = st->user;
-	if (strcmp(name, "role") == 0) {
-		size_t i;
-		for (i = 0; i < sizeof(role_names) / sizeof(*role_names); i++)
-			if (strcmp(value, role_names[i]) == 0)
-				break;
-		if (i == sizeof(role_names) / sizeof(*role_names))
-			report(st, st->line, "role: '%s' is not ctl, coordinator, records or admin", value);
-		else
-			u->role = (enum user_role)i;
-	} else if (strcmp(name, "troops") == 0) {
-		struct buf letters;
-		buf_init(&letters, 64);
-		int ok = 1;
-		for (const char *p = value; *p; p++) {
-			if (*p == ',' || *p == ' ')
-				continue;
-			char t = (char)toupper((unsigned char)*p);
-			if (!isalpha((unsigned char)*p) || buf_add(&letters, &t, 1) < 0)
-				ok = 0;
-		}
-		if (!ok || letters.len == 0)
-			report(st, st->line, "troops: '%s' is not a list of troop letters (e.g. K, L)", value);
-		else
-			set_string(&u->troops, letters.data);
-		buf_free(&letters);
-	} else if (strcmp(name, "email") == 0) {
-		if (!valid_address(value))
-			report(st, st->line, "email: '%s' is not an e-mail address", value);
-		else
-			set_string(&u->email, value);
-	} else if (strcmp(name, "display_name") == 0) {
-		set_string(&u->display_name, value);
-	} else {
-		report(st, st->line, "unknown key '%s' in [user %s]", name, u->name);
-	}
-}
-
-static void handle_service_key(struct parse_state *st, const char *name, const char *value)
-{
-	struct service_config *s = st->service;
-	char **field = strcmp(name, "name") == 0 ? &s->name
-	    : strcmp(name, "phone") == 0 ? &s->phone
-	    : strcmp(name, "url") == 0 ? &s->url
-	    : strcmp(name, "description") == 0 ? &s->description : NULL;
-	if (field == NULL)
-		report(st, st->line, "unknown key '%s' in [service %s]", name, s->id);
-	else
-		set_string(field, value);
 }
 
 static int handle_line(void *user, const char *section, const char *name, const char *value)
@@ -633,19 +552,21 @@ static int handle_line(void *user, const char *section, const char *name, const 
 		start_section(st, section);
 	if (name == NULL) /* a section header alone (INI_CALL_HANDLER_ON_NEW_SECTION builds) */
 		return 1;
-	if (st->in_liaison)
-		handle_liaison_key(st, name, value);
-	else if (st->in_smtp)
-		handle_smtp_key(st, name, value);
-	else if (st->mailbox != NULL)
-		handle_mailbox_key(st, name, value);
-	else if (st->user != NULL)
-		handle_user_key(st, name, value);
-	else if (st->service != NULL)
-		handle_service_key(st, name, value);
-	else if (section[0] == '\0')
-		report(st, st->line, "'%s' outside of any section", name);
-	/* keys of an unknown or bad section were reported with its header */
+	if (st->keys == NULL) {
+		if (section[0] == '\0')
+			report(st, st->line, "'%s' outside of any section", name);
+		/* keys of an unknown or bad section were reported with its header */
+		return 1;
+	}
+	for (size_t i = 0; i < st->n_keys; i++)
+		if (strcmp(name, st->keys[i].name) == 0) {
+			set_key(st, &st->keys[i], st->base, value);
+			return 1;
+		}
+	if (st->id != NULL)
+		report(st, st->line, "unknown key '%s' in [%s %s]", name, st->kind, st->id);
+	else
+		report(st, st->line, "unknown key '%s' in [%s]", name, st->kind);
 	return 1;
 }
 
@@ -777,6 +698,15 @@ int config_load_all(const char *path, struct config **config_r, char **errors_r)
 	return load(path, 1, config_r, errors_r);
 }
 
+/* Frees the strings the table's plain keys hold in base (the custom keys' are freed by
+ * config_free itself). */
+static void free_keys(const struct key *keys, size_t n_keys, void *base)
+{
+	for (size_t i = 0; i < n_keys; i++)
+		if (keys[i].type <= KEY_SECRET_FILE)
+			free(*(char **)((char *)base + keys[i].offset));
+}
+
 void config_free(struct config **config)
 {
 	struct config *c = *config;
@@ -784,50 +714,30 @@ void config_free(struct config **config)
 		return;
 	for (size_t i = 0; i < c->n_mailboxes; i++) {
 		struct mailbox_config *m = &c->mailboxes[i];
+		free_keys(mailbox_keys, N_KEYS(mailbox_keys), m);
 		free(m->name);
 		free(m->address);
 		free(m->address_as_written);
 		strlist_free(&m->aliases);
-		free(m->imap_url);
-		free(m->username);
-		free(m->password_file);
 		strlist_free(&m->folders);
-		free(m->sent_folder);
-		free(m->ca_file);
-		free(m->token_command);
-		free(m->move_to);
-		free(m->display_name);
-		free(m->urgent_notify);
 	}
 	free(c->mailboxes);
 	for (size_t i = 0; i < c->n_users; i++) {
+		free_keys(user_keys, N_KEYS(user_keys), &c->users[i]);
 		free(c->users[i].name);
 		free(c->users[i].troops);
-		free(c->users[i].email);
-		free(c->users[i].display_name);
 	}
 	free(c->users);
 	for (size_t i = 0; i < c->n_services; i++) {
+		free_keys(service_keys, N_KEYS(service_keys), &c->services[i]);
 		free(c->services[i].id);
-		free(c->services[i].name);
-		free(c->services[i].phone);
-		free(c->services[i].url);
-		free(c->services[i].description);
 	}
 	free(c->services);
-	free(c->routes);
-	free(c->urgent_notify);
-	free(c->bates_prefix);
+	free_keys(liaison_keys, N_KEYS(liaison_keys), c);
+	free_keys(smtp_keys, N_KEYS(smtp_keys), &c->smtp);
 	strlist_free(&c->categories);
 	free(c->rms_pattern);
-	free(c->smtp.url);
-	free(c->smtp.ca_file);
-	free(c->smtp.username);
-	free(c->smtp.password_file);
-	free(c->smtp.token_command);
 	free(c->path);
-	free(c->database);
-	free(c->templates);
 	free(c->timezone);
 	free(c);
 	*config = NULL;
@@ -883,37 +793,4 @@ const char *config_default_path(const char *explicit_path)
 	if (env != NULL && env[0] != '\0')
 		return env;
 	return "liaison.conf";
-}
-
-char *config_read_secret(const char *password_file, const char *token_command, char **error_r)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *f = NULL;
-	int from_command = password_file == NULL;
-	if (from_command && token_command == NULL) {
-		*error_r = xstrdup("neither password_file nor token_command is set");
-		return NULL;
-	}
-	f = from_command ? popen(token_command, "r") : fopen(password_file, "r");
-	if (f == NULL) {
-		*error_r = xasprintf("%s: %s", from_command ? token_command : password_file,
-		                     strerror(errno));
-		return NULL;
-	}
-	ssize_t n = getline(&line, &cap, f);
-	int status = from_command ? pclose(f) : fclose(f);
-	if (n <= 0 || (from_command && status != 0)) {
-		/* getline's buffer is not a string after a failed read: wipe it whole. */
-		if (line != NULL)
-			explicit_bzero(line, cap);
-		free(line);
-		*error_r = from_command
-		    ? xasprintf("token_command '%s' failed (status %d) or printed nothing",
-		                token_command, status)
-		    : xasprintf("%s: empty", password_file);
-		return NULL;
-	}
-	line[strcspn(line, "\r\n")] = '\0';
-	return line;
 }

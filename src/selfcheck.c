@@ -13,6 +13,7 @@
 #include "imap.h"
 #include "mailbox_imap.h"
 #include "route.h"
+#include "secrets.h"
 #include "smtp.h"
 #include "store.h"
 #include "template.h"
