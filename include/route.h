@@ -46,7 +46,4 @@ const char *route_priority_name(enum route_priority priority);
 /* Adds the categories the rules set to categories (file order, no repeats). */
 void route_rules_categories(const struct route_rules *rules, struct strlist *categories);
 
-/* The same as pattern_whole_check (pattern.h), under the name config.c still uses. */
-int route_whole_check(const char *pattern, char **error_r);
-
 #endif

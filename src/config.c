@@ -14,7 +14,7 @@
 
 #include "calendar.h"
 #include "config_value.h"
-#include "route.h"
+#include "pattern.h"
 #include "secrets.h"
 
 struct key;
@@ -179,7 +179,7 @@ static void parse_rms_pattern(struct parse_state *st, void *base, const char *va
 	char *why = NULL;
 	if (value[0] == '\0')
 		report(st, st->line, "rms_pattern: empty (leave it out to accept any number)");
-	else if (route_whole_check(value, &why) < 0)
+	else if (pattern_whole_check(value, &why) < 0)
 		report(st, st->line, "rms_pattern: '%s': %s", value, why);
 	else
 		set_string(&c->rms_pattern, value);

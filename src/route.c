@@ -496,8 +496,3 @@ void route_rules_categories(const struct route_rules *rules, struct strlist *cat
 			strlist_add_unique(categories, rules->rules[i].category);
 }
 
-/* config.c checks rms_pattern through this name; the check is pattern_whole_check. */
-int route_whole_check(const char *pattern, char **error_r)
-{
-	return pattern_whole_check(pattern, error_r);
-}
