@@ -309,8 +309,6 @@ int store_outbox_get(struct store *store, int64_t id, store_outbox_cb *cb, void 
 int store_outbox_list(struct store *store, const char *status, store_outbox_cb *cb, void *ctx);
 /* The earliest next_attempt_at of a queued row, 0 when none is queued. */
 int store_outbox_next_due(struct store *store, int64_t *when_r);
-/* 1 when a message with this Message-ID is stored (a copy of something we sent came back). */
-int store_message_id_known(struct store *store, const char *message_id);
 
 /* --- Reading, for the commands --------------------------------------------------------- */
 
@@ -543,8 +541,6 @@ struct hold_row {
 };
 typedef int store_hold_cb(const struct hold_row *row, void *ctx);
 int store_holds_list(struct store *store, store_hold_cb *cb, void *ctx);
-/* 1 when an open request or an active hold keeps the message from disposal. */
-int store_message_held(struct store *store, int64_t message_id);
 
 /* The id of a message of a request's responsive set (by SHA-256): 1 found, 0 not in it. */
 int store_foia_item_id(struct store *store, int64_t request_id, const char *sha256,

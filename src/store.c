@@ -1510,20 +1510,6 @@ int store_outbox_next_due(struct store *store, int64_t *when_r)
 	return rc;
 }
 
-int store_message_id_known(struct store *store, const char *message_id)
-{
-	sqlite3_stmt *s = query(store, "SELECT 1 FROM messages WHERE message_id = ?1 LIMIT 1");
-	if (s == NULL)
-		return -1;
-	bind_text(s, 1, message_id);
-	int rc = sqlite3_step(s);
-	int result = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-	if (result < 0)
-		set_error(store, "find Message-ID");
-	sqlite3_finalize(s);
-	return result;
-}
-
 
 /* Runs an UPDATE of one outbox row; 1 when a row changed, 0 when none did. */
 static int outbox_update(struct store *store, const char *sql, int64_t id, const char *text,
@@ -2523,20 +2509,6 @@ int store_holds_list(struct store *store, store_hold_cb *cb, void *ctx)
 		return -1;
 	struct hold_cb_ctx c = {cb, ctx};
 	return each_row(store, s, hold_row_cb, &c);
-}
-
-int store_message_held(struct store *store, int64_t message_id)
-{
-	sqlite3_stmt *s = query(store,
-	    "SELECT 1 WHERE EXISTS (SELECT 1 FROM foia_items i JOIN foia_requests r "
-	    "  ON r.id = i.request_id WHERE i.message_id = ?1 AND r.status = 'open') "
-	    "OR EXISTS (SELECT 1 FROM holds h WHERE h.message_id = ?1 AND h.released_at IS NULL)");
-	if (s == NULL)
-		return -1;
-	bind_int(s, 1, message_id);
-	int rc = step_find(store, s, NULL, "holds");
-	sqlite3_finalize(s);
-	return rc;
 }
 
 int store_foia_item_id(struct store *store, int64_t request_id, const char *sha256,
