@@ -1,5 +1,6 @@
-/* store.c — SQLite: schema and migrations, messages byte for byte, custody, threads, and the
- * queries the commands need.  The only file that includes sqlite3.h. */
+/* store.c — the core of the SQLite store: opening, the schema and its migrations,
+ * transactions, errors, and the statement and row helpers every store_*.c file uses
+ * (store_private.h).  The store_*.c files are the only ones that include sqlite3.h. */
 #include "store.h"
 
 #include <ctype.h>
@@ -9,23 +10,10 @@
 #include <string.h>
 
 #include "schema.h"
+#include "store_private.h"
 #include "util.h"
 
-/* Prepared statements, compiled once on first use and kept for the life of the store:
- * ingest runs each of them once or more per message. */
-enum stmt_id {
-	ST_MAILBOX_FIND, ST_MAILBOX_INSERT, ST_MAILBOX_UPDATE,
-	ST_CUSTODY_HAS_SOURCE, ST_CUSTODY_HAS_MESSAGE, ST_CUSTODY_HAS_UID, ST_CUSTODY_INSERT,
-	ST_MESSAGE_FIND_SHA, ST_MESSAGE_INSERT, ST_RAW_INSERT, ST_FTS_INSERT, ST_ATTACHMENT_INSERT,
-	ST_PLACEMENT_INSERT, ST_PLACEMENT_EXISTS,
-	ST_THREAD_BY_ID, ST_THREAD_BY_REF, ST_THREAD_BY_INDEX, ST_THREAD_BY_SUBJECT,
-	ST_COUNTER_NEXT, ST_THREAD_INSERT, ST_THREAD_TOUCH, ST_THREAD_REOPEN,
-	ST_THREAD_ID_INSERT, ST_THREAD_INDEX_INSERT, ST_PARTICIPANT_INSERT,
-	ST_CLOCK_MARK, ST_CLOCK_UPDATE,
-	ST_THREAD_ROUTE, ST_THREAD_SUGGEST, ST_THREAD_REF, ST_OUTBOX_COUNT,
-	ST_COUNT
-};
-
+/* The SQL of each prepared statement (enum stmt_id, store_private.h). */
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_THREAD_ROUTE] = "UPDATE threads SET category = coalesce(category, ?2), "
 	    "  priority = CASE WHEN ?3 = 'urgent' OR priority = 'urgent' THEN 'urgent' "
@@ -109,15 +97,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                          "VALUES (?1, ?2)",
 };
 
-struct store {
-	sqlite3 *db;
-	sqlite3_stmt *stmts[ST_COUNT];
-	char *error;
-};
-
 #define N_MIGRATIONS schema_migration_count
 
-static void set_error(struct store *store, const char *what)
+void set_error(struct store *store, const char *what)
 {
 	free(store->error);
 	store->error = xasprintf("%s: %s", what, sqlite3_errmsg(store->db));
@@ -140,7 +122,7 @@ static int exec(struct store *store, const char *sql)
 	return 0;
 }
 
-static sqlite3_stmt *stmt(struct store *store, enum stmt_id id)
+sqlite3_stmt *stmt(struct store *store, enum stmt_id id)
 {
 	if (store->stmts[id] == NULL &&
 	    sqlite3_prepare_v3(store->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
@@ -152,7 +134,7 @@ static sqlite3_stmt *stmt(struct store *store, enum stmt_id id)
 }
 
 /* Binding helpers: NULL strings bind as SQL NULL. */
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
+void bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(s, i);
@@ -160,13 +142,13 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 }
 
-static void bind_int(sqlite3_stmt *s, int i, int64_t v)
+void bind_int(sqlite3_stmt *s, int i, int64_t v)
 {
 	sqlite3_bind_int64(s, i, v);
 }
 
 /* Runs a statement that returns no rows or whose first row is ignored. */
-static int step_done(struct store *store, sqlite3_stmt *s, const char *what)
+int step_done(struct store *store, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
@@ -179,7 +161,7 @@ static int step_done(struct store *store, sqlite3_stmt *s, const char *what)
 }
 
 /* Runs a lookup: 1 with the first column of the first row in *value_r, 0 when no row. */
-static int step_find(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what)
+int step_find(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what)
 {
 	int rc = sqlite3_step(s);
 	int result = 0;
@@ -194,6 +176,60 @@ static int step_find(struct store *store, sqlite3_stmt *s, int64_t *value_r, con
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return result;
+}
+
+const char *col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+/* Prepares a one-off query; the caller finalizes it. */
+sqlite3_stmt *query(struct store *store, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(store->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		set_error(store, "query");
+		return NULL;
+	}
+	return s;
+}
+
+/* Steps a one-off query that always returns a row (an aggregate) into *value_r; finalizes
+ * s. */
+int one_int64(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what)
+{
+	int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
+	if (rc == 0)
+		*value_r = sqlite3_column_int64(s, 0);
+	else
+		set_error(store, what);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Steps through every row, handing each to row_cb; finalizes s. */
+int each_row(struct store *store, sqlite3_stmt *s, int (*row_cb)(sqlite3_stmt *, void *),
+             void *ctx)
+{
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (row_cb(s, ctx) != 0)
+			break;
+	int result = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : -1;
+	if (result < 0)
+		set_error(store, "read");
+	sqlite3_finalize(s);
+	return result;
+}
+
+/* Steps a one-off write statement and finalizes it. */
+int run_update(struct store *store, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		set_error(store, what);
+	sqlite3_finalize(s);
+	return rc;
 }
 
 static int user_version(struct store *store)
@@ -780,50 +816,6 @@ int store_thread_add_participant(struct store *store, int64_t thread_id, const c
 }
 
 /* --- Reading --------------------------------------------------------------------------- */
-
-static const char *col_text(sqlite3_stmt *s, int i)
-{
-	return (const char *)sqlite3_column_text(s, i);
-}
-
-/* Prepares a one-off query; the caller finalizes it. */
-static sqlite3_stmt *query(struct store *store, const char *sql)
-{
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(store->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		set_error(store, "query");
-		return NULL;
-	}
-	return s;
-}
-
-/* Steps a one-off query that always returns a row (an aggregate) into *value_r; finalizes
- * s. */
-static int one_int64(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what)
-{
-	int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
-	if (rc == 0)
-		*value_r = sqlite3_column_int64(s, 0);
-	else
-		set_error(store, what);
-	sqlite3_finalize(s);
-	return rc;
-}
-
-/* Steps through every row, handing each to row_cb; finalizes s. */
-static int each_row(struct store *store, sqlite3_stmt *s, int (*row_cb)(sqlite3_stmt *, void *),
-                    void *ctx)
-{
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (row_cb(s, ctx) != 0)
-			break;
-	int result = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : -1;
-	if (result < 0)
-		set_error(store, "read");
-	sqlite3_finalize(s);
-	return result;
-}
 
 int store_thread_has_party(struct store *store, int64_t thread_id, const char *addr)
 {
@@ -2292,16 +2284,6 @@ int store_search(struct store *store, const struct search_filter *f, store_searc
 }
 
 /* --- Records: FOIA requests and holds -------------------------------------------------- */
-
-/* Steps a one-off write statement and finalizes it. */
-static int run_update(struct store *store, sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
-		set_error(store, what);
-	sqlite3_finalize(s);
-	return rc;
-}
 
 int store_foia_create(struct store *store, const struct foia_row *r, int year, char *ref_r,
                       size_t ref_size)
