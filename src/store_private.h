@@ -43,6 +43,10 @@ struct store {
 	char *error;
 };
 
+/* SQL: the message with this id was disposed of (and has not arrived again since). */
+#define DISPOSED(id) "EXISTS (SELECT 1 FROM tombstones ts WHERE ts.message_id = " id \
+	" AND ts.revived_at IS NULL)"
+
 /* Sets store_error() to "what: " and SQLite's message. */
 void set_error(struct store *store, const char *what);
 /* The prepared statement id (compiled on first use), or NULL with the error set. */
