@@ -47,6 +47,20 @@ struct store {
 #define DISPOSED(id) "EXISTS (SELECT 1 FROM tombstones ts WHERE ts.message_id = " id \
 	" AND ts.revived_at IS NULL)"
 
+/* The text of a message as stored and indexed: the same for a new message and for one that
+ * arrives again after its disposal. */
+struct message_text {
+	const char *subject, *body;
+	char *from_text, *to_text, *names;
+};
+
+/* Fills t from a parsed message (message_text_free frees it). */
+void message_text_init(struct message_text *t, const struct parsed_message *msg);
+void message_text_free(struct message_text *t);
+/* Stores a message row's raw bytes and its full-text entry. */
+int bytes_and_index_add(struct store *store, int64_t id, const char *raw, size_t len,
+                        const struct message_text *t);
+
 /* Sets store_error() to "what: " and SQLite's message. */
 void set_error(struct store *store, const char *what);
 /* The prepared statement id (compiled on first use), or NULL with the error set. */
