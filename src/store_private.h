@@ -61,6 +61,15 @@ void message_text_free(struct message_text *t);
 int bytes_and_index_add(struct store *store, int64_t id, const char *raw, size_t len,
                         const struct message_text *t);
 
+struct thread_cb_ctx {
+	store_thread_cb *cb;
+	void *ctx;
+};
+
+/* Hands a row of the thread columns (store_threads_list's query) to the callback of p, a
+ * struct thread_cb_ctx *. */
+int thread_row_cb(sqlite3_stmt *s, void *p);
+
 /* Sets store_error() to "what: " and SQLite's message. */
 void set_error(struct store *store, const char *what);
 /* The prepared statement id (compiled on first use), or NULL with the error set. */
