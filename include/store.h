@@ -28,8 +28,12 @@ enum store_open_mode {
 
 /* Returns 0 with *store_r, or -1 with *error_r (caller frees). */
 int store_open(const char *path, enum store_open_mode mode, struct store **store_r, char **error_r);
+/* Finalizes the prepared statements, closes the database, frees *store and sets it NULL
+ * (nothing when it already is). */
 void store_close(struct store **store);
+/* The text of the last error ("no error" when none). */
 const char *store_error(const struct store *store);
+/* The database's schema version (PRAGMA user_version), -1 when it cannot be read. */
 int store_schema_version(struct store *store);
 /* SQLite's PRAGMA quick_check: 0 when the database is whole, 1 with *problems_r (caller
  * frees; one problem a line) when it is not, -1 on an error. */
@@ -39,10 +43,13 @@ int store_quick_check(struct store *store, char **problems_r);
  * outbox's claims and marks: a lost claim could send a message twice).  Other writes keep
  * WAL's synchronous=NORMAL: a crash loses at most the last batch, fetched again. */
 int store_set_durable(struct store *store);
+/* Begins a write transaction (BEGIN IMMEDIATE). */
 int store_begin(struct store *store);
 /* 1 while a transaction is open on this connection. */
 int store_in_transaction(struct store *store);
+/* Commits the open transaction. */
 int store_commit(struct store *store);
+/* Rolls back the open transaction, if there is one. */
 void store_rollback(struct store *store);
 
 /* === store_ingest.c: the ingest path ==================================================== */
@@ -80,6 +87,7 @@ struct custody_new {
 	                             had already arrived in this folder) or "resync" (seen again
 	                             after a UIDVALIDITY change) */
 };
+/* Records one arrival of a stored message in a mailbox folder (a custody row). */
 int store_custody_add(struct store *store, const struct custody_new *custody);
 
 /* Stores the raw bytes, the parsed fields, the attachments and the full-text entry.
@@ -103,6 +111,7 @@ struct placement_new {
 	const char *rules;        /* routing rules that matched, comma separated */
 	const char *priority;     /* "urgent", "high", "normal" */
 };
+/* Files a message in a mailbox and thread (a placement row). */
 int store_placement_add(struct store *store, const struct placement_new *placement);
 /* 1 when the message is already filed in the mailbox. */
 int store_placement_exists(struct store *store, int64_t mailbox_id, int64_t message_id);
@@ -169,6 +178,7 @@ int store_thread_ref(struct store *store, int64_t thread_id, char *ref_r, size_t
 /* 1 with the UIDVALIDITY and highest stored UID of a folder, 0 when never synced. */
 int store_folder_get(struct store *store, int64_t mailbox_id, const char *folder,
                      uint32_t *uidvalidity_r, uint32_t *last_uid_r);
+/* Saves a folder's UIDVALIDITY and highest stored UID (creating its row when new). */
 int store_folder_set(struct store *store, int64_t mailbox_id, const char *folder,
                      uint32_t uidvalidity, uint32_t last_uid);
 /* When the mailbox was enrolled (first seen by liaison), Unix time. */
@@ -238,6 +248,8 @@ struct attachment_row {
 	int64_t size;
 };
 typedef int store_attachment_cb(const struct attachment_row *row, void *ctx);
+/* Calls cb for each attachment of a message, in their order in it; a non-zero return from
+ * cb stops. */
 int store_attachments_list(struct store *store, int64_t message_id, store_attachment_cb *cb,
                            void *ctx);
 
@@ -288,6 +300,7 @@ struct outbox_new {
 	int64_t now;
 	const char *created_by;   /* the user who wrote it, NULL: liaison itself */
 };
+/* Queues a message to send (status queued, due now); *id_r its row. */
 int store_outbox_add(struct store *store, const struct outbox_new *row, int64_t *id_r);
 /* How many messages of kind this mailbox queued since then for correspondent (the From
  * address answered) or to recipient (where the reply went: a Return-Path), failed ones too
@@ -358,6 +371,8 @@ struct history_row {
 	const char *user, *action, *details;
 };
 typedef int store_history_cb(const struct history_row *row, void *ctx);
+/* Calls cb for each entry of a thread's history, oldest first; a non-zero return from cb
+ * stops. */
 int store_history_list(struct store *store, int64_t thread_id, store_history_cb *cb, void *ctx);
 
 /* 1 with the SHA-256 of the latest message the thread's correspondent (a person; with
@@ -545,12 +560,15 @@ int store_foia_add_item(struct store *store, int64_t request_id, int64_t message
                         const char *user, int64_t now);
 /* Removes a message (by its SHA-256) from the set: 1 removed, 0 when it was not there. */
 int store_foia_remove_item(struct store *store, int64_t request_id, const char *sha256);
+/* Closes an open request at now (a closed one stays as it was). */
 int store_foia_close(struct store *store, int64_t request_id, int64_t now);
 struct foia_item_row {
 	const char *sha256, *message_id, *subject, *from_addr;
 	int64_t date;
 };
 typedef int store_foia_item_cb(const struct foia_item_row *row, void *ctx);
+/* Calls cb for each message of a request's responsive set, by date; a non-zero return from
+ * cb stops. */
 int store_foia_items(struct store *store, int64_t request_id, store_foia_item_cb *cb, void *ctx);
 /* Places the named litigation hold on a message: 1 placed, 0 when it was held already. */
 int store_hold_place(struct store *store, const char *name, int64_t message_id,
@@ -563,6 +581,8 @@ struct hold_row {
 	int64_t placed_at, active, released;
 };
 typedef int store_hold_cb(const struct hold_row *row, void *ctx);
+/* Calls cb for each named hold (with how many messages it holds and has released), oldest
+ * first; a non-zero return from cb stops. */
 int store_holds_list(struct store *store, store_hold_cb *cb, void *ctx);
 
 /* The id of a message of a request's responsive set (by SHA-256): 1 found, 0 not in it. */
@@ -651,6 +671,8 @@ int store_production_find(struct store *store, int64_t request_id, const char *f
                           int64_t *first_r, int64_t *last_r, int64_t *produced_at_r);
 /* The next free Bates number of a prefix (1 for a new prefix). */
 int store_bates_next(struct store *store, const char *prefix, int64_t *next_r);
+/* Records a production of a request: its fingerprint, Bates prefix and its first and last
+ * numbers, who made it and when. */
 int store_production_add(struct store *store, int64_t request_id, const char *fingerprint,
                          const char *prefix, int64_t first, int64_t last, const char *user,
                          int64_t now);
@@ -706,6 +728,7 @@ struct tombstone {
 	char *approval, *by, *when;
 };
 int store_tombstone_find(struct store *store, const char *key, struct tombstone *t);
+/* Frees the strings of *t and zeroes it. */
 void store_tombstone_clear(struct tombstone *t);
 /* How many messages were disposed of (only their tombstones are left). */
 int store_count_tombstones(struct store *store, int64_t *count_r);
