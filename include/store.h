@@ -1,5 +1,6 @@
-/* store.h — the SQLite store.  store.c is the only file that includes sqlite3.h; everything
- * else speaks these types.
+/* store.h — the SQLite store.  Its sections follow its files (src/store*.c, each named at
+ * its section; src/store_private.h is what they share); they are the only files that
+ * include sqlite3.h, everything else speaks these types.
  *
  * All functions return 0 on success (1 for "found" where noted) and -1 on a database error,
  * whose text store_error() gives until the next call.  Strings handed to callbacks are
@@ -16,6 +17,8 @@
 
 #define STORE_SCHEMA_VERSION 9
 
+/* === store.c: open, schema, transactions, errors ======================================== */
+
 struct store;
 
 enum store_open_mode {
@@ -25,8 +28,12 @@ enum store_open_mode {
 
 /* Returns 0 with *store_r, or -1 with *error_r (caller frees). */
 int store_open(const char *path, enum store_open_mode mode, struct store **store_r, char **error_r);
+/* Finalizes the prepared statements, closes the database, frees *store and sets it NULL
+ * (nothing when it already is). */
 void store_close(struct store **store);
+/* The text of the last error ("no error" when none). */
 const char *store_error(const struct store *store);
+/* The database's schema version (PRAGMA user_version), -1 when it cannot be read. */
 int store_schema_version(struct store *store);
 /* SQLite's PRAGMA quick_check: 0 when the database is whole, 1 with *problems_r (caller
  * frees; one problem a line) when it is not, -1 on an error. */
@@ -36,11 +43,16 @@ int store_quick_check(struct store *store, char **problems_r);
  * outbox's claims and marks: a lost claim could send a message twice).  Other writes keep
  * WAL's synchronous=NORMAL: a crash loses at most the last batch, fetched again. */
 int store_set_durable(struct store *store);
+/* Begins a write transaction (BEGIN IMMEDIATE). */
 int store_begin(struct store *store);
 /* 1 while a transaction is open on this connection. */
 int store_in_transaction(struct store *store);
+/* Commits the open transaction. */
 int store_commit(struct store *store);
+/* Rolls back the open transaction, if there is one. */
 void store_rollback(struct store *store);
+
+/* === store_ingest.c: the ingest path ==================================================== */
 
 /* --- Mailboxes ------------------------------------------------------------------------- */
 
@@ -75,6 +87,7 @@ struct custody_new {
 	                             had already arrived in this folder) or "resync" (seen again
 	                             after a UIDVALIDITY change) */
 };
+/* Records one arrival of a stored message in a mailbox folder (a custody row). */
 int store_custody_add(struct store *store, const struct custody_new *custody);
 
 /* Stores the raw bytes, the parsed fields, the attachments and the full-text entry.
@@ -98,6 +111,7 @@ struct placement_new {
 	const char *rules;        /* routing rules that matched, comma separated */
 	const char *priority;     /* "urgent", "high", "normal" */
 };
+/* Files a message in a mailbox and thread (a placement row). */
 int store_placement_add(struct store *store, const struct placement_new *placement);
 /* 1 when the message is already filed in the mailbox. */
 int store_placement_exists(struct store *store, int64_t mailbox_id, int64_t message_id);
@@ -133,9 +147,6 @@ struct thread_new {
  * to ref_r. */
 int store_thread_create(struct store *store, const struct thread_new *thread,
                         int64_t *thread_id_r, char *ref_r, size_t ref_size);
-/* 1 when addr (lower-cased) is the thread's correspondent or one of its participants, 0 when
- * not. */
-int store_thread_has_party(struct store *store, int64_t thread_id, const char *addr);
 /* Counts a message into the thread: message count, first and last time; a person's incoming
  * message makes it a person's thread (one a machine's message opened: an answer to a
  * newsletter, a bounce then the person's own mail). */
@@ -150,6 +161,8 @@ int store_thread_add_index(struct store *store, int64_t mailbox_id, const char *
                            int64_t thread_id);
 int store_thread_add_participant(struct store *store, int64_t thread_id, const char *addr);
 
+/* --- Routing results on threads ----------------------------------------------------------- */
+
 /* Applies routing to a thread: sets the category when it has none, raises the priority,
  * sets the confidential and reportable flags (never clears them). */
 int store_thread_route(struct store *store, int64_t thread_id, const char *category,
@@ -160,157 +173,26 @@ int store_thread_suggest(struct store *store, int64_t thread_id, const char *ser
 /* The reference of a thread, into ref_r. */
 int store_thread_ref(struct store *store, int64_t thread_id, char *ref_r, size_t size);
 
-/* Sets one field of a thread (a person's operation).  field is one of "assignee", "status",
- * "category", "priority", "rms_number", "not_reportable_reason" (value NULL clears it) or
- * "confidential", "reportable", "closed_at" (value is a decimal integer). */
-int store_thread_set(struct store *store, int64_t thread_id, const char *field,
-                     const char *value);
-/* Appends to a thread's history (operations and notes). */
-int store_history_add(struct store *store, int64_t thread_id, int64_t at, const char *user,
-                      const char *action, const char *details);
-struct history_row {
-	int64_t at;
-	const char *user, *action, *details;
-};
-typedef int store_history_cb(const struct history_row *row, void *ctx);
-int store_history_list(struct store *store, int64_t thread_id, store_history_cb *cb, void *ctx);
-
-/* 1 with the SHA-256 of the latest message the thread's correspondent (a person; with
- * machine_too, a machine as well) wrote: what a reply answers, and whom it goes to; 0 when
- * there is none (a machine's thread). */
-int store_thread_latest_incoming(struct store *store, int64_t thread_id, int machine_too,
-                                 char sha256_r[SHA256_HEX_SIZE]);
-/* Records a referral of the thread to a service. */
-int store_referral_add(struct store *store, int64_t thread_id, const char *service,
-                       const char *user, int64_t at, const char *note, int sent);
-
-/* --- Rerouting: the current rules applied again to stored mail --------------------------- */
-
-/* A person's incoming message as filed in a thread. */
-struct reroute_placement_row {
-	int64_t placement_id, message_id, thread_id;
-	const char *thread_ref;
-	int64_t date;
-};
-typedef int store_reroute_cb(const struct reroute_placement_row *row, void *ctx);
-/* Calls cb for every person's incoming message of each thread (of mailbox, or of all when
- * NULL) that has one dated since or later, ordered by thread, then date. */
-int store_reroute_placements(struct store *store, const char *mailbox, int64_t since,
-                             store_reroute_cb *cb, void *ctx);
-/* What routing sets on a thread. */
-struct thread_routing {
-	char *category;      /* owned (free it), or NULL */
-	char priority[8];    /* urgent, high, normal */
-	int confidential, reportable;
-};
-/* 1 with *routing filled, 0 when there is no such thread. */
-int store_thread_routing(struct store *store, int64_t thread_id, struct thread_routing *routing);
-/* Adds the thread's suggested referral services to services, in name order. */
-int store_thread_suggestions(struct store *store, int64_t thread_id, struct strlist *services);
-/* Withdraws one suggested referral (the rules no longer suggest it). */
-int store_thread_unsuggest(struct store *store, int64_t thread_id, const char *service);
-/* What routing found in one placed message (categories and rules comma-joined, or NULL). */
-int store_placement_route(struct store *store, int64_t placement_id, const char *categories,
-                          const char *rules, const char *priority);
-
-/* --- Audit trail ----------------------------------------------------------------------- */
-
-struct audit_row {
-	int64_t id, at;
-	const char *user, *action, *object, *details, *prev_hash, *hash;
-};
-/* The hash of the newest entry, or 64 zeros when the trail is empty. */
-int store_audit_last_hash(struct store *store, char hash_r[SHA256_HEX_SIZE]);
-/* 1 with the id and hash the audit head records (the newest entry), 0 when none. */
-int store_audit_head(struct store *store, int64_t *id_r, char hash_r[SHA256_HEX_SIZE]);
-/* Appends an entry whose hashes the caller computed (audit.c). */
-int store_audit_add(struct store *store, const struct audit_row *row);
-typedef int store_audit_cb(const struct audit_row *row, void *ctx);
-/* Every entry in order (since: from that time; user: only theirs; NULL/0 for all). */
-int store_audit_list(struct store *store, int64_t since, const char *user, store_audit_cb *cb,
-                     void *ctx);
-
 /* --- IMAP folder state ----------------------------------------------------------------- */
 
 /* 1 with the UIDVALIDITY and highest stored UID of a folder, 0 when never synced. */
 int store_folder_get(struct store *store, int64_t mailbox_id, const char *folder,
                      uint32_t *uidvalidity_r, uint32_t *last_uid_r);
+/* Saves a folder's UIDVALIDITY and highest stored UID (creating its row when new). */
 int store_folder_set(struct store *store, int64_t mailbox_id, const char *folder,
                      uint32_t uidvalidity, uint32_t last_uid);
 /* When the mailbox was enrolled (first seen by liaison), Unix time. */
 int store_mailbox_enrolled(struct store *store, int64_t mailbox_id, int64_t *enrolled_r);
 
-/* --- Outbox ---------------------------------------------------------------------------- */
+/* --- The response clock ------------------------------------------------------------------- */
 
-struct outbox_new {
-	const char *kind;         /* autoreply, autoreply-urgent, notice, reply */
-	int64_t mailbox_id;
-	int64_t thread_id;        /* 0: none */
-	int64_t answers;          /* the message answered (messages.id), 0: none */
-	const char *recipient;
-	const char *correspondent;/* whom the reply window counts (From of the message answered) */
-	const char *envelope_from;/* "" for the null sender <> */
-	const char *message_id;   /* of the message sent, without <> */
-	const char *in_reply_to;
-	const char *raw;
-	size_t len;
-	int64_t now;
-	const char *created_by;   /* the user who wrote it, NULL: liaison itself */
-};
-int store_outbox_add(struct store *store, const struct outbox_new *row, int64_t *id_r);
-/* How many messages of kind this mailbox queued since then for correspondent (the From
- * address answered) or to recipient (where the reply went: a Return-Path), failed ones too
- * (a reply the server refused was still our one answer). */
-int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *correspondent,
-                             const char *recipient, const char *kind, int64_t since,
-                             int64_t *count_r);
-/* How many auto-replies (of every mailbox) went to addresses of domain since then. */
-int store_outbox_count_domain_since(struct store *store, const char *domain, int64_t since,
-                                    int64_t *count_r);
+/* The response clock of a thread after a message was filed in it: response 1 marks the
+ * placement of message_id as an answer written by a person (ignored for an outbox row
+ * other than a reply); then the thread's first_in_at (first incoming message from a
+ * person) and first_response_at (first answer at or after it) are recomputed. */
+int store_thread_clock(struct store *store, int64_t thread_id, int64_t message_id, int response);
 
-struct outbox_row {
-	int64_t id, mailbox_id, thread_id, answers;
-	const char *kind, *recipient, *envelope_from, *message_id, *in_reply_to, *status;
-	const char *last_error, *thread_ref, *mailbox;
-	const char *raw;
-	size_t len;
-	int64_t attempts, next_attempt_at, created_at, claimed_at, sent_at;
-	const char *created_by;      /* the reply's author, NULL for what liaison wrote itself */
-	char troop;                  /* of the mailbox */
-	int thread_confidential;
-	const char *thread_assignee;
-};
-typedef int store_outbox_cb(const struct outbox_row *row, void *ctx);
-/* Claims the next due row (status queued, next_attempt_at <= now): marks it sending with
- * claimed_at = now and one more attempt, in its own transaction, and hands it to cb.
- * Returns 1 when a row was claimed, 0 when none is due. */
-int store_outbox_claim(struct store *store, int64_t now, store_outbox_cb *cb, void *ctx);
-/* Sets the outcome of a claimed row: "sent" (sent_at = now), "queued" again with
- * next_attempt_at, "failed" or "uncertain", with the server's words. */
-int store_outbox_finish(struct store *store, int64_t id, const char *status,
-                        const char *last_error, int64_t next_attempt_at, int64_t now);
-/* Records that the whole message was handed over and only the end of DATA remains: from
- * here on the server may accept it before we hear so. */
-int store_outbox_data_complete(struct store *store, int64_t id);
-/* Marks every row left "sending" by a crash: "sent" when a message with its Message-ID is
- * stored (its copy, filed in the transaction that marks it sent); "queued" again when its
- * DATA never reached its end (the server cannot have accepted it); else "uncertain" with
- * uncertain_why.  cb hears of each (id, new status, recipient). */
-typedef void store_resolved_cb(int64_t id, const char *status, const char *recipient, void *ctx);
-int store_outbox_resolve_claimed(struct store *store, const char *uncertain_why,
-                                 store_resolved_cb *cb, void *ctx);
-/* A person's decisions on a row: send again (from "uncertain" or "failed"), or give up (from
- * "queued" or "uncertain").  1 when the row changed, 0 when its status does not allow it. */
-int store_outbox_retry(struct store *store, int64_t id, int64_t now);
-int store_outbox_cancel(struct store *store, int64_t id, const char *why);
-/* Hands row id (its raw bytes too) to cb.  Returns 1, 0 when there is no such row, or -1. */
-int store_outbox_get(struct store *store, int64_t id, store_outbox_cb *cb, void *ctx);
-/* Every row, newest first (status NULL: all), or only the claimed ("sending") ones. */
-int store_outbox_list(struct store *store, const char *status, store_outbox_cb *cb, void *ctx);
-/* The earliest next_attempt_at of a queued row, 0 when none is queued. */
-int store_outbox_next_due(struct store *store, int64_t *when_r);
-/* 1 when a message with this Message-ID is stored (a copy of something we sent came back). */
-int store_message_id_known(struct store *store, const char *message_id);
+/* === store_read.c: reading, for the commands ============================================ */
 
 /* --- Reading, for the commands --------------------------------------------------------- */
 
@@ -366,6 +248,8 @@ struct attachment_row {
 	int64_t size;
 };
 typedef int store_attachment_cb(const struct attachment_row *row, void *ctx);
+/* Calls cb for each attachment of a message, in their order in it; a non-zero return from
+ * cb stops. */
 int store_attachments_list(struct store *store, int64_t message_id, store_attachment_cb *cb,
                            void *ctx);
 
@@ -393,14 +277,131 @@ struct stats_row {
 typedef int store_stats_cb(const struct stats_row *row, void *ctx);
 /* One row per mailbox, then the totals (mailbox NULL). */
 int store_stats(struct store *store, store_stats_cb *cb, void *ctx);
+/* 1 when addr (lower-cased) is the thread's correspondent or one of its participants, 0 when
+ * not. */
+int store_thread_has_party(struct store *store, int64_t thread_id, const char *addr);
 
-/* --- Working the threads: clock, events, reports --------------------------------------- */
+/* === store_outbox.c: the outbox ========================================================= */
 
-/* The response clock of a thread after a message was filed in it: response 1 marks the
- * placement of message_id as an answer written by a person (ignored for an outbox row
- * other than a reply); then the thread's first_in_at (first incoming message from a
- * person) and first_response_at (first answer at or after it) are recomputed. */
-int store_thread_clock(struct store *store, int64_t thread_id, int64_t message_id, int response);
+/* --- Outbox ---------------------------------------------------------------------------- */
+
+struct outbox_new {
+	const char *kind;         /* autoreply, autoreply-urgent, notice, reply */
+	int64_t mailbox_id;
+	int64_t thread_id;        /* 0: none */
+	int64_t answers;          /* the message answered (messages.id), 0: none */
+	const char *recipient;
+	const char *correspondent;/* whom the reply window counts (From of the message answered) */
+	const char *envelope_from;/* "" for the null sender <> */
+	const char *message_id;   /* of the message sent, without <> */
+	const char *in_reply_to;
+	const char *raw;
+	size_t len;
+	int64_t now;
+	const char *created_by;   /* the user who wrote it, NULL: liaison itself */
+};
+/* Queues a message to send (status queued, due now); *id_r its row. */
+int store_outbox_add(struct store *store, const struct outbox_new *row, int64_t *id_r);
+/* How many messages of kind this mailbox queued since then for correspondent (the From
+ * address answered) or to recipient (where the reply went: a Return-Path), failed ones too
+ * (a reply the server refused was still our one answer). */
+int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *correspondent,
+                             const char *recipient, const char *kind, int64_t since,
+                             int64_t *count_r);
+/* How many auto-replies (of every mailbox) went to addresses of domain since then. */
+int store_outbox_count_domain_since(struct store *store, const char *domain, int64_t since,
+                                    int64_t *count_r);
+
+struct outbox_row {
+	int64_t id, mailbox_id, thread_id, answers;
+	const char *kind, *recipient, *envelope_from, *message_id, *in_reply_to, *status;
+	const char *last_error, *thread_ref, *mailbox;
+	const char *raw;
+	size_t len;
+	int64_t attempts, next_attempt_at, created_at, claimed_at, sent_at;
+	const char *created_by;      /* the reply's author, NULL for what liaison wrote itself */
+	char troop;                  /* of the mailbox */
+	int thread_confidential;
+	const char *thread_assignee;
+};
+typedef int store_outbox_cb(const struct outbox_row *row, void *ctx);
+/* Claims the next due row (status queued, next_attempt_at <= now): marks it sending with
+ * claimed_at = now and one more attempt, in its own transaction, and hands it to cb.
+ * Returns 1 when a row was claimed, 0 when none is due. */
+int store_outbox_claim(struct store *store, int64_t now, store_outbox_cb *cb, void *ctx);
+/* Sets the outcome of a claimed row: "sent" (sent_at = now), "queued" again with
+ * next_attempt_at, "failed" or "uncertain", with the server's words. */
+int store_outbox_finish(struct store *store, int64_t id, const char *status,
+                        const char *last_error, int64_t next_attempt_at, int64_t now);
+/* Records that the whole message was handed over and only the end of DATA remains: from
+ * here on the server may accept it before we hear so. */
+int store_outbox_data_complete(struct store *store, int64_t id);
+/* Marks every row left "sending" by a crash: "sent" when a message with its Message-ID is
+ * stored (its copy, filed in the transaction that marks it sent); "queued" again when its
+ * DATA never reached its end (the server cannot have accepted it); else "uncertain" with
+ * uncertain_why.  cb hears of each (id, new status, recipient). */
+typedef void store_resolved_cb(int64_t id, const char *status, const char *recipient, void *ctx);
+int store_outbox_resolve_claimed(struct store *store, const char *uncertain_why,
+                                 store_resolved_cb *cb, void *ctx);
+/* A person's decisions on a row: send again (from "uncertain" or "failed"), or give up (from
+ * "queued" or "uncertain").  1 when the row changed, 0 when its status does not allow it. */
+int store_outbox_retry(struct store *store, int64_t id, int64_t now);
+int store_outbox_cancel(struct store *store, int64_t id, const char *why);
+/* Hands row id (its raw bytes too) to cb.  Returns 1, 0 when there is no such row, or -1. */
+int store_outbox_get(struct store *store, int64_t id, store_outbox_cb *cb, void *ctx);
+/* Every row, newest first (status NULL: all), or only the claimed ("sending") ones. */
+int store_outbox_list(struct store *store, const char *status, store_outbox_cb *cb, void *ctx);
+/* The earliest next_attempt_at of a queued row, 0 when none is queued. */
+int store_outbox_next_due(struct store *store, int64_t *when_r);
+
+/* === store_work.c: working the threads ================================================== */
+
+/* --- Operations on threads ---------------------------------------------------------------- */
+
+/* Sets one field of a thread (a person's operation).  field is one of "assignee", "status",
+ * "category", "priority", "rms_number", "not_reportable_reason" (value NULL clears it) or
+ * "confidential", "reportable", "closed_at" (value is a decimal integer). */
+int store_thread_set(struct store *store, int64_t thread_id, const char *field,
+                     const char *value);
+/* Appends to a thread's history (operations and notes). */
+int store_history_add(struct store *store, int64_t thread_id, int64_t at, const char *user,
+                      const char *action, const char *details);
+struct history_row {
+	int64_t at;
+	const char *user, *action, *details;
+};
+typedef int store_history_cb(const struct history_row *row, void *ctx);
+/* Calls cb for each entry of a thread's history, oldest first; a non-zero return from cb
+ * stops. */
+int store_history_list(struct store *store, int64_t thread_id, store_history_cb *cb, void *ctx);
+
+/* 1 with the SHA-256 of the latest message the thread's correspondent (a person; with
+ * machine_too, a machine as well) wrote: what a reply answers, and whom it goes to; 0 when
+ * there is none (a machine's thread). */
+int store_thread_latest_incoming(struct store *store, int64_t thread_id, int machine_too,
+                                 char sha256_r[SHA256_HEX_SIZE]);
+/* Records a referral of the thread to a service. */
+int store_referral_add(struct store *store, int64_t thread_id, const char *service,
+                       const char *user, int64_t at, const char *note, int sent);
+
+/* --- Audit trail ----------------------------------------------------------------------- */
+
+struct audit_row {
+	int64_t id, at;
+	const char *user, *action, *object, *details, *prev_hash, *hash;
+};
+/* The hash of the newest entry, or 64 zeros when the trail is empty. */
+int store_audit_last_hash(struct store *store, char hash_r[SHA256_HEX_SIZE]);
+/* 1 with the id and hash the audit head records (the newest entry), 0 when none. */
+int store_audit_head(struct store *store, int64_t *id_r, char hash_r[SHA256_HEX_SIZE]);
+/* Appends an entry whose hashes the caller computed (audit.c). */
+int store_audit_add(struct store *store, const struct audit_row *row);
+typedef int store_audit_cb(const struct audit_row *row, void *ctx);
+/* Every entry in order (since: from that time; user: only theirs; NULL/0 for all). */
+int store_audit_list(struct store *store, int64_t since, const char *user, store_audit_cb *cb,
+                     void *ctx);
+
+/* --- Engagement events -------------------------------------------------------------------- */
 
 /* An engagement event (CAD "Community Engagement Activity").  Strings may be NULL. */
 struct event_row {
@@ -433,6 +434,37 @@ typedef int store_event_cb(const struct event_row *event, void *ctx);
 /* Events by date (id 0: all; month "YYYY-MM" or NULL: all); a non-zero return from cb stops. */
 int store_events_list(struct store *store, int64_t id, const char *month, store_event_cb *cb,
                       void *ctx);
+
+/* --- Rerouting: the current rules applied again to stored mail --------------------------- */
+
+/* A person's incoming message as filed in a thread. */
+struct reroute_placement_row {
+	int64_t placement_id, message_id, thread_id;
+	const char *thread_ref;
+	int64_t date;
+};
+typedef int store_reroute_cb(const struct reroute_placement_row *row, void *ctx);
+/* Calls cb for every person's incoming message of each thread (of mailbox, or of all when
+ * NULL) that has one dated since or later, ordered by thread, then date. */
+int store_reroute_placements(struct store *store, const char *mailbox, int64_t since,
+                             store_reroute_cb *cb, void *ctx);
+/* What routing sets on a thread. */
+struct thread_routing {
+	char *category;      /* owned (free it), or NULL */
+	char priority[8];    /* urgent, high, normal */
+	int confidential, reportable;
+};
+/* 1 with *routing filled, 0 when there is no such thread. */
+int store_thread_routing(struct store *store, int64_t thread_id, struct thread_routing *routing);
+/* Adds the thread's suggested referral services to services, in name order. */
+int store_thread_suggestions(struct store *store, int64_t thread_id, struct strlist *services);
+/* Withdraws one suggested referral (the rules no longer suggest it). */
+int store_thread_unsuggest(struct store *store, int64_t thread_id, const char *service);
+/* What routing found in one placed message (categories and rules comma-joined, or NULL). */
+int store_placement_route(struct store *store, int64_t placement_id, const char *categories,
+                          const char *rules, const char *priority);
+
+/* === store_report.c: the monthly reports ================================================ */
 
 /* --- Reports --- */
 
@@ -479,6 +511,8 @@ typedef int store_report_submission_cb(const char *officer, const char *submitte
 int store_report_submissions(struct store *store, const char *month,
                              store_report_submission_cb *cb, void *ctx);
 
+/* === store_search.c: full-text search =================================================== */
+
 /* --- Search (FTS5) ----------------------------------------------------------------------- */
 
 struct search_filter {
@@ -504,6 +538,8 @@ typedef int store_search_cb(const struct search_row *row, void *ctx);
 int store_search(struct store *store, const struct search_filter *filter, store_search_cb *cb,
                  void *ctx, size_t *total_r);
 
+/* === store_records.c: FOIA requests, holds, productions ================================= */
+
 /* --- Records: FOIA requests and holds -------------------------------------------------- */
 
 struct foia_row {
@@ -524,12 +560,15 @@ int store_foia_add_item(struct store *store, int64_t request_id, int64_t message
                         const char *user, int64_t now);
 /* Removes a message (by its SHA-256) from the set: 1 removed, 0 when it was not there. */
 int store_foia_remove_item(struct store *store, int64_t request_id, const char *sha256);
+/* Closes an open request at now (a closed one stays as it was). */
 int store_foia_close(struct store *store, int64_t request_id, int64_t now);
 struct foia_item_row {
 	const char *sha256, *message_id, *subject, *from_addr;
 	int64_t date;
 };
 typedef int store_foia_item_cb(const struct foia_item_row *row, void *ctx);
+/* Calls cb for each message of a request's responsive set, by date; a non-zero return from
+ * cb stops. */
 int store_foia_items(struct store *store, int64_t request_id, store_foia_item_cb *cb, void *ctx);
 /* Places the named litigation hold on a message: 1 placed, 0 when it was held already. */
 int store_hold_place(struct store *store, const char *name, int64_t message_id,
@@ -542,9 +581,9 @@ struct hold_row {
 	int64_t placed_at, active, released;
 };
 typedef int store_hold_cb(const struct hold_row *row, void *ctx);
+/* Calls cb for each named hold (with how many messages it holds and has released), oldest
+ * first; a non-zero return from cb stops. */
 int store_holds_list(struct store *store, store_hold_cb *cb, void *ctx);
-/* 1 when an open request or an active hold keeps the message from disposal. */
-int store_message_held(struct store *store, int64_t message_id);
 
 /* The id of a message of a request's responsive set (by SHA-256): 1 found, 0 not in it. */
 int store_foia_item_id(struct store *store, int64_t request_id, const char *sha256,
@@ -632,9 +671,13 @@ int store_production_find(struct store *store, int64_t request_id, const char *f
                           int64_t *first_r, int64_t *last_r, int64_t *produced_at_r);
 /* The next free Bates number of a prefix (1 for a new prefix). */
 int store_bates_next(struct store *store, const char *prefix, int64_t *next_r);
+/* Records a production of a request: its fingerprint, Bates prefix and its first and last
+ * numbers, who made it and when. */
 int store_production_add(struct store *store, int64_t request_id, const char *fingerprint,
                          const char *prefix, int64_t first, int64_t last, const char *user,
                          int64_t now);
+
+/* === store_retention.c: retention, disposal, verification =============================== */
 
 /* --- Retention --------------------------------------------------------------------------- */
 
@@ -685,6 +728,7 @@ struct tombstone {
 	char *approval, *by, *when;
 };
 int store_tombstone_find(struct store *store, const char *key, struct tombstone *t);
+/* Frees the strings of *t and zeroes it. */
 void store_tombstone_clear(struct tombstone *t);
 /* How many messages were disposed of (only their tombstones are left). */
 int store_count_tombstones(struct store *store, int64_t *count_r);

@@ -1,0 +1,320 @@
+/* store_read.c — reading back for the commands: threads, messages and their attachments,
+ * messages by name, raw bytes, and the statistics of each mailbox. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_private.h"
+
+/* --- Reading --------------------------------------------------------------------------- */
+
+int store_thread_has_party(struct store *store, int64_t thread_id, const char *addr)
+{
+	sqlite3_stmt *s = query(store, "SELECT EXISTS (SELECT 1 FROM threads WHERE id = ?1 "
+	                               "AND correspondent = ?2) OR EXISTS (SELECT 1 FROM "
+	                               "thread_participants WHERE thread_id = ?1 AND addr = ?2)");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, thread_id);
+	bind_text(s, 2, addr);
+	int64_t v = 0;
+	return one_int64(store, s, &v, "thread party") < 0 ? -1 : v != 0;
+}
+
+int thread_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct thread_cb_ctx *c = p;
+	struct thread_row row = {
+		.id = sqlite3_column_int64(s, 0),
+		.ref = col_text(s, 1),
+		.mailbox = col_text(s, 2),
+		.status = col_text(s, 3),
+		.kind = col_text(s, 4),
+		.correspondent = col_text(s, 5),
+		.correspondent_name = col_text(s, 6),
+		.subject = col_text(s, 7),
+		.category = col_text(s, 8),
+		.priority = col_text(s, 9),
+		.assignee = col_text(s, 10),
+		.message_count = sqlite3_column_int64(s, 11),
+		.first_at = sqlite3_column_int64(s, 12),
+		.last_at = sqlite3_column_int64(s, 13),
+		.troop = col_text(s, 14)[0],
+		.confidential = sqlite3_column_int(s, 15),
+		.reportable = sqlite3_column_int(s, 16),
+		.rms_number = col_text(s, 17),
+		.not_reportable_reason = col_text(s, 18),
+		.closed_at = sqlite3_column_int64(s, 19),
+		.first_in_at = sqlite3_column_int64(s, 20),
+		.first_response_at = sqlite3_column_int64(s, 21),
+		.suspicious = sqlite3_column_int(s, 22),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_threads_list(struct store *store, const struct thread_filter *f, store_thread_cb *cb,
+                       void *ctx)
+{
+	sqlite3_stmt *s = query(store,
+	    "SELECT t.id, t.ref, m.name, t.status, t.kind, t.correspondent, t.correspondent_name, "
+	    "t.subject, t.category, t.priority, t.assignee, t.message_count, t.first_at, t.last_at, "
+	    "m.troop, t.confidential, t.reportable, t.rms_number, t.not_reportable_reason, "
+	    "coalesce(t.closed_at, 0), coalesce(t.first_in_at, 0), coalesce(t.first_response_at, 0), "
+	    "t.suspicious "
+	    "FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id "
+	    "WHERE (?1 IS NULL OR m.name = ?1) AND (?2 IS NULL OR t.status = ?2) "
+	    "AND (?3 IS NULL OR t.ref = ?3) "
+	    "ORDER BY t.last_at DESC, t.id DESC");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, f->mailbox);
+	bind_text(s, 2, f->status);
+	bind_text(s, 3, f->ref);
+	struct thread_cb_ctx c = {cb, ctx};
+	return each_row(store, s, thread_row_cb, &c);
+}
+
+struct message_cb_ctx {
+	store_message_cb *cb;
+	void *ctx;
+};
+
+static int message_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct message_cb_ctx *c = p;
+	struct message_row row = {
+		.id = sqlite3_column_int64(s, 0),
+		.message_id = col_text(s, 1),
+		.sha256 = col_text(s, 2),
+		.thread_ref = col_text(s, 3),
+		.mailbox = col_text(s, 4),
+		.folder = col_text(s, 5),
+		.direction = col_text(s, 6),
+		.kind = col_text(s, 7),
+		.kind_reason = col_text(s, 8),
+		.quarantine_reason = col_text(s, 9),
+		.from_addr = col_text(s, 10),
+		.from_name = col_text(s, 11),
+		.to_text = col_text(s, 12),
+		.subject = col_text(s, 13),
+		.text = col_text(s, 14),
+		.date = sqlite3_column_int64(s, 15),
+		.size = sqlite3_column_int64(s, 16),
+		.autoreply = col_text(s, 17),
+		.language = col_text(s, 18),
+		.categories = col_text(s, 19),
+		.rules = col_text(s, 20),
+		.priority = col_text(s, 21),
+		.troop = col_text(s, 22)[0],
+		.thread_confidential = sqlite3_column_int(s, 23),
+		.thread_assignee = col_text(s, 24),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_messages_list(struct store *store, const struct message_filter *f, store_message_cb *cb,
+                        void *ctx)
+{
+	/* One row per (message, mailbox) that has custody of it; the folder is where it first
+	 * arrived in that mailbox. */
+	sqlite3_stmt *s = query(store,
+	    "SELECT m.id, m.message_id, m.sha256, t.ref, mb.name, "
+	    "  (SELECT c2.folder FROM custody c2 WHERE c2.message_id = m.id "
+	    "   AND c2.mailbox_id = mb.id ORDER BY c2.id LIMIT 1), "
+	    "  p.direction, p.kind, p.reason, m.quarantine_reason, m.from_addr, m.from_name, "
+	    "  m.to_text, m.subject, CASE WHEN ?4 THEN m.body END, "
+	    "  coalesce(p.date, m.date), m.size, p.autoreply, p.language, p.categories, p.rules, "
+	    "  p.priority, mb.troop, coalesce(t.confidential, 0), t.assignee "
+	    "FROM (SELECT DISTINCT message_id, mailbox_id FROM custody) c "
+	    "JOIN messages m ON m.id = c.message_id "
+	    "JOIN mailboxes mb ON mb.id = c.mailbox_id "
+	    "LEFT JOIN placements p ON p.message_id = m.id AND p.mailbox_id = mb.id "
+	    "LEFT JOIN threads t ON t.id = p.thread_id "
+	    "WHERE (?1 IS NULL OR mb.name = ?1) AND (?2 IS NULL OR t.ref = ?2) "
+	    "AND (NOT ?3 OR m.quarantine_reason IS NOT NULL) "
+	    "ORDER BY coalesce(p.date, m.date), m.id");
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, f->mailbox);
+	bind_text(s, 2, f->thread_ref);
+	bind_int(s, 3, f->quarantined_only);
+	bind_int(s, 4, f->with_text);
+	struct message_cb_ctx c = {cb, ctx};
+	return each_row(store, s, message_row_cb, &c);
+}
+
+struct attachment_cb_ctx {
+	store_attachment_cb *cb;
+	void *ctx;
+};
+
+static int attachment_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct attachment_cb_ctx *c = p;
+	struct attachment_row row = {
+		.filename = col_text(s, 0),
+		.content_type = col_text(s, 1),
+		.size = sqlite3_column_int64(s, 2),
+		.sha256 = col_text(s, 3),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_attachments_list(struct store *store, int64_t message_id, store_attachment_cb *cb,
+                           void *ctx)
+{
+	sqlite3_stmt *s = query(store, "SELECT filename, content_type, size, sha256 FROM attachments "
+	                               "WHERE message_id = ?1 ORDER BY ordinal");
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, message_id);
+	struct attachment_cb_ctx c = {cb, ctx};
+	return each_row(store, s, attachment_row_cb, &c);
+}
+
+static int is_sha256_hex(const char *key)
+{
+	if (strlen(key) != 64)
+		return 0;
+	for (const char *p = key; *p; p++)
+		if (!isxdigit((unsigned char)*p))
+			return 0;
+	return 1;
+}
+
+int store_raw_get(struct store *store, const char *key, char **raw_r, size_t *len_r,
+                  char sha256_r[SHA256_HEX_SIZE])
+{
+	char *wanted = NULL;
+	int by_sha = is_sha256_hex(key);
+	if (by_sha) {
+		wanted = str_lower(xstrdup(key));
+	} else {
+		size_t n = strlen(key);
+		wanted = (n >= 2 && key[0] == '<' && key[n - 1] == '>') ? xstrndup(key + 1, n - 2)
+		                                                       : xstrdup(key);
+	}
+	sqlite3_stmt *s = query(store, by_sha
+	    ? "SELECT m.sha256, r.raw FROM messages m JOIN message_raw r ON r.message_id = m.id "
+	      "WHERE m.sha256 = ?1"
+	    : "SELECT m.sha256, r.raw FROM messages m JOIN message_raw r ON r.message_id = m.id "
+	      "WHERE m.message_id = ?1 ORDER BY m.id LIMIT 2");
+	if (s == NULL) {
+		free(wanted);
+		return -1;
+	}
+	bind_text(s, 1, wanted);
+	int result = 0;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(sha256_r, SHA256_HEX_SIZE, "%s", col_text(s, 0));
+		size_t len = (size_t)sqlite3_column_bytes(s, 1);
+		const void *raw = sqlite3_column_blob(s, 1);
+		*raw_r = xmalloc(len + 1);
+		if (len > 0)
+			memcpy(*raw_r, raw, len);
+		*len_r = len;
+		result = 1;
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			xfree(raw_r);
+			free(store->error);
+			store->error = xasprintf("several different messages have the Message-ID <%s>; "
+			                         "name one by its SHA-256 (liaison messages lists them)",
+			                         wanted);
+			result = -1;
+		}
+	} else if (rc != SQLITE_DONE) {
+		set_error(store, "read message");
+		result = -1;
+	}
+	sqlite3_finalize(s);
+	free(wanted);
+	return result;
+}
+
+struct named_cb_ctx {
+	store_message_named_cb *cb;
+	void *ctx;
+};
+
+static int named_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct named_cb_ctx *c = p;
+	return c->cb(sqlite3_column_int64(s, 0), col_text(s, 1), col_text(s, 2), c->ctx);
+}
+
+int store_messages_named(struct store *store, const char *key, int by_prefix,
+                         store_message_named_cb *cb, void *ctx)
+{
+	char *low = NULL, *high = NULL;
+	if (by_prefix) {
+		/* a range over the unique index: every hash from the prefix up to the prefix
+		 * followed by a character after every hex digit */
+		low = str_lower(xstrdup(key));
+		high = xasprintf("%sg", low);
+	} else {
+		size_t n = strlen(key);
+		low = (n >= 2 && key[0] == '<' && key[n - 1] == '>') ? xstrndup(key + 1, n - 2)
+		                                                    : xstrdup(key);
+	}
+	sqlite3_stmt *s = query(store, by_prefix
+	    ? "SELECT id, sha256, message_id FROM messages WHERE sha256 >= ?1 AND sha256 < ?2 "
+	      "ORDER BY sha256"
+	    : "SELECT id, sha256, message_id FROM messages WHERE message_id = ?1 ORDER BY id");
+	int rc = -1;
+	if (s != NULL) {
+		bind_text(s, 1, low);
+		if (by_prefix)
+			bind_text(s, 2, high);
+		struct named_cb_ctx c = {cb, ctx};
+		rc = each_row(store, s, named_row_cb, &c);
+	}
+	free(low);
+	free(high);
+	return rc;
+}
+
+struct stats_cb_ctx {
+	store_stats_cb *cb;
+	void *ctx;
+};
+
+static int stats_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct stats_cb_ctx *c = p;
+	struct stats_row row = {
+		.mailbox = col_text(s, 0),
+		.messages = sqlite3_column_int64(s, 1),
+		.threads = sqlite3_column_int64(s, 2),
+		.quarantined = sqlite3_column_int64(s, 3),
+		.duplicates = sqlite3_column_int64(s, 4),
+		.arrivals = sqlite3_column_int64(s, 5),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_stats(struct store *store, store_stats_cb *cb, void *ctx)
+{
+	sqlite3_stmt *s = query(store,
+	    "SELECT * FROM ("
+	    "SELECT mb.name AS name, "
+	    "  (SELECT count(DISTINCT message_id) FROM custody c WHERE c.mailbox_id = mb.id), "
+	    "  (SELECT count(*) FROM threads t WHERE t.mailbox_id = mb.id), "
+	    "  (SELECT count(DISTINCT c.message_id) FROM custody c JOIN messages m "
+	    "   ON m.id = c.message_id WHERE c.mailbox_id = mb.id "
+	    "   AND m.quarantine_reason IS NOT NULL), "
+	    "  (SELECT count(*) FROM custody c WHERE c.mailbox_id = mb.id AND c.kind = 'duplicate'), "
+	    "  (SELECT count(*) FROM custody c WHERE c.mailbox_id = mb.id AND c.kind != 'resync') "
+	    "FROM mailboxes mb "
+	    "UNION ALL "
+	    "SELECT NULL, (SELECT count(*) FROM messages), (SELECT count(*) FROM threads), "
+	    "  (SELECT count(*) FROM messages WHERE quarantine_reason IS NOT NULL), "
+	    "  (SELECT count(*) FROM custody WHERE kind = 'duplicate'), "
+	    "  (SELECT count(*) FROM custody WHERE kind != 'resync')"
+	    ") ORDER BY name IS NULL, name");
+	if (s == NULL)
+		return -1;
+	struct stats_cb_ctx c = {cb, ctx};
+	return each_row(store, s, stats_row_cb, &c);
+}
