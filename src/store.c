@@ -99,7 +99,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 
 #define N_MIGRATIONS schema_migration_count
 
-void set_error(struct store *store, const char *what)
+void sp_set_error(struct store *store, const char *what)
 {
 	free(store->error);
 	store->error = xasprintf("%s: %s", what, sqlite3_errmsg(store->db));
@@ -122,19 +122,19 @@ static int exec(struct store *store, const char *sql)
 	return 0;
 }
 
-sqlite3_stmt *stmt(struct store *store, enum stmt_id id)
+sqlite3_stmt *sp_stmt(struct store *store, enum stmt_id id)
 {
 	if (store->stmts[id] == NULL &&
 	    sqlite3_prepare_v3(store->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
 	                       &store->stmts[id], NULL) != SQLITE_OK) {
-		set_error(store, "prepare");
+		sp_set_error(store, "prepare");
 		return NULL;
 	}
 	return store->stmts[id];
 }
 
 /* Binding helpers: NULL strings bind as SQL NULL. */
-void bind_text(sqlite3_stmt *s, int i, const char *v)
+void sp_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(s, i);
@@ -142,26 +142,26 @@ void bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 }
 
-void bind_int(sqlite3_stmt *s, int i, int64_t v)
+void sp_bind_int(sqlite3_stmt *s, int i, int64_t v)
 {
 	sqlite3_bind_int64(s, i, v);
 }
 
 /* Runs a statement that returns no rows or whose first row is ignored. */
-int step_done(struct store *store, sqlite3_stmt *s, const char *what)
+int sp_step_done(struct store *store, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		set_error(store, what);
+		sp_set_error(store, what);
 		return -1;
 	}
 	return 0;
 }
 
 /* Runs a lookup: 1 with the first column of the first row in *value_r, 0 when no row. */
-int step_find(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what)
+int sp_step_find(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what)
 {
 	int rc = sqlite3_step(s);
 	int result = 0;
@@ -170,7 +170,7 @@ int step_find(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char
 			*value_r = sqlite3_column_int64(s, 0);
 		result = 1;
 	} else if (rc != SQLITE_DONE) {
-		set_error(store, what);
+		sp_set_error(store, what);
 		result = -1;
 	}
 	sqlite3_reset(s);
@@ -178,17 +178,17 @@ int step_find(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char
 	return result;
 }
 
-const char *col_text(sqlite3_stmt *s, int i)
+const char *sp_col_text(sqlite3_stmt *s, int i)
 {
 	return (const char *)sqlite3_column_text(s, i);
 }
 
 /* Prepares a one-off query; the caller finalizes it. */
-sqlite3_stmt *query(struct store *store, const char *sql)
+sqlite3_stmt *sp_query(struct store *store, const char *sql)
 {
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(store->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		set_error(store, "query");
+		sp_set_error(store, "query");
 		return NULL;
 	}
 	return s;
@@ -196,19 +196,19 @@ sqlite3_stmt *query(struct store *store, const char *sql)
 
 /* Steps a one-off query that always returns a row (an aggregate) into *value_r; finalizes
  * s. */
-int one_int64(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what)
+int sp_one_int64(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what)
 {
 	int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
 	if (rc == 0)
 		*value_r = sqlite3_column_int64(s, 0);
 	else
-		set_error(store, what);
+		sp_set_error(store, what);
 	sqlite3_finalize(s);
 	return rc;
 }
 
 /* Steps through every row, handing each to row_cb; finalizes s. */
-int each_row(struct store *store, sqlite3_stmt *s, int (*row_cb)(sqlite3_stmt *, void *),
+int sp_each_row(struct store *store, sqlite3_stmt *s, int (*row_cb)(sqlite3_stmt *, void *),
              void *ctx)
 {
 	int rc;
@@ -217,17 +217,17 @@ int each_row(struct store *store, sqlite3_stmt *s, int (*row_cb)(sqlite3_stmt *,
 			break;
 	int result = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : -1;
 	if (result < 0)
-		set_error(store, "read");
+		sp_set_error(store, "read");
 	sqlite3_finalize(s);
 	return result;
 }
 
 /* Steps a one-off write statement and finalizes it. */
-int run_update(struct store *store, sqlite3_stmt *s, const char *what)
+int sp_run_update(struct store *store, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 	if (rc < 0)
-		set_error(store, what);
+		sp_set_error(store, what);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -252,7 +252,7 @@ int store_quick_check(struct store *store, char **problems_r)
 {
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(store->db, "PRAGMA quick_check", -1, &s, NULL) != SQLITE_OK) {
-		set_error(store, "quick_check");
+		sp_set_error(store, "quick_check");
 		return -1;
 	}
 	struct buf b;
@@ -266,7 +266,7 @@ int store_quick_check(struct store *store, char **problems_r)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
 		buf_free(&b);
-		set_error(store, "quick_check");
+		sp_set_error(store, "quick_check");
 		return -1;
 	}
 	if (b.len == 0) {

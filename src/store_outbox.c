@@ -10,7 +10,7 @@
 
 int store_outbox_add(struct store *store, const struct outbox_new *o, int64_t *id_r)
 {
-	sqlite3_stmt *s = query(store,
+	sqlite3_stmt *s = sp_query(store,
 	    "INSERT INTO outbox (kind, mailbox_id, thread_id, answers, recipient, envelope_from, "
 	    "message_id, in_reply_to, raw, status, next_attempt_at, created_at, correspondent, "
 	    "created_by) "
@@ -18,21 +18,21 @@ int store_outbox_add(struct store *store, const struct outbox_new *o, int64_t *i
 	    "?11, ?12)");
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, o->kind);
-	bind_int(s, 2, o->mailbox_id);
-	bind_int(s, 3, o->thread_id);
-	bind_int(s, 4, o->answers);
-	bind_text(s, 5, o->recipient);
-	bind_text(s, 6, o->envelope_from ? o->envelope_from : "");
-	bind_text(s, 7, o->message_id);
-	bind_text(s, 8, o->in_reply_to);
+	sp_bind_text(s, 1, o->kind);
+	sp_bind_int(s, 2, o->mailbox_id);
+	sp_bind_int(s, 3, o->thread_id);
+	sp_bind_int(s, 4, o->answers);
+	sp_bind_text(s, 5, o->recipient);
+	sp_bind_text(s, 6, o->envelope_from ? o->envelope_from : "");
+	sp_bind_text(s, 7, o->message_id);
+	sp_bind_text(s, 8, o->in_reply_to);
 	sqlite3_bind_blob64(s, 9, o->raw, o->len, SQLITE_STATIC);
-	bind_int(s, 10, o->now);
-	bind_text(s, 11, o->correspondent);
-	bind_text(s, 12, o->created_by);
+	sp_bind_int(s, 10, o->now);
+	sp_bind_text(s, 11, o->correspondent);
+	sp_bind_text(s, 12, o->created_by);
 	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 	if (rc < 0)
-		set_error(store, "queue outgoing message");
+		sp_set_error(store, "queue outgoing message");
 	else if (id_r)
 		*id_r = sqlite3_last_insert_rowid(store->db);
 	sqlite3_finalize(s);
@@ -43,29 +43,29 @@ int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char
                              const char *recipient, const char *kind, int64_t since,
                              int64_t *count_r)
 {
-	sqlite3_stmt *s = stmt(store, ST_OUTBOX_COUNT);
+	sqlite3_stmt *s = sp_stmt(store, ST_OUTBOX_COUNT);
 	if (s == NULL)
 		return -1;
-	bind_int(s, 1, mailbox_id);
-	bind_text(s, 2, correspondent);
-	bind_text(s, 3, kind);
-	bind_int(s, 4, since);
-	bind_text(s, 5, recipient);
+	sp_bind_int(s, 1, mailbox_id);
+	sp_bind_text(s, 2, correspondent);
+	sp_bind_text(s, 3, kind);
+	sp_bind_int(s, 4, since);
+	sp_bind_text(s, 5, recipient);
 	*count_r = 0;
-	return step_find(store, s, count_r, "count outgoing messages") < 0 ? -1 : 0;
+	return sp_step_find(store, s, count_r, "count outgoing messages") < 0 ? -1 : 0;
 }
 
 int store_outbox_count_domain_since(struct store *store, const char *domain, int64_t since,
                                     int64_t *count_r)
 {
-	sqlite3_stmt *s = query(store, "SELECT count(*) FROM outbox WHERE created_at >= ?1 "
+	sqlite3_stmt *s = sp_query(store, "SELECT count(*) FROM outbox WHERE created_at >= ?1 "
 	                               "AND kind IN ('autoreply', 'autoreply-urgent') "
 	                               "AND lower(substr(recipient, instr(recipient, '@') + 1)) = ?2");
 	if (s == NULL)
 		return -1;
-	bind_int(s, 1, since);
-	bind_text(s, 2, domain);
-	return one_int64(store, s, count_r, "count auto-replies to a domain");
+	sp_bind_int(s, 1, since);
+	sp_bind_text(s, 2, domain);
+	return sp_one_int64(store, s, count_r, "count auto-replies to a domain");
 }
 
 #define OUTBOX_COLUMNS \
@@ -90,15 +90,15 @@ static int outbox_row_cb(sqlite3_stmt *s, void *p)
 		.mailbox_id = sqlite3_column_int64(s, 1),
 		.thread_id = sqlite3_column_int64(s, 2),
 		.answers = sqlite3_column_int64(s, 3),
-		.kind = col_text(s, 4),
-		.recipient = col_text(s, 5),
-		.envelope_from = col_text(s, 6),
-		.message_id = col_text(s, 7),
-		.in_reply_to = col_text(s, 8),
-		.status = col_text(s, 9),
-		.last_error = col_text(s, 10),
-		.thread_ref = col_text(s, 11),
-		.mailbox = col_text(s, 12),
+		.kind = sp_col_text(s, 4),
+		.recipient = sp_col_text(s, 5),
+		.envelope_from = sp_col_text(s, 6),
+		.message_id = sp_col_text(s, 7),
+		.in_reply_to = sp_col_text(s, 8),
+		.status = sp_col_text(s, 9),
+		.last_error = sp_col_text(s, 10),
+		.thread_ref = sp_col_text(s, 11),
+		.mailbox = sp_col_text(s, 12),
 		.raw = sqlite3_column_blob(s, 13),
 		.len = (size_t)sqlite3_column_bytes(s, 13),
 		.attempts = sqlite3_column_int64(s, 14),
@@ -106,10 +106,10 @@ static int outbox_row_cb(sqlite3_stmt *s, void *p)
 		.created_at = sqlite3_column_int64(s, 16),
 		.claimed_at = sqlite3_column_int64(s, 17),
 		.sent_at = sqlite3_column_int64(s, 18),
-		.created_by = col_text(s, 19),
-		.troop = col_text(s, 20)[0],
+		.created_by = sp_col_text(s, 19),
+		.troop = sp_col_text(s, 20)[0],
 		.thread_confidential = sqlite3_column_int(s, 21),
-		.thread_assignee = col_text(s, 22),
+		.thread_assignee = sp_col_text(s, 22),
 	};
 	return c->cb(&row, c->ctx);
 }
@@ -156,7 +156,7 @@ int store_outbox_claim(struct store *store, int64_t now, store_outbox_cb *cb, vo
 {
 	if (store_begin(store) < 0)
 		return -1;
-	sqlite3_stmt *s = query(store, "UPDATE outbox SET status = 'sending', claimed_at = ?1, "
+	sqlite3_stmt *s = sp_query(store, "UPDATE outbox SET status = 'sending', claimed_at = ?1, "
 	                               "data_complete = 0, "
 	                               "attempts = attempts + 1 WHERE id = (SELECT id FROM outbox "
 	                               "WHERE status = 'queued' AND next_attempt_at <= ?1 "
@@ -165,13 +165,13 @@ int store_outbox_claim(struct store *store, int64_t now, store_outbox_cb *cb, vo
 		store_rollback(store);
 		return -1;
 	}
-	bind_int(s, 1, now);
+	sp_bind_int(s, 1, now);
 	int64_t id = 0;
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		id = sqlite3_column_int64(s, 0);
 	else if (rc != SQLITE_DONE)
-		set_error(store, "claim outgoing message");
+		sp_set_error(store, "claim outgoing message");
 	sqlite3_finalize(s);
 	if ((rc != SQLITE_ROW && rc != SQLITE_DONE) || store_commit(store) < 0) {
 		store_rollback(store);
@@ -182,12 +182,12 @@ int store_outbox_claim(struct store *store, int64_t now, store_outbox_cb *cb, vo
 	/* Committed: a crash from here on leaves the row "sending", resolved at the next start.
 	 * The row is copied out and its statement finished before cb runs: cb writes (marks
 	 * the row, files the copy) on this same connection. */
-	s = query(store, "SELECT " OUTBOX_COLUMNS "WHERE o.id = ?1");
+	s = sp_query(store, "SELECT " OUTBOX_COLUMNS "WHERE o.id = ?1");
 	if (s == NULL)
 		return -1;
-	bind_int(s, 1, id);
+	sp_bind_int(s, 1, id);
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		set_error(store, "read claimed message");
+		sp_set_error(store, "read claimed message");
 		sqlite3_finalize(s);
 		return -1;
 	}
@@ -202,10 +202,10 @@ int store_outbox_claim(struct store *store, int64_t now, store_outbox_cb *cb, vo
 
 int store_outbox_get(struct store *store, int64_t id, store_outbox_cb *cb, void *ctx)
 {
-	sqlite3_stmt *s = query(store, "SELECT " OUTBOX_COLUMNS "WHERE o.id = ?1");
+	sqlite3_stmt *s = sp_query(store, "SELECT " OUTBOX_COLUMNS "WHERE o.id = ?1");
 	if (s == NULL)
 		return -1;
-	bind_int(s, 1, id);
+	sp_bind_int(s, 1, id);
 	struct outbox_cb_ctx c = {cb, ctx};
 	int found = 0;
 	int rc = sqlite3_step(s);
@@ -213,7 +213,7 @@ int store_outbox_get(struct store *store, int64_t id, store_outbox_cb *cb, void 
 		found = 1;
 		outbox_row_cb(s, &c);
 	} else if (rc != SQLITE_DONE) {
-		set_error(store, "read outgoing message");
+		sp_set_error(store, "read outgoing message");
 		found = -1;
 	}
 	sqlite3_finalize(s);
@@ -223,37 +223,37 @@ int store_outbox_get(struct store *store, int64_t id, store_outbox_cb *cb, void 
 int store_outbox_finish(struct store *store, int64_t id, const char *status,
                         const char *last_error, int64_t next_attempt_at, int64_t now)
 {
-	sqlite3_stmt *s = query(store,
+	sqlite3_stmt *s = sp_query(store,
 	    "UPDATE outbox SET status = ?2, last_error = ?3, next_attempt_at = ?4, "
 	    "sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END WHERE id = ?1");
 	if (s == NULL)
 		return -1;
-	bind_int(s, 1, id);
-	bind_text(s, 2, status);
-	bind_text(s, 3, last_error);
-	bind_int(s, 4, next_attempt_at);
-	bind_int(s, 5, now);
+	sp_bind_int(s, 1, id);
+	sp_bind_text(s, 2, status);
+	sp_bind_text(s, 3, last_error);
+	sp_bind_int(s, 4, next_attempt_at);
+	sp_bind_int(s, 5, now);
 	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 	if (rc < 0)
-		set_error(store, "mark outgoing message");
+		sp_set_error(store, "mark outgoing message");
 	sqlite3_finalize(s);
 	return rc;
 }
 
 int store_outbox_list(struct store *store, const char *status, store_outbox_cb *cb, void *ctx)
 {
-	sqlite3_stmt *s = query(store, "SELECT " OUTBOX_COLUMNS
+	sqlite3_stmt *s = sp_query(store, "SELECT " OUTBOX_COLUMNS
 	                               "WHERE ?1 IS NULL OR o.status = ?1 ORDER BY o.id DESC");
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, status);
+	sp_bind_text(s, 1, status);
 	struct outbox_cb_ctx c = {cb, ctx};
-	return each_row(store, s, outbox_row_cb, &c);
+	return sp_each_row(store, s, outbox_row_cb, &c);
 }
 
 int store_outbox_next_due(struct store *store, int64_t *when_r)
 {
-	sqlite3_stmt *s = query(store, "SELECT coalesce(min(next_attempt_at), 0) FROM outbox "
+	sqlite3_stmt *s = sp_query(store, "SELECT coalesce(min(next_attempt_at), 0) FROM outbox "
 	                               "WHERE status = 'queued'");
 	if (s == NULL)
 		return -1;
@@ -262,7 +262,7 @@ int store_outbox_next_due(struct store *store, int64_t *when_r)
 		*when_r = sqlite3_column_int64(s, 0);
 		rc = 0;
 	} else {
-		set_error(store, "next due message");
+		sp_set_error(store, "next due message");
 	}
 	sqlite3_finalize(s);
 	return rc;
@@ -273,15 +273,15 @@ int store_outbox_next_due(struct store *store, int64_t *when_r)
 static int outbox_update(struct store *store, const char *sql, int64_t id, const char *text,
                          int64_t now)
 {
-	sqlite3_stmt *s = query(store, sql);
+	sqlite3_stmt *s = sp_query(store, sql);
 	if (s == NULL)
 		return -1;
-	bind_int(s, 1, id);
-	bind_text(s, 2, text);
-	bind_int(s, 3, now);
+	sp_bind_int(s, 1, id);
+	sp_bind_text(s, 2, text);
+	sp_bind_int(s, 3, now);
 	int rc = sqlite3_step(s) == SQLITE_DONE ? sqlite3_changes(store->db) > 0 : -1;
 	if (rc < 0)
-		set_error(store, "update outgoing message");
+		sp_set_error(store, "update outgoing message");
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -305,7 +305,7 @@ int store_outbox_resolve_claimed(struct store *store, const char *uncertain_why,
 {
 	/* One statement: the mark and the proof (the copy filed with the mark) agree.  A row
 	 * whose DATA never reached its end cannot have been accepted: it is queued again. */
-	sqlite3_stmt *s = query(store,
+	sqlite3_stmt *s = sp_query(store,
 	    "UPDATE outbox SET "
 	    "status = CASE WHEN EXISTS (SELECT 1 FROM messages m "
 	    "    WHERE m.message_id = outbox.message_id) THEN 'sent' "
@@ -319,13 +319,13 @@ int store_outbox_resolve_claimed(struct store *store, const char *uncertain_why,
 	    "WHERE status = 'sending' RETURNING id, status, recipient");
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, uncertain_why);
+	sp_bind_text(s, 1, uncertain_why);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		cb(sqlite3_column_int64(s, 0), col_text(s, 1), col_text(s, 2), ctx);
+		cb(sqlite3_column_int64(s, 0), sp_col_text(s, 1), sp_col_text(s, 2), ctx);
 	int result = rc == SQLITE_DONE ? 0 : -1;
 	if (result < 0)
-		set_error(store, "resolve claimed messages");
+		sp_set_error(store, "resolve claimed messages");
 	sqlite3_finalize(s);
 	return result;
 }

@@ -55,10 +55,10 @@ struct message_text {
 };
 
 /* Fills t from a parsed message (message_text_free frees it). */
-void message_text_init(struct message_text *t, const struct parsed_message *msg);
-void message_text_free(struct message_text *t);
+void sp_message_text_init(struct message_text *t, const struct parsed_message *msg);
+void sp_message_text_free(struct message_text *t);
 /* Stores a message row's raw bytes and its full-text entry. */
-int bytes_and_index_add(struct store *store, int64_t id, const char *raw, size_t len,
+int sp_bytes_and_index_add(struct store *store, int64_t id, const char *raw, size_t len,
                         const struct message_text *t);
 
 struct thread_cb_ctx {
@@ -68,31 +68,31 @@ struct thread_cb_ctx {
 
 /* Hands a row of the thread columns (store_threads_list's query) to the callback of p, a
  * struct thread_cb_ctx *. */
-int thread_row_cb(sqlite3_stmt *s, void *p);
+int sp_thread_row_cb(sqlite3_stmt *s, void *p);
 
 /* Sets store_error() to "what: " and SQLite's message. */
-void set_error(struct store *store, const char *what);
+void sp_set_error(struct store *store, const char *what);
 /* The prepared statement id (compiled on first use), or NULL with the error set. */
-sqlite3_stmt *stmt(struct store *store, enum stmt_id id);
+sqlite3_stmt *sp_stmt(struct store *store, enum stmt_id id);
 /* Binding helpers: NULL strings bind as SQL NULL. */
-void bind_text(sqlite3_stmt *s, int i, const char *v);
-void bind_int(sqlite3_stmt *s, int i, int64_t v);
+void sp_bind_text(sqlite3_stmt *s, int i, const char *v);
+void sp_bind_int(sqlite3_stmt *s, int i, int64_t v);
 /* Runs a statement that returns no rows or whose first row is ignored; resets it. */
-int step_done(struct store *store, sqlite3_stmt *s, const char *what);
+int sp_step_done(struct store *store, sqlite3_stmt *s, const char *what);
 /* Runs a lookup: 1 with the first column of the first row in *value_r, 0 when no row;
  * resets it. */
-int step_find(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what);
+int sp_step_find(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what);
 /* Column i as text (NULL for SQL NULL). */
-const char *col_text(sqlite3_stmt *s, int i);
+const char *sp_col_text(sqlite3_stmt *s, int i);
 /* Prepares a one-off query; the caller finalizes it. */
-sqlite3_stmt *query(struct store *store, const char *sql);
+sqlite3_stmt *sp_query(struct store *store, const char *sql);
 /* Steps a one-off query that always returns a row (an aggregate) into *value_r; finalizes
  * s. */
-int one_int64(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what);
+int sp_one_int64(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what);
 /* Steps through every row, handing each to row_cb; finalizes s. */
-int each_row(struct store *store, sqlite3_stmt *s, int (*row_cb)(sqlite3_stmt *, void *),
+int sp_each_row(struct store *store, sqlite3_stmt *s, int (*row_cb)(sqlite3_stmt *, void *),
              void *ctx);
 /* Steps a one-off write statement and finalizes it. */
-int run_update(struct store *store, sqlite3_stmt *s, const char *what);
+int sp_run_update(struct store *store, sqlite3_stmt *s, const char *what);
 
 #endif

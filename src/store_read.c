@@ -11,40 +11,40 @@
 
 int store_thread_has_party(struct store *store, int64_t thread_id, const char *addr)
 {
-	sqlite3_stmt *s = query(store, "SELECT EXISTS (SELECT 1 FROM threads WHERE id = ?1 "
+	sqlite3_stmt *s = sp_query(store, "SELECT EXISTS (SELECT 1 FROM threads WHERE id = ?1 "
 	                               "AND correspondent = ?2) OR EXISTS (SELECT 1 FROM "
 	                               "thread_participants WHERE thread_id = ?1 AND addr = ?2)");
 	if (s == NULL)
 		return -1;
-	bind_int(s, 1, thread_id);
-	bind_text(s, 2, addr);
+	sp_bind_int(s, 1, thread_id);
+	sp_bind_text(s, 2, addr);
 	int64_t v = 0;
-	return one_int64(store, s, &v, "thread party") < 0 ? -1 : v != 0;
+	return sp_one_int64(store, s, &v, "thread party") < 0 ? -1 : v != 0;
 }
 
-int thread_row_cb(sqlite3_stmt *s, void *p)
+int sp_thread_row_cb(sqlite3_stmt *s, void *p)
 {
 	struct thread_cb_ctx *c = p;
 	struct thread_row row = {
 		.id = sqlite3_column_int64(s, 0),
-		.ref = col_text(s, 1),
-		.mailbox = col_text(s, 2),
-		.status = col_text(s, 3),
-		.kind = col_text(s, 4),
-		.correspondent = col_text(s, 5),
-		.correspondent_name = col_text(s, 6),
-		.subject = col_text(s, 7),
-		.category = col_text(s, 8),
-		.priority = col_text(s, 9),
-		.assignee = col_text(s, 10),
+		.ref = sp_col_text(s, 1),
+		.mailbox = sp_col_text(s, 2),
+		.status = sp_col_text(s, 3),
+		.kind = sp_col_text(s, 4),
+		.correspondent = sp_col_text(s, 5),
+		.correspondent_name = sp_col_text(s, 6),
+		.subject = sp_col_text(s, 7),
+		.category = sp_col_text(s, 8),
+		.priority = sp_col_text(s, 9),
+		.assignee = sp_col_text(s, 10),
 		.message_count = sqlite3_column_int64(s, 11),
 		.first_at = sqlite3_column_int64(s, 12),
 		.last_at = sqlite3_column_int64(s, 13),
-		.troop = col_text(s, 14)[0],
+		.troop = sp_col_text(s, 14)[0],
 		.confidential = sqlite3_column_int(s, 15),
 		.reportable = sqlite3_column_int(s, 16),
-		.rms_number = col_text(s, 17),
-		.not_reportable_reason = col_text(s, 18),
+		.rms_number = sp_col_text(s, 17),
+		.not_reportable_reason = sp_col_text(s, 18),
 		.closed_at = sqlite3_column_int64(s, 19),
 		.first_in_at = sqlite3_column_int64(s, 20),
 		.first_response_at = sqlite3_column_int64(s, 21),
@@ -56,7 +56,7 @@ int thread_row_cb(sqlite3_stmt *s, void *p)
 int store_threads_list(struct store *store, const struct thread_filter *f, store_thread_cb *cb,
                        void *ctx)
 {
-	sqlite3_stmt *s = query(store,
+	sqlite3_stmt *s = sp_query(store,
 	    "SELECT t.id, t.ref, m.name, t.status, t.kind, t.correspondent, t.correspondent_name, "
 	    "t.subject, t.category, t.priority, t.assignee, t.message_count, t.first_at, t.last_at, "
 	    "m.troop, t.confidential, t.reportable, t.rms_number, t.not_reportable_reason, "
@@ -68,11 +68,11 @@ int store_threads_list(struct store *store, const struct thread_filter *f, store
 	    "ORDER BY t.last_at DESC, t.id DESC");
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, f->mailbox);
-	bind_text(s, 2, f->status);
-	bind_text(s, 3, f->ref);
+	sp_bind_text(s, 1, f->mailbox);
+	sp_bind_text(s, 2, f->status);
+	sp_bind_text(s, 3, f->ref);
 	struct thread_cb_ctx c = {cb, ctx};
-	return each_row(store, s, thread_row_cb, &c);
+	return sp_each_row(store, s, sp_thread_row_cb, &c);
 }
 
 struct message_cb_ctx {
@@ -85,30 +85,30 @@ static int message_row_cb(sqlite3_stmt *s, void *p)
 	struct message_cb_ctx *c = p;
 	struct message_row row = {
 		.id = sqlite3_column_int64(s, 0),
-		.message_id = col_text(s, 1),
-		.sha256 = col_text(s, 2),
-		.thread_ref = col_text(s, 3),
-		.mailbox = col_text(s, 4),
-		.folder = col_text(s, 5),
-		.direction = col_text(s, 6),
-		.kind = col_text(s, 7),
-		.kind_reason = col_text(s, 8),
-		.quarantine_reason = col_text(s, 9),
-		.from_addr = col_text(s, 10),
-		.from_name = col_text(s, 11),
-		.to_text = col_text(s, 12),
-		.subject = col_text(s, 13),
-		.text = col_text(s, 14),
+		.message_id = sp_col_text(s, 1),
+		.sha256 = sp_col_text(s, 2),
+		.thread_ref = sp_col_text(s, 3),
+		.mailbox = sp_col_text(s, 4),
+		.folder = sp_col_text(s, 5),
+		.direction = sp_col_text(s, 6),
+		.kind = sp_col_text(s, 7),
+		.kind_reason = sp_col_text(s, 8),
+		.quarantine_reason = sp_col_text(s, 9),
+		.from_addr = sp_col_text(s, 10),
+		.from_name = sp_col_text(s, 11),
+		.to_text = sp_col_text(s, 12),
+		.subject = sp_col_text(s, 13),
+		.text = sp_col_text(s, 14),
 		.date = sqlite3_column_int64(s, 15),
 		.size = sqlite3_column_int64(s, 16),
-		.autoreply = col_text(s, 17),
-		.language = col_text(s, 18),
-		.categories = col_text(s, 19),
-		.rules = col_text(s, 20),
-		.priority = col_text(s, 21),
-		.troop = col_text(s, 22)[0],
+		.autoreply = sp_col_text(s, 17),
+		.language = sp_col_text(s, 18),
+		.categories = sp_col_text(s, 19),
+		.rules = sp_col_text(s, 20),
+		.priority = sp_col_text(s, 21),
+		.troop = sp_col_text(s, 22)[0],
 		.thread_confidential = sqlite3_column_int(s, 23),
-		.thread_assignee = col_text(s, 24),
+		.thread_assignee = sp_col_text(s, 24),
 	};
 	return c->cb(&row, c->ctx);
 }
@@ -118,7 +118,7 @@ int store_messages_list(struct store *store, const struct message_filter *f, sto
 {
 	/* One row per (message, mailbox) that has custody of it; the folder is where it first
 	 * arrived in that mailbox. */
-	sqlite3_stmt *s = query(store,
+	sqlite3_stmt *s = sp_query(store,
 	    "SELECT m.id, m.message_id, m.sha256, t.ref, mb.name, "
 	    "  (SELECT c2.folder FROM custody c2 WHERE c2.message_id = m.id "
 	    "   AND c2.mailbox_id = mb.id ORDER BY c2.id LIMIT 1), "
@@ -136,12 +136,12 @@ int store_messages_list(struct store *store, const struct message_filter *f, sto
 	    "ORDER BY coalesce(p.date, m.date), m.id");
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, f->mailbox);
-	bind_text(s, 2, f->thread_ref);
-	bind_int(s, 3, f->quarantined_only);
-	bind_int(s, 4, f->with_text);
+	sp_bind_text(s, 1, f->mailbox);
+	sp_bind_text(s, 2, f->thread_ref);
+	sp_bind_int(s, 3, f->quarantined_only);
+	sp_bind_int(s, 4, f->with_text);
 	struct message_cb_ctx c = {cb, ctx};
-	return each_row(store, s, message_row_cb, &c);
+	return sp_each_row(store, s, message_row_cb, &c);
 }
 
 struct attachment_cb_ctx {
@@ -153,10 +153,10 @@ static int attachment_row_cb(sqlite3_stmt *s, void *p)
 {
 	struct attachment_cb_ctx *c = p;
 	struct attachment_row row = {
-		.filename = col_text(s, 0),
-		.content_type = col_text(s, 1),
+		.filename = sp_col_text(s, 0),
+		.content_type = sp_col_text(s, 1),
 		.size = sqlite3_column_int64(s, 2),
-		.sha256 = col_text(s, 3),
+		.sha256 = sp_col_text(s, 3),
 	};
 	return c->cb(&row, c->ctx);
 }
@@ -164,13 +164,13 @@ static int attachment_row_cb(sqlite3_stmt *s, void *p)
 int store_attachments_list(struct store *store, int64_t message_id, store_attachment_cb *cb,
                            void *ctx)
 {
-	sqlite3_stmt *s = query(store, "SELECT filename, content_type, size, sha256 FROM attachments "
+	sqlite3_stmt *s = sp_query(store, "SELECT filename, content_type, size, sha256 FROM attachments "
 	                               "WHERE message_id = ?1 ORDER BY ordinal");
 	if (s == NULL)
 		return -1;
-	bind_int(s, 1, message_id);
+	sp_bind_int(s, 1, message_id);
 	struct attachment_cb_ctx c = {cb, ctx};
-	return each_row(store, s, attachment_row_cb, &c);
+	return sp_each_row(store, s, attachment_row_cb, &c);
 }
 
 static int is_sha256_hex(const char *key)
@@ -195,7 +195,7 @@ int store_raw_get(struct store *store, const char *key, char **raw_r, size_t *le
 		wanted = (n >= 2 && key[0] == '<' && key[n - 1] == '>') ? xstrndup(key + 1, n - 2)
 		                                                       : xstrdup(key);
 	}
-	sqlite3_stmt *s = query(store, by_sha
+	sqlite3_stmt *s = sp_query(store, by_sha
 	    ? "SELECT m.sha256, r.raw FROM messages m JOIN message_raw r ON r.message_id = m.id "
 	      "WHERE m.sha256 = ?1"
 	    : "SELECT m.sha256, r.raw FROM messages m JOIN message_raw r ON r.message_id = m.id "
@@ -204,11 +204,11 @@ int store_raw_get(struct store *store, const char *key, char **raw_r, size_t *le
 		free(wanted);
 		return -1;
 	}
-	bind_text(s, 1, wanted);
+	sp_bind_text(s, 1, wanted);
 	int result = 0;
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		snprintf(sha256_r, SHA256_HEX_SIZE, "%s", col_text(s, 0));
+		snprintf(sha256_r, SHA256_HEX_SIZE, "%s", sp_col_text(s, 0));
 		size_t len = (size_t)sqlite3_column_bytes(s, 1);
 		const void *raw = sqlite3_column_blob(s, 1);
 		*raw_r = xmalloc(len + 1);
@@ -225,7 +225,7 @@ int store_raw_get(struct store *store, const char *key, char **raw_r, size_t *le
 			result = -1;
 		}
 	} else if (rc != SQLITE_DONE) {
-		set_error(store, "read message");
+		sp_set_error(store, "read message");
 		result = -1;
 	}
 	sqlite3_finalize(s);
@@ -241,7 +241,7 @@ struct named_cb_ctx {
 static int named_row_cb(sqlite3_stmt *s, void *p)
 {
 	struct named_cb_ctx *c = p;
-	return c->cb(sqlite3_column_int64(s, 0), col_text(s, 1), col_text(s, 2), c->ctx);
+	return c->cb(sqlite3_column_int64(s, 0), sp_col_text(s, 1), sp_col_text(s, 2), c->ctx);
 }
 
 int store_messages_named(struct store *store, const char *key, int by_prefix,
@@ -258,17 +258,17 @@ int store_messages_named(struct store *store, const char *key, int by_prefix,
 		low = (n >= 2 && key[0] == '<' && key[n - 1] == '>') ? xstrndup(key + 1, n - 2)
 		                                                    : xstrdup(key);
 	}
-	sqlite3_stmt *s = query(store, by_prefix
+	sqlite3_stmt *s = sp_query(store, by_prefix
 	    ? "SELECT id, sha256, message_id FROM messages WHERE sha256 >= ?1 AND sha256 < ?2 "
 	      "ORDER BY sha256"
 	    : "SELECT id, sha256, message_id FROM messages WHERE message_id = ?1 ORDER BY id");
 	int rc = -1;
 	if (s != NULL) {
-		bind_text(s, 1, low);
+		sp_bind_text(s, 1, low);
 		if (by_prefix)
-			bind_text(s, 2, high);
+			sp_bind_text(s, 2, high);
 		struct named_cb_ctx c = {cb, ctx};
-		rc = each_row(store, s, named_row_cb, &c);
+		rc = sp_each_row(store, s, named_row_cb, &c);
 	}
 	free(low);
 	free(high);
@@ -284,7 +284,7 @@ static int stats_row_cb(sqlite3_stmt *s, void *p)
 {
 	struct stats_cb_ctx *c = p;
 	struct stats_row row = {
-		.mailbox = col_text(s, 0),
+		.mailbox = sp_col_text(s, 0),
 		.messages = sqlite3_column_int64(s, 1),
 		.threads = sqlite3_column_int64(s, 2),
 		.quarantined = sqlite3_column_int64(s, 3),
@@ -296,7 +296,7 @@ static int stats_row_cb(sqlite3_stmt *s, void *p)
 
 int store_stats(struct store *store, store_stats_cb *cb, void *ctx)
 {
-	sqlite3_stmt *s = query(store,
+	sqlite3_stmt *s = sp_query(store,
 	    "SELECT * FROM ("
 	    "SELECT mb.name AS name, "
 	    "  (SELECT count(DISTINCT message_id) FROM custody c WHERE c.mailbox_id = mb.id), "
@@ -316,5 +316,5 @@ int store_stats(struct store *store, store_stats_cb *cb, void *ctx)
 	if (s == NULL)
 		return -1;
 	struct stats_cb_ctx c = {cb, ctx};
-	return each_row(store, s, stats_row_cb, &c);
+	return sp_each_row(store, s, stats_row_cb, &c);
 }

@@ -18,9 +18,9 @@ static int retention_row_cb(sqlite3_stmt *s, void *p)
 {
 	struct retention_cb_ctx *c = p;
 	struct retention_row row = {
-		.ref = col_text(s, 0),
-		.mailbox = col_text(s, 1),
-		.series = col_text(s, 2),
+		.ref = sp_col_text(s, 0),
+		.mailbox = sp_col_text(s, 1),
+		.series = sp_col_text(s, 2),
 		.last_activity = sqlite3_column_int64(s, 3),
 		.due = sqlite3_column_int64(s, 4),
 	};
@@ -59,10 +59,10 @@ static int retention_row_cb(sqlite3_stmt *s, void *p)
 static void bind_periods(sqlite3_stmt *s, int64_t now, int64_t transitory,
                          int64_t correspondence, int64_t case_period)
 {
-	bind_int(s, 1, transitory);
-	bind_int(s, 2, correspondence);
-	bind_int(s, 3, case_period);
-	bind_int(s, 4, now);
+	sp_bind_int(s, 1, transitory);
+	sp_bind_int(s, 2, correspondence);
+	sp_bind_int(s, 3, case_period);
+	sp_bind_int(s, 4, now);
 }
 
 int store_retention_due(struct store *store, int64_t now, int64_t transitory,
@@ -70,7 +70,7 @@ int store_retention_due(struct store *store, int64_t now, int64_t transitory,
                         void *ctx)
 {
 	/* exactly the threads a disposal would take something from */
-	sqlite3_stmt *s = query(store, DUE_CTE
+	sqlite3_stmt *s = sp_query(store, DUE_CTE
 	    "SELECT ref, mailbox, series, last_activity, ended FROM past "
 	    "WHERE EXISTS (SELECT 1 FROM placements p WHERE p.thread_id = past.tid "
 	    "  AND p.message_id IN (SELECT id FROM disposable)) ORDER BY ended, ref");
@@ -78,18 +78,18 @@ int store_retention_due(struct store *store, int64_t now, int64_t transitory,
 		return -1;
 	bind_periods(s, now, transitory, correspondence, case_period);
 	struct retention_cb_ctx c = {cb, ctx};
-	return each_row(store, s, retention_row_cb, &c);
+	return sp_each_row(store, s, retention_row_cb, &c);
 }
 
 /* Runs one statement of the disposal with ?1 bound to id (when id >= 0). */
 static int dispose_step(struct store *store, const char *sql, int64_t id)
 {
-	sqlite3_stmt *s = query(store, sql);
+	sqlite3_stmt *s = sp_query(store, sql);
 	if (s == NULL)
 		return -1;
 	if (id >= 0)
-		bind_int(s, 1, id);
-	return run_update(store, s, "dispose");
+		sp_bind_int(s, 1, id);
+	return sp_run_update(store, s, "dispose");
 }
 
 int store_dispose(struct store *store, int64_t now, int64_t transitory, int64_t correspondence,
@@ -107,23 +107,23 @@ int store_dispose(struct store *store, int64_t now, int64_t transitory, int64_t 
 	for (size_t i = 0; i < sizeof(prepare) / sizeof(prepare[0]); i++)
 		if (dispose_step(store, prepare[i], -1) < 0)
 			return -1;
-	sqlite3_stmt *s = query(store, DUE_CTE
+	sqlite3_stmt *s = sp_query(store, DUE_CTE
 	                        "INSERT INTO temp.dispose_messages SELECT id FROM disposable");
 	if (s == NULL)
 		return -1;
 	bind_periods(s, now, transitory, correspondence, case_period);
-	if (run_update(store, s, "dispose") < 0)
+	if (sp_run_update(store, s, "dispose") < 0)
 		return -1;
-	s = query(store, "INSERT INTO disposals (approval, disposed_by, disposed_at, threads, messages) "
+	s = sp_query(store, "INSERT INTO disposals (approval, disposed_by, disposed_at, threads, messages) "
 	                 "VALUES (?1, ?2, ?3, (SELECT count(DISTINCT p.thread_id) FROM placements p "
 	                 "  WHERE p.message_id IN (SELECT id FROM temp.dispose_messages)), "
 	                 "(SELECT count(*) FROM temp.dispose_messages))");
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, approval);
-	bind_text(s, 2, user);
-	bind_int(s, 3, now);
-	if (run_update(store, s, "dispose") < 0)
+	sp_bind_text(s, 1, approval);
+	sp_bind_text(s, 2, user);
+	sp_bind_int(s, 3, now);
+	if (sp_run_update(store, s, "dispose") < 0)
 		return -1;
 	int64_t disposal = sqlite3_last_insert_rowid(store->db);
 	static const char *const steps[] = {
@@ -167,16 +167,16 @@ int store_dispose(struct store *store, int64_t now, int64_t transitory, int64_t 
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (dispose_step(store, steps[i], strstr(steps[i], "?1") ? disposal : -1) < 0)
 			return -1;
-	s = query(store, "SELECT threads, messages FROM disposals WHERE id = ?1");
+	s = sp_query(store, "SELECT threads, messages FROM disposals WHERE id = ?1");
 	if (s == NULL)
 		return -1;
-	bind_int(s, 1, disposal);
+	sp_bind_int(s, 1, disposal);
 	int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
 	if (rc == 0) {
 		*threads_r = sqlite3_column_int64(s, 0);
 		*messages_r = sqlite3_column_int64(s, 1);
 	} else {
-		set_error(store, "dispose");
+		sp_set_error(store, "dispose");
 	}
 	sqlite3_finalize(s);
 	return rc;
@@ -184,14 +184,14 @@ int store_dispose(struct store *store, int64_t now, int64_t transitory, int64_t 
 
 int store_message_disposed(struct store *store, int64_t message_id)
 {
-	sqlite3_stmt *s = query(store, "SELECT 1 WHERE " DISPOSED("?1"));
+	sqlite3_stmt *s = sp_query(store, "SELECT 1 WHERE " DISPOSED("?1"));
 	if (s == NULL)
 		return -1;
-	bind_int(s, 1, message_id);
+	sp_bind_int(s, 1, message_id);
 	int rc = sqlite3_step(s);
 	int result = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 	if (result < 0)
-		set_error(store, "read tombstones");
+		sp_set_error(store, "read tombstones");
 	sqlite3_finalize(s);
 	return result;
 }
@@ -200,52 +200,52 @@ int store_message_revive(struct store *store, int64_t message_id, const char *ra
                          const struct parsed_message *msg, int64_t now)
 {
 	struct message_text t;
-	message_text_init(&t, msg);
+	sp_message_text_init(&t, msg);
 	int rc = -1;
 	/* the index holds the blank row the disposal left: out with it, in with the words */
-	sqlite3_stmt *s = query(store, "INSERT INTO messages_fts (messages_fts, rowid, subject, body, "
+	sqlite3_stmt *s = sp_query(store, "INSERT INTO messages_fts (messages_fts, rowid, subject, body, "
 	                               "from_text, to_text, attachments) "
 	                               "SELECT 'delete', id, subject, body, from_text, to_text, "
 	                               "attachments FROM messages WHERE id = ?1");
 	if (s == NULL)
 		goto out;
-	bind_int(s, 1, message_id);
-	if (run_update(store, s, "revive message") < 0)
+	sp_bind_int(s, 1, message_id);
+	if (sp_run_update(store, s, "revive message") < 0)
 		goto out;
-	s = query(store, "UPDATE messages SET subject = ?2, from_addr = ?3, from_name = ?4, "
+	s = sp_query(store, "UPDATE messages SET subject = ?2, from_addr = ?3, from_name = ?4, "
 	                 "from_text = ?5, to_text = ?6, body = ?7, attachments = ?8 WHERE id = ?1");
 	if (s == NULL)
 		goto out;
-	bind_int(s, 1, message_id);
-	bind_text(s, 2, t.subject);
-	bind_text(s, 3, msg->from.addr ? msg->from.addr : "");
-	bind_text(s, 4, msg->from.name);
-	bind_text(s, 5, t.from_text);
-	bind_text(s, 6, t.to_text);
-	bind_text(s, 7, t.body);
-	bind_text(s, 8, t.names);
-	if (run_update(store, s, "revive message") < 0 ||
-	    bytes_and_index_add(store, message_id, raw, len, &t) < 0)
+	sp_bind_int(s, 1, message_id);
+	sp_bind_text(s, 2, t.subject);
+	sp_bind_text(s, 3, msg->from.addr ? msg->from.addr : "");
+	sp_bind_text(s, 4, msg->from.name);
+	sp_bind_text(s, 5, t.from_text);
+	sp_bind_text(s, 6, t.to_text);
+	sp_bind_text(s, 7, t.body);
+	sp_bind_text(s, 8, t.names);
+	if (sp_run_update(store, s, "revive message") < 0 ||
+	    sp_bytes_and_index_add(store, message_id, raw, len, &t) < 0)
 		goto out;
 	for (size_t i = 0; i < msg->n_attachments; i++) {
-		s = query(store, "UPDATE attachments SET filename = ?3 WHERE message_id = ?1 AND ordinal = ?2");
+		s = sp_query(store, "UPDATE attachments SET filename = ?3 WHERE message_id = ?1 AND ordinal = ?2");
 		if (s == NULL)
 			goto out;
-		bind_int(s, 1, message_id);
-		bind_int(s, 2, (int64_t)i + 1);
-		bind_text(s, 3, msg->attachments[i].filename);
-		if (run_update(store, s, "revive message") < 0)
+		sp_bind_int(s, 1, message_id);
+		sp_bind_int(s, 2, (int64_t)i + 1);
+		sp_bind_text(s, 3, msg->attachments[i].filename);
+		if (sp_run_update(store, s, "revive message") < 0)
 			goto out;
 	}
-	s = query(store, "UPDATE tombstones SET revived_at = ?2 WHERE message_id = ?1 "
+	s = sp_query(store, "UPDATE tombstones SET revived_at = ?2 WHERE message_id = ?1 "
 	                 "AND revived_at IS NULL");
 	if (s == NULL)
 		goto out;
-	bind_int(s, 1, message_id);
-	bind_int(s, 2, now);
-	rc = run_update(store, s, "revive message");
+	sp_bind_int(s, 1, message_id);
+	sp_bind_int(s, 2, now);
+	rc = sp_run_update(store, s, "revive message");
 out:
-	message_text_free(&t);
+	sp_message_text_free(&t);
 	return rc;
 }
 
@@ -260,8 +260,8 @@ static int rehash_row_cb(sqlite3_stmt *s, void *p)
 {
 	struct rehash_cb_ctx *c = p;
 	struct rehash_row row = {
-		.sha256 = col_text(s, 0),
-		.message_id = col_text(s, 1),
+		.sha256 = sp_col_text(s, 0),
+		.message_id = sp_col_text(s, 1),
 		.raw = sqlite3_column_blob(s, 2),
 		.len = (size_t)sqlite3_column_bytes(s, 2),
 		.stored = sqlite3_column_type(s, 2) != SQLITE_NULL,
@@ -272,18 +272,18 @@ static int rehash_row_cb(sqlite3_stmt *s, void *p)
 
 int store_messages_raw_each(struct store *store, store_rehash_cb *cb, void *ctx)
 {
-	sqlite3_stmt *s = query(store, "SELECT m.sha256, m.message_id, r.raw, " DISPOSED("m.id")
+	sqlite3_stmt *s = sp_query(store, "SELECT m.sha256, m.message_id, r.raw, " DISPOSED("m.id")
 	                               " FROM messages m LEFT JOIN message_raw r "
 	                               "ON r.message_id = m.id ORDER BY m.id");
 	if (s == NULL)
 		return -1;
 	struct rehash_cb_ctx c = {cb, ctx};
-	return each_row(store, s, rehash_row_cb, &c);
+	return sp_each_row(store, s, rehash_row_cb, &c);
 }
 
 int store_tombstone_find(struct store *store, const char *key, struct tombstone *t)
 {
-	sqlite3_stmt *s = query(store, "SELECT d.approval, d.disposed_by, "
+	sqlite3_stmt *s = sp_query(store, "SELECT d.approval, d.disposed_by, "
 	                               "date(d.disposed_at, 'unixepoch', 'localtime') "
 	                               "FROM tombstones ts JOIN messages m ON m.id = ts.message_id "
 	                               "JOIN disposals d ON d.id = ts.disposal_id AND ts.revived_at IS NULL "
@@ -291,15 +291,15 @@ int store_tombstone_find(struct store *store, const char *key, struct tombstone 
 	                               "LIMIT 1");
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, key);
+	sp_bind_text(s, 1, key);
 	int rc = sqlite3_step(s), result = 0;
 	if (rc == SQLITE_ROW) {
-		t->approval = xstrdup(col_text(s, 0));
-		t->by = xstrdup(col_text(s, 1));
-		t->when = xstrdup(col_text(s, 2));
+		t->approval = xstrdup(sp_col_text(s, 0));
+		t->by = xstrdup(sp_col_text(s, 1));
+		t->when = xstrdup(sp_col_text(s, 2));
 		result = 1;
 	} else if (rc != SQLITE_DONE) {
-		set_error(store, "read tombstones");
+		sp_set_error(store, "read tombstones");
 		result = -1;
 	}
 	sqlite3_finalize(s);
@@ -316,8 +316,8 @@ void store_tombstone_clear(struct tombstone *t)
 
 int store_count_tombstones(struct store *store, int64_t *count_r)
 {
-	sqlite3_stmt *s = query(store, "SELECT count(*) FROM tombstones WHERE revived_at IS NULL");
+	sqlite3_stmt *s = sp_query(store, "SELECT count(*) FROM tombstones WHERE revived_at IS NULL");
 	if (s == NULL)
 		return -1;
-	return one_int64(store, s, count_r, "count tombstones");
+	return sp_one_int64(store, s, count_r, "count tombstones");
 }

@@ -17,20 +17,20 @@ static int search_row_cb(sqlite3_stmt *s, void *p)
 {
 	struct search_cb_ctx *c = p;
 	c->rows++;
-	const char *troop = col_text(s, 8);
+	const char *troop = sp_col_text(s, 8);
 	struct search_row row = {
 		.id = sqlite3_column_int64(s, 0),
-		.message_id = col_text(s, 1),
-		.thread_ref = col_text(s, 2),
+		.message_id = sp_col_text(s, 1),
+		.thread_ref = sp_col_text(s, 2),
 		.date = sqlite3_column_int64(s, 3),
-		.from_addr = col_text(s, 4),
-		.subject = col_text(s, 5),
-		.mailbox = col_text(s, 6),
-		.snippet = col_text(s, 7),
+		.from_addr = sp_col_text(s, 4),
+		.subject = sp_col_text(s, 5),
+		.mailbox = sp_col_text(s, 6),
+		.snippet = sp_col_text(s, 7),
 		.troop = troop ? troop[0] : '?',
 		.thread_confidential = sqlite3_column_int(s, 9),
-		.thread_assignee = col_text(s, 10),
-		.direction = col_text(s, 11),
+		.thread_assignee = sp_col_text(s, 10),
+		.direction = sp_col_text(s, 11),
 	};
 	return c->cb(&row, c->ctx);
 }
@@ -74,17 +74,17 @@ static char *search_filters(const struct search_filter *f)
  * that refusal is of no consequence). */
 static void search_bind(sqlite3_stmt *s, const struct search_filter *f)
 {
-	bind_text(s, 1, f->query);
-	bind_text(s, 2, f->mailbox);
-	bind_text(s, 3, f->from);
-	bind_text(s, 4, f->to);
-	bind_int(s, 5, f->since);
-	bind_int(s, 6, f->until);
-	bind_text(s, 7, f->category);
-	bind_text(s, 8, f->thread_ref);
-	bind_int(s, 9, f->has_attachment);
-	bind_text(s, 10, f->direction);
-	bind_text(s, 11, f->troops);
+	sp_bind_text(s, 1, f->query);
+	sp_bind_text(s, 2, f->mailbox);
+	sp_bind_text(s, 3, f->from);
+	sp_bind_text(s, 4, f->to);
+	sp_bind_int(s, 5, f->since);
+	sp_bind_int(s, 6, f->until);
+	sp_bind_text(s, 7, f->category);
+	sp_bind_text(s, 8, f->thread_ref);
+	sp_bind_int(s, 9, f->has_attachment);
+	sp_bind_text(s, 10, f->direction);
+	sp_bind_text(s, 11, f->troops);
 }
 
 /* Every hit in one query, each row whole (for the responsive set of a request). */
@@ -110,13 +110,13 @@ static int search_all(struct store *store, const struct search_filter *f, store_
 	char *sql = xasprintf("%s%s%sORDER BY p.date DESC, m.id DESC, p.id DESC",
 	                      f->query ? with_query : without_query, joins, filters);
 	free(filters);
-	sqlite3_stmt *s = query(store, sql);
+	sqlite3_stmt *s = sp_query(store, sql);
 	free(sql);
 	if (s == NULL)
 		return -1;
 	search_bind(s, f);
 	struct search_cb_ctx c = {cb, ctx, 0};
-	int rc = each_row(store, s, search_row_cb, &c);
+	int rc = sp_each_row(store, s, search_row_cb, &c);
 	*total_r = c.rows;
 	return rc;
 }
@@ -140,7 +140,7 @@ static int search_newest(struct store *store, const struct search_filter *f, sto
 	    need_m ? "JOIN messages m ON m.id = p.message_id " : "",
 	    need_t ? "JOIN threads t ON t.id = p.thread_id " : "", filters);
 	free(filters);
-	sqlite3_stmt *s = query(store, sql);
+	sqlite3_stmt *s = sp_query(store, sql);
 	free(sql);
 	if (s == NULL)
 		return -1;
@@ -164,7 +164,7 @@ static int search_newest(struct store *store, const struct search_filter *f, sto
 	buf_addstr(&placements, "]");
 	buf_addstr(&messages, "]");
 	if (rc != SQLITE_DONE)
-		set_error(store, "search"); /* before finalizing, which forgets why */
+		sp_set_error(store, "search"); /* before finalizing, which forgets why */
 	sqlite3_finalize(s);
 	*total_r = total;
 	if (rc != SQLITE_DONE) {
@@ -188,18 +188,18 @@ static int search_newest(struct store *store, const struct search_filter *f, sto
 	               "AND +rowid IN (SELECT value FROM json_each(?3))"
 	             : "SELECT NULL AS id, NULL AS text",
 	    f->query ? "snip.text" : "substr(m.body, 1, 120)");
-	s = query(store, sql);
+	s = sp_query(store, sql);
 	free(sql);
 	if (s == NULL) {
 		buf_free(&placements);
 		buf_free(&messages);
 		return -1;
 	}
-	bind_text(s, 1, f->query);
-	bind_text(s, 2, placements.data);
-	bind_text(s, 3, messages.data);
+	sp_bind_text(s, 1, f->query);
+	sp_bind_text(s, 2, placements.data);
+	sp_bind_text(s, 3, messages.data);
 	struct search_cb_ctx c = {cb, ctx, 0};
-	rc = each_row(store, s, search_row_cb, &c);
+	rc = sp_each_row(store, s, search_row_cb, &c);
 	buf_free(&placements);
 	buf_free(&messages);
 	return rc;
