@@ -17,6 +17,9 @@ char *xstrndup(const char *s, size_t n);
 /* printf into a new string (caller's). */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* Replaces *error_r (freeing what was there) with the formatted message; nothing when error_r
+ * is NULL (the caller did not ask why). */
+void error_replace(char **error_r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Growable byte buffer with a hard maximum (curl's dynbuf): input from the network or a
  * file can never grow it past max.  data is always NUL-terminated for convenience. */

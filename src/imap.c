@@ -92,20 +92,6 @@ static char *imap_reply_text(const struct imap_session *s)
 	return out;
 }
 
-static void imap_set_error(char **error_r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void imap_set_error(char **error_r, const char *fmt, ...)
-{
-	if (error_r == NULL)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	free(*error_r);
-	*error_r = msg;
-}
-
 /* Grades a libetpan failure of the command described by what: a NO/BAD reply becomes
  * reply_grade with the server's text; anything else is a network error and the session is
  * marked broken (libetpan is out of step after a stream or parse error). */
@@ -114,12 +100,12 @@ static int imap_fail(struct imap_session *s, int r, enum imap_error reply_grade,
 {
 	if (imap_error_is_reply(r)) {
 		char *text = imap_reply_text(s);
-		imap_set_error(error_r, "%s: %s: server said: %s", s->host, what, text);
+		error_replace(error_r, "%s: %s: server said: %s", s->host, what, text);
 		free(text);
 		return reply_grade;
 	}
 	s->broken = 1;
-	imap_set_error(error_r, "%s: %s: %s", s->host, what, imap_etpan_error_name(r));
+	error_replace(error_r, "%s: %s: %s", s->host, what, imap_etpan_error_name(r));
 	return IMAP_ERR_NETWORK;
 }
 
@@ -127,15 +113,15 @@ static int imap_fail(struct imap_session *s, int r, enum imap_error reply_grade,
 static int imap_check_ready(struct imap_session *s, char **error_r)
 {
 	if (s == NULL || s->imap == NULL) {
-		imap_set_error(error_r, "IMAP: no session");
+		error_replace(error_r, "IMAP: no session");
 		return IMAP_ERR_NETWORK;
 	}
 	if (s->broken) {
-		imap_set_error(error_r, "%s: the connection failed earlier; reconnect", s->host);
+		error_replace(error_r, "%s: the connection failed earlier; reconnect", s->host);
 		return IMAP_ERR_NETWORK;
 	}
 	if (s->idling) {
-		imap_set_error(error_r, "%s: IDLE in progress; end it first", s->host);
+		error_replace(error_r, "%s: IDLE in progress; end it first", s->host);
 		return IMAP_ERR_SERVER;
 	}
 	return IMAP_OK;
@@ -168,7 +154,7 @@ static int imap_encode_folder_or_fail(struct imap_session *s, const char *folder
 	if (*encoded_r == NULL || **encoded_r == '\0') {
 		free(*encoded_r);
 		*encoded_r = NULL;
-		imap_set_error(error_r, "%s: folder name is empty, too long or not UTF-8", s->host);
+		error_replace(error_r, "%s: folder name is empty, too long or not UTF-8", s->host);
 		return IMAP_ERR_FOLDER;
 	}
 	return IMAP_OK;
@@ -238,7 +224,7 @@ static int imap_authenticate(struct imap_session *s, const struct imap_account *
 
 	if (account->auth == IMAP_AUTH_XOAUTH2) {
 		if (!mailimap_has_authentication(s->imap, "XOAUTH2")) {
-			imap_set_error(error_r, "%s: the server does not offer AUTH=XOAUTH2", s->host);
+			error_replace(error_r, "%s: the server does not offer AUTH=XOAUTH2", s->host);
 			return IMAP_ERR_AUTH;
 		}
 		r = mailimap_oauth2_authenticate(s->imap, user, secret);
@@ -247,7 +233,7 @@ static int imap_authenticate(struct imap_session *s, const struct imap_account *
 		return IMAP_OK;
 	}
 	if (imap_has_capability(s, "LOGINDISABLED")) {
-		imap_set_error(error_r, "%s: the server refuses LOGIN on this connection "
+		error_replace(error_r, "%s: the server refuses LOGIN on this connection "
 		               "(LOGINDISABLED); use TLS", s->host);
 		return IMAP_ERR_AUTH;
 	}
@@ -268,7 +254,7 @@ int imap_connect(const struct imap_account *account, struct imap_session **sessi
 
 	*session_r = NULL;
 	if (account == NULL || account->host == NULL || account->host[0] == '\0') {
-		imap_set_error(error_r, "IMAP: no host");
+		error_replace(error_r, "IMAP: no host");
 		return IMAP_ERR_NETWORK;
 	}
 	pthread_once(&imap_sigpipe_once, imap_ignore_sigpipe_once);
@@ -277,7 +263,7 @@ int imap_connect(const struct imap_account *account, struct imap_session **sessi
 	s->host = xstrdup(account->host);
 	s->imap = mailimap_new(0, NULL);
 	if (s->imap == NULL) {
-		imap_set_error(error_r, "%s: out of memory", s->host);
+		error_replace(error_r, "%s: out of memory", s->host);
 		ret = IMAP_ERR_NETWORK;
 		goto fail;
 	}
@@ -295,7 +281,7 @@ int imap_connect(const struct imap_account *account, struct imap_session **sessi
 		/* also a TLS handshake that failed or timed out: a restarting server looks the same,
 		 * so it is graded as a network error and retried */
 		s->broken = 1;
-		imap_set_error(error_r, "%s port %u: %s", s->host, (unsigned)port,
+		error_replace(error_r, "%s port %u: %s", s->host, (unsigned)port,
 		               imap_etpan_error_name(r));
 		ret = IMAP_ERR_NETWORK;
 		goto fail;
@@ -309,7 +295,7 @@ int imap_connect(const struct imap_account *account, struct imap_session **sessi
 	} else if (account->tls == IMAP_TLS_STARTTLS) {
 		/* a PREAUTH greeting forbids STARTTLS: we would talk in clear (a known attack) */
 		if (preauth) {
-			imap_set_error(error_r, "%s: the server pre-authenticated the connection "
+			error_replace(error_r, "%s: the server pre-authenticated the connection "
 			               "before STARTTLS; refusing to continue without TLS", s->host);
 			ret = IMAP_ERR_TLS;
 			goto fail;
@@ -318,7 +304,7 @@ int imap_connect(const struct imap_account *account, struct imap_session **sessi
 		if (ret != IMAP_OK)
 			goto fail;
 		if (!imap_has_capability(s, "STARTTLS")) {
-			imap_set_error(error_r, "%s: the server does not offer STARTTLS; refusing to "
+			error_replace(error_r, "%s: the server does not offer STARTTLS; refusing to "
 			               "continue without TLS", s->host);
 			ret = IMAP_ERR_TLS;
 			goto fail;
@@ -333,7 +319,7 @@ int imap_connect(const struct imap_account *account, struct imap_session **sessi
 		/* bytes read before the handshake but after the OK were sent in clear and must not
 		 * be taken as protected (CVE-2020-15953, STARTTLS response injection) */
 		if (s->imap->imap_stream->read_buffer_len != 0) {
-			imap_set_error(error_r, "%s: the server sent data in clear after accepting "
+			error_replace(error_r, "%s: the server sent data in clear after accepting "
 			               "STARTTLS; refusing the connection", s->host);
 			ret = IMAP_ERR_TLS;
 			goto fail;
@@ -413,7 +399,7 @@ int imap_select(struct imap_session *session, const char *folder, int read_only,
 	struct mailimap_selection_info *info = session->imap->imap_selection_info;
 	if (info == NULL || info->sel_uidvalidity == 0) {
 		/* without UIDVALIDITY no UID can be trusted across sessions (RFC 3501 2.3.1.1) */
-		imap_set_error(error_r, "%s: %s: the server gave no UIDVALIDITY", session->host,
+		error_replace(error_r, "%s: %s: the server gave no UIDVALIDITY", session->host,
 		               folder);
 		return IMAP_ERR_FOLDER;
 	}
@@ -461,7 +447,7 @@ static int imap_list_uids(struct imap_session *s, uint32_t first_uid, uint32_t *
 	if (key == NULL) {
 		if (set != NULL)
 			mailimap_set_free(set);
-		imap_set_error(error_r, "%s: out of memory", s->host);
+		error_replace(error_r, "%s: out of memory", s->host);
 		return IMAP_ERR_NETWORK;
 	}
 	clist *result = NULL;
@@ -564,7 +550,7 @@ static int imap_fetch_range(struct imap_session *s, struct mailimap_fetch_type *
 {
 	struct mailimap_set *set = mailimap_set_new_interval(lo, hi);
 	if (set == NULL) {
-		imap_set_error(error_r, "%s: out of memory", s->host);
+		error_replace(error_r, "%s: out of memory", s->host);
 		return IMAP_ERR_NETWORK;
 	}
 	clist *result = NULL;
@@ -623,7 +609,7 @@ int imap_fetch_since(struct imap_session *session, uint32_t first_uid, unsigned 
 	struct mailimap_fetch_type *type = n > 0 ? imap_fetch_type_new() : NULL;
 	if (n > 0 && type == NULL) {
 		free(uids);
-		imap_set_error(error_r, "%s: out of memory", session->host);
+		error_replace(error_r, "%s: out of memory", session->host);
 		return IMAP_ERR_NETWORK;
 	}
 	/* a range between two listed UIDs holds only listed messages: new mail gets higher
@@ -648,11 +634,11 @@ int imap_idle_start(struct imap_session *session, char **error_r)
 	/* mailimap_idle dereferences the selection without checking it */
 	if (session->imap->imap_selection_info == NULL ||
 	    session->imap->imap_state != MAILIMAP_STATE_SELECTED) {
-		imap_set_error(error_r, "%s: IDLE needs a selected folder", session->host);
+		error_replace(error_r, "%s: IDLE needs a selected folder", session->host);
 		return IMAP_ERR_SERVER;
 	}
 	if (!imap_has_idle(session)) {
-		imap_set_error(error_r, "%s: the server does not offer IDLE", session->host);
+		error_replace(error_r, "%s: the server does not offer IDLE", session->host);
 		return IMAP_ERR_SERVER;
 	}
 	int r = mailimap_idle(session->imap);
@@ -665,7 +651,7 @@ int imap_idle_start(struct imap_session *session, char **error_r)
 int imap_idle_wait(struct imap_session *session, int timeout_ms, char **error_r)
 {
 	if (session == NULL || session->imap == NULL || session->broken || !session->idling) {
-		imap_set_error(error_r, "%s: not idling", session != NULL ? session->host : "IMAP");
+		error_replace(error_r, "%s: not idling", session != NULL ? session->host : "IMAP");
 		return IMAP_ERR_SERVER;
 	}
 	/* libetpan may have read the server's words together with its "+ idling": poll() on
@@ -675,7 +661,7 @@ int imap_idle_wait(struct imap_session *session, int timeout_ms, char **error_r)
 	int fd = mailimap_idle_get_fd(session->imap);
 	if (fd < 0) {
 		session->broken = 1;
-		imap_set_error(error_r, "%s: IDLE: no socket", session->host);
+		error_replace(error_r, "%s: IDLE: no socket", session->host);
 		return IMAP_ERR_NETWORK;
 	}
 	struct timespec start;
@@ -697,7 +683,7 @@ int imap_idle_wait(struct imap_session *session, int timeout_ms, char **error_r)
 			return 0;
 		if (errno != EINTR) {
 			session->broken = 1;
-			imap_set_error(error_r, "%s: IDLE: poll: %s", session->host, strerror(errno));
+			error_replace(error_r, "%s: IDLE: poll: %s", session->host, strerror(errno));
 			return IMAP_ERR_NETWORK;
 		}
 	}
@@ -706,7 +692,7 @@ int imap_idle_wait(struct imap_session *session, int timeout_ms, char **error_r)
 int imap_idle_done(struct imap_session *session, char **error_r)
 {
 	if (session == NULL || session->imap == NULL || session->broken) {
-		imap_set_error(error_r, "%s: the connection failed earlier; reconnect",
+		error_replace(error_r, "%s: the connection failed earlier; reconnect",
 		               session != NULL ? session->host : "IMAP");
 		return IMAP_ERR_NETWORK;
 	}
@@ -768,7 +754,7 @@ int imap_append(struct imap_session *session, const char *folder, const char *ra
 	struct mailimap_flag_list *flags = imap_flag_list_one(mailimap_flag_new_seen);
 	if (flags == NULL) {
 		free(mbox);
-		imap_set_error(error_r, "%s: out of memory", session->host);
+		error_replace(error_r, "%s: out of memory", session->host);
 		return IMAP_ERR_NETWORK;
 	}
 	/* note: libetpan turns a bare CR or LF into CRLF while sending, as IMAP requires */
@@ -802,7 +788,7 @@ static int imap_add_flag(struct imap_session *s, uint32_t uid,
 			mailimap_flag_list_free(flags);
 		if (set != NULL)
 			mailimap_set_free(set);
-		imap_set_error(error_r, "%s: out of memory", s->host);
+		error_replace(error_r, "%s: out of memory", s->host);
 		return IMAP_ERR_NETWORK;
 	}
 	int r = mailimap_uid_store(s->imap, set, store);
@@ -837,7 +823,7 @@ int imap_move(struct imap_session *session, uint32_t uid, const char *folder, ch
 	struct mailimap_set *set = mailimap_set_new_single(uid);
 	if (set == NULL) {
 		free(mbox);
-		imap_set_error(error_r, "%s: out of memory", session->host);
+		error_replace(error_r, "%s: out of memory", session->host);
 		return IMAP_ERR_NETWORK;
 	}
 	int has_move = imap_has_capability(session, "MOVE");

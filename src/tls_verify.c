@@ -14,20 +14,6 @@
 
 #define TLS_MAX_CHAIN 16           /* certificates we look at; real chains have 2-4 */
 
-static void tls_set_error(char **error_r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void tls_set_error(char **error_r, const char *fmt, ...)
-{
-	if (error_r == NULL)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	free(*error_r);
-	*error_r = msg;
-}
-
 /* The names a certificate is for ("a.example, 192.0.2.1"), for a message. Caller frees. */
 static char *tls_cert_names(gnutls_x509_crt_t cert)
 {
@@ -110,7 +96,7 @@ int tls_verify_chain(const struct tls_der *chain, size_t chain_len, const char *
 	int r;
 
 	if (chain == NULL || chain_len == 0) {
-		tls_set_error(error_r, "%s: the server sent no certificate", host);
+		error_replace(error_r, "%s: the server sent no certificate", host);
 		goto out;
 	}
 	for (size_t i = 0; i < chain_len && n < TLS_MAX_CHAIN; i++) {
@@ -120,7 +106,7 @@ int tls_verify_chain(const struct tls_der *chain, size_t chain_len, const char *
 		if (gnutls_x509_crt_import(certs[n], &datum, GNUTLS_X509_FMT_DER) < 0) {
 			gnutls_x509_crt_deinit(certs[n]);
 			if (i == 0) {
-				tls_set_error(error_r, "%s: the server's certificate is unreadable", host);
+				error_replace(error_r, "%s: the server's certificate is unreadable", host);
 				goto out;
 			}
 			continue;
@@ -128,26 +114,26 @@ int tls_verify_chain(const struct tls_der *chain, size_t chain_len, const char *
 		n++;
 	}
 	if (n == 0) {
-		tls_set_error(error_r, "%s: the server's certificate is unreadable", host);
+		error_replace(error_r, "%s: the server's certificate is unreadable", host);
 		goto out;
 	}
 
 	if (gnutls_x509_trust_list_init(&trust, 0) < 0) {
-		tls_set_error(error_r, "%s: cannot create a trust list", host);
+		error_replace(error_r, "%s: cannot create a trust list", host);
 		goto out;
 	}
 	if (ca_file != NULL) {
 		r = gnutls_x509_trust_list_add_trust_file(trust, ca_file, NULL, GNUTLS_X509_FMT_PEM,
 		                                          0, 0);
 		if (r <= 0) {
-			tls_set_error(error_r, "%s: CA file %s: %s", host, ca_file,
+			error_replace(error_r, "%s: CA file %s: %s", host, ca_file,
 			              r < 0 ? gnutls_strerror(r) : "no certificate in it");
 			goto out;
 		}
 	} else {
 		r = gnutls_x509_trust_list_add_system_trust(trust, 0, 0);
 		if (r <= 0) {
-			tls_set_error(error_r, "%s: the system trust store is empty or unreadable (%s)",
+			error_replace(error_r, "%s: the system trust store is empty or unreadable (%s)",
 			              host, r < 0 ? gnutls_strerror(r) : "no certificates");
 			goto out;
 		}
@@ -160,7 +146,7 @@ int tls_verify_chain(const struct tls_der *chain, size_t chain_len, const char *
 	unsigned status = 0;
 	r = gnutls_x509_trust_list_verify_crt2(trust, certs, n, want, 2, 0, &status, NULL);
 	if (r < 0) {
-		tls_set_error(error_r, "certificate of %s: cannot verify: %s", host,
+		error_replace(error_r, "certificate of %s: cannot verify: %s", host,
 		              gnutls_strerror(r));
 		goto out;
 	}
@@ -175,17 +161,17 @@ int tls_verify_chain(const struct tls_der *chain, size_t chain_len, const char *
 		ret = 0;
 	} else if (trust_bits == 0) {
 		char *names = tls_cert_names(certs[0]);
-		tls_set_error(error_r, "certificate is for %s, not %s", names, host);
+		error_replace(error_r, "certificate is for %s, not %s", names, host);
 		free(names);
 	} else {
 		char *words = tls_cert_status_words(trust_bits);
 		if (!name_ok) {
 			char *names = tls_cert_names(certs[0]);
-			tls_set_error(error_r, "certificate of %s: not trusted (%s); it is for %s",
+			error_replace(error_r, "certificate of %s: not trusted (%s); it is for %s",
 			              host, words, names);
 			free(names);
 		} else {
-			tls_set_error(error_r, "certificate of %s: not trusted (%s)", host, words);
+			error_replace(error_r, "certificate of %s: not trusted (%s)", host, words);
 		}
 		free(words);
 	}

@@ -64,6 +64,18 @@ char *xvasprintf(const char *fmt, va_list ap)
 	return s;
 }
 
+void error_replace(char **error_r, const char *fmt, ...)
+{
+	if (error_r == NULL)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	free(*error_r);
+	*error_r = msg;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
