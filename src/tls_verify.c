@@ -4,7 +4,6 @@
 #include "tls_verify.h"
 
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdlib.h>
 
 #include <gnutls/gnutls.h>
