@@ -24,13 +24,12 @@ static int one_of(const char *value, const char *const *list, size_t n)
 	return 0;
 }
 
-/* The configured spelling of a mailbox named in any case, or NULL. */
+/* The configured spelling of a mailbox named in any case (config_find_mailbox takes any
+ * case), or NULL. */
 static const char *mailbox_name(const struct config *config, const char *name)
 {
-	for (size_t i = 0; i < config->n_mailboxes; i++)
-		if (strcasecmp(config->mailboxes[i].name, name) == 0)
-			return config->mailboxes[i].name;
-	return NULL;
+	const struct mailbox_config *m = config_find_mailbox(config, name);
+	return m ? m->name : NULL;
 }
 
 static char *mailbox_choices(const struct config *config)
