@@ -1,5 +1,5 @@
 /* cli.h — what every command shares: the configuration, the store, output helpers.
- * Each command family lives in src/cli_*.c and is dispatched from main.c's table. */
+ * Each command family lives in src/cli/cli_*.c and is dispatched from main.c's table. */
 #ifndef LIAISON_CLI_H
 #define LIAISON_CLI_H
 

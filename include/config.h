@@ -6,16 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config_value.h" /* enum config_tls */
 #include "mime.h"
 #include "secrets.h" /* config_read_secret, for the callers that read a secret */
 #include "util.h"
-
-enum config_tls {
-	CONFIG_TLS_DEFAULT,  /* by the URL: imaps/smtps implicit, imap/smtp STARTTLS */
-	CONFIG_TLS_IMPLICIT,
-	CONFIG_TLS_STARTTLS,
-	CONFIG_TLS_NONE,     /* plain text: only when set explicitly (tests, loopback) */
-};
 
 struct mailbox_config {
 	char *name;          /* the NAME of [mailbox NAME] */

@@ -7,7 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+/* How to secure a connection: tls = in [imap] and [smtp]. */
+enum config_tls {
+	CONFIG_TLS_DEFAULT,  /* by the URL: imaps/smtps implicit, imap/smtp STARTTLS */
+	CONFIG_TLS_IMPLICIT,
+	CONFIG_TLS_STARTTLS,
+	CONFIG_TLS_NONE,     /* plain text: only when set explicitly (tests, loopback) */
+};
 
 /* The longest category (categories = ..., and what routing rules set). */
 #define CONF_CATEGORY_MAX 64

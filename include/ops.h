@@ -12,24 +12,12 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "ops_result.h"
 #include "store.h"
 
 struct actor {
 	const struct config *config;
 	const struct user_config *user;
-};
-
-/* Results: 0 done; OPS_REFUSED the actor may not (the message says why); OPS_INVALID the
- * request is wrong (bad value, missing RMS number); OPS_NOT_FOUND what it names does not
- * exist (no such thread, message, request, event); OPS_CONFLICT it changed meanwhile (another
- * user or the poller got there first: look again); OPS_FAILED a store error. */
-enum {
-	OPS_OK = 0,
-	OPS_FAILED = -1,
-	OPS_REFUSED = -2,
-	OPS_INVALID = -3,
-	OPS_NOT_FOUND = -4,
-	OPS_CONFLICT = -5,
 };
 
 /* The acting user: name from --as or $LIAISON_USER.  Returns 0, or OPS_INVALID with

@@ -6,6 +6,7 @@
 #define LIAISON_OPS_VOCAB_H
 
 #include "config.h"
+#include "ops_result.h"
 #include "util.h"
 
 /* The categories a thread may have: the configured list, then the routing rules' (read

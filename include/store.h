@@ -1,5 +1,5 @@
-/* store.h — the SQLite store.  Its sections follow its files (src/store*.c, each named at
- * its section; src/store_private.h is what they share); they are the only files that
+/* store.h — the SQLite store.  Its sections follow its files (src/store/store*.c, each named at
+ * its section; src/store/store_private.h is what they share); they are the only files that
  * include sqlite3.h, everything else speaks these types.
  *
  * All functions return 0 on success (1 for "found" where noted) and -1 on a database error,

@@ -12,8 +12,8 @@ pkgs="gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle libetpan gnutls libcurl p
 # shellcheck disable=SC2086
 flags="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -fsanitize=fuzzer-no-link,address,undefined $(pkg-config --cflags $pkgs)"
 objs=""
-for src in src/*.c; do
-	[ "$src" = src/main.c ] && continue
+for src in src/*/*.c; do
+	[ "$src" = src/cli/main.c ] && continue
 	obj=$out/obj/$(basename "$src" .c).o
 	clang $flags -c -o "$obj" "$src"
 	objs="$objs $obj"

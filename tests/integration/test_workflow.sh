@@ -356,7 +356,7 @@ expect_eq "queued to the machine" "queued|mailer-daemon@mx.example|reyes" \
 expect_eq "and the thread open" open "$(field "$BOUNCE" status)"
 
 echo "== another troop's liaison asks to see the reply"
-# Last, so that every other check has run: src/cli_outbox.c one_row() passes `error` to
+# Last, so that every other check has run: src/cli/cli_outbox.c one_row() passes `error` to
 # cli_ops_exit in the same call that fills it (argument evaluation order is unspecified), so
 # the reason can be lost and "failed" printed instead.
 expect bell 2 outbox show "$ID"

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "log.h"
-#include "ops.h"
 #include "pattern.h"
 #include "route.h"
 
