@@ -1,0 +1,27 @@
+/* imap_private.h — what the IMAP client's files share (imap.c, imap_fetch.c); they are the
+ * only files that include libetpan. */
+#ifndef LIAISON_IMAP_PRIVATE_H
+#define LIAISON_IMAP_PRIVATE_H
+
+#include <libetpan/libetpan.h>
+
+#include "imap.h"
+
+struct imap_session {
+	mailimap *imap;
+	char *host;
+	int broken;   /* a stream or protocol error happened: only imap_close is useful now */
+	int idling;
+};
+
+/* A failed libetpan call r: a server NO/BAD is reply_grade with the server's text; anything
+ * else is a network error and the session is marked broken.  Returns the imap_error, with
+ * *error_r "HOST: WHAT: why". */
+int imap_fail(struct imap_session *s, int r, enum imap_error reply_grade, const char *what,
+              char **error_r);
+
+/* IMAP_OK when the session can take a command (connected, not broken, not in IDLE), else
+ * the error with *error_r. */
+int imap_check_ready(struct imap_session *s, char **error_r);
+
+#endif
