@@ -67,6 +67,10 @@ int ops_thread_unchanged(struct store *store, const struct ops_thread *t, char *
 /* A search's filters and hit count in words, for the audit trail.  Returns a new string. */
 char *ops_describe_search(const struct search_filter *filter, size_t hits);
 
+/* Begins an operation's transaction: OPS_OK, or OPS_FAILED with *error_r "OBJECT: why" (just
+ * why when object is NULL). */
+int ops_begin(struct store *store, const char *object, char **error_r);
+
 /* Ends an operation's transaction: when store_rc (its store steps) is not negative, appends
  * the audit entry and commits; otherwise, or when either fails, rolls back with *error_r
  * ("OBJECT: why").  Returns OPS_OK or OPS_FAILED. */

@@ -18,6 +18,16 @@
 int ops_foia_may_change(const struct actor *actor, char **error_r);
 int ops_foia_may_read(const struct actor *actor, char **error_r);
 
+/* ---- requests and holds (ops_foia.c) ---- */
+
+/* The request's id when the actor may read it. */
+int ops_foia_lookup(struct store *store, const struct actor *actor, const char *ref,
+                    int64_t *id_r, char **error_r);
+/* The id of an open request the actor may change: OPS_REFUSED for the actor, OPS_NOT_FOUND
+ * for no such request, OPS_INVALID when it is closed (its responsive set is final). */
+int ops_foia_open_for_change(struct store *store, const struct actor *actor, const char *ref,
+                             int64_t *id_r, char **error_r);
+
 /* Opens a request received on received (YYYY-MM-DD, not after today in the configured
  * zone); its due date is 4 business days later.
  * ref_r gets "FOIA-2026-0007". */
@@ -32,9 +42,12 @@ int ops_foia_add(struct store *store, const struct actor *actor, const char *ref
  * (caller frees) says what was done, in one line. */
 int ops_foia_remove(struct store *store, const struct actor *actor, const char *ref,
                     const char *message, char **done_r, char **error_r);
+/* Closes an open request: its responsive set and decisions are final, its holds released. */
 int ops_foia_close(struct store *store, const struct actor *actor, const char *ref,
                    char **error_r);
-/* The decisions on a message of the set.  A message is named as ops_message_resolve takes
+
+/* ---- decisions (ops_foia_decide.c) ----
+ * The decisions on a message of the set.  A message is named as ops_message_resolve takes
  * it.  Each is recorded with who and when, audited, and says what it did in one line in
  * *done_r (caller frees). */
 
@@ -68,15 +81,15 @@ struct foia_redacted {
 int ops_foia_redact(struct store *store, const struct actor *actor, const char *ref,
                     const char *message, const struct foia_redaction *redaction,
                     struct foia_redacted *done_r, char **error_r);
+/* Frees what *redacted owns. */
 void ops_foia_redacted_clear(struct foia_redacted *redacted);
 /* Revokes redaction number (as text, from the command line) of the request: it stays on
  * record, marked revoked, and no longer applies.  OPS_NOT_FOUND when the request has no
  * such redaction in force. */
 int ops_foia_unredact(struct store *store, const struct actor *actor, const char *ref,
                       const char *number, char **done_r, char **error_r);
-/* The request's id when the actor may read it. */
-int ops_foia_lookup(struct store *store, const struct actor *actor, const char *ref,
-                    int64_t *id_r, char **error_r);
+
+/* ---- holds and listings (ops_foia.c) ---- */
 
 /* Places a named litigation hold on every message the filters find.  Refused (OPS_INVALID)
  * when an active hold has that name already, and when the filters find every stored message

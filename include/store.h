@@ -170,7 +170,7 @@ int store_thread_route(struct store *store, int64_t thread_id, const char *categ
 /* Records a suggested referral service for the thread (once). */
 int store_thread_suggest(struct store *store, int64_t thread_id, const char *service,
                          int64_t now);
-/* The reference of a thread, into ref_r. */
+/* The reference of a thread, into ref_r: 1, or 0 when there is no such thread, or -1. */
 int store_thread_ref(struct store *store, int64_t thread_id, char *ref_r, size_t size);
 
 /* --- IMAP folder state ----------------------------------------------------------------- */
@@ -428,7 +428,8 @@ struct event_row {
 /* Inserts a requested event (the request's fields); *id_r its number. */
 int store_event_add(struct store *store, const struct event_row *event, int64_t *id_r);
 /* Writes the status, decision, outcome fields and media_consent of event->id, only while its
- * status is still was (-1 with "changed meanwhile" otherwise). */
+ * status is still was: 1 written, 0 changed meanwhile (its status is no longer was), -1 a
+ * database error. */
 int store_event_update(struct store *store, const struct event_row *event, const char *was);
 typedef int store_event_cb(const struct event_row *event, void *ctx);
 /* Events by date (id 0: all; month "YYYY-MM" or NULL: all); a non-zero return from cb stops. */

@@ -62,34 +62,36 @@ int cmd_take(struct cli *cli, int argc, char **argv)
 	return cli_ops_exit("take", orc, error);
 }
 
-int cmd_status(struct cli *cli, int argc, char **argv)
+/* A command "NAME REF VALUE" whose operation takes the value as it is: runs op and says
+ * "REF: " done and the value. */
+static int ref_value_command(struct cli *cli, int argc, char **argv, const char *usage,
+                             int (*op)(struct store *, const struct actor *, const char *,
+                                       const char *, char **),
+                             const char *done)
 {
 	if (argc != 3)
-		return cli_usage("status REF new|open|waiting");
+		return cli_usage(usage);
 	ops_ref_canonical(argv[1]); /* printed as written */
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
 	char *error = NULL;
-	int orc = ops_status(cli->store, &cli->actor, argv[1], argv[2], &error);
+	int orc = op(cli->store, &cli->actor, argv[1], argv[2], &error);
 	if (orc == OPS_OK)
-		printf("%s: status %s\n", argv[1], argv[2]);
-	return cli_ops_exit("status", orc, error);
+		printf("%s: %s %s\n", argv[1], done, argv[2]);
+	return cli_ops_exit(argv[0], orc, error);
+}
+
+int cmd_status(struct cli *cli, int argc, char **argv)
+{
+	return ref_value_command(cli, argc, argv, "status REF new|open|waiting", ops_status,
+	                         "status");
 }
 
 int cmd_category(struct cli *cli, int argc, char **argv)
 {
-	if (argc != 3)
-		return cli_usage("category REF CATEGORY");
-	ops_ref_canonical(argv[1]); /* printed as written */
-	int rc = cli_open_as(cli);
-	if (rc != EXIT_OK)
-		return rc;
-	char *error = NULL;
-	int orc = ops_category(cli->store, &cli->actor, argv[1], argv[2], &error);
-	if (orc == OPS_OK)
-		printf("%s: category set to %s\n", argv[1], argv[2]);
-	return cli_ops_exit("category", orc, error);
+	return ref_value_command(cli, argc, argv, "category REF CATEGORY", ops_category,
+	                         "category set to");
 }
 
 int cmd_flag(struct cli *cli, int argc, char **argv)

@@ -206,8 +206,8 @@ static int decide_autoreply(struct ingest *ing, const struct ingest_item *item,
 	char ref[THREAD_REF_SIZE];
 	if (filing->created)
 		snprintf(ref, sizeof(ref), "%s", filing->ref);
-	else if (store_thread_ref(ing->store, filing->thread_id, ref, sizeof(ref)) < 0)
-		return -1;
+	else if (store_thread_ref(ing->store, filing->thread_id, ref, sizeof(ref)) != 1)
+		return -1; /* the thread was filed in this transaction: only an error can hide it */
 	struct autoreply_input in = {
 		.config = ing->config,
 		.mailbox = ing->mailbox,

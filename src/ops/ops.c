@@ -163,6 +163,15 @@ struct change {
 };
 
 /* Applies the changes, the history entry and the audit entry in one transaction. */
+int ops_begin(struct store *store, const char *object, char **error_r)
+{
+	if (store_begin(store) == 0)
+		return OPS_OK;
+	*error_r = object ? xasprintf("%s: %s", object, store_error(store))
+	                  : xstrdup(store_error(store));
+	return OPS_FAILED;
+}
+
 int ops_commit_audited(struct store *store, const struct actor *a, const char *action,
                        const char *object, const char *details, int store_rc, char **error_r)
 {
@@ -210,10 +219,8 @@ static int commit_change(struct store *store, const struct actor *actor,
                          const char *action, const char *details, char **error_r)
 {
 	int64_t now = (int64_t)time(NULL);
-	if (store_begin(store) < 0) {
-		*error_r = xasprintf("%s: %s", t->ref, store_error(store));
+	if (ops_begin(store, t->ref, error_r) != OPS_OK)
 		return OPS_FAILED;
-	}
 	int rc = ops_thread_unchanged(store, t, error_r);
 	if (rc != OPS_OK) {
 		store_rollback(store);

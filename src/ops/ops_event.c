@@ -94,11 +94,15 @@ static int commit_event(struct store *store, const struct actor *a, struct event
                         const char *details, char **error_r)
 {
 	int64_t now = (int64_t)time(NULL);
-	if (store_begin(store) < 0) {
-		*error_r = xasprintf("event: %s", store_error(store));
+	if (ops_begin(store, "event", error_r) != OPS_OK)
 		return OPS_FAILED;
-	}
 	int src = id_r ? store_event_add(store, e, &e->id) : store_event_update(store, e, was);
+	if (src == 0 && id_r == NULL) {
+		store_rollback(store);
+		*error_r = xasprintf("event %lld changed meanwhile (it is no longer %s): look again",
+		                     (long long)e->id, was);
+		return OPS_CONFLICT;
+	}
 	if (src >= 0 && e->thread_id) {
 		char *what = xasprintf("event %lld: %s", (long long)e->id, details);
 		src = store_history_add(store, e->thread_id, now, a->user->name, action, what);

@@ -41,10 +41,8 @@ static int monthly_allowed(const struct actor *a, const char *officer, char troo
 static int audit_read(struct store *store, const struct actor *a, const char *object,
                       const char *details, char **error_r)
 {
-	if (store_begin(store) < 0) {
-		*error_r = xasprintf("%s: %s", object, store_error(store));
+	if (ops_begin(store, object, error_r) != OPS_OK)
 		return OPS_FAILED;
-	}
 	return ops_commit_audited(store, a, "report", object, details, 0, error_r);
 }
 

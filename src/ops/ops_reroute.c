@@ -248,10 +248,8 @@ int ops_reroute(struct store *store, const struct actor *actor, const struct rou
 		return OPS_INVALID;
 	}
 	const char *object = req->mailbox ? req->mailbox : "all mailboxes";
-	if (store_begin(store) < 0) {
-		*error_r = xasprintf("reroute: %s", store_error(store));
+	if (ops_begin(store, "reroute", error_r) != OPS_OK)
 		return OPS_FAILED;
-	}
 	struct placements l = {0};
 	int rc = store_reroute_placements(store, req->mailbox, req->since, collect, &l);
 	for (size_t i = 0, j; rc == 0 && i < l.count; i = j) {

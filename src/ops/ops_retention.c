@@ -61,10 +61,8 @@ int ops_retention_dispose(struct store *store, const struct actor *a, const char
 		*error_r = xstrdup("disposal needs --approval TEXT (the disposal authorization)");
 		return OPS_INVALID;
 	}
-	if (store_begin(store) < 0) {
-		*error_r = xasprintf("dispose: %s", store_error(store));
+	if (ops_begin(store, "dispose", error_r) != OPS_OK)
 		return OPS_FAILED;
-	}
 	int src = store_dispose(store, now, c->retention_transitory, c->retention_correspondence,
 	                        c->retention_case, approval, a->user->name, threads_r, messages_r);
 	char *details = xasprintf("disposed of %lld messages of %lld threads under approval %s",

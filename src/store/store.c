@@ -232,6 +232,26 @@ int sp_run_update(struct store *store, sqlite3_stmt *s, const char *what)
 	return rc;
 }
 
+int sp_run_insert(struct store *store, sqlite3_stmt *s, const char *what, int64_t *id_r)
+{
+	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (rc < 0)
+		sp_set_error(store, what);
+	else if (id_r != NULL)
+		*id_r = sqlite3_last_insert_rowid(store->db);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int sp_run_changes(struct store *store, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s) == SQLITE_DONE ? sqlite3_changes(store->db) > 0 : -1;
+	if (rc < 0)
+		sp_set_error(store, what);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int user_version(struct store *store)
 {
 	sqlite3_stmt *s = NULL;

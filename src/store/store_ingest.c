@@ -458,13 +458,12 @@ int store_thread_ref(struct store *store, int64_t thread_id, char *ref_r, size_t
 	if (s == NULL)
 		return -1;
 	sp_bind_int(s, 1, thread_id);
-	int rc = -1;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
 		snprintf(ref_r, size, "%s", sp_col_text(s, 0));
-		rc = 0;
-	} else {
+	else if (rc != SQLITE_DONE)
 		sp_set_error(store, "thread reference");
-	}
+	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return rc;
@@ -508,11 +507,7 @@ int store_folder_set(struct store *store, int64_t mailbox_id, const char *folder
 	sp_bind_text(s, 2, folder);
 	sp_bind_int(s, 3, uidvalidity);
 	sp_bind_int(s, 4, last_uid);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
-		sp_set_error(store, "save folder state");
-	sqlite3_finalize(s);
-	return rc;
+	return sp_run_update(store, s, "save folder state");
 }
 
 int store_mailbox_enrolled(struct store *store, int64_t mailbox_id, int64_t *enrolled_r)
@@ -521,15 +516,7 @@ int store_mailbox_enrolled(struct store *store, int64_t mailbox_id, int64_t *enr
 	if (s == NULL)
 		return -1;
 	sp_bind_int(s, 1, mailbox_id);
-	int rc = -1;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		*enrolled_r = sqlite3_column_int64(s, 0);
-		rc = 0;
-	} else {
-		sp_set_error(store, "mailbox enrolment");
-	}
-	sqlite3_finalize(s);
-	return rc;
+	return sp_one_int64(store, s, enrolled_r, "mailbox enrolment");
 }
 
 /* --- The response clock ---------------------------------------------------------------- */

@@ -30,13 +30,7 @@ int store_outbox_add(struct store *store, const struct outbox_new *o, int64_t *i
 	sp_bind_int(s, 10, o->now);
 	sp_bind_text(s, 11, o->correspondent);
 	sp_bind_text(s, 12, o->created_by);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
-		sp_set_error(store, "queue outgoing message");
-	else if (id_r)
-		*id_r = sqlite3_last_insert_rowid(store->db);
-	sqlite3_finalize(s);
-	return rc;
+	return sp_run_insert(store, s, "queue outgoing message", id_r);
 }
 
 int store_outbox_count_since(struct store *store, int64_t mailbox_id, const char *correspondent,
@@ -233,11 +227,7 @@ int store_outbox_finish(struct store *store, int64_t id, const char *status,
 	sp_bind_text(s, 3, last_error);
 	sp_bind_int(s, 4, next_attempt_at);
 	sp_bind_int(s, 5, now);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
-		sp_set_error(store, "mark outgoing message");
-	sqlite3_finalize(s);
-	return rc;
+	return sp_run_update(store, s, "mark outgoing message");
 }
 
 int store_outbox_list(struct store *store, const char *status, store_outbox_cb *cb, void *ctx)
@@ -257,15 +247,7 @@ int store_outbox_next_due(struct store *store, int64_t *when_r)
 	                               "WHERE status = 'queued'");
 	if (s == NULL)
 		return -1;
-	int rc = -1;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		*when_r = sqlite3_column_int64(s, 0);
-		rc = 0;
-	} else {
-		sp_set_error(store, "next due message");
-	}
-	sqlite3_finalize(s);
-	return rc;
+	return sp_one_int64(store, s, when_r, "next due message");
 }
 
 
@@ -279,11 +261,7 @@ static int outbox_update(struct store *store, const char *sql, int64_t id, const
 	sp_bind_int(s, 1, id);
 	sp_bind_text(s, 2, text);
 	sp_bind_int(s, 3, now);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? sqlite3_changes(store->db) > 0 : -1;
-	if (rc < 0)
-		sp_set_error(store, "update outgoing message");
-	sqlite3_finalize(s);
-	return rc;
+	return sp_run_changes(store, s, "update outgoing message");
 }
 
 int store_outbox_retry(struct store *store, int64_t id, int64_t now)

@@ -94,5 +94,9 @@ int sp_each_row(struct store *store, sqlite3_stmt *s, int (*row_cb)(sqlite3_stmt
              void *ctx);
 /* Steps a one-off write statement and finalizes it. */
 int sp_run_update(struct store *store, sqlite3_stmt *s, const char *what);
+/* The same for an INSERT, with the new row's id in *id_r (when not NULL). */
+int sp_run_insert(struct store *store, sqlite3_stmt *s, const char *what, int64_t *id_r);
+/* The same for a conditional UPDATE: 1 when it changed a row, 0 when none matched. */
+int sp_run_changes(struct store *store, sqlite3_stmt *s, const char *what);
 
 #endif

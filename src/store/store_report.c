@@ -106,11 +106,7 @@ int store_report_submit(struct store *store, const char *officer, const char *mo
 	sp_bind_text(s, 3, user);
 	sp_bind_int(s, 4, at);
 	sp_bind_text(s, 5, figures);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? sqlite3_changes(store->db) > 0 : -1;
-	if (rc < 0)
-		sp_set_error(store, "report submission");
-	sqlite3_finalize(s);
-	return rc;
+	return sp_run_changes(store, s, "report submission");
 }
 
 struct report_submission_ctx {

@@ -35,11 +35,7 @@ int store_thread_set(struct store *store, int64_t thread_id, const char *field, 
 		sp_bind_int(s, 2, value ? strtoll(value, NULL, 10) : 0);
 	else
 		sp_bind_text(s, 2, value);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
-		sp_set_error(store, field);
-	sqlite3_finalize(s);
-	return rc;
+	return sp_run_update(store, s, field);
 }
 
 int store_history_add(struct store *store, int64_t thread_id, int64_t at, const char *user,
@@ -54,11 +50,7 @@ int store_history_add(struct store *store, int64_t thread_id, int64_t at, const 
 	sp_bind_text(s, 3, user);
 	sp_bind_text(s, 4, action);
 	sp_bind_text(s, 5, details);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
-		sp_set_error(store, "thread history");
-	sqlite3_finalize(s);
-	return rc;
+	return sp_run_update(store, s, "thread history");
 }
 
 struct history_cb_ctx {
@@ -130,11 +122,7 @@ int store_referral_add(struct store *store, int64_t thread_id, const char *servi
 	sp_bind_int(s, 4, at);
 	sp_bind_text(s, 5, note);
 	sp_bind_int(s, 6, sent);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
-		sp_set_error(store, "referral");
-	sqlite3_finalize(s);
-	return rc;
+	return sp_run_update(store, s, "referral");
 }
 
 /* --- Audit trail ----------------------------------------------------------------------- */
@@ -168,11 +156,7 @@ int store_audit_add(struct store *store, const struct audit_row *row)
 	sp_bind_text(s, 5, row->details ? row->details : "");
 	sp_bind_text(s, 6, row->prev_hash);
 	sp_bind_text(s, 7, row->hash);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
-		sp_set_error(store, "audit trail");
-	sqlite3_finalize(s);
-	return rc;
+	return sp_run_update(store, s, "audit trail");
 }
 
 struct audit_cb_ctx {
@@ -251,13 +235,7 @@ int store_event_add(struct store *store, const struct event_row *e, int64_t *id_
 	sp_bind_text(s, 10, e->contact);
 	sp_bind_int(s, 11, e->media);
 	sp_bind_text(s, 12, e->media_consent);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0)
-		sp_set_error(store, "event");
-	else if (id_r)
-		*id_r = sqlite3_last_insert_rowid(store->db);
-	sqlite3_finalize(s);
-	return rc;
+	return sp_run_insert(store, s, "event", id_r);
 }
 
 int store_event_update(struct store *store, const struct event_row *e, const char *was)
@@ -285,17 +263,7 @@ int store_event_update(struct store *store, const struct event_row *e, const cha
 	sp_bind_int(s, 13, e->closed_at);
 	sp_bind_text(s, 14, e->media_consent);
 	sp_bind_text(s, 15, was);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	if (rc < 0) {
-		sp_set_error(store, "event");
-	} else if (sqlite3_changes(store->db) == 0) {
-		free(store->error);
-		store->error = xasprintf("event %lld changed meanwhile (it is no longer %s)",
-		                         (long long)e->id, was);
-		rc = -1;
-	}
-	sqlite3_finalize(s);
-	return rc;
+	return sp_run_changes(store, s, "event");
 }
 
 struct event_cb_ctx {

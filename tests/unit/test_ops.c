@@ -667,6 +667,23 @@ static void test_conflict(void **state)
 	store_close(&fx.store);
 }
 
+/* The store tells an event decided meanwhile (0) from a database error (-1); and the thread
+ * reference lookup tells "no such thread" (0) from one. */
+static void test_store_results(void **state)
+{
+	(void)state;
+	fresh_store();
+	struct event_row e = {.id = 1, .status = "approved", .decided_by = "walsh"};
+	assert_int_equal(store_event_update(fx.store, &e, "denied"), 0);    /* it is requested */
+	assert_int_equal(store_event_update(fx.store, &e, "requested"), 1);
+	assert_int_equal(store_event_update(fx.store, &e, "requested"), 0); /* approved now */
+	char ref[32] = "";
+	assert_int_equal(store_thread_ref(fx.store, 1, ref, sizeof(ref)), 1);
+	assert_string_equal(ref, fx.k1);
+	assert_int_equal(store_thread_ref(fx.store, 999999, ref, sizeof(ref)), 0);
+	store_close(&fx.store);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -674,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_visibility),
 		cmocka_unit_test(test_take),
 		cmocka_unit_test(test_conflict),
+		cmocka_unit_test(test_store_results),
 	};
 	return cmocka_run_group_tests(tests, setup_group, teardown_group);
 }
