@@ -45,6 +45,26 @@ struct smtp_config {
 	unsigned timeout;    /* seconds per SMTP conversation (default 30) */
 };
 
+/* [web]: the console (liaison web).  TLS, HTTP/2 and single sign-on may also come from an
+ * Apache or nginx in front (docs/web.md). */
+struct web_config {
+	char *listen;            /* "127.0.0.1:8025" (default); plain HTTP only on loopback */
+	char *tls_cert, *tls_key; /* PEM files: HTTPS when both are set */
+	int mfa_required;        /* mfa = required: coordinator, records and admin need TOTP */
+	char *trusted_header;    /* e.g. X-Remote-User, set by the proxy's single sign-on; NULL:
+	                            none is trusted */
+	char *trusted_secret_header; /* the header that carries the proxy's shared secret
+	                            (default X-Liaison-Proxy-Secret) */
+	char *trusted_secret_file;   /* the file holding that secret (like a password_file) */
+	int64_t session_idle;    /* seconds without a request before a session ends (30 min) */
+	int64_t session_max;     /* seconds from sign-in before it ends anyway (12 h) */
+	unsigned max_connections; /* at once (default 64) */
+	unsigned connection_timeout; /* seconds a connection may stay idle (default 30) */
+	size_t max_body;         /* the largest request body taken (default 1M) */
+	size_t connection_memory; /* libmicrohttpd's memory per connection (default 64k) */
+	unsigned threads;        /* the server's threads (default 2) */
+};
+
 enum user_role { ROLE_CTL, ROLE_COORDINATOR, ROLE_RECORDS, ROLE_ADMIN };
 
 /* [user NAME]: who may act, and on which troops. */
@@ -99,6 +119,7 @@ struct config {
 	char *rms_pattern;   /* PCRE2 pattern an RMS number must match whole, or NULL: any
 	                        (owned; checked to compile at load) */
 	struct smtp_config smtp;
+	struct web_config web;
 	char *database;      /* absolute path of the SQLite database */
 	char *templates;     /* absolute path of the templates folder */
 	char *timezone;      /* IANA name, e.g. America/New_York */

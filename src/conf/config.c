@@ -36,6 +36,7 @@ struct parse_state {
 	const char *kind, *id;
 	int seen_liaison;
 	int seen_smtp;
+	int seen_web;
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -358,6 +359,46 @@ static const struct key smtp_keys[] = {
 #undef S
 
 #define M struct mailbox_config
+#define W struct web_config
+static int valid_mfa(const char *value)
+{
+	return strcmp(value, "required") == 0 || strcmp(value, "optional") == 0;
+}
+
+static void parse_mfa(struct parse_state *st, void *base, const char *value)
+{
+	if (!valid_mfa(value))
+		report(st, st->line, "mfa: '%s' is not required or optional", value);
+	else
+		((W *)base)->mfa_required = strcmp(value, "required") == 0;
+}
+
+static const struct key web_keys[] = {
+	{"listen", KEY_CHECKED, FIELD(W, listen), .valid = conf_valid_listen,
+	 .what = "an address and port (127.0.0.1:8025, [::1]:8025)"},
+	{"tls_cert", KEY_PATH, FIELD(W, tls_cert)},
+	{"tls_key", KEY_SECRET_FILE, FIELD(W, tls_key)},
+	{"mfa", KEY_CUSTOM, .parse = parse_mfa},
+	{"trusted_header", KEY_CHECKED, FIELD(W, trusted_header), .valid = conf_valid_header_name,
+	 .what = "a header name (letters, digits and '-')"},
+	{"trusted_secret_header", KEY_CHECKED, FIELD(W, trusted_secret_header),
+	 .valid = conf_valid_header_name, .what = "a header name (letters, digits and '-')"},
+	{"trusted_secret_file", KEY_SECRET_FILE, FIELD(W, trusted_secret_file)},
+	{"session_idle", KEY_DURATION, FIELD(W, session_idle), .min = 60, .max = 7 * 86400,
+	 .what = "a duration from 1m to 7d"},
+	{"session_max", KEY_DURATION, FIELD(W, session_max), .min = 300, .max = 30 * 86400,
+	 .what = "a duration from 5m to 30d"},
+	{"max_connections", KEY_NUMBER, FIELD(W, max_connections), .min = 1, .max = 10000,
+	 .what = "a number from 1 to 10000"},
+	{"connection_timeout", KEY_DURATION, FIELD(W, connection_timeout), .min = 1, .max = 3600,
+	 .what = "a duration from 1s to 1h"},
+	{"max_body", KEY_SIZE, FIELD(W, max_body), .what = "a size (1M, 512k)"},
+	{"connection_memory", KEY_SIZE, FIELD(W, connection_memory), .what = "a size (64k)"},
+	{"threads", KEY_NUMBER, FIELD(W, threads), .min = 1, .max = 64,
+	 .what = "a number from 1 to 64"},
+};
+#undef W
+
 static const struct key mailbox_keys[] = {
 	{"troop", KEY_CUSTOM, .parse = parse_troop},
 	{"address", KEY_CUSTOM, .parse = parse_address},
@@ -516,6 +557,13 @@ static void start_section(struct parse_state *st, const char *section)
 		st->seen_smtp = 1;
 		return;
 	}
+	if (strcmp(section, "web") == 0) {
+		if (st->seen_web)
+			report(st, st->section_line, "[web] given twice");
+		ENTER(st, web_keys, &c->web, "web", NULL);
+		st->seen_web = 1;
+		return;
+	}
 	if (strcmp(section, "liaison") == 0) {
 		if (st->seen_liaison)
 			report(st, st->section_line, "[liaison] given twice");
@@ -582,6 +630,23 @@ static const char *known_troops(const struct config *c, char *buf, size_t size)
 	return n ? buf : "none";
 }
 
+/* [web]: TLS needs both files; plain HTTP only on loopback; a trusted header only with the
+ * proxy's secret. */
+static void check_web(struct parse_state *st)
+{
+	const struct web_config *w = &st->config->web;
+	if ((w->tls_cert == NULL) != (w->tls_key == NULL))
+		report(st, 1, "[web] needs both tls_cert and tls_key for HTTPS (or neither)");
+	if (w->tls_cert == NULL && w->listen != NULL && !conf_listen_is_loopback(w->listen))
+		report(st, 1, "[web] listen = %s is not a loopback address: plain HTTP only on "
+		       "127.0.0.1 or [::1]; set tls_cert and tls_key, or put Apache or nginx in front",
+		       w->listen);
+	if (w->trusted_header != NULL && w->trusted_secret_file == NULL)
+		report(st, 1, "[web] trusted_header needs trusted_secret_file (the secret the proxy "
+		       "sends in %s)", w->trusted_secret_header ? w->trusted_secret_header
+		                                                 : "X-Liaison-Proxy-Secret");
+}
+
 static void check_complete(struct parse_state *st)
 {
 	struct config *c = st->config;
@@ -592,6 +657,7 @@ static void check_complete(struct parse_state *st)
 		report(st, 1, "[liaison] has no database");
 	if (c->smtp.password_file && c->smtp.token_command)
 		report(st, 1, "[smtp] has both password_file and token_command: choose one");
+	check_web(st);
 	for (size_t i = 0; i < c->n_users; i++) {
 		struct user_config *u = &c->users[i];
 		if ((int)u->role < 0)
@@ -643,6 +709,13 @@ static int load(const char *path, int keep, struct config **config_r, char **err
 	c->retention_case = 3650 * 86400LL;
 	c->backoff_max = 300;
 	c->smtp.timeout = 30;
+	c->web.session_idle = 30 * 60;
+	c->web.session_max = 12 * 3600;
+	c->web.max_connections = 64;
+	c->web.connection_timeout = 30;
+	c->web.max_body = 1024 * 1024;
+	c->web.connection_memory = 64 * 1024;
+	c->web.threads = 2;
 	st.config = c;
 	st.path = path;
 	buf_init(&st.errors, 1 << 20);
@@ -670,6 +743,10 @@ static int load(const char *path, int keep, struct config **config_r, char **err
 		c->bates_prefix = xstrdup("CTL-");
 	if (c->routes == NULL)
 		c->routes = xasprintf("%s/routes.conf", st.dir);
+	if (c->web.listen == NULL)
+		c->web.listen = xstrdup("127.0.0.1:8025");
+	if (c->web.trusted_secret_header == NULL)
+		c->web.trusted_secret_header = xstrdup("X-Liaison-Proxy-Secret");
 	check_complete(&st);
 
 	free(st.dir);
@@ -735,6 +812,7 @@ void config_free(struct config **config)
 	free(c->services);
 	free_keys(liaison_keys, N_KEYS(liaison_keys), c);
 	free_keys(smtp_keys, N_KEYS(smtp_keys), &c->smtp);
+	free_keys(web_keys, N_KEYS(web_keys), &c->web);
 	strlist_free(&c->categories);
 	free(c->rms_pattern);
 	free(c->path);

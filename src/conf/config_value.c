@@ -1,6 +1,7 @@
 /* config_value.c — what the values of liaison.conf mean (see config_value.h). */
 #include "config_value.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -156,6 +157,66 @@ int conf_valid_name(const char *name)
 		return 0;
 	for (const char *p = name; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+			return 0;
+	return 1;
+}
+
+/* Splits "host:port" or "[v6]:port" into the host (into host_r) and the port. */
+static int listen_split(const char *value, char *host_r, size_t size, unsigned *port_r)
+{
+	const char *colon;
+	const char *host = value;
+	size_t n;
+	if (value[0] == '[') {
+		const char *close = strchr(value, ']');
+		if (close == NULL || close[1] != ':')
+			return -1;
+		host = value + 1;
+		n = (size_t)(close - host);
+		colon = close + 1;
+	} else {
+		colon = strrchr(value, ':');
+		if (colon == NULL)
+			return -1;
+		n = (size_t)(colon - value);
+	}
+	if (n == 0 || n >= size)
+		return -1;
+	memcpy(host_r, host, n);
+	host_r[n] = '\0';
+	long long port;
+	if (conf_parse_number(colon + 1, 1, 65535, &port) < 0)
+		return -1;
+	*port_r = (unsigned)port;
+	return 0;
+}
+
+int conf_valid_listen(const char *value)
+{
+	char host[64];
+	unsigned port;
+	unsigned char addr[16];
+	if (listen_split(value, host, sizeof(host), &port) < 0)
+		return 0;
+	return inet_pton(value[0] == '[' ? AF_INET6 : AF_INET, host, addr) == 1;
+}
+
+int conf_listen_is_loopback(const char *value)
+{
+	char host[64];
+	unsigned port;
+	if (!conf_valid_listen(value) || listen_split(value, host, sizeof(host), &port) < 0)
+		return 0;
+	return value[0] == '[' ? strcmp(host, "::1") == 0 : strncmp(host, "127.", 4) == 0;
+}
+
+int conf_valid_header_name(const char *value)
+{
+	size_t n = strlen(value);
+	if (n == 0 || n > 64)
+		return 0;
+	for (const char *p = value; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-')
 			return 0;
 	return 1;
 }

@@ -52,8 +52,20 @@ static void test_good_config(void **state)
 	assert_string_equal(c->timezone, "America/New_York");
 	assert_true(c->database[0] == '/'); /* relative paths are made absolute */
 	assert_int_equal(c->limits.max_depth, 32);
+	assert_string_equal(c->web.listen, "127.0.0.1:8025");
+	assert_int_equal(c->web.session_idle, 30 * 60);
+	assert_int_equal(c->web.session_max, 12 * 3600);
+	assert_int_equal(c->web.mfa_required, 0);
 	config_free(&c);
 	assert_null(c);
+	errors = load_errors("[liaison]\ndatabase = x.db\n[web]\nlisten = [::1]:9000\nmfa = required\n"
+	                     "session_idle = 15m\nmax_body = 256k\n", &c);
+	assert_null(errors);
+	assert_string_equal(c->web.listen, "[::1]:9000");
+	assert_int_equal(c->web.mfa_required, 1);
+	assert_int_equal(c->web.session_idle, 15 * 60);
+	assert_int_equal(c->web.max_body, 256 * 1024);
+	config_free(&c);
 }
 
 static void test_poll_keys(void **state)
@@ -145,6 +157,16 @@ static void test_bad_lines(void **state)
 		{"[liaison]\ndatabase=x\n[smtp]\nport=25\n", ":4: unknown key 'port' in [smtp]"},
 		{"[liaison]\ndatabase=x\n[mailbox K]\ntroop=K\naddress=a@b.c\nmark_seen=maybe\n", ":6: mark_seen"},
 		{"[liaison]\ndatabase=x\n[mailbox K]\ntroop=K\naddress=a@b.c\ntls=ssl\n", ":6: tls"},
+		{"[liaison]\ndatabase=x\n[web]\nlisten=localhost:80\n", ":4: listen"},
+		{"[liaison]\ndatabase=x\n[web]\nlisten=127.0.0.1:0\n", ":4: listen"},
+		{"[liaison]\ndatabase=x\n[web]\nlisten=[::1]8025\n", ":4: listen"},
+		{"[liaison]\ndatabase=x\n[web]\nlisten=0.0.0.0:8025\n", ":1: [web] listen = 0.0.0.0:8025 is not a loopback"},
+		{"[liaison]\ndatabase=x\n[web]\ntls_cert=c.pem\n", ":1: [web] needs both tls_cert and tls_key"},
+		{"[liaison]\ndatabase=x\n[web]\nmfa=sometimes\n", ":4: mfa"},
+		{"[liaison]\ndatabase=x\n[web]\ntrusted_header=X Remote\n", ":4: trusted_header"},
+		{"[liaison]\ndatabase=x\n[web]\ntrusted_header=X-Remote-User\n", "trusted_header needs trusted_secret_file"},
+		{"[liaison]\ndatabase=x\n[web]\nsession_idle=5s\n", ":4: session_idle"},
+		{"[liaison]\ndatabase=x\n[web]\n[web]\n", ":4: [web] given twice"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		char *errors = load_errors(cases[i].content, NULL);
