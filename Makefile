@@ -13,7 +13,7 @@
 
 CC      ?= cc
 PKGS    := gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle libetpan gnutls libcurl \
-           pangocairo cairo-pdf
+           pangocairo cairo-pdf libmicrohttpd libsodium liboath libqrencode
 # OPT and SAN may be set on the command line (make asan does); CFLAGS is added last.
 OPT     ?= -O2 -g
 SAN     ?=
@@ -26,7 +26,8 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libsqlite3-dev libpcre2-dev \
              libinih-dev libjansson-dev nettle-dev libcmocka-dev libetpan-dev \
              libgnutls28-dev libcurl4-gnutls-dev libcairo2-dev libpango1.0-dev \
-             fonts-dejavu-core tzdata
+             fonts-dejavu-core tzdata libmicrohttpd-dev libsodium-dev liboath-dev \
+             libqrencode-dev
 DEB_SERVERS := python3 dovecot-imapd python3-aiosmtpd openssl
 DEB_TEST  := valgrind cppcheck sqlite3 poppler-utils faketime $(DEB_SERVERS)
 DEB_BENCH := notmuch time isync

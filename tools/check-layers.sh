@@ -10,7 +10,7 @@
 cd "$(dirname "$0")/.." || exit 1
 
 # The layers, lowest first (docs/architecture.md, "The layers").
-layers="base mail conf store send intake run ops records cli"
+layers="base mail conf store send intake run ops records web cli"
 
 # Third-party headers and the only files that may include them.  GLib is the Unicode tables
 # under GMime and pango; jansson is a data type (the --json output, and a report's snapshot,
@@ -26,6 +26,10 @@ pango/                    src/records/pdf.c
 gnutls/                   src/intake/tls_verify.c
 glib.h                    src/mail/mime src/records/pdf.c src/base/redact.c
 nettle/                   src/base/hash.c
+sodium                    src/base/password.c
+liboath/                  src/base/totp.c
+qrencode.h                src/base/qr.c
+microhttpd.h              src/web/web_server.c
 ini.h                     src/conf/config.c
 jansson.h                 src/cli/ include/cli.h src/ops/report_snapshot.c src/records/report_render.c include/report_render.h
 '

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 out=build-fuzz
 mkdir -p "$out/obj" "$out/corpus" tests/fixtures/fuzz
 # the libraries of the Makefile's PKGS: every object of src/ is linked
-pkgs="gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle libetpan gnutls libcurl pangocairo cairo-pdf"
+pkgs="gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle libetpan gnutls libcurl pangocairo cairo-pdf libmicrohttpd libsodium liboath libqrencode"
 # shellcheck disable=SC2086
 flags="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -fsanitize=fuzzer-no-link,address,undefined $(pkg-config --cflags $pkgs)"
 objs=""
