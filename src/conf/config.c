@@ -358,19 +358,14 @@ static const struct key smtp_keys[] = {
 };
 #undef S
 
-#define M struct mailbox_config
+/* [web]: the console. */
 #define W struct web_config
-static int valid_mfa(const char *value)
-{
-	return strcmp(value, "required") == 0 || strcmp(value, "optional") == 0;
-}
-
 static void parse_mfa(struct parse_state *st, void *base, const char *value)
 {
-	if (!valid_mfa(value))
+	if (strcmp(value, "required") != 0 && strcmp(value, "optional") != 0)
 		report(st, st->line, "mfa: '%s' is not required or optional", value);
 	else
-		((W *)base)->mfa_required = strcmp(value, "required") == 0;
+		((W *)base)->mfa_required = value[0] == 'r';
 }
 
 static const struct key web_keys[] = {
@@ -399,6 +394,7 @@ static const struct key web_keys[] = {
 };
 #undef W
 
+#define M struct mailbox_config
 static const struct key mailbox_keys[] = {
 	{"troop", KEY_CUSTOM, .parse = parse_troop},
 	{"address", KEY_CUSTOM, .parse = parse_address},
@@ -819,56 +815,4 @@ void config_free(struct config **config)
 	free(c->timezone);
 	free(c);
 	*config = NULL;
-}
-
-const struct mailbox_config *config_find_mailbox(const struct config *config, const char *name)
-{
-	/* Any case: people type "k" for [mailbox K]. */
-	for (size_t i = 0; i < config->n_mailboxes; i++)
-		if (strcasecmp(config->mailboxes[i].name, name) == 0)
-			return &config->mailboxes[i];
-	return NULL;
-}
-
-const struct user_config *config_find_user(const struct config *config, const char *name)
-{
-	for (size_t i = 0; i < config->n_users; i++)
-		if (strcmp(config->users[i].name, name) == 0)
-			return &config->users[i];
-	return NULL;
-}
-
-const struct service_config *config_find_service(const struct config *config, const char *id)
-{
-	for (size_t i = 0; i < config->n_services; i++)
-		if (strcmp(config->services[i].id, id) == 0)
-			return &config->services[i];
-	return NULL;
-}
-
-const struct mailbox_config *config_find_troop(const struct config *config, char troop)
-{
-	for (size_t i = 0; i < config->n_mailboxes; i++)
-		if (config->mailboxes[i].troop == troop)
-			return &config->mailboxes[i];
-	return NULL;
-}
-
-int mailbox_owns_address(const struct mailbox_config *mailbox, const char *addr)
-{
-	if (addr == NULL || addr[0] == '\0')
-		return 0;
-	if (mailbox->address != NULL && strcasecmp(mailbox->address, addr) == 0)
-		return 1;
-	return strlist_contains_nocase(&mailbox->aliases, addr);
-}
-
-const char *config_default_path(const char *explicit_path)
-{
-	if (explicit_path != NULL)
-		return explicit_path;
-	const char *env = getenv("LIAISON_CONFIG");
-	if (env != NULL && env[0] != '\0')
-		return env;
-	return "liaison.conf";
 }
