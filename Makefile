@@ -50,6 +50,12 @@ $(BUILD)/%.o: src/%.c $(wildcard include/*.h src/*/*.h) | $(BUILD)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The console's style sheet and script, built into the program.
+$(BUILD)/web_assets_data.h: $(wildcard web/static/*) tools/embed.sh | $(BUILD)
+	sh tools/embed.sh web/static > $@
+$(BUILD)/web/web_assets.o: $(BUILD)/web_assets_data.h
+$(BUILD)/web/web_assets.o: ALL_CFLAGS += -I$(BUILD)
+
 $(BUILD):
 	mkdir -p $(BUILD)/tests
 

@@ -73,6 +73,7 @@ int cmd_attachment(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_poll(struct cli *cli, int argc, char **argv);
+int cmd_web(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_reroute(struct cli *cli, int argc, char **argv);
 int cmd_assign(struct cli *cli, int argc, char **argv);

@@ -210,6 +210,8 @@ struct thread_row {
 	int64_t first_response_at; /* the troop's first answer written by a person, 0: none */
 	int suspicious;            /* holds a message that claims the troop's own address but
 	                              did not come from its server */
+	const char *preview;       /* the start of the newest message's text (store_inbox_list
+	                              only; NULL elsewhere) */
 };
 struct thread_filter {
 	const char *mailbox; /* NULL: all */
@@ -220,6 +222,33 @@ typedef int store_thread_cb(const struct thread_row *row, void *ctx);
 /* Calls cb for each thread, newest activity first; a non-zero return from cb stops. */
 int store_threads_list(struct store *store, const struct thread_filter *filter,
                        store_thread_cb *cb, void *ctx);
+
+/* --- The inbox (store_inbox.c) --------------------------------------------------------- */
+
+/* One page of an inbox view: every field optional (0 or NULL: no filter). */
+struct inbox_filter {
+	const char *troops;      /* the troop letters a listing may show ("KL"); NULL: all */
+	int closed;              /* 1: closed threads only; 0: threads not closed */
+	int person;              /* threads with a person (not machine mail) */
+	const char *assignee;
+	int unassigned;
+	int urgent;
+	int reportable_awaiting; /* reportable, no RMS number and no reason yet */
+	int awaiting_answer;     /* a person wrote and nobody of the troop answered yet */
+	const char *category, *status, *mailbox;
+	int64_t before_last_at, before_id; /* only threads older than this one (keyset paging,
+	                                      so a deep page costs what the first does); 0: none */
+	int limit;               /* 0: no limit */
+};
+/* Calls cb for each matching thread, newest activity first, with row->preview set; a
+ * non-zero return from cb stops. */
+int store_inbox_list(struct store *store, const struct inbox_filter *filter, store_thread_cb *cb,
+                     void *ctx);
+/* How many threads match (keyset and limit ignored). */
+int store_inbox_count(struct store *store, const struct inbox_filter *filter, int64_t *count_r);
+/* A short text that changes whenever mail is filed, a thread's history grows or the outbox
+ * moves: what the console's live pages compare to know they should reload. */
+int store_change_stamp(struct store *store, char *out, size_t size);
 
 struct message_row {
 	int64_t id;

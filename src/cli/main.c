@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"init", cmd_init, "create or upgrade the database"},
 	{"check", cmd_check, "check the configuration, rules, templates and database (--connect: the servers)"},
 	{"poll", cmd_poll, "watch the mailboxes over IMAP, file new mail, send auto-replies"},
+	{"web", cmd_web, "serve the web console (liaisons work their troop's inbox in a browser)"},
 	{"outbox", cmd_outbox, "what liaison sent or will send; show, cancel or retry one"},
 	{"import", cmd_import, "import a Maildir, mbox or .eml files into a mailbox"},
 	{"reroute", cmd_reroute, "apply the current routing rules to stored mail (--dry-run)"},

@@ -66,6 +66,16 @@ struct thread_cb_ctx {
 	void *ctx;
 };
 
+/* The columns of a thread row (threads t JOIN mailboxes m), in sp_thread_row_read's order. */
+#define SP_THREAD_COLUMNS \
+	"t.id, t.ref, m.name, t.status, t.kind, t.correspondent, t.correspondent_name, " \
+	"t.subject, t.category, t.priority, t.assignee, t.message_count, t.first_at, t.last_at, " \
+	"m.troop, t.confidential, t.reportable, t.rms_number, t.not_reportable_reason, " \
+	"coalesce(t.closed_at, 0), coalesce(t.first_in_at, 0), coalesce(t.first_response_at, 0), " \
+	"t.suspicious"
+/* Reads a row of SP_THREAD_COLUMNS (strings valid until the next step). */
+void sp_thread_row_read(sqlite3_stmt *s, struct thread_row *row);
+
 /* Hands a row of the thread columns (store_threads_list's query) to the callback of p, a
  * struct thread_cb_ctx *. */
 int sp_thread_row_cb(sqlite3_stmt *s, void *p);

@@ -22,10 +22,9 @@ int store_thread_has_party(struct store *store, int64_t thread_id, const char *a
 	return sp_one_int64(store, s, &v, "thread party") < 0 ? -1 : v != 0;
 }
 
-int sp_thread_row_cb(sqlite3_stmt *s, void *p)
+void sp_thread_row_read(sqlite3_stmt *s, struct thread_row *row)
 {
-	struct thread_cb_ctx *c = p;
-	struct thread_row row = {
+	*row = (struct thread_row){
 		.id = sqlite3_column_int64(s, 0),
 		.ref = sp_col_text(s, 1),
 		.mailbox = sp_col_text(s, 2),
@@ -50,6 +49,13 @@ int sp_thread_row_cb(sqlite3_stmt *s, void *p)
 		.first_response_at = sqlite3_column_int64(s, 21),
 		.suspicious = sqlite3_column_int(s, 22),
 	};
+}
+
+int sp_thread_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct thread_cb_ctx *c = p;
+	struct thread_row row;
+	sp_thread_row_read(s, &row);
 	return c->cb(&row, c->ctx);
 }
 
@@ -57,12 +63,7 @@ int store_threads_list(struct store *store, const struct thread_filter *f, store
                        void *ctx)
 {
 	sqlite3_stmt *s = sp_query(store,
-	    "SELECT t.id, t.ref, m.name, t.status, t.kind, t.correspondent, t.correspondent_name, "
-	    "t.subject, t.category, t.priority, t.assignee, t.message_count, t.first_at, t.last_at, "
-	    "m.troop, t.confidential, t.reportable, t.rms_number, t.not_reportable_reason, "
-	    "coalesce(t.closed_at, 0), coalesce(t.first_in_at, 0), coalesce(t.first_response_at, 0), "
-	    "t.suspicious "
-	    "FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id "
+	    "SELECT " SP_THREAD_COLUMNS " FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id "
 	    "WHERE (?1 IS NULL OR m.name = ?1) AND (?2 IS NULL OR t.status = ?2) "
 	    "AND (?3 IS NULL OR t.ref = ?3) "
 	    "ORDER BY t.last_at DESC, t.id DESC");

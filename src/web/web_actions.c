@@ -1,0 +1,152 @@
+/* web_actions.c — the thread's actions: POST /t/REF/ACTION, each one ops call, then back to
+ * the thread (303, so a reload never repeats it).  A reply is shown first exactly as it will
+ * go out and sent only when confirmed naming its recipient. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops.h"
+#include "web_html.h"
+#include "web_pages.h"
+#include "web_presence.h"
+
+/* A form field, or "" (never NULL: ops report an empty value as it deserves). */
+static const char *field(struct web_ctx *c, const char *name)
+{
+	const char *v = web_form(c->req, name);
+	return v ? v : "";
+}
+
+static const char *optional(struct web_ctx *c, const char *name)
+{
+	const char *v = web_form(c->req, name);
+	return v && v[0] ? v : NULL;
+}
+
+static void back_to_thread(struct web_ctx *c, const char *ref, const char *done)
+{
+	char *enc = web_url_encode(ref);
+	char *to = xasprintf("/t/%s?done=%s", enc, done);
+	web_redirect(c->res, to);
+	free(to);
+	free(enc);
+}
+
+/* The reply as it will be sent, and a button that sends it (naming the recipient). */
+static void reply_confirm(struct web_ctx *c, const char *ref)
+{
+	struct buf *b = &c->res->body;
+	web_page_begin(c, "Send this reply?", NULL);
+	html(b, "<h1>Send this reply?</h1><p>To the correspondent of <a href=\"/t/%U\">%s</a>. "
+	        "This is the text that will be sent:</p><pre class=\"preview\">%s</pre>",
+	     ref, ref, field(c, "body"));
+	html(b, "<form method=\"post\" action=\"/t/%U/reply\">", ref);
+	web_csrf_field(c);
+	html(b, "<input type=\"hidden\" name=\"body\" value=\"%s\"><input type=\"hidden\" "
+	        "name=\"seen\" value=\"%s\"><input type=\"hidden\" name=\"confirm\" value=\"1\">"
+	        "<button type=\"submit\">Send the reply</button> <a href=\"/t/%U#reply\">Edit</a>"
+	        "</form>", field(c, "body"), field(c, "seen"), ref);
+	web_page_end(c);
+}
+
+/* *shown_r 1 when the answer is the confirmation page (nothing done yet). */
+static int do_reply(struct web_ctx *c, const char *ref, int *shown_r, char **error_r)
+{
+	if (web_form(c->req, "confirm") == NULL) {
+		reply_confirm(c, ref);
+		*shown_r = 1;
+		return OPS_OK;
+	}
+	char *to = NULL;
+	int orc = ops_reply(c->store, &c->actor, ref, field(c, "body"), 0, 0, &to, error_r);
+	free(to);
+	return orc;
+}
+
+struct others_ctx {
+	struct buf *b;
+	int n;
+};
+
+static void json_other(const struct web_presence *p, void *ctx)
+{
+	struct others_ctx *o = ctx;
+	/* user names are [user] section names: letters, digits, '-', '_', '.' (no quoting) */
+	buf_addf(o->b, "%s{\"user\":\"%s\",\"state\":\"%s\"}", o->n++ ? "," : "", p->user,
+	         p->writing ? "writing" : "viewing");
+}
+
+/* The page's heartbeat: I am here (viewing or writing); who else is? */
+static void presence(struct web_ctx *c, const char *ref)
+{
+	struct ops_thread t;
+	char *error = NULL;
+	if (ops_thread_load(c->store, &c->actor, ref, &t, &error) != OPS_OK) {
+		free(error);
+		web_not_found(c);
+		return;
+	}
+	ops_thread_free(&t);
+	const char *state = web_form(c->req, "state");
+	web_presence_touch(c->app, ref, c->actor.user->name,
+	                   state != NULL && strcmp(state, "writing") == 0, c->req->now);
+	struct buf *b = &c->res->body;
+	c->res->content_type = "application/json";
+	buf_addstr(b, "{\"others\":[");
+	struct others_ctx o = {b, 0};
+	web_presence_others(c->app, ref, c->actor.user->name, c->req->now, json_other, &o);
+	buf_addstr(b, "]}");
+}
+
+void web_thread_action(struct web_ctx *c, const char *rest)
+{
+	const char *slash = strrchr(rest, '/');
+	if (slash == NULL || slash == rest || (size_t)(slash - rest) >= 64) {
+		web_not_found(c);
+		return;
+	}
+	char ref[64];
+	memcpy(ref, rest, (size_t)(slash - rest));
+	ref[slash - rest] = '\0';
+	ops_ref_canonical(ref);
+	const char *action = slash + 1;
+	if (strcmp(action, "presence") == 0) {
+		presence(c, ref);
+		return;
+	}
+	char *error = NULL;
+	int changed = 0, shown = 0;
+	int orc;
+	if (strcmp(action, "take") == 0)
+		orc = ops_take(c->store, &c->actor, ref, 0, &changed, &error);
+	else if (strcmp(action, "assign") == 0)
+		orc = ops_assign(c->store, &c->actor, ref, field(c, "assignee"), 0, &changed, &error);
+	else if (strcmp(action, "status") == 0)
+		orc = ops_status(c->store, &c->actor, ref, field(c, "status"), &error);
+	else if (strcmp(action, "category") == 0)
+		orc = ops_category(c->store, &c->actor, ref, field(c, "category"), &error);
+	else if (strcmp(action, "flag") == 0)
+		orc = ops_flag(c->store, &c->actor, ref, field(c, "flag"),
+		               strcmp(field(c, "on"), "1") == 0, &error);
+	else if (strcmp(action, "note") == 0)
+		orc = ops_note(c->store, &c->actor, ref, field(c, "text"), &error);
+	else if (strcmp(action, "close") == 0)
+		orc = ops_close(c->store, &c->actor, ref, optional(c, "rms"), optional(c, "reason"),
+		                &error);
+	else if (strcmp(action, "refer") == 0)
+		orc = ops_refer(c->store, &c->actor, ref, field(c, "service"), optional(c, "note"),
+		                web_form(c->req, "send") != NULL, &error);
+	else if (strcmp(action, "reply") == 0) {
+		orc = do_reply(c, ref, &shown, &error);
+		if (shown)
+			return;
+	} else {
+		web_not_found(c);
+		return;
+	}
+	if (orc == OPS_OK)
+		back_to_thread(c, ref, action);
+	else
+		web_ops_error(c, orc, error);
+	free(error);
+}

@@ -1,0 +1,221 @@
+/* web_app.c — routing and the checks every request passes (see web_app.h).
+ *
+ * Order for each request: the body is decoded (a form, or refused when too large); the
+ * session cookie is resumed through ops; a page that needs a user sends anyone else to the
+ * sign-in page; a POST must come from this site (Origin, or Sec-Fetch-Site when the browser
+ * sends no Origin) and carry the session's CSRF token; then the page runs, and every response
+ * gets the security headers. */
+#include "web_app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "ops_account.h"
+#include "password.h"
+#include "store.h"
+#include "web_assets.h"
+#include "web_pages.h"
+
+#define CSP "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " \
+            "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+struct route {
+	const char *method;
+	const char *prefix;   /* the path, or its start when it ends in '/' */
+	void (*page)(struct web_ctx *c, const char *rest);
+	int needs_user;
+};
+
+static const struct route routes[] = {
+	{"GET", "/signin", web_signin_form, 0},
+	{"POST", "/signin", web_signin_submit, 0},
+	{"POST", "/signin/code", web_signin_code, 0},
+	{"POST", "/signout", web_signout, 1},
+	{"GET", "/", web_inbox_page, 1},
+	{"GET", "/live", web_live, 1},
+	{"GET", "/t/", web_thread_page, 1},
+	{"POST", "/t/", web_thread_action, 1},
+	{"GET", "/a/", web_attachment, 1},
+	{"GET", "/outbox", web_outbox_page, 1},
+	{"POST", "/outbox/", web_outbox_action, 1},
+};
+
+static void close_store(void *p)
+{
+	struct store *store = p;
+	store_close(&store);
+}
+
+int web_app_init(struct web_app *app, const struct config *config, char **error_r)
+{
+	memset(app, 0, sizeof(*app));
+	app->config = config;
+	if (pthread_key_create(&app->store_key, close_store) != 0) {
+		*error_r = xstrdup("web: no thread key");
+		return -1;
+	}
+	pthread_mutex_init(&app->presence_lock, NULL);
+	/* open once now, so a missing or old database stops the start, not the first page */
+	struct store *store = NULL;
+	if (store_open(config->database, STORE_OPEN_EXISTING, &store, error_r) < 0)
+		return -1;
+	store_close(&store);
+	return 0;
+}
+
+void web_app_free(struct web_app *app)
+{
+	pthread_key_delete(app->store_key);
+	pthread_mutex_destroy(&app->presence_lock);
+	free(app->presence);
+}
+
+/* This server thread's store, opened on its first request. */
+static struct store *thread_store(struct web_app *app)
+{
+	struct store *store = pthread_getspecific(app->store_key);
+	if (store != NULL)
+		return store;
+	char *error = NULL;
+	if (store_open(app->config->database, STORE_OPEN_EXISTING, &store, &error) < 0) {
+		log_warn("web: %s", error);
+		free(error);
+		return NULL;
+	}
+	pthread_setspecific(app->store_key, store);
+	return store;
+}
+
+static const struct route *find_route(const char *method, const char *path, const char **rest_r)
+{
+	for (size_t i = 0; i < sizeof(routes) / sizeof(*routes); i++) {
+		const struct route *r = &routes[i];
+		size_t n = strlen(r->prefix);
+		if (strcmp(r->method, method) != 0)
+			continue;
+		int prefix = n > 1 && r->prefix[n - 1] == '/';
+		if (prefix ? strncmp(path, r->prefix, n) == 0 : strcmp(path, r->prefix) == 0) {
+			*rest_r = path + (prefix ? n : strlen(path));
+			return r;
+		}
+	}
+	return NULL;
+}
+
+/* A POST from another site (a form on a hostile page aimed at this console) is refused:
+ * the browser names the page's origin, or at least whether it is this site. */
+static int same_origin(const struct web_request *req)
+{
+	const char *origin = web_header(req, "Origin");
+	const char *host = web_header(req, "Host");
+	if (origin != NULL && strcmp(origin, "null") != 0) {
+		const char *sep = strstr(origin, "://");
+		return host != NULL && sep != NULL && strcasecmp(sep + 3, host) == 0;
+	}
+	const char *site = web_header(req, "Sec-Fetch-Site");
+	if (site != NULL)
+		return strcmp(site, "same-origin") == 0 || strcmp(site, "none") == 0;
+	return origin == NULL; /* an old client that sends neither: the CSRF token decides */
+}
+
+static void security_headers(struct web_ctx *c)
+{
+	struct web_response *res = c->res;
+	web_add_header(res, "Content-Security-Policy", CSP);
+	web_add_header(res, "X-Content-Type-Options", "nosniff");
+	web_add_header(res, "Referrer-Policy", "no-referrer");
+	web_add_header(res, "X-Frame-Options", "DENY");
+	web_add_header(res, "Cross-Origin-Opener-Policy", "same-origin");
+	web_add_header(res, "Cache-Control", res->cacheable ? "public, max-age=3600" : "no-store");
+	if (c->req->https)
+		web_add_header(res, "Strict-Transport-Security", "max-age=31536000");
+}
+
+/* The session of the request's cookie, when live: fills c->actor and c->csrf. */
+static void resume(struct web_ctx *c)
+{
+	const char *token = web_cookie(c->req, web_session_cookie_name(c->req));
+	if (token == NULL)
+		return;
+	struct web_session s;
+	char *error = NULL;
+	if (ops_session_resume(c->store, c->app->config, token, c->req->now, &s, &error) != OPS_OK ||
+	    !s.stage_full) {
+		free(error);
+		return;
+	}
+	if (ops_actor(c->app->config, s.user, &c->actor, &error) != OPS_OK) {
+		free(error);
+		return;
+	}
+	snprintf(c->csrf, sizeof(c->csrf), "%s", s.csrf);
+	c->session_id = s.id;
+}
+
+static int csrf_ok(struct web_ctx *c)
+{
+	const char *sent = web_form(c->req, "csrf");
+	const char *want = c->actor.user ? c->csrf : web_cookie(c->req, WEB_PRESIGNIN_COOKIE);
+	return sent != NULL && want != NULL && want[0] != '\0' && token_equal(sent, want);
+}
+
+static void dispatch(struct web_ctx *c)
+{
+	struct web_request *req = c->req;
+	if (req->body_too_large) {
+		web_plain(c->res, 413, "The form is larger than this console takes.");
+		return;
+	}
+	const char *type = web_header(req, "Content-Type");
+	if (req->body != NULL && type != NULL &&
+	    strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0 &&
+	    web_form_parse(req->body, req->body_len, &req->form) < 0) {
+		web_plain(c->res, 400, "The form could not be read.");
+		return;
+	}
+	if (strncmp(req->path, "/static/", 8) == 0 && strcmp(req->method, "GET") == 0) {
+		web_asset(c->res, req->path + 8);
+		return;
+	}
+	const char *rest = NULL;
+	const struct route *route = find_route(req->method, req->path, &rest);
+	if (route == NULL) {
+		web_not_found(c);
+		return;
+	}
+	resume(c);
+	if (route->needs_user && c->actor.user == NULL) {
+		if (strcmp(req->method, "GET") == 0) {
+			char *next = web_url_encode(req->path);
+			char *to = xasprintf("/signin?next=%s", next);
+			web_redirect(c->res, to);
+			free(to);
+			free(next);
+		} else {
+			web_plain(c->res, 403, "Your session has ended: sign in again.");
+		}
+		return;
+	}
+	if (strcmp(req->method, "POST") == 0 && (!same_origin(req) || !csrf_ok(c))) {
+		log_warn("web: POST %s from %s refused: not from this site or no valid form token",
+		         req->path, req->peer);
+		web_plain(c->res, 403, "Refused: this form did not come from this console.");
+		return;
+	}
+	route->page(c, rest);
+}
+
+void web_app_handle(void *p, struct web_request *req, struct web_response *res)
+{
+	struct web_app *app = p;
+	struct web_ctx c = {.app = app, .req = req, .res = res};
+	c.store = thread_store(app);
+	if (c.store == NULL)
+		web_plain(res, 503, "The database cannot be opened now; try again shortly.");
+	else
+		dispatch(&c);
+	security_headers(&c);
+}

@@ -1,0 +1,103 @@
+/* web_pages.c — what every page shares: the frame, the form token, dates, errors (see
+ * web_pages.h). */
+#include "web_pages.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ops_inbox.h"
+#include "web_html.h"
+
+const char *web_session_cookie_name(const struct web_request *req)
+{
+	/* __Host-: the browser keeps it only from a secure origin, for this host and path /,
+	 * so no other site or subdomain can plant or read it */
+	return req->https ? "__Host-liaison" : "liaison";
+}
+
+void web_time(const struct web_ctx *c, int64_t t, char out[17])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (t <= 0 || localtime_r(&tt, &tm) == NULL || strftime(out, 17, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(out, 17, "-");
+}
+
+void web_csrf_field(struct web_ctx *c)
+{
+	html(&c->res->body, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", c->csrf);
+}
+
+static void nav(struct web_ctx *c, const char *current)
+{
+	struct buf *b = &c->res->body;
+	html(b, "<nav class=\"views\" aria-label=\"Views\"><ul>");
+	for (int v = 0; v < OPS_VIEW_COUNT; v++) {
+		const char *name = ops_view_name((enum ops_view)v);
+		int here = current != NULL && strcmp(current, name) == 0;
+		html(b, "<li><a href=\"/?view=%s\"%R data-view=\"%s\">%s <span class=\"count\" "
+		        "data-count=\"%s\"></span></a></li>",
+		     name, here ? " aria-current=\"page\"" : "", name,
+		     ops_view_title((enum ops_view)v), name);
+	}
+	html(b, "<li><a href=\"/outbox\"%R>My outbox</a></li></ul></nav>",
+	     current != NULL && strcmp(current, "outbox") == 0 ? " aria-current=\"page\"" : "");
+}
+
+void web_page_begin(struct web_ctx *c, const char *title, const char *current)
+{
+	struct buf *b = &c->res->body;
+	html(b, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	        "<title>%s — liaison</title>"
+	        "<link rel=\"stylesheet\" href=\"/static/app.css\">"
+	        "<script src=\"/static/app.js\" defer></script></head><body>"
+	        "<a class=\"skip\" href=\"#main\">Skip to content</a>", title);
+	if (c->actor.user != NULL) {
+		const char *who = c->actor.user->display_name ? c->actor.user->display_name
+		                                              : c->actor.user->name;
+		html(b, "<header class=\"top\"><a class=\"brand\" href=\"/\">liaison</a>"
+		        "<form class=\"search\" role=\"search\" action=\"/\" method=\"get\">"
+		        "<label for=\"q\" class=\"visually-hidden\">Search mail</label>"
+		        "<input id=\"q\" name=\"q\" type=\"search\" placeholder=\"Search\" "
+		        "value=\"%s\"></form>"
+		        "<span class=\"who\">%s</span>"
+		        "<form action=\"/signout\" method=\"post\" class=\"signout\">",
+		     web_query(c->req, "q"), who);
+		web_csrf_field(c);
+		html(b, "<button type=\"submit\">Sign out</button></form></header>");
+		nav(c, current);
+	}
+	html(b, "<main id=\"main\" tabindex=\"-1\" data-csrf=\"%s\">", c->csrf);
+}
+
+void web_page_end(struct web_ctx *c)
+{
+	html(&c->res->body, "</main><div id=\"help\" hidden></div></body></html>\n");
+}
+
+void web_not_found(struct web_ctx *c)
+{
+	c->res->status = 404;
+	buf_reset(&c->res->body);
+	web_page_begin(c, "Not found", NULL);
+	html(&c->res->body, "<h1>Not found</h1><p>There is nothing here that you may see. "
+	                    "<a href=\"/\">Back to the inbox</a></p>");
+	web_page_end(c);
+}
+
+void web_ops_error(struct web_ctx *c, int ops_result, const char *error)
+{
+	if (ops_result == OPS_NOT_FOUND) {
+		web_not_found(c);
+		return;
+	}
+	c->res->status = ops_result == OPS_REFUSED ? 403 : ops_result == OPS_CONFLICT ? 409
+	               : ops_result == OPS_INVALID ? 400 : 500;
+	buf_reset(&c->res->body);
+	web_page_begin(c, "Not done", NULL);
+	html(&c->res->body, "<h1>Not done</h1><p role=\"alert\">%s</p>"
+	                    "<p><a href=\"/\">Back to the inbox</a></p>", error ? error : "It failed.");
+	web_page_end(c);
+}

@@ -1,0 +1,300 @@
+/* web_thread.c — one thread: its messages (text only: a message's own HTML is never
+ * rendered), attachments to download, history, suggested referrals, and the forms of every
+ * action, each a POST to /t/REF/ACTION handled by ops. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops_attachment.h"
+#include "ops_list.h"
+#include "store.h"
+#include "web_html.h"
+#include "web_pages.h"
+#include "web_presence.h"
+
+struct show_ctx {
+	struct web_ctx *c;
+	struct ops_thread_item item;
+	struct thread_row row;     /* copied: strings below it are owned */
+	struct strlist owned;
+	int content;
+	int found;
+	unsigned attachments;      /* numbered across the thread, as ops_attachment_get takes */
+	int64_t newest_message;
+};
+
+static const char *keep(struct show_ctx *s, const char *v)
+{
+	if (v == NULL)
+		return NULL;
+	strlist_add(&s->owned, v);
+	return s->owned.items[s->owned.count - 1];
+}
+
+static int thread_seen(const struct ops_thread_item *item, void *p)
+{
+	struct show_ctx *s = p;
+	const struct thread_row *r = item->row;
+	s->row = *r;
+	s->row.ref = keep(s, r->ref);
+	s->row.mailbox = keep(s, r->mailbox);
+	s->row.status = keep(s, r->status);
+	s->row.kind = keep(s, r->kind);
+	s->row.correspondent = keep(s, r->correspondent);
+	s->row.correspondent_name = keep(s, r->correspondent_name);
+	s->row.subject = keep(s, r->subject);
+	s->row.category = keep(s, r->category);
+	s->row.priority = keep(s, r->priority);
+	s->row.assignee = keep(s, r->assignee);
+	s->row.rms_number = keep(s, r->rms_number);
+	s->row.not_reportable_reason = keep(s, r->not_reportable_reason);
+	s->row.preview = NULL;
+	s->content = item->content;
+	s->found = 1;
+	/* the page header is written once the thread is known (the title is its subject) */
+	char title[200];
+	snprintf(title, sizeof(title), "%s %s", s->row.ref, s->row.subject);
+	web_page_begin(s->c, title, NULL);
+	struct buf *b = &s->c->res->body;
+	html(b, "<article class=\"thread\" data-ref=\"%s\"><h1><span class=\"ref\">%s</span> %s</h1>"
+	        "<dl class=\"facts\"><dt>From</dt><dd>%s%R%s%R</dd><dt>Status</dt><dd>%s</dd>"
+	        "<dt>Assignee</dt><dd>%s</dd><dt>Category</dt><dd>%s</dd><dt>Troop</dt><dd>%c"
+	        " (%s)</dd>",
+	     s->row.ref, s->row.ref, s->row.subject, s->row.correspondent_name ? s->row.correspondent_name : "",
+	     s->row.correspondent_name ? " &lt;" : "", s->row.correspondent,
+	     s->row.correspondent_name ? "&gt;" : "", s->row.status,
+	     s->row.assignee ? s->row.assignee : "unassigned", s->row.category ? s->row.category : "none",
+	     s->row.troop, s->row.mailbox);
+	if (item->due[0])
+		html(b, "<dt>First answer due</dt><dd>%s%R</dd>", item->due,
+		     item->overdue ? " <strong>(late)</strong>" : "");
+	if (s->row.rms_number)
+		html(b, "<dt>RMS number</dt><dd>%s</dd>", s->row.rms_number);
+	html(b, "<dt>Flags</dt><dd>%s%s%s%s</dd></dl>",
+	     s->row.confidential ? "confidential " : "", s->row.reportable ? "reportable " : "",
+	     s->row.priority && strcmp(s->row.priority, "urgent") == 0 ? "urgent " : "",
+	     !s->row.confidential && !s->row.reportable &&
+	             !(s->row.priority && strcmp(s->row.priority, "urgent") == 0) ? "none" : "");
+	if (item->suggested && item->suggested->count > 0) {
+		html(b, "<p class=\"suggested\">Suggested referrals: ");
+		for (size_t i = 0; i < item->suggested->count; i++)
+			html(b, "%R%s", i ? ", " : "", item->suggested->items[i]);
+		html(b, "</p>");
+	}
+	if (!s->content)
+		html(b, "<p class=\"masked\">This thread is confidential: only its assigned liaison, "
+		        "the coordinator and records staff read it.</p>");
+	html(b, "<section class=\"messages\" aria-label=\"Messages\">");
+	return 0;
+}
+
+static int attachment_link(const struct attachment_row *a, void *p)
+{
+	struct show_ctx *s = p;
+	unsigned n = ++s->attachments;
+	html(&s->c->res->body, "<li><a href=\"/a/%U/%d\" download>%s</a> <span class=\"size\">"
+	                       "(%s, %lld bytes)</span></li>",
+	     s->row.ref, (int)n, a->filename ? a->filename : "(unnamed)", a->content_type,
+	     (long long)a->size);
+	return 0;
+}
+
+static int message_seen(const struct message_row *m, void *p)
+{
+	struct show_ctx *s = p;
+	struct buf *b = &s->c->res->body;
+	char when[17];
+	web_time(s->c, m->date, when);
+	int out = m->direction && strcmp(m->direction, "out") == 0;
+	html(b, "<article class=\"message %s\" id=\"m%lld\"><header><span class=\"dir\">%s</span> "
+	        "<strong>%s</strong> %s<br><span class=\"to\">To: %s</span> · <time>%s</time>"
+	        "</header>",
+	     out ? "out" : "in", (long long)m->id, out ? "Sent" : "Received",
+	     m->from_name ? m->from_name : "", m->from_addr, m->to_text ? m->to_text : "", when);
+	if (m->quarantine_reason)
+		html(b, "<p class=\"quarantine\">Kept raw and quarantined: %s</p>", m->quarantine_reason);
+	html(b, "<pre class=\"text\">%s</pre>", m->text ? m->text : "");
+	html(b, "<ul class=\"attachments\">");
+	store_attachments_list(s->c->store, m->id, attachment_link, s);
+	html(b, "</ul></article>");
+	if (m->id > s->newest_message)
+		s->newest_message = m->id;
+	return 0;
+}
+
+static int history_entry(const struct history_row *h, void *p)
+{
+	struct show_ctx *s = p;
+	char when[17];
+	web_time(s->c, h->at, when);
+	int note = strcmp(h->action, "note") == 0;
+	html(&s->c->res->body, "<li class=\"%s\"><time>%s</time> <strong>%s</strong> %s%R%s</li>",
+	     note ? "note" : "op", when, h->user, note ? "" : h->action, note ? "<span class=\"badge\">"
+	     "Internal note</span> " : ": ", h->details ? h->details : "");
+	return 0;
+}
+
+/* The forms of the actions: each works without JavaScript. */
+static void action_forms(struct show_ctx *s)
+{
+	struct web_ctx *c = s->c;
+	struct buf *b = &c->res->body;
+	const char *ref = s->row.ref;
+	html(b, "<section class=\"actions\" aria-label=\"Actions\"><h2>Work this thread</h2>");
+	html(b, "<form method=\"post\" action=\"/t/%U/take\" class=\"inline\">", ref);
+	web_csrf_field(c);
+	html(b, "<button type=\"submit\" accesskey=\"a\" data-key=\"a\">Take</button></form>");
+	html(b, "<form method=\"post\" action=\"/t/%U/status\" class=\"inline\">", ref);
+	web_csrf_field(c);
+	html(b, "<label>Status <select name=\"status\"><option>new</option><option>open</option>"
+	        "<option>waiting</option></select></label> <button type=\"submit\">Set</button></form>");
+	html(b, "<form method=\"post\" action=\"/t/%U/category\" class=\"inline\">", ref);
+	web_csrf_field(c);
+	html(b, "<label>Category <input name=\"category\" size=\"14\" value=\"%s\"></label> "
+	        "<button type=\"submit\">Set</button></form>", s->row.category ? s->row.category : "");
+	static const char *const flags[] = {"confidential", "reportable", "urgent"};
+	for (size_t i = 0; i < 3; i++) {
+		int on = i == 0 ? s->row.confidential : i == 1 ? s->row.reportable
+		       : s->row.priority && strcmp(s->row.priority, "urgent") == 0;
+		html(b, "<form method=\"post\" action=\"/t/%U/flag\" class=\"inline\">", ref);
+		web_csrf_field(c);
+		html(b, "<input type=\"hidden\" name=\"flag\" value=\"%s\"><input type=\"hidden\" "
+		        "name=\"on\" value=\"%d\"><button type=\"submit\">%s %s</button></form>",
+		     flags[i], !on, on ? "Clear" : "Mark", flags[i]);
+	}
+	/* a note and a reply look nothing alike: a note is yellow, internal, never sent */
+	html(b, "<form method=\"post\" action=\"/t/%U/note\" class=\"note-form\" id=\"note\">", ref);
+	web_csrf_field(c);
+	html(b, "<h3>Internal note <span class=\"badge\">not sent to anyone</span></h3>"
+	        "<label for=\"note-text\" class=\"visually-hidden\">Note</label>"
+	        "<textarea id=\"note-text\" name=\"text\" rows=\"3\" required></textarea>"
+	        "<button type=\"submit\">Add note</button></form>");
+	html(b, "<form method=\"post\" action=\"/t/%U/reply\" class=\"reply-form\" id=\"reply\">",
+	     ref);
+	web_csrf_field(c);
+	html(b, "<h3>Reply to %s <span class=\"badge send\">sent by e-mail</span></h3>"
+	        "<input type=\"hidden\" name=\"seen\" value=\"%lld\">"
+	        "<label for=\"reply-text\" class=\"visually-hidden\">Reply</label>"
+	        "<textarea id=\"reply-text\" name=\"body\" rows=\"8\" required></textarea>"
+	        "<button type=\"submit\">Preview the reply</button></form>",
+	     s->row.correspondent, (long long)s->newest_message);
+	html(b, "<form method=\"post\" action=\"/t/%U/close\" class=\"close-form\">", ref);
+	web_csrf_field(c);
+	html(b, "<h3>Close</h3><label>RMS number <input name=\"rms\" size=\"16\"></label> "
+	        "<label>or why it is not reportable <input name=\"reason\" size=\"30\"></label> "
+	        "<button type=\"submit\">Close thread</button></form>");
+	html(b, "<form method=\"post\" action=\"/t/%U/refer\" class=\"refer-form\">", ref);
+	web_csrf_field(c);
+	html(b, "<h3>Refer</h3><label>Service <select name=\"service\">");
+	for (size_t i = 0; i < c->app->config->n_services; i++)
+		html(b, "<option value=\"%s\">%s</option>", c->app->config->services[i].id,
+		     c->app->config->services[i].name);
+	html(b, "</select></label> <label>Note <input name=\"note\" size=\"30\"></label> "
+	        "<label><input type=\"checkbox\" name=\"send\" value=\"1\"> send the service's "
+	        "details to %s</label> <button type=\"submit\">Refer</button></form>",
+	     s->row.correspondent);
+	html(b, "</section>");
+}
+
+static void presence_line(const struct web_presence *p, void *ctx)
+{
+	struct buf *b = ctx;
+	html(b, "<li>%s %R</li>", p->user, p->writing ? "is writing a reply" : "is viewing");
+}
+
+static const char *done_text(const char *done)
+{
+	static const struct {
+		const char *key, *text;
+	} texts[] = {
+		{"take", "The thread is yours."}, {"status", "Status set."},
+		{"category", "Category set."}, {"flag", "Flag changed."}, {"note", "Note added."},
+		{"reply", "Reply queued: it is sent within a minute (see My outbox)."},
+		{"close", "Thread closed."}, {"refer", "Referral recorded."},
+	};
+	for (size_t i = 0; done != NULL && i < sizeof(texts) / sizeof(*texts); i++)
+		if (strcmp(done, texts[i].key) == 0)
+			return texts[i].text;
+	return NULL;
+}
+
+void web_thread_page(struct web_ctx *c, const char *ref)
+{
+	struct show_ctx s = {.c = c};
+	char *error = NULL;
+	int orc = ops_show(c->store, &c->actor, ref, thread_seen, message_seen, &s, &error);
+	if (orc == OPS_REFUSED || orc == OPS_NOT_FOUND || orc == OPS_INVALID || !s.found) {
+		/* another troop's thread is "not found": its existence is not for this reader */
+		free(error);
+		strlist_free(&s.owned);
+		web_not_found(c);
+		return;
+	}
+	struct buf *b = &c->res->body;
+	html(b, "</section>");
+	struct buf others;
+	buf_init(&others, 0);
+	web_presence_others(c->app, s.row.ref, c->actor.user->name, c->req->now, presence_line,
+	                    &others);
+	if (others.len > 0) {
+		buf_add(&others, "", 1);
+		html(b, "<ul class=\"presence\" role=\"status\">%R</ul>", others.data);
+	}
+	buf_free(&others);
+	web_presence_touch(c->app, s.row.ref, c->actor.user->name, 0, c->req->now);
+	if (orc != OPS_OK)
+		html(b, "<p role=\"alert\">%s</p>", error);
+	free(error);
+	error = NULL;
+	const char *done = done_text(web_query(c->req, "done"));
+	if (done != NULL)
+		html(b, "<p class=\"done\" role=\"status\">%s</p>", done);
+	if (s.content) {
+		html(b, "<section class=\"history\" aria-label=\"History\"><h2>History and notes</h2>"
+		        "<ol>");
+		if (ops_history_list(c->store, &c->actor, s.row.ref, history_entry, &s, &error) != OPS_OK)
+			html(b, "<li role=\"alert\">%s</li>", error);
+		free(error);
+		html(b, "</ol></section>");
+	}
+	action_forms(&s);
+	html(b, "</article>");
+	web_page_end(c);
+	strlist_free(&s.owned);
+}
+
+void web_attachment(struct web_ctx *c, const char *rest)
+{
+	char ref[64];
+	unsigned number = 0;
+	const char *slash = strchr(rest, '/');
+	if (slash == NULL || (size_t)(slash - rest) >= sizeof(ref) || sscanf(slash + 1, "%u", &number) != 1) {
+		web_not_found(c);
+		return;
+	}
+	memcpy(ref, rest, (size_t)(slash - rest));
+	ref[slash - rest] = '\0';
+	struct ops_attachment att;
+	char *error = NULL;
+	int orc = ops_attachment_get(c->store, &c->actor, ref, number, &att, &error);
+	if (orc != OPS_OK) {
+		free(error);
+		web_not_found(c);
+		return;
+	}
+	/* always a download, never shown in the page's origin; the name made safe */
+	struct buf name;
+	buf_init(&name, 0);
+	for (const char *p = att.filename ? att.filename : "attachment"; *p && name.len < 120; p++) {
+		unsigned char ch = (unsigned char)*p;
+		buf_addf(&name, "%c", ch >= 0x20 && ch < 0x7f && !strchr("\"\\/;:*?<>|", ch) ? ch : '_');
+	}
+	buf_add(&name, "", 1);
+	char *disposition = xasprintf("attachment; filename=\"%s\"", name.data);
+	web_add_header(c->res, "Content-Disposition", disposition);
+	free(disposition);
+	buf_free(&name);
+	c->res->content_type = "application/octet-stream";
+	buf_add(&c->res->body, att.content, att.size);
+	ops_attachment_clear(&att);
+}
