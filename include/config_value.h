@@ -46,7 +46,8 @@ int conf_valid_bates_prefix(const char *value);
 /* An imap:// or imaps:// URL; an smtp:// or smtps:// URL. */
 int conf_valid_imap_url(const char *value);
 int conf_valid_smtp_url(const char *value);
-/* A listen address: IPv4 "a.b.c.d:PORT" or "[IPv6]:PORT", port 1..65535. */
+/* A listen address: IPv4 "a.b.c.d:PORT" or "[IPv6]:PORT", port 0..65535 (0: any free port,
+ * which liaison web prints when it starts: for tests). */
 int conf_valid_listen(const char *value);
 /* 1 when a valid listen address is on loopback (127.0.0.0/8 or [::1]). */
 int conf_listen_is_loopback(const char *value);

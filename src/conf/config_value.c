@@ -185,7 +185,7 @@ static int listen_split(const char *value, char *host_r, size_t size, unsigned *
 	memcpy(host_r, host, n);
 	host_r[n] = '\0';
 	long long port;
-	if (conf_parse_number(colon + 1, 1, 65535, &port) < 0)
+	if (conf_parse_number(colon + 1, 0, 65535, &port) < 0)
 		return -1;
 	*port_r = (unsigned)port;
 	return 0;

@@ -158,7 +158,7 @@ static void test_bad_lines(void **state)
 		{"[liaison]\ndatabase=x\n[mailbox K]\ntroop=K\naddress=a@b.c\nmark_seen=maybe\n", ":6: mark_seen"},
 		{"[liaison]\ndatabase=x\n[mailbox K]\ntroop=K\naddress=a@b.c\ntls=ssl\n", ":6: tls"},
 		{"[liaison]\ndatabase=x\n[web]\nlisten=localhost:80\n", ":4: listen"},
-		{"[liaison]\ndatabase=x\n[web]\nlisten=127.0.0.1:0\n", ":4: listen"},
+		{"[liaison]\ndatabase=x\n[web]\nlisten=127.0.0.1:65536\n", ":4: listen"},
 		{"[liaison]\ndatabase=x\n[web]\nlisten=[::1]8025\n", ":4: listen"},
 		{"[liaison]\ndatabase=x\n[web]\nlisten=0.0.0.0:8025\n", ":1: [web] listen = 0.0.0.0:8025 is not a loopback"},
 		{"[liaison]\ndatabase=x\n[web]\ntls_cert=c.pem\n", ":1: [web] needs both tls_cert and tls_key"},

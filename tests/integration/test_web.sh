@@ -1,0 +1,126 @@
+# The web console over HTTP (curl; the browser tests drive it further): sign-in with its
+# form token, a wrong password and an unknown user answered alike, the session cookie's
+# attributes, the security headers on every response, the inbox of a liaison's own troop
+# only (another troop's thread by URL is 404), a confidential thread masked, a note and a
+# reply (previewed, then confirmed) through POST with the form token, a cross-site POST and a
+# POST without the token refused, a hostile subject shown inert, the style sheet served from
+# the program, sign-out ending the session.
+. "$TOP/tests/integration/lib.sh"
+cd "$TMPDIR"
+F=$TOP/tests/fixtures/workflow
+write_config w.conf "$TMPDIR/w.db"
+export LIAISON_CONFIG=$TMPDIR/w.conf
+$LIAISON init >/dev/null
+$PY "$TOP/tests/fixtures/autoreply/make-cases.py" cases
+mkdir k l
+cp "$F/ann.eml" "$F/bob.eml" cases/22-spanish.eml k/
+cp "$F/carol.eml" l/
+# a subject and body written to break a page: markup, script, an event handler
+cat >k/hostile.eml <<'EML'
+From: "<img src=x onerror=alert(1)>" <mallory@example.org>
+To: TroopKCTL@ct.gov
+Subject: <script>alert("subject")</script> help
+Date: Mon, 03 Mar 2025 10:00:00 -0500
+Message-ID: <hostile-1@example.org>
+
+</pre><script>alert("body")</script><b>bold?</b>
+EML
+$LIAISON import --mailbox K k >/dev/null
+$LIAISON import --mailbox L l >/dev/null
+$LIAISON --as admin threads --all --json >all.json
+ref_of() { json "[t['ref'] for t in d if t['correspondent'].split('@')[0] == '$1'][0]" all.json; }
+ANN=$(ref_of ann) CAROL=$(ref_of carol) DV=$(ref_of spanish) HOSTILE=$(ref_of mallory)
+echo "threads: ann $ANN carol $CAROL dv $DV hostile $HOSTILE"
+printf 'correct horse battery\n' | $LIAISON --as admin passwd reyes >/dev/null
+
+$LIAISON web --listen 127.0.0.1:0 >web.out 2>web.err &
+WEB_PID=$!
+trap 'kill $WEB_PID 2>/dev/null; wait $WEB_PID 2>/dev/null || true' EXIT
+# wait for the line that names the bound address (the server prints it once it listens)
+for _ in $(seq 1 100); do
+	grep -q 'console is at' web.out 2>/dev/null && break
+	kill -0 $WEB_PID 2>/dev/null || { cat web.err; fail "liaison web exited"; }
+	sleep 0.1
+done
+BASE=$(sed -n 's/.*console is at \(http:\/\/[^/]*\)\/.*/\1/p' web.out)
+[ -n "$BASE" ] || fail "liaison web printed no address: $(cat web.out web.err)"
+echo "ok: liaison web at $BASE"
+
+# req NAME ARGS...: curl with the cookie jar; headers in NAME.h, body in NAME.b; prints the
+# status.
+req() {
+	name=$1
+	shift
+	curl -s -o "$name.b" -D "$name.h" -b jar -c jar -w '%{http_code}' "$@"
+}
+header() { grep -i "^$2:" "$1.h" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
+body_has() { grep -q -- "$2" "$1.b" || { head -c 2000 "$1.b"; fail "$1: no '$2' in the page"; }; echo "ok: $1 shows '$2'"; }
+body_lacks() { ! grep -q -- "$2" "$1.b" || fail "$1: '$2' in the page"; echo "ok: $1 has no '$2'"; }
+
+expect_eq "no session: sent to sign in" 303 "$(req root "$BASE/")"
+expect_eq "to the sign-in page, back after" "/signin?next=%2F" "$(header root Location)"
+expect_eq "sign-in page" 200 "$(req signin "$BASE/signin")"
+expect_eq "CSP" "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'" "$(header signin Content-Security-Policy)"
+expect_eq "nosniff" nosniff "$(header signin X-Content-Type-Options)"
+expect_eq "no referrer" no-referrer "$(header signin Referrer-Policy)"
+expect_eq "no caching" no-store "$(header signin Cache-Control)"
+TOKEN=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' signin.b)
+[ -n "$TOKEN" ] || fail "the sign-in form has no token"
+
+# a wrong password and an unknown user: the same refusal
+expect_eq "wrong password" 403 "$(req bad1 --data-urlencode "csrf=$TOKEN" -d user=reyes -d password=wrong "$BASE/signin")"
+TOKEN=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' bad1.b)
+expect_eq "unknown user" 403 "$(req bad2 --data-urlencode "csrf=$TOKEN" -d user=nobody -d password=wrong "$BASE/signin")"
+M1=$(sed -n 's/.*role="alert">\([^<]*\)<.*/\1/p' bad1.b) M2=$(sed -n 's/.*role="alert">\([^<]*\)<.*/\1/p' bad2.b)
+expect_eq "the same words for both" "$M1" "$M2"
+TOKEN=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' bad2.b)
+expect_eq "no form token: refused" 403 "$(req notoken -d user=reyes -d 'password=correct horse battery' "$BASE/signin")"
+expect_eq "signed in" 303 "$(req in --data-urlencode "csrf=$TOKEN" -d user=reyes --data-urlencode 'password=correct horse battery' "$BASE/signin")"
+COOKIE=$(header in Set-Cookie)
+case $COOKIE in liaison=*"HttpOnly; SameSite=Strict; Path=/"*) echo "ok: session cookie $COOKIE" | cut -c1-30 ;; *) fail "cookie: $COOKIE" ;; esac
+
+expect_eq "inbox" 200 "$(req inbox "$BASE/?view=all")"
+body_has inbox "$ANN"
+body_lacks inbox "$CAROL"
+body_has inbox "confidential"
+expect_eq "another troop's thread" 404 "$(req carol "$BASE/t/$CAROL")"
+expect_eq "own thread" 200 "$(req ann "$BASE/t/$ANN")"
+CSRF=$(sed -n 's/.*data-csrf="\([^"]*\)".*/\1/p' ann.b | head -1)
+[ -n "$CSRF" ] || fail "the page carries no form token"
+
+# the hostile message: shown as text, nothing of it live
+expect_eq "hostile thread" 200 "$(req hostile "$BASE/t/$HOSTILE")"
+body_lacks hostile '<script>alert'
+body_lacks hostile '<img src=x'
+body_has hostile '&lt;script&gt;alert(&quot;body&quot;)'
+
+# a note, then a cross-site post and one without the token
+expect_eq "note" 303 "$(req note --data-urlencode "csrf=$CSRF" -d 'text=Called back, left a message' "$BASE/t/$ANN/note")"
+req annagain "$BASE/t/$ANN" >/dev/null
+body_has annagain "Called back, left a message"
+expect_eq "cross-site post" 403 "$(req evil -H 'Origin: http://evil.example' --data-urlencode "csrf=$CSRF" -d 'text=forged' "$BASE/t/$ANN/note")"
+expect_eq "post without token" 403 "$(req notok -d 'text=forged' "$BASE/t/$ANN/note")"
+$LIAISON --as admin history "$ANN" >history.txt
+grep -q "Called back" history.txt || fail "the note is not in the history"
+! grep -q forged history.txt || fail "a refused post changed the thread"
+echo "ok: the note is recorded, the forged ones are not"
+
+# a reply: first the preview, then sent when confirmed
+expect_eq "reply preview" 200 "$(req preview --data-urlencode "csrf=$CSRF" -d 'body=We can meet on Thursday.' "$BASE/t/$ANN/reply")"
+body_has preview "Send the reply"
+$LIAISON --as admin outbox --json >ob0.json
+expect_eq "nothing queued by a preview" 0 "$(json "len([r for r in d if r.get('author') == 'reyes'])" ob0.json)"
+expect_eq "reply confirmed" 303 "$(req sent --data-urlencode "csrf=$CSRF" -d 'body=We can meet on Thursday.' -d confirm=1 "$BASE/t/$ANN/reply")"
+$LIAISON --as admin outbox --json >ob1.json
+expect_eq "one reply queued by reyes" 1 "$(json "len([r for r in d if r.get('author') == 'reyes'])" ob1.json)"
+expect_eq "my outbox" 200 "$(req outbox "$BASE/outbox")"
+body_has outbox "queued"
+
+expect_eq "style sheet" 200 "$(req css "$BASE/static/app.css")"
+expect_eq "style sheet type" "text/css; charset=utf-8" "$(header css Content-Type)"
+expect_eq "live" 200 "$(req live "$BASE/live")"
+grep -q '"unassigned":' live.b || fail "live: $(cat live.b)"
+
+expect_eq "sign out" 303 "$(req out --data-urlencode "csrf=$CSRF" "$BASE/signout")"
+expect_eq "the session is over" 303 "$(req after "$BASE/")"
+echo "test_web: ok"
