@@ -407,7 +407,7 @@ const char *const schema_migrations[] = {
 	 * signs nobody in.  'password' is half signed in (a code or an enrolment to come, with
 	 * the secret being enrolled); expires_at is absolute, however busy the session. */
 	"CREATE TABLE web_sessions ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT," /* never a number twice: the audit names it */
 	"  token_hash TEXT UNIQUE NOT NULL,"
 	"  user TEXT NOT NULL,"
 	"  stage TEXT NOT NULL CHECK (stage IN ('password', 'full')),"
