@@ -13,9 +13,11 @@
 
 #include "hash.h"
 #include "mime.h"
+#include "password.h"
+#include "totp.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 /* === store.c: open, schema, transactions, errors ======================================== */
 
@@ -762,5 +764,88 @@ int store_tombstone_find(struct store *store, const char *key, struct tombstone 
 void store_tombstone_clear(struct tombstone *t);
 /* How many messages were disposed of (only their tombstones are left). */
 int store_count_tombstones(struct store *store, int64_t *count_r);
+
+/* === store_web.c: the web console's accounts, sessions and failed sign-ins ============== */
+
+/* --- Accounts -------------------------------------------------------------------------- */
+
+/* A user's sign-in record: strings "" and numbers 0 where nothing is set. */
+struct web_account {
+	char password_hash[PASSWORD_HASH_SIZE];
+	char totp_secret[TOTP_SECRET_SIZE];
+	int64_t totp_enrolled_at;   /* 0: not enrolled */
+	int64_t totp_last_step;     /* the newest TOTP step taken, 0 when none yet */
+};
+/* 1 with *account_r, 0 when the user has no record yet, -1. */
+int store_web_account_get(struct store *store, const char *user, struct web_account *account_r);
+/* Sets the user's password hash (the record is made when there is none). */
+int store_web_password_set(struct store *store, const char *user, const char *hash, int64_t now);
+/* Enrols the user's TOTP secret (base32) at now, no step taken yet (the record is made when
+ * there is none); secret NULL clears the enrolment: then 1 when there was one, 0 when not. */
+int store_web_totp_set(struct store *store, const char *user, const char *secret, int64_t now);
+/* Takes TOTP step for the user: 1 when it is newer than the newest taken (it is that one
+ * now), 0 when not (a code used again, or an older one) or the user has no record. */
+int store_web_totp_take_step(struct store *store, const char *user, int64_t step);
+
+/* --- Sessions -------------------------------------------------------------------------- */
+
+/* A session as stored.  Strings may be NULL (revoked_by, peer, user_agent, enrol_secret). */
+struct web_session_row {
+	int64_t id;
+	const char *user;
+	const char *stage;          /* "password" (half signed in) or "full" */
+	const char *csrf;
+	int64_t created_at, last_seen_at, expires_at;
+	int64_t revoked_at;         /* 0 while not ended */
+	const char *revoked_by;
+	const char *peer, *user_agent;
+	const char *enrol_secret;   /* a TOTP secret being enrolled, not yet confirmed */
+};
+typedef int store_web_session_cb(const struct web_session_row *row, void *ctx);
+/* Adds a session (row's fields; id and the revocation ignored) whose token's SHA-256 is
+ * token_hash (hex); *id_r its number. */
+int store_web_session_add(struct store *store, const char *token_hash,
+                          const struct web_session_row *row, int64_t *id_r);
+/* Hands the session whose token hashes to token_hash to cb: 1, 0 when there is none, -1. */
+int store_web_session_find(struct store *store, const char *token_hash,
+                           store_web_session_cb *cb, void *ctx);
+/* Session id to cb: 1, 0 when there is none, -1. */
+int store_web_session_get(struct store *store, int64_t id, store_web_session_cb *cb,
+                          void *ctx);
+/* Notes a request of session id at now. */
+int store_web_session_touch(struct store *store, int64_t id, int64_t now);
+/* Keeps secret on session id (NULL: none) until a code from it confirms the enrolment. */
+int store_web_session_enrol_secret(struct store *store, int64_t id, const char *secret);
+/* Removes session id (replaced by its successor: its token must stop working at once). */
+int store_web_session_delete(struct store *store, int64_t id);
+/* Ends session id at now, by (a user, or "liaison" when it timed out): 1 when it had not
+ * ended, 0 when it had (or there is no such session). */
+int store_web_session_revoke(struct store *store, int64_t id, const char *by, int64_t now);
+/* Ends every session of user that has not ended; *count_r how many. */
+int store_web_sessions_revoke_user(struct store *store, const char *user, const char *by,
+                                   int64_t now, int64_t *count_r);
+/* The live sessions at now (not ended, not past expires_at, a request within idle seconds)
+ * of user (NULL: everyone's), newest first; a non-zero return from cb stops. */
+int store_web_sessions_list(struct store *store, const char *user, int64_t now, int64_t idle,
+                            store_web_session_cb *cb, void *ctx);
+/* Deletes the sessions that ended or expired before sessions_before, and the failed sign-ins
+ * before failures_before: neither is a record (the audit trail is). */
+int store_web_prune(struct store *store, int64_t sessions_before, int64_t failures_before);
+
+/* --- Failed sign-ins ------------------------------------------------------------------- */
+
+/* Records a failed sign-in at at, of the name typed (user) from address peer (either may
+ * be NULL). */
+int store_web_failure_add(struct store *store, int64_t at, const char *user, const char *peer);
+/* Failed sign-ins since since: of user, and (apart) from peer, with the latest's time (0
+ * when none). */
+struct signin_failures {
+	int64_t user_count, user_last;
+	int64_t peer_count, peer_last;
+};
+int store_web_failures(struct store *store, const char *user, const char *peer, int64_t since,
+                       struct signin_failures *failures_r);
+/* Forgets the failed sign-ins of user (who has just signed in). */
+int store_web_failures_clear(struct store *store, const char *user);
 
 #endif

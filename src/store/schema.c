@@ -394,6 +394,40 @@ const char *const schema_migrations[] = {
 	"ALTER TABLE foia_withholdings_new RENAME TO foia_withholdings;"
 	"CREATE UNIQUE INDEX foia_withholdings_in_force ON foia_withholdings (request_id, message_id) "
 	"  WHERE revoked_at IS NULL;",
+	/* 10: signing in to the web console.  A user's password (an Argon2id hash) and TOTP
+	 * enrolment, with the last step taken so that no code is good twice. */
+	"CREATE TABLE web_accounts ("
+	"  user TEXT PRIMARY KEY,"
+	"  password_hash TEXT,"
+	"  totp_secret TEXT,"
+	"  totp_enrolled_at INTEGER,"
+	"  totp_last_step INTEGER,"
+	"  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+	/* A session keeps the SHA-256 of its token, never the token: a copy of the database
+	 * signs nobody in.  'password' is half signed in (a code or an enrolment to come, with
+	 * the secret being enrolled); expires_at is absolute, however busy the session. */
+	"CREATE TABLE web_sessions ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT," /* never a number twice: the audit names it */
+	"  token_hash TEXT UNIQUE NOT NULL,"
+	"  user TEXT NOT NULL,"
+	"  stage TEXT NOT NULL CHECK (stage IN ('password', 'full')),"
+	"  csrf TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER,"
+	"  revoked_by TEXT,"
+	"  peer TEXT,"
+	"  user_agent TEXT,"
+	"  enrol_secret TEXT);"
+	"CREATE INDEX web_sessions_user ON web_sessions (user);"
+	/* Failed sign-ins, counted by the name typed and by the address they came from. */
+	"CREATE TABLE web_signin_failures ("
+	"  at INTEGER NOT NULL,"
+	"  user TEXT,"
+	"  peer TEXT);"
+	"CREATE INDEX web_signin_failures_user ON web_signin_failures (user, at);"
+	"CREATE INDEX web_signin_failures_peer ON web_signin_failures (peer, at);",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

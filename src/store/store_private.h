@@ -12,6 +12,7 @@
  *   store_search.c     full-text search
  *   store_records.c    FOIA requests, holds, decisions, productions and Bates numbers
  *   store_retention.c  retention, disposal, tombstones, verification
+ *   store_web.c        the web console's accounts, sessions and failed sign-ins
  */
 #ifndef LIAISON_STORE_PRIVATE_H
 #define LIAISON_STORE_PRIVATE_H

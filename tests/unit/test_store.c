@@ -1,4 +1,5 @@
-/* Unit tests: store.c — schema versions, byte-for-byte storage, custody and duplicates. */
+/* Unit tests: store.c — schema versions, byte-for-byte storage, custody and duplicates;
+ * store_web.c's accounts, sessions and failed sign-ins. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -118,11 +119,84 @@ static void test_bytes_and_custody(void **state)
 	free(dir);
 }
 
+static int copy_user(const struct web_session_row *row, void *p)
+{
+	snprintf(p, 65, "%s", row->user);
+	return 0;
+}
+
+/* store_web.c: "no record" apart from an error, the TOTP step taken only forward, sessions
+ * by their token's hash, and failed sign-ins counted by name and by address apart. */
+static void test_web(void **state)
+{
+	char *dir = test_tmpdir();
+	char *path = xasprintf("%s/s.db", dir);
+	struct store *s = NULL;
+	char *error = NULL;
+	assert_int_equal(store_open(path, STORE_OPEN_INIT, &s, &error), 0);
+	struct web_account a;
+	assert_int_equal(store_web_account_get(s, "reyes", &a), 0);
+	assert_int_equal(store_web_password_set(s, "reyes", "$argon2id$x", 100), 0);
+	assert_int_equal(store_web_account_get(s, "reyes", &a), 1);
+	assert_string_equal(a.password_hash, "$argon2id$x");
+	assert_string_equal(a.totp_secret, "");
+	/* no enrolment: no step can be taken, and nothing to clear */
+	assert_int_equal(store_web_totp_take_step(s, "reyes", 5), 0);
+	assert_int_equal(store_web_totp_set(s, "reyes", NULL, 101), 0);
+	assert_int_equal(store_web_totp_set(s, "reyes", "GEZDGNBV", 102), 0);
+	assert_int_equal(store_web_totp_take_step(s, "reyes", 5), 1);
+	assert_int_equal(store_web_totp_take_step(s, "reyes", 5), 0);
+	assert_int_equal(store_web_totp_take_step(s, "reyes", 4), 0);
+	assert_int_equal(store_web_totp_take_step(s, "reyes", 6), 1);
+	assert_int_equal(store_web_account_get(s, "reyes", &a), 1);
+	assert_int_equal(a.totp_last_step, 6);
+	assert_int_equal(a.totp_enrolled_at, 102);
+	assert_string_equal(a.password_hash, "$argon2id$x"); /* kept by the enrolment */
+	assert_int_equal(store_web_totp_set(s, "reyes", NULL, 103), 1);
+	assert_int_equal(store_web_account_get(s, "reyes", &a), 1);
+	assert_int_equal(a.totp_enrolled_at, 0);
+
+	struct web_session_row row = {.user = "reyes", .stage = "full", .csrf = "c",
+	                              .created_at = 100, .last_seen_at = 100, .expires_at = 200};
+	int64_t id = 0;
+	assert_int_equal(store_web_session_add(s, "hash1", &row, &id), 0);
+	/* a token hash is one session's */
+	assert_int_equal(store_web_session_add(s, "hash1", &row, &id), -1);
+	char user[65] = "";
+	assert_int_equal(store_web_session_find(s, "hash1", copy_user, user), 1);
+	assert_string_equal(user, "reyes");
+	assert_int_equal(store_web_session_find(s, "hash2", copy_user, user), 0);
+	assert_int_equal(store_web_session_revoke(s, id, "admin", 150), 1);
+	assert_int_equal(store_web_session_revoke(s, id, "admin", 151), 0);
+	assert_int_equal(store_web_session_revoke(s, id + 1, "admin", 151), 0);
+
+	assert_int_equal(store_web_failure_add(s, 10, "reyes", "10.0.0.1"), 0);
+	assert_int_equal(store_web_failure_add(s, 20, "reyes", "10.0.0.2"), 0);
+	assert_int_equal(store_web_failure_add(s, 30, "walsh", "10.0.0.1"), 0);
+	struct signin_failures f;
+	assert_int_equal(store_web_failures(s, "reyes", "10.0.0.1", 0, &f), 0);
+	assert_int_equal(f.user_count, 2);
+	assert_int_equal(f.user_last, 20);
+	assert_int_equal(f.peer_count, 2);
+	assert_int_equal(f.peer_last, 30);
+	assert_int_equal(store_web_failures(s, "reyes", NULL, 15, &f), 0);
+	assert_int_equal(f.user_count, 1);
+	assert_int_equal(f.peer_count, 0);
+	assert_int_equal(store_web_failures_clear(s, "reyes"), 0);
+	assert_int_equal(store_web_failures(s, "reyes", "10.0.0.1", 0, &f), 0);
+	assert_int_equal(f.user_count, 0);
+	assert_int_equal(f.peer_count, 1);
+	store_close(&s);
+	free(path);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_bytes_and_custody),
+		cmocka_unit_test(test_web),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
