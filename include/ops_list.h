@@ -39,6 +39,12 @@ struct ops_thread_item {
 };
 typedef int ops_thread_cb(const struct ops_thread_item *item, void *ctx);
 
+/* row as the actor may see it at now, into *item: masked into *hidden (which item->row then
+ * points to) when its content is not theirs, with its due date and lateness; no
+ * suggestions (item->suggested NULL). */
+void ops_thread_item_make(const struct actor *actor, const struct thread_row *row, int64_t now,
+                          struct thread_row *hidden, struct ops_thread_item *item);
+
 /* Calls cb for each thread the actor may see that matches q, newest activity first.
  * OPS_INVALID for a bad filter (the message names the valid choices). */
 int ops_threads_list(struct store *store, const struct actor *actor,

@@ -31,6 +31,11 @@ void web_signin_form(struct web_ctx *c, const char *rest);
 void web_signin_submit(struct web_ctx *c, const char *rest);
 void web_signin_code(struct web_ctx *c, const char *rest);
 void web_signout(struct web_ctx *c, const char *rest);
+/* GET /signin/enrol: the TOTP secret as a QR code; POST: the code that confirms it. */
+void web_signin_enrol(struct web_ctx *c, const char *rest);
+void web_signin_enrol_confirm(struct web_ctx *c, const char *rest);
+/* Sets the session cookie to token (single sign-on's new session). */
+void web_set_session_cookie(struct web_ctx *c, const char *token);
 /* web_inbox.c: the views; /live answers the page's poll with what changed. */
 void web_inbox_page(struct web_ctx *c, const char *rest);
 void web_live(struct web_ctx *c, const char *rest);

@@ -8,8 +8,6 @@
 
 #include "clock.h"
 
-#define MASK "confidential"
-
 static const char *const view_names[OPS_VIEW_COUNT] = {
 	"unassigned", "mine", "all", "urgent", "reportable", "overdue", "closed",
 };
@@ -100,23 +98,9 @@ static int page_row(const struct thread_row *row, void *p)
 		c->more = 1;
 		return 1;
 	}
-	const struct actor *a = c->actor;
-	struct ops_thread_item item = {.row = row};
-	item.content = ops_sees_content(a, row->troop, row->confidential, row->assignee);
+	struct ops_thread_item item;
 	struct thread_row hidden;
-	if (!item.content) {
-		hidden = *row;
-		hidden.correspondent = MASK;
-		hidden.correspondent_name = NULL;
-		hidden.subject = MASK;
-		hidden.category = row->category ? MASK : NULL;
-		hidden.preview = NULL;
-		item.row = &hidden;
-	}
-	struct cal_date due = clock_due(row->first_in_at, a->config->respond_within);
-	if (calendar_is_valid(due))
-		calendar_format(due, item.due);
-	item.overdue = late(c, row);
+	ops_thread_item_make(c->actor, row, c->now, &hidden, &item);
 	static const struct strlist none = {0};
 	item.suggested = &none;
 	c->handed++;

@@ -118,27 +118,35 @@ struct list_ctx {
 	int failed;
 };
 
-/* Hands one thread to the caller as the actor may see it. */
-static int hand_over(struct list_ctx *c, const struct thread_row *row)
+void ops_thread_item_make(const struct actor *a, const struct thread_row *row, int64_t now,
+                          struct thread_row *hidden, struct ops_thread_item *item)
 {
-	const struct actor *a = c->actor;
-	struct ops_thread_item item = {.row = row};
-	item.content = ops_sees_content(a, row->troop, row->confidential, row->assignee);
-	struct thread_row hidden;
-	if (!item.content) {
-		hidden = *row;
-		hidden.correspondent = MASK;
-		hidden.correspondent_name = NULL;
-		hidden.subject = MASK;
-		hidden.category = row->category ? MASK : NULL;
-		item.row = &hidden;
+	memset(item, 0, sizeof(*item));
+	item->row = row;
+	item->content = ops_sees_content(a, row->troop, row->confidential, row->assignee);
+	if (!item->content) {
+		*hidden = *row;
+		hidden->correspondent = MASK;
+		hidden->correspondent_name = NULL;
+		hidden->subject = MASK;
+		hidden->category = row->category ? MASK : NULL;
+		hidden->preview = NULL;
+		item->row = hidden;
 	}
 	struct cal_date due = clock_due(row->first_in_at, a->config->respond_within);
 	if (calendar_is_valid(due))
-		calendar_format(due, item.due);
-	item.overdue = clock_overdue(row->first_in_at, row->first_response_at,
-	                             strcmp(row->status, "closed") == 0, a->config->respond_within,
-	                             c->now);
+		calendar_format(due, item->due);
+	item->overdue = clock_overdue(row->first_in_at, row->first_response_at,
+	                              strcmp(row->status, "closed") == 0, a->config->respond_within,
+	                              now);
+}
+
+/* Hands one thread to the caller as the actor may see it. */
+static int hand_over(struct list_ctx *c, const struct thread_row *row)
+{
+	struct ops_thread_item item;
+	struct thread_row hidden;
+	ops_thread_item_make(c->actor, row, c->now, &hidden, &item);
 	struct strlist suggested = {0};
 	if (c->q->suggestions && item.content &&
 	    store_thread_suggestions(c->store, row->id, &suggested) < 0) {

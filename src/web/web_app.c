@@ -33,6 +33,8 @@ static const struct route routes[] = {
 	{"GET", "/signin", web_signin_form, 0},
 	{"POST", "/signin", web_signin_submit, 0},
 	{"POST", "/signin/code", web_signin_code, 0},
+	{"GET", "/signin/enrol", web_signin_enrol, 0},
+	{"POST", "/signin/enrol", web_signin_enrol_confirm, 0},
 	{"POST", "/signout", web_signout, 1},
 	{"GET", "/", web_inbox_page, 1},
 	{"GET", "/live", web_live, 1},
@@ -134,19 +136,67 @@ static void security_headers(struct web_ctx *c)
 		web_add_header(res, "Strict-Transport-Security", "max-age=31536000");
 }
 
+/* The proxy's shared secret, read once (a file like a password_file). */
+static int proxy_secret_ok(struct web_ctx *c)
+{
+	const struct web_config *w = &c->app->config->web;
+	const char *sent = web_header(c->req, w->trusted_secret_header);
+	if (sent == NULL || !c->req->peer_loopback)
+		return 0;
+	char *error = NULL;
+	char *secret = config_read_secret(w->trusted_secret_file, NULL, &error);
+	int ok = secret != NULL && secret[0] != '\0' && token_equal(sent, secret);
+	if (secret != NULL) {
+		explicit_bzero(secret, strlen(secret));
+		free(secret);
+	}
+	if (error != NULL)
+		log_warn("web: %s", error);
+	free(error);
+	return ok;
+}
+
+/* Single sign-on: a user name in [web] trusted_header is believed only from a loopback peer
+ * that also sends the proxy's secret; any other is ignored and logged.  A new session (and
+ * its cookie) is made for the name, so the header is needed once. */
+static int trusted_signin(struct web_ctx *c, struct web_session *s)
+{
+	const char *header = c->app->config->web.trusted_header;
+	const char *user = header ? web_header(c->req, header) : NULL;
+	if (user == NULL || user[0] == '\0')
+		return 0;
+	if (!proxy_secret_ok(c)) {
+		log_warn("web: %s from %s ignored: not a loopback peer with the proxy's secret", header,
+		         c->req->peer);
+		return 0;
+	}
+	char token[RANDOM_TOKEN_SIZE];
+	char *error = NULL;
+	if (ops_signin_trusted(c->store, c->app->config, user, c->req->peer,
+	                       web_header(c->req, "User-Agent"), c->req->now, token, s,
+	                       &error) != OPS_OK) {
+		log_warn("web: single sign-on of '%s' refused: %s", user, error ? error : "");
+		free(error);
+		return 0;
+	}
+	web_set_session_cookie(c, token);
+	explicit_bzero(token, sizeof(token));
+	return 1;
+}
+
 /* The session of the request's cookie, when live: fills c->actor and c->csrf. */
 static void resume(struct web_ctx *c)
 {
 	const char *token = web_cookie(c->req, web_session_cookie_name(c->req));
-	if (token == NULL)
-		return;
 	struct web_session s;
 	char *error = NULL;
-	if (ops_session_resume(c->store, c->app->config, token, c->req->now, &s, &error) != OPS_OK ||
-	    !s.stage_full) {
-		free(error);
+	int live = token != NULL &&
+	           ops_session_resume(c->store, c->app->config, token, c->req->now, &s, &error) ==
+	               OPS_OK && s.stage_full;
+	free(error);
+	error = NULL;
+	if (!live && !trusted_signin(c, &s))
 		return;
-	}
 	if (ops_actor(c->app->config, s.user, &c->actor, &error) != OPS_OK) {
 		free(error);
 		return;

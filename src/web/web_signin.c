@@ -7,6 +7,7 @@
 
 #include "ops_account.h"
 #include "password.h"
+#include "qr.h"
 #include "web_html.h"
 #include "web_pages.h"
 
@@ -86,7 +87,8 @@ void web_signin_submit(struct web_ctx *c, const char *rest)
 	const char *next = safe_next(web_form(c->req, "next"));
 	char token[RANDOM_TOKEN_SIZE];
 	struct web_session s;
-	int need = 0, retry_after = 0;
+	enum signin_need need = SIGNIN_DONE;
+	int retry_after = 0;
 	char *error = NULL;
 	int orc = ops_signin(c->store, c->app->config, user ? user : "", password ? password : "",
 	                     c->req->peer, web_header(c->req, "User-Agent"), c->req->now, token,
@@ -104,11 +106,11 @@ void web_signin_submit(struct web_ctx *c, const char *rest)
 	}
 	set_cookie(c, web_session_cookie_name(c->req), token, -1);
 	explicit_bzero(token, sizeof(token));
-	if (need == OPS_SIGNIN_NEED_CODE) {
+	if (need == SIGNIN_NEED_CODE) {
 		code_page(c, NULL, next);
 		return;
 	}
-	if (need == OPS_SIGNIN_NEED_ENROL) {
+	if (need == SIGNIN_NEED_ENROL) {
 		web_redirect(c->res, "/signin/enrol");
 		return;
 	}
@@ -123,9 +125,9 @@ void web_signin_code(struct web_ctx *c, const char *rest)
 	struct web_session s;
 	int retry_after = 0;
 	char *error = NULL;
-	int orc = ops_signin_code(c->store, c->app->config, old ? old : "",
-	                          web_form(c->req, "code"), c->req->peer, c->req->now, token, &s,
-	                          &retry_after, &error);
+	const char *code = web_form(c->req, "code");
+	int orc = ops_signin_code(c->store, c->app->config, old ? old : "", code ? code : "",
+	                          c->req->now, token, &s, &retry_after, &error);
 	if (orc != OPS_OK) {
 		c->res->status = retry_after > 0 ? 429 : 403;
 		code_page(c, error ? error : "That code is not right.", next);
@@ -142,8 +144,71 @@ void web_signout(struct web_ctx *c, const char *rest)
 	const char *token = web_cookie(c->req, web_session_cookie_name(c->req));
 	char *error = NULL;
 	if (token != NULL)
-		ops_signout(c->store, token, c->req->now, &error);
+		ops_signout(c->store, c->app->config, token, c->req->now, &error);
 	free(error);
 	set_cookie(c, web_session_cookie_name(c->req), "", 0);
 	web_redirect(c->res, "/signin");
+}
+
+/* The enrolment of an authenticator app: the secret as a QR code and as text, and the code
+ * that proves the app has it.  Reached half signed in (mfa = required) or signed in. */
+void web_signin_enrol(struct web_ctx *c, const char *rest)
+{
+	const char *token = web_cookie(c->req, web_session_cookie_name(c->req));
+	char *secret = NULL, *uri = NULL, *error = NULL;
+	int orc = ops_mfa_enrol_begin(c->store, c->app->config, token ? token : "", c->req->now,
+	                              &secret, &uri, &error);
+	if (orc != OPS_OK) {
+		free(error);
+		web_redirect(c->res, "/signin");
+		return;
+	}
+	char form_token[RANDOM_TOKEN_SIZE];
+	random_token(form_token, sizeof(form_token));
+	set_cookie(c, WEB_PRESIGNIN_COOKIE, form_token, -1);
+	char *svg = qr_svg(uri, "The sign-in secret for your authenticator app");
+	web_page_begin(c, "Set up your sign-in code", NULL);
+	struct buf *b = &c->res->body;
+	html(b, "<section class=\"signin enrol\"><h1>Set up your sign-in code</h1>"
+	        "<p>Scan this with an authenticator app (FreeOTP, Google Authenticator, Microsoft "
+	        "Authenticator), or type the secret below into it.</p><div class=\"qr\">%R</div>"
+	        "<p>Secret: <code class=\"secret\">%s</code></p>"
+	        "<form method=\"post\" action=\"/signin/enrol\"><input type=\"hidden\" "
+	        "name=\"csrf\" value=\"%s\"><p><label for=\"code\">The 6-digit code the app shows "
+	        "now</label><input id=\"code\" name=\"code\" inputmode=\"numeric\" "
+	        "autocomplete=\"one-time-code\" pattern=\"[0-9]{6}\" required autofocus></p>"
+	        "<p><button type=\"submit\">Confirm</button></p></form></section>",
+	     svg ? svg : "", secret, form_token);
+	web_page_end(c);
+	free(svg);
+	explicit_bzero(secret, strlen(secret));
+	explicit_bzero(uri, strlen(uri));
+	free(secret);
+	free(uri);
+}
+
+void web_signin_enrol_confirm(struct web_ctx *c, const char *rest)
+{
+	const char *old = web_cookie(c->req, web_session_cookie_name(c->req));
+	const char *code = web_form(c->req, "code");
+	char token[RANDOM_TOKEN_SIZE];
+	struct web_session s;
+	int retry_after = 0;
+	char *error = NULL;
+	int orc = ops_mfa_enrol_confirm(c->store, c->app->config, old ? old : "", code ? code : "",
+	                                c->req->now, token, &s, &retry_after, &error);
+	if (orc != OPS_OK) {
+		web_ops_error(c, orc == OPS_NOT_FOUND ? OPS_REFUSED : orc,
+		              error ? error : "That code is not right.");
+		free(error);
+		return;
+	}
+	set_cookie(c, web_session_cookie_name(c->req), token, -1);
+	explicit_bzero(token, sizeof(token));
+	web_redirect(c->res, "/");
+}
+
+void web_set_session_cookie(struct web_ctx *c, const char *token)
+{
+	set_cookie(c, web_session_cookie_name(c->req), token, -1);
 }
