@@ -5,31 +5,9 @@
 #ifndef LIAISON_WEB_APP_H
 #define LIAISON_WEB_APP_H
 
-#include <pthread.h>
-#include <stdint.h>
-
 #include "config.h"
-#include "ops.h"
 #include "web_http.h"
-
-struct web_app {
-	const struct config *config;
-	pthread_key_t store_key;      /* each server thread's own store connection */
-	pthread_mutex_t presence_lock;
-	struct web_presence *presence; /* who views or writes which thread (web_presence.c) */
-	size_t n_presence, cap_presence;
-};
-
-/* What a page handler works with. */
-struct web_ctx {
-	struct web_app *app;
-	struct store *store;
-	struct actor actor;           /* actor.user NULL: nobody signed in */
-	char csrf[96];                /* the session's token every form carries */
-	int64_t session_id;
-	struct web_request *req;
-	struct web_response *res;
-};
+#include "web_page.h"
 
 /* Opens the app over config (the database is opened per server thread on first use).
  * Returns 0, or -1 with *error_r. */

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "web_app.h"
+#include "web_page.h"
 
 #define WEB_PRESENCE_TTL 20
 

@@ -7,7 +7,8 @@
 
 #include "ops.h"
 #include "web_html.h"
-#include "web_pages.h"
+#include "web_actions.h"
+#include "web_page.h"
 #include "web_presence.h"
 
 /* A form field, or "" (never NULL: ops report an empty value as it deserves). */

@@ -17,7 +17,11 @@
 #include "password.h"
 #include "store.h"
 #include "web_assets.h"
-#include "web_pages.h"
+#include "web_actions.h"
+#include "web_inbox.h"
+#include "web_outbox.h"
+#include "web_signin.h"
+#include "web_thread.h"
 
 #define CSP "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " \
             "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"

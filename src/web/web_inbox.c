@@ -9,7 +9,7 @@
 #include "ops_list.h"
 #include "store.h"
 #include "web_html.h"
-#include "web_pages.h"
+#include "web_inbox.h"
 
 #define PAGE_SIZE 50
 

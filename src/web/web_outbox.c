@@ -7,7 +7,7 @@
 
 #include "ops_outbox.h"
 #include "web_html.h"
-#include "web_pages.h"
+#include "web_outbox.h"
 
 struct mine_ctx {
 	struct web_ctx *c;

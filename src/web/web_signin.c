@@ -9,7 +9,7 @@
 #include "password.h"
 #include "qr.h"
 #include "web_html.h"
-#include "web_pages.h"
+#include "web_signin.h"
 
 /* Set-Cookie for name=value: HttpOnly, SameSite=Strict, Path=/, Secure under HTTPS; max_age
  * -1 for a session cookie, 0 to delete it. */

@@ -9,7 +9,7 @@
 #include "ops_list.h"
 #include "store.h"
 #include "web_html.h"
-#include "web_pages.h"
+#include "web_thread.h"
 #include "web_presence.h"
 
 struct show_ctx {

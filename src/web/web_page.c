@@ -1,6 +1,6 @@
-/* web_pages.c — what every page shares: the frame, the form token, dates, errors (see
- * web_pages.h). */
-#include "web_pages.h"
+/* web_page.c — what every page shares: the frame, the form token, dates, errors (see
+ * web_page.h). */
+#include "web_page.h"
 
 #include <stdio.h>
 #include <string.h>
