@@ -228,7 +228,7 @@ static int commit_ending_sessions(struct store *store, const struct actor *actor
 	int64_t ended = 0;
 	if (src == 0)
 		src = store_web_sessions_revoke_user(store, user, actor->user->name, now, &ended);
-	char *details = xasprintf("%lld web sessions ended", (long long)ended);
+	char *details = xasprintf("%lld web session%s ended", (long long)ended, ended == 1 ? "" : "s");
 	int rc = ops_commit_audited(store, actor, action, user, details, src, error_r);
 	free(details);
 	return rc;
