@@ -207,7 +207,8 @@ static int session_open(struct store *store, const struct config *config,
 	return rc;
 }
 
-/* Empties what a sign-in hands out when it did not sign anyone in. */
+/* Empties what a sign-in hands out when it did not sign anyone in (and, called with
+ * OPS_FAILED first thing, before anything is tried: nothing stale is ever handed out). */
 static int handed_out(int rc, char token_r[RANDOM_TOKEN_SIZE], struct web_session *s_r)
 {
 	if (rc != OPS_OK) {
