@@ -104,5 +104,9 @@ int cmd_digest(struct cli *cli, int argc, char **argv);
 int cmd_event(struct cli *cli, int argc, char **argv);
 int cmd_events(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
+/* The web console's accounts (cli_account.c). */
+int cmd_passwd(struct cli *cli, int argc, char **argv);
+int cmd_sessions(struct cli *cli, int argc, char **argv);
+int cmd_mfa_reset(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -51,6 +51,9 @@ static const struct command commands[] = {
 	{"events", cmd_events, "list engagement events (--csv: the CAD fields)"},
 	{"digest", cmd_digest, "today's new, unassigned, urgent, overdue and RMS-pending threads"},
 	{"report", cmd_report, "monthly report per liaison, quarterly summary, reports due"},
+	{"passwd", cmd_passwd, "set a user's web console password (read from stdin)"},
+	{"sessions", cmd_sessions, "web console sessions; --revoke ID or --revoke-user USER ends them"},
+	{"mfa-reset", cmd_mfa_reset, "clear a user's TOTP enrolment (a lost phone): they enrol again"},
 };
 
 static const struct command *find_command(const char *name)

@@ -207,7 +207,8 @@ static int session_open(struct store *store, const struct config *config,
 	return rc;
 }
 
-/* Empties what a sign-in hands out when it did not sign anyone in. */
+/* Empties what a sign-in hands out when it did not sign anyone in (and, called with
+ * OPS_FAILED first thing, before anything is tried: nothing stale is ever handed out). */
 static int handed_out(int rc, char token_r[RANDOM_TOKEN_SIZE], struct web_session *s_r)
 {
 	if (rc != OPS_OK) {
@@ -228,7 +229,7 @@ static int commit_ending_sessions(struct store *store, const struct actor *actor
 	int64_t ended = 0;
 	if (src == 0)
 		src = store_web_sessions_revoke_user(store, user, actor->user->name, now, &ended);
-	char *details = xasprintf("%lld web sessions ended", (long long)ended);
+	char *details = xasprintf("%lld web session%s ended", (long long)ended, ended == 1 ? "" : "s");
 	int rc = ops_commit_audited(store, actor, action, user, details, src, error_r);
 	free(details);
 	return rc;

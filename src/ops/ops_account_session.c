@@ -234,7 +234,8 @@ int ops_sessions_revoke_user(struct store *store, const struct actor *actor, con
 		return rc;
 	int src = store_web_sessions_revoke_user(store, user, actor->user->name, (int64_t)time(NULL),
 	                                         count_r);
-	char *details = xasprintf("%lld sessions ended", (long long)*count_r);
+	char *details = xasprintf("%lld session%s ended", (long long)*count_r,
+	                          *count_r == 1 ? "" : "s");
 	rc = ops_commit_audited(store, actor, "sessions-revoke", user, details, src, error_r);
 	free(details);
 	if (rc != OPS_OK)

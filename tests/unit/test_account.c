@@ -258,7 +258,7 @@ static void test_password_ends_sessions(void **state)
 	assert_int_equal(resume(token, T0 + 1, NULL), OPS_OK);
 	set_password("reyes", "another passphrase");
 	assert_int_equal(resume(token, T0 + 2, NULL), OPS_NOT_FOUND);
-	assert_int_equal(audited("admin passwd reyes 1 web sessions ended", NULL), 1);
+	assert_int_equal(audited("admin passwd reyes 1 web session ended", NULL), 1);
 }
 
 /* --- signing in ------------------------------------------------------------------------ */
@@ -616,7 +616,7 @@ static void test_mfa_reset(void **state)
 	assert_int_equal(resume(token, T0 + 1, NULL), OPS_NOT_FOUND);
 	assert_int_equal(said(ops_mfa_reset(fx.store, &admin, "reyes", &error), &error,
 	                      "no TOTP app enrolled"), OPS_NOT_FOUND);
-	assert_int_equal(audited("admin mfa-reset reyes 1 web sessions ended", NULL), 1);
+	assert_int_equal(audited("admin mfa-reset reyes 1 web session ended", NULL), 1);
 	/* no code is asked any more */
 	r = signin_at("reyes", GOOD, "192.0.2.1", T0 + 2);
 	assert_int_equal(said(r.rc, &r.error, NULL), OPS_OK);
@@ -783,7 +783,7 @@ static void test_sessions(void **state)
 	                      &error, "not signed in"), OPS_NOT_FOUND);
 	assert_int_equal(audited("reyes session-revoke session", "of reyes", NULL), 1);
 	assert_int_equal(audited("admin session-revoke session", "of walsh", NULL), 1);
-	assert_int_equal(audited("admin sessions-revoke reyes 1 sessions ended", NULL), 1);
+	assert_int_equal(audited("admin sessions-revoke reyes 1 session ended", NULL), 1);
 	assert_int_equal(audited("admin signout session", NULL), 1);
 	/* an ended session is not "expired" on top of it */
 	assert_int_equal(audited("session-expired", NULL), 0);
