@@ -71,7 +71,7 @@ char *web_url_encode(const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	struct buf b;
-	buf_init(&b, 0);
+	buf_init(&b, 1 << 20);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (isalnum(*p) || strchr("-._~", *p) != NULL) {
 			buf_add(&b, p, 1);

@@ -233,7 +233,7 @@ void web_thread_page(struct web_ctx *c, const char *ref)
 	struct buf *b = &c->res->body;
 	html(b, "</section>");
 	struct buf others;
-	buf_init(&others, 0);
+	buf_init(&others, 1 << 20);
 	web_presence_others(c->app, s.row.ref, c->actor.user->name, c->req->now, presence_line,
 	                    &others);
 	if (others.len > 0) {
@@ -284,7 +284,7 @@ void web_attachment(struct web_ctx *c, const char *rest)
 	}
 	/* always a download, never shown in the page's origin; the name made safe */
 	struct buf name;
-	buf_init(&name, 0);
+	buf_init(&name, 1 << 20);
 	for (const char *p = att.filename ? att.filename : "attachment"; *p && name.len < 120; p++) {
 		unsigned char ch = (unsigned char)*p;
 		buf_addf(&name, "%c", ch >= 0x20 && ch < 0x7f && !strchr("\"\\/;:*?<>|", ch) ? ch : '_');
