@@ -37,11 +37,16 @@ struct ops_inbox_query {
 };
 
 /* One page of q->view: cb for each thread, newest activity first (item->row->preview the
- * start of its newest message, NULL when masked); *more_r 1 when another page follows.
+ * start of its newest message, NULL when masked; item->row->seen_at when the actor last
+ * opened it); *more_r 1 when another page follows.
  * OPS_REFUSED for a troop that is not the actor's. */
 int ops_inbox_page(struct store *store, const struct actor *actor,
                    const struct ops_inbox_query *q, ops_thread_cb *cb, void *ctx, int *more_r,
                    char **error_r);
+/* Notes that the actor opened the thread (row, as a listing or ops_show handed it) at now:
+ * what comes after shows as new to them.  Not audited (it is no read of content). */
+int ops_thread_mark_seen(struct store *store, const struct actor *actor, const struct thread_row *row,
+                         int64_t now, char **error_r);
 /* How many threads each view holds under q's troop, category and status filters. */
 int ops_inbox_counts(struct store *store, const struct actor *actor,
                      const struct ops_inbox_query *q, int64_t counts_r[OPS_VIEW_COUNT],

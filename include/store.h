@@ -17,7 +17,7 @@
 #include "totp.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 /* === store.c: open, schema, transactions, errors ======================================== */
 
@@ -214,6 +214,8 @@ struct thread_row {
 	                              did not come from its server */
 	const char *preview;       /* the start of the newest message's text (store_inbox_list
 	                              only; NULL elsewhere) */
+	int64_t seen_at;           /* when the inbox's reader last opened it (store_inbox_list
+	                              with seen_by; 0: never or not asked) */
 };
 struct thread_filter {
 	const char *mailbox; /* NULL: all */
@@ -241,6 +243,7 @@ struct inbox_filter {
 	int64_t before_last_at, before_id; /* only threads older than this one (keyset paging,
 	                                      so a deep page costs what the first does); 0: none */
 	int limit;               /* 0: no limit */
+	const char *seen_by;     /* fill row->seen_at for this user (NULL: leave it 0) */
 };
 /* Calls cb for each matching thread, newest activity first, with row->preview set; a
  * non-zero return from cb stops. */
@@ -248,6 +251,8 @@ int store_inbox_list(struct store *store, const struct inbox_filter *filter, sto
                      void *ctx);
 /* How many threads match (keyset and limit ignored). */
 int store_inbox_count(struct store *store, const struct inbox_filter *filter, int64_t *count_r);
+/* Notes that user opened the thread at now (thread_seen). */
+int store_thread_seen_set(struct store *store, const char *user, int64_t thread_id, int64_t now);
 /* A short text that changes whenever mail is filed, a thread's history grows or the outbox
  * moves: what the console's live pages compare to know they should reload. */
 int store_change_stamp(struct store *store, char *out, size_t size);

@@ -116,6 +116,7 @@ int ops_inbox_page(struct store *store, const struct actor *actor,
 	int rc = view_filter(actor, q, q->view, troops, &f, error_r);
 	if (rc != OPS_OK)
 		return rc;
+	f.seen_by = actor->user->name;
 	f.before_last_at = q->before_last_at;
 	f.before_id = q->before_id;
 	int wanted = q->limit > 0 ? q->limit : 50;
@@ -160,6 +161,20 @@ int ops_inbox_counts(struct store *store, const struct actor *actor,
 			*error_r = xasprintf("inbox: %s", store_error(store));
 			return OPS_FAILED;
 		}
+	}
+	return OPS_OK;
+}
+
+int ops_thread_mark_seen(struct store *store, const struct actor *actor, const struct thread_row *row,
+                         int64_t now, char **error_r)
+{
+	if (!ops_sees_troop(actor, row->troop)) {
+		*error_r = xasprintf("%s is not a thread of your troops", row->ref);
+		return OPS_REFUSED;
+	}
+	if (store_thread_seen_set(store, actor->user->name, row->id, now) < 0) {
+		*error_r = xasprintf("%s: %s", row->ref, store_error(store));
+		return OPS_FAILED;
 	}
 	return OPS_OK;
 }

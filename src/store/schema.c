@@ -428,6 +428,13 @@ const char *const schema_migrations[] = {
 	"  peer TEXT);"
 	"CREATE INDEX web_signin_failures_user ON web_signin_failures (user, at);"
 	"CREATE INDEX web_signin_failures_peer ON web_signin_failures (peer, at);",
+	/* 11: when each person last opened each thread in the console: what came after is shown
+	 * as new to them. */
+	"CREATE TABLE thread_seen ("
+	"  user TEXT NOT NULL,"
+	"  thread_id INTEGER NOT NULL REFERENCES threads (id),"
+	"  seen_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (user, thread_id)) WITHOUT ROWID;",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -48,6 +48,7 @@ static int inbox_row(sqlite3_stmt *s, void *p)
 	struct thread_row r;
 	sp_thread_row_read(s, &r);
 	r.preview = sp_col_text(s, 23);
+	r.seen_at = sqlite3_column_int64(s, 24);
 	return c->cb(&r, c->ctx);
 }
 
@@ -57,7 +58,9 @@ int store_inbox_list(struct store *store, const struct inbox_filter *f, store_th
 	sqlite3_stmt *s = sp_query(store,
 	    "SELECT " SP_THREAD_COLUMNS ", "
 	    "(SELECT substr(g.body, 1, 240) FROM placements p JOIN messages g ON g.id = p.message_id "
-	    " WHERE p.thread_id = t.id ORDER BY p.date DESC, p.id DESC LIMIT 1) "
+	    " WHERE p.thread_id = t.id ORDER BY p.date DESC, p.id DESC LIMIT 1), "
+	    "coalesce((SELECT v.seen_at FROM thread_seen v WHERE v.user = ?15 AND "
+	    " v.thread_id = t.id), 0) "
 	    "FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id " INBOX_WHERE
 	    "AND (?12 = 0 OR t.last_at < ?12 OR (t.last_at = ?12 AND t.id < ?13)) "
 	    "ORDER BY t.last_at DESC, t.id DESC LIMIT ?14");
@@ -67,6 +70,7 @@ int store_inbox_list(struct store *store, const struct inbox_filter *f, store_th
 	sp_bind_int(s, 12, f->before_last_at);
 	sp_bind_int(s, 13, f->before_id);
 	sp_bind_int(s, 14, f->limit > 0 ? f->limit : -1);
+	sp_bind_text(s, 15, f->seen_by);
 	struct inbox_ctx c = {cb, ctx};
 	return sp_each_row(store, s, inbox_row, &c);
 }
@@ -99,4 +103,17 @@ int store_change_stamp(struct store *store, char *out, size_t size)
 		sp_set_error(store, "change stamp");
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_thread_seen_set(struct store *store, const char *user, int64_t thread_id, int64_t now)
+{
+	sqlite3_stmt *s = sp_query(store, "INSERT INTO thread_seen (user, thread_id, seen_at) "
+	                                  "VALUES (?1, ?2, ?3) ON CONFLICT (user, thread_id) "
+	                                  "DO UPDATE SET seen_at = max(seen_at, excluded.seen_at)");
+	if (s == NULL)
+		return -1;
+	sp_bind_text(s, 1, user);
+	sp_bind_int(s, 2, thread_id);
+	sp_bind_int(s, 3, now);
+	return sp_run_update(store, s, "thread seen");
 }

@@ -42,10 +42,13 @@ static int thread_row(const struct ops_thread_item *item, void *p)
 	char last[17];
 	web_time(c, t->last_at, last);
 	const char *who = t->correspondent_name ? t->correspondent_name : t->correspondent;
-	html(b, "<tr class=\"%s\" data-ref=\"%s\"><td class=\"ref\"><a href=\"/t/%U\">%s</a></td>"
-	        "<td class=\"who\">%s</td><td class=\"subject\"><a href=\"/t/%U\">%s</a>"
+	int unseen = t->seen_at < t->last_at;
+	html(b, "<tr class=\"%s%R\" data-ref=\"%s\"><td class=\"ref\"><a href=\"/t/%U\">%s</a></td>"
+	        "<td class=\"who\">%s</td><td class=\"subject\"><a href=\"/t/%U\">%s%R</a>"
 	        "<span class=\"preview\">%s</span></td><td class=\"flags\">",
-	     t->status, t->ref, t->ref, t->ref, who, t->ref, t->subject[0] ? t->subject : "(no subject)",
+	     t->status, unseen ? " new" : "", t->ref, t->ref, t->ref, who, t->ref,
+	     t->subject[0] ? t->subject : "(no subject)",
+	     unseen ? "<span class=\"visually-hidden\"> (new to you)</span>" : "",
 	     t->preview ? t->preview : "");
 	flag_icons(b, t);
 	html(b, "</td><td class=\"category\">%s</td><td class=\"assignee\">%s</td>"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ops_attachment.h"
+#include "ops_inbox.h"
 #include "ops_list.h"
 #include "store.h"
 #include "web_html.h"
@@ -242,6 +243,9 @@ void web_thread_page(struct web_ctx *c, const char *ref)
 	}
 	buf_free(&others);
 	web_presence_touch(c->app, s.row.ref, c->actor.user->name, 0, c->req->now);
+	char *seen_error = NULL;
+	if (ops_thread_mark_seen(c->store, &c->actor, &s.row, c->req->now, &seen_error) != OPS_OK)
+		free(seen_error); /* only the bold in the inbox is lost */
 	if (orc != OPS_OK)
 		html(b, "<p role=\"alert\">%s</p>", error);
 	free(error);

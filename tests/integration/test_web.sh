@@ -81,10 +81,14 @@ case $COOKIE in liaison=*"HttpOnly; SameSite=Strict; Path=/"*) echo "ok: session
 
 expect_eq "inbox" 200 "$(req inbox "$BASE/?view=all")"
 body_has inbox "$ANN"
+grep -q "class=\"[a-z]* new\" data-ref=\"$ANN\"" inbox.b || fail "an unopened thread is not new"
 body_lacks inbox "$CAROL"
 body_has inbox "confidential"
 expect_eq "another troop's thread" 404 "$(req carol "$BASE/t/$CAROL")"
 expect_eq "own thread" 200 "$(req ann "$BASE/t/$ANN")"
+req inbox2 "$BASE/?view=all" >/dev/null
+! grep -q "class=\"[a-z]* new\" data-ref=\"$ANN\"" inbox2.b || fail "an opened thread is still new"
+echo "ok: a thread is new until opened"
 CSRF=$(sed -n 's/.*data-csrf="\([^"]*\)".*/\1/p' ann.b | head -1)
 [ -n "$CSRF" ] || fail "the page carries no form token"
 
