@@ -29,7 +29,7 @@ DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libsqlite3-dev libpcre2
              fonts-dejavu-core tzdata libmicrohttpd-dev libsodium-dev liboath-dev \
              libqrencode-dev
 DEB_SERVERS := python3 dovecot-imapd python3-aiosmtpd openssl
-DEB_TEST  := valgrind cppcheck sqlite3 poppler-utils faketime $(DEB_SERVERS)
+DEB_TEST  := valgrind cppcheck sqlite3 poppler-utils faketime curl $(DEB_SERVERS)
 DEB_BENCH := notmuch time isync
 DEB_FUZZ  := clang libclang-rt-14-dev
 

@@ -212,8 +212,8 @@ struct thread_row {
 	int64_t first_response_at; /* the troop's first answer written by a person, 0: none */
 	int suspicious;            /* holds a message that claims the troop's own address but
 	                              did not come from its server */
-	const char *preview;       /* the start of the newest message's text (store_inbox_list
-	                              only; NULL elsewhere) */
+	const char *preview;       /* the start of the newest incoming message's text (else the
+	                              newest one's; store_inbox_list only, NULL elsewhere) */
 	int64_t seen_at;           /* when the inbox's reader last opened it (store_inbox_list
 	                              with seen_by; 0: never or not asked) */
 };

@@ -4,7 +4,9 @@
 # (tests/corpus), polls it once (old mail: no replies),
 # delivers five new messages (a person, a Spanish speaker, an emergency, an out-of-office
 # reply, a list mail), polls again, and shows the threads, the outbox and the auto-replies
-# the SMTP receiver got.  Then stops the servers.  Everything lives in demo/.
+# the SMTP receiver got.  Then it starts the web console and the poller and keeps them
+# running, with one sign-in per role, until Ctrl-C (DEMO_ONESHOT=1: checks that the pages
+# answer, then stops).  Everything lives in demo/.
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -49,6 +51,14 @@ display_name = CTL Program Coordinator
 role = ctl
 troops = K
 display_name = Tpr. Daniel Reyes
+
+[user records]
+role = records
+display_name = Records Unit
+
+[user admin]
+role = admin
+display_name = System Administrator
 CONF
 export LIAISON_CONFIG="$demo/liaison.conf"
 export LIAISON_USER=coordinator
@@ -105,5 +115,44 @@ for meta_path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
     print("[...]")
 PY
 echo
-echo "demo: done; the database is $demo/liaison.db"
+echo "demo: the database is $demo/liaison.db"
 echo "      try: LIAISON_CONFIG=$demo/liaison.conf ./liaison --as reyes threads"
+
+# The web console, with the poller running beside it (new mail appears in the browser).
+for who in reyes coordinator records admin; do
+	printf '%s\n' "demo-$who-password" | ./liaison --as admin passwd "$who" >/dev/null
+done
+./liaison poll >"$demo/poll.log" 2>&1 &
+poll_pid=$!
+./liaison web --listen "${DEMO_LISTEN:-127.0.0.1:8025}" >"$demo/web.out" 2>"$demo/web.err" &
+web_pid=$!
+trap 'kill $web_pid $poll_pid 2>/dev/null; wait $web_pid $poll_pid 2>/dev/null; sh "$top/tests/servers/stop.sh" "$demo/srv" >/dev/null 2>&1' EXIT
+for _ in $(seq 1 100); do
+	grep -q 'console is at' "$demo/web.out" 2>/dev/null && break
+	kill -0 $web_pid 2>/dev/null || { cat "$demo/web.err"; echo "demo: liaison web did not start" >&2; exit 1; }
+	sleep 0.1
+done
+url=$(sed -n 's/.*console is at \([^ ]*\) .*/\1/p' "$demo/web.out")
+echo
+echo "demo: the web console is at $url  (liaison poll runs beside it)"
+echo "      sign in as   reyes / demo-reyes-password             (liaison, troop K)"
+echo "                   coordinator / demo-coordinator-password (coordinator)"
+echo "                   records / demo-records-password         (records staff)"
+echo "                   admin / demo-admin-password             (administrator)"
+if [ "${DEMO_ONESHOT:-0}" = 1 ]; then
+	$PY - "$url" <<'PY'
+import http.cookiejar, re, sys, urllib.parse, urllib.request
+base = sys.argv[1].rstrip("/")
+jar = http.cookiejar.CookieJar()
+web = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+page = web.open(base + "/signin").read().decode()
+token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+form = urllib.parse.urlencode({"csrf": token, "user": "reyes", "password": "demo-reyes-password", "next": "/"})
+inbox = web.open(urllib.request.Request(base + "/signin", form.encode(), {"Origin": base})).read().decode()
+assert "K-" in inbox and "Sign out" in inbox, "the inbox did not answer"
+print("demo: the sign-in and the inbox answer")
+PY
+	exit 0
+fi
+echo "      Ctrl-C stops everything."
+wait $web_pid

@@ -58,7 +58,8 @@ int store_inbox_list(struct store *store, const struct inbox_filter *f, store_th
 	sqlite3_stmt *s = sp_query(store,
 	    "SELECT " SP_THREAD_COLUMNS ", "
 	    "(SELECT substr(g.body, 1, 240) FROM placements p JOIN messages g ON g.id = p.message_id "
-	    " WHERE p.thread_id = t.id ORDER BY p.date DESC, p.id DESC LIMIT 1), "
+	    " WHERE p.thread_id = t.id ORDER BY p.direction = 'in' DESC, p.date DESC, p.id DESC "
+	    " LIMIT 1), "
 	    "coalesce((SELECT v.seen_at FROM thread_seen v WHERE v.user = ?15 AND "
 	    " v.thread_id = t.id), 0) "
 	    "FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id " INBOX_WHERE

@@ -30,7 +30,9 @@ struct route {
 	const char *method;
 	const char *prefix;   /* the path, or its start when it ends in '/' */
 	void (*page)(struct web_ctx *c, const char *rest);
-	int needs_user;
+	int needs_user;       /* 1: a page (anyone else is sent to sign in); 2: a call of the
+	                         page's script (anyone else gets 403, never the sign-in page,
+	                         whose form token a background call must not replace) */
 };
 
 static const struct route routes[] = {
@@ -41,7 +43,7 @@ static const struct route routes[] = {
 	{"POST", "/signin/enrol", web_signin_enrol_confirm, 0},
 	{"POST", "/signout", web_signout, 1},
 	{"GET", "/", web_inbox_page, 1},
-	{"GET", "/live", web_live, 1},
+	{"GET", "/live", web_live, 2},
 	{"GET", "/t/", web_thread_page, 1},
 	{"POST", "/t/", web_thread_action, 1},
 	{"GET", "/a/", web_attachment, 1},
@@ -242,7 +244,7 @@ static void dispatch(struct web_ctx *c)
 	}
 	resume(c);
 	if (route->needs_user && c->actor.user == NULL) {
-		if (strcmp(req->method, "GET") == 0) {
+		if (strcmp(req->method, "GET") == 0 && route->needs_user == 1) {
 			char *next = web_url_encode(req->path);
 			char *to = xasprintf("/signin?next=%s", next);
 			web_redirect(c->res, to);

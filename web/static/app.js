@@ -124,6 +124,7 @@
     else if (k === "Escape" && help && !help.hidden) { help.hidden = true; }
   });
 
+  if (!csrf) return; /* not signed in: nothing to keep live */
   poll();
   setInterval(poll, 4000);
   if (thread) { presence(); setInterval(presence, 5000); }
