@@ -147,7 +147,7 @@ static int setup_group(void **state)
 	assert_int_equal(ops_flag(fx.store, &admin, fx.k2, "confidential", 1, &error), OPS_OK);
 	struct actor reyes = as(REYES);
 	char *to = NULL;
-	assert_int_equal(ops_reply(fx.store, &reyes, fx.k1, "Thank you.", 0, 0, &to, &error),
+	assert_int_equal(ops_reply(fx.store, &reyes, fx.k1, "Thank you.", NULL, &to, &error),
 	                 OPS_OK);
 	free(to);
 	struct event_request req = {.ref = fx.k1, .date = "2026-03-20", .place = "Library",
@@ -361,14 +361,22 @@ static int op_close_k1(const struct actor *a, char **e)
 static int op_reply_k1(const struct actor *a, char **e)
 {
 	char *to = NULL;
-	int rc = ops_reply(fx.store, a, fx.k1, "We will call you.", 0, 0, &to, e);
+	int rc = ops_reply(fx.store, a, fx.k1, "We will call you.", NULL, &to, e);
 	free(to);
 	return rc;
 }
 static int op_reply_k2(const struct actor *a, char **e)
 {
 	char *to = NULL;
-	int rc = ops_reply(fx.store, a, fx.k2, "We will call you.", 0, 0, &to, e);
+	int rc = ops_reply(fx.store, a, fx.k2, "We will call you.", NULL, &to, e);
+	free(to);
+	return rc;
+}
+static int op_preview_k2(const struct actor *a, char **e)
+{
+	char *raw = NULL, *to = NULL;
+	int rc = ops_reply_preview(fx.store, a, fx.k2, "We will call you.", &raw, &to, e);
+	free(raw);
 	free(to);
 	return rc;
 }
@@ -508,6 +516,7 @@ static const struct matrix_case matrix[] = {
 	{"close K1", op_close_k1, {OK, OK, R, OK, OK, R}},
 	{"reply K1", op_reply_k1, {OK, OK, R, OK, OK, R}},
 	{"reply K2 (confidential)", op_reply_k2, {OK, OK, R, OK, R, R}},
+	{"reply preview K2 (confidential)", op_preview_k2, {OK, OK, R, OK, R, R}},
 	{"refer K1", op_refer_k1, {OK, OK, R, OK, OK, R}},
 	{"event request", op_event_request, {OK, OK, R, OK, OK, R}},
 	{"event approve 1", op_event_approve, {OK, OK, R, R, R, R}},
@@ -684,6 +693,230 @@ static void test_store_results(void **state)
 	store_close(&fx.store);
 }
 
+/* --- replies: the immigration-status check, what the composer saw, the preview --------- */
+
+static int keep_last_history(const struct history_row *r, void *p)
+{
+	char **last = p;
+	free(*last);
+	*last = xstrdup(r->details ? r->details : "");
+	return 0;
+}
+static int keep_last_audit(const struct audit_row *r, void *p)
+{
+	char **last = p;
+	free(*last);
+	*last = xasprintf("%s %s %s", r->action, r->object ? r->object : "",
+	                  r->details ? r->details : "");
+	return 0;
+}
+static int keep_max_message(const struct message_row *r, void *p)
+{
+	int64_t *max = p;
+	if (r->id > *max)
+		*max = r->id;
+	return 0;
+}
+static int keep_first_raw(const struct outbox_row *r, void *p)
+{
+	char **raw = p;
+	if (*raw == NULL)
+		*raw = xstrndup(r->raw, r->len);
+	return 0;
+}
+
+static int outbox_rows(void)
+{
+	struct actor admin = as(ADMIN);
+	char *error = NULL;
+	int n = 0;
+	assert_int_equal(ops_outbox_list(fx.store, &admin, NULL, count_outbox, &n, &error), OPS_OK);
+	return n;
+}
+
+/* The newest message of thread ref, as a composer showing it would see. */
+static int64_t newest_message(const char *ref)
+{
+	struct actor admin = as(ADMIN);
+	char *error = NULL;
+	struct message_filter f = {.thread_ref = ref};
+	int64_t max = 0;
+	assert_int_equal(ops_messages_list(fx.store, &admin, &f, keep_max_message, &max, &error),
+	                 OPS_OK);
+	assert_true(max > 0);
+	return max;
+}
+
+/* A reply that asks about immigration status waits for the liaison's confirmation: nothing
+ * queued or audited until then; confirmed, the phrases are in its history and audit entry. */
+static void test_reply_policy(void **state)
+{
+	(void)state;
+	fresh_store();
+	struct actor reyes = as(REYES), admin = as(ADMIN);
+	char *error = NULL, *to = NULL, *history = NULL, *audit = NULL;
+	int before = outbox_rows();
+	const char *body = "Thank you. Are you documented? ¿Tiene papeles?";
+	struct ops_reply_options o = {0};
+	assert_int_equal(ops_reply(fx.store, &reyes, fx.k1, body, &o, &to, &error),
+	                 OPS_UNCONFIRMED);
+	assert_non_null(strstr(error, "'Are you documented'"));
+	assert_non_null(strstr(error, "'Tiene papeles'"));
+	assert_non_null(strstr(error, "--confirm-policy"));
+	free(error);
+	error = NULL;
+	assert_int_equal(outbox_rows(), before);
+	assert_int_equal(ops_audit_list(fx.store, &admin, 0, NULL, keep_last_audit, &audit, &error),
+	                 OPS_OK);
+	assert_null(strstr(audit, "documented"));
+	o.policy_confirmed = 1;
+	assert_int_equal(ops_reply(fx.store, &reyes, fx.k1, body, &o, &to, &error), OPS_OK);
+	assert_string_equal(to, "ann@example.org");
+	assert_int_equal(outbox_rows(), before + 1);
+	const char *recorded = "to ann@example.org; policy warning confirmed: 'Are you documented' "
+	                       "(asks-documented); 'Tiene papeles' (asks-papers)";
+	assert_int_equal(ops_history_list(fx.store, &admin, fx.k1, keep_last_history, &history,
+	                                  &error), OPS_OK);
+	assert_string_equal(history, recorded);
+	assert_int_equal(ops_audit_list(fx.store, &admin, 0, NULL, keep_last_audit, &audit, &error),
+	                 OPS_OK);
+	char *want = xasprintf("reply %s %s", fx.k1, recorded);
+	assert_string_equal(audit, want);
+	free(want);
+	free(audit);
+	free(history);
+	free(to);
+	store_close(&fx.store);
+}
+
+static int reply_seen(const struct actor *a, int64_t seen, int64_t seen_outbox, char **error_r)
+{
+	struct ops_reply_options o = {.seen_message_id = seen, .seen_outbox_id = seen_outbox};
+	char *to = NULL;
+	int rc = ops_reply(fx.store, a, fx.k1, "We will call you.", &o, &to, error_r);
+	free(to);
+	return rc;
+}
+
+/* A reply written from a view of the thread is refused when the thread got news the view did
+ * not show: a colleague's queued reply (unless shown), a message that came in; never the
+ * writer's own reply or liaison's automatic mail. */
+static void test_reply_seen(void **state)
+{
+	(void)state;
+	fresh_store();
+	struct actor reyes = as(REYES), walsh = as(WALSH);
+	char *error = NULL;
+	int64_t seen = newest_message(fx.k1);
+	int before = outbox_rows();
+	/* reyes's reply (outbox 1) is queued: news to walsh, not to reyes */
+	assert_int_equal(reply_seen(&walsh, seen, 0, &error), OPS_CONFLICT);
+	assert_non_null(strstr(error, "a reply by reyes, queued (outbox 1)"));
+	free(error);
+	error = NULL;
+	assert_int_equal(outbox_rows(), before);
+	assert_int_equal(reply_seen(&walsh, seen, 1, &error), OPS_OK);
+	assert_int_equal(reply_seen(&reyes, seen, 0, &error), OPS_CONFLICT); /* walsh's now */
+	free(error);
+	error = NULL;
+	assert_int_equal(reply_seen(&reyes, seen, before + 1, &error), OPS_OK);
+	/* Ann writes again */
+	char *p = xasprintf("%s/k1-again.eml", fx.dir);
+	test_write_file(p, "From: \"Ann Smith\" <ann@example.org>\r\nTo: TroopKCTL@ct.gov\r\n"
+	                   "Subject: Re: Meeting\r\nMessage-ID: <k1-again@x>\r\n"
+	                   "In-Reply-To: <k1@x>\r\nReferences: <k1@x>\r\n"
+	                   "Date: Wed, 04 Mar 2026 10:00:00 -0500\r\n\r\nOne more thing.\r\n");
+	import_one("K", p);
+	free(p);
+	int64_t newest = newest_message(fx.k1);
+	assert_true(newest > seen);
+	before = outbox_rows();
+	assert_int_equal(reply_seen(&reyes, seen, 99, &error), OPS_CONFLICT);
+	char *want = xasprintf("a message from ann@example.org (message %lld)", (long long)newest);
+	assert_non_null(strstr(error, want));
+	assert_non_null(strstr(error, "liaison show"));
+	free(want);
+	free(error);
+	error = NULL;
+	assert_int_equal(outbox_rows(), before);
+	assert_int_equal(reply_seen(&reyes, newest, 99, &error), OPS_OK);
+	assert_int_equal(reply_seen(&reyes, 0, 0, &error), OPS_OK); /* not checked */
+	store_close(&fx.store);
+}
+
+/* Removes the Message-ID and Date lines of a message: what a preview and the queued message
+ * may differ in. */
+static char *without_id_and_date(const char *raw, int *removed_r)
+{
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	*removed_r = 0;
+	for (const char *line = raw; *line;) {
+		const char *end = strstr(line, "\r\n");
+		end = end ? end + 2 : line + strlen(line);
+		if (str_has_prefix_nocase(line, "Message-ID:") || str_has_prefix_nocase(line, "Date:"))
+			++*removed_r;
+		else
+			buf_add(&b, line, (size_t)(end - line));
+		line = end;
+	}
+	return buf_steal(&b, NULL);
+}
+
+/* The preview is the message queued, byte for byte, but for its Message-ID and Date. */
+static void test_reply_preview(void **state)
+{
+	(void)state;
+	fresh_store();
+	struct actor reyes = as(REYES), admin = as(ADMIN);
+	char *error = NULL, *raw = NULL, *to = NULL, *queued = NULL;
+	const char *body = "Dear Ann,\n\nThank you. We can meet on Thursday at the library; "
+	                   "señora Pérez will be there too. A long line that is folded "
+	                   "by quoted-printable at seventy-six characters, as sent.\n";
+	int before = outbox_rows();
+	assert_int_equal(ops_reply_preview(fx.store, &reyes, fx.k1, body, &raw, &to, &error),
+	                 OPS_OK);
+	assert_string_equal(to, "ann@example.org");
+	assert_int_equal(outbox_rows(), before); /* nothing queued */
+	free(to);
+	assert_int_equal(ops_reply(fx.store, &reyes, fx.k1, body, NULL, &to, &error), OPS_OK);
+	assert_int_equal(ops_outbox_list(fx.store, &admin, NULL, keep_first_raw, &queued, &error),
+	                 OPS_OK);
+	assert_non_null(queued);
+	assert_string_not_equal(raw, queued); /* a new Message-ID each time */
+	int removed_preview = 0, removed_queued = 0;
+	char *a = without_id_and_date(raw, &removed_preview);
+	char *b = without_id_and_date(queued, &removed_queued);
+	assert_int_equal(removed_preview, 2);
+	assert_int_equal(removed_queued, 2);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "Subject: Re: [CTL "));
+	assert_non_null(strstr(a, "In-Reply-To: <k1@x>"));
+	free(a);
+	free(b);
+	free(raw);
+	free(queued);
+	free(to);
+	/* an empty text is refused as ops_reply refuses it */
+	assert_int_equal(ops_reply_preview(fx.store, &reyes, fx.k1, " \n", &raw, &to, &error),
+	                 OPS_INVALID);
+	free(error);
+	error = NULL;
+	/* a confidential thread's preview shows its correspondent: a read, audited */
+	assert_int_equal(ops_reply_preview(fx.store, &reyes, fx.k2, body, &raw, &to, &error),
+	                 OPS_OK);
+	char *audit = NULL;
+	assert_int_equal(ops_audit_list(fx.store, &admin, 0, NULL, keep_last_audit, &audit, &error),
+	                 OPS_OK);
+	char *want = xasprintf("read-confidential %s ", fx.k2);
+	assert_string_equal(audit, want);
+	free(want);
+	free(audit);
+	free(raw);
+	free(to);
+	store_close(&fx.store);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -692,6 +925,9 @@ int main(void)
 		cmocka_unit_test(test_take),
 		cmocka_unit_test(test_conflict),
 		cmocka_unit_test(test_store_results),
+		cmocka_unit_test(test_reply_policy),
+		cmocka_unit_test(test_reply_seen),
+		cmocka_unit_test(test_reply_preview),
 	};
 	return cmocka_run_group_tests(tests, setup_group, teardown_group);
 }
