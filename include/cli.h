@@ -40,6 +40,10 @@ int cli_open_as(struct cli *cli);
 int cli_ops_exit(const char *command, int ops_result, char *error);
 void cli_close(struct cli *cli);
 
+/* The arguments "REF [--json]" of a command that shows one thread's things: 0 with the
+ * reference (upper-cased in place, as it is printed) in *ref_r and *json_r, or -1 for the
+ * caller's usage. */
+int cli_ref_json_args(int argc, char **argv, char **ref_r, int *json_r);
 /* A positive decimal number (an event, outbox row or message id) into *id_r.  Returns 0, or
  * -1 (nothing said) for anything else. */
 int cli_parse_id(const char *text, int64_t *id_r);
@@ -92,6 +96,7 @@ int cmd_note(struct cli *cli, int argc, char **argv);
 int cmd_close(struct cli *cli, int argc, char **argv);
 int cmd_history(struct cli *cli, int argc, char **argv);
 int cmd_reply(struct cli *cli, int argc, char **argv);
+int cmd_saved_replies(struct cli *cli, int argc, char **argv);
 int cmd_refer(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_search(struct cli *cli, int argc, char **argv);

@@ -47,6 +47,8 @@ int ops_sees_content(const struct actor *actor, char troop, int confidential,
 struct ops_thread {
 	int64_t id;
 	char *ref, *status, *assignee, *category, *priority;
+	char *correspondent_name; /* the correspondent's display name, or NULL: content, for
+	                             those ops_sees_content allows */
 	char troop;
 	int confidential, reportable;
 };

@@ -91,6 +91,26 @@ int cli_ops_exit(const char *command, int ops_result, char *error)
 	       ops_result == OPS_UNCONFIRMED ? EXIT_USAGE : EXIT_FAIL;
 }
 
+int cli_ref_json_args(int argc, char **argv, char **ref_r, int *json_r)
+{
+	static const struct option options[] = {
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	*json_r = 0;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt != 'j')
+			return -1;
+		*json_r = 1;
+	}
+	if (optind != argc - 1)
+		return -1;
+	*ref_r = argv[optind];
+	ops_ref_canonical(*ref_r);
+	return 0;
+}
+
 int cli_parse_id(const char *text, int64_t *id_r)
 {
 	char *end = NULL;
