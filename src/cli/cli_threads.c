@@ -187,7 +187,8 @@ static int show_message(const struct message_row *m, void *p)
 	if (ctx->messages != NULL) {
 		json_array_append_new(ctx->messages, json_pack(
 		    "{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o}",
-		    "id", (json_int_t)m->id, "message_id", cli_json_str(m->message_id), "direction", cli_json_str(m->direction),
+		    "id", (json_int_t)m->id, "message_id", cli_json_str(m->message_id),
+		    "direction", cli_json_str(m->direction),
 		    "from", cli_json_str(m->from_addr), "from_name", cli_json_str(m->from_name),
 		    "to", cli_json_str(m->to_text), "date", cli_json_time(m->date),
 		    "subject", cli_json_str(m->subject), "text", cli_json_str(m->text),
