@@ -10,6 +10,7 @@
 #include "config.h"
 #include "ops.h"
 #include "store.h"
+#include "util.h"
 
 /* Exit codes: 0 ok, 1 failure, 2 usage or configuration error. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -38,6 +39,17 @@ int cli_open_as(struct cli *cli);
 /* The exit code for an ops result, after printing its message. */
 int cli_ops_exit(const char *command, int ops_result, char *error);
 void cli_close(struct cli *cli);
+
+/* The arguments "REF [--json]" of a command that shows one thread's things: 0 with the
+ * reference (upper-cased in place, as it is printed) in *ref_r and *json_r, or -1 for the
+ * caller's usage. */
+int cli_ref_json_args(int argc, char **argv, char **ref_r, int *json_r);
+/* A positive decimal number (an event, outbox row or message id) into *id_r.  Returns 0, or
+ * -1 (nothing said) for anything else. */
+int cli_parse_id(const char *text, int64_t *id_r);
+/* Standard input, at most max bytes, into in (initialized here; "" when empty), for a text
+ * not given on the command line.  Returns 0, or -1 after saying the text is too long. */
+int cli_read_stdin(struct buf *in, size_t max, const char *command);
 
 /* Prints "liaison: COMMAND: ..." to stderr. */
 void cli_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -85,6 +97,7 @@ int cmd_note(struct cli *cli, int argc, char **argv);
 int cmd_close(struct cli *cli, int argc, char **argv);
 int cmd_history(struct cli *cli, int argc, char **argv);
 int cmd_reply(struct cli *cli, int argc, char **argv);
+int cmd_saved_replies(struct cli *cli, int argc, char **argv);
 int cmd_refer(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_search(struct cli *cli, int argc, char **argv);

@@ -47,6 +47,8 @@ int ops_sees_content(const struct actor *actor, char troop, int confidential,
 struct ops_thread {
 	int64_t id;
 	char *ref, *status, *assignee, *category, *priority;
+	char *correspondent_name; /* the correspondent's display name, or NULL: content, for
+	                             those ops_sees_content allows */
 	char troop;
 	int confidential, reportable;
 };
@@ -107,19 +109,54 @@ int ops_note(struct store *store, const struct actor *actor, const char *ref, co
 int ops_close(struct store *store, const struct actor *actor, const char *ref, const char *rms,
               const char *not_reportable_reason, char **error_r);
 
+/* How a reply is sent: the liaison's answers to what ops_reply would otherwise refuse. */
+struct ops_reply_options {
+	int reopen;             /* a closed thread is opened again (else refused) */
+	int force;              /* a machine's thread (a bounce, a newsletter) is answered (else
+	                           refused) */
+	int policy_confirmed;   /* the liaison read the immigration-status warning
+	                           (ops_policy_check) and confirmed the text does not ask: it is
+	                           sent, and the phrases are recorded with the reply */
+	int64_t seen_message_id; /* the newest message of the thread the composer showed
+	                           (message_row.id); 0: not checked (the command line's default) */
+	int64_t seen_outbox_id; /* with seen_message_id: the newest outbox row of the thread the
+	                           composer showed (outbox_row.id); 0: it showed none */
+};
+
 /* Replies to the thread's correspondent from the troop address: a proper message with
  * In-Reply-To/References of the latest message its correspondent wrote (never a machine's,
  * never another person's: a thread with no such message is refused), the subject tag
- * [CTL REF], a
- * Message-ID of the troop's domain; queued in the outbox (sent with the same retry rules),
- * filed in the thread as "out" once sent, and saved to the mailbox's Sent folder.  A closed
- * thread is refused unless reopen (which sets it open); a machine's thread (a bounce, a
- * newsletter) unless force.  To carries the correspondent's display name, From the troop
- * address as configured; the outbox records the actor as the reply's author (who may
- * cancel it while queued).  body is UTF-8 text.  On success *recipient_r (caller frees) is
- * the address the reply goes to. */
+ * [CTL REF], a Message-ID of the troop's domain; queued in the outbox (sent with the same
+ * retry rules), filed in the thread as "out" once sent, and saved to the mailbox's Sent
+ * folder.  To carries the correspondent's display name, From the troop address as
+ * configured; the outbox records the actor as the reply's author (who may cancel it while
+ * queued).  body is UTF-8 text; options may be NULL (all 0).  Refused, with nothing queued:
+ *  - OPS_INVALID: an empty body; a closed thread unless reopen (which sets it open); a
+ *    machine's thread unless force;
+ *  - OPS_UNCONFIRMED: a body in which ops_policy_check finds phrases about immigration status,
+ *    unless policy_confirmed; *error_r lists them (ops_policy_describe) and says how to
+ *    confirm.  Confirmed, "policy warning confirmed: 'PHRASE' (RULE); ..." is added to the
+ *    reply's history and audit entries;
+ *  - OPS_CONFLICT, decided inside the transaction that would queue it: with seen_message_id,
+ *    the thread got something the composer did not show — a message with a higher id that
+ *    came in, or that someone other than the actor sent (from liaison or a mail client), or
+ *    a reply by someone else still in the outbox with an id above seen_outbox_id (the
+ *    actor's own replies and liaison's auto-replies are no news); *error_r names each;
+ *  - OPS_FAILED: the text could not be checked (a match limit), or a store error.
+ * On success *recipient_r (caller frees) is the address the reply goes to. */
 int ops_reply(struct store *store, const struct actor *actor, const char *ref, const char *body,
-              int reopen, int force, char **recipient_r, char **error_r);
+              const struct ops_reply_options *options, char **recipient_r, char **error_r);
+
+/* The message ops_reply would queue for body, composed the same way (outbox_queue.h) and not
+ * queued: nothing is written but, on a confidential thread, the audit entry of the read.
+ * The actor must be one who may reply; a closed or machine's thread is previewed as
+ * ops_reply would send it with reopen or force, and the text is not checked (call
+ * ops_policy_check).  Only the Message-ID (a new one each time) and the Date (the moment
+ * of composing) differ from the bytes ops_reply queues.  Returns 0 with *raw_r (the message,
+ * CRLF line ends, NUL-terminated) and *recipient_r (caller frees both), or OPS_INVALID,
+ * OPS_REFUSED, OPS_NOT_FOUND or OPS_FAILED with *error_r. */
+int ops_reply_preview(struct store *store, const struct actor *actor, const char *ref,
+                      const char *body, char **raw_r, char **recipient_r, char **error_r);
 
 /* Refers the thread to a [service]: recorded with who and when; with send, the
  * correspondent is also sent the service's contact details (templates/referral.LANG.txt). */

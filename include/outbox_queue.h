@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "compose.h"
 #include "config.h"
 #include "mime.h"
 #include "store.h"
@@ -25,9 +26,17 @@ struct troop_message {
 	int64_t now;
 };
 
-/* Composes tm from the mailbox's address and display name (default "Troop K CTL"), with a
- * Message-ID of the troop's domain, and queues it in the outbox in the caller's transaction.
- * Returns 0, or -1 with *error_r. */
+/* The bytes of tm as outbox_queue_troop_message queues them: From the mailbox's address
+ * and display name (default "Troop K CTL"), In-Reply-To and References from
+ * tm->answers_msg, Date tm->now, and a new Message-ID of the troop's domain, written to
+ * msgid_r.  The one composition of what the troop sends, so that a preview (ops_reply.h)
+ * is what is queued.  Returns the message (caller frees; *len_r bytes). */
+char *outbox_compose_troop_message(const struct mailbox_config *mailbox,
+                                   const struct troop_message *tm,
+                                   char msgid_r[COMPOSE_MSGID_SIZE], size_t *len_r);
+
+/* Composes tm (outbox_compose_troop_message) and queues it in the outbox in the caller's
+ * transaction.  Returns 0, or -1 with *error_r. */
 int outbox_queue_troop_message(struct store *store, const struct mailbox_config *mailbox,
                                int64_t mailbox_id, const struct troop_message *tm,
                                char **error_r);

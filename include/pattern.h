@@ -90,4 +90,14 @@ typedef void pattern_span_cb(size_t start, size_t end, size_t index, void *ctx);
 int pattern_finder_each(const struct pattern_finder *finder, const char *text, size_t len,
                         pattern_span_cb *cb, void *ctx, char **error_r);
 
+/* A match [start, end) of needle number index. */
+struct pattern_span {
+	size_t start, end, index;
+};
+/* Every match of pattern_finder_each, sorted by start, then end, then needle: a new array
+ * in *spans_r (caller frees; NULL when none) of *n_r spans.  Returns 0, or -1 with *error_r
+ * and nothing in *spans_r, as pattern_finder_each. */
+int pattern_finder_spans(const struct pattern_finder *finder, const char *text, size_t len,
+                         struct pattern_span **spans_r, size_t *n_r, char **error_r);
+
 #endif

@@ -317,6 +317,23 @@ int store_stats(struct store *store, store_stats_cb *cb, void *ctx);
  * not. */
 int store_thread_has_party(struct store *store, int64_t thread_id, const char *addr);
 
+/* What came to a thread after a person looked at it: each message filed in the thread whose
+ * id is above since_message, and each outbox row of the thread not sent yet (queued, sending,
+ * uncertain) whose id is above since_outbox, oldest first.  A message liaison sent carries
+ * its outbox row's id and author.  cb returning non-zero stops.  Returns 0 or -1. */
+struct thread_news_row {
+	int64_t message_id;     /* 0 for an outbox row not sent yet */
+	int64_t outbox_id;      /* the outbox row (for a message, the one that sent it), 0: none */
+	const char *direction;  /* "in" or "out" */
+	const char *from_addr;  /* a message's sender; NULL for an outbox row */
+	const char *author;     /* the outbox row's author (created_by); NULL when liaison wrote
+	                           it itself (an auto-reply) or there is no row */
+	int64_t date;
+};
+typedef int store_thread_news_cb(const struct thread_news_row *row, void *ctx);
+int store_thread_news(struct store *store, int64_t thread_id, int64_t since_message,
+                      int64_t since_outbox, store_thread_news_cb *cb, void *ctx);
+
 /* === store_outbox.c: the outbox ========================================================= */
 
 /* --- Outbox ---------------------------------------------------------------------------- */

@@ -24,7 +24,7 @@ pcre2.h                   src/base/pattern.c
 cairo                     src/records/pdf.c
 pango/                    src/records/pdf.c
 gnutls/                   src/intake/tls_verify.c
-glib.h                    src/mail/mime src/records/pdf.c src/base/redact.c
+glib.h                    src/mail/mime src/records/pdf.c src/base/redact.c src/base/textfold.c
 nettle/                   src/base/hash.c
 sodium                    src/base/password.c
 liboath/                  src/base/totp.c

@@ -417,3 +417,45 @@ int pattern_finder_each(const struct pattern_finder *f, const char *text, size_t
 	free(copy);
 	return result;
 }
+
+struct span_list {
+	struct pattern_span *v;
+	size_t n, cap;
+};
+
+static void span_collect(size_t start, size_t end, size_t index, void *p)
+{
+	struct span_list *s = p;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 16;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n++] = (struct pattern_span){start, end, index};
+}
+
+static int span_order(const void *a, const void *b)
+{
+	const struct pattern_span *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int pattern_finder_spans(const struct pattern_finder *f, const char *text, size_t len,
+                         struct pattern_span **spans_r, size_t *n_r, char **error_r)
+{
+	struct span_list s = {0};
+	*spans_r = NULL;
+	*n_r = 0;
+	if (pattern_finder_each(f, text, len, span_collect, &s, error_r) < 0) {
+		free(s.v);
+		return -1;
+	}
+	if (s.n > 1)
+		qsort(s.v, s.n, sizeof(*s.v), span_order);
+	*spans_r = s.v;
+	*n_r = s.n;
+	return 0;
+}

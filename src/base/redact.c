@@ -78,35 +78,6 @@ void redactor_free(struct redactor **redactor)
 	*redactor = NULL;
 }
 
-struct span {
-	size_t start, end, index;
-};
-
-struct spans {
-	struct span *v;
-	size_t n, cap;
-};
-
-static void span_found(size_t start, size_t end, size_t index, void *p)
-{
-	struct spans *s = p;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 16;
-		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
-	}
-	s->v[s->n++] = (struct span){start, end, index};
-}
-
-static int span_order(const void *a, const void *b)
-{
-	const struct span *x = a, *y = b;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	if (x->end != y->end)
-		return x->end < y->end ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
 static void piece_add(struct redacted *out, char *text, int is_label)
 {
 	out->pieces = xrealloc(out->pieces, (out->n + 1) * sizeof(*out->pieces));
@@ -116,7 +87,7 @@ static void piece_add(struct redacted *out, char *text, int is_label)
 }
 
 /* "[REDACTED 1-210(b)(3)(G)]", each exemption of the merged spans v[0..n) named once. */
-static char *label_for(const struct redactor *r, const struct span *v, size_t n)
+static char *label_for(const struct redactor *r, const struct pattern_span *v, size_t n)
 {
 	struct buf b;
 	buf_init(&b, SIZE_MAX);
@@ -144,34 +115,32 @@ int redactor_apply(const struct redactor *r, const char *text, struct redacted *
 	if (normalized != NULL)
 		text = normalized;
 	size_t len = strlen(text);
-	struct spans s = {0};
-	if (r != NULL && pattern_finder_each(r->finder, text, len, span_found, &s, error_r) < 0) {
-		free(s.v);
+	struct pattern_span *v = NULL;
+	size_t n = 0;
+	if (r != NULL && pattern_finder_spans(r->finder, text, len, &v, &n, error_r) < 0) {
 		free(normalized);
 		return -1;
 	}
-	if (s.n > 1)
-		qsort(s.v, s.n, sizeof(*s.v), span_order);
 	size_t at = 0;
-	for (size_t i = 0; i < s.n;) {
+	for (size_t i = 0; i < n;) {
 		/* merge every span that overlaps the first of this group */
-		size_t j = i + 1, end = s.v[i].end;
-		while (j < s.n && s.v[j].start < end) {
-			if (s.v[j].end > end)
-				end = s.v[j].end;
+		size_t j = i + 1, end = v[i].end;
+		while (j < n && v[j].start < end) {
+			if (v[j].end > end)
+				end = v[j].end;
 			j++;
 		}
-		if (s.v[i].start > at)
-			piece_add(out, xstrndup(text + at, s.v[i].start - at), 0);
-		piece_add(out, label_for(r, s.v + i, j - i), 1);
+		if (v[i].start > at)
+			piece_add(out, xstrndup(text + at, v[i].start - at), 0);
+		piece_add(out, label_for(r, v + i, j - i), 1);
 		for (size_t k = i; k < j && found != NULL; k++)
-			found[s.v[k].index]++;
+			found[v[k].index]++;
 		at = end;
 		i = j;
 	}
 	if (at < len || out->n == 0)
 		piece_add(out, xstrdup(text + at), 0);
-	free(s.v);
+	free(v);
 	free(normalized);
 	return 0;
 }

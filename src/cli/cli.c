@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "calendar.h"
 #include "util.h"
@@ -83,9 +84,57 @@ int cli_ops_exit(const char *command, int ops_result, char *error)
 	}
 	cli_error(command, "%s", error ? error : "failed");
 	free(error);
-	/* Not found stays exit 2, as a wrong name always was; refused, changed meanwhile and a
-	 * database error are failures of the request itself. */
-	return ops_result == OPS_INVALID || ops_result == OPS_NOT_FOUND ? EXIT_USAGE : EXIT_FAIL;
+	/* Not found stays exit 2, as a wrong name always was, and so does a warning to confirm
+	 * (the same command again with the confirmation is the fix); refused, changed meanwhile
+	 * and a database error are failures of the request itself. */
+	return ops_result == OPS_INVALID || ops_result == OPS_NOT_FOUND ||
+	       ops_result == OPS_UNCONFIRMED ? EXIT_USAGE : EXIT_FAIL;
+}
+
+int cli_ref_json_args(int argc, char **argv, char **ref_r, int *json_r)
+{
+	static const struct option options[] = {
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	*json_r = 0;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt != 'j')
+			return -1;
+		*json_r = 1;
+	}
+	if (optind != argc - 1)
+		return -1;
+	*ref_r = argv[optind];
+	ops_ref_canonical(*ref_r);
+	return 0;
+}
+
+int cli_parse_id(const char *text, int64_t *id_r)
+{
+	char *end = NULL;
+	long long v = strtoll(text, &end, 10);
+	if (end == text || *end != '\0' || v <= 0)
+		return -1;
+	*id_r = v;
+	return 0;
+}
+
+int cli_read_stdin(struct buf *in, size_t max, const char *command)
+{
+	buf_init(in, max);
+	char chunk[4096];
+	ssize_t n;
+	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0)
+		if (buf_add(in, chunk, (size_t)n) < 0) {
+			cli_error(command, "the text is longer than %zu bytes", max);
+			buf_free(in);
+			return -1;
+		}
+	if (in->data == NULL)
+		buf_add(in, "", 0);
+	return 0;
 }
 
 void cli_close(struct cli *cli)

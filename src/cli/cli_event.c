@@ -20,16 +20,6 @@ static const char usage_all[] =
     "               [--visited school|business|faith|community-group] [--media-consent yes|no]\n"
     "       event unable ID --narrative TEXT";
 
-static int parse_id(const char *s, int64_t *id_r)
-{
-	char *end = NULL;
-	long long v = strtoll(s, &end, 10);
-	if (end == s || *end != '\0' || v <= 0)
-		return -1;
-	*id_r = v;
-	return 0;
-}
-
 static int event_request(struct cli *cli, int argc, char **argv)
 {
 	struct event_request req = {0};
@@ -97,7 +87,7 @@ static int event_decide(struct cli *cli, int argc, char **argv, int approve)
 			return cli_usage(usage_all);
 		reason = optarg;
 	}
-	if (optind != argc - 1 || parse_id(argv[optind], &id) < 0 || (!approve && !reason))
+	if (optind != argc - 1 || cli_parse_id(argv[optind], &id) < 0 || (!approve && !reason))
 		return cli_usage(usage_all);
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
@@ -142,7 +132,7 @@ static int event_done(struct cli *cli, int argc, char **argv)
 		}
 	}
 	/* Further bare names after the ID are more --attended-by users. */
-	if (optind >= argc || parse_id(argv[optind], &id) < 0) {
+	if (optind >= argc || cli_parse_id(argv[optind], &id) < 0) {
 		buf_free(&attended);
 		return cli_usage(usage_all);
 	}
@@ -180,7 +170,7 @@ static int event_unable(struct cli *cli, int argc, char **argv)
 			return cli_usage(usage_all);
 		narrative = optarg;
 	}
-	if (optind != argc - 1 || parse_id(argv[optind], &id) < 0 || narrative == NULL)
+	if (optind != argc - 1 || cli_parse_id(argv[optind], &id) < 0 || narrative == NULL)
 		return cli_usage(usage_all);
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)

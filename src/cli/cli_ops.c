@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "ops_list.h"
@@ -110,23 +109,6 @@ int cmd_flag(struct cli *cli, int argc, char **argv)
 	return cli_ops_exit("flag", orc, error);
 }
 
-/* Standard input, at most max bytes, for texts not given on the command line. */
-static int read_stdin(struct buf *in, size_t max, const char *command)
-{
-	buf_init(in, max);
-	char chunk[4096];
-	ssize_t n;
-	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0)
-		if (buf_add(in, chunk, (size_t)n) < 0) {
-			cli_error(command, "the text is longer than %zu bytes", max);
-			buf_free(in);
-			return -1;
-		}
-	if (in->data == NULL)
-		buf_add(in, "", 0);
-	return 0;
-}
-
 /* The note's text from --text, else standard input (at most 64 KiB). */
 int cmd_note(struct cli *cli, int argc, char **argv)
 {
@@ -152,7 +134,7 @@ int cmd_note(struct cli *cli, int argc, char **argv)
 	struct buf in;
 	buf_init(&in, 64 << 10);
 	if (text == NULL) {
-		if (read_stdin(&in, 64 << 10, "note") < 0)
+		if (cli_read_stdin(&in, 64 << 10, "note") < 0)
 			return EXIT_USAGE;
 		text = in.data;
 	}
@@ -239,58 +221,6 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 	if (json)
 		cli_print_json(ctx.array);
 	return EXIT_OK;
-}
-
-int cmd_reply(struct cli *cli, int argc, char **argv)
-{
-	static const char usage[] = "reply REF [--file FILE] [--reopen] [--force]   (else the body "
-	                            "is read from stdin)";
-	const char *file = NULL;
-	int reopen = 0, force = 0;
-	static const struct option options[] = {
-		{"file", required_argument, NULL, 'f'},
-		{"reopen", no_argument, NULL, 'r'},
-		{"force", no_argument, NULL, 'F'},
-		{NULL, 0, NULL, 0},
-	};
-	int opt;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (opt) {
-		case 'f': file = optarg; break;
-		case 'r': reopen = 1; break;
-		case 'F': force = 1; break;
-		default: return cli_usage(usage);
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage(usage);
-	ops_ref_canonical(argv[optind]); /* printed as written */
-	int rc = cli_open_as(cli);
-	if (rc != EXIT_OK)
-		return rc;
-	struct buf body;
-	char *error = NULL;
-	if (file != NULL) {
-		buf_init(&body, 1 << 20);
-		size_t len;
-		if (file_read_all(file, 1 << 20, &body.data, &len, &error) < 0) {
-			cli_error("reply", "%s", error);
-			free(error);
-			return EXIT_USAGE;
-		}
-		body.len = len;
-	} else if (read_stdin(&body, 1 << 20, "reply") < 0) {
-		return EXIT_USAGE;
-	}
-	char *to = NULL;
-	int orc = ops_reply(cli->store, &cli->actor, argv[optind], body.data, reopen, force, &to,
-	                    &error);
-	buf_free(&body);
-	if (orc == OPS_OK)
-		printf("%s: reply to %s queued (liaison outbox shows it; liaison poll sends it)\n",
-		       argv[optind], to);
-	free(to);
-	return cli_ops_exit("reply", orc, error);
 }
 
 int cmd_refer(struct cli *cli, int argc, char **argv)

@@ -66,14 +66,10 @@ static int show_row(const struct outbox_row *r, void *p)
 
 static int parse_id(const char *text, int64_t *id_r)
 {
-	char *end = NULL;
-	long long id = strtoll(text, &end, 10);
-	if (end == text || *end != '\0' || id <= 0) {
-		cli_error("outbox", "'%s' is not an outbox number (liaison outbox lists them)", text);
-		return -1;
-	}
-	*id_r = id;
-	return 0;
+	if (cli_parse_id(text, id_r) == 0)
+		return 0;
+	cli_error("outbox", "'%s' is not an outbox number (liaison outbox lists them)", text);
+	return -1;
 }
 
 static int one_row(struct cli *cli, const char *what, const char *id_text, int json)

@@ -186,8 +186,9 @@ static int show_message(const struct message_row *m, void *p)
 		                    json_integer(++ctx->attachments));
 	if (ctx->messages != NULL) {
 		json_array_append_new(ctx->messages, json_pack(
-		    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o}",
-		    "message_id", cli_json_str(m->message_id), "direction", cli_json_str(m->direction),
+		    "{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o}",
+		    "id", (json_int_t)m->id, "message_id", cli_json_str(m->message_id),
+		    "direction", cli_json_str(m->direction),
 		    "from", cli_json_str(m->from_addr), "from_name", cli_json_str(m->from_name),
 		    "to", cli_json_str(m->to_text), "date", cli_json_time(m->date),
 		    "subject", cli_json_str(m->subject), "text", cli_json_str(m->text),
@@ -250,28 +251,17 @@ static int show_thread(const struct ops_thread_item *item, void *p)
 
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
-	static const char usage[] = "show REF [--json]";
+	char *ref = NULL;
 	int json = 0;
-	static const struct option options[] = {
-		{"json", no_argument, NULL, 'j'},
-		{NULL, 0, NULL, 0},
-	};
-	int opt;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (opt != 'j')
-			return cli_usage(usage);
-		json = 1;
-	}
-	if (optind != argc - 1)
-		return cli_usage(usage);
+	if (cli_ref_json_args(argc, argv, &ref, &json) < 0)
+		return cli_usage("show REF [--json]");
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
 	struct show_ctx ctx = {cli->store, json ? json_array() : NULL, 0, 0};
 	struct show_thread_ctx tc = {&ctx, NULL, 0};
 	char *error = NULL;
-	int orc = ops_show(cli->store, &cli->actor, argv[optind], show_thread, show_message, &tc,
-	                   &error);
+	int orc = ops_show(cli->store, &cli->actor, ref, show_thread, show_message, &tc, &error);
 	if (orc != OPS_OK || ctx.failed) {
 		json_decref(tc.thread);
 		json_decref(ctx.messages);

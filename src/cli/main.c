@@ -44,6 +44,7 @@ static const struct command commands[] = {
 	{"note", cmd_note, "add an internal note to a thread (never sent)"},
 	{"close", cmd_close, "close a thread (reportable: --rms or --not-reportable --reason)"},
 	{"reply", cmd_reply, "reply to a thread's correspondent from the troop address"},
+	{"saved-replies", cmd_saved_replies, "the saved replies a thread's troop may start from"},
 	{"refer", cmd_refer, "refer a thread to a service (--send: and tell the person how)"},
 	{"history", cmd_history, "a thread's operations and notes"},
 	{"audit", cmd_audit, "the audit trail; audit verify checks its hash chain"},

@@ -1,15 +1,22 @@
 /* template.c — render NAME.LANG.txt with {{variables}}, values flattened to one line. */
 #include "template.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "charset.h"
 #include "util.h"
 
 #define VALUE_MAX 200
 #define TEMPLATE_MAX (64u << 10)
+/* A saved reply's first line when it names the reply. */
+#define TITLE_PREFIX "# title:"
+/* A saved reply's name: enough for "referral-follow-up-housing"; a file name anywhere. */
+#define SAVED_NAME_MAX 64
 
 /* Characters that end or break a line (C0 and C1 controls, NEL U+0085 among them, DEL, the
  * Unicode line and paragraph separators) or separate words: a value keeps its words on one
@@ -73,19 +80,18 @@ char *template_clean_value(const char *value)
 	return buf_steal(&b, NULL);
 }
 
-static int render_one(const char *dir, const char *name, const char *lang,
-                      const struct template_var *vars, size_t n_vars, struct buf *out,
-                      char **error_r)
+/* Renders the file at path into out; a saved reply's title line is left out. */
+static int render_file(const char *path, const struct template_var *vars, size_t n_vars,
+                       int saved, struct buf *out, char **error_r)
 {
-	char *path = xasprintf("%s/%s.%s.txt", dir, name, lang);
 	char *text = NULL;
 	size_t len = 0;
-	if (file_read_all(path, TEMPLATE_MAX, &text, &len, error_r) < 0) {
-		free(path);
+	if (file_read_all(path, TEMPLATE_MAX, &text, &len, error_r) < 0)
 		return -1;
-	}
 	int rc = 0;
 	const char *p = text;
+	if (saved && strncmp(p, TITLE_PREFIX, strlen(TITLE_PREFIX)) == 0)
+		p += strcspn(p, "\n") + (strchr(p, '\n') != NULL);
 	for (;;) {
 		const char *open = strstr(p, "{{");
 		if (open == NULL) {
@@ -115,6 +121,15 @@ static int render_one(const char *dir, const char *name, const char *lang,
 		p = close + 2;
 	}
 	free(text);
+	return rc;
+}
+
+static int render_one(const char *dir, const char *name, const char *lang,
+                      const struct template_var *vars, size_t n_vars, struct buf *out,
+                      char **error_r)
+{
+	char *path = xasprintf("%s/%s.%s.txt", dir, name, lang);
+	int rc = render_file(path, vars, n_vars, 0, out, error_r);
 	free(path);
 	return rc;
 }
@@ -127,7 +142,7 @@ int template_render(const char *dir, const char *name, const char *lang,
 	buf_init(&out, SIZE_MAX);
 	int both = strcmp(lang, "both") == 0;
 	if (render_one(dir, name, both ? "en" : lang, vars, n_vars, &out, error_r) < 0 ||
-	    (both && (buf_addstr(&out, "\n-- -- -- -- -- -- -- -- -- -- -- -- --\n\n") < 0 ||
+	    (both && (buf_addstr(&out, TEMPLATE_BOTH_SEPARATOR) < 0 ||
 	              render_one(dir, name, "es", vars, n_vars, &out, error_r) < 0))) {
 		buf_free(&out);
 		return -1;
@@ -174,5 +189,264 @@ int template_check(const char *dir, struct strlist *problems)
 		}
 		free(text);
 	}
+	return bad;
+}
+
+/* ---- saved replies --------------------------------------------------------------------- */
+
+int template_saved_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > SAVED_NAME_MAX || name[0] == '-' || name[0] == '_')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+static int known_lang(const char *lang)
+{
+	return strcmp(lang, "en") == 0 || strcmp(lang, "es") == 0;
+}
+
+/* "NAME.LANG.txt" with a good NAME and a known LANG: 1 with NAME in name_r and LANG (static)
+ * in *lang_r. */
+static int saved_file_name(const char *file, char name_r[SAVED_NAME_MAX + 1],
+                           const char **lang_r)
+{
+	size_t n = strlen(file);
+	if (n < 8 || n - 7 > SAVED_NAME_MAX || strcmp(file + n - 4, ".txt") != 0 ||
+	    file[n - 7] != '.')
+		return 0;
+	const char *lang = strncmp(file + n - 6, "en", 2) == 0 ? "en"
+	                 : strncmp(file + n - 6, "es", 2) == 0 ? "es" : NULL;
+	memcpy(name_r, file, n - 7);
+	name_r[n - 7] = '\0';
+	*lang_r = lang;
+	return lang != NULL && template_saved_name_ok(name_r);
+}
+
+/* The title of the saved reply at path, or NULL (none, or unreadable: rendering says why). */
+static char *saved_title(const char *path)
+{
+	char *text = NULL, *error = NULL;
+	size_t len = 0;
+	if (file_read_all(path, TEMPLATE_MAX, &text, &len, &error) < 0) {
+		free(error);
+		return NULL;
+	}
+	char *title = NULL;
+	if (strncmp(text, TITLE_PREFIX, strlen(TITLE_PREFIX)) == 0) {
+		text[strcspn(text, "\n")] = '\0';
+		title = template_clean_value(text + strlen(TITLE_PREFIX));
+	}
+	free(text);
+	return title;
+}
+
+struct saved_entry {
+	char name[SAVED_NAME_MAX + 1];
+	const char *lang;
+	char *title;
+	char troop;
+};
+
+struct saved_set {
+	struct saved_entry *v;
+	size_t n;
+};
+
+static int is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The folder of troop's saved replies ('\0': the shared one).  Returns a new string. */
+static char *saved_folder(const char *dir, char troop)
+{
+	return troop ? xasprintf("%s/saved/%c", dir, troop) : xasprintf("%s/saved", dir);
+}
+
+/* Adds the saved replies of troop's folder ('\0': the shared one) to set; a folder that does
+ * not exist holds none. */
+static int saved_read(const char *dir, char troop, struct saved_set *set, char **error_r)
+{
+	char *folder = saved_folder(dir, troop);
+	DIR *d = opendir(folder);
+	if (d == NULL) {
+		int missing = errno == ENOENT || errno == ENOTDIR;
+		if (!missing)
+			*error_r = xasprintf("%s: %s", folder, strerror(errno));
+		free(folder);
+		return missing ? 0 : -1;
+	}
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		struct saved_entry entry = {.troop = troop};
+		char *path = xasprintf("%s/%s", folder, e->d_name);
+		if (saved_file_name(e->d_name, entry.name, &entry.lang) && is_file(path)) {
+			entry.title = saved_title(path);
+			set->v = xrealloc(set->v, (set->n + 1) * sizeof(*set->v));
+			set->v[set->n++] = entry;
+		}
+		free(path);
+	}
+	closedir(d);
+	free(folder);
+	return 0;
+}
+
+static void saved_set_free(struct saved_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		free(set->v[i].title);
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}
+
+static int saved_has_name(const struct saved_set *set, const char *name)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->v[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int saved_order(const void *a, const void *b)
+{
+	const struct saved_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : strcmp(x->lang, y->lang);
+}
+
+/* troop's saved replies in order: its own, and the shared ones it has no name of. */
+static int saved_for_troop(const char *dir, char troop, struct saved_set *set, char **error_r)
+{
+	struct saved_set shared = {0};
+	if ((troop != '\0' && saved_read(dir, troop, set, error_r) < 0) ||
+	    saved_read(dir, '\0', &shared, error_r) < 0) {
+		saved_set_free(&shared);
+		saved_set_free(set);
+		return -1;
+	}
+	size_t own = set->n;
+	for (size_t i = 0; i < shared.n; i++) {
+		struct saved_set mine = {set->v, own};
+		if (saved_has_name(&mine, shared.v[i].name)) {
+			free(shared.v[i].title);
+			continue;
+		}
+		set->v = xrealloc(set->v, (set->n + 1) * sizeof(*set->v));
+		set->v[set->n++] = shared.v[i];
+	}
+	free(shared.v); /* the titles moved to set or were freed */
+	if (set->n > 1)
+		qsort(set->v, set->n, sizeof(*set->v), saved_order);
+	return 0;
+}
+
+int template_saved_list(const char *dir, char troop, template_saved_cb *cb, void *ctx,
+                        char **error_r)
+{
+	struct saved_set set = {0};
+	if (saved_for_troop(dir, troop, &set, error_r) < 0)
+		return -1;
+	for (size_t i = 0; i < set.n; i++) {
+		struct template_saved saved = {set.v[i].name, set.v[i].lang, set.v[i].title,
+		                               set.v[i].troop};
+		if (cb(&saved, ctx) != 0)
+			break;
+	}
+	saved_set_free(&set);
+	return 0;
+}
+
+/* The file of name in lang as troop has it, or NULL when it has none (a new string). */
+static char *saved_path(const char *dir, char troop, const char *name, const char *lang)
+{
+	char *own = saved_folder(dir, troop);
+	char *en = xasprintf("%s/%s.en.txt", own, name), *es = xasprintf("%s/%s.es.txt", own, name);
+	int troop_has = troop != '\0' && (is_file(en) || is_file(es));
+	free(en);
+	free(es);
+	char *folder = troop_has ? own : saved_folder(dir, '\0');
+	char *path = xasprintf("%s/%s.%s.txt", folder, name, lang);
+	if (folder != own)
+		free(folder);
+	free(own);
+	if (!is_file(path))
+		xfree(&path);
+	return path;
+}
+
+int template_saved_render(const char *dir, char troop, const char *name, const char *lang,
+                          const struct template_var *vars, size_t n_vars, char **text_r,
+                          char **error_r)
+{
+	if (!template_saved_name_ok(name) || !known_lang(lang))
+		return 0;
+	char *path = saved_path(dir, troop, name, lang);
+	if (path == NULL)
+		return 0;
+	struct buf out;
+	buf_init(&out, SIZE_MAX);
+	int rc = render_file(path, vars, n_vars, 1, &out, error_r);
+	free(path);
+	if (rc < 0) {
+		buf_free(&out);
+		return -1;
+	}
+	*text_r = buf_steal(&out, NULL);
+	return 1;
+}
+
+/* What ops_saved.c gives every saved reply. */
+static const struct template_var saved_vars[] = {
+	{"ref", "K-2026-00001"}, {"first_name", "test"}, {"liaison_name", "test"},
+};
+
+/* Renders every saved reply of one folder into problems. */
+static int saved_check_folder(const char *dir, char troop, struct strlist *problems,
+                              size_t *checked)
+{
+	struct saved_set set = {0};
+	char *error = NULL;
+	int bad = 0;
+	if (saved_read(dir, troop, &set, &error) < 0) {
+		strlist_add(problems, error);
+		free(error);
+		return 1;
+	}
+	char *folder = saved_folder(dir, troop);
+	for (size_t i = 0; i < set.n; i++) {
+		char *path = xasprintf("%s/%s.%s.txt", folder, set.v[i].name, set.v[i].lang);
+		struct buf out;
+		buf_init(&out, SIZE_MAX);
+		if (render_file(path, saved_vars, sizeof(saved_vars) / sizeof(*saved_vars), 1, &out,
+		                &error) < 0) {
+			strlist_add(problems, error);
+			xfree(&error);
+			bad++;
+		}
+		buf_free(&out);
+		free(path);
+		++*checked;
+	}
+	free(folder);
+	saved_set_free(&set);
+	return bad;
+}
+
+int template_saved_check(const char *dir, struct strlist *problems, size_t *checked_r)
+{
+	*checked_r = 0;
+	int bad = saved_check_folder(dir, '\0', problems, checked_r);
+	for (char troop = 'A'; troop <= 'Z'; troop++)
+		bad += saved_check_folder(dir, troop, problems, checked_r);
 	return bad;
 }

@@ -86,6 +86,7 @@ static int copy_thread(const struct thread_row *row, void *p)
 	c->t->assignee = xstrdup(row->assignee);
 	c->t->category = xstrdup(row->category);
 	c->t->priority = xstrdup(row->priority);
+	c->t->correspondent_name = xstrdup(row->correspondent_name);
 	c->t->troop = row->troop;
 	c->t->confidential = row->confidential;
 	c->t->reportable = row->reportable;
@@ -126,6 +127,7 @@ void ops_thread_free(struct ops_thread *t)
 	free(t->assignee);
 	free(t->category);
 	free(t->priority);
+	free(t->correspondent_name);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -74,6 +74,14 @@ static void check_templates(struct run *r, const struct config *c)
 	for (size_t i = 0; i < problems.count; i++)
 		say(r, SELFCHECK_PROBLEM, "templates", "%s", problems.items[i]);
 	strlist_free(&problems);
+	/* Saved replies apart: the poller needs none of them, a liaison each one she picks. */
+	size_t saved = 0;
+	if (template_saved_check(c->templates, &problems, &saved) == 0 && saved > 0)
+		say(r, SELFCHECK_OK, "templates", "%s/saved: %zu saved replies render", c->templates,
+		    saved);
+	for (size_t i = 0; i < problems.count; i++)
+		say(r, SELFCHECK_PROBLEM, "templates", "%s", problems.items[i]);
+	strlist_free(&problems);
 }
 
 /* A password file must be readable now (its mode was checked with the configuration).  A

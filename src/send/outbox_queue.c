@@ -3,15 +3,13 @@
 
 #include <stdlib.h>
 
-#include "compose.h"
 #include "util.h"
 
-int outbox_queue_troop_message(struct store *store, const struct mailbox_config *m,
-                               int64_t mailbox_id, const struct troop_message *tm,
-                               char **error_r)
+char *outbox_compose_troop_message(const struct mailbox_config *m,
+                                   const struct troop_message *tm,
+                                   char msgid_r[COMPOSE_MSGID_SIZE], size_t *len_r)
 {
-	char msgid[COMPOSE_MSGID_SIZE];
-	compose_message_id(compose_domain_of(m->address), msgid);
+	compose_message_id(compose_domain_of(m->address), msgid_r);
 	/* References: the original's, then the original itself (RFC 5322 3.6.4). */
 	struct strlist refs = {0};
 	const struct parsed_message *orig = tm->answers_msg;
@@ -28,15 +26,26 @@ int outbox_queue_troop_message(struct store *store, const struct mailbox_config 
 		.to_addr = tm->to,
 		.to_name = tm->to_name,
 		.subject = tm->subject,
-		.message_id = msgid,
+		.message_id = msgid_r,
 		.in_reply_to = orig ? orig->message_id : NULL,
 		.references = &refs,
 		.auto_submitted = tm->auto_submitted,
 		.body = tm->body,
 		.date = tm->now,
 	};
+	char *raw = compose_message(&out, len_r);
+	free(display);
+	strlist_free(&refs);
+	return raw;
+}
+
+int outbox_queue_troop_message(struct store *store, const struct mailbox_config *m,
+                               int64_t mailbox_id, const struct troop_message *tm,
+                               char **error_r)
+{
+	char msgid[COMPOSE_MSGID_SIZE];
 	size_t len = 0;
-	char *raw = compose_message(&out, &len);
+	char *raw = outbox_compose_troop_message(m, tm, msgid, &len);
 	struct outbox_new row = {
 		.kind = tm->kind,
 		.mailbox_id = mailbox_id,
@@ -46,7 +55,7 @@ int outbox_queue_troop_message(struct store *store, const struct mailbox_config 
 		.correspondent = tm->correspondent ? tm->correspondent : tm->to,
 		.envelope_from = tm->envelope_from ? tm->envelope_from : m->address,
 		.message_id = msgid,
-		.in_reply_to = out.in_reply_to,
+		.in_reply_to = tm->answers_msg ? tm->answers_msg->message_id : NULL,
 		.raw = raw,
 		.len = len,
 		.now = tm->now,
@@ -56,7 +65,5 @@ int outbox_queue_troop_message(struct store *store, const struct mailbox_config 
 	if (rc < 0)
 		*error_r = xasprintf("queue %s to %s: %s", tm->kind, tm->to, store_error(store));
 	free(raw);
-	free(display);
-	strlist_free(&refs);
 	return rc;
 }

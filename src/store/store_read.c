@@ -22,6 +22,49 @@ int store_thread_has_party(struct store *store, int64_t thread_id, const char *a
 	return sp_one_int64(store, s, &v, "thread party") < 0 ? -1 : v != 0;
 }
 
+struct news_cb_ctx {
+	store_thread_news_cb *cb;
+	void *ctx;
+};
+
+static int news_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct news_cb_ctx *c = p;
+	struct thread_news_row row = {
+		.message_id = sqlite3_column_int64(s, 0),
+		.outbox_id = sqlite3_column_int64(s, 1),
+		.direction = sp_col_text(s, 2),
+		.from_addr = sp_col_text(s, 3),
+		.author = sp_col_text(s, 4),
+		.date = sqlite3_column_int64(s, 5),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_thread_news(struct store *store, int64_t thread_id, int64_t since_message,
+                      int64_t since_outbox, store_thread_news_cb *cb, void *ctx)
+{
+	/* A sent message is found again by its Message-ID, as store_outbox_resolve_claimed
+	 * does; what is still to send is in the outbox only. */
+	sqlite3_stmt *s = sp_query(store,
+	    "SELECT m.id, coalesce(o.id, 0), p.direction, m.from_addr, o.created_by, p.date "
+	    "FROM placements p JOIN messages m ON m.id = p.message_id "
+	    "LEFT JOIN outbox o ON o.message_id = m.message_id "
+	    "WHERE p.thread_id = ?1 AND m.id > ?2 "
+	    "UNION ALL "
+	    "SELECT 0, o.id, 'out', NULL, o.created_by, o.created_at FROM outbox o "
+	    "WHERE o.thread_id = ?1 AND o.id > ?3 "
+	    "AND o.status IN ('queued', 'sending', 'uncertain') "
+	    "ORDER BY 6, 1, 2");
+	if (s == NULL)
+		return -1;
+	sp_bind_int(s, 1, thread_id);
+	sp_bind_int(s, 2, since_message);
+	sp_bind_int(s, 3, since_outbox);
+	struct news_cb_ctx c = {cb, ctx};
+	return sp_each_row(store, s, news_row_cb, &c);
+}
+
 void sp_thread_row_read(sqlite3_stmt *s, struct thread_row *row)
 {
 	*row = (struct thread_row){

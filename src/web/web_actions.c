@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mime.h"
 #include "ops.h"
+#include "ops_policy.h"
 #include "web_html.h"
 #include "web_actions.h"
 #include "web_page.h"
@@ -33,20 +35,74 @@ static void back_to_thread(struct web_ctx *c, const char *ref, const char *done)
 	free(enc);
 }
 
-/* The reply as it will be sent, and a button that sends it (naming the recipient). */
+/* The hidden fields that carry a reply from the composer to its confirmation. */
+static void reply_fields(struct web_ctx *c)
+{
+	html(&c->res->body, "<input type=\"hidden\" name=\"body\" value=\"%s\"><input "
+	                    "type=\"hidden\" name=\"seen\" value=\"%s\"><input type=\"hidden\" "
+	                    "name=\"seen_outbox\" value=\"%s\">",
+	     field(c, "body"), field(c, "seen"), field(c, "seen_outbox"));
+}
+
+/* The reply exactly as it will go out (ops composes it as it would queue it), what the
+ * policy check found in it, and a button that sends it naming the recipient. */
 static void reply_confirm(struct web_ctx *c, const char *ref)
 {
+	char *raw = NULL, *to = NULL, *error = NULL;
+	int orc = ops_reply_preview(c->store, &c->actor, ref, field(c, "body"), &raw, &to, &error);
+	if (orc != OPS_OK) {
+		web_ops_error(c, orc, error);
+		free(error);
+		return;
+	}
+	struct policy_hits hits = {0};
+	char *warning = NULL;
+	if (ops_policy_check(field(c, "body"), &hits, &error) > 0)
+		warning = ops_policy_describe(&hits, 1);
+	free(error);
+	struct parsed_message *msg = NULL;
+	mime_parse(raw, strlen(raw), NULL, &msg);
 	struct buf *b = &c->res->body;
 	web_page_begin(c, "Send this reply?", NULL);
-	html(b, "<h1>Send this reply?</h1><p>To the correspondent of <a href=\"/t/%U\">%s</a>. "
-	        "This is the text that will be sent:</p><pre class=\"preview\">%s</pre>",
-	     ref, ref, field(c, "body"));
+	html(b, "<h1>Send this reply to %s?</h1><p>This is the message as it will be sent, from "
+	        "the troop's address, in <a href=\"/t/%U\">%s</a>:</p>"
+	        "<dl class=\"facts\"><dt>To</dt><dd>%s</dd><dt>From</dt><dd>%s</dd>"
+	        "<dt>Subject</dt><dd>%s</dd></dl><pre class=\"preview\">%s</pre>"
+	        "<details><summary>The message's source</summary><pre class=\"preview\">%s</pre>"
+	        "</details>",
+	     to, ref, ref, to, msg ? msg->from.addr : "", msg ? msg->subject : "",
+	     msg ? msg->text : "", raw);
 	html(b, "<form method=\"post\" action=\"/t/%U/reply\">", ref);
 	web_csrf_field(c);
-	html(b, "<input type=\"hidden\" name=\"body\" value=\"%s\"><input type=\"hidden\" "
-	        "name=\"seen\" value=\"%s\"><input type=\"hidden\" name=\"confirm\" value=\"1\">"
-	        "<button type=\"submit\">Send the reply</button> <a href=\"/t/%U#reply\">Edit</a>"
-	        "</form>", field(c, "body"), field(c, "seen"), ref);
+	reply_fields(c);
+	html(b, "<input type=\"hidden\" name=\"confirm\" value=\"1\">");
+	if (warning != NULL)
+		html(b, "<div class=\"policy\" role=\"alert\"><h2>Check this reply first</h2>"
+		        "<p>Liaisons never ask about immigration status (directive H.2.a). The reply "
+		        "seems to:</p><pre>%s</pre><p><label><input type=\"checkbox\" "
+		        "name=\"confirm_policy\" value=\"1\" required> It does not ask about "
+		        "immigration status: send it as it is</label></p></div>", warning);
+	html(b, "<button type=\"submit\">Send the reply to %s</button> "
+	        "<a href=\"/t/%U#reply\">Back to the thread</a></form>", to, ref);
+	web_page_end(c);
+	parsed_message_free(&msg);
+	ops_policy_hits_free(&hits);
+	free(warning);
+	free(raw);
+	free(to);
+}
+
+/* Something came to the thread after the composer was opened: nothing is sent; the draft is
+ * kept on the page to send again once the news is read. */
+static void reply_not_sent(struct web_ctx *c, const char *ref, const char *why)
+{
+	struct buf *b = &c->res->body;
+	c->res->status = 409;
+	web_page_begin(c, "Reply not sent", NULL);
+	html(b, "<h1>Your reply was not sent</h1><p role=\"alert\">%s</p>"
+	        "<p><a href=\"/t/%U\">Read the thread again</a>, then send your reply if it still "
+	        "fits. Your draft:</p><pre class=\"preview\">%s</pre>",
+	     why, ref, field(c, "body"));
 	web_page_end(c);
 }
 
@@ -58,9 +114,21 @@ static int do_reply(struct web_ctx *c, const char *ref, int *shown_r, char **err
 		*shown_r = 1;
 		return OPS_OK;
 	}
+	struct ops_reply_options options = {
+		.policy_confirmed = web_form(c->req, "confirm_policy") != NULL,
+		.seen_message_id = strtoll(field(c, "seen"), NULL, 10),
+		.seen_outbox_id = strtoll(field(c, "seen_outbox"), NULL, 10),
+	};
 	char *to = NULL;
-	int orc = ops_reply(c->store, &c->actor, ref, field(c, "body"), 0, 0, &to, error_r);
+	int orc = ops_reply(c->store, &c->actor, ref, field(c, "body"), &options, &to, error_r);
 	free(to);
+	if (orc == OPS_UNCONFIRMED) { /* the box was not ticked: show the warning again */
+		free(*error_r);
+		*error_r = NULL;
+		reply_confirm(c, ref);
+		*shown_r = 1;
+		return OPS_OK;
+	}
 	return orc;
 }
 
@@ -147,6 +215,8 @@ void web_thread_action(struct web_ctx *c, const char *rest)
 	}
 	if (orc == OPS_OK)
 		back_to_thread(c, ref, action);
+	else if (orc == OPS_CONFLICT && strcmp(action, "reply") == 0)
+		reply_not_sent(c, ref, error);
 	else
 		web_ops_error(c, orc, error);
 	free(error);

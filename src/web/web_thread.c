@@ -8,6 +8,8 @@
 #include "ops_attachment.h"
 #include "ops_inbox.h"
 #include "ops_list.h"
+#include "ops_outbox.h"
+#include "ops_saved.h"
 #include "store.h"
 #include "web_html.h"
 #include "web_thread.h"
@@ -22,6 +24,7 @@ struct show_ctx {
 	int found;
 	unsigned attachments;      /* numbered across the thread, as ops_attachment_get takes */
 	int64_t newest_message;
+	int64_t newest_outbox;     /* the thread's newest outbox row the page shows as known */
 };
 
 static const char *keep(struct show_ctx *s, const char *v)
@@ -135,6 +138,59 @@ static int history_entry(const struct history_row *h, void *p)
 	return 0;
 }
 
+struct saved_ctx {
+	struct buf *b;
+	int n;
+};
+
+static int saved_option(const struct template_saved *t, void *p)
+{
+	struct saved_ctx *sc = p;
+	html(sc->b, "<option value=\"%s.%s\">%s (%s)</option>", t->name, t->lang,
+	     t->title ? t->title : t->name, strcmp(t->lang, "es") == 0 ? "español" : "English");
+	sc->n++;
+	return 0;
+}
+
+/* The troop's saved replies: choosing one fills the composer (a GET: nothing is sent). */
+static void saved_replies(struct show_ctx *s)
+{
+	struct web_ctx *c = s->c;
+	struct buf options;
+	buf_init(&options, 1 << 20);
+	struct saved_ctx sc = {&options, 0};
+	char *error = NULL;
+	if (ops_saved_list(c->store, &c->actor, s->row.ref, saved_option, &sc, &error) == OPS_OK &&
+	    sc.n > 0) {
+		buf_add(&options, "", 1);
+		html(&c->res->body, "<form method=\"get\" action=\"/t/%U#reply\" class=\"saved\">"
+		                    "<label>Saved reply <select name=\"saved\">%R</select></label> "
+		                    "<button type=\"submit\">Use it</button></form>",
+		     s->row.ref, options.data);
+	}
+	free(error);
+	buf_free(&options);
+}
+
+/* The saved reply ?saved=NAME.LANG asks for, filled in for this thread, or NULL. */
+static char *saved_draft(struct show_ctx *s)
+{
+	const char *choice = web_query(s->c->req, "saved");
+	const char *dot = choice ? strrchr(choice, '.') : NULL;
+	if (dot == NULL || dot - choice > 64)
+		return NULL;
+	char name[65];
+	memcpy(name, choice, (size_t)(dot - choice));
+	name[dot - choice] = '\0';
+	char *text = NULL, *error = NULL;
+	if (ops_saved_render(s->c->store, &s->c->actor, s->row.ref, name, dot + 1, &text,
+	                     &error) != OPS_OK) {
+		free(error);
+		return NULL;
+	}
+	return text;
+}
+
 /* The forms of the actions: each works without JavaScript. */
 static void action_forms(struct show_ctx *s)
 {
@@ -170,15 +226,20 @@ static void action_forms(struct show_ctx *s)
 	        "<label for=\"note-text\" class=\"visually-hidden\">Note</label>"
 	        "<textarea id=\"note-text\" name=\"text\" rows=\"3\" required></textarea>"
 	        "<button type=\"submit\">Add note</button></form>");
+	saved_replies(s);
+	char *draft = saved_draft(s);
 	html(b, "<form method=\"post\" action=\"/t/%U/reply\" class=\"reply-form\" id=\"reply\">",
 	     ref);
 	web_csrf_field(c);
 	html(b, "<h3>Reply to %s <span class=\"badge send\">sent by e-mail</span></h3>"
 	        "<input type=\"hidden\" name=\"seen\" value=\"%lld\">"
+	        "<input type=\"hidden\" name=\"seen_outbox\" value=\"%lld\">"
 	        "<label for=\"reply-text\" class=\"visually-hidden\">Reply</label>"
-	        "<textarea id=\"reply-text\" name=\"body\" rows=\"8\" required></textarea>"
+	        "<textarea id=\"reply-text\" name=\"body\" rows=\"8\" required>%s</textarea>"
 	        "<button type=\"submit\">Preview the reply</button></form>",
-	     s->row.correspondent, (long long)s->newest_message);
+	     s->row.correspondent, (long long)s->newest_message, (long long)s->newest_outbox,
+	     draft ? draft : "");
+	free(draft);
 	html(b, "<form method=\"post\" action=\"/t/%U/close\" class=\"close-form\">", ref);
 	web_csrf_field(c);
 	html(b, "<h3>Close</h3><label>RMS number <input name=\"rms\" size=\"16\"></label> "
@@ -217,6 +278,23 @@ static const char *done_text(const char *done)
 		if (strcmp(done, texts[i].key) == 0)
 			return texts[i].text;
 	return NULL;
+}
+
+static int outbox_seen(const struct outbox_row *r, void *p)
+{
+	struct show_ctx *s = p;
+	if (r->thread_ref != NULL && strcmp(r->thread_ref, s->row.ref) == 0 && r->id > s->newest_outbox)
+		s->newest_outbox = r->id;
+	return 0;
+}
+
+/* The newest outbox row of the thread when the page is made: a reply queued by someone else
+ * after it is news the composer did not show (ops_reply refuses to send over it). */
+static void newest_outbox(struct show_ctx *s)
+{
+	char *error = NULL;
+	ops_outbox_list(s->c->store, &s->c->actor, NULL, outbox_seen, s, &error);
+	free(error);
 }
 
 void web_thread_page(struct web_ctx *c, const char *ref)
@@ -261,6 +339,7 @@ void web_thread_page(struct web_ctx *c, const char *ref)
 		free(error);
 		html(b, "</ol></section>");
 	}
+	newest_outbox(&s);
 	action_forms(&s);
 	html(b, "</article>");
 	web_page_end(c);

@@ -60,14 +60,14 @@ head -n 1 show.txt | grep -q "^$ref " || { cat show.txt; fail "show $lower: not 
 $LIAISON --as reyes note "$lower" --text "called" >note.txt || fail "note $lower"
 expect_eq "a change says what it did, with the reference as written" "$ref: note added" "$(cat note.txt)"
 for listing in "threads" "messages" "outbox" "history $ref" "digest" "events" "search called" \
-	"hold list" "foia list" "audit" "retention due" "sessions"; do
+	"hold list" "foia list" "audit" "retention due" "sessions" "saved-replies $ref"; do
 	# shellcheck disable=SC2086
 	$LIAISON --as admin $listing --json >list.json || fail "$listing --json"
 	$PY -c 'import json,sys; json.load(open(sys.argv[1]))' list.json || fail "$listing --json is not JSON"
 done
 for listing in "threads:REF" "messages:SHA-256" "outbox:ID" "history $ref:AT" "events:ID" \
 	"search called:THREAD" "hold list:NAME" "foia list:REQUEST" "audit:ID" "retention due:REF" \
-	"sessions:ID"; do
+	"sessions:ID" "saved-replies $ref:NAME"; do
 	cmd=${listing%%:*} first=${listing##*:}
 	# shellcheck disable=SC2086
 	$LIAISON --as admin $cmd >list.txt || fail "$cmd"

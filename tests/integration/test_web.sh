@@ -13,7 +13,7 @@ export LIAISON_CONFIG=$TMPDIR/w.conf
 $LIAISON init >/dev/null
 $PY "$TOP/tests/fixtures/autoreply/make-cases.py" cases
 mkdir k l
-cp "$F/ann.eml" "$F/bob.eml" cases/22-spanish.eml k/
+cp "$F/ann.eml" "$F/bob.eml" "$F/jose.eml" cases/22-spanish.eml k/
 cp "$F/carol.eml" l/
 # a subject and body written to break a page: markup, script, an event handler
 cat >k/hostile.eml <<'EML'
@@ -30,6 +30,7 @@ $LIAISON import --mailbox L l >/dev/null
 $LIAISON --as admin threads --all --json >all.json
 ref_of() { json "[t['ref'] for t in d if t['correspondent'].split('@')[0] == '$1'][0]" all.json; }
 ANN=$(ref_of ann) CAROL=$(ref_of carol) DV=$(ref_of spanish) HOSTILE=$(ref_of mallory)
+JOSE=$(ref_of jose)
 echo "threads: ann $ANN carol $CAROL dv $DV hostile $HOSTILE"
 printf 'correct horse battery\n' | $LIAISON --as admin passwd reyes >/dev/null
 
@@ -117,6 +118,37 @@ expect_eq "nothing queued by a preview" 0 "$(json "len([r for r in d if r.get('a
 expect_eq "reply confirmed" 303 "$(req sent --data-urlencode "csrf=$CSRF" -d 'body=We can meet on Thursday.' -d confirm=1 "$BASE/t/$ANN/reply")"
 $LIAISON --as admin outbox --json >ob1.json
 expect_eq "one reply queued by reyes" 1 "$(json "len([r for r in d if r.get('author') == 'reyes'])" ob1.json)"
+# a saved reply fills the composer (a GET: nothing sent)
+expect_eq "saved reply" 200 "$(req saved "$BASE/t/$ANN?saved=acknowledge.en")"
+body_has saved "Thank you for writing to us"
+body_lacks saved "{{first_name}}"
+
+# the policy in the composer: a question about status is shown with the phrase, and sent only
+# once the liaison ticks that it is not one
+Q='Thank you. Are you documented? We can meet on Friday.'
+expect_eq "policy preview" 200 "$(req pol --data-urlencode "csrf=$CSRF" --data-urlencode "body=$Q" "$BASE/t/$ANN/reply")"
+body_has pol "Check this reply first"
+body_has pol "Are you documented"
+expect_eq "unticked: shown again" 200 "$(req pol2 --data-urlencode "csrf=$CSRF" --data-urlencode "body=$Q" -d confirm=1 "$BASE/t/$ANN/reply")"
+body_has pol2 "Check this reply first"
+$LIAISON --as admin outbox --json >ob2.json
+expect_eq "nothing queued without the tick" 1 "$(json "len([r for r in d if r.get('author') == 'reyes'])" ob2.json)"
+expect_eq "ticked: sent" 303 "$(req pol3 --data-urlencode "csrf=$CSRF" --data-urlencode "body=$Q" -d confirm=1 -d confirm_policy=1 "$BASE/t/$ANN/reply")"
+$LIAISON --as admin outbox --json >ob3.json
+expect_eq "queued once ticked" 2 "$(json "len([r for r in d if r.get('author') == 'reyes'])" ob3.json)"
+
+# a message that arrives while the reply is written stops it, and the draft is kept
+req jose "$BASE/t/$JOSE" >/dev/null
+SEEN=$(sed -n 's/.*name="seen" value="\([0-9]*\)".*/\1/p' jose.b | head -1)
+SEEN_OUTBOX=$(sed -n 's/.*name="seen_outbox" value="\([0-9]*\)".*/\1/p' jose.b | head -1)
+[ -n "$SEEN" ] && [ "$SEEN" -gt 0 ] || fail "the composer does not carry the newest message it showed"
+mkdir more && cp "$F/jose-2.eml" more/ && $LIAISON import --mailbox K more >/dev/null
+expect_eq "reply over news" 409 "$(req news --data-urlencode "csrf=$CSRF" -d 'body=Thanks, noted.' -d confirm=1 -d "seen=$SEEN" -d "seen_outbox=$SEEN_OUTBOX" "$BASE/t/$JOSE/reply")"
+body_has news "was not sent"
+body_has news "Thanks, noted."
+$LIAISON --as admin outbox --json >ob4.json
+expect_eq "nothing queued over news" 0 "$(json "len([r for r in d if r.get('thread') == '$JOSE'])" ob4.json)"
+
 expect_eq "my outbox" 200 "$(req outbox "$BASE/outbox")"
 body_has outbox "queued"
 

@@ -24,6 +24,7 @@
 #include "ops_outbox.h"
 #include "ops_report.h"
 #include "ops_retention.h"
+#include "ops_saved.h"
 #include "digest.h"
 #include "test_helpers.h"
 
@@ -46,13 +47,14 @@ static const char config_text[] =
     "timezone = America/New_York\n"
     "routes = %s/config/routes.conf\n"
     "categories = community-meeting\n"
+    "templates = %s/templates\n"
     "\n[mailbox K]\ntroop = K\naddress = TroopKCTL@ct.gov\n"
     "\n[mailbox L]\ntroop = L\naddress = TroopLCTL@ct.gov\n"
     "\n[service 211]\nname = 2-1-1\nphone = 2-1-1\n"
     "\n[user admin]\nrole = admin\n"
     "\n[user coordinator]\nrole = coordinator\n"
     "\n[user records]\nrole = records\n"
-    "\n[user reyes]\nrole = ctl\ntroops = K\n"
+    "\n[user reyes]\nrole = ctl\ntroops = K\ndisplay_name = Tpr. Ana Reyes\n"
     "\n[user walsh]\nrole = ctl\ntroops = K\n"
     "\n[user bell]\nrole = ctl\ntroops = L\n";
 
@@ -98,6 +100,37 @@ static int first_ref(const struct ops_thread_item *item, void *p)
 	return 0;
 }
 
+/* Saved replies: "hello" for every troop in English and Spanish, replaced in troop K by its
+ * own (English only); "shared-only" for every troop. */
+static void write_saved_replies(void)
+{
+	static const char *const folders[] = {"templates", "templates/saved",
+	                                      "templates/saved/K"};
+	for (size_t i = 0; i < 3; i++) {
+		char *dir = xasprintf("%s/%s", fx.dir, folders[i]);
+		assert_int_equal(mkdir(dir, 0700), 0);
+		free(dir);
+	}
+	static const struct {
+		const char *file, *text;
+	} files[] = {
+		{"hello.en.txt", "# title: Hello\nHello {{first_name}}, about {{ref}}.\n"
+		                 "{{liaison_name}}\n"},
+		{"hello.es.txt", "# title: Hola\nHola, {{first_name}}: sobre {{ref}}.\n"
+		                 "{{liaison_name}}\n"},
+		{"shared-only.en.txt", "Shared text for {{ref}}.\n"},
+		{"K/hello.en.txt", "# title: Hello from K\nTroop K says hello, {{first_name}}.\n"
+		                   "{{liaison_name}}\n"},
+		{"K/notes.txt", "not a saved reply"},
+		{"bad.name.en.txt", "not a saved reply either"},
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		char *path = xasprintf("%s/templates/saved/%s", fx.dir, files[i].file);
+		test_write_file(path, files[i].text);
+		free(path);
+	}
+}
+
 /* The template database every case copies. */
 static int setup_group(void **state)
 {
@@ -108,7 +141,8 @@ static int setup_group(void **state)
 	fx.config_path = xasprintf("%s/liaison.conf", fx.dir);
 	char cwd[4096];
 	assert_non_null(getcwd(cwd, sizeof(cwd))); /* the tests run from the top of the tree */
-	char *conf = xasprintf(config_text, fx.template_db, cwd);
+	char *conf = xasprintf(config_text, fx.template_db, cwd, fx.dir);
+	write_saved_replies();
 	test_write_file(fx.config_path, conf);
 	free(conf);
 	char *errors = NULL;
@@ -147,7 +181,7 @@ static int setup_group(void **state)
 	assert_int_equal(ops_flag(fx.store, &admin, fx.k2, "confidential", 1, &error), OPS_OK);
 	struct actor reyes = as(REYES);
 	char *to = NULL;
-	assert_int_equal(ops_reply(fx.store, &reyes, fx.k1, "Thank you.", 0, 0, &to, &error),
+	assert_int_equal(ops_reply(fx.store, &reyes, fx.k1, "Thank you.", NULL, &to, &error),
 	                 OPS_OK);
 	free(to);
 	struct event_request req = {.ref = fx.k1, .date = "2026-03-20", .place = "Library",
@@ -210,6 +244,7 @@ static int count_foia(const struct foia_row *r, void *p) { (void)r; ++*(int *)p;
 static int count_item(const struct foia_item_row *r, void *p) { (void)r; ++*(int *)p; return 0; }
 static int count_decision(const struct decision_row *r, void *p) { (void)r; ++*(int *)p; return 0; }
 static int count_hold(const struct hold_row *r, void *p) { (void)r; ++*(int *)p; return 0; }
+static int count_saved(const struct template_saved *r, void *p) { (void)r; ++*(int *)p; return 0; }
 static void no_mismatch(const char *a, const char *b, const char *c, void *p)
 {
 	(void)a, (void)b, (void)c, (void)p;
@@ -361,15 +396,35 @@ static int op_close_k1(const struct actor *a, char **e)
 static int op_reply_k1(const struct actor *a, char **e)
 {
 	char *to = NULL;
-	int rc = ops_reply(fx.store, a, fx.k1, "We will call you.", 0, 0, &to, e);
+	int rc = ops_reply(fx.store, a, fx.k1, "We will call you.", NULL, &to, e);
 	free(to);
 	return rc;
 }
 static int op_reply_k2(const struct actor *a, char **e)
 {
 	char *to = NULL;
-	int rc = ops_reply(fx.store, a, fx.k2, "We will call you.", 0, 0, &to, e);
+	int rc = ops_reply(fx.store, a, fx.k2, "We will call you.", NULL, &to, e);
 	free(to);
+	return rc;
+}
+static int op_preview_k2(const struct actor *a, char **e)
+{
+	char *raw = NULL, *to = NULL;
+	int rc = ops_reply_preview(fx.store, a, fx.k2, "We will call you.", &raw, &to, e);
+	free(raw);
+	free(to);
+	return rc;
+}
+static int op_saved_list_k1(const struct actor *a, char **e)
+{
+	int n = 0;
+	return ops_saved_list(fx.store, a, fx.k1, count_saved, &n, e);
+}
+static int op_saved_render_k2(const struct actor *a, char **e)
+{
+	char *text = NULL;
+	int rc = ops_saved_render(fx.store, a, fx.k2, "hello", "en", &text, e);
+	free(text);
 	return rc;
 }
 static int op_refer_k1(const struct actor *a, char **e)
@@ -508,6 +563,9 @@ static const struct matrix_case matrix[] = {
 	{"close K1", op_close_k1, {OK, OK, R, OK, OK, R}},
 	{"reply K1", op_reply_k1, {OK, OK, R, OK, OK, R}},
 	{"reply K2 (confidential)", op_reply_k2, {OK, OK, R, OK, R, R}},
+	{"reply preview K2 (confidential)", op_preview_k2, {OK, OK, R, OK, R, R}},
+	{"saved replies K1", op_saved_list_k1, {OK, OK, R, OK, OK, R}},
+	{"saved reply K2 (confidential)", op_saved_render_k2, {OK, OK, R, OK, R, R}},
 	{"refer K1", op_refer_k1, {OK, OK, R, OK, OK, R}},
 	{"event request", op_event_request, {OK, OK, R, OK, OK, R}},
 	{"event approve 1", op_event_approve, {OK, OK, R, R, R, R}},
@@ -684,6 +742,342 @@ static void test_store_results(void **state)
 	store_close(&fx.store);
 }
 
+/* --- replies: the immigration-status check, what the composer saw, the preview --------- */
+
+static int keep_last_history(const struct history_row *r, void *p)
+{
+	char **last = p;
+	free(*last);
+	*last = xstrdup(r->details ? r->details : "");
+	return 0;
+}
+static int keep_last_audit(const struct audit_row *r, void *p)
+{
+	char **last = p;
+	free(*last);
+	*last = xasprintf("%s %s %s", r->action, r->object ? r->object : "",
+	                  r->details ? r->details : "");
+	return 0;
+}
+static int keep_max_message(const struct message_row *r, void *p)
+{
+	int64_t *max = p;
+	if (r->id > *max)
+		*max = r->id;
+	return 0;
+}
+static int keep_first_raw(const struct outbox_row *r, void *p)
+{
+	char **raw = p;
+	if (*raw == NULL)
+		*raw = xstrndup(r->raw, r->len);
+	return 0;
+}
+
+static int outbox_rows(void)
+{
+	struct actor admin = as(ADMIN);
+	char *error = NULL;
+	int n = 0;
+	assert_int_equal(ops_outbox_list(fx.store, &admin, NULL, count_outbox, &n, &error), OPS_OK);
+	return n;
+}
+
+/* The newest message of thread ref, as a composer showing it would see. */
+static int64_t newest_message(const char *ref)
+{
+	struct actor admin = as(ADMIN);
+	char *error = NULL;
+	struct message_filter f = {.thread_ref = ref};
+	int64_t max = 0;
+	assert_int_equal(ops_messages_list(fx.store, &admin, &f, keep_max_message, &max, &error),
+	                 OPS_OK);
+	assert_true(max > 0);
+	return max;
+}
+
+/* A reply that asks about immigration status waits for the liaison's confirmation: nothing
+ * queued or audited until then; confirmed, the phrases are in its history and audit entry. */
+static void test_reply_policy(void **state)
+{
+	(void)state;
+	fresh_store();
+	struct actor reyes = as(REYES), admin = as(ADMIN);
+	char *error = NULL, *to = NULL, *history = NULL, *audit = NULL;
+	int before = outbox_rows();
+	const char *body = "Thank you. Are you documented? ¿Tiene papeles?";
+	struct ops_reply_options o = {0};
+	assert_int_equal(ops_reply(fx.store, &reyes, fx.k1, body, &o, &to, &error),
+	                 OPS_UNCONFIRMED);
+	assert_non_null(strstr(error, "'Are you documented'"));
+	assert_non_null(strstr(error, "'Tiene papeles'"));
+	assert_non_null(strstr(error, "--confirm-policy"));
+	free(error);
+	error = NULL;
+	assert_int_equal(outbox_rows(), before);
+	assert_int_equal(ops_audit_list(fx.store, &admin, 0, NULL, keep_last_audit, &audit, &error),
+	                 OPS_OK);
+	assert_null(strstr(audit, "documented"));
+	o.policy_confirmed = 1;
+	assert_int_equal(ops_reply(fx.store, &reyes, fx.k1, body, &o, &to, &error), OPS_OK);
+	assert_string_equal(to, "ann@example.org");
+	assert_int_equal(outbox_rows(), before + 1);
+	const char *recorded = "to ann@example.org; policy warning confirmed: 'Are you documented' "
+	                       "(asks-documented); 'Tiene papeles' (asks-papers)";
+	assert_int_equal(ops_history_list(fx.store, &admin, fx.k1, keep_last_history, &history,
+	                                  &error), OPS_OK);
+	assert_string_equal(history, recorded);
+	assert_int_equal(ops_audit_list(fx.store, &admin, 0, NULL, keep_last_audit, &audit, &error),
+	                 OPS_OK);
+	char *want = xasprintf("reply %s %s", fx.k1, recorded);
+	assert_string_equal(audit, want);
+	free(want);
+	free(audit);
+	free(history);
+	free(to);
+	store_close(&fx.store);
+}
+
+static int reply_seen(const struct actor *a, int64_t seen, int64_t seen_outbox, char **error_r)
+{
+	struct ops_reply_options o = {.seen_message_id = seen, .seen_outbox_id = seen_outbox};
+	char *to = NULL;
+	int rc = ops_reply(fx.store, a, fx.k1, "We will call you.", &o, &to, error_r);
+	free(to);
+	return rc;
+}
+
+/* A reply written from a view of the thread is refused when the thread got news the view did
+ * not show: a colleague's queued reply (unless shown), a message that came in; never the
+ * writer's own reply or liaison's automatic mail. */
+static void test_reply_seen(void **state)
+{
+	(void)state;
+	fresh_store();
+	struct actor reyes = as(REYES), walsh = as(WALSH);
+	char *error = NULL;
+	int64_t seen = newest_message(fx.k1);
+	int before = outbox_rows();
+	/* reyes's reply (outbox 1) is queued: news to walsh, not to reyes */
+	assert_int_equal(reply_seen(&walsh, seen, 0, &error), OPS_CONFLICT);
+	assert_non_null(strstr(error, "a reply by reyes, queued (outbox 1)"));
+	free(error);
+	error = NULL;
+	assert_int_equal(outbox_rows(), before);
+	assert_int_equal(reply_seen(&walsh, seen, 1, &error), OPS_OK);
+	assert_int_equal(reply_seen(&reyes, seen, 0, &error), OPS_CONFLICT); /* walsh's now */
+	free(error);
+	error = NULL;
+	assert_int_equal(reply_seen(&reyes, seen, before + 1, &error), OPS_OK);
+	/* Ann writes again */
+	char *p = xasprintf("%s/k1-again.eml", fx.dir);
+	test_write_file(p, "From: \"Ann Smith\" <ann@example.org>\r\nTo: TroopKCTL@ct.gov\r\n"
+	                   "Subject: Re: Meeting\r\nMessage-ID: <k1-again@x>\r\n"
+	                   "In-Reply-To: <k1@x>\r\nReferences: <k1@x>\r\n"
+	                   "Date: Wed, 04 Mar 2026 10:00:00 -0500\r\n\r\nOne more thing.\r\n");
+	import_one("K", p);
+	free(p);
+	int64_t newest = newest_message(fx.k1);
+	assert_true(newest > seen);
+	before = outbox_rows();
+	assert_int_equal(reply_seen(&reyes, seen, 99, &error), OPS_CONFLICT);
+	char *want = xasprintf("a message from ann@example.org (message %lld)", (long long)newest);
+	assert_non_null(strstr(error, want));
+	assert_non_null(strstr(error, "liaison show"));
+	free(want);
+	free(error);
+	error = NULL;
+	assert_int_equal(outbox_rows(), before);
+	assert_int_equal(reply_seen(&reyes, newest, 99, &error), OPS_OK);
+	assert_int_equal(reply_seen(&reyes, 0, 0, &error), OPS_OK); /* not checked */
+	store_close(&fx.store);
+}
+
+/* Removes the Message-ID and Date lines of a message: what a preview and the queued message
+ * may differ in. */
+static char *without_id_and_date(const char *raw, int *removed_r)
+{
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	*removed_r = 0;
+	for (const char *line = raw; *line;) {
+		const char *end = strstr(line, "\r\n");
+		end = end ? end + 2 : line + strlen(line);
+		if (str_has_prefix_nocase(line, "Message-ID:") || str_has_prefix_nocase(line, "Date:"))
+			++*removed_r;
+		else
+			buf_add(&b, line, (size_t)(end - line));
+		line = end;
+	}
+	return buf_steal(&b, NULL);
+}
+
+/* The preview is the message queued, byte for byte, but for its Message-ID and Date. */
+static void test_reply_preview(void **state)
+{
+	(void)state;
+	fresh_store();
+	struct actor reyes = as(REYES), admin = as(ADMIN);
+	char *error = NULL, *raw = NULL, *to = NULL, *queued = NULL;
+	const char *body = "Dear Ann,\n\nThank you. We can meet on Thursday at the library; "
+	                   "señora Pérez will be there too. A long line that is folded "
+	                   "by quoted-printable at seventy-six characters, as sent.\n";
+	int before = outbox_rows();
+	assert_int_equal(ops_reply_preview(fx.store, &reyes, fx.k1, body, &raw, &to, &error),
+	                 OPS_OK);
+	assert_string_equal(to, "ann@example.org");
+	assert_int_equal(outbox_rows(), before); /* nothing queued */
+	free(to);
+	assert_int_equal(ops_reply(fx.store, &reyes, fx.k1, body, NULL, &to, &error), OPS_OK);
+	assert_int_equal(ops_outbox_list(fx.store, &admin, NULL, keep_first_raw, &queued, &error),
+	                 OPS_OK);
+	assert_non_null(queued);
+	assert_string_not_equal(raw, queued); /* a new Message-ID each time */
+	int removed_preview = 0, removed_queued = 0;
+	char *a = without_id_and_date(raw, &removed_preview);
+	char *b = without_id_and_date(queued, &removed_queued);
+	assert_int_equal(removed_preview, 2);
+	assert_int_equal(removed_queued, 2);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "Subject: Re: [CTL "));
+	assert_non_null(strstr(a, "In-Reply-To: <k1@x>"));
+	free(a);
+	free(b);
+	free(raw);
+	free(queued);
+	free(to);
+	/* an empty text is refused as ops_reply refuses it */
+	assert_int_equal(ops_reply_preview(fx.store, &reyes, fx.k1, " \n", &raw, &to, &error),
+	                 OPS_INVALID);
+	free(error);
+	error = NULL;
+	/* a confidential thread's preview shows its correspondent: a read, audited */
+	assert_int_equal(ops_reply_preview(fx.store, &reyes, fx.k2, body, &raw, &to, &error),
+	                 OPS_OK);
+	char *audit = NULL;
+	assert_int_equal(ops_audit_list(fx.store, &admin, 0, NULL, keep_last_audit, &audit, &error),
+	                 OPS_OK);
+	char *want = xasprintf("read-confidential %s ", fx.k2);
+	assert_string_equal(audit, want);
+	free(want);
+	free(audit);
+	free(raw);
+	free(to);
+	store_close(&fx.store);
+}
+
+/* --- saved replies ---------------------------------------------------------------------- */
+
+static int note_saved(const struct template_saved *r, void *p)
+{
+	struct buf *b = p;
+	buf_addf(b, "%s.%s(%c:%s) ", r->name, r->lang, r->troop ? r->troop : '*',
+	         r->title ? r->title : "-");
+	return 0;
+}
+
+/* Each troop sees its own saved replies and the shared ones it has not replaced. */
+static void test_saved_list(void **state)
+{
+	(void)state;
+	fresh_store();
+	struct actor reyes = as(REYES), bell = as(BELL);
+	char *error = NULL;
+	struct buf b;
+	buf_init(&b, SIZE_MAX);
+	assert_int_equal(ops_saved_list(fx.store, &reyes, fx.k1, note_saved, &b, &error), OPS_OK);
+	assert_string_equal(b.data, "hello.en(K:Hello from K) shared-only.en(*:-) ");
+	buf_reset(&b);
+	assert_int_equal(ops_saved_list(fx.store, &bell, fx.l1, note_saved, &b, &error), OPS_OK);
+	assert_string_equal(b.data, "hello.en(*:Hello) hello.es(*:Hola) shared-only.en(*:-) ");
+	buf_free(&b);
+	store_close(&fx.store);
+}
+
+static char *saved(const struct actor *a, const char *ref, const char *name, const char *lang,
+                   int want)
+{
+	char *text = NULL, *error = NULL;
+	int rc = ops_saved_render(fx.store, a, ref, name, lang, &text, &error);
+	if (rc != want)
+		fprintf(stderr, "%s %s: %d (%s)\n", name, lang ? lang : "-", rc, error ? error : "");
+	assert_int_equal(rc, want);
+	if (rc != OPS_OK) {
+		assert_non_null(error);
+		free(error);
+	}
+	return text;
+}
+
+/* A saved reply filled in for the thread: the troop's own text, the correspondent's first
+ * name or a neutral word, the reference and the liaison's name; never a path from a name. */
+static void test_saved_render(void **state)
+{
+	(void)state;
+	fresh_store();
+	struct actor reyes = as(REYES), bell = as(BELL), admin = as(ADMIN);
+	char *text = saved(&reyes, fx.k1, "hello", "en", OPS_OK);
+	assert_string_equal(text, "Troop K says hello, Ann.\nTpr. Ana Reyes\n");
+	free(text);
+	/* troop K's "hello" replaces the shared one: no Spanish for K */
+	assert_null(saved(&reyes, fx.k1, "hello", "es", OPS_NOT_FOUND));
+	assert_null(saved(&reyes, fx.k1, "nothing", "en", OPS_NOT_FOUND));
+	/* the language of the correspondent's message when none is given */
+	text = saved(&reyes, fx.k1, "hello", NULL, OPS_OK);
+	assert_non_null(strstr(text, "Troop K says hello, Ann."));
+	free(text);
+	/* troop L has the shared one; the thread's correspondent has no name (cy@example.org) and
+	 * bell no display name */
+	text = saved(&bell, fx.l1, "hello", "es", OPS_OK);
+	char *want = xasprintf("Hola, vecino/a: sobre %s.\nTroop L CTL\n", fx.l1);
+	assert_string_equal(text, want);
+	free(want);
+	free(text);
+	text = saved(&bell, fx.l1, "hello", "en", OPS_OK);
+	assert_non_null(strstr(text, "Hello neighbor, about"));
+	free(text);
+	/* names that are not names; languages that are not ours */
+	static const char *const bad[] = {"../hello", "saved/hello", "..", ".hello", "",
+	                                  "hello.en", "-x", "h ello", "hello%00"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_null(saved(&reyes, fx.k1, bad[i], "en", OPS_INVALID));
+	assert_null(saved(&reyes, fx.k1, "hello", "fr", OPS_INVALID));
+	assert_null(saved(&reyes, fx.k1, "hello", "../en", OPS_INVALID));
+	/* the confidential thread: its assignee may, and the read is audited */
+	text = saved(&reyes, fx.k2, "hello", "en", OPS_OK);
+	assert_string_equal(text, "Troop K says hello, neighbor.\nTpr. Ana Reyes\n");
+	free(text);
+	char *error = NULL, *audit = NULL;
+	assert_int_equal(ops_audit_list(fx.store, &admin, 0, NULL, keep_last_audit, &audit, &error),
+	                 OPS_OK);
+	want = xasprintf("read-confidential %s ", fx.k2);
+	assert_string_equal(audit, want);
+	free(want);
+	free(audit);
+	store_close(&fx.store);
+}
+
+/* The first name to greet by, or none. */
+static void test_first_name(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"Ann Smith", "Ann"}, {"Ana María López", "Ana"}, {"López, Ana", "Ana"},
+		{"\"ANA LOPEZ\"", "Ana"}, {"JOSÉ PÉREZ", "JOSÉ"}, {"  'María'  ", "María"},
+		{"Jo", "Jo"}, {"J. Smith", NULL}, {"J", NULL}, {"Mr Smith", NULL},
+		{"Sra. López", NULL}, {"Doña Rosa", NULL}, {"ann@example.org", NULL}, {"", NULL},
+		{"1234", NULL}, {"Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL}, {NULL, NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *got = ops_saved_first_name(cases[i][0]);
+		if (cases[i][1] == NULL)
+			assert_null(got);
+		else
+			assert_string_equal(got, cases[i][1]);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -692,6 +1086,12 @@ int main(void)
 		cmocka_unit_test(test_take),
 		cmocka_unit_test(test_conflict),
 		cmocka_unit_test(test_store_results),
+		cmocka_unit_test(test_reply_policy),
+		cmocka_unit_test(test_reply_seen),
+		cmocka_unit_test(test_reply_preview),
+		cmocka_unit_test(test_saved_list),
+		cmocka_unit_test(test_saved_render),
+		cmocka_unit_test(test_first_name),
 	};
 	return cmocka_run_group_tests(tests, setup_group, teardown_group);
 }

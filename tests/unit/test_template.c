@@ -1,8 +1,10 @@
-/* Unit tests: template.c — rendering, languages, hostile values. */
+/* Unit tests: template.c — rendering, languages, hostile values, saved replies. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+
+#include <sys/stat.h>
 
 #include "template.h"
 #include "test_helpers.h"
@@ -55,6 +57,55 @@ static void test_errors(void **state)
 	assert_non_null(strstr(error, "missing.en.txt"));
 	free(error);
 	free(path);
+	free(dir);
+}
+
+/* The shipped saved replies render, in both languages, and say 9-1-1; a broken one in a
+ * troop's folder is found by the check with its file; a symbolic name never leaves saved/. */
+static void test_saved_replies(void **state)
+{
+	static const struct template_var saved_vars[] = {
+		{"ref", "K-2026-00042"}, {"first_name", "Ana"}, {"liaison_name", "Tpr. Reyes"},
+	};
+	static const char *const names[] = {"acknowledge", "good-time-to-call",
+	                                    "referral-follow-up"};
+	for (size_t i = 0; i < 3; i++) {
+		for (int es = 0; es < 2; es++) {
+			char *text = NULL, *error = NULL;
+			if (template_saved_render("templates", 'K', names[i], es ? "es" : "en", saved_vars,
+			                          3, &text, &error) != 1)
+				fail_msg("%s: %s", names[i], error ? error : "not found");
+			assert_null(strstr(text, "# title"));
+			assert_non_null(strstr(text, es ? "Hola, Ana:" : "Hello Ana,"));
+			assert_non_null(strstr(text, "K-2026-00042"));
+			assert_non_null(strstr(text, "Tpr. Reyes"));
+			assert_non_null(strstr(text, "9-1-1"));
+			free(text);
+		}
+	}
+	struct strlist problems = {0};
+	size_t checked = 0;
+	assert_int_equal(template_saved_check("templates", &problems, &checked), 0);
+	assert_int_equal(checked, 6);
+	char *dir = test_tmpdir();
+	char *folder = xasprintf("%s/saved", dir);
+	assert_int_equal(mkdir(folder, 0700), 0);
+	char *troop = xasprintf("%s/L", folder);
+	assert_int_equal(mkdir(troop, 0700), 0);
+	char *path = xasprintf("%s/broken.es.txt", troop);
+	test_write_file(path, "# title: Roto\nHola {{nombre}}\n");
+	assert_int_equal(template_saved_check(dir, &problems, &checked), 1);
+	assert_int_equal(checked, 1);
+	assert_non_null(strstr(problems.items[0], "saved/L/broken.es.txt: unknown variable"));
+	strlist_free(&problems);
+	char *text = NULL, *error = NULL;
+	assert_int_equal(template_saved_render(dir, 'L', "../saved/L/broken", "es", saved_vars, 3,
+	                                       &text, &error), 0);
+	assert_int_equal(template_saved_render(dir, 'K', "broken", "es", saved_vars, 3, &text,
+	                                       &error), 0); /* troop L's only */
+	free(path);
+	free(troop);
+	free(folder);
 	free(dir);
 }
 
@@ -222,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shipped_templates),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_saved_replies),
 		cmocka_unit_test(test_clean_value),
 		cmocka_unit_test(test_clean_unicode_breaks),
 		cmocka_unit_test(test_clean_bidi),
