@@ -7,6 +7,7 @@
 
 #include "mime.h"
 #include "ops.h"
+#include "ops_event.h"
 #include "ops_policy.h"
 #include "web_html.h"
 #include "web_actions.h"
@@ -205,7 +206,12 @@ void web_thread_action(struct web_ctx *c, const char *rest)
 	else if (strcmp(action, "refer") == 0)
 		orc = ops_refer(c->store, &c->actor, ref, field(c, "service"), optional(c, "note"),
 		                web_form(c->req, "send") != NULL, &error);
-	else if (strcmp(action, "reply") == 0) {
+	else if (strcmp(action, "event") == 0) {
+		struct event_request er = {.ref = ref, .date = field(c, "date"),
+		                           .place = field(c, "place"), .kind = field(c, "kind")};
+		int64_t id = 0;
+		orc = ops_event_request(c->store, &c->actor, &er, &id, &error);
+	} else if (strcmp(action, "reply") == 0) {
 		orc = do_reply(c, ref, &shown, &error);
 		if (shown)
 			return;

@@ -204,8 +204,9 @@ int web_server_run(const struct config *config, web_handler *handler, void *app,
 		return -1;
 	}
 	char *cert = NULL, *key = NULL;
-	if (srv.https && (file_read_all(w->tls_cert, 1 << 20, &cert, NULL, error_r) < 0 ||
-	                  file_read_all(w->tls_key, 1 << 20, &key, NULL, error_r) < 0)) {
+	size_t cert_len, key_len;
+	if (srv.https && (file_read_all(w->tls_cert, 1 << 20, &cert, &cert_len, error_r) < 0 ||
+	                  file_read_all(w->tls_key, 1 << 20, &key, &key_len, error_r) < 0)) {
 		free(cert);
 		return -1;
 	}

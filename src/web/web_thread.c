@@ -191,6 +191,42 @@ static char *saved_draft(struct show_ctx *s)
 	return text;
 }
 
+/* Assign to a colleague who works the thread's troop (ops decides who may). */
+static void assign_form(struct show_ctx *s)
+{
+	struct web_ctx *c = s->c;
+	struct buf *b = &c->res->body;
+	const struct config *config = c->app->config;
+	html(b, "<form method=\"post\" action=\"/t/%U/assign\" class=\"inline\">", s->row.ref);
+	web_csrf_field(c);
+	html(b, "<label>Assign to <select name=\"assignee\">");
+	for (size_t i = 0; i < config->n_users; i++) {
+		const struct user_config *u = &config->users[i];
+		if (u->role != ROLE_CTL || u->troops == NULL || strchr(u->troops, s->row.troop) == NULL)
+			continue;
+		html(b, "<option value=\"%s\"%R>%s</option>", u->name,
+		     s->row.assignee && strcmp(s->row.assignee, u->name) == 0 ? " selected" : "",
+		     u->display_name ? u->display_name : u->name);
+	}
+	html(b, "</select></label> <button type=\"submit\">Assign</button></form>");
+}
+
+/* Ask the coordinator for an engagement event that grew out of this thread. */
+static void event_form(struct show_ctx *s)
+{
+	struct web_ctx *c = s->c;
+	struct buf *b = &c->res->body;
+	html(b, "<form method=\"post\" action=\"/t/%U/event\" class=\"event-form\">", s->row.ref);
+	web_csrf_field(c);
+	html(b, "<h3>Request an engagement event</h3>"
+	        "<label>Date <input type=\"date\" name=\"date\" required></label> "
+	        "<label>Place <input name=\"place\" size=\"24\" maxlength=\"200\" required></label> "
+	        "<label>Kind <select name=\"kind\"><option value=\"community-group\">community "
+	        "group</option><option value=\"school\">school</option><option value=\"business\">"
+	        "business</option><option value=\"faith\">faith</option></select></label> "
+	        "<button type=\"submit\">Request</button></form>");
+}
+
 /* The forms of the actions: each works without JavaScript. */
 static void action_forms(struct show_ctx *s)
 {
@@ -200,7 +236,8 @@ static void action_forms(struct show_ctx *s)
 	html(b, "<section class=\"actions\" aria-label=\"Actions\"><h2>Work this thread</h2>");
 	html(b, "<form method=\"post\" action=\"/t/%U/take\" class=\"inline\">", ref);
 	web_csrf_field(c);
-	html(b, "<button type=\"submit\" accesskey=\"a\" data-key=\"a\">Take</button></form>");
+	html(b, "<button type=\"submit\" data-key=\"a\">Take</button></form>");
+	assign_form(s);
 	html(b, "<form method=\"post\" action=\"/t/%U/status\" class=\"inline\">", ref);
 	web_csrf_field(c);
 	html(b, "<label>Status <select name=\"status\">");
@@ -249,6 +286,7 @@ static void action_forms(struct show_ctx *s)
 	html(b, "<h3>Close</h3><label>RMS number <input name=\"rms\" size=\"16\"></label> "
 	        "<label>or why it is not reportable <input name=\"reason\" size=\"30\"></label> "
 	        "<button type=\"submit\">Close thread</button></form>");
+	event_form(s);
 	if (c->app->config->n_services == 0) { /* no [service] configured: nothing to refer to */
 		html(b, "</section>");
 		return;
@@ -281,6 +319,8 @@ static const char *done_text(const char *done)
 		{"category", "Category set."}, {"flag", "Flag changed."}, {"note", "Note added."},
 		{"reply", "Reply queued: it is sent within a minute (see My outbox)."},
 		{"close", "Thread closed."}, {"refer", "Referral recorded."},
+		{"assign", "Assigned."},
+		{"event", "Event requested: the coordinator decides (see liaison events)."},
 	};
 	for (size_t i = 0; done != NULL && i < sizeof(texts) / sizeof(*texts); i++)
 		if (strcmp(done, texts[i].key) == 0)

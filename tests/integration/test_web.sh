@@ -149,6 +149,13 @@ body_has news "Thanks, noted."
 $LIAISON --as admin outbox --json >ob4.json
 expect_eq "nothing queued over news" 0 "$(json "len([r for r in d if r.get('thread') == '$JOSE'])" ob4.json)"
 
+# assigning to a colleague and asking for an event, from the thread's forms
+expect_eq "assign" 303 "$(req assign --data-urlencode "csrf=$CSRF" -d assignee=walsh "$BASE/t/$ANN/assign")"
+expect_eq "assigned to walsh" walsh "$(json "[t['assignee'] for t in d if t['ref'] == '$ANN'][0]" "$($LIAISON --as admin threads --all --json >t.json; echo t.json)")"
+expect_eq "event request" 303 "$(req event --data-urlencode "csrf=$CSRF" -d date=2030-05-04 -d 'place=Putnam library' -d kind=school "$BASE/t/$ANN/event")"
+$LIAISON --as admin events --json >ev.json
+expect_eq "one event requested from the thread" "$ANN" "$(json "d[0].get('thread') or d[0].get('ref')" ev.json)"
+
 expect_eq "my outbox" 200 "$(req outbox "$BASE/outbox")"
 body_has outbox "queued"
 
@@ -159,4 +166,39 @@ grep -q '"unassigned":' live.b || fail "live: $(cat live.b)"
 
 expect_eq "sign out" 303 "$(req out --data-urlencode "csrf=$CSRF" "$BASE/signout")"
 expect_eq "the session is over" 303 "$(req after "$BASE/")"
+kill $WEB_PID
+wait $WEB_PID 2>/dev/null || true
+
+# HTTPS, and single sign-on from a proxy on loopback that sends the shared secret
+openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 \
+	-subj /CN=127.0.0.1 2>/dev/null
+chmod 600 key.pem
+printf 's3cret-of-the-proxy\n' >proxy.secret
+chmod 600 proxy.secret
+cp w.conf tls.conf
+printf '[web]\ntls_cert = %s/cert.pem\ntls_key = %s/key.pem\ntrusted_header = X-Remote-User\ntrusted_secret_file = %s/proxy.secret\n' \
+	"$TMPDIR" "$TMPDIR" "$TMPDIR" >>tls.conf
+$LIAISON -c tls.conf web --listen 127.0.0.1:0 >web2.out 2>web2.err &
+WEB_PID=$!
+for _ in $(seq 1 100); do
+	grep -q 'console is at' web2.out 2>/dev/null && break
+	kill -0 $WEB_PID 2>/dev/null || { cat web2.err; fail "liaison web (HTTPS) exited"; }
+	sleep 0.1
+done
+BASE=$(sed -n 's/.*console is at \(https:\/\/[^/]*\)\/.*/\1/p' web2.out)
+[ -n "$BASE" ] || fail "liaison web printed no https address: $(cat web2.out web2.err)"
+rm -f jar
+expect_eq "HTTPS sign-in page" 200 "$(req tls1 -k "$BASE/signin")"
+expect_eq "HSTS" "max-age=31536000" "$(header tls1 Strict-Transport-Security)"
+case $(header tls1 Set-Cookie) in *"; Secure"*) echo "ok: form cookie Secure" ;; *) fail "form cookie not Secure" ;; esac
+expect_eq "header without the secret: ignored" 303 "$(req sso0 -k -H 'X-Remote-User: walsh' "$BASE/")"
+expect_eq "header with a wrong secret: ignored" 303 "$(req sso1 -k -H 'X-Remote-User: walsh' -H 'X-Liaison-Proxy-Secret: guess' "$BASE/")"
+grep -q "X-Remote-User from 127.0.0.1 ignored" web2.err || fail "the ignored header was not logged"
+expect_eq "single sign-on" 200 "$(req sso2 -k -H 'X-Remote-User: walsh' -H 'X-Liaison-Proxy-Secret: s3cret-of-the-proxy' "$BASE/")"
+case $(header sso2 Set-Cookie) in __Host-liaison=*"; Secure"*) echo "ok: __Host- session cookie, Secure" ;; *) fail "session cookie: $(header sso2 Set-Cookie)" ;; esac
+body_has sso2 'class="who">walsh<'
+expect_eq "the session carries on without the header" 200 "$(req sso3 -k "$BASE/?view=mine")"
+$LIAISON --as admin audit >audit.txt
+grep -q "walsh *signin-trusted" audit.txt || fail "single sign-on not audited"
+echo "ok: single sign-on audited"
 echo "test_web: ok"
