@@ -29,18 +29,25 @@ static const char *safe_next(const char *next)
 	       strpbrk(next, "\r\n") == NULL ? next : "/";
 }
 
+/* The start of a sign-in step's page: a fresh form token in its cookie (into token, for
+ * the form), the frame, the heading and the message of a failed try. */
+static void step_begin(struct web_ctx *c, const char *title, const char *heading,
+                       const char *message, char token[RANDOM_TOKEN_SIZE])
+{
+	random_token(token, RANDOM_TOKEN_SIZE);
+	set_cookie(c, WEB_PRESIGNIN_COOKIE, token, -1);
+	web_page_begin(c, title, NULL);
+	html(&c->res->body, "<section class=\"signin\"><h1>%s</h1>", heading);
+	if (message != NULL)
+		html(&c->res->body, "<p class=\"error\" role=\"alert\">%s</p>", message);
+}
+
 static void form_page(struct web_ctx *c, const char *message, const char *next)
 {
 	char token[RANDOM_TOKEN_SIZE];
-	random_token(token, sizeof(token));
-	set_cookie(c, WEB_PRESIGNIN_COOKIE, token, -1);
-	web_page_begin(c, "Sign in", NULL);
-	struct buf *b = &c->res->body;
-	html(b, "<section class=\"signin\"><h1>Sign in to liaison</h1>");
-	if (message != NULL)
-		html(b, "<p class=\"error\" role=\"alert\">%s</p>", message);
-	html(b, "<form method=\"post\" action=\"/signin\"><input type=\"hidden\" name=\"csrf\" "
-	        "value=\"%s\"><input type=\"hidden\" name=\"next\" value=\"%s\">"
+	step_begin(c, "Sign in", "Sign in to liaison", message, token);
+	html(&c->res->body, "<form method=\"post\" action=\"/signin\"><input type=\"hidden\" "
+	        "name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"next\" value=\"%s\">"
 	        "<p><label for=\"user\">User name</label><input id=\"user\" name=\"user\" "
 	        "autocomplete=\"username\" required autofocus></p>"
 	        "<p><label for=\"password\">Password</label><input id=\"password\" name=\"password\" "
@@ -54,15 +61,9 @@ static void form_page(struct web_ctx *c, const char *message, const char *next)
 static void code_page(struct web_ctx *c, const char *message, const char *next)
 {
 	char token[RANDOM_TOKEN_SIZE];
-	random_token(token, sizeof(token));
-	set_cookie(c, WEB_PRESIGNIN_COOKIE, token, -1);
-	web_page_begin(c, "Sign-in code", NULL);
-	struct buf *b = &c->res->body;
-	html(b, "<section class=\"signin\"><h1>Your sign-in code</h1>");
-	if (message != NULL)
-		html(b, "<p class=\"error\" role=\"alert\">%s</p>", message);
-	html(b, "<form method=\"post\" action=\"/signin/code\"><input type=\"hidden\" name=\"csrf\" "
-	        "value=\"%s\"><input type=\"hidden\" name=\"next\" value=\"%s\">"
+	step_begin(c, "Sign-in code", "Your sign-in code", message, token);
+	html(&c->res->body, "<form method=\"post\" action=\"/signin/code\"><input type=\"hidden\" "
+	        "name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"next\" value=\"%s\">"
 	        "<p><label for=\"code\">The 6-digit code of your authenticator app</label>"
 	        "<input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" "
 	        "pattern=\"[0-9]{6}\" required autofocus></p>"

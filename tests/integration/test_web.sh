@@ -34,18 +34,24 @@ JOSE=$(ref_of jose)
 echo "threads: ann $ANN carol $CAROL dv $DV hostile $HOSTILE"
 printf 'correct horse battery\n' | $LIAISON --as admin passwd reyes >/dev/null
 
-$LIAISON web --listen 127.0.0.1:0 >web.out 2>web.err &
-WEB_PID=$!
+# start_web NAME [-c CONF]: liaison web on a free port; WEB_PID and BASE (the address it
+# printed once it listened); its output in NAME.out and NAME.err.
+start_web() {
+	name=$1
+	shift
+	$LIAISON "$@" web --listen 127.0.0.1:0 >"$name.out" 2>"$name.err" &
+	WEB_PID=$!
+	for _ in $(seq 1 100); do
+		grep -q 'console is at' "$name.out" 2>/dev/null && break
+		kill -0 $WEB_PID 2>/dev/null || { cat "$name.err"; fail "liaison web exited"; }
+		sleep 0.1
+	done
+	BASE=$(sed -n 's/.*console is at \(https*:\/\/[^/]*\)\/.*/\1/p' "$name.out")
+	[ -n "$BASE" ] || fail "liaison web printed no address: $(cat "$name.out" "$name.err")"
+	echo "ok: liaison web at $BASE"
+}
 trap 'kill $WEB_PID 2>/dev/null; wait $WEB_PID 2>/dev/null || true' EXIT
-# wait for the line that names the bound address (the server prints it once it listens)
-for _ in $(seq 1 100); do
-	grep -q 'console is at' web.out 2>/dev/null && break
-	kill -0 $WEB_PID 2>/dev/null || { cat web.err; fail "liaison web exited"; }
-	sleep 0.1
-done
-BASE=$(sed -n 's/.*console is at \(http:\/\/[^/]*\)\/.*/\1/p' web.out)
-[ -n "$BASE" ] || fail "liaison web printed no address: $(cat web.out web.err)"
-echo "ok: liaison web at $BASE"
+start_web web
 
 # req NAME ARGS...: curl with the cookie jar; headers in NAME.h, body in NAME.b; prints the
 # status.
@@ -178,15 +184,8 @@ chmod 600 proxy.secret
 cp w.conf tls.conf
 printf '[web]\ntls_cert = %s/cert.pem\ntls_key = %s/key.pem\ntrusted_header = X-Remote-User\ntrusted_secret_file = %s/proxy.secret\n' \
 	"$TMPDIR" "$TMPDIR" "$TMPDIR" >>tls.conf
-$LIAISON -c tls.conf web --listen 127.0.0.1:0 >web2.out 2>web2.err &
-WEB_PID=$!
-for _ in $(seq 1 100); do
-	grep -q 'console is at' web2.out 2>/dev/null && break
-	kill -0 $WEB_PID 2>/dev/null || { cat web2.err; fail "liaison web (HTTPS) exited"; }
-	sleep 0.1
-done
-BASE=$(sed -n 's/.*console is at \(https:\/\/[^/]*\)\/.*/\1/p' web2.out)
-[ -n "$BASE" ] || fail "liaison web printed no https address: $(cat web2.out web2.err)"
+start_web web2 -c tls.conf
+case $BASE in https://*) ;; *) fail "not served over HTTPS: $BASE" ;; esac
 rm -f jar
 expect_eq "HTTPS sign-in page" 200 "$(req tls1 -k "$BASE/signin")"
 expect_eq "HSTS" "max-age=31536000" "$(header tls1 Strict-Transport-Security)"
