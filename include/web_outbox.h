@@ -7,5 +7,7 @@
 /* web_outbox.c: my queued replies. */
 void web_outbox_page(struct web_ctx *c, const char *rest);
 void web_outbox_action(struct web_ctx *c, const char *rest);
+/* /outbox/ID: one message of the outbox as it is sent. */
+void web_outbox_preview(struct web_ctx *c, const char *rest);
 
 #endif

@@ -48,6 +48,7 @@ static const struct route routes[] = {
 	{"POST", "/t/", web_thread_action, 1},
 	{"GET", "/a/", web_attachment, 1},
 	{"GET", "/outbox", web_outbox_page, 1},
+	{"GET", "/outbox/", web_outbox_preview, 1},
 	{"POST", "/outbox/", web_outbox_action, 1},
 };
 

@@ -10,6 +10,7 @@
 #include "store.h"
 #include "web_html.h"
 #include "web_inbox.h"
+#include "web_presence.h"
 
 #define PAGE_SIZE 50
 
@@ -33,6 +34,12 @@ static void flag_icons(struct buf *b, const struct thread_row *t)
 		        "class=\"visually-hidden\"> reportable</span></span>");
 }
 
+static void present(const struct web_presence *p, void *ctx)
+{
+	html(ctx, "<span class=\"here\">%s %R</span>", p->user,
+	     p->writing ? "is writing a reply" : "has it open");
+}
+
 static int thread_row(const struct ops_thread_item *item, void *p)
 {
 	struct rows_ctx *rc = p;
@@ -45,11 +52,13 @@ static int thread_row(const struct ops_thread_item *item, void *p)
 	int unseen = t->seen_at < t->last_at;
 	html(b, "<tr class=\"%s%R\" data-ref=\"%s\"><td class=\"ref\"><a href=\"/t/%U\">%s</a></td>"
 	        "<td class=\"who\">%s</td><td class=\"subject\"><a href=\"/t/%U\">%s%R</a>"
-	        "<span class=\"preview\">%s</span></td><td class=\"flags\">",
+	        "<span class=\"preview\">%s</span>",
 	     t->status, unseen ? " new" : "", t->ref, t->ref, t->ref, who, t->ref,
 	     t->subject[0] ? t->subject : "(no subject)",
 	     unseen ? "<span class=\"visually-hidden\"> (new to you)</span>" : "",
 	     t->preview ? t->preview : "");
+	web_presence_others(c->app, t->ref, c->actor.user->name, c->req->now, present, b);
+	html(b, "</td><td class=\"flags\">");
 	flag_icons(b, t);
 	html(b, "</td><td class=\"category\">%s</td><td class=\"assignee\">%s</td>"
 	        "<td class=\"status\">%s</td><td class=\"when\">%s%R%s%R</td>"

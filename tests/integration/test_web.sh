@@ -33,6 +33,7 @@ ANN=$(ref_of ann) CAROL=$(ref_of carol) DV=$(ref_of spanish) HOSTILE=$(ref_of ma
 JOSE=$(ref_of jose)
 echo "threads: ann $ANN carol $CAROL dv $DV hostile $HOSTILE"
 printf 'correct horse battery\n' | $LIAISON --as admin passwd reyes >/dev/null
+printf 'walsh battery staple\n' | $LIAISON --as admin passwd walsh >/dev/null
 
 # start_web NAME [-c CONF]: liaison web on a free port; WEB_PID and BASE (the address it
 # printed once it listened); its output in NAME.out and NAME.err.
@@ -164,6 +165,19 @@ expect_eq "one event requested from the thread" "$ANN" "$(json "d[0].get('thread
 
 expect_eq "my outbox" 200 "$(req outbox "$BASE/outbox")"
 body_has outbox "queued"
+ROW=$(sed -n 's/.*href="\/outbox\/\([0-9]*\)".*/\1/p' outbox.b | head -1)
+expect_eq "outbox message" 200 "$(req obrow "$BASE/outbox/$ROW")"
+body_has obrow "Message-ID: &lt;"
+body_has obrow "We can meet on Thursday."
+
+# a colleague with the thread open shows in the list
+curl -s -c jar2 -b jar2 "$BASE/signin" -o w.b
+WT=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' w.b)
+curl -s -o /dev/null -c jar2 -b jar2 --data-urlencode "csrf=$WT" -d user=walsh \
+	--data-urlencode 'password=walsh battery staple' "$BASE/signin"
+expect_eq "walsh opens the thread" 200 "$(curl -s -o w2.b -b jar2 -w '%{http_code}' "$BASE/t/$JOSE")"
+req list3 "$BASE/?view=all" >/dev/null
+body_has list3 "walsh has it open"
 
 expect_eq "style sheet" 200 "$(req css "$BASE/static/app.css")"
 expect_eq "style sheet type" "text/css; charset=utf-8" "$(header css Content-Type)"
