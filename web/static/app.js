@@ -124,7 +124,12 @@
     else if (k === "Escape" && help && !help.hidden) { help.hidden = true; }
   });
 
-  poll();
-  setInterval(poll, 4000);
+  /* Only a signed-in page (it carries the session's form token) polls: for anyone else /live
+   * answers with the sign-in page, which sets a new form cookie and so spoiled the token of
+   * the sign-in form under it (every sign-in was refused). */
+  if (csrf) {
+    poll();
+    setInterval(poll, 4000);
+  }
   if (thread) { presence(); setInterval(presence, 5000); }
 })();
