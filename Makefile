@@ -2,7 +2,8 @@
 #
 #   make            build ./liaison
 #   make deps       install the Debian packages that are missing (apt-get)
-#   make check      deps, build, unit tests, integration tests (one run under valgrind)
+#   make check      deps, build, unit tests, integration tests (one run under valgrind), the
+#                   web console's browser tests (Debian's chromium)
 #   make check-dates the same tests at fixed instants under faketime (no test may depend on
 #                   the day it runs)
 #   make asan       the tests again under AddressSanitizer + UBSan
@@ -29,7 +30,8 @@ DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libsqlite3-dev libpcre2
              fonts-dejavu-core tzdata libmicrohttpd-dev libsodium-dev liboath-dev \
              libqrencode-dev
 DEB_SERVERS := python3 dovecot-imapd python3-aiosmtpd openssl
-DEB_TEST  := valgrind cppcheck sqlite3 poppler-utils faketime curl $(DEB_SERVERS)
+DEB_TEST  := valgrind cppcheck sqlite3 poppler-utils faketime curl nodejs npm chromium \
+             $(DEB_SERVERS)
 DEB_BENCH := notmuch time isync
 DEB_FUZZ  := clang libclang-rt-14-dev
 
@@ -39,7 +41,7 @@ OBJS    := $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS))
 LIBOBJS := $(filter-out $(BUILD)/cli/main.o,$(OBJS))
 TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps check check-dates unit integration asan asan-run lint fuzz bench demo clean
+.PHONY: all deps check check-dates unit integration browser asan asan-run lint fuzz bench demo clean
 
 all: liaison
 
@@ -68,6 +70,7 @@ deps:
 check: deps
 	$(MAKE) liaison $(TESTS)
 	$(MAKE) unit integration
+	$(MAKE) browser
 
 # The build and the package installs run on the real clock (apt refuses Release files from
 # the future); only the tests run at the faked instants.
@@ -80,6 +83,10 @@ unit: $(TESTS)
 
 integration: liaison
 	@sh tests/run-integration.sh
+
+# The web console in a real browser (tests/browser: node --test, playwright-core, axe-core).
+browser: liaison
+	@sh tests/run-browser.sh
 
 asan:
 	@sh tools/deps.sh $(DEB_BUILD) $(DEB_TEST)

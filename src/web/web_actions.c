@@ -149,14 +149,6 @@ static void json_other(const struct web_presence *p, void *ctx)
 /* The page's heartbeat: I am here (viewing or writing); who else is? */
 static void presence(struct web_ctx *c, const char *ref)
 {
-	struct ops_thread t;
-	char *error = NULL;
-	if (ops_thread_load(c->store, &c->actor, ref, &t, &error) != OPS_OK) {
-		free(error);
-		web_not_found(c);
-		return;
-	}
-	ops_thread_free(&t);
 	const char *state = web_form(c->req, "state");
 	web_presence_touch(c->app, ref, c->actor.user->name,
 	                   state != NULL && strcmp(state, "writing") == 0, c->req->now);
@@ -179,12 +171,21 @@ void web_thread_action(struct web_ctx *c, const char *rest)
 	memcpy(ref, rest, (size_t)(slash - rest));
 	ref[slash - rest] = '\0';
 	ops_ref_canonical(ref);
+	/* another troop's thread is "not found" here too, as on its page: an action refused
+	 * for it would tell that it exists */
+	struct ops_thread t;
+	char *error = NULL;
+	if (ops_thread_load(c->store, &c->actor, ref, &t, &error) != OPS_OK) {
+		free(error);
+		web_not_found(c);
+		return;
+	}
+	ops_thread_free(&t);
 	const char *action = slash + 1;
 	if (strcmp(action, "presence") == 0) {
 		presence(c, ref);
 		return;
 	}
-	char *error = NULL;
 	int changed = 0, shown = 0;
 	int orc;
 	if (strcmp(action, "take") == 0)

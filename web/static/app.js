@@ -124,8 +124,12 @@
     else if (k === "Escape" && help && !help.hidden) { help.hidden = true; }
   });
 
-  if (!csrf) return; /* not signed in: nothing to keep live */
-  poll();
-  setInterval(poll, 4000);
+  /* Only a signed-in page (it carries the session's form token) polls: for anyone else /live
+   * answered with the sign-in page, which set a new form cookie and so spoiled the token of
+   * the sign-in form under it (every sign-in was refused; /live now answers 403). */
+  if (csrf) {
+    poll();
+    setInterval(poll, 4000);
+  }
   if (thread) { presence(); setInterval(presence, 5000); }
 })();
