@@ -48,8 +48,9 @@ browserTest("take, note, reply: the reply reaches the SMTP receiver and the Sent
   const sentBefore = c.folderCount("Sent");
   await page.fill("#reply-text", REPLY);
   await clickAndLoad(page, "#reply button[type=submit]");
-  assert.equal(await page.locator("h1").innerText(), "Send this reply?");
-  assert.equal(await page.locator("pre.preview").innerText(), REPLY, "the preview is the text as written");
+  assert.equal(await page.locator("h1").innerText(), "Send this reply to park@people.example?");
+  assert.equal(await page.locator("pre.preview").first().innerText(), REPLY, "the preview is the text as written");
+  assert.match(await page.locator("details pre.preview").textContent(), /^Message-ID: </m, "the source as it will be sent");
   assert.equal(c.json(["--as", "admin", "outbox"]).filter((o) => o.kind === "reply").length, 0, "a preview queues nothing");
   await clickAndLoad(page, "form[action$='/reply'] button[type=submit]");
   assert.equal(new URL(page.url()).pathname, `/t/${REF}`);
