@@ -155,6 +155,11 @@ int ops_reply(struct store *store, const struct actor *actor, const char *ref, c
  * of composing) differ from the bytes ops_reply queues.  Returns 0 with *raw_r (the message,
  * CRLF line ends, NUL-terminated) and *recipient_r (caller frees both), or OPS_INVALID,
  * OPS_REFUSED, OPS_NOT_FOUND or OPS_FAILED with *error_r. */
+/* What a reply's composer opened now on thread ref shows: the newest message's id and the
+ * thread's newest outbox row (for ops_reply_options.seen_message_id and seen_outbox_id).
+ * For whoever sees the thread; OPS_REFUSED, OPS_NOT_FOUND, OPS_FAILED with *error_r. */
+int ops_reply_markers(struct store *store, const struct actor *actor, const char *ref,
+                      int64_t *message_r, int64_t *outbox_r, char **error_r);
 int ops_reply_preview(struct store *store, const struct actor *actor, const char *ref,
                       const char *body, char **raw_r, char **recipient_r, char **error_r);
 

@@ -17,7 +17,7 @@
 #include "totp.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 /* === store.c: open, schema, transactions, errors ======================================== */
 
@@ -331,6 +331,10 @@ struct thread_news_row {
 	int64_t date;
 };
 typedef int store_thread_news_cb(const struct thread_news_row *row, void *ctx);
+/* The newest message filed in the thread and its newest outbox row (0 when none): what a
+ * composer opened now has seen. */
+int store_thread_markers(struct store *store, int64_t thread_id, int64_t *message_r,
+                         int64_t *outbox_r);
 int store_thread_news(struct store *store, int64_t thread_id, int64_t since_message,
                       int64_t since_outbox, store_thread_news_cb *cb, void *ctx);
 

@@ -419,3 +419,18 @@ int ops_refer(struct store *store, const struct actor *actor, const char *ref,
 	ops_thread_free(&t);
 	return rc;
 }
+
+int ops_reply_markers(struct store *store, const struct actor *actor, const char *ref,
+                      int64_t *message_r, int64_t *outbox_r, char **error_r)
+{
+	struct ops_thread t;
+	int rc = ops_thread_load(store, actor, ref, &t, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (store_thread_markers(store, t.id, message_r, outbox_r) < 0) {
+		*error_r = xasprintf("%s: %s", t.ref, store_error(store));
+		rc = OPS_FAILED;
+	}
+	ops_thread_free(&t);
+	return rc;
+}

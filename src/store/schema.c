@@ -435,6 +435,9 @@ const char *const schema_migrations[] = {
 	"  thread_id INTEGER NOT NULL REFERENCES threads (id),"
 	"  seen_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (user, thread_id)) WITHOUT ROWID;",
+	/* 12: a thread's outbox rows by number: what a reply's composer saw and what came after
+	 * it (store_thread_news, store_thread_markers) without reading the whole outbox. */
+	"CREATE INDEX outbox_thread ON outbox (thread_id, id);",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

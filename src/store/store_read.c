@@ -41,6 +41,23 @@ static int news_row_cb(sqlite3_stmt *s, void *p)
 	return c->cb(&row, c->ctx);
 }
 
+int store_thread_markers(struct store *store, int64_t thread_id, int64_t *message_r,
+                         int64_t *outbox_r)
+{
+	sqlite3_stmt *s = sp_query(store, "SELECT coalesce(max(message_id), 0) FROM placements "
+	                                  "WHERE thread_id = ?1");
+	if (s == NULL)
+		return -1;
+	sp_bind_int(s, 1, thread_id);
+	if (sp_one_int64(store, s, message_r, "thread markers") < 0)
+		return -1;
+	s = sp_query(store, "SELECT coalesce(max(id), 0) FROM outbox WHERE thread_id = ?1");
+	if (s == NULL)
+		return -1;
+	sp_bind_int(s, 1, thread_id);
+	return sp_one_int64(store, s, outbox_r, "thread markers");
+}
+
 int store_thread_news(struct store *store, int64_t thread_id, int64_t since_message,
                       int64_t since_outbox, store_thread_news_cb *cb, void *ctx)
 {

@@ -8,7 +8,6 @@
 #include "ops_attachment.h"
 #include "ops_inbox.h"
 #include "ops_list.h"
-#include "ops_outbox.h"
 #include "ops_saved.h"
 #include "store.h"
 #include "web_html.h"
@@ -121,8 +120,6 @@ static int message_seen(const struct message_row *m, void *p)
 	html(b, "<ul class=\"attachments\">");
 	store_attachments_list(s->c->store, m->id, attachment_link, s);
 	html(b, "</ul></article>");
-	if (m->id > s->newest_message)
-		s->newest_message = m->id;
 	return 0;
 }
 
@@ -328,23 +325,6 @@ static const char *done_text(const char *done)
 	return NULL;
 }
 
-static int outbox_seen(const struct outbox_row *r, void *p)
-{
-	struct show_ctx *s = p;
-	if (r->thread_ref != NULL && strcmp(r->thread_ref, s->row.ref) == 0 && r->id > s->newest_outbox)
-		s->newest_outbox = r->id;
-	return 0;
-}
-
-/* The newest outbox row of the thread when the page is made: a reply queued by someone else
- * after it is news the composer did not show (ops_reply refuses to send over it). */
-static void newest_outbox(struct show_ctx *s)
-{
-	char *error = NULL;
-	ops_outbox_list(s->c->store, &s->c->actor, NULL, outbox_seen, s, &error);
-	free(error);
-}
-
 void web_thread_page(struct web_ctx *c, const char *ref)
 {
 	struct show_ctx s = {.c = c};
@@ -387,7 +367,10 @@ void web_thread_page(struct web_ctx *c, const char *ref)
 		free(error);
 		html(b, "</ol></section>");
 	}
-	newest_outbox(&s);
+	char *marker_error = NULL;
+	if (ops_reply_markers(c->store, &c->actor, s.row.ref, &s.newest_message, &s.newest_outbox,
+	                      &marker_error) != OPS_OK)
+		free(marker_error); /* the composer then checks nothing new: as the command line */
 	action_forms(&s);
 	html(b, "</article>");
 	web_page_end(c);
