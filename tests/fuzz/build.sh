@@ -12,6 +12,9 @@ pkgs="gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle libetpan gnutls libcurl p
 # shellcheck disable=SC2086
 flags="-g -O1 -std=c11 -D_GNU_SOURCE -Iinclude -fsanitize=fuzzer-no-link,address,undefined $(pkg-config --cflags $pkgs)"
 objs=""
+# the console's style sheet and script, built in as the Makefile does
+sh tools/embed.sh web/static >"$out/web_assets_data.h"
+flags="$flags -I$out"
 for src in src/*/*.c; do
 	[ "$src" = src/cli/main.c ] && continue
 	obj=$out/obj/$(basename "$src" .c).o
@@ -26,6 +29,9 @@ clang $flags -fsanitize=fuzzer -o "$out/fuzz_redact" tests/fuzz/fuzz_redact.c $o
 	$(pkg-config --libs $pkgs) -lpthread -lm
 # shellcheck disable=SC2086
 clang $flags -fsanitize=fuzzer -o "$out/fuzz_compose" tests/fuzz/fuzz_compose.c $objs \
+	$(pkg-config --libs $pkgs) -lpthread -lm
+# shellcheck disable=SC2086
+clang $flags -fsanitize=fuzzer -o "$out/fuzz_web" tests/fuzz/fuzz_web.c $objs \
 	$(pkg-config --libs $pkgs) -lpthread -lm
 # Seeds: the hostile fixtures (small ones) and the sample mailbox split into messages.
 /usr/bin/python3 tests/fixtures/hostile/make-hostile.py "$out/seeds" >/dev/null
@@ -68,3 +74,12 @@ PY
 ASAN_OPTIONS=detect_leaks=0 "$out/fuzz_compose" -max_total_time="${FUZZ_SECONDS:-120}" -max_len=65536 \
 	-timeout=10 -rss_limit_mb=2048 -artifact_prefix=tests/fixtures/fuzz/compose- \
 	"$out/corpus-compose" "$out/seeds-compose"
+# The web console's forms and escaping: form bodies as browsers and attackers send them.
+mkdir -p "$out/corpus-web" "$out/seeds-web"
+printf 'csrf=abc&text=Hello+there%%21&empty=&&x=1' >"$out/seeds-web/form"
+printf 'body=%%3Cscript%%3Ealert(1)%%3C%%2Fscript%%3E&seen=12' >"$out/seeds-web/script"
+printf 'a=%%C0%%BC%%ED%%A0%%80%%FF&b=%%E2%%9C' >"$out/seeds-web/utf8"
+printf 'a=%%zz&b=%%00&c' >"$out/seeds-web/bad"
+ASAN_OPTIONS=detect_leaks=0 "$out/fuzz_web" -max_total_time="${FUZZ_SECONDS:-120}" -max_len=65536 \
+	-timeout=10 -rss_limit_mb=2048 -artifact_prefix=tests/fixtures/fuzz/web- \
+	"$out/corpus-web" "$out/seeds-web"
