@@ -159,7 +159,7 @@ expect_eq "nothing queued over news" 0 "$(json "len([r for r in d if r.get('thre
 # assigning to a colleague and asking for an event, from the thread's forms
 expect_eq "assign" 303 "$(req assign --data-urlencode "csrf=$CSRF" -d assignee=walsh "$BASE/t/$ANN/assign")"
 expect_eq "assigned to walsh" walsh "$(json "[t['assignee'] for t in d if t['ref'] == '$ANN'][0]" "$($LIAISON --as admin threads --all --json >t.json; echo t.json)")"
-expect_eq "event request" 303 "$(req event --data-urlencode "csrf=$CSRF" -d date=2030-05-04 -d 'place=Putnam library' -d kind=school "$BASE/t/$ANN/event")"
+expect_eq "event request" 303 "$(req event --data-urlencode "csrf=$CSRF" -d "date=$(date -u -d '+30 days' +%Y-%m-%d)" -d 'place=Putnam library' -d kind=school "$BASE/t/$ANN/event")"
 $LIAISON --as admin events --json >ev.json
 expect_eq "one event requested from the thread" "$ANN" "$(json "d[0].get('thread') or d[0].get('ref')" ev.json)"
 
