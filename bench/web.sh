@@ -73,6 +73,7 @@ sqlite3 "$foia/f.db" ".backup '$run/w.db'"
 
 echo
 echo "bench: liaison web on a copy of the $count-message store, liaison poll filing meanwhile; work folder $work"
+echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (wrk, the server, the poller, Dovecot share them)"
 sh tests/servers/start.sh "$srv" >/dev/null 2>"$run/start.err" || fail "the test servers did not start" "$run/start.err"
 . "$srv/env.sh"
 printf 'troopk-secret\n' >"$run/troopk.pw"
@@ -210,6 +211,9 @@ st=$(curl -s -o signedin.html -D signedin.h -b jar -c jar -w '%{http_code}' --da
 	-d user=bench --data-urlencode 'password=bench web console password' "$base/signin")
 cookie=$(sed -n 's/^Set-Cookie: \(liaison=[^;]*\);.*/\1/ip' signedin.h | tr -d '\r' | tail -n 1)
 [ "$st" = 303 ] && [ -n "$cookie" ] || fail "the sign-in failed (HTTP $st)" signedin.h signedin.html "$run/web.err"
+# the server's memory once signed in: the sign-in verified an Argon2id password hash
+# (libsodium's INTERACTIVE limit, 64 MiB) and no page has been read yet
+hwm_signin=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$web/status")
 get() { # NAME PATH: the page into NAME.html; prints the HTTP status
 	curl -s -o "$1.html" -H "Cookie: $cookie" -w '%{http_code}' "$base$2"
 }
@@ -278,12 +282,13 @@ rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$web/status")
 kill -0 "$poll" 2>/dev/null || fail "liaison poll died during the run" "$run/poll.log"
 
 $PY - "$run" "$secs" "$long_count $long_text" "$word" "${hits:-?}" "$filed0" "$filed1" "$smtp0" "$smtp1" \
-	"$t0" "$t1" "$hwm" "$rss" <<'PY'
+	"$t0" "$t1" "$hwm" "$rss" "$hwm_signin" <<'PY'
 import os, re, sys
 run, secs, long_, word, hits = sys.argv[1:6]
 long_count, long_text = long_.split()
 filed0, filed1, smtp0, smtp1 = map(int, sys.argv[6:10])
 t0, t1, hwm, rss = float(sys.argv[10]), float(sys.argv[11]), int(sys.argv[12]), int(sys.argv[13])
+hwm_signin = int(sys.argv[14])
 fed = sum(int(l.split()[1]) for l in open(f"{run}/fed.log") if l.strip())
 def wrk(name):
     out = open(f"{run}/wrk-{name}.out").read()
@@ -299,7 +304,7 @@ rows = [("first", "inbox, first page (/?view=all)"),
         ("thread", f"thread of {long_count} messages ({int(long_text) // 1000} KB text)"),
         ("search", f"search /?q={word} ({hits} hits)"),
         ("live", "/live (each open page, every 4 s)")]
-print(f"   pages signed in, wrk -t2 -c32 -d{secs}s --latency; server: [web] defaults, threads 2, max_connections 64")
+print(f"   pages signed in as a liaison of all 11 troops, wrk -t2 -c32 -d{secs}s --latency; server: [web] defaults, threads 2, max_connections 64")
 print(f"   {'':38} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'req/s':>7} {'errors':>7} {'weight':>8}")
 for name, label in rows:
     d = wrk(name)
@@ -312,7 +317,8 @@ for name, label in rows:
 print("   targets: p99 < 50 ms, 0 errors (non-2xx + socket), weight < 100 KB (the HTML + "
       f"app.css {size('app.css')} B + app.js {size('app.js')} B, uncompressed)")
 q, t = wrk("quiet"), wrk("thread")
-print(f"   liaison web peak RSS (VmHWM after the runs): {hwm / 1024:.1f} MB, now {rss / 1024:.1f} MB   (target < 60 MB)")
+print(f"   liaison web peak RSS (VmHWM after the runs): {hwm / 1024:.1f} MB   (target < 60 MB); RSS now {rss / 1024:.1f} MB;\n"
+      f"   VmHWM after the sign-in, before any page: {hwm_signin / 1024:.1f} MB (an Argon2id verification takes 64 MiB)")
 print(f"   meanwhile: {fed} messages delivered to troopk's INBOX, {filed1 - filed0} filed by liaison poll "
       f"in {t1 - t0:.0f} s ({(filed1 - filed0) / (t1 - t0):.1f}/s), {smtp1 - smtp0} auto-replies sent to the SMTP sink")
 print(f"   the poller's writes: the thread page marks the thread seen (a write, so it waits for the "
