@@ -6,53 +6,18 @@
 #      messages/s (target >= 200/s) and peak RSS (target < 200 MB).
 # Prints figures; asserts nothing.  The corpus and database are kept between runs in
 # BENCH_FOIA_DIR (default /dev/shm/liaison-bench-foia) and rebuilt when BENCH_FOIA_COUNT or the
-# generator changes.
+# generator changes (bench/bigstore.sh, which bench/web.sh shares).
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 PY=/usr/bin/python3
-gen=$top/tests/corpus/gen-ctl-corpus.py
-[ -f "$gen" ] || { echo "bench: needs $gen" >&2; exit 1; }
 command -v sqlite3 >/dev/null 2>&1 || { echo "bench: needs sqlite3" >&2; exit 1; }
-count=${BENCH_FOIA_COUNT:-200000}
-export_count=${BENCH_EXPORT_COUNT:-10000}
 dir=${BENCH_FOIA_DIR:-/dev/shm/liaison-bench-foia}
-troops=ABCDEFGHIKL
-# What the corpus is made of: a changed generator makes another corpus, so it is generated again.
-stamp_want="$count $(sha256sum "$gen" | cut -c1-16)"
-make -s liaison
-mkdir -p "$dir"
+export_count=${BENCH_EXPORT_COUNT:-10000}
+# the store (generated and imported when missing or stale): bench/bigstore.sh
+sh bench/bigstore.sh
 cd "$dir"
-{
-	printf '[liaison]\ndatabase = %s/f.db\ntimezone = America/New_York\nbates_prefix = CSP-CTL-\nroutes = %s/config/routes.conf\n' "$dir" "$top"
-	for t in $(echo $troops | sed 's/./& /g'); do
-		printf '\n[mailbox %s]\ntroop = %s\naddress = Troop%sCTL@ct.gov\n' "$t" "$t" "$t"
-	done
-	printf '\n[user records]\nrole = records\n'
-} >f.conf
 export LIAISON_CONFIG=$dir/f.conf LIAISON_USER=records
-# a database kept from an older liaison is upgraded first (init only migrates)
-[ ! -f stamp ] || "$top/liaison" init >/dev/null
-if [ "$(cat stamp 2>/dev/null)" != "$stamp_want" ]; then
-	rm -rf boxes f.db* stamp
-	if [ "$(cat corpus/count 2>/dev/null)" != "$stamp_want" ]; then
-		rm -rf corpus
-		echo "bench: generating $count messages for troops $troops (kept in $dir)"
-		$PY "$gen" --count "$count" --seed 55 --troops $troops --start 2026-01-01 --days 300 \
-			--out corpus 2>/dev/null
-		echo "$stamp_want" >corpus/count
-	fi
-	$PY "$top/tools/split-corpus.py" corpus boxes
-	"$top/liaison" init >/dev/null
-	start=$(date +%s)
-	for t in $(echo $troops | sed 's/./& /g'); do
-		"$top/liaison" import --mailbox "$t" boxes/"$t" >/dev/null
-	done
-	echo "bench: imported $count messages in $(($(date +%s) - start)) s"
-	echo "$stamp_want" >stamp
-fi
-stored=$(sqlite3 f.db 'SELECT count(*) FROM messages')
-echo "bench: $stored messages stored, database $(($(stat -c %s f.db) / 1000000)) MB"
 
 # 1. Searches: words, phrases, prefixes, boolean, columns, and filters with and without a query.
 # The thread filter takes troop K's longest thread (whatever ref the corpus gave it).

@@ -96,3 +96,4 @@ PY
 sh bench/poll.sh
 sh bench/reports.sh
 sh bench/foia.sh
+sh bench/web.sh

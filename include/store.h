@@ -251,6 +251,10 @@ int store_inbox_list(struct store *store, const struct inbox_filter *filter, sto
                      void *ctx);
 /* How many threads match (keyset and limit ignored). */
 int store_inbox_count(struct store *store, const struct inbox_filter *filter, int64_t *count_r);
+/* Calls cb for each matching thread, in no particular order and without preview or
+ * seen_at: what a count decided row by row reads (keyset, limit and seen_by ignored). */
+int store_inbox_each(struct store *store, const struct inbox_filter *filter, store_thread_cb *cb,
+                     void *ctx);
 /* Notes that user opened the thread at now (thread_seen). */
 int store_thread_seen_set(struct store *store, const char *user, int64_t thread_id, int64_t now);
 /* A short text that changes whenever mail is filed, a thread's history grows or the outbox

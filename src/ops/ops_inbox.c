@@ -151,8 +151,10 @@ int ops_inbox_counts(struct store *store, const struct actor *actor,
 			return rc;
 		int src;
 		if (v == OPS_VIEW_OVERDUE) {
+			/* a rule decided per row: the threads awaiting an answer, without the
+			 * preview and the order a page needs */
 			struct page_ctx c = {actor, OPS_VIEW_OVERDUE, NULL, NULL, q->now, 0, 0, 0, 0};
-			src = store_inbox_list(store, &f, count_late, &c);
+			src = store_inbox_each(store, &f, count_late, &c);
 			counts_r[v] = c.counted;
 		} else {
 			src = store_inbox_count(store, &f, &counts_r[v]);

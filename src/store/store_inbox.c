@@ -86,6 +86,19 @@ int store_inbox_count(struct store *store, const struct inbox_filter *f, int64_t
 	return sp_one_int64(store, s, count_r, "count threads");
 }
 
+int store_inbox_each(struct store *store, const struct inbox_filter *f, store_thread_cb *cb,
+                     void *ctx)
+{
+	sqlite3_stmt *s = sp_query(store,
+	    "SELECT " SP_THREAD_COLUMNS " FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id "
+	    INBOX_WHERE);
+	if (s == NULL)
+		return -1;
+	bind_filter(s, f);
+	struct thread_cb_ctx c = {cb, ctx};
+	return sp_each_row(store, s, sp_thread_row_cb, &c);
+}
+
 int store_change_stamp(struct store *store, char *out, size_t size)
 {
 	sqlite3_stmt *s = sp_query(store,

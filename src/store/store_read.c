@@ -122,11 +122,15 @@ int sp_thread_row_cb(sqlite3_stmt *s, void *p)
 int store_threads_list(struct store *store, const struct thread_filter *f, store_thread_cb *cb,
                        void *ctx)
 {
-	sqlite3_stmt *s = sp_query(store,
-	    "SELECT " SP_THREAD_COLUMNS " FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id "
-	    "WHERE (?1 IS NULL OR m.name = ?1) AND (?2 IS NULL OR t.status = ?2) "
-	    "AND (?3 IS NULL OR t.ref = ?3) "
-	    "ORDER BY t.last_at DESC, t.id DESC");
+	/* One thread by its reference is looked up by the index on ref ("?3 IS NULL OR" would
+	 * make SQLite read every thread). */
+#define THREADS_SQL(by_ref) \
+	"SELECT " SP_THREAD_COLUMNS " FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id " \
+	"WHERE " by_ref "(?1 IS NULL OR m.name = ?1) AND (?2 IS NULL OR t.status = ?2) " \
+	"ORDER BY t.last_at DESC, t.id DESC"
+	sqlite3_stmt *s = sp_query(store, f->ref != NULL ? THREADS_SQL("t.ref = ?3 AND ")
+	                                                 : THREADS_SQL("?3 IS NULL AND "));
+#undef THREADS_SQL
 	if (s == NULL)
 		return -1;
 	sp_bind_text(s, 1, f->mailbox);
@@ -179,22 +183,36 @@ int store_messages_list(struct store *store, const struct message_filter *f, sto
 {
 	/* One row per (message, mailbox) that has custody of it; the folder is where it first
 	 * arrived in that mailbox. */
-	sqlite3_stmt *s = sp_query(store,
-	    "SELECT m.id, m.message_id, m.sha256, t.ref, mb.name, "
-	    "  (SELECT c2.folder FROM custody c2 WHERE c2.message_id = m.id "
-	    "   AND c2.mailbox_id = mb.id ORDER BY c2.id LIMIT 1), "
-	    "  p.direction, p.kind, p.reason, m.quarantine_reason, m.from_addr, m.from_name, "
-	    "  m.to_text, m.subject, CASE WHEN ?4 THEN m.body END, "
-	    "  coalesce(p.date, m.date), m.size, p.autoreply, p.language, p.categories, p.rules, "
-	    "  p.priority, mb.troop, coalesce(t.confidential, 0), t.assignee "
+#define MESSAGES_COLUMNS \
+	"SELECT m.id, m.message_id, m.sha256, t.ref, mb.name, " \
+	"  (SELECT c2.folder FROM custody c2 WHERE c2.message_id = m.id " \
+	"   AND c2.mailbox_id = mb.id ORDER BY c2.id LIMIT 1), " \
+	"  p.direction, p.kind, p.reason, m.quarantine_reason, m.from_addr, m.from_name, " \
+	"  m.to_text, m.subject, CASE WHEN ?4 THEN m.body END, " \
+	"  coalesce(p.date, m.date), m.size, p.autoreply, p.language, p.categories, p.rules, " \
+	"  p.priority, mb.troop, coalesce(t.confidential, 0), t.assignee "
+#define MESSAGES_WHERE \
+	"(?1 IS NULL OR mb.name = ?1) AND (NOT ?3 OR m.quarantine_reason IS NOT NULL) " \
+	"ORDER BY coalesce(p.date, m.date), m.id"
+	/* One thread's: the same rows (a thread's messages all have a placement, unique per
+	 * mailbox and message), read from the thread's placements instead of every custody
+	 * row of the store. */
+	sqlite3_stmt *s = sp_query(store, f->thread_ref != NULL ?
+	    MESSAGES_COLUMNS
+	    "FROM threads t JOIN placements p ON p.thread_id = t.id "
+	    "JOIN messages m ON m.id = p.message_id "
+	    "JOIN mailboxes mb ON mb.id = p.mailbox_id "
+	    "WHERE t.ref = ?2 AND EXISTS (SELECT 1 FROM custody c WHERE c.message_id = m.id "
+	    "AND c.mailbox_id = mb.id) AND " MESSAGES_WHERE :
+	    MESSAGES_COLUMNS
 	    "FROM (SELECT DISTINCT message_id, mailbox_id FROM custody) c "
 	    "JOIN messages m ON m.id = c.message_id "
 	    "JOIN mailboxes mb ON mb.id = c.mailbox_id "
 	    "LEFT JOIN placements p ON p.message_id = m.id AND p.mailbox_id = mb.id "
 	    "LEFT JOIN threads t ON t.id = p.thread_id "
-	    "WHERE (?1 IS NULL OR mb.name = ?1) AND (?2 IS NULL OR t.ref = ?2) "
-	    "AND (NOT ?3 OR m.quarantine_reason IS NOT NULL) "
-	    "ORDER BY coalesce(p.date, m.date), m.id");
+	    "WHERE ?2 IS NULL AND " MESSAGES_WHERE);
+#undef MESSAGES_COLUMNS
+#undef MESSAGES_WHERE
 	if (s == NULL)
 		return -1;
 	sp_bind_text(s, 1, f->mailbox);
