@@ -361,10 +361,12 @@ export function browserTest(name, getBrowser, fn, opts = {}) {
         if (p.isClosed()) continue;
         const file = path.join(FAILURES, `${slug(name)}-${i + 1}.png`);
         try {
-          await p.screenshot({ path: file, fullPage: true, timeout: 10000 });
+          // the whole page, or what the window shows when the page is too tall for one picture
+          const tall = await p.evaluate(() => document.documentElement.scrollHeight).catch(() => 0);
+          await p.screenshot({ path: file, fullPage: tall <= 16000, timeout: 20000 });
           saved.push(`${path.relative(TOP, file)} (${p.url()})`);
         } catch (se) {
-          saved.push(`no screenshot of ${p.url()}: ${se.message}`);
+          saved.push(`no screenshot of ${p.url()}: ${se.message.split("\n")[0]}`);
         }
       }
       const where = saved.length ? saved.join("\n  ") : "no page was open";
