@@ -384,10 +384,16 @@ export function browserTest(name, getBrowser, fn, opts = {}) {
 export function setup(options, prepare) {
   const s = { console: null, browser: null, base: null };
   before(async () => {
-    s.console = await new Console(options).start();
-    if (prepare) await prepare(s.console);
-    s.base = await s.console.startWeb();
-    s.browser = await launch();
+    try {
+      s.console = new Console(options);
+      await s.console.start();
+      if (prepare) await prepare(s.console);
+      s.base = await s.console.startWeb();
+      s.browser = await launch();
+    } catch (e) {
+      anyFailed = true;
+      throw e;
+    }
   });
   after(async () => {
     if (s.browser) await s.browser.close();
