@@ -146,8 +146,12 @@ static void action_forms(struct show_ctx *s)
 	html(b, "<button type=\"submit\" accesskey=\"a\" data-key=\"a\">Take</button></form>");
 	html(b, "<form method=\"post\" action=\"/t/%U/status\" class=\"inline\">", ref);
 	web_csrf_field(c);
-	html(b, "<label>Status <select name=\"status\"><option>new</option><option>open</option>"
-	        "<option>waiting</option></select></label> <button type=\"submit\">Set</button></form>");
+	html(b, "<label>Status <select name=\"status\">");
+	static const char *const statuses[] = {"new", "open", "waiting"};
+	for (size_t i = 0; i < 3; i++)
+		html(b, "<option%R>%s</option>", strcmp(s->row.status, statuses[i]) == 0 ? " selected" : "",
+		     statuses[i]);
+	html(b, "</select></label> <button type=\"submit\">Set</button></form>");
 	html(b, "<form method=\"post\" action=\"/t/%U/category\" class=\"inline\">", ref);
 	web_csrf_field(c);
 	html(b, "<label>Category <input name=\"category\" size=\"14\" value=\"%s\"></label> "
