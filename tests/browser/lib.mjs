@@ -140,9 +140,11 @@ function waitForLine(child, re, timeout, errFile) {
 
 export class Console {
   // name: short (it names the folder); servers: start the test Dovecot and SMTP receiver and
-  // configure mailbox K on them; web: lines for [web].
-  constructor({ name, servers = false, web = [] }) {
+  // configure mailbox K on them; web: lines for [web]; webPrefix: a command liaison web runs
+  // under (faketime).
+  constructor({ name, servers = false, web = [], webPrefix = [] }) {
     this.name = name;
+    this.webPrefix = webPrefix;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `lb-${name}-`));
     this.withServers = servers;
     this.webLines = web;
@@ -237,9 +239,10 @@ address = TroopLCTL@ct.gov
     return this.liaison(["--as", "admin", "history", ref]);
   }
 
-  spawnLogged(name, args) {
+  spawnLogged(name, args, prefix = []) {
     const out = path.join(this.dir, `${name}.out`), err = path.join(this.dir, `${name}.err`);
-    const child = spawn(LIAISON, args, {
+    const cmd = [...prefix, LIAISON, ...args];
+    const child = spawn(cmd[0], cmd.slice(1), {
       env: this.env, cwd: this.dir, stdio: ["ignore", "pipe", fs.openSync(err, "a")],
     });
     const log = fs.createWriteStream(out, { flags: "a" });
@@ -251,7 +254,7 @@ address = TroopLCTL@ct.gov
 
   // liaison web on a free loopback port: resolves with its base URL once it listens.
   async startWeb() {
-    const { child, err } = this.spawnLogged("web", ["web", "--listen", "127.0.0.1:0"]);
+    const { child, err } = this.spawnLogged("web", ["web", "--listen", "127.0.0.1:0"], this.webPrefix);
     this.web = child;
     const m = await waitForLine(child, /console is at (http:\/\/127\.0\.0\.1:\d+)\//, 15000, err);
     this.base = m[1];
