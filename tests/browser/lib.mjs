@@ -138,6 +138,14 @@ function waitForLine(child, re, timeout, errFile) {
   });
 }
 
+// Consoles not stopped yet: if this process ends anyway (a crash, a signal), their processes
+// and servers are ended with it, never left running.
+const running = new Set();
+process.on("exit", () => {
+  for (const c of running) c.killNow();
+});
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(1));
+
 export class Console {
   // name: short (it names the folder); servers: start the test Dovecot and SMTP receiver and
   // configure mailbox K on them; web: lines for [web]; webPrefix: a command liaison web runs
@@ -154,6 +162,7 @@ export class Console {
   }
 
   async start() {
+    running.add(this);
     if (this.withServers) this.startServers();
     this.writeConfig();
     this.liaison(["init"]);
@@ -298,9 +307,18 @@ address = TroopLCTL@ct.gov
     }));
   }
 
+  // Synchronous, for the exit handler.
+  killNow() {
+    for (const c of this.children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+    if (this.srv) {
+      try { run("sh", [path.join(TOP, "tests/servers/stop.sh"), this.srv]); } catch { /* reported by stop.sh */ }
+    }
+  }
+
   async stop({ keep = false } = {}) {
     for (const c of this.children) await this.stopChild(c);
     if (this.srv) run("sh", [path.join(TOP, "tests/servers/stop.sh"), this.srv]);
+    running.delete(this);
     if (keep) console.log(`# kept the console's files in ${this.dir}`);
     else fs.rmSync(this.dir, { recursive: true, force: true });
   }
