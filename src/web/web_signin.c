@@ -29,11 +29,27 @@ static const char *safe_next(const char *next)
 	       strpbrk(next, "\r\n") == NULL ? next : "/";
 }
 
+/* The form token of the pages before sign-in: the one the browser's cookie holds already,
+ * else a new one in a new cookie.  A new one each time made every earlier sign-in page in
+ * another tab (a session that ended with several tabs open) refuse its form. */
+static void presignin_token(struct web_ctx *c, char token[RANDOM_TOKEN_SIZE])
+{
+	static const char base64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                                "0123456789-_";
+	const char *have = web_cookie(c->req, WEB_PRESIGNIN_COOKIE);
+	if (have != NULL && strlen(have) == RANDOM_TOKEN_SIZE - 1 &&
+	    strspn(have, base64url) == RANDOM_TOKEN_SIZE - 1) {
+		memcpy(token, have, RANDOM_TOKEN_SIZE);
+		return;
+	}
+	random_token(token, RANDOM_TOKEN_SIZE);
+	set_cookie(c, WEB_PRESIGNIN_COOKIE, token, -1);
+}
+
 static void form_page(struct web_ctx *c, const char *message, const char *next)
 {
 	char token[RANDOM_TOKEN_SIZE];
-	random_token(token, sizeof(token));
-	set_cookie(c, WEB_PRESIGNIN_COOKIE, token, -1);
+	presignin_token(c, token);
 	web_page_begin(c, "Sign in", NULL);
 	struct buf *b = &c->res->body;
 	html(b, "<section class=\"signin\"><h1>Sign in to liaison</h1>");
@@ -54,8 +70,7 @@ static void form_page(struct web_ctx *c, const char *message, const char *next)
 static void code_page(struct web_ctx *c, const char *message, const char *next)
 {
 	char token[RANDOM_TOKEN_SIZE];
-	random_token(token, sizeof(token));
-	set_cookie(c, WEB_PRESIGNIN_COOKIE, token, -1);
+	presignin_token(c, token);
 	web_page_begin(c, "Sign-in code", NULL);
 	struct buf *b = &c->res->body;
 	html(b, "<section class=\"signin\"><h1>Your sign-in code</h1>");
@@ -164,8 +179,7 @@ void web_signin_enrol(struct web_ctx *c, const char *rest)
 		return;
 	}
 	char form_token[RANDOM_TOKEN_SIZE];
-	random_token(form_token, sizeof(form_token));
-	set_cookie(c, WEB_PRESIGNIN_COOKIE, form_token, -1);
+	presignin_token(c, form_token);
 	char *svg = qr_svg(uri, "The sign-in secret for your authenticator app");
 	web_page_begin(c, "Set up your sign-in code", NULL);
 	struct buf *b = &c->res->body;
