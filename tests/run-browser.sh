@@ -54,7 +54,7 @@ rm -rf "$B/failures"
 log=$(mktemp "${TMPDIR:-/tmp}/liaison-browser.XXXXXX")
 trap 'rm -f "$log"' EXIT
 # One file at a time: each starts its own console and chromium, and the machine has 2 cores.
-node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+node --test --test-concurrency=1 --test-timeout=240000 --test-reporter=spec --test-reporter-destination=stdout \
 	--test-reporter=tap --test-reporter-destination="$log" "$B"/*.test.mjs
 rc=$?
 pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -n 1)

@@ -123,7 +123,11 @@ int ops_session_resume(struct store *store, const struct config *config, const c
 	int rc = account_session_live(store, config, token, now, &f, error_r);
 	if (rc != OPS_OK)
 		return rc;
-	if (now - f.last_seen_at >= TOUCH_EVERY && store_web_session_touch(store, f.id, now) < 0) {
+	/* a short session_idle is written down more often: checked against a last request up to
+	 * a minute old, a session in use would be idle at session_idle = 1m */
+	int64_t every = config->web.session_idle / 4 < TOUCH_EVERY ? config->web.session_idle / 4
+	                                                           : TOUCH_EVERY;
+	if (now - f.last_seen_at >= every && store_web_session_touch(store, f.id, now) < 0) {
 		*error_r = xasprintf("session: %s", store_error(store));
 		return OPS_FAILED;
 	}

@@ -214,13 +214,13 @@ int web_server_run(const struct config *config, web_handler *handler, void *app,
 	                 (v6 ? MHD_USE_IPv6 : 0) | (srv.https ? MHD_USE_TLS : 0);
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    flags, 0, NULL, NULL, handle, &srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first: else MHD warns on stderr */
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)w->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)w->max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)w->connection_timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, w->connection_memory,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    srv.https ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, key,
 	    MHD_OPTION_END);

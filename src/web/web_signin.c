@@ -29,13 +29,29 @@ static const char *safe_next(const char *next)
 	       strpbrk(next, "\r\n") == NULL ? next : "/";
 }
 
-/* The start of a sign-in step's page: a fresh form token in its cookie (into token, for
+/* The form token of the pages before sign-in: the one the browser's cookie holds already,
+ * else a new one in a new cookie.  A new one each time made every earlier sign-in page in
+ * another tab (a session that ended with several tabs open) refuse its form. */
+static void presignin_token(struct web_ctx *c, char token[RANDOM_TOKEN_SIZE])
+{
+	static const char base64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                                "0123456789-_";
+	const char *have = web_cookie(c->req, WEB_PRESIGNIN_COOKIE);
+	if (have != NULL && strlen(have) == RANDOM_TOKEN_SIZE - 1 &&
+	    strspn(have, base64url) == RANDOM_TOKEN_SIZE - 1) {
+		memcpy(token, have, RANDOM_TOKEN_SIZE);
+		return;
+	}
+	random_token(token, RANDOM_TOKEN_SIZE);
+	set_cookie(c, WEB_PRESIGNIN_COOKIE, token, -1);
+}
+
+/* The start of a sign-in step's page: the form token (presignin_token; into token, for
  * the form), the frame, the heading and the message of a failed try. */
 static void step_begin(struct web_ctx *c, const char *title, const char *heading,
                        const char *message, char token[RANDOM_TOKEN_SIZE])
 {
-	random_token(token, RANDOM_TOKEN_SIZE);
-	set_cookie(c, WEB_PRESIGNIN_COOKIE, token, -1);
+	presignin_token(c, token);
 	web_page_begin(c, title, NULL);
 	html(&c->res->body, "<section class=\"signin\"><h1>%s</h1>", heading);
 	if (message != NULL)
@@ -165,8 +181,7 @@ void web_signin_enrol(struct web_ctx *c, const char *rest)
 		return;
 	}
 	char form_token[RANDOM_TOKEN_SIZE];
-	random_token(form_token, sizeof(form_token));
-	set_cookie(c, WEB_PRESIGNIN_COOKIE, form_token, -1);
+	presignin_token(c, form_token);
 	char *svg = qr_svg(uri, "The sign-in secret for your authenticator app");
 	web_page_begin(c, "Set up your sign-in code", NULL);
 	struct buf *b = &c->res->body;

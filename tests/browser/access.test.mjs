@@ -4,7 +4,7 @@
 // all of a user's: what an idle time-out also does) sends the next page to sign in.
 import assert from "node:assert/strict";
 import http from "node:http";
-import { browserTest, setup, signIn, clickAndLoad, eml } from "./lib.mjs";
+import { browserTest, setup, signIn, clickAndLoad, eml, waitFor } from "./lib.mjs";
 
 const CONFIDENTIAL_TEXT = "My neighbour threatens me; please do not tell anyone I wrote.";
 let ANN, CAROL, SECRET;
@@ -113,7 +113,6 @@ browserTest("a form posted from another origin is refused and changes nothing", 
     // the top-level form navigates away to the console's answer
     await page.waitForURL(`${s.base}/t/${ANN}/take`);
     assert.match(await page.locator("body").innerText(), /Refused: this form did not come from this console/);
-    const { waitFor } = await import("./lib.mjs");
     await waitFor("the answers to the three posts", () => answers.length >= 3, 10000);
     assert.deepEqual(answers.map((a) => a.status), [403, 403, 403], JSON.stringify(answers));
   } finally {

@@ -138,11 +138,21 @@ function waitForLine(child, re, timeout, errFile) {
   });
 }
 
+// Consoles not stopped yet: if this process ends anyway (a crash, a signal), their processes
+// and servers are ended with it, never left running.
+const running = new Set();
+process.on("exit", () => {
+  for (const c of running) c.killNow();
+});
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(1));
+
 export class Console {
   // name: short (it names the folder); servers: start the test Dovecot and SMTP receiver and
-  // configure mailbox K on them; web: lines for [web].
-  constructor({ name, servers = false, web = [] }) {
+  // configure mailbox K on them; web: lines for [web]; webPrefix: a command liaison web runs
+  // under (faketime).
+  constructor({ name, servers = false, web = [], webPrefix = [] }) {
     this.name = name;
+    this.webPrefix = webPrefix;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `lb-${name}-`));
     this.withServers = servers;
     this.webLines = web;
@@ -152,6 +162,7 @@ export class Console {
   }
 
   async start() {
+    running.add(this);
     if (this.withServers) this.startServers();
     this.writeConfig();
     this.liaison(["init"]);
@@ -237,9 +248,10 @@ address = TroopLCTL@ct.gov
     return this.liaison(["--as", "admin", "history", ref]);
   }
 
-  spawnLogged(name, args) {
+  spawnLogged(name, args, prefix = []) {
     const out = path.join(this.dir, `${name}.out`), err = path.join(this.dir, `${name}.err`);
-    const child = spawn(LIAISON, args, {
+    const cmd = [...prefix, LIAISON, ...args];
+    const child = spawn(cmd[0], cmd.slice(1), {
       env: this.env, cwd: this.dir, stdio: ["ignore", "pipe", fs.openSync(err, "a")],
     });
     const log = fs.createWriteStream(out, { flags: "a" });
@@ -251,7 +263,7 @@ address = TroopLCTL@ct.gov
 
   // liaison web on a free loopback port: resolves with its base URL once it listens.
   async startWeb() {
-    const { child, err } = this.spawnLogged("web", ["web", "--listen", "127.0.0.1:0"]);
+    const { child, err } = this.spawnLogged("web", ["web", "--listen", "127.0.0.1:0"], this.webPrefix);
     this.web = child;
     const m = await waitForLine(child, /console is at (http:\/\/127\.0\.0\.1:\d+)\//, 15000, err);
     this.base = m[1];
@@ -295,9 +307,18 @@ address = TroopLCTL@ct.gov
     }));
   }
 
+  // Synchronous, for the exit handler.
+  killNow() {
+    for (const c of this.children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+    if (this.srv) {
+      try { run("sh", [path.join(TOP, "tests/servers/stop.sh"), this.srv]); } catch { /* reported by stop.sh */ }
+    }
+  }
+
   async stop({ keep = false } = {}) {
     for (const c of this.children) await this.stopChild(c);
     if (this.srv) run("sh", [path.join(TOP, "tests/servers/stop.sh"), this.srv]);
+    running.delete(this);
     if (keep) console.log(`# kept the console's files in ${this.dir}`);
     else fs.rmSync(this.dir, { recursive: true, force: true });
   }
@@ -361,10 +382,12 @@ export function browserTest(name, getBrowser, fn, opts = {}) {
         if (p.isClosed()) continue;
         const file = path.join(FAILURES, `${slug(name)}-${i + 1}.png`);
         try {
-          await p.screenshot({ path: file, fullPage: true, timeout: 10000 });
+          // the whole page, or what the window shows when the page is too tall for one picture
+          const tall = await p.evaluate(() => document.documentElement.scrollHeight).catch(() => 0);
+          await p.screenshot({ path: file, fullPage: tall <= 16000, timeout: 20000 });
           saved.push(`${path.relative(TOP, file)} (${p.url()})`);
         } catch (se) {
-          saved.push(`no screenshot of ${p.url()}: ${se.message}`);
+          saved.push(`no screenshot of ${p.url()}: ${se.message.split("\n")[0]}`);
         }
       }
       const where = saved.length ? saved.join("\n  ") : "no page was open";
@@ -382,10 +405,16 @@ export function browserTest(name, getBrowser, fn, opts = {}) {
 export function setup(options, prepare) {
   const s = { console: null, browser: null, base: null };
   before(async () => {
-    s.console = await new Console(options).start();
-    if (prepare) await prepare(s.console);
-    s.base = await s.console.startWeb();
-    s.browser = await launch();
+    try {
+      s.console = new Console(options);
+      await s.console.start();
+      if (prepare) await prepare(s.console);
+      s.base = await s.console.startWeb();
+      s.browser = await launch();
+    } catch (e) {
+      anyFailed = true;
+      throw e;
+    }
   });
   after(async () => {
     if (s.browser) await s.browser.close();

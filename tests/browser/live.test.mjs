@@ -28,6 +28,7 @@ browserTest("two liaisons on one thread: each sees the other viewing, then writi
   await reyes.locator("#presence", { hasText: "walsh is viewing" }).waitFor({ timeout: 15000 });
   await walsh.locator("#presence", { hasText: "reyes is viewing" }).waitFor({ timeout: 15000 });
   assert.doesNotMatch(await reyes.locator("#presence").innerText(), /reyes/, "one's own name is not shown");
+  assert.equal(await reyes.locator(".presence").count(), 1, "one presence line (the page's first list replaced)");
   await walsh.locator("#reply-text").pressSequentially("We can meet");
   await reyes.locator("#presence", { hasText: "walsh is writing a reply" }).waitFor({ timeout: 15000 });
   assert.doesNotMatch(await reyes.locator("#presence").innerText(), /walsh is viewing/, "one state per person");

@@ -115,3 +115,17 @@ browserTest("mfa = required: a coordinator enrols a TOTP app, signs out, signs i
   for (const action of ["mfa-enrol", "signin-code", "signout"])
     assert.ok(audit.some((e) => e.action === action && e.user === "coordinator"), `audited: ${action}`);
 });
+
+browserTest("two tabs on the sign-in page: the first one's form still signs in", s.getBrowser, async ({ newPage }) => {
+  // as after a session ended with several tabs open: each one reloads to the sign-in page
+  const first = await newPage();
+  await first.goto(s.base + "/?view=all");
+  const second = await first.context().newPage();
+  await second.goto(s.base + "/outbox");
+  assert.equal(new URL(second.url()).pathname, "/signin");
+  const r = await submitSignin(first, s.base, "walsh");
+  assert.equal(r.status(), 303, `signed in from the first tab: ${r.status()} ${await first.locator("body").innerText()}`);
+  await first.locator("header.top .who", { hasText: "walsh" }).waitFor();
+  assert.equal(new URL(first.url()).pathname, "/");
+  await second.close();
+});

@@ -36,6 +36,8 @@ browserTest("take, note, reply: the reply reaches the SMTP receiver and the Sent
   await clickAndLoad(page, "button[data-key=a]");
   assert.equal(await page.locator("p.done").innerText(), "The thread is yours.");
   assert.equal(await page.locator("dl.facts dt:text-is('Assignee') + dd").innerText(), "reyes");
+  assert.equal(await page.locator("dl.facts dt:text-is('Status') + dd").innerText(), "open");
+  assert.equal(await page.inputValue("select[name=status]"), "open", "the status form starts at the status");
 
   await page.fill("#note-text", NOTE);
   await clickAndLoad(page, "#note button[type=submit]");

@@ -660,6 +660,22 @@ static void test_resume_idle(void **state)
 	assert_int_equal(audited("reyes session-expired session", "idle too long", NULL), 1);
 }
 
+/* session_idle = 1m: a session in use every few seconds stays (its last request is written
+ * down at least four times per idle time), an idle one still ends. */
+static void test_resume_idle_short(void **state)
+{
+	set_password("reyes", GOOD);
+	fx.config->web.session_idle = 60;
+	char token[RANDOM_TOKEN_SIZE];
+	struct web_session s = signed_in("reyes", T0, token);
+	for (int64_t t = T0 + 4; t <= T0 + 300; t += 4)
+		assert_int_equal(resume(token, t, NULL), OPS_OK);
+	assert_true(last_seen(s.id) >= T0 + 300 - 15);
+	assert_int_equal(resume(token, last_seen(s.id) + 59, NULL), OPS_OK);
+	assert_int_equal(resume(token, last_seen(s.id) + 60, NULL), OPS_NOT_FOUND);
+	assert_int_equal(audited("reyes session-expired session", "idle too long", NULL), 1);
+}
+
 static void test_resume_absolute(void **state)
 {
 	set_password("reyes", GOOD);
@@ -823,6 +839,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_enrolment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mfa_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_idle_short, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_absolute, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trusted, setup, teardown),

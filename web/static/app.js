@@ -71,6 +71,9 @@
       if (!data) return;
       var box = document.getElementById("presence");
       if (!box) {
+        /* this line, kept up to date, replaces the list the page came with */
+        var first = thread.querySelector("ul.presence");
+        if (first) first.remove();
         box = document.createElement("p");
         box.id = "presence";
         box.className = "presence";
