@@ -249,8 +249,15 @@ struct inbox_filter {
  * non-zero return from cb stops. */
 int store_inbox_list(struct store *store, const struct inbox_filter *filter, store_thread_cb *cb,
                      void *ctx);
-/* How many threads match (keyset and limit ignored). */
-int store_inbox_count(struct store *store, const struct inbox_filter *filter, int64_t *count_r);
+/* The size of every inbox view at once, in one pass over the threads (six counts over a
+ * large store cost six passes otherwise).  Open views hold threads of a person that are not
+ * closed; filter's troops, category, mailbox and status narrow all of them (a status of
+ * "closed" leaves the open views empty, any other the closed view). */
+struct inbox_counts {
+	int64_t unassigned, mine, all, urgent, reportable, closed;
+};
+int store_inbox_counts(struct store *store, const struct inbox_filter *filter, const char *me,
+                       struct inbox_counts *counts_r);
 /* Calls cb for each matching thread, in no particular order and without preview or
  * seen_at: what a count decided row by row reads (keyset, limit and seen_by ignored). */
 int store_inbox_each(struct store *store, const struct inbox_filter *filter, store_thread_cb *cb,

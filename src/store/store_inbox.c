@@ -76,16 +76,6 @@ int store_inbox_list(struct store *store, const struct inbox_filter *f, store_th
 	return sp_each_row(store, s, inbox_row, &c);
 }
 
-int store_inbox_count(struct store *store, const struct inbox_filter *f, int64_t *count_r)
-{
-	sqlite3_stmt *s = sp_query(store, "SELECT count(*) FROM threads t "
-	                                  "JOIN mailboxes m ON m.id = t.mailbox_id " INBOX_WHERE);
-	if (s == NULL)
-		return -1;
-	bind_filter(s, f);
-	return sp_one_int64(store, s, count_r, "count threads");
-}
-
 int store_inbox_each(struct store *store, const struct inbox_filter *f, store_thread_cb *cb,
                      void *ctx)
 {
@@ -130,4 +120,42 @@ int store_thread_seen_set(struct store *store, const char *user, int64_t thread_
 	sp_bind_int(s, 2, thread_id);
 	sp_bind_int(s, 3, now);
 	return sp_run_update(store, s, "thread seen");
+}
+
+int store_inbox_counts(struct store *store, const struct inbox_filter *f, const char *me,
+                       struct inbox_counts *counts_r)
+{
+	/* ?4 the status an open view may have (NULL: any; 'closed' matches none), ?5 the closed
+	 * view's (NULL or 'closed': all closed; another matches none) */
+	sqlite3_stmt *s = sp_query(store,
+	    "SELECT coalesce(sum(o AND assignee IS NULL), 0), coalesce(sum(o AND assignee = ?6), 0), "
+	    "coalesce(sum(o), 0), coalesce(sum(o AND priority = 'urgent'), 0), "
+	    "coalesce(sum(o AND reportable AND rms_number IS NULL AND not_reportable_reason IS NULL), 0), "
+	    "coalesce(sum(status = 'closed' AND (?5 IS NULL OR ?5 = 'closed')), 0) FROM ("
+	    " SELECT t.*, (t.status <> 'closed' AND t.kind = 'person' AND "
+	    "  (?4 IS NULL OR t.status = ?4)) AS o "
+	    " FROM threads t JOIN mailboxes m ON m.id = t.mailbox_id "
+	    " WHERE (?1 IS NULL OR instr(?1, m.troop) > 0) AND (?2 IS NULL OR t.category = ?2) "
+	    " AND (?3 IS NULL OR m.name = ?3))");
+	if (s == NULL)
+		return -1;
+	sp_bind_text(s, 1, f->troops);
+	sp_bind_text(s, 2, f->category);
+	sp_bind_text(s, 3, f->mailbox);
+	sp_bind_text(s, 4, f->status);
+	sp_bind_text(s, 5, f->status);
+	sp_bind_text(s, 6, me);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		counts_r->unassigned = sqlite3_column_int64(s, 0);
+		counts_r->mine = sqlite3_column_int64(s, 1);
+		counts_r->all = sqlite3_column_int64(s, 2);
+		counts_r->urgent = sqlite3_column_int64(s, 3);
+		counts_r->reportable = sqlite3_column_int64(s, 4);
+		counts_r->closed = sqlite3_column_int64(s, 5);
+	} else {
+		sp_set_error(store, "count threads");
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
 }

@@ -183,6 +183,14 @@ expect_eq "style sheet" 200 "$(req css "$BASE/static/app.css")"
 expect_eq "style sheet type" "text/css; charset=utf-8" "$(header css Content-Type)"
 expect_eq "live" 200 "$(req live "$BASE/live")"
 grep -q '"unassigned":' live.b || fail "live: $(cat live.b)"
+# the views' counts are what the command line lists for the same person
+count() { $LIAISON --as reyes threads "$@" --json >c.json; json 'len(d)' c.json; }
+expect_eq "all open" "$(count --person)" "$(json "d['counts']['all']" live.b)"
+expect_eq "unassigned" "$(count --person --unassigned)" "$(json "d['counts']['unassigned']" live.b)"
+expect_eq "mine" "$(count --person --mine)" "$(json "d['counts']['mine']" live.b)"
+expect_eq "urgent" "$(count --person --urgent)" "$(json "d['counts']['urgent']" live.b)"
+expect_eq "closed" "$(count --status closed)" "$(json "d['counts']['closed']" live.b)"
+expect_eq "overdue" "$(count --person --overdue)" "$(json "d['counts']['overdue']" live.b)"
 
 expect_eq "sign out" 303 "$(req out --data-urlencode "csrf=$CSRF" "$BASE/signout")"
 expect_eq "the session is over" 303 "$(req after "$BASE/")"
