@@ -148,11 +148,11 @@ for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(1));
 
 export class Console {
   // name: short (it names the folder); servers: start the test Dovecot and SMTP receiver and
-  // configure mailbox K on them; web: lines for [web]; webPrefix: a command liaison web runs
-  // under (faketime).
-  constructor({ name, servers = false, web = [], webPrefix = [] }) {
+  // configure mailbox K on them; web: lines for [web]; webEnv: more environment for liaison
+  // web (libfaketime's).
+  constructor({ name, servers = false, web = [], webEnv = {} }) {
     this.name = name;
-    this.webPrefix = webPrefix;
+    this.webEnv = webEnv;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `lb-${name}-`));
     this.withServers = servers;
     this.webLines = web;
@@ -248,11 +248,10 @@ address = TroopLCTL@ct.gov
     return this.liaison(["--as", "admin", "history", ref]);
   }
 
-  spawnLogged(name, args, prefix = []) {
+  spawnLogged(name, args, env = {}) {
     const out = path.join(this.dir, `${name}.out`), err = path.join(this.dir, `${name}.err`);
-    const cmd = [...prefix, LIAISON, ...args];
-    const child = spawn(cmd[0], cmd.slice(1), {
-      env: this.env, cwd: this.dir, stdio: ["ignore", "pipe", fs.openSync(err, "a")],
+    const child = spawn(LIAISON, args, {
+      env: { ...this.env, ...env }, cwd: this.dir, stdio: ["ignore", "pipe", fs.openSync(err, "a")],
     });
     const log = fs.createWriteStream(out, { flags: "a" });
     child.stdout.on("data", (c) => log.write(c));
@@ -263,7 +262,7 @@ address = TroopLCTL@ct.gov
 
   // liaison web on a free loopback port: resolves with its base URL once it listens.
   async startWeb() {
-    const { child, err } = this.spawnLogged("web", ["web", "--listen", "127.0.0.1:0"], this.webPrefix);
+    const { child, err } = this.spawnLogged("web", ["web", "--listen", "127.0.0.1:0"], this.webEnv);
     this.web = child;
     const m = await waitForLine(child, /console is at (http:\/\/127\.0\.0\.1:\d+)\//, 15000, err);
     this.base = m[1];

@@ -1,13 +1,18 @@
-// Session expiry for real, with [web] session_idle = 1m: liaison web runs under faketime on a
+// Session expiry for real, with [web] session_idle = 1m: liaison web runs with libfaketime on a
 // clock five times as fast (the browser and this file keep the real one), so a minute of the
 // server's passes in 12 s. A page left open (it polls /live every 4 s) keeps its session for
 // several idle times; once closed, the session ends after the idle time and the next page is
 // the sign-in. The server's clock is read from its Date header, by requests without the
 // session's cookie (they are no activity of the session).
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import { browserTest, setup, signIn, waitFor } from "./lib.mjs";
 
-const s = setup({ name: "idle", web: ["session_idle = 1m"], webPrefix: ["faketime", "-f", "+0 x5"] });
+// libfaketime preloaded into liaison web itself (the faketime command would run it as a child
+// of its own, which outlives a stop of faketime)
+const libfaketime = fs.readdirSync("/usr/lib").map((d) => `/usr/lib/${d}/faketime/libfaketime.so.1`).find((f) => fs.existsSync(f));
+if (!libfaketime) throw new Error("no libfaketime.so.1 under /usr/lib/*/faketime (make deps installs faketime)");
+const s = setup({ name: "idle", web: ["session_idle = 1m"], webEnv: { LD_PRELOAD: libfaketime, FAKETIME: "+0 x5" } });
 
 async function serverNow() {
   const r = await fetch(`${s.base}/static/app.css`);
