@@ -17,4 +17,8 @@ void html(struct buf *b, const char *fmt, ...);
  * newline become U+FFFD, so nothing a stranger wrote can break the page). */
 void html_text(struct buf *b, const char *s, size_t len);
 
+/* A stranger's text cut to at most max bytes on a character's boundary, with "…" when cut
+ * (new string): a 480 KB subject must not make a list or a heading unusable. */
+char *html_cut(const char *s, size_t max);
+
 #endif

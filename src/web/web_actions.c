@@ -67,11 +67,12 @@ static void reply_confirm(struct web_ctx *c, const char *ref)
 	web_page_begin(c, "Send this reply?", NULL);
 	html(b, "<h1>Send this reply to %s?</h1><p>This is the message as it will be sent, from "
 	        "the troop's address, in <a href=\"/t/%U\">%s</a>:</p>"
-	        "<dl class=\"facts\"><dt>To</dt><dd>%s</dd><dt>From</dt><dd>%s</dd>"
+	        "<dl class=\"facts\"><dt>To</dt><dd>%s</dd><dt>From</dt><dd>%s %s</dd>"
 	        "<dt>Subject</dt><dd>%s</dd></dl><pre class=\"preview\">%s</pre>"
 	        "<details><summary>The message's source</summary><pre class=\"preview\">%s</pre>"
 	        "</details>",
-	     to, ref, ref, to, msg ? msg->from.addr : "", msg ? msg->subject : "",
+	     to, ref, ref, to, msg && msg->from.name ? msg->from.name : "",
+	     msg ? msg->from.addr : "", msg ? msg->subject : "",
 	     msg ? msg->text : "", raw);
 	html(b, "<form method=\"post\" action=\"/t/%U/reply\">", ref);
 	web_csrf_field(c);

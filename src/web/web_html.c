@@ -109,3 +109,13 @@ void html(struct buf *b, const char *fmt, ...)
 	}
 	va_end(ap);
 }
+
+char *html_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return xstrdup(s);
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--; /* back to the start of the character that would be split */
+	return xasprintf("%.*s\xe2\x80\xa6", (int)max, s);
+}

@@ -50,11 +50,12 @@ static int thread_row(const struct ops_thread_item *item, void *p)
 	web_time(c, t->last_at, last);
 	const char *who = t->correspondent_name ? t->correspondent_name : t->correspondent;
 	int unseen = t->seen_at < t->last_at;
+	char *subject = html_cut(t->subject[0] ? t->subject : "(no subject)", 300);
 	html(b, "<tr class=\"%s%R\" data-ref=\"%s\"><td class=\"ref\"><a href=\"/t/%U\">%s</a></td>"
 	        "<td class=\"who\">%s</td><td class=\"subject\"><a href=\"/t/%U\">%s%R</a>"
 	        "<span class=\"preview\">%s</span>",
 	     t->status, unseen ? " new" : "", t->ref, t->ref, t->ref, who, t->ref,
-	     t->subject[0] ? t->subject : "(no subject)",
+	     subject,
 	     unseen ? "<span class=\"visually-hidden\"> (new to you)</span>" : "",
 	     t->preview ? t->preview : "");
 	web_presence_others(c->app, t->ref, c->actor.user->name, c->req->now, present, b);
@@ -67,6 +68,7 @@ static int thread_row(const struct ops_thread_item *item, void *p)
 	     last, item->due[0] ? "<br><span class=\"due\">due " : "", item->due,
 	     item->due[0] ? (item->overdue ? " (late)</span>" : "</span>") : "",
 	     (long long)t->message_count);
+	free(subject);
 	rc->n++;
 	rc->last_at = t->last_at;
 	rc->last_id = t->id;

@@ -55,19 +55,21 @@ static int thread_seen(const struct ops_thread_item *item, void *p)
 	s->content = item->content;
 	s->found = 1;
 	/* the page header is written once the thread is known (the title is its subject) */
+	char *subject = html_cut(s->row.subject, 500);
 	char title[200];
-	snprintf(title, sizeof(title), "%s %s", s->row.ref, s->row.subject);
+	snprintf(title, sizeof(title), "%s %s", s->row.ref, subject);
 	web_page_begin(s->c, title, NULL);
 	struct buf *b = &s->c->res->body;
 	html(b, "<article class=\"thread\" data-ref=\"%s\"><h1><span class=\"ref\">%s</span> %s</h1>"
 	        "<dl class=\"facts\"><dt>From</dt><dd>%s%R%s%R</dd><dt>Status</dt><dd>%s</dd>"
 	        "<dt>Assignee</dt><dd>%s</dd><dt>Category</dt><dd>%s</dd><dt>Troop</dt><dd>%c"
 	        " (%s)</dd>",
-	     s->row.ref, s->row.ref, s->row.subject, s->row.correspondent_name ? s->row.correspondent_name : "",
+	     s->row.ref, s->row.ref, subject, s->row.correspondent_name ? s->row.correspondent_name : "",
 	     s->row.correspondent_name ? " &lt;" : "", s->row.correspondent,
 	     s->row.correspondent_name ? "&gt;" : "", s->row.status,
 	     s->row.assignee ? s->row.assignee : "unassigned", s->row.category ? s->row.category : "none",
 	     s->row.troop, s->row.mailbox);
+	free(subject);
 	if (item->due[0])
 		html(b, "<dt>First answer due</dt><dd>%s%R</dd>", item->due,
 		     item->overdue ? " <strong>(late)</strong>" : "");

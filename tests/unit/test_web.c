@@ -48,6 +48,19 @@ static void test_escape(void **state)
 	expect_html("100%% %s", "<", "100% &lt;");
 }
 
+static void test_cut(void **state)
+{
+	char *s = html_cut("short", 10);
+	assert_string_equal(s, "short");
+	free(s);
+	s = html_cut("abcdefghij", 4);
+	assert_string_equal(s, "abcd\xe2\x80\xa6");
+	free(s);
+	s = html_cut("ab\xc3\xa9\xc3\xa9", 3); /* never half an é */
+	assert_string_equal(s, "ab\xe2\x80\xa6");
+	free(s);
+}
+
 static void test_url(void **state)
 {
 	char *s = web_url_decode("a%20b+c%2B", 10, 1);
@@ -89,6 +102,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_url),
 		cmocka_unit_test(test_form),
 	};
