@@ -52,7 +52,7 @@ static int thread_row(const struct ops_thread_item *item, void *p)
 	int unseen = t->seen_at < t->last_at;
 	char *subject = html_cut(t->subject[0] ? t->subject : "(no subject)", 300);
 	html(b, "<tr class=\"%s%R\" data-ref=\"%s\"><td class=\"ref\"><a href=\"/t/%U\">%s</a></td>"
-	        "<td class=\"who\">%s</td><td class=\"subject\"><a href=\"/t/%U\">%s%R</a>"
+	        "<td class=\"who\">%s</td><td class=\"subject\"><a href=\"/t/%U\">%s</a>%R"
 	        "<span class=\"preview\">%s</span>",
 	     t->status, unseen ? " new" : "", t->ref, t->ref, t->ref, who, t->ref,
 	     subject,

@@ -70,7 +70,7 @@ browserTest("axe: no serious or critical violation on any page", s.getBrowser, a
   await page.keyboard.press("Escape");
   await page.fill("#reply-text", "We can meet on Thursday.");
   await clickAndLoad(page, "#reply button[type=submit]");
-  await page.locator("pre.preview").waitFor();
+  await page.locator("pre.preview").first().waitFor();
   await check("the reply preview");
   await page.goto(`${s.base}/outbox`);
   assert.equal(await page.locator("table.outbox tbody tr").count(), 1);
