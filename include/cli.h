@@ -72,8 +72,6 @@ void cli_print_json(json_t *value);
 json_t *cli_json_str(const char *s);
 /* "2026-03-01T14:05:00Z", or null for 0. */
 json_t *cli_json_time(int64_t t);
-/* The same time for text output into out (at least 21 bytes); "-" for 0. */
-void cli_format_time(int64_t t, char *out, size_t size);
 
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);

@@ -49,6 +49,9 @@ int conf_valid_smtp_url(const char *value);
 /* A listen address: IPv4 "a.b.c.d:PORT" or "[IPv6]:PORT", port 0..65535 (0: any free port,
  * which liaison web prints when it starts: for tests). */
 int conf_valid_listen(const char *value);
+/* Splits "host:port" or "[v6]:port" into the host (into host_r, without brackets) and the
+ * port.  Returns 0, or -1 when value is not of that form. */
+int conf_listen_split(const char *value, char *host_r, size_t size, unsigned *port_r);
 /* 1 when a valid listen address is on loopback (127.0.0.0/8 or [::1]). */
 int conf_listen_is_loopback(const char *value);
 /* An HTTP header name: 1 to 64 letters, digits and '-'. */

@@ -77,5 +77,11 @@ int fd_write_all(int fd, const void *data, size_t len);
 
 /* Seconds since the epoch, UTC, as a string "2026-03-01T14:05:00Z" into out (>= 21 bytes). */
 void time_format_utc(int64_t t, char *out, size_t size);
+/* The same in the process's local time zone, as people read it: "2026-03-01 09:05" (>= 17
+ * bytes), or "-" for 0 (never happened). */
+void time_format_local(int64_t t, char *out, size_t size);
+
+/* The value of a hexadecimal digit (either case), or -1. */
+int hex_digit(char c);
 
 #endif

@@ -43,8 +43,6 @@ void web_page_begin(struct web_ctx *c, const char *title, const char *current);
 void web_page_end(struct web_ctx *c);
 /* A hidden field with the CSRF token: every form has one. */
 void web_csrf_field(struct web_ctx *c);
-/* An instant as the configured zone's "2026-03-05 14:03" (into out, 17 bytes). */
-void web_time(const struct web_ctx *c, int64_t t, char out[17]);
 /* 404 in the page frame (when signed in) or plain. */
 void web_not_found(struct web_ctx *c);
 /* An operation's refusal or failure as a page with the message ops gave (status by result). */

@@ -335,6 +335,29 @@ fail:
 	return -1;
 }
 
+void time_format_local(int64_t t, char *out, size_t size)
+{
+	if (t == 0) {
+		snprintf(out, size, "-");
+		return;
+	}
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (localtime_r(&tt, &tm) == NULL || strftime(out, size, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(out, size, "%lld", (long long)t);
+}
+
+int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void time_format_utc(int64_t t, char *out, size_t size)
 {
 	time_t tt = (time_t)t;

@@ -230,14 +230,3 @@ json_t *cli_json_time(int64_t t)
 	return json_string(buf);
 }
 
-void cli_format_time(int64_t t, char *out, size_t size)
-{
-	if (t == 0) {
-		snprintf(out, size, "-");
-		return;
-	}
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (localtime_r(&tt, &tm) == NULL || strftime(out, size, "%Y-%m-%d %H:%M", &tm) == 0)
-		snprintf(out, size, "%lld", (long long)t);
-}

@@ -133,9 +133,9 @@ static int list_row(const struct web_session_row *r, void *p)
 		return 0;
 	}
 	char signed_in[32], seen[32], expires[32];
-	cli_format_time(r->created_at, signed_in, sizeof(signed_in));
-	cli_format_time(r->last_seen_at, seen, sizeof(seen));
-	cli_format_time(r->expires_at, expires, sizeof(expires));
+	time_format_local(r->created_at, signed_in, sizeof(signed_in));
+	time_format_local(r->last_seen_at, seen, sizeof(seen));
+	time_format_local(r->expires_at, expires, sizeof(expires));
 	printf("%6lld  %-12.12s %-8s %-16s %-16s %-16s %-20.20s %s\n", (long long)r->id, r->user,
 	       r->stage, signed_in, seen, expires, r->peer ? r->peer : "-",
 	       r->user_agent ? r->user_agent : "-");

@@ -27,7 +27,7 @@ static int print_entry(const struct audit_row *r, void *p)
 		return 0;
 	}
 	char at[32];
-	cli_format_time(r->at, at, sizeof(at));
+	time_format_local(r->at, at, sizeof(at));
 	printf("%6lld  %s  %-14s %-18s %-14s %s\n", (long long)r->id, at, r->user, r->action,
 	       r->object, r->details);
 	return 0;

@@ -20,7 +20,7 @@ static int one_troop(struct cli *cli, char troop, int send, int again, int64_t n
 		int orc = digest_send(cli->store, &cli->actor, troop, now, again, &sent, &earlier,
 		                      &error);
 		char at[32];
-		cli_format_time(earlier, at, sizeof(at));
+		time_format_local(earlier, at, sizeof(at));
 		/* Skipped is not a failure: a daily job run twice did its job once. */
 		if (orc == OPS_OK && earlier != 0)
 			printf("troop %c: digest already queued today at %s; none queued (--again "

@@ -538,7 +538,7 @@ static int print_hold(const struct hold_row *h, void *p)
 		return 0;
 	}
 	char at[32];
-	cli_format_time(h->placed_at, at, sizeof(at));
+	time_format_local(h->placed_at, at, sizeof(at));
 	printf("%-24s %-16s  %-12s %5lld %8lld  %s\n", h->name, at, h->placed_by,
 	       (long long)h->active, (long long)h->released, h->reason);
 	return 0;

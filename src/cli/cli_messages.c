@@ -38,7 +38,7 @@ static int list_message(const struct message_row *m, void *p)
 		return 0;
 	}
 	char date[32];
-	cli_format_time(m->date, date, sizeof(date));
+	time_format_local(m->date, date, sizeof(date));
 	const char *what = m->quarantine_reason ? "QUARANTINED" : m->kind ? m->kind : "-";
 	const char *why = m->quarantine_reason ? m->quarantine_reason
 	                                       : m->kind_reason ? m->kind_reason : "";

@@ -196,7 +196,7 @@ static int print_history(const struct history_row *h, void *p)
 		return 0;
 	}
 	char at[32];
-	cli_format_time(h->at, at, sizeof(at));
+	time_format_local(h->at, at, sizeof(at));
 	printf("%s  %-14s %-14s %s\n", at, h->user, h->action, h->details ? h->details : "");
 	return 0;
 }

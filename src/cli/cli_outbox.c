@@ -35,7 +35,7 @@ static int list_row(const struct outbox_row *r, void *p)
 		return 0;
 	}
 	char created[32];
-	cli_format_time(r->created_at, created, sizeof(created));
+	time_format_local(r->created_at, created, sizeof(created));
 	printf("%6lld  %-16s %-9s %-16s %-13s %-12.12s %-32.32s %2lld  %s\n", (long long)r->id,
 	       r->kind, r->status, created, r->thread_ref ? r->thread_ref : "-",
 	       r->created_by ? r->created_by : "-", r->recipient, (long long)r->attempts,

@@ -27,8 +27,8 @@ static int print_due(const struct retention_row *r, void *p)
 		return 0;
 	}
 	char last[32], due[32];
-	cli_format_time(r->last_activity, last, sizeof(last));
-	cli_format_time(r->due, due, sizeof(due));
+	time_format_local(r->last_activity, last, sizeof(last));
+	time_format_local(r->due, due, sizeof(due));
 	printf("%-13s %-8s %-15s %-16s  %s\n", r->ref, r->mailbox, r->series, last, due);
 	return 0;
 }

@@ -40,7 +40,7 @@ static int print_hit(const struct search_row *r, void *p)
 		return 0;
 	}
 	char date[32];
-	cli_format_time(r->date, date, sizeof(date));
+	time_format_local(r->date, date, sizeof(date));
 	char *snippet = xstrdup(r->snippet ? r->snippet : "");
 	for (char *q = snippet; *q; q++)
 		if (*q == '\n' || *q == '\r' || *q == '\t')

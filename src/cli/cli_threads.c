@@ -76,7 +76,7 @@ static int list_thread(const struct ops_thread_item *item, void *p)
 		return 0;
 	}
 	char last[32], flags[6], due[16];
-	cli_format_time(t->last_at, last, sizeof(last));
+	time_format_local(t->last_at, last, sizeof(last));
 	flag_letters(t, flags);
 	snprintf(due, sizeof(due), "%s%s", item->due[0] ? item->due : "-", item->overdue ? "!" : "");
 	printf("%-13s %-8s %-7s %-12.12s %-18.18s %-4s %-11s %-16s  %-28.28s  %s\n", t->ref,
@@ -196,7 +196,7 @@ static int show_message(const struct message_row *m, void *p)
 		return 0;
 	}
 	char date[32];
-	cli_format_time(m->date, date, sizeof(date));
+	time_format_local(m->date, date, sizeof(date));
 	printf("\n--- %s %s  %s\nFrom: %s%s%s%s\nTo: %s\nSubject: %s\nMessage-ID: <%s>\n"
 	       "SHA-256: %s\n",
 	       strcmp(m->direction ? m->direction : "in", "out") == 0 ? ">>" : "<<",

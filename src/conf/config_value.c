@@ -161,8 +161,7 @@ int conf_valid_name(const char *name)
 	return 1;
 }
 
-/* Splits "host:port" or "[v6]:port" into the host (into host_r) and the port. */
-static int listen_split(const char *value, char *host_r, size_t size, unsigned *port_r)
+int conf_listen_split(const char *value, char *host_r, size_t size, unsigned *port_r)
 {
 	const char *colon;
 	const char *host = value;
@@ -196,7 +195,7 @@ int conf_valid_listen(const char *value)
 	char host[64];
 	unsigned port;
 	unsigned char addr[16];
-	if (listen_split(value, host, sizeof(host), &port) < 0)
+	if (conf_listen_split(value, host, sizeof(host), &port) < 0)
 		return 0;
 	return inet_pton(value[0] == '[' ? AF_INET6 : AF_INET, host, addr) == 1;
 }
@@ -205,7 +204,7 @@ int conf_listen_is_loopback(const char *value)
 {
 	char host[64];
 	unsigned port;
-	if (!conf_valid_listen(value) || listen_split(value, host, sizeof(host), &port) < 0)
+	if (!conf_valid_listen(value) || conf_listen_split(value, host, sizeof(host), &port) < 0)
 		return 0;
 	return value[0] == '[' ? strcmp(host, "::1") == 0 : strncmp(host, "127.", 4) == 0;
 }

@@ -25,17 +25,6 @@ static int is_word_char(char c)
 	return (unsigned char)c > ' ' && (unsigned char)c < 0x7F;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 
 /* Recognises an RFC 2047 encoded word at s ("=?charset?B?text?="), loosely: it may touch
  * the text around it, as many mailers write it.  When the text runs into white space or
@@ -88,8 +77,8 @@ static void encoded_word_decode(const struct encoded_word *w, struct charset_buf
 		int hi, lo;
 		if (c == '_') {
 			charset_buf_add(bytes, " ", 1);
-		} else if (c == '=' && i + 2 < w->text_len && (hi = hex_value(w->text[i + 1])) >= 0 &&
-		           (lo = hex_value(w->text[i + 2])) >= 0) {
+		} else if (c == '=' && i + 2 < w->text_len && (hi = hex_digit(w->text[i + 1])) >= 0 &&
+		           (lo = hex_digit(w->text[i + 2])) >= 0) {
 			unsigned char b = (unsigned char)(hi * 16 + lo);
 			charset_buf_add(bytes, &b, 1);
 			i += 2;

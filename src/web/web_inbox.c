@@ -47,7 +47,7 @@ static int thread_row(const struct ops_thread_item *item, void *p)
 	struct buf *b = &c->res->body;
 	const struct thread_row *t = item->row;
 	char last[17];
-	web_time(c, t->last_at, last);
+	time_format_local(t->last_at, last, sizeof(last));
 	const char *who = t->correspondent_name ? t->correspondent_name : t->correspondent;
 	int unseen = t->seen_at < t->last_at;
 	char *subject = html_cut(t->subject[0] ? t->subject : "(no subject)", 300);
@@ -103,7 +103,7 @@ static int search_row(const struct search_row *r, void *p)
 	struct rows_ctx *rc = p;
 	struct web_ctx *c = rc->c;
 	char when[17];
-	web_time(c, r->date, when);
+	time_format_local(r->date, when, sizeof(when));
 	html(&c->res->body, "<li><a href=\"/t/%U\">%s</a> · %s · %s<br><span class=\"preview\">"
 	                    "%s</span></li>",
 	     r->thread_ref ? r->thread_ref : "", r->thread_ref ? r->thread_ref : "-", when,

@@ -22,7 +22,7 @@ static int outbox_row(const struct outbox_row *r, void *p)
 		return 0;
 	struct buf *b = &c->res->body;
 	char when[17];
-	web_time(c, r->created_at, when);
+	time_format_local(r->created_at, when, sizeof(when));
 	html(b, "<tr><td><a href=\"/outbox/%lld\">%lld</a></td><td><a href=\"/t/%U\">%s</a></td>"
 	        "<td>%s</td><td>%s</td>"
 	        "<td class=\"status %s\">%s%R%s</td><td>",

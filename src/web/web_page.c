@@ -16,14 +16,6 @@ const char *web_session_cookie_name(const struct web_request *req)
 	return req->https ? "__Host-liaison" : "liaison";
 }
 
-void web_time(const struct web_ctx *c, int64_t t, char out[17])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (t <= 0 || localtime_r(&tt, &tm) == NULL || strftime(out, 17, "%Y-%m-%d %H:%M", &tm) == 0)
-		snprintf(out, 17, "-");
-}
-
 void web_csrf_field(struct web_ctx *c)
 {
 	html(&c->res->body, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", c->csrf);

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config_value.h"
 #include "log.h"
 
 struct server {
@@ -153,23 +154,10 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 static int listen_address(const char *listen, struct sockaddr_storage *ss, int *v6_r)
 {
 	char host[64];
-	const char *colon;
+	unsigned port;
 	memset(ss, 0, sizeof(*ss));
-	if (listen[0] == '[') {
-		const char *close = strchr(listen, ']');
-		if (close == NULL || close[1] != ':' || (size_t)(close - listen - 1) >= sizeof(host))
-			return -1;
-		memcpy(host, listen + 1, (size_t)(close - listen - 1));
-		host[close - listen - 1] = '\0';
-		colon = close + 1;
-	} else {
-		colon = strrchr(listen, ':');
-		if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
-			return -1;
-		memcpy(host, listen, (size_t)(colon - listen));
-		host[colon - listen] = '\0';
-	}
-	int port = atoi(colon + 1);
+	if (conf_listen_split(listen, host, sizeof(host), &port) < 0)
+		return -1;
 	*v6_r = listen[0] == '[';
 	if (*v6_r) {
 		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;

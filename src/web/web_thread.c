@@ -109,7 +109,7 @@ static int message_seen(const struct message_row *m, void *p)
 	struct show_ctx *s = p;
 	struct buf *b = &s->c->res->body;
 	char when[17];
-	web_time(s->c, m->date, when);
+	time_format_local(m->date, when, sizeof(when));
 	int out = m->direction && strcmp(m->direction, "out") == 0;
 	html(b, "<article class=\"message %s\" id=\"m%lld\"><header><span class=\"dir\">%s</span> "
 	        "<strong>%s</strong> %s<br><span class=\"to\">To: %s</span> · <time>%s</time>"
@@ -129,7 +129,7 @@ static int history_entry(const struct history_row *h, void *p)
 {
 	struct show_ctx *s = p;
 	char when[17];
-	web_time(s->c, h->at, when);
+	time_format_local(h->at, when, sizeof(when));
 	int note = strcmp(h->action, "note") == 0;
 	html(&s->c->res->body, "<li class=\"%s\"><time>%s</time> <strong>%s</strong> %s%R%s</li>",
 	     note ? "note" : "op", when, h->user, note ? "" : h->action, note ? "<span class=\"badge\">"
