@@ -21,14 +21,14 @@ SAN     ?=
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
 ALL_CFLAGS = $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm -lpthread
 
 # Debian packages: libraries to build against, tools the tests and benchmarks run.
 DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libsqlite3-dev libpcre2-dev \
              libinih-dev libjansson-dev nettle-dev libcmocka-dev libetpan-dev \
              libgnutls28-dev libcurl4-gnutls-dev libcairo2-dev libpango1.0-dev \
              fonts-dejavu-core tzdata libmicrohttpd-dev libsodium-dev liboath-dev \
-             libqrencode-dev
+             libqrencode-dev libstemmer-dev
 DEB_SERVERS := python3 dovecot-imapd python3-aiosmtpd openssl
 DEB_TEST  := valgrind cppcheck sqlite3 poppler-utils faketime curl nodejs npm chromium \
              $(DEB_SERVERS)

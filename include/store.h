@@ -17,7 +17,7 @@
 #include "totp.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 /* === store.c: open, schema, transactions, errors ======================================== */
 

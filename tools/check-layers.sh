@@ -29,6 +29,7 @@ nettle/                   src/base/hash.c
 sodium                    src/base/password.c
 liboath/                  src/base/totp.c
 qrencode.h                src/base/qr.c
+libstemmer.h              src/base/stem.c
 microhttpd.h              src/web/web_server.c
 ini.h                     src/conf/config.c
 jansson.h                 src/cli/ include/cli.h src/ops/report_snapshot.c src/records/report_render.c include/report_render.h

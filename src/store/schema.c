@@ -438,6 +438,13 @@ const char *const schema_migrations[] = {
 	/* 12: a thread's outbox rows by number: what a reply's composer saw and what came after
 	 * it (store_thread_news, store_thread_markers) without reading the whole outbox. */
 	"CREATE INDEX outbox_thread ON outbox (thread_id, id);",
+	/* 13: the search index by word family (store_fts.c): `eviction` finds "evicted".  Built
+	 * again from the messages, which hold every indexed column. */
+	"DROP TABLE messages_fts;"
+	"CREATE VIRTUAL TABLE messages_fts USING fts5 ("
+	"  subject, body, from_text, to_text, attachments,"
+	"  content = 'messages', content_rowid = 'id', tokenize = 'word_family');"
+	"INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

@@ -330,6 +330,12 @@ int store_open(const char *path, enum store_open_mode mode, struct store **store
 		return -1;
 	}
 	sqlite3_busy_timeout(store->db, 10000);
+	/* before any migration: the search index is built with it */
+	if (sp_fts_register(store->db) < 0) {
+		*error_r = xasprintf("%s: this SQLite has no full-text search (FTS5)", path);
+		store_close(&store);
+		return -1;
+	}
 	/* 16 KiB pages hold a typical message in one or two overflow pages instead of three to
 	 * five: fewer pages to write and to read back.  Takes effect only on a new database. */
 	if (mode == STORE_OPEN_INIT && exec(store, "PRAGMA page_size = 16384") < 0) {

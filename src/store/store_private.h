@@ -10,6 +10,7 @@
  *                      the audit trail, events
  *   store_report.c     the monthly reports' queries
  *   store_search.c     full-text search
+ *   store_fts.c        the search index's tokenizer (word families) and query marks
  *   store_records.c    FOIA requests, holds, decisions, productions and Bates numbers
  *   store_retention.c  retention, disposal, tombstones, verification
  *   store_web.c        the web console's accounts, sessions and failed sign-ins
@@ -109,5 +110,12 @@ int sp_run_update(struct store *store, sqlite3_stmt *s, const char *what);
 int sp_run_insert(struct store *store, sqlite3_stmt *s, const char *what, int64_t *id_r);
 /* The same for a conditional UPDATE: 1 when it changed a row, 0 when none matched. */
 int sp_run_changes(struct store *store, sqlite3_stmt *s, const char *what);
+
+/* Registers the search index's tokenizer, word_family, on db: before the index is read or
+ * written, on every connection.  Returns 0, or -1 when SQLite has no FTS5. */
+int sp_fts_register(sqlite3 *db);
+/* The query to give MATCH for what a person typed: the words of its quoted strings marked
+ * to be matched as written, not by their word family.  Caller frees. */
+char *sp_fts_query(const char *query);
 
 #endif

@@ -208,6 +208,12 @@ static int search_newest(struct store *store, const struct search_filter *f, sto
 int store_search(struct store *store, const struct search_filter *f, store_search_cb *cb,
                  void *ctx, size_t *total_r)
 {
-	return f->limit == 0 ? search_all(store, f, cb, ctx, total_r)
-	                     : search_newest(store, f, cb, ctx, total_r);
+	/* quoted words as written, the others by their word family (store_fts.c) */
+	struct search_filter marked = *f;
+	char *query = f->query != NULL ? sp_fts_query(f->query) : NULL;
+	marked.query = query;
+	int rc = f->limit == 0 ? search_all(store, &marked, cb, ctx, total_r)
+	                       : search_newest(store, &marked, cb, ctx, total_r);
+	free(query);
+	return rc;
 }

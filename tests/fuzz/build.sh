@@ -23,16 +23,16 @@ for src in src/*/*.c; do
 done
 # shellcheck disable=SC2086
 clang $flags -fsanitize=fuzzer -o "$out/fuzz_parse" tests/fuzz/fuzz_parse.c $objs \
-	$(pkg-config --libs $pkgs) -lpthread -lm
+	$(pkg-config --libs $pkgs) -lstemmer -lpthread -lm
 # shellcheck disable=SC2086
 clang $flags -fsanitize=fuzzer -o "$out/fuzz_redact" tests/fuzz/fuzz_redact.c $objs \
-	$(pkg-config --libs $pkgs) -lpthread -lm
+	$(pkg-config --libs $pkgs) -lstemmer -lpthread -lm
 # shellcheck disable=SC2086
 clang $flags -fsanitize=fuzzer -o "$out/fuzz_compose" tests/fuzz/fuzz_compose.c $objs \
-	$(pkg-config --libs $pkgs) -lpthread -lm
+	$(pkg-config --libs $pkgs) -lstemmer -lpthread -lm
 # shellcheck disable=SC2086
 clang $flags -fsanitize=fuzzer -o "$out/fuzz_web" tests/fuzz/fuzz_web.c $objs \
-	$(pkg-config --libs $pkgs) -lpthread -lm
+	$(pkg-config --libs $pkgs) -lstemmer -lpthread -lm
 # Seeds: the hostile fixtures (small ones) and the sample mailbox split into messages.
 /usr/bin/python3 tests/fixtures/hostile/make-hostile.py "$out/seeds" >/dev/null
 /usr/bin/python3 - tests/fixtures/sample/troop-k.mbox "$out/seeds" <<'PY'

@@ -12,12 +12,13 @@ $LIAISON import --mailbox K boxes/K >/dev/null
 $LIAISON import --mailbox L boxes/L >/dev/null
 
 # The expected hits, computed from the files (subject and text; for NOT also the addresses
-# and attachment names): "trooper" (any case) in troop K's messages, as a liaison of troop K
-# must find them, and in both troops' for the coordinator; the prefix troope*; the phrase
-# "Coffee with a Cop"; trooper NOT a word that some but not all of those messages hold.
+# and attachment names): "trooper" by its word family ("troopers" too; any case) in troop
+# K's messages, as a liaison of troop K must find them, and in both troops' for the
+# coordinator; the prefix troope*; the phrase "Coffee with a Cop"; trooper NOT a word that
+# some but not all of those messages hold.
 eval "$($PY - corpus <<'PY'
 import email, email.policy, json, os, re, sys
-word, prefix, phrase = r"\btrooper\b", r"\btroope\w*", r"\bcoffee\W+with\W+a\W+cop\b"
+word, prefix, phrase = r"\btroopers?\b", r"\btroope\w*", r"\bcoffee\W+with\W+a\W+cop\b"
 msgs = []
 for line in open(os.path.join(sys.argv[1], "labels.jsonl")):
     l = json.loads(line)
@@ -95,3 +96,48 @@ $LIAISON --as records audit --json >audit.json
 expect_eq "every search audited" 17 "$(json 'sum(1 for a in d if a["action"] == "search")' audit.json)"
 json '[a["details"] for a in d if a["action"] == "search"][0]' audit.json | grep -q "query=trooper .* hits=$want" || fail "the audit lacks the query or the hit count"
 echo "ok: audit: $(json '[a["details"] for a in d if a["action"] == "search"][0]' audit.json)"
+
+# Word families: a bare word finds its family in the message's language (English "eviction"
+# finds "evicted", Spanish "golpea" finds "golpeó"), accents and case folded; a quoted word
+# only as written; a prefix the words as written.  A Spanish stem never finds English mail:
+# "trooper" is not "Troop".
+mkdir -p fam/cur fam/new fam/tmp
+msg() {
+	printf 'From: %s\nTo: TroopKCTL@ct.gov\nSubject: %s\nMessage-ID: <%s@example.org>\nDate: Mon, 1 Jun 2026 10:00:00 +0000\nContent-Type: text/plain; charset=utf-8\n\n%s\n' \
+		"$1" "$2" "$3" "$4" >"fam/cur/$3:2,"
+}
+msg ana@example.org "landlord" fam1 "We were evicted on Friday and the kids are staying with my sister."
+msg luz@example.org "ayuda por favor" fam2 "Mi esposo me golpeó anoche y tengo miedo de volver a la casa, no sé qué hacer con los niños."
+msg raj@example.org "Troop K open house" fam3 "Will Troop K hold its open house again this year?"
+msg eva@example.org "SITUACIÓN" fam4 "La situación del edificio es muy mala, no hay calefacción desde el lunes."
+write_config f.conf "$TMPDIR/f.db"
+export LIAISON_CONFIG=$TMPDIR/f.conf
+$LIAISON init >/dev/null
+$LIAISON import --mailbox K fam >/dev/null
+hits() { $LIAISON --as coordinator search "$1" --json | $PY -c 'import json,sys; print(" ".join(sorted(h["from"].split("@")[0] for h in json.load(sys.stdin))))'; }
+expect_eq "eviction finds evicted" ana "$(hits eviction)"
+expect_eq "evicting finds evicted" ana "$(hits evicting)"
+expect_eq '"eviction" only as written' "" "$(hits '"eviction"')"
+expect_eq '"evicted" as written' ana "$(hits '"evicted"')"
+expect_eq "the exact phrase" ana "$(hits '"we were evicted"')"
+expect_eq "a phrase not in that order" "" "$(hits '"evicted we were"')"
+expect_eq "evict* (words as written)" ana "$(hits 'evict*')"
+expect_eq "golpea finds golpeó" luz "$(hits golpea)"
+expect_eq "situacion finds SITUACIÓN (accents, case)" eva "$(hits situacion)"
+expect_eq "calefaccion finds calefacción" eva "$(hits calefaccion)"
+expect_eq "trooper is not Troop" "" "$(hits trooper)"
+expect_eq "troop is" raj "$(hits troop)"
+echo "ok: word families, exact words in quotes, prefixes"
+
+# A database made before word families (schema 12, the unicode61 index) is upgraded by
+# `liaison init`: its index built again, word families found.  The old index is made by hand
+# (sqlite3 knows no word_family tokenizer, so the table's definition is rewritten).
+sqlite3 f.db "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, 'word_family', 'unicode61 remove_diacritics 2') WHERE name = 'messages_fts'; PRAGMA writable_schema = OFF;"
+sqlite3 f.db "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild'); PRAGMA user_version = 12;"
+expect_code "schema 12 is refused until init" 1 $LIAISON --as coordinator search eviction
+expect_eq "the old index (exact words)" 0 "$(sqlite3 f.db "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'eviction'")"
+$LIAISON init >/dev/null
+expect_eq "upgraded to schema 13" 13 "$(sqlite3 f.db 'PRAGMA user_version')"
+expect_eq "after the upgrade, eviction finds evicted" ana "$(hits eviction)"
+expect_eq "after the upgrade, golpea finds golpeó" luz "$(hits golpea)"
+echo "ok: an old database's index rebuilt by word family"
