@@ -801,6 +801,9 @@ int store_tombstone_find(struct store *store, const char *key, struct tombstone 
 void store_tombstone_clear(struct tombstone *t);
 /* How many messages were disposed of (only their tombstones are left). */
 int store_count_tombstones(struct store *store, int64_t *count_r);
+/* FTS5's strict check that the search index holds exactly the words of the messages table:
+ * 0, or -1 with store_error saying what disagrees (or why the check could not run). */
+int store_search_index_check(struct store *store);
 
 /* === store_web.c: the web console's accounts, sessions and failed sign-ins ============== */
 

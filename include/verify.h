@@ -1,5 +1,6 @@
 /* verify.h — liaison verify: every stored message re-hashed against the SHA-256 recorded on
- * arrival, and the audit chain walked. */
+ * arrival, the audit chain walked, and the search index checked against the messages (a
+ * message missing from it is one a records search would not produce). */
 #ifndef LIAISON_VERIFY_H
 #define LIAISON_VERIFY_H
 
@@ -16,6 +17,8 @@ struct verify_result {
 	int64_t audit_entries;
 	int64_t audit_broken; /* the first broken entry, 0 when the chain holds */
 	char *audit_problem;  /* what is wrong with it (caller frees), or NULL */
+	char *index_problem;  /* how the search index disagrees with the messages (caller
+	                         frees), or NULL when it holds exactly their words */
 };
 
 /* Calls mismatch(sha256, message_id, actual, ctx) for each message whose bytes changed

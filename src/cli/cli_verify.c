@@ -1,5 +1,5 @@
-/* cli_verify.c — liaison verify: every stored message re-hashed, the audit chain walked;
- * exit 1 on any mismatch. */
+/* cli_verify.c — liaison verify: every stored message re-hashed, the audit chain walked, the
+ * search index checked; exit 1 on any mismatch. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +45,13 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 	else
 		printf("audit trail: %lld entries, every link and hash verified\n",
 		       (long long)r.audit_entries);
+	if (r.index_problem != NULL)
+		printf("search index: DISAGREES with the messages: %s\n", r.index_problem);
+	else
+		printf("search index: holds exactly the messages' words\n");
 	free(r.audit_problem);
-	int ok = r.mismatches == 0 && r.audit_broken == 0;
+	int ok = r.mismatches == 0 && r.audit_broken == 0 && r.index_problem == NULL;
+	free(r.index_problem);
 	printf("%s\n", ok ? "verified" : "FAILED");
 	return ok ? EXIT_OK : EXIT_FAIL;
 }

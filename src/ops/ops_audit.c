@@ -49,9 +49,10 @@ int ops_verify(struct store *store, const struct actor *actor,
 	if (verify_store(store, mismatch, ctx, r, error_r) < 0)
 		return OPS_FAILED;
 	/* The result is recorded too: when the store was last proven whole. */
-	char *details = xasprintf("%lld messages, %lld mismatched; audit %s",
+	char *details = xasprintf("%lld messages, %lld mismatched; audit %s; search index %s",
 	                          (long long)r->messages, (long long)r->mismatches,
-	                          r->audit_broken ? "broken" : "intact");
+	                          r->audit_broken ? "broken" : "intact",
+	                          r->index_problem ? "disagrees" : "agrees");
 	rc = audit_append(store, actor->user->name, "verify", "", details, error_r) < 0
 	    ? OPS_FAILED : OPS_OK;
 	free(details);

@@ -174,3 +174,12 @@ char *sp_fts_query(const char *query)
 	}
 	return buf_steal(&out, NULL);
 }
+
+int store_search_index_check(struct store *store)
+{
+	sqlite3_stmt *s = sp_query(store, "INSERT INTO messages_fts (messages_fts, rank) "
+	                                  "VALUES ('integrity-check', 1)");
+	if (s == NULL)
+		return -1;
+	return sp_run_update(store, s, "the search index") < 0 ? -1 : 0;
+}

@@ -55,6 +55,8 @@ int verify_store(struct store *store,
 	result->audit_entries = check.entries;
 	result->audit_broken = check.broken_id;
 	result->audit_problem = check.problem;
+	if (store_search_index_check(store) < 0)
+		result->index_problem = xstrdup(store_error(store));
 	return 0;
 }
 

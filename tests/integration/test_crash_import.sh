@@ -45,4 +45,6 @@ expect_eq "one arrival each" "$total" "$(json 'd["total"]["arrivals"]' stats.jso
 expect_eq "no duplicates" 0 "$(json 'd["total"]["duplicates"]' stats.json)"
 expect_eq "every message filed" "$total" "$(sqlite3 c.db 'SELECT count(*) FROM placements')"
 expect_eq "thread counts agree" "$total" "$(sqlite3 c.db 'SELECT sum(message_count) FROM threads')"
-expect_eq "full-text rows" "$total" "$(sqlite3 c.db "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'troopkctl'")"
+expect_eq "full-text rows" "$total" "$(sqlite3 c.db "SELECT count(*) FROM messages_fts_docsize")"
+$LIAISON --as coordinator verify >verify.txt || { cat verify.txt; fail "verify after the kills"; }
+grep -q "^search index: holds exactly the messages' words" verify.txt || { cat verify.txt; fail "the search index disagrees with the messages"; }
