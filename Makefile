@@ -10,6 +10,7 @@
 #   make lint       warnings as errors, banned string functions, cppcheck
 #   make fuzz       libFuzzer targets: the parse path, redaction, composition (clang)
 #   make bench      benchmarks against notmuch (figures, not a timed test)
+#   make model      the routing model trained again from tests/routing/
 #   make demo       local Dovecot + SMTP receiver, a troop mailbox, liaison poll, the replies
 
 CC      ?= cc
@@ -41,7 +42,7 @@ OBJS    := $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS))
 LIBOBJS := $(filter-out $(BUILD)/cli/main.o,$(OBJS))
 TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps check check-dates unit integration browser asan asan-run lint fuzz bench demo clean
+.PHONY: all deps check check-dates unit integration browser asan asan-run lint fuzz bench model demo clean
 
 all: liaison
 
@@ -111,6 +112,11 @@ fuzz:
 bench: liaison
 	@sh tools/deps.sh $(DEB_BUILD) $(DEB_BENCH)
 	@sh bench/run.sh
+
+# The routing model made again from tests/routing/ (its training and development sets; the
+# held-out set only measures).  Commit config/routes.model with the change that needs it.
+model: liaison
+	@sh tools/train-routes-model.sh
 
 demo:
 	@sh tools/deps.sh $(DEB_BUILD) $(DEB_SERVERS)

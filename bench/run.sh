@@ -93,6 +93,7 @@ print(f"50 MB attachment message ({big / 1e6:.1f} MB on disk): {b_secs:.2f} s, p
 print(f"threading liaison: {sys.argv[9]}")
 print(f"threading notmuch: {sys.argv[10]}")
 PY
+sh bench/route-eval.sh "$corpus"
 sh bench/poll.sh
 sh bench/reports.sh
 sh bench/foia.sh

@@ -75,6 +75,7 @@ json_t *cli_json_time(int64_t t);
 
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_route(struct cli *cli, int argc, char **argv);
 int cmd_threads(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_messages(struct cli *cli, int argc, char **argv);

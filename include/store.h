@@ -517,6 +517,16 @@ typedef int store_reroute_cb(const struct reroute_placement_row *row, void *ctx)
  * NULL) that has one dated since or later, ordered by thread, then date. */
 int store_reroute_placements(struct store *store, const char *mailbox, int64_t since,
                              store_reroute_cb *cb, void *ctx);
+
+/* A thread whose routing a person changed (their `category` or `flag` in its history), as it
+ * stands now, with its first incoming message from a person: what `liaison route train
+ * --from-store` learns from.  Disposed-of messages are left out. */
+struct route_correction_row {
+	const char *thread_ref, *category, *priority;
+	const char *subject, *text;
+};
+typedef int store_route_correction_cb(const struct route_correction_row *row, void *ctx);
+int store_route_corrections(struct store *store, store_route_correction_cb *cb, void *ctx);
 /* What routing sets on a thread. */
 struct thread_routing {
 	char *category;      /* owned (free it), or NULL */

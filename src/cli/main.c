@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{"outbox", cmd_outbox, "what liaison sent or will send; show, cancel or retry one"},
 	{"import", cmd_import, "import a Maildir, mbox or .eml files into a mailbox"},
 	{"reroute", cmd_reroute, "apply the current routing rules to stored mail (--dry-run)"},
+	{"route", cmd_route, "the routing model: eval labelled mail, train, explain a thread's routing"},
 	{"threads", cmd_threads, "list contact threads"},
 	{"show", cmd_show, "show a thread and its messages"},
 	{"messages", cmd_messages, "list stored messages (also the quarantined ones)"},

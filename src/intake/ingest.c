@@ -42,17 +42,19 @@ void ingest_item_prepare(struct ingest_item *item, const struct mime_limits *lim
 {
 	sha256_hex(item->raw, item->len, item->sha256);
 	mime_parse(item->raw, item->len, limits, &item->msg);
+	/* before routing: the routing model reads words in the message's language */
+	item->language = lang_detect(item->msg->subject, item->msg->text);
 	/* Routing speaks only of what people write to the troop (see route_thread): the
 	 * rest (liaisons' replies, machine mail: half of a mailbox) is not matched at all. */
 	if (rules != NULL && mailbox != NULL && item->msg->quarantine_reason == NULL) {
 		struct classification cls;
 		classify_message(item->msg, mailbox, folder, &cls);
 		if (strcmp(cls.direction, "in") == 0 && strcmp(cls.kind, "person") == 0) {
-			route_match(rules, item->msg->subject, item->msg->text, &item->route);
+			route_match_language(rules, item->msg->subject, item->msg->text, item->language,
+			                     &item->route);
 			item->routed = 1;
 		}
 	}
-	item->language = lang_detect(item->msg->subject, item->msg->text);
 }
 
 void ingest_item_clear(struct ingest_item *item)

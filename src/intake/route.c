@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "pattern.h"
+#include "route_model.h"
 
 /* A rule file is configuration written by people, never this large. */
 #define ROUTE_MAX_FILE (4u << 20)
@@ -36,12 +37,23 @@ struct route_rule {
 	unsigned category_line, priority_line, confidential_line, reportable_line;
 };
 
+/* What a category found by the model means: what the rules of that category set. */
+struct model_category {
+	enum route_priority priority;
+	int confidential;
+	int reportable;
+	struct strlist referrals;
+};
+
 struct route_rules {
 	struct route_rule *rules;
 	size_t count;
 	size_t cap;
 	/* Read-only once loaded, so every thread may match with it. */
 	struct pattern_limits *limits;
+	struct route_model *model;          /* [model] file, or NULL */
+	unsigned model_line;
+	struct model_category *model_categories; /* one per model category */
 };
 
 /* ---- loading ---------------------------------------------------------------------------- */
@@ -52,6 +64,7 @@ struct loader {
 	struct route_rules *rules;
 	struct route_rule *cur;  /* the rule whose keys are being read, or NULL */
 	int in_bad_section;      /* after a bad header: its keys were already reported with it */
+	int in_model;            /* in the [model] section */
 	struct buf errors;
 };
 
@@ -113,13 +126,23 @@ static void load_section(struct loader *ld, char *line)
 	ld->cur = NULL;
 	ld->in_bad_section = 1;
 	if (n < 2 || line[n - 1] != ']') {
-		report(ld, ld->line, "section must be [rule NAME]");
+		report(ld, ld->line, "section must be [rule NAME] or [model]");
 		return;
 	}
 	line[n - 1] = '\0';
 	char *inner = str_trim(line + 1);
+	ld->in_model = 0;
+	if (strcmp(inner, "model") == 0) {
+		if (ld->rules->model_line != 0)
+			report(ld, ld->line, "[model] given twice (first at line %u)",
+			       ld->rules->model_line);
+		ld->rules->model_line = ld->line;
+		ld->in_model = 1;
+		ld->in_bad_section = 0;
+		return;
+	}
 	if (strncmp(inner, "rule", 4) != 0 || (inner[4] != ' ' && inner[4] != '\t')) {
-		report(ld, ld->line, "section must be [rule NAME], not [%s]", inner);
+		report(ld, ld->line, "section must be [rule NAME] or [model], not [%s]", inner);
 		return;
 	}
 	char *name = str_trim(inner + 4);
@@ -246,6 +269,65 @@ static void load_key(struct loader *ld, const char *key, const char *value)
 	}
 }
 
+/* [model] file = PATH: relative to the rules file's folder. */
+static void load_model_key(struct loader *ld, const char *key, const char *value)
+{
+	if (strcmp(key, "file") != 0) {
+		report(ld, ld->line, "[model]: unknown key '%s' (file)", key);
+		return;
+	}
+	if (ld->rules->model != NULL) {
+		report(ld, ld->line, "[model]: file given twice");
+		return;
+	}
+	char *path;
+	const char *slash = strrchr(ld->path, '/');
+	if (value[0] == '/' || slash == NULL)
+		path = xstrdup(value);
+	else
+		path = xasprintf("%.*s/%s", (int)(slash - ld->path), ld->path, value);
+	char *error = NULL;
+	if (route_model_load(path, &ld->rules->model, &error) < 0) {
+		report(ld, ld->line, "[model]: %s", error);
+		free(error);
+	}
+	free(path);
+}
+
+/* What each model category means, from the rules of that category: a category no rule sets
+ * would be found with no priority, no flag and no referral, surely not what was meant. */
+static void model_categories_make(struct loader *ld)
+{
+	struct route_rules *rules = ld->rules;
+	if (rules->model == NULL)
+		return;
+	size_t nc = route_model_category_count(rules->model);
+	rules->model_categories = xcalloc(nc, sizeof(*rules->model_categories));
+	for (size_t c = 0; c < nc; c++) {
+		const char *name = route_model_category(rules->model, c);
+		struct model_category *mc = &rules->model_categories[c];
+		if (strcmp(name, ROUTE_MODEL_LOOKALIKE) == 0)
+			continue; /* it sets nothing: it only holds back rules (model_vetoes) */
+		int found = 0;
+		for (size_t i = 0; i < rules->count; i++) {
+			const struct route_rule *r = &rules->rules[i];
+			if (r->category == NULL || strcmp(r->category, name) != 0)
+				continue;
+			found = 1;
+			if (r->priority > mc->priority)
+				mc->priority = r->priority;
+			mc->confidential |= r->confidential;
+			mc->reportable |= r->reportable;
+			for (size_t k = 0; k < r->referrals.count; k++)
+				strlist_add_unique(&mc->referrals, r->referrals.items[k]);
+		}
+		if (!found)
+			report(ld, rules->model_line,
+			       "[model]: the model's category %s is set by no rule here, so nothing says "
+			       "its priority, flags and referrals", name);
+	}
+}
+
 static void load_line(struct loader *ld, char *line)
 {
 	char *s = line;
@@ -265,6 +347,10 @@ static void load_line(struct loader *ld, char *line)
 	*eq = '\0';
 	const char *key = str_trim(s);
 	const char *value = str_trim(eq + 1);
+	if (ld->in_model) {
+		load_model_key(ld, key, value);
+		return;
+	}
 	if (ld->cur == NULL) {
 		if (!ld->in_bad_section)
 			report(ld, ld->line, "%s outside a [rule NAME] section", key);
@@ -311,6 +397,7 @@ int route_rules_load(const char *path, struct route_rules **rules_r, char **erro
 	for (size_t i = 0; i < rules->count; i++)
 		if (rules->rules[i].n_patterns == 0 && !rules->rules[i].pattern_reported)
 			report(&ld, rules->rules[i].line, "rule %s: no pattern", rules->rules[i].name);
+	model_categories_make(&ld);
 
 	if (ld.errors.len > 0) {
 		*errors_r = buf_steal(&ld.errors, NULL);
@@ -341,6 +428,12 @@ void route_rules_free(struct route_rules **rules)
 	for (size_t i = 0; i < r->count; i++)
 		rule_free(&r->rules[i]);
 	free(r->rules);
+	if (r->model != NULL) {
+		for (size_t c = 0; r->model_categories && c < route_model_category_count(r->model); c++)
+			strlist_free(&r->model_categories[c].referrals);
+		free(r->model_categories);
+		route_model_free(&r->model);
+	}
 	if (r->limits != NULL)
 		pattern_limits_free(&r->limits);
 	free(r);
@@ -402,8 +495,81 @@ static void rule_apply(const struct route_rule *r, struct route_result *result)
 	result->reportable |= r->reportable;
 }
 
+static long model_index(const struct route_model *model, const char *category)
+{
+	for (size_t c = 0; c < route_model_category_count(model); c++)
+		if (strcmp(route_model_category(model, c), category) == 0)
+			return (long)c;
+	return -1;
+}
+
+/* A look-alike's probability from which the model may hold a rule back, and how far below
+ * the rule's category threshold the model must then score it. */
+#define LOOKALIKE_LIKELY 0.5
+#define FAR_BELOW 4
+
+/* When the model finds a message only reads like danger (an awareness walk, a trap-shooting
+ * fundraiser, "me quiero morir de la vergüenza"), a rule whose category the model scores and
+ * does not find is held back: named in result->vetoed, its category not set.  Sure of the
+ * look-alike (its threshold), any such rule; only likely (LOOKALIKE_LIKELY), a rule whose
+ * category the model scores far below its threshold.  The model's own findings are never
+ * held back, and a rule of a category the model does not score stands. */
+static void model_vetoes(const struct route_rules *rules, const double *p, unsigned char *fired,
+                         struct route_result *result)
+{
+	long la = model_index(rules->model, ROUTE_MODEL_LOOKALIKE);
+	if (la < 0 || p[la] < LOOKALIKE_LIKELY)
+		return;
+	int sure = p[la] >= route_model_threshold(rules->model, (size_t)la);
+	for (size_t i = 0; i < rules->count; i++) {
+		const struct route_rule *r = &rules->rules[i];
+		if (!fired[i] || r->category == NULL)
+			continue;
+		long c = model_index(rules->model, r->category);
+		double threshold = c >= 0 ? route_model_threshold(rules->model, (size_t)c) : 0;
+		if (c < 0 || p[c] >= threshold || (!sure && p[c] >= threshold / FAR_BELOW))
+			continue;
+		fired[i] = 0;
+		char *why = xasprintf("%s (look-alike %.2f, %s %.2f)", r->name, p[la], r->category,
+		                      p[c]);
+		strlist_add(&result->vetoed, why);
+		free(why);
+	}
+}
+
+/* The model's categories that no rule found, each with what the rules of its category set,
+ * named "model:CATEGORY" among the rules that matched. */
+static void model_apply(const struct route_rules *rules, const double *p,
+                        struct route_result *result)
+{
+	for (size_t c = 0; c < route_model_category_count(rules->model); c++) {
+		const char *name = route_model_category(rules->model, c);
+		if (strcmp(name, ROUTE_MODEL_LOOKALIKE) == 0 ||
+		    p[c] < route_model_threshold(rules->model, c) ||
+		    strlist_contains(&result->categories, name))
+			continue;
+		const struct model_category *mc = &rules->model_categories[c];
+		char *rule = xasprintf("model:%s", name);
+		strlist_add(&result->rules, rule);
+		free(rule);
+		strlist_add_unique(&result->categories, name);
+		for (size_t i = 0; i < mc->referrals.count; i++)
+			strlist_add_unique(&result->referrals, mc->referrals.items[i]);
+		if (mc->priority > result->priority)
+			result->priority = mc->priority;
+		result->confidential |= mc->confidential;
+		result->reportable |= mc->reportable;
+	}
+}
+
 void route_match(const struct route_rules *rules, const char *subject, const char *text,
                  struct route_result *result)
+{
+	route_match_language(rules, subject, text, NULL, result);
+}
+
+void route_match_language(const struct route_rules *rules, const char *subject,
+                          const char *text, const char *language, struct route_result *result)
 {
 	memset(result, 0, sizeof(*result));
 	struct subject subjects[1];
@@ -440,6 +606,7 @@ void route_match(const struct route_rules *rules, const char *subject, const cha
 		goto out;
 	/* Match data per call: nothing mutable is shared between threads. */
 	struct pattern_scratch *md = pattern_scratch_new();
+	unsigned char *fired = xcalloc(rules->count + 1, 1);
 	for (size_t i = 0; i < rules->count; i++) {
 		const struct route_rule *r = &rules->rules[i];
 		int rc = 0;
@@ -452,7 +619,7 @@ void route_match(const struct route_rules *rules, const char *subject, const cha
 			o = u == MATCH_YES ? MATCH_NO : u == MATCH_SKIPPED ? MATCH_SKIPPED : MATCH_YES;
 		}
 		if (o == MATCH_YES) {
-			rule_apply(r, result);
+			fired[i] = 1;
 		} else if (o == MATCH_SKIPPED) {
 			log_warn("route: rule %s skipped for a message: %s (PCRE2 %d)", r->name,
 			         pattern_error_name(rc), rc);
@@ -460,6 +627,20 @@ void route_match(const struct route_rules *rules, const char *subject, const cha
 		}
 	}
 	pattern_scratch_free(&md);
+	double p[ROUTE_MODEL_MAX_CATEGORIES];
+	if (rules->model != NULL) {
+		struct route_features f;
+		route_features_hashes(subject, text, language, &f);
+		route_model_score(rules->model, &f, p);
+		route_features_free(&f);
+		model_vetoes(rules, p, fired, result);
+	}
+	for (size_t i = 0; i < rules->count; i++)
+		if (fired[i])
+			rule_apply(&rules->rules[i], result);
+	if (rules->model != NULL)
+		model_apply(rules, p, result);
+	free(fired);
 out:
 	free(owned[0]);
 	free(owned[1]);
@@ -471,6 +652,7 @@ void route_result_clear(struct route_result *result)
 	strlist_free(&result->categories);
 	strlist_free(&result->referrals);
 	strlist_free(&result->skipped);
+	strlist_free(&result->vetoed);
 	result->priority = ROUTE_NORMAL;
 	result->confidential = 0;
 	result->reportable = 0;
@@ -496,3 +678,7 @@ void route_rules_categories(const struct route_rules *rules, struct strlist *cat
 			strlist_add_unique(categories, rules->rules[i].category);
 }
 
+const struct route_model *route_rules_model(const struct route_rules *rules)
+{
+	return rules != NULL ? rules->model : NULL;
+}

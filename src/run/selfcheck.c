@@ -13,6 +13,7 @@
 #include "imap.h"
 #include "mailbox_imap.h"
 #include "route.h"
+#include "route_model.h"
 #include "secrets.h"
 #include "smtp.h"
 #include "store.h"
@@ -62,6 +63,13 @@ static void check_routes(struct run *r, const struct config *c)
 	}
 	say(r, SELFCHECK_OK, "routes", "%s: %zu rules, every pattern compiles", c->routes,
 	    route_rules_count(rules));
+	const struct route_model *model = route_rules_model(rules);
+	if (model != NULL)
+		say(r, SELFCHECK_OK, "routes", "the routing model: %zu categories, %zu features",
+		    route_model_category_count(model), route_model_feature_count(model));
+	else
+		say(r, SELFCHECK_WARNING, "routes", "%s has no [model]: routing by the rules alone "
+		    "misses most disclosures written without their words (docs/routing.md)", c->routes);
 	route_rules_free(&rules);
 }
 

@@ -424,3 +424,37 @@ int store_placement_route(struct store *store, int64_t placement_id, const char 
 	sp_bind_text(s, 4, priority);
 	return sp_run_update(store, s, "route placement");
 }
+
+struct corrections_ctx {
+	store_route_correction_cb *cb;
+	void *ctx;
+};
+
+static int correction_row_cb(sqlite3_stmt *s, void *p)
+{
+	struct corrections_ctx *c = p;
+	struct route_correction_row row = {
+		.thread_ref = sp_col_text(s, 0),
+		.category = sp_col_text(s, 1),
+		.priority = sp_col_text(s, 2),
+		.subject = sp_col_text(s, 3),
+		.text = sp_col_text(s, 4),
+	};
+	return c->cb(&row, c->ctx);
+}
+
+int store_route_corrections(struct store *store, store_route_correction_cb *cb, void *ctx)
+{
+	sqlite3_stmt *s = sp_query(store,
+	    "SELECT t.ref, t.category, t.priority, m.subject, m.body FROM threads t "
+	    "JOIN placements p ON p.id = (SELECT id FROM placements WHERE thread_id = t.id "
+	    "  AND direction = 'in' AND kind = 'person' ORDER BY date, id LIMIT 1) "
+	    "JOIN messages m ON m.id = p.message_id "
+	    "WHERE EXISTS (SELECT 1 FROM thread_history h WHERE h.thread_id = t.id "
+	    "  AND h.action IN ('category', 'flag')) "
+	    "  AND NOT " DISPOSED("m.id") " ORDER BY t.id");
+	if (s == NULL)
+		return -1;
+	struct corrections_ctx c = {cb, ctx};
+	return sp_each_row(store, s, correction_row_cb, &c);
+}

@@ -1,10 +1,12 @@
 /* libFuzzer target: the parse path every stranger's mail takes — GMime parsing, the text and
- * attachment walk, classification and subject handling.  `make fuzz` builds and runs it. */
+ * attachment walk, classification, subject handling, and what the routing model reads of the
+ * text (case folding, stems, letter groups).  `make fuzz` builds and runs it. */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "classify.h"
 #include "mime.h"
+#include "route_features.h"
 #include "thread.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,6 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char ref[THREAD_REF_SIZE];
 	thread_find_subject_tag(msg->subject, ref);
 	free(base);
+	struct route_features f;
+	route_features_make(msg->subject, msg->text, &f);
+	route_features_free(&f);
 	parsed_message_free(&msg);
 	return 0;
 }

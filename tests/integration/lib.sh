@@ -208,3 +208,11 @@ for line in open(os.path.join(sys.argv[1], "labels.jsonl")):
     os.link(os.path.join(sys.argv[1], l["file"]), os.path.join(dest, os.path.basename(l["file"])))
 PY
 }
+
+# maildir_msg DIR FROM SUBJECT ID BODY: a plain-text message from FROM to troop K, dated
+# 2026-06-01, into Maildir DIR (made when missing) as DIR/cur/ID:2,.
+maildir_msg() {
+	mkdir -p "$1/cur" "$1/new" "$1/tmp"
+	printf 'From: %s\nTo: TroopKCTL@ct.gov\nSubject: %s\nMessage-ID: <%s@example.org>\nDate: Mon, 1 Jun 2026 10:00:00 +0000\nContent-Type: text/plain; charset=utf-8\n\n%s\n' \
+		"$2" "$3" "$4" "$5" >"$1/cur/$4:2,"
+}

@@ -53,7 +53,7 @@ printf 'troopk-secret\n' >"$TMPDIR/troopk.pw"
 printf 'relay-secret\n' >relay.pw
 
 # A broken configuration: every problem at once, each with FILE:LINE.
-cp "$TOP/config/routes.conf" routes.conf
+cp "$TOP/config/routes.conf" "$TOP/config/routes.model" .
 printf '\n[rule broken]\npattern = (unclosed\ncategory = broken\n' >>routes.conf
 rline=$(grep -n '^pattern = (unclosed' routes.conf | cut -d: -f1)
 mkdir tpl

@@ -101,15 +101,10 @@ echo "ok: audit: $(json '[a["details"] for a in d if a["action"] == "search"][0]
 # finds "evicted", Spanish "golpea" finds "golpeó"), accents and case folded; a quoted word
 # only as written; a prefix the words as written.  A Spanish stem never finds English mail:
 # "trooper" is not "Troop".
-mkdir -p fam/cur fam/new fam/tmp
-msg() {
-	printf 'From: %s\nTo: TroopKCTL@ct.gov\nSubject: %s\nMessage-ID: <%s@example.org>\nDate: Mon, 1 Jun 2026 10:00:00 +0000\nContent-Type: text/plain; charset=utf-8\n\n%s\n' \
-		"$1" "$2" "$3" "$4" >"fam/cur/$3:2,"
-}
-msg ana@example.org "landlord" fam1 "We were evicted on Friday and the kids are staying with my sister."
-msg luz@example.org "ayuda por favor" fam2 "Mi esposo me golpeó anoche y tengo miedo de volver a la casa, no sé qué hacer con los niños."
-msg raj@example.org "Troop K open house" fam3 "Will Troop K hold its open house again this year?"
-msg eva@example.org "SITUACIÓN" fam4 "La situación del edificio es muy mala, no hay calefacción desde el lunes."
+maildir_msg fam ana@example.org "landlord" fam1 "We were evicted on Friday and the kids are staying with my sister."
+maildir_msg fam luz@example.org "ayuda por favor" fam2 "Mi esposo me golpeó anoche y tengo miedo de volver a la casa, no sé qué hacer con los niños."
+maildir_msg fam raj@example.org "Troop K open house" fam3 "Will Troop K hold its open house again this year?"
+maildir_msg fam eva@example.org "SITUACIÓN" fam4 "La situación del edificio es muy mala, no hay calefacción desde el lunes."
 write_config f.conf "$TMPDIR/f.db"
 export LIAISON_CONFIG=$TMPDIR/f.conf
 $LIAISON init >/dev/null

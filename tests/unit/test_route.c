@@ -62,9 +62,33 @@ static char *load_text(const char *content, char **path_r, struct route_rules **
 	return errors;
 }
 
+/* The shipped rules alone, without their [model] section: these tests are of the rules; the
+ * routing model has its own (test_route_model.c) and its measure (bench/route-eval.sh). */
 static int setup_defaults(void **state)
 {
-	*state = load_ok(DEFAULT_RULES);
+	char *text = NULL, *error = NULL;
+	size_t len = 0;
+	assert_int_equal(file_read_all(DEFAULT_RULES, 1 << 20, &text, &len, &error), 0);
+	struct buf alone;
+	buf_init(&alone, 1 << 20);
+	int in_model = 0;
+	for (char *line = text, *next; line != NULL && *line; line = next) {
+		next = strchr(line, '\n');
+		size_t n = next ? (size_t)(++next - line) : strlen(line);
+		if (line[0] == '[')
+			in_model = strncmp(line, "[model]", 7) == 0;
+		if (!in_model)
+			assert_int_equal(buf_add(&alone, line, n), 0);
+	}
+	free(text);
+	char *dir = test_tmpdir();
+	char *path = xasprintf("%s/routes.conf", dir);
+	test_write_file(path, alone.data);
+	buf_free(&alone);
+	*state = load_ok(path);
+	assert_null(route_rules_model(*state));
+	free(path);
+	free(dir);
 	return 0;
 }
 
@@ -437,12 +461,12 @@ static void test_every_bad_line_reported(void **state)
 		":13: rule good: unless pattern does not compile at offset 3: range out of order in "
 		"character class\n",
 		":14: rule good: empty pattern\n",
-		":15: section must be [rule NAME], not [section]\n",
-		":17: section must be [rule NAME], not [rule]\n",
+		":15: section must be [rule NAME] or [model], not [section]\n",
+		":17: section must be [rule NAME] or [model], not [rule]\n",
 		":18: rule name 'bad name!': use letters, digits, '-', '_' and '.'\n",
 		":19: rule good: duplicate rule name (first at line 2)\n",
 		":21: rule empty: no pattern\n",
-		":23: section must be [rule NAME]\n",
+		":23: section must be [rule NAME] or [model]\n",
 	};
 	size_t lines = 0;
 	for (const char *p = errors; *p; p++)
