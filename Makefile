@@ -20,7 +20,9 @@ PKGS    := gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle libetpan gnutls libc
 OPT     ?= -O2 -g
 SAN     ?=
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
-ALL_CFLAGS = $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
+# -ffp-contract=off: no fused multiply-adds, so the routing model trains to the same bytes on
+# every machine (tests/integration/test_route_model.sh compares them).
+ALL_CFLAGS = $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE -ffp-contract=off $(WARN) -Iinclude \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm -lpthread
 

@@ -8,8 +8,9 @@
 #include "ops.h"
 #include "util.h"
 
-/* One corrected thread: its first message from a person and the categories it has now
- * (its category, and emergency when it is urgent); "general" is no category. */
+/* One corrected thread: its first message from a person, and its categories: what routing
+ * gave that message, with each of a person's category and urgency corrections applied in
+ * turn ("general" is no category; urgent on is an emergency, off is not). */
 struct route_correction {
 	const char *thread_ref;
 	const char *subject, *text;

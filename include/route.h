@@ -20,7 +20,9 @@ struct route_model;
 
 /* What the rules say of one message.  Strings are owned by the result. */
 struct route_result {
-	struct strlist rules;       /* names of the rules that matched, in file order */
+	struct strlist rules;       /* names of the rules that matched, in file order;
+	                               "model:CATEGORY" for what the model found, "held:RULE"
+	                               for a rule it held back (vetoed says why) */
 	struct strlist categories;  /* categories set by them, first match first, no repeats */
 	struct strlist referrals;   /* suggested referral service ids, no repeats */
 	enum route_priority priority; /* the highest any matching rule set */

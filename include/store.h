@@ -518,11 +518,14 @@ typedef int store_reroute_cb(const struct reroute_placement_row *row, void *ctx)
 int store_reroute_placements(struct store *store, const char *mailbox, int64_t since,
                              store_reroute_cb *cb, void *ctx);
 
-/* A thread whose routing a person changed (their `category` or `flag` in its history), as it
- * stands now, with its first incoming message from a person: what `liaison route train
- * --from-store` learns from.  Disposed-of messages are left out. */
+/* A thread whose category or urgency a person changed (their `category`, or their `flag` of
+ * urgent, in its history), with its first incoming message from a person and the categories
+ * routing gave that message: what `liaison route train --from-store` learns from, with the
+ * history (ops_route.c).  Disposed-of messages are left out. */
 struct route_correction_row {
-	const char *thread_ref, *category, *priority;
+	int64_t thread_id;
+	const char *thread_ref;
+	const char *routed;          /* the placement's categories, comma-separated, or NULL */
 	const char *subject, *text;
 };
 typedef int store_route_correction_cb(const struct route_correction_row *row, void *ctx);
@@ -812,7 +815,8 @@ void store_tombstone_clear(struct tombstone *t);
 /* How many messages were disposed of (only their tombstones are left). */
 int store_count_tombstones(struct store *store, int64_t *count_r);
 /* FTS5's strict check that the search index holds exactly the words of the messages table:
- * 0, or -1 with store_error saying what disagrees (or why the check could not run). */
+ * 0; 1 when it does not, or -1 when the check could not run (busy, out of memory), both with
+ * store_error saying why.  It holds the database's write lock while it reads the index. */
 int store_search_index_check(struct store *store);
 
 /* === store_web.c: the web console's accounts, sessions and failed sign-ins ============== */

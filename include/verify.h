@@ -17,8 +17,10 @@ struct verify_result {
 	int64_t audit_entries;
 	int64_t audit_broken; /* the first broken entry, 0 when the chain holds */
 	char *audit_problem;  /* what is wrong with it (caller frees), or NULL */
-	char *index_problem;  /* how the search index disagrees with the messages (caller
-	                         frees), or NULL when it holds exactly their words */
+	char *index_problem;  /* how the search index disagrees with the messages, or why it
+	                         could not be checked (caller frees), or NULL when it holds
+	                         exactly their words */
+	int index_unchecked;  /* index_problem says why the check could not run */
 };
 
 /* Calls mismatch(sha256, message_id, actual, ctx) for each message whose bytes changed

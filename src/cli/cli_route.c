@@ -82,6 +82,18 @@ static void labelled_set_free(struct labelled_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
+/* A category as rules files and the model file write one (route.c's rule names). */
+static int is_category_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 63)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_' || *s == '.'))
+			return 0;
+	return 1;
+}
+
 /* One line of a labelled file; 0, or -1 after saying what is wrong with FILE:LINE. */
 static int read_labelled_line(const char *path, unsigned line, const char *text,
                               int for_training, struct labelled_set *set)
@@ -118,10 +130,21 @@ static int read_labelled_line(const char *path, unsigned line, const char *text,
 		strlist_add(&l->categories, ROUTE_MODEL_LOOKALIKE);
 	size_t i;
 	json_t *c;
-	json_array_foreach(cats, i, c)
-		if (json_is_string(c))
-			strlist_add_unique(&l->categories, json_string_value(c));
+	int bad = 0;
+	json_array_foreach(cats, i, c) {
+		if (!json_is_string(c) || !is_category_name(json_string_value(c))) {
+			bad = 1;
+			continue;
+		}
+		strlist_add_unique(&l->categories, json_string_value(c));
+	}
 	json_decref(o);
+	if (bad) {
+		/* a category the model file could not hold: said, not trained on */
+		cli_error("route", "%s:%u: a category is a name of letters, digits, '-', '_' and '.'",
+		          path, line);
+		return -1;
+	}
 	return 0;
 }
 
@@ -339,19 +362,21 @@ static int add_correction(const struct route_correction *c, void *p)
 	return 0;
 }
 
-/* Writes text to path through a temporary file: a reader never sees half a model. */
+/* Writes text to path through a new temporary file beside it (a reader never sees half a
+ * model), mode 0600: a model trained on the store holds words of confidential mail. */
 static int write_model(const char *path, const char *text)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	int ok = f != NULL && fputs(text, f) >= 0;
-	if (f != NULL)
-		ok &= fclose(f) == 0;
+	char *tmp = xasprintf("%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	int ok = fd >= 0 && fd_write_all(fd, text, strlen(text)) == 0;
+	if (fd >= 0)
+		ok &= close(fd) == 0;
 	if (ok)
 		ok = rename(tmp, path) == 0;
 	if (!ok) {
 		cli_error("route", "cannot write %s: %m", path);
-		unlink(tmp);
+		if (fd >= 0)
+			unlink(tmp);
 	}
 	free(tmp);
 	return ok ? 0 : -1;
@@ -581,6 +606,19 @@ int cmd_route(struct cli *cli, int argc, char **argv)
 	}
 	char **rest = argv + optind;
 	int n_rest = argc - optind;
+	if (categories.count > ROUTE_MODEL_MAX_CATEGORIES) {
+		cli_error("route", "--category: at most %d categories in a model",
+		          ROUTE_MODEL_MAX_CATEGORIES);
+		strlist_free(&categories);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < categories.count; i++)
+		if (!is_category_name(categories.items[i])) {
+			cli_error("route", "--category '%s': use letters, digits, '-', '_' and '.'",
+			          categories.items[i]);
+			strlist_free(&categories);
+			return EXIT_USAGE;
+		}
 	int rc;
 	if (strcmp(what, "eval") == 0 && n_rest > 0 && !out && !from_store && !file)
 		rc = route_eval(cli, rules_path, targets, json, rest, n_rest);

@@ -533,7 +533,13 @@ static void model_vetoes(const struct route_rules *rules, const double *p, unsig
 		char *why = xasprintf("%s (look-alike %.2f, %s %.2f)", r->name, p[la], r->category,
 		                      p[c]);
 		strlist_add(&result->vetoed, why);
+		/* said where it is stored (the placement's rules) and logged: a rule wrongly held
+		 * back must be found */
+		log_info("route: rule %s held back: %s", r->name, why);
 		free(why);
+		char *held = xasprintf("held:%s", r->name);
+		strlist_add(&result->rules, held);
+		free(held);
 	}
 }
 

@@ -92,7 +92,12 @@ static int read_number(const char *s, char **end_r, double *v)
 	return 0;
 }
 
-/* n numbers separated by spaces into out. */
+/* No weight, bias or scale route_train.c writes comes near this: a larger one is a damaged
+ * or hostile file, and would overflow the sums (a non-finite score sets and holds back
+ * anything). */
+#define NUMBER_MAX 1e4
+
+/* n numbers separated by spaces into out, each within NUMBER_MAX. */
 static int parse_numbers(struct parser *p, const char *s, double *out, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -102,6 +107,8 @@ static int parse_numbers(struct parser *p, const char *s, double *out, size_t n)
 		double v;
 		if (read_number(s, &end, &v) < 0)
 			return fail(p, "expected %zu numbers, found %zu", n, i);
+		if (!(fabs(v) <= NUMBER_MAX))
+			return fail(p, "a number out of range: %g", v);
 		out[i] = v;
 		s = end;
 	}
@@ -117,6 +124,9 @@ static int parse_categories(struct parser *p, struct route_model *m, char *s)
 	for (char *save = NULL, *tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		if (m->n_categories == ROUTE_MODEL_MAX_CATEGORIES)
 			return fail(p, "more than %d categories", ROUTE_MODEL_MAX_CATEGORIES);
+		for (size_t c = 0; c < m->n_categories; c++)
+			if (strcmp(m->categories[c], tok) == 0)
+				return fail(p, "category %s given twice", tok);
 		m->categories = xrealloc(m->categories, (m->n_categories + 1) * sizeof(char *));
 		m->categories[m->n_categories++] = xstrdup(tok);
 	}
@@ -151,6 +161,22 @@ static long table_find(const struct route_model *m, uint64_t h)
 	return -1;
 }
 
+/* Doubles the feature table (or makes it), putting back what it held. */
+static void table_grow(struct route_model *m)
+{
+	size_t old_cap = m->table_cap;
+	uint64_t *old = m->table;
+	uint32_t *old_index = m->table_index;
+	m->table_cap = old_cap ? old_cap * 2 : 8192;
+	m->table = xcalloc(m->table_cap, sizeof(*m->table));
+	m->table_index = xcalloc(m->table_cap, sizeof(*m->table_index));
+	for (size_t j = 0; j < old_cap; j++)
+		if (old[j] != 0)
+			table_put(m, old[j], old_index[j]);
+	free(old);
+	free(old_index);
+}
+
 static int parse_feature(struct parser *p, struct route_model *m, char *line)
 {
 	char *tab = strchr(line, '\t');
@@ -160,11 +186,17 @@ static int parse_feature(struct parser *p, struct route_model *m, char *line)
 	double w[ROUTE_MODEL_MAX_CATEGORIES];
 	if (parse_numbers(p, tab + 1, w, m->n_categories) < 0)
 		return -1;
+	uint64_t h = route_feature_hash(line, strlen(line));
+	if (2 * (m->n_features + 1) > m->table_cap)
+		table_grow(m);
+	if (table_find(m, h) >= 0)
+		return fail(p, "feature '%s' given twice (or two features share a hash)", line);
 	if (m->n_features == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 4096;
 		m->names = xrealloc(m->names, m->cap * sizeof(*m->names));
 		m->weights = xrealloc(m->weights, m->cap * m->n_categories * sizeof(*m->weights));
 	}
+	table_put(m, h, (uint32_t)m->n_features);
 	m->names[m->n_features] = xstrdup(line);
 	for (size_t c = 0; c < m->n_categories; c++)
 		m->weights[m->n_features * m->n_categories + c] = (float)w[c];
@@ -172,27 +204,8 @@ static int parse_feature(struct parser *p, struct route_model *m, char *line)
 	return 0;
 }
 
-static int build_table(struct parser *p, struct route_model *m)
-{
-	m->table_cap = 16;
-	while (m->table_cap < 2 * m->n_features)
-		m->table_cap *= 2;
-	m->table = xcalloc(m->table_cap, sizeof(*m->table));
-	m->table_index = xcalloc(m->table_cap, sizeof(*m->table_index));
-	for (size_t i = 0; i < m->n_features; i++) {
-		uint64_t h = route_feature_hash(m->names[i], strlen(m->names[i]));
-		if (table_find(m, h) >= 0) {
-			p->line = 0;
-			return fail(p, "feature '%s' given twice (or two features share a hash)",
-			            m->names[i]);
-		}
-		table_put(m, h, (uint32_t)i);
-	}
-	return 0;
-}
-
 static int parse_line(struct parser *p, struct route_model *m, char *line, int *have_bias,
-                      int *have_threshold)
+                      int *have_scale, int *have_threshold)
 {
 	if (*line == '\0' || *line == '#')
 		return 0;
@@ -207,8 +220,14 @@ static int parse_line(struct parser *p, struct route_model *m, char *line, int *
 		*have_bias = 1;
 		return parse_numbers(p, line + 5, m->bias, m->n_categories);
 	}
-	if (strncmp(line, "scale ", 6) == 0)
-		return parse_numbers(p, line + 6, m->scale, 2);
+	if (strncmp(line, "scale ", 6) == 0) {
+		*have_scale = 1;
+		if (parse_numbers(p, line + 6, m->scale, 2) < 0)
+			return -1;
+		if (m->scale[0] < 0 || m->scale[0] > 4 || m->scale[1] < 0)
+			return fail(p, "scale: a power from 0 to 4 and a least count of 0 or more");
+		return 0;
+	}
 	if (strncmp(line, "threshold ", 10) == 0) {
 		*have_threshold = 1;
 		if (parse_numbers(p, line + 10, m->threshold, m->n_categories) < 0)
@@ -228,7 +247,19 @@ int route_model_parse(const char *name, const char *text, size_t len,
 	struct parser p = {.name = name};
 	struct route_model *m = xcalloc(1, sizeof(*m));
 	char *copy = xstrndup(text, len);
-	int have_bias = 0, have_threshold = 0;
+	int have_bias = 0, have_scale = 0, have_threshold = 0;
+	if (memchr(text, '\0', len) != NULL) {
+		/* a model is text: a NUL would silently end it early */
+		const char *nul = memchr(text, '\0', len);
+		for (const char *q = text; q < nul; q++)
+			p.line += *q == '\n';
+		p.line++;
+		fail(&p, "NUL byte in the file");
+		*error_r = p.error;
+		free(copy);
+		route_model_free(&m);
+		return -1;
+	}
 	int rc = 0;
 	for (char *line = copy, *next; line != NULL && rc == 0; line = next) {
 		next = strchr(line, '\n');
@@ -244,15 +275,13 @@ int route_model_parse(const char *name, const char *text, size_t len,
 				          ROUTE_MODEL_MAGIC);
 			continue;
 		}
-		rc = parse_line(&p, m, line, &have_bias, &have_threshold);
+		rc = parse_line(&p, m, line, &have_bias, &have_scale, &have_threshold);
 	}
 	free(copy);
 	if (rc == 0 && p.line == 0)
 		rc = fail(&p, "empty file");
-	if (rc == 0 && (m->n_categories == 0 || !have_bias || !have_threshold))
-		rc = fail(&p, "a model needs its categories, bias and threshold lines");
-	if (rc == 0)
-		rc = build_table(&p, m);
+	if (rc == 0 && (m->n_categories == 0 || !have_bias || !have_scale || !have_threshold))
+		rc = fail(&p, "a model needs its categories, bias, scale and threshold lines");
 	if (rc < 0) {
 		*error_r = p.error;
 		route_model_free(&m);
@@ -333,8 +362,12 @@ void route_model_score(const struct route_model *model, const struct route_featu
 			sum[c] += w[c];
 	}
 	double x = route_feature_value(f->count, model->scale[0], model->scale[1]);
-	for (size_t c = 0; c < nc; c++)
+	for (size_t c = 0; c < nc; c++) {
 		p[c] = 1.0 / (1.0 + exp(-(model->bias[c] + x * sum[c])));
+		/* bounded weights cannot make one, but a score that is no number sets nothing */
+		if (!isfinite(p[c]))
+			p[c] = 0;
+	}
 }
 
 size_t route_model_explain(const struct route_model *model, const struct route_features *f,

@@ -265,7 +265,8 @@ static void pick_categories(const struct route_example *examples, size_t n,
                             const struct route_train_options *o, struct strlist *out)
 {
 	if (o->categories != NULL) {
-		for (size_t i = 0; i < o->categories->count; i++)
+		for (size_t i = 0; i < o->categories->count && out->count < ROUTE_MODEL_MAX_CATEGORIES;
+		     i++)
 			strlist_add_unique(out, o->categories->items[i]);
 		return;
 	}

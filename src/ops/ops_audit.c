@@ -52,7 +52,8 @@ int ops_verify(struct store *store, const struct actor *actor,
 	char *details = xasprintf("%lld messages, %lld mismatched; audit %s; search index %s",
 	                          (long long)r->messages, (long long)r->mismatches,
 	                          r->audit_broken ? "broken" : "intact",
-	                          r->index_problem ? "disagrees" : "agrees");
+	                          r->index_unchecked ? "not checked"
+	                          : r->index_problem ? "disagrees" : "agrees");
 	rc = audit_append(store, actor->user->name, "verify", "", details, error_r) < 0
 	    ? OPS_FAILED : OPS_OK;
 	free(details);

@@ -9,8 +9,8 @@
  *
  * One language per text, not both stems of every word: "trooper" stemmed as Spanish is
  * "troop", and every "Troop K" would be found.  SQLite calls the tokenizer with the text of
- * a quoted string already unquoted, so sp_fts_query marks the words of quoted strings with
- * EXACT_MARK first. */
+ * a quoted string already unquoted, one call per string, so sp_fts_query puts EXACT_MARK at
+ * the start of each quoted string first. */
 #include "store_private.h"
 
 #include <stdlib.h>
@@ -40,6 +40,7 @@ struct family_call {
 	const char *text;
 	int mode;
 	int language;  /* a document's: its stems' language; -1 in a query: both */
+	int exact;     /* a query's quoted string (sp_fts_query marked it): words as written */
 };
 
 static void family_delete(Fts5Tokenizer *p)
@@ -102,9 +103,7 @@ static int on_word(void *p, int flags, const char *word, int len, int start, int
 {
 	struct family_call *c = p;
 	if (c->mode & FTS5_TOKENIZE_QUERY) {
-		int exact = (c->mode & FTS5_TOKENIZE_PREFIX) ||
-		            (start > 0 && c->text[start - 1] == EXACT_MARK);
-		if (exact)
+		if (c->exact || (c->mode & FTS5_TOKENIZE_PREFIX))
 			return c->emit(c->ctx, flags, word, len, start, end);
 		int rc = emit_stem(c, STEM_ENGLISH, word, len, start, end, flags);
 		return rc == SQLITE_OK ? emit_stem(c, STEM_SPANISH, word, len, start, end,
@@ -121,8 +120,11 @@ static int family_tokenize(Fts5Tokenizer *p, void *ctx, int mode, const char *te
                            int (*emit)(void *, int, const char *, int, int, int))
 {
 	struct family_tokenizer *tok = (struct family_tokenizer *)p;
-	struct family_call c = {tok, ctx, emit, text, mode, -1};
-	if (!(mode & FTS5_TOKENIZE_QUERY)) {
+	struct family_call c = {tok, ctx, emit, text, mode, -1, 0};
+	if (mode & FTS5_TOKENIZE_QUERY) {
+		/* SQLite tokenizes each string or bareword of a query in a call of its own */
+		c.exact = len > 0 && text[0] == EXACT_MARK;
+	} else {
 		/* lang.h reads a NUL-terminated text; the column's may not be */
 		char *copy = xstrndup(text, (size_t)len);
 		c.language = strcmp(lang_detect(NULL, copy), "es") == 0 ? STEM_SPANISH : STEM_ENGLISH;
@@ -146,31 +148,42 @@ int sp_fts_register(sqlite3 *db)
 	return api->xCreateTokenizer(api, "word_family", api, &methods, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-static int is_word_byte(unsigned char b)
+/* Where the string that opens at q (a '"') ends: the byte after its closing quote ("" inside
+ * is a quote character), or the end of the query. */
+static const char *string_end(const char *q)
 {
-	return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
-	       b >= 0x80;
+	for (q++; *q; q++) {
+		if (*q != '"')
+			continue;
+		if (q[1] != '"')
+			return q + 1;
+		q++;
+	}
+	return q;
 }
 
 char *sp_fts_query(const char *query)
 {
 	struct buf out;
 	buf_init(&out, SIZE_MAX);
-	int quoted = 0;
-	for (const char *p = query; *p; p++) {
-		if (*p == '"') {
-			/* "" inside a string is a quote character, not its end */
-			if (quoted && p[1] == '"') {
-				buf_add(&out, p, 2);
-				p++;
-				continue;
-			}
-			quoted = !quoted;
-		} else if (quoted && is_word_byte((unsigned char)*p) &&
-		           (p == query || !is_word_byte((unsigned char)p[-1]))) {
-			buf_add(&out, (const char[]){EXACT_MARK}, 1);
+	int braces = 0;
+	for (const char *p = query; *p;) {
+		if (*p == '{' || *p == '}')
+			braces += *p == '{' ? 1 : braces > 0 ? -1 : 0;
+		if (*p != '"') {
+			buf_add(&out, p++, 1);
+			continue;
 		}
+		/* A quoted string: its words as written (the mark after its quote; the tokenizer
+		 * reads the mark at the start of the string), unless it names a column
+		 * ("subject":x, {"subject" body}:x). */
+		const char *end = string_end(p);
+		const char *after = end + strspn(end, " \t");
 		buf_add(&out, p, 1);
+		if (braces == 0 && *after != ':')
+			buf_add(&out, (const char[]){EXACT_MARK}, 1);
+		buf_add(&out, p + 1, (size_t)(end - p - 1));
+		p = end;
 	}
 	return buf_steal(&out, NULL);
 }
@@ -181,5 +194,14 @@ int store_search_index_check(struct store *store)
 	                                  "VALUES ('integrity-check', 1)");
 	if (s == NULL)
 		return -1;
-	return sp_run_update(store, s, "the search index") < 0 ? -1 : 0;
+	int rc = sqlite3_step(s);
+	int result = 0;
+	if (rc != SQLITE_DONE) {
+		/* FTS5 says SQLITE_CORRUPT_VTAB when the index and the table disagree; anything
+		 * else (busy, out of memory) is a check that could not run */
+		result = (sqlite3_extended_errcode(store->db) & 0xff) == SQLITE_CORRUPT ? 1 : -1;
+		sp_set_error(store, "the search index");
+	}
+	sqlite3_finalize(s);
+	return result;
 }

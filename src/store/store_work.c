@@ -434,9 +434,9 @@ static int correction_row_cb(sqlite3_stmt *s, void *p)
 {
 	struct corrections_ctx *c = p;
 	struct route_correction_row row = {
-		.thread_ref = sp_col_text(s, 0),
-		.category = sp_col_text(s, 1),
-		.priority = sp_col_text(s, 2),
+		.thread_id = sqlite3_column_int64(s, 0),
+		.thread_ref = sp_col_text(s, 1),
+		.routed = sp_col_text(s, 2),
 		.subject = sp_col_text(s, 3),
 		.text = sp_col_text(s, 4),
 	};
@@ -446,12 +446,12 @@ static int correction_row_cb(sqlite3_stmt *s, void *p)
 int store_route_corrections(struct store *store, store_route_correction_cb *cb, void *ctx)
 {
 	sqlite3_stmt *s = sp_query(store,
-	    "SELECT t.ref, t.category, t.priority, m.subject, m.body FROM threads t "
+	    "SELECT t.id, t.ref, p.categories, m.subject, m.body FROM threads t "
 	    "JOIN placements p ON p.id = (SELECT id FROM placements WHERE thread_id = t.id "
 	    "  AND direction = 'in' AND kind = 'person' ORDER BY date, id LIMIT 1) "
 	    "JOIN messages m ON m.id = p.message_id "
 	    "WHERE EXISTS (SELECT 1 FROM thread_history h WHERE h.thread_id = t.id "
-	    "  AND h.action IN ('category', 'flag')) "
+	    "  AND (h.action = 'category' OR (h.action = 'flag' AND h.details LIKE 'urgent %'))) "
 	    "  AND NOT " DISPOSED("m.id") " ORDER BY t.id");
 	if (s == NULL)
 		return -1;

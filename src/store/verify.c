@@ -55,8 +55,11 @@ int verify_store(struct store *store,
 	result->audit_entries = check.entries;
 	result->audit_broken = check.broken_id;
 	result->audit_problem = check.problem;
-	if (store_search_index_check(store) < 0)
+	int index = store_search_index_check(store);
+	if (index != 0) {
 		result->index_problem = xstrdup(store_error(store));
+		result->index_unchecked = index < 0;
+	}
 	return 0;
 }
 

@@ -10,7 +10,9 @@ cd "$TMPDIR"
 # The shipped model, made again from its files: byte for byte the same.
 (cd "$TOP" && LIAISON=$LIAISON sh tools/train-routes-model.sh "$TMPDIR/again.model") >train.out
 cmp "$TOP/config/routes.model" again.model || fail "config/routes.model is not what its training files make (run make model)"
-grep -q heldout "$TOP/tools/train-routes-model.sh" && fail "the held-out set is named in the training"
+# Its inputs are the training and development sets, nothing else.
+inputs=$(sed -n 's|^[[:space:]]*tests/routing/|tests/routing/|p' "$TOP/tools/train-routes-model.sh")
+expect_eq "the model's training files" "tests/routing/train/*.jsonl tests/routing/dev-en.jsonl tests/routing/dev-es.jsonl" "$inputs"
 grep -q "^child-abuse " train.out || { cat train.out; fail "the training report lacks a category"; }
 echo "ok: the shipped model is what tools/train-routes-model.sh makes"
 
@@ -66,13 +68,24 @@ echo "ok: route eval"
 
 # The agency's corrections: a liaison sets a category and makes a thread urgent; an admin
 # trains on them (nobody else), and the reading is audited.
+# The streetlight thread (routing gave it nothing) becomes services and urgent: one more
+# example of each; a confidential flag alone corrects no category, so the invitation is none.
 $LIAISON --as coordinator category "$ANN" services >/dev/null
 $LIAISON --as coordinator flag "$ANN" urgent >/dev/null
+BO=$($LIAISON threads --json | $PY -c 'import json,sys; print([t["ref"] for t in json.load(sys.stdin) if t["correspondent"].startswith("bo@")][0])')
+$LIAISON --as coordinator flag "$BO" confidential >/dev/null
+positives() { awk -v c="$1" '$1 == c { print $2 }' "$2"; }
+$LIAISON route train --category emergency --category services --out base.model lab.jsonl "$TOP/tests/routing/train/en-1.jsonl" >base.out 2>&1 || { cat base.out; fail "train"; }
 $LIAISON route train --from-store --category emergency --category services --out s.model lab.jsonl "$TOP/tests/routing/train/en-1.jsonl" >s.out 2>&1 || { cat s.out; fail "train --from-store"; }
 grep -q "1 corrected threads from the store" s.out || { cat s.out; fail "the corrected thread was not read"; }
+expect_eq "services: one more example, the corrected thread" "$(($(positives services base.out) + 1))" "$(positives services s.out)"
+expect_eq "emergency: one more, the thread made urgent" "$(($(positives emergency base.out) + 1))" "$(positives emergency s.out)"
+expect_eq "the model file is its trainer's alone (mode 600)" 600 "$(stat -c %a s.model)"
 head -n 1 s.model | grep -qx "liaison-route-model 1" || fail "no model written"
 expect_code "a coordinator may not train on the store" 1 $LIAISON --as coordinator route train --from-store --out c.model lab.jsonl
-[ ! -e c.model ] || fail "a refused training wrote a model"
+printf '{"id": "z", "body": "x", "categories": ["sexual assault"]}\n' >space.jsonl
+expect_code "a category that is not a name: exit 2" 2 $LIAISON route train --out z.model space.jsonl
+expect_code "33 categories: exit 2" 2 $LIAISON route train --out z.model $(for i in $(seq 1 33); do printf -- '--category c%s ' "$i"; done) lab.jsonl
 $LIAISON --as records audit --json | grep -q '"route-train"' || fail "training on the store is not audited"
 expect_code "train needs --out" 2 $LIAISON route train lab.jsonl
 echo "ok: route train --from-store"

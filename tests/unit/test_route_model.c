@@ -117,8 +117,19 @@ static void test_model_file(void **state)
 	expect_parse_error("liaison-route-model 1\ncategories a\nbias 1\nthreshold 1.5\n", "m.model:4: a threshold is a probability");
 	expect_parse_error("liaison-route-model 1\ncategories a\nbias 1\nthreshold 0.5\nw x 1\n", "m.model:5: expected FEATURE<TAB>WEIGHTS");
 	expect_parse_error("liaison-route-model 1\ncategories a\nbias x\n", "m.model:3: expected 1 numbers, found 0");
-	expect_parse_error("liaison-route-model 1\ncategories a\n", "a model needs its categories, bias and threshold lines");
-	expect_parse_error("liaison-route-model 1\ncategories a\nbias 0\nthreshold 0.5\nw x\t1\nw x\t2\n", "feature 'w x' given twice");
+	expect_parse_error("liaison-route-model 1\ncategories a\n", "a model needs its categories, bias, scale and threshold lines");
+	expect_parse_error("liaison-route-model 1\ncategories a\nbias 0\nthreshold 0.5\n", "a model needs its categories, bias, scale and threshold lines");
+	expect_parse_error("liaison-route-model 1\ncategories a\nbias 0\nscale 0 0\nthreshold 0.5\nw x\t1\nw x\t2\n", "m.model:7: feature 'w x' given twice");
+	expect_parse_error("liaison-route-model 1\ncategories a a\n", "m.model:2: category a given twice");
+	/* a weight no training writes, a scale that would make scores no number */
+	expect_parse_error("liaison-route-model 1\ncategories a\nbias 0\nscale 0 0\nthreshold 0.5\nw x\t1e39\n", "m.model:6: a number out of range");
+	expect_parse_error("liaison-route-model 1\ncategories a\nbias nan\n", "m.model:3: expected 1 numbers");
+	expect_parse_error("liaison-route-model 1\ncategories a\nbias 0\nscale -1000 1\n", "m.model:4: scale: a power from 0 to 4");
+	static const char nul[] = "liaison-route-model 1\ncategories a\nbias 0\0scale 0 0\n";
+	struct route_model *m2 = NULL;
+	assert_int_equal(route_model_parse("m.model", nul, sizeof(nul) - 1, &m2, &error), -1);
+	assert_non_null(strstr(error, "m.model:3: NUL byte"));
+	free(error);
 }
 
 /* A toy corpus: fruit when a message speaks of bananas or mangos (in many sentences), a
@@ -250,6 +261,7 @@ static void test_rules_with_model(void **state)
 	assert_false(strlist_contains(&r.categories, "fruit"));
 	assert_int_equal(r.vetoed.count, 1);
 	assert_non_null(strstr(r.vetoed.items[0], "fruit-word (look-alike"));
+	assert_true(strlist_contains(&r.rules, "held:fruit-word"));
 	assert_int_equal(r.priority, ROUTE_NORMAL);
 	route_result_clear(&r);
 
