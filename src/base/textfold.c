@@ -73,6 +73,15 @@ void textfold_make(const char *text, size_t len, struct textfold *fold_r)
 	buf_init(&o.text, SIZE_MAX);
 	o.origin = xcalloc(o.cap, sizeof(*o.origin));
 	for (size_t i = 0; i < len;) {
+		unsigned char b = (unsigned char)text[i];
+		if (b < 0x80) {
+			/* ASCII, most of any text: its own decomposition, nothing dropped; only the
+			 * capitals and NUL change (what fold_char does, without GLib's tables) */
+			char folded = b == 0 ? ' ' : (b >= 'A' && b <= 'Z') ? (char)(b + 32) : (char)b;
+			out_add(&o, &folded, 1, i);
+			i++;
+			continue;
+		}
 		gunichar c = g_utf8_get_char_validated(text + i, (gssize)(len - i));
 		size_t step = 1;
 		if (c == (gunichar)-1 || c == (gunichar)-2)

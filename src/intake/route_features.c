@@ -108,6 +108,41 @@ static void add_grams(struct route_features *f, const char *word, size_t len)
 	}
 }
 
+/* The stems of the words of one message: most words recur ("the", "que", "he"), and Snowball
+ * is the costliest step of a word.  Direct-mapped by the word's hash; a slot is used only
+ * when its word is the same word. */
+#define STEM_CACHE 256
+struct stem_slot {
+	unsigned char word_len, stem_len;
+	char word[WORD_MAX], stem[WORD_MAX];
+};
+struct stem_cache {
+	unsigned char used[STEM_CACHE]; /* zeroed per message; the slots need not be */
+	struct stem_slot slots[STEM_CACHE];
+};
+
+static const char *stem_cached(struct stem_cache *cache, struct stemmer *stemmer,
+                               const char *word, size_t len, size_t *stem_len_r)
+{
+	size_t i = route_feature_hash(word, len) & (STEM_CACHE - 1);
+	struct stem_slot *slot = &cache->slots[i];
+	if (cache->used[i] && slot->word_len == len && memcmp(slot->word, word, len) == 0) {
+		*stem_len_r = slot->stem_len;
+		return slot->stem;
+	}
+	size_t n = len;
+	const char *stem = stemmer != NULL ? stemmer_stem(stemmer, word, len, &n) : word;
+	if (n > WORD_MAX)
+		n = WORD_MAX;
+	cache->used[i] = 1;
+	slot->word_len = (unsigned char)len;
+	memcpy(slot->word, word, len);
+	slot->stem_len = (unsigned char)n;
+	memcpy(slot->stem, stem, n);
+	*stem_len_r = n;
+	return slot->stem;
+}
+
 static int is_word_byte(unsigned char b)
 {
 	return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b >= 0x80;
@@ -134,6 +169,8 @@ static void make(const char *subject, const char *text, const char *language, in
 		language = lang_detect(subject, text);
 	struct stemmer *stemmer = stemmer_new(strcmp(language, "es") == 0 ? STEM_SPANISH
 	                                                                  : STEM_ENGLISH);
+	struct stem_cache *cache = xmalloc(sizeof(*cache));
+	memset(cache->used, 0, sizeof(cache->used));
 	char word[WORD_MAX + 1], prev[WORD_MAX + 1];
 	size_t prev_len = 0;
 	const char *s = fold.text;
@@ -162,10 +199,8 @@ static void make(const char *subject, const char *text, const char *language, in
 			prev_len = 0;
 			continue;
 		}
-		size_t stem_len = len;
-		const char *stem = stemmer != NULL ? stemmer_stem(stemmer, word, len, &stem_len) : word;
-		if (stem_len > WORD_MAX)
-			stem_len = WORD_MAX;
+		size_t stem_len;
+		const char *stem = stem_cached(cache, stemmer, word, len, &stem_len);
 		char cur[WORD_MAX + 1];
 		memcpy(cur, stem, stem_len);
 		add(f, 'w', cur, stem_len, NULL, 0);
@@ -174,6 +209,7 @@ static void make(const char *subject, const char *text, const char *language, in
 		memcpy(prev, cur, stem_len);
 		prev_len = stem_len;
 	}
+	free(cache);
 	stemmer_free(&stemmer);
 	textfold_free(&fold);
 }
