@@ -54,6 +54,9 @@ void route_result_clear(struct route_result *result);
 
 const char *route_priority_name(enum route_priority priority);
 
+/* 1 when s may name a rule, a category or a referral: letters, digits, '-', '_' and '.'. */
+int route_is_name(const char *s);
+
 /* The model of the rules file's [model] section, or NULL (route_model.h). */
 const struct route_model *route_rules_model(const struct route_rules *rules);
 

@@ -82,16 +82,11 @@ static void labelled_set_free(struct labelled_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
-/* A category as rules files and the model file write one (route.c's rule names). */
+/* A category as a rules file names one (route_is_name), short enough for the training
+ * report's name. */
 static int is_category_name(const char *s)
 {
-	if (*s == '\0' || strlen(s) > 63)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_' || *s == '.'))
-			return 0;
-	return 1;
+	return route_is_name(s) && strlen(s) < sizeof(((struct route_train_category *)0)->name);
 }
 
 /* One line of a labelled file; 0, or -1 after saying what is wrong with FILE:LINE. */

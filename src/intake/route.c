@@ -88,7 +88,7 @@ static int is_name_char(char c)
 	       c == '-' || c == '_' || c == '.';
 }
 
-static int is_name(const char *s)
+int route_is_name(const char *s)
 {
 	if (*s == '\0')
 		return 0;
@@ -146,7 +146,7 @@ static void load_section(struct loader *ld, char *line)
 		return;
 	}
 	char *name = str_trim(inner + 4);
-	if (!is_name(name)) {
+	if (!route_is_name(name)) {
 		report(ld, ld->line, "rule name '%s': use letters, digits, '-', '_' and '.'", name);
 		return;
 	}
@@ -234,7 +234,7 @@ static void load_key(struct loader *ld, const char *key, const char *value)
 	} else if (strcmp(key, "category") == 0) {
 		if (once(ld, key, &r->category_line) < 0)
 			return;
-		if (!is_name(value))
+		if (!route_is_name(value))
 			report(ld, ld->line, "rule %s: bad category '%s'", r->name, value);
 		else
 			r->category = xstrdup(value);
@@ -260,7 +260,7 @@ static void load_key(struct loader *ld, const char *key, const char *value)
 		    parse_yes_no(value, &r->reportable) < 0)
 			report(ld, ld->line, "rule %s: bad reportable '%s' (yes or no)", r->name, value);
 	} else if (strcmp(key, "referral") == 0) {
-		if (!is_name(value))
+		if (!route_is_name(value))
 			report(ld, ld->line, "rule %s: bad referral '%s'", r->name, value);
 		else
 			strlist_add_unique(&r->referrals, value);
