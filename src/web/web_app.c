@@ -16,10 +16,16 @@
 #include "ops_account.h"
 #include "password.h"
 #include "store.h"
-#include "web_assets.h"
 #include "web_actions.h"
+#include "web_assets.h"
+#include "web_audit.h"
+#include "web_events.h"
 #include "web_inbox.h"
 #include "web_outbox.h"
+#include "web_program.h"
+#include "web_records.h"
+#include "web_reports.h"
+#include "web_saved.h"
 #include "web_signin.h"
 #include "web_thread.h"
 
@@ -50,6 +56,24 @@ static const struct route routes[] = {
 	{"GET", "/outbox", web_outbox_page, 1},
 	{"GET", "/outbox/", web_outbox_preview, 1},
 	{"POST", "/outbox/", web_outbox_action, 1},
+	/* the coordinator's screens (web_program.h, web_events.h, web_saved.h, web_audit.h) */
+	{"GET", "/program", web_program_page, 1},
+	{"GET", "/events", web_events_page, 1},
+	{"GET", "/events/", web_events_get, 1},
+	{"POST", "/events/", web_events_action, 1},
+	{"GET", "/saved", web_saved_page, 1},
+	{"GET", "/saved/", web_saved_get, 1},
+	{"POST", "/saved/", web_saved_action, 1},
+	{"GET", "/audit", web_audit_page, 1},
+	{"POST", "/audit/", web_audit_action, 1},
+	{"GET", "/reports", web_reports_page, 1},
+	{"GET", "/reports/", web_reports_get, 1},
+	{"POST", "/reports/", web_reports_action, 1},
+	/* the records office's FOIA desk (web_records.h) */
+	{"GET", "/records", web_records_page, 1},
+	{"GET", "/records/job/", web_records_job, 2},
+	{"GET", "/records/", web_records_get, 1},
+	{"POST", "/records/", web_records_action, 1},
 };
 
 static void close_store(void *p)

@@ -21,6 +21,46 @@ void web_csrf_field(struct web_ctx *c)
 	html(&c->res->body, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", c->csrf);
 }
 
+/* The program's and the records office's screens, for the roles that use them: the
+ * coordinator (and admin) watch every troop and approve events; records staff (and admin)
+ * answer public-records requests; the coordinator also reads the records pages.  ops decides
+ * what each may do there; the links only spare people pages that would refuse them. */
+struct nav_link {
+	const char *href, *name, *title;
+	unsigned roles; /* bit per enum user_role */
+};
+#define R(role) (1u << (role))
+static const struct nav_link program_links[] = {
+	{"/program", "program", "Program", R(ROLE_COORDINATOR) | R(ROLE_ADMIN)},
+	{"/events", "events", "Events", R(ROLE_CTL) | R(ROLE_COORDINATOR) | R(ROLE_ADMIN)},
+	{"/reports", "reports", "Reports", R(ROLE_CTL) | R(ROLE_COORDINATOR) | R(ROLE_RECORDS) |
+	                                   R(ROLE_ADMIN)},
+	{"/saved", "saved", "Saved replies", R(ROLE_COORDINATOR) | R(ROLE_ADMIN)},
+	{"/audit", "audit", "Audit", R(ROLE_COORDINATOR) | R(ROLE_RECORDS) | R(ROLE_ADMIN)},
+	{"/records", "records", "Records", R(ROLE_COORDINATOR) | R(ROLE_RECORDS) | R(ROLE_ADMIN)},
+};
+#undef R
+
+static void program_nav(struct web_ctx *c, const char *current)
+{
+	struct buf *b = &c->res->body;
+	unsigned mine = 1u << c->actor.user->role;
+	int any = 0;
+	for (size_t i = 0; i < sizeof(program_links) / sizeof(*program_links); i++) {
+		const struct nav_link *l = &program_links[i];
+		if (!(l->roles & mine))
+			continue;
+		if (!any)
+			html(b, "<nav class=\"program\" aria-label=\"Program and records\"><ul>");
+		any = 1;
+		int here = current != NULL && strcmp(current, l->name) == 0;
+		html(b, "<li><a href=\"%s\"%R>%s</a></li>", l->href,
+		     here ? " aria-current=\"page\"" : "", l->title);
+	}
+	if (any)
+		html(b, "</ul></nav>");
+}
+
 static void nav(struct web_ctx *c, const char *current)
 {
 	struct buf *b = &c->res->body;
@@ -35,6 +75,7 @@ static void nav(struct web_ctx *c, const char *current)
 	}
 	html(b, "<li><a href=\"/outbox\"%R>My outbox</a></li></ul></nav>",
 	     current != NULL && strcmp(current, "outbox") == 0 ? " aria-current=\"page\"" : "");
+	program_nav(c, current);
 }
 
 void web_page_begin(struct web_ctx *c, const char *title, const char *current)
@@ -44,7 +85,11 @@ void web_page_begin(struct web_ctx *c, const char *title, const char *current)
 	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	        "<title>%s — liaison</title>"
 	        "<link rel=\"stylesheet\" href=\"/static/app.css\">"
-	        "<script src=\"/static/app.js\" defer></script></head><body>"
+	        "<link rel=\"stylesheet\" href=\"/static/program.css\">"
+	        "<link rel=\"stylesheet\" href=\"/static/reports.css\">"
+	        "<link rel=\"stylesheet\" href=\"/static/records.css\">"
+	        "<script src=\"/static/app.js\" defer></script>"
+	        "<script src=\"/static/records.js\" defer></script></head><body>"
 	        "<a class=\"skip\" href=\"#main\">Skip to content</a>", title);
 	if (c->actor.user != NULL) {
 		const char *who = c->actor.user->display_name ? c->actor.user->display_name

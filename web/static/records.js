@@ -1,0 +1,1 @@
+// records.js: the records office's screens (nothing yet)
