@@ -20,6 +20,8 @@
 #include "web_assets.h"
 #include "web_audit.h"
 #include "web_events.h"
+#include "web_export.h"
+#include "web_holds.h"
 #include "web_inbox.h"
 #include "web_outbox.h"
 #include "web_program.h"
@@ -69,9 +71,17 @@ static const struct route routes[] = {
 	{"GET", "/reports", web_reports_page, 1},
 	{"GET", "/reports/", web_reports_get, 1},
 	{"POST", "/reports/", web_reports_action, 1},
-	/* the records office's FOIA desk (web_records.h) */
+	/* the records office's FOIA desk (web_records.h; production, holds: web_export.h, web_holds.h) */
 	{"GET", "/records", web_records_page, 1},
-	{"GET", "/records/job/", web_records_job, 2},
+	{"GET", "/records/job/", web_export_job, 2},
+	{"GET", "/records/export/", web_export_get, 1},
+	{"POST", "/records/export/", web_export_action, 1},
+	{"GET", "/records/holds", web_holds_page, 1},
+	{"POST", "/records/holds/", web_holds_action, 1},
+	{"GET", "/records/retention", web_retention_page, 1},
+	{"POST", "/records/retention/", web_retention_action, 1},
+	{"GET", "/records/verify", web_verify_page, 1},
+	{"POST", "/records/verify/", web_verify_action, 1},
 	{"GET", "/records/", web_records_get, 1},
 	{"POST", "/records/", web_records_action, 1},
 };
