@@ -13,6 +13,7 @@
 /* A column: its heading, and the list its numbers open for troop K ("%c" the troop; an
  * empty troop for the total row opens every troop's). */
 struct column {
+	const char *key;         /* data-col of its cells (for tests and scripts) */
 	const char *title;
 	const char *href;        /* the list, before the troop: "/?view=unassigned&amp;troop=" */
 	const char *after;       /* after the troop: "" or "&status=new" */
@@ -27,12 +28,12 @@ static int64_t reportable(const struct ops_program_row *r) { return r->reportabl
 static int64_t requests(const struct ops_program_row *r) { return r->event_requests; }
 
 static const struct column columns[] = {
-	{"New", "/?view=all&amp;status=new&amp;troop=", "", fresh},
-	{"Unassigned", "/?view=unassigned&amp;troop=", "", unassigned},
-	{"Urgent", "/?view=urgent&amp;troop=", "", urgent},
-	{"Overdue", "/?view=overdue&amp;troop=", "", overdue},
-	{"Reportable, no RMS number", "/?view=reportable&amp;troop=", "", reportable},
-	{"Event requests", "/events?status=requested&amp;troop=", "#requests", requests},
+	{"fresh", "New", "/?view=all&amp;status=new&amp;troop=", "", fresh},
+	{"unassigned", "Unassigned", "/?view=unassigned&amp;troop=", "", unassigned},
+	{"urgent", "Urgent", "/?view=urgent&amp;troop=", "", urgent},
+	{"overdue", "Overdue", "/?view=overdue&amp;troop=", "", overdue},
+	{"reportable", "Reportable, no RMS number", "/?view=reportable&amp;troop=", "", reportable},
+	{"requests", "Event requests", "/events?status=requested&amp;troop=", "#requests", requests},
 };
 #define N_COLUMNS (sizeof(columns) / sizeof(*columns))
 
@@ -41,9 +42,9 @@ static void cell(struct buf *b, const struct column *col, const char *troop_name
                  int64_t n)
 {
 	char t[2] = {troop, '\0'};
-	html(b, "<td%R><a href=\"%R%U%R\" aria-label=\"%s: %lld, %s\">%lld</a></td>",
-	     n == 0 ? " class=\"zero\"" : "", col->href, t, col->after, col->title, (long long)n,
-	     troop_name, (long long)n);
+	html(b, "<td data-col=\"%s\"%R><a href=\"%R%U%R\" aria-label=\"%s: %lld, %s\">%lld</a></td>",
+	     col->key, n == 0 ? " class=\"zero\"" : "", col->href, t, col->after, col->title,
+	     (long long)n, troop_name, (long long)n);
 }
 
 void web_program_page(struct web_ctx *c, const char *rest)
