@@ -63,7 +63,8 @@ int ops_event_unable(struct store *store, const struct actor *actor, int64_t id,
 /* Events of a month ("YYYY-MM", NULL: all) the actor may see (its troops'), an event of a
  * confidential thread masked like the thread (place "confidential", no contact, notes,
  * narrative, reason or attendees) for those who may not read it; the listing is audited
- * (format: "text", "json" or "csv", the CSV as "events-export": what goes to CAD). */
+ * (format: "text", "json", "html" or "csv", recorded as given; the CSV as "events-export":
+ * what goes to CAD). */
 int ops_events_list(struct store *store, const struct actor *actor, const char *month,
                     const char *format, store_event_cb *cb, void *ctx, char **error_r);
 

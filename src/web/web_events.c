@@ -263,7 +263,7 @@ void web_events_page(struct web_ctx *c, const char *rest)
 	web_page_begin(c, "Events", "events");
 	struct buf *b = &c->res->body;
 	char *error = NULL;
-	int orc = ops_events_list(c->store, &c->actor, NULL, "text", event_seen, &ec, &error);
+	int orc = ops_events_list(c->store, &c->actor, NULL, "html", event_seen, &ec, &error);
 	if (orc != OPS_OK) {
 		html(b, "<h1>Events</h1><p role=\"alert\">%s</p>", error);
 		free(error);
