@@ -130,8 +130,8 @@ static void scope_table(struct web_ctx *c, char troop)
 	     troop ? "<th scope=\"col\">From</th>" : "");
 	for (size_t i = 0; i < cat.n; i++) {
 		const struct saved_entry *e = &cat.v[i];
-		html(b, "<tr data-name=\"%s\"><th scope=\"row\">%s</th><td>%s</td>", e->name, e->name,
-		     e->title ? e->title : "");
+		html(b, "<tr data-name=\"%s\"><th scope=\"row\">%s</th><td class=\"title\">%s</td>",
+		     e->name, e->name, e->title ? e->title : "");
 		language_cell(b, e, "en", e->en);
 		language_cell(b, e, "es", e->es);
 		if (troop)
