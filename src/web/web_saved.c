@@ -152,16 +152,22 @@ static const char *done_text(const char *done)
 	     : NULL;
 }
 
+/* 1 when the actor may maintain saved replies; else the page is ops's refusal. */
+static int may_edit(struct web_ctx *c)
+{
+	char *error = NULL;
+	int orc = ops_may_edit_saved(&c->actor, &error);
+	if (orc != OPS_OK)
+		web_ops_error(c, orc, error);
+	free(error);
+	return orc == OPS_OK;
+}
+
 void web_saved_page(struct web_ctx *c, const char *rest)
 {
 	(void)rest;
-	char *error = NULL;
-	int orc = ops_may_edit_saved(&c->actor, &error);
-	if (orc != OPS_OK) {
-		web_ops_error(c, orc, error);
-		free(error);
+	if (!may_edit(c))
 		return;
-	}
 	web_page_begin(c, "Saved replies", "saved");
 	struct buf *b = &c->res->body;
 	html(b, "<h1>Saved replies</h1>");
@@ -246,13 +252,8 @@ static void new_page(struct web_ctx *c)
 /* GET /saved/new and /saved/SCOPE/NAME.LANG. */
 void web_saved_get(struct web_ctx *c, const char *rest)
 {
-	char *error = NULL;
-	int orc = ops_may_edit_saved(&c->actor, &error);
-	if (orc != OPS_OK) {
-		web_ops_error(c, orc, error);
-		free(error);
+	if (!may_edit(c))
 		return;
-	}
 	if (strcmp(rest, "new") == 0) {
 		new_page(c);
 		return;
@@ -265,8 +266,8 @@ void web_saved_get(struct web_ctx *c, const char *rest)
 		web_not_found(c);
 		return;
 	}
-	char *title = NULL, *text = NULL;
-	orc = ops_saved_source(&c->actor, troop, name, lang, &title, &text, &error);
+	char *title = NULL, *text = NULL, *error = NULL;
+	int orc = ops_saved_source(&c->actor, troop, name, lang, &title, &text, &error);
 	if (orc != OPS_OK && orc != OPS_NOT_FOUND) {
 		web_ops_error(c, orc, error);
 		free(error);
