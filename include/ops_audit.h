@@ -17,6 +17,15 @@ int ops_may_audit(const struct actor *actor, char **error_r);
 int ops_audit_list(struct store *store, const struct actor *actor, int64_t since,
                    const char *user, store_audit_cb *cb, void *ctx, char **error_r);
 
+/* Entries matching q (store.h's struct audit_query: user, action, thread, dates, a page
+ * before an entry), newest first, at most q->limit (0: 100). */
+int ops_audit_search(struct store *store, const struct actor *actor,
+                     const struct audit_query *q, store_audit_cb *cb, void *ctx,
+                     char **error_r);
+/* The actions the trail holds, in order (appended to *actions_r): a search's choices. */
+int ops_audit_actions(struct store *store, const struct actor *actor, struct strlist *actions_r,
+                      char **error_r);
+
 /* Walks the audit chain into *check (check->broken_id 0 when it holds). */
 int ops_audit_verify(struct store *store, const struct actor *actor, struct audit_check *check,
                      char **error_r);

@@ -12,6 +12,7 @@
 #define LIAISON_OPS_EVENT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ops.h"
 
@@ -36,6 +37,9 @@ struct event_request {
 int ops_event_request(struct store *store, const struct actor *actor,
                       const struct event_request *req, int64_t *id_r, char **error_r);
 
+/* 1 when the actor may approve and deny event requests (the coordinator, admins), else 0. */
+int ops_event_may_decide(const struct actor *actor);
+
 /* Approves (approve 1) or denies (with reason) a requested event. */
 int ops_event_decide(struct store *store, const struct actor *actor, int64_t id, int approve,
                      const char *reason, char **error_r);
@@ -59,8 +63,22 @@ int ops_event_unable(struct store *store, const struct actor *actor, int64_t id,
 /* Events of a month ("YYYY-MM", NULL: all) the actor may see (its troops'), an event of a
  * confidential thread masked like the thread (place "confidential", no contact, notes,
  * narrative, reason or attendees) for those who may not read it; the listing is audited
- * (format: "text", "json" or "csv", the CSV as "events-export": what goes to CAD). */
+ * (format: "text", "json", "html" or "csv", recorded as given; the CSV as "events-export":
+ * what goes to CAD). */
 int ops_events_list(struct store *store, const struct actor *actor, const char *month,
                     const char *format, store_event_cb *cb, void *ctx, char **error_r);
+
+/* The CAD export of a month ("YYYY-MM", NULL: all): the header line, then one line per event
+ * done or unable to fulfil that ops_events_list gives the actor (masked as it masks; audited
+ * as "events-export"), RFC 4180 quoting (csv.h).  *rows_r the lines after the header. */
+int ops_events_csv(struct store *store, const struct actor *actor, const char *month,
+                   FILE *out, size_t *rows_r, char **error_r);
+
+/* The display name of a [user] for CAD beside the user name (the user name when it has
+ * none, "" for NULL), borrowed from config. */
+const char *ops_user_display_name(const struct config *config, const char *user);
+/* The display names of a comma-separated user list, "; " between them (a name may hold a
+ * comma); NULL for no list.  Returns a new string. */
+char *ops_user_display_names(const struct config *config, const char *users);
 
 #endif

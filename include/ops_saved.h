@@ -36,4 +36,48 @@ int ops_saved_render(struct store *store, const struct actor *actor, const char 
  * NULL. */
 char *ops_saved_first_name(const char *display_name);
 
+/* ---- maintaining them (the coordinator and admins) ------------------------------------- */
+
+/* The size a saved reply's text may have: a reply, not a document (a template file is read up
+ * to 64 KiB, title line included). */
+#define OPS_SAVED_TEXT_MAX (32 * 1024)
+/* A title is one line a liaison picks the reply by. */
+#define OPS_SAVED_TITLE_MAX 200
+
+/* OPS_OK when the actor may write saved replies (the coordinator, admins); else OPS_REFUSED
+ * with *error_r. */
+int ops_may_edit_saved(const struct actor *actor, char **error_r);
+
+/* Calls cb for each saved reply troop uses (its own, and the shared ones it has not replaced:
+ * saved->troop tells which), by name then language; troop '\0': the shared folder's.  For
+ * those ops_may_edit_saved allows.  OPS_INVALID for a troop without a mailbox. */
+int ops_saved_catalog(const struct actor *actor, char troop, template_saved_cb *cb, void *ctx,
+                      char **error_r);
+
+/* The title (NULL when the file has none) and text of saved reply name in lang as the folder
+ * of troop ('\0': shared) holds it, unrendered.  *title_r and *text_r: caller frees.
+ * OPS_NOT_FOUND when that folder has no such file; OPS_INVALID, OPS_REFUSED as below. */
+int ops_saved_source(const struct actor *actor, char troop, const char *name, const char *lang,
+                     char **title_r, char **text_r, char **error_r);
+
+/* Writes saved reply name in lang (en or es) into the folder of troop ('\0': the shared one,
+ * else a troop with a mailbox), as "# title: TITLE" (when title is not empty) and text (line
+ * ends made LF, a final newline added).  OPS_INVALID, with nothing written: a name
+ * template_saved_name_ok refuses, another language, a title of more than one line or of more
+ * than OPS_SAVED_TITLE_MAX bytes, an empty text or one past OPS_SAVED_TEXT_MAX, text that is
+ * not UTF-8 or holds a NUL, a text that would read as a title line, or a template that does
+ * not render with the variables ops_saved_render gives ({{ref}}, {{first_name}},
+ * {{liaison_name}}).  The file is replaced at once (a temporary file renamed over it: a
+ * reader sees the old text or the new, never half) and the audit trail records it
+ * ("saved-reply-put"); *created_r 1 when there was no such file.  A troop's first file of
+ * a name replaces the shared one of that name for the troop in both languages (template.h). */
+int ops_saved_put(struct store *store, const struct actor *actor, char troop, const char *name,
+                  const char *lang, const char *title, const char *text, int *created_r,
+                  char **error_r);
+
+/* Removes saved reply name in lang from the folder of troop ('\0': shared), audited
+ * ("saved-reply-delete").  OPS_NOT_FOUND when there is no such file. */
+int ops_saved_delete(struct store *store, const struct actor *actor, char troop,
+                     const char *name, const char *lang, char **error_r);
+
 #endif

@@ -468,6 +468,19 @@ typedef int store_audit_cb(const struct audit_row *row, void *ctx);
 /* Every entry in order (since: from that time; user: only theirs; NULL/0 for all). */
 int store_audit_list(struct store *store, int64_t since, const char *user, store_audit_cb *cb,
                      void *ctx);
+/* The filters of an audit search; NULL or 0 leaves one out. */
+struct audit_query {
+	const char *user, *action;
+	const char *ref;           /* a thread: entries whose object is it or whose details name it */
+	int64_t from, until;       /* at >= from, at < until */
+	int64_t before_id;         /* a page: entries older than this one */
+	int limit;
+};
+/* Entries matching q, newest first, at most q->limit. */
+int store_audit_search(struct store *store, const struct audit_query *q, store_audit_cb *cb,
+                       void *ctx);
+/* The actions the trail holds, in order (appended to *actions_r). */
+int store_audit_actions(struct store *store, struct strlist *actions_r);
 
 /* --- Engagement events -------------------------------------------------------------------- */
 
@@ -503,6 +516,8 @@ typedef int store_event_cb(const struct event_row *event, void *ctx);
 /* Events by date (id 0: all; month "YYYY-MM" or NULL: all); a non-zero return from cb stops. */
 int store_events_list(struct store *store, int64_t id, const char *month, store_event_cb *cb,
                       void *ctx);
+/* How many events of troop wait for the coordinator's decision (status requested). */
+int store_events_requested(struct store *store, char troop, int64_t *count_r);
 
 /* --- Rerouting: the current rules applied again to stored mail --------------------------- */
 

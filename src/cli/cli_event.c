@@ -8,7 +8,6 @@
 
 #include "calendar.h"
 #include "cli.h"
-#include "csv.h"
 #include "ops_event.h"
 #include "util.h"
 
@@ -207,51 +206,8 @@ int cmd_event(struct cli *cli, int argc, char **argv)
 struct events_ctx {
 	const struct actor *actor;
 	json_t *array;
-	int csv;
 	size_t count;
 };
-
-/* A CSV field, quoted when it needs to be (RFC 4180). */
-static void csv_field(const char *s, int last)
-{
-	csv_write_field(stdout, s);
-	putchar(last ? '\n' : ',');
-}
-
-/* The display name of a [user] for CAD beside the user name (the user name when it has
- * none, so that a list of names stays aligned with the list of users). */
-static const char *display_name(const struct config *config, const char *user)
-{
-	const struct user_config *u = user ? config_find_user(config, user) : NULL;
-	return u && u->display_name ? u->display_name : user ? user : "";
-}
-
-/* The display names of a comma-separated user list, "; " between them (a name may hold a
- * comma); NULL for no list.  Returns a new string. */
-static char *display_names(const struct config *config, const char *users)
-{
-	if (users == NULL)
-		return NULL;
-	struct buf b;
-	buf_init(&b, 64 * 1024);
-	char *list = xstrdup(users), *save = NULL;
-	for (char *u = strtok_r(list, ",", &save); u; u = strtok_r(NULL, ",", &save))
-		if ((b.len && buf_addstr(&b, "; ") < 0) || buf_addstr(&b, display_name(config, u)) < 0)
-			break;
-	free(list);
-	char *out = xstrdup(b.len ? b.data : "");
-	buf_free(&b);
-	return out;
-}
-
-/* The CAD narrative: why it could not be done, or the notes of what was done. */
-static const char *narrative_of(const struct event_row *e)
-{
-	return e->narrative ? e->narrative : e->notes ? e->notes : e->deny_reason;
-}
-
-static int list_event_out(struct events_ctx *c, const struct event_row *e, const char *troop,
-                          const char *primary_name, const char *attended_names);
 
 /* One event as ops hands it (masked already where its thread is confidential). */
 static int list_event(const struct event_row *e, void *p)
@@ -260,15 +216,6 @@ static int list_event(const struct event_row *e, void *p)
 	c->count++;
 	char troop[2] = {e->troop, '\0'};
 	const struct config *config = c->actor->config;
-	char *attended_names = display_names(config, e->attended_by);
-	int rc = list_event_out(c, e, troop, display_name(config, e->primary_unit), attended_names);
-	free(attended_names);
-	return rc;
-}
-
-static int list_event_out(struct events_ctx *c, const struct event_row *e, const char *troop,
-                          const char *primary_name, const char *attended_names)
-{
 	if (c->array) {
 		json_array_append_new(c->array, json_pack(
 		    "{s:I, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:o, s:b, s:o, s:o, s:o, "
@@ -287,29 +234,12 @@ static int list_event_out(struct events_ctx *c, const struct event_row *e, const
 		    "notes", cli_json_str(e->notes), "narrative", cli_json_str(e->narrative),
 		    "closed", cli_json_time(e->closed_at)));
 		json_t *o = json_array_get(c->array, json_array_size(c->array) - 1);
-		json_object_set_new(o, "primary_unit_name",
-		                    e->primary_unit ? json_string(primary_name) : json_null());
+		char *attended_names = ops_user_display_names(config, e->attended_by);
+		json_object_set_new(o, "primary_unit_name", e->primary_unit
+		                    ? json_string(ops_user_display_name(config, e->primary_unit))
+		                    : json_null());
 		json_object_set_new(o, "attended_by_names", cli_json_str(attended_names));
-		return 0;
-	}
-	if (c->csv) {
-		/* CAD records what happened: events done or unable to fulfil. */
-		if (e->subtype == NULL) {
-			c->count--;
-			return 0;
-		}
-		csv_field(EVENT_CALL_TYPE, 0);
-		csv_field(e->subtype, 0);
-		csv_field(e->date, 0);
-		csv_field(e->place, 0);
-		csv_field(e->primary_unit, 0);
-		csv_field(narrative_of(e), 0);
-		csv_field(e->thread_ref, 0);
-		/* Added after the original columns, so CAD imports keyed on position still work. */
-		csv_field(troop, 0);
-		csv_field(primary_name, 0);
-		csv_field(e->attended_by, 0);
-		csv_field(attended_names, 1);
+		free(attended_names);
 		return 0;
 	}
 	printf("%-5lld %-16s %-9s %-5s %-24.24s %-22s %-10s %s\n", (long long)e->id, e->date,
@@ -350,21 +280,22 @@ int cmd_events(struct cli *cli, int argc, char **argv)
 	int rc = cli_open_as(cli);
 	if (rc != EXIT_OK)
 		return rc;
-	struct events_ctx c = {&cli->actor, json ? json_array() : NULL, csv, 0};
-	if (csv)
-		puts("call_type,sub_type,date_time,location,primary_unit,narrative,thread_ref,"
-		     "troop,primary_unit_name,attended_by,attended_by_names");
-	else if (!json)
+	char *error = NULL;
+	if (csv) {
+		size_t rows = 0;
+		int orc = ops_events_csv(cli->store, &cli->actor, month, stdout, &rows, &error);
+		return orc == OPS_OK ? EXIT_OK : cli_ops_exit("events", orc, error);
+	}
+	struct events_ctx c = {&cli->actor, json ? json_array() : NULL, 0};
+	if (!json)
 		printf("%-5s %-16s %-9s %-5s %-24s %-22s %-10s %s\n", "ID", "DATE", "STATUS", "TROOP",
 		       "KIND", "SUB-TYPE", "PRIMARY", "THREAD");
-	char *error = NULL;
-	int orc = ops_events_list(cli->store, &cli->actor, month,
-	                          csv ? "csv" : json ? "json" : "text", list_event, &c, &error);
+	int orc = ops_events_list(cli->store, &cli->actor, month, json ? "json" : "text",
+	                          list_event, &c, &error);
 	if (orc != OPS_OK) {
 		json_decref(c.array);
 		return cli_ops_exit("events", orc, error);
 	}
-	if (!csv)
-		cli_list_end(c.array, c.count, "event");
+	cli_list_end(c.array, c.count, "event");
 	return EXIT_OK;
 }

@@ -29,6 +29,36 @@ int ops_audit_list(struct store *store, const struct actor *actor, int64_t since
 	return OPS_OK;
 }
 
+int ops_audit_search(struct store *store, const struct actor *actor,
+                     const struct audit_query *q, store_audit_cb *cb, void *ctx,
+                     char **error_r)
+{
+	int rc = ops_may_audit(actor, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	struct audit_query bounded = *q;
+	if (bounded.limit <= 0)
+		bounded.limit = 100;
+	if (store_audit_search(store, &bounded, cb, ctx) < 0) {
+		*error_r = xasprintf("audit: %s", store_error(store));
+		return OPS_FAILED;
+	}
+	return OPS_OK;
+}
+
+int ops_audit_actions(struct store *store, const struct actor *actor, struct strlist *actions_r,
+                      char **error_r)
+{
+	int rc = ops_may_audit(actor, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (store_audit_actions(store, actions_r) < 0) {
+		*error_r = xasprintf("audit: %s", store_error(store));
+		return OPS_FAILED;
+	}
+	return OPS_OK;
+}
+
 int ops_audit_verify(struct store *store, const struct actor *actor, struct audit_check *check,
                      char **error_r)
 {

@@ -9,6 +9,7 @@
 
 #include "audit.h"
 #include "calendar.h"
+#include "csv.h"
 #include "util.h"
 
 /* An event copied out of the store (the row's strings are borrowed). */
@@ -263,10 +264,15 @@ int ops_event_request(struct store *store, const struct actor *a,
 	return rc;
 }
 
+int ops_event_may_decide(const struct actor *a)
+{
+	return a->user->role == ROLE_COORDINATOR || a->user->role == ROLE_ADMIN;
+}
+
 int ops_event_decide(struct store *store, const struct actor *a, int64_t id, int approve,
                      const char *reason, char **error_r)
 {
-	if (a->user->role != ROLE_COORDINATOR && a->user->role != ROLE_ADMIN) {
+	if (!ops_event_may_decide(a)) {
 		*error_r = xstrdup("refused: only the coordinator approves or denies event requests");
 		return OPS_REFUSED;
 	}
@@ -407,5 +413,85 @@ int ops_event_unable(struct store *store, const struct actor *a, int64_t id,
 	rc = commit_event(store, a, &c.e, was, NULL, "event-unable", details, error_r);
 	free(details);
 	event_copy_free(&c);
+	return rc;
+}
+
+/* ---- the CAD export -------------------------------------------------------------------- */
+
+const char *ops_user_display_name(const struct config *config, const char *user)
+{
+	const struct user_config *u = user ? config_find_user(config, user) : NULL;
+	return u && u->display_name ? u->display_name : user ? user : "";
+}
+
+char *ops_user_display_names(const struct config *config, const char *users)
+{
+	if (users == NULL)
+		return NULL;
+	struct buf b;
+	buf_init(&b, 64 * 1024);
+	char *list = xstrdup(users), *save = NULL;
+	for (char *u = strtok_r(list, ",", &save); u; u = strtok_r(NULL, ",", &save))
+		if ((b.len && buf_addstr(&b, "; ") < 0) ||
+		    buf_addstr(&b, ops_user_display_name(config, u)) < 0)
+			break;
+	free(list);
+	char *out = xstrdup(b.len ? b.data : "");
+	buf_free(&b);
+	return out;
+}
+
+struct csv_ctx {
+	const struct config *config;
+	FILE *out;
+	size_t rows;
+};
+
+/* A CSV field, quoted when it needs to be (RFC 4180). */
+static void csv_field(FILE *out, const char *s, int last)
+{
+	csv_write_field(out, s);
+	fputc(last ? '\n' : ',', out);
+}
+
+/* The CAD narrative: why it could not be done, or the notes of what was done. */
+static const char *narrative_of(const struct event_row *e)
+{
+	return e->narrative ? e->narrative : e->notes ? e->notes : e->deny_reason;
+}
+
+static int csv_event(const struct event_row *e, void *p)
+{
+	struct csv_ctx *c = p;
+	/* CAD records what happened: events done or unable to fulfil. */
+	if (e->subtype == NULL)
+		return 0;
+	char troop[2] = {e->troop, '\0'};
+	char *attended_names = ops_user_display_names(c->config, e->attended_by);
+	csv_field(c->out, EVENT_CALL_TYPE, 0);
+	csv_field(c->out, e->subtype, 0);
+	csv_field(c->out, e->date, 0);
+	csv_field(c->out, e->place, 0);
+	csv_field(c->out, e->primary_unit, 0);
+	csv_field(c->out, narrative_of(e), 0);
+	csv_field(c->out, e->thread_ref, 0);
+	/* Added after the original columns, so CAD imports keyed on position still work. */
+	csv_field(c->out, troop, 0);
+	csv_field(c->out, ops_user_display_name(c->config, e->primary_unit), 0);
+	csv_field(c->out, e->attended_by, 0);
+	csv_field(c->out, attended_names, 1);
+	free(attended_names);
+	c->rows++;
+	return 0;
+}
+
+int ops_events_csv(struct store *store, const struct actor *actor, const char *month,
+                   FILE *out, size_t *rows_r, char **error_r)
+{
+	struct csv_ctx c = {actor->config, out, 0};
+	fputs("call_type,sub_type,date_time,location,primary_unit,narrative,thread_ref,"
+	      "troop,primary_unit_name,attended_by,attended_by_names\n", out);
+	int rc = ops_events_list(store, actor, month, "csv", csv_event, &c, error_r);
+	*rows_r = c.rows;
 	return rc;
 }

@@ -4,10 +4,15 @@
 #include "ops_saved.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "charset.h"
 #include "util.h"
 
 /* Longer than any first name, shorter than a sentence pasted into a name field. */
@@ -202,5 +207,275 @@ int ops_saved_render(struct store *store, const struct actor *actor, const char 
 		rc = found > 0 ? OPS_OK : found == 0 ? OPS_NOT_FOUND : OPS_FAILED;
 	}
 	ops_thread_free(&t);
+	return rc;
+}
+
+/* ---- maintaining them ------------------------------------------------------------------ */
+
+/* The first line of a file that names the reply (template.c reads it so). */
+#define TITLE_LINE "# title:"
+
+/* What ops_saved_render gives every saved reply (render_in): a template is checked with these
+ * before it is written, so a liaison never meets one that does not render. */
+static const struct template_var check_vars[] = {
+	{"ref", "K-2026-00001"}, {"first_name", "Ana"}, {"liaison_name", "Tpr. Reyes"},
+};
+
+int ops_may_edit_saved(const struct actor *actor, char **error_r)
+{
+	if (actor->user->role == ROLE_COORDINATOR || actor->user->role == ROLE_ADMIN)
+		return OPS_OK;
+	*error_r = xstrdup("refused: saved replies are maintained by the coordinator and admins");
+	return OPS_REFUSED;
+}
+
+/* The rights, the troop, and (when name is not NULL) the name and language. */
+static int check_target(const struct actor *actor, char troop, const char *name,
+                        const char *lang, char **error_r)
+{
+	int rc = ops_may_edit_saved(actor, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (troop != '\0' && config_find_troop(actor->config, troop) == NULL) {
+		*error_r = xasprintf("troop %c has no mailbox in the configuration", troop);
+		return OPS_INVALID;
+	}
+	if (name == NULL)
+		return OPS_OK;
+	if (lang == NULL) {
+		*error_r = xstrdup("a saved reply's language is en or es");
+		return OPS_INVALID;
+	}
+	return check_request(troop ? (char[]){troop, '\0'} : "shared", name, lang, error_r);
+}
+
+/* templates/saved, or its troop folder; a new string. */
+static char *folder_of(const struct actor *actor, char troop)
+{
+	return troop ? xasprintf("%s/saved/%c", actor->config->templates, troop)
+	             : xasprintf("%s/saved", actor->config->templates);
+}
+
+/* "K/name.es" or "shared/name.es": what the audit trail names. */
+static char *object_of(char troop, const char *name, const char *lang)
+{
+	return troop ? xasprintf("saved %c/%s.%s", troop, name, lang)
+	             : xasprintf("saved shared/%s.%s", name, lang);
+}
+
+int ops_saved_catalog(const struct actor *actor, char troop, template_saved_cb *cb, void *ctx,
+                      char **error_r)
+{
+	int rc = check_target(actor, troop, NULL, NULL, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	return template_saved_list(actor->config->templates, troop, cb, ctx, error_r) < 0
+	           ? OPS_FAILED : OPS_OK;
+}
+
+int ops_saved_source(const struct actor *actor, char troop, const char *name, const char *lang,
+                     char **title_r, char **text_r, char **error_r)
+{
+	*title_r = *text_r = NULL;
+	int rc = check_target(actor, troop, name, lang, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	char *folder = folder_of(actor, troop);
+	char *path = xasprintf("%s/%s.%s.txt", folder, name, lang);
+	free(folder);
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		char *object = object_of(troop, name, lang);
+		*error_r = xasprintf("no %s", object);
+		free(object);
+		free(path);
+		return OPS_NOT_FOUND;
+	}
+	char *data = NULL;
+	size_t len = 0;
+	rc = file_read_all(path, 2 * OPS_SAVED_TEXT_MAX, &data, &len, error_r) < 0 ? OPS_FAILED
+	                                                                          : OPS_OK;
+	free(path);
+	if (rc != OPS_OK)
+		return rc;
+	const char *text = data;
+	if (strncmp(data, TITLE_LINE, strlen(TITLE_LINE)) == 0) {
+		size_t n = strcspn(data, "\n");
+		const char *t = data + strlen(TITLE_LINE);
+		t += strspn(t, " \t");
+		*title_r = xstrndup(t, (size_t)(data + n - t));
+		text = data + n + (data[n] == '\n');
+	}
+	*text_r = xstrdup(text);
+	free(data);
+	return OPS_OK;
+}
+
+/* The file's contents from the form's title and text, or NULL with *error_r (OPS_INVALID). */
+static char *saved_contents(const char *title, const char *text, char **error_r)
+{
+	size_t title_len = title ? strlen(title) : 0;
+	if (title_len > OPS_SAVED_TITLE_MAX || (title && strpbrk(title, "\r\n") != NULL)) {
+		*error_r = xasprintf("a title is one line of at most %d bytes", OPS_SAVED_TITLE_MAX);
+		return NULL;
+	}
+	size_t len = text ? strlen(text) : 0;
+	if (len == 0 || text[strspn(text, " \t\r\n")] == '\0' || len > OPS_SAVED_TEXT_MAX) {
+		*error_r = xasprintf("a saved reply needs a text of at most %d KiB",
+		                     OPS_SAVED_TEXT_MAX / 1024);
+		return NULL;
+	}
+	int high = 0, nul = 0;
+	if (!charset_check_utf8((const unsigned char *)text, len, &high, &nul) || nul ||
+	    (title && !charset_check_utf8((const unsigned char *)title, title_len, &high, &nul))) {
+		*error_r = xstrdup("a saved reply is UTF-8 text without NUL bytes");
+		return NULL;
+	}
+	if (strncmp(text, TITLE_LINE, strlen(TITLE_LINE)) == 0) {
+		*error_r = xstrdup("the text may not start with '" TITLE_LINE "': put the title in the "
+		                   "title field");
+		return NULL;
+	}
+	/* a browser's form sends CRLF: the files are written with LF, as the others are */
+	char *body = xstrndup(text, len);
+	charset_normalize_newlines(body, &len);
+	int trailing = len > 0 && body[len - 1] == '\n';
+	char *contents = title_len
+	    ? xasprintf(TITLE_LINE " %s\n%s%s", title, body, trailing ? "" : "\n")
+	    : xasprintf("%s%s", body, trailing ? "" : "\n");
+	free(body);
+	return contents;
+}
+
+/* Writes contents to a new temporary file in folder (made when missing) that
+ * template_render can read as NAME.LANG.txt: "folder/.new-XXXXXX.LANG.txt", a name no saved
+ * reply may have (template.h), so a crash leaves nothing a liaison is offered.  Returns the
+ * path (caller frees), or NULL with *error_r. */
+static char *write_temporary(const char *folder, const char *lang, const char *contents,
+                             char **error_r)
+{
+	char *parent = xstrdup(folder);
+	char *slash = strrchr(parent, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	if ((mkdir(parent, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(folder, 0755) < 0 && errno != EEXIST)) {
+		*error_r = xasprintf("%s: %s", folder, strerror(errno));
+		free(parent);
+		return NULL;
+	}
+	free(parent);
+	char *path = xasprintf("%s/.new-XXXXXX.%s.txt", folder, lang);
+	int fd = mkstemps(path, 7);
+	if (fd < 0) {
+		*error_r = xasprintf("%s: %s", folder, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	size_t len = strlen(contents);
+	int ok = fchmod(fd, 0644) == 0 && write(fd, contents, len) == (ssize_t)len && fsync(fd) == 0;
+	if (close(fd) < 0)
+		ok = 0;
+	if (!ok) {
+		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		unlink(path);
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* The temporary file rendered as ops_saved_render would render it. */
+static int check_renders(const char *folder, const char *temporary, const char *lang,
+                         char **error_r)
+{
+	const char *base = temporary + strlen(folder) + 1;
+	size_t n = strlen(base) - strlen(".xx.txt");
+	char *name = xstrndup(base, n);
+	char *text = NULL, *error = NULL;
+	int rc = template_render(folder, name, lang, check_vars,
+	                         sizeof(check_vars) / sizeof(*check_vars), &text, &error);
+	free(name);
+	free(text);
+	if (rc == 0)
+		return OPS_OK;
+	/* the message names the temporary file: say what is wrong in the text instead */
+	const char *why = error ? strstr(error, ": ") : NULL;
+	*error_r = xasprintf("the text does not render%s (the variables are {{ref}}, "
+	                     "{{first_name}} and {{liaison_name}})", why ? why : "");
+	free(error);
+	return OPS_INVALID;
+}
+
+int ops_saved_put(struct store *store, const struct actor *actor, char troop, const char *name,
+                  const char *lang, const char *title, const char *text, int *created_r,
+                  char **error_r)
+{
+	*created_r = 0;
+	int rc = check_target(actor, troop, name, lang, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	char *contents = saved_contents(title && title[0] ? title : NULL, text, error_r);
+	if (contents == NULL)
+		return OPS_INVALID;
+	char *folder = folder_of(actor, troop);
+	char *temporary = write_temporary(folder, lang, contents, error_r);
+	char *path = xasprintf("%s/%s.%s.txt", folder, name, lang);
+	char *object = object_of(troop, name, lang);
+	rc = temporary ? check_renders(folder, temporary, lang, error_r) : OPS_FAILED;
+	if (rc == OPS_OK)
+		rc = ops_begin(store, object, error_r);
+	if (rc == OPS_OK) {
+		struct stat st;
+		*created_r = stat(path, &st) < 0;
+		char *details = xasprintf("%s, %zu bytes", *created_r ? "created" : "replaced",
+		                          strlen(contents));
+		/* renamed inside the transaction: no change without its audit entry */
+		if (rename(temporary, path) < 0) {
+			*error_r = xasprintf("%s: %s", path, strerror(errno));
+			store_rollback(store);
+			rc = OPS_FAILED;
+		} else {
+			rc = ops_commit_audited(store, actor, "saved-reply-put", object, details, 0,
+			                        error_r);
+		}
+		free(details);
+	}
+	if (temporary && rc != OPS_OK)
+		unlink(temporary);
+	free(temporary);
+	free(path);
+	free(object);
+	free(folder);
+	free(contents);
+	return rc;
+}
+
+int ops_saved_delete(struct store *store, const struct actor *actor, char troop,
+                     const char *name, const char *lang, char **error_r)
+{
+	int rc = check_target(actor, troop, name, lang, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	char *folder = folder_of(actor, troop);
+	char *path = xasprintf("%s/%s.%s.txt", folder, name, lang);
+	char *object = object_of(troop, name, lang);
+	free(folder);
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*error_r = xasprintf("no %s", object);
+		rc = OPS_NOT_FOUND;
+	} else if ((rc = ops_begin(store, object, error_r)) == OPS_OK) {
+		if (unlink(path) < 0) {
+			*error_r = xasprintf("%s: %s", path, strerror(errno));
+			store_rollback(store);
+			rc = OPS_FAILED;
+		} else {
+			rc = ops_commit_audited(store, actor, "saved-reply-delete", object, "deleted", 0,
+			                        error_r);
+		}
+	}
+	free(path);
+	free(object);
 	return rc;
 }

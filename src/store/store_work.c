@@ -213,6 +213,41 @@ int store_audit_head(struct store *store, int64_t *id_r, char hash_r[SHA256_HEX_
 	return result;
 }
 
+int store_audit_search(struct store *store, const struct audit_query *q, store_audit_cb *cb,
+                       void *ctx)
+{
+	/* newest first, from before_id down: each page costs what the first does (the key) */
+	sqlite3_stmt *s = sp_query(store, "SELECT id, at, user, action, object, details, prev_hash, "
+	    "hash FROM audit WHERE (?1 = 0 OR id < ?1) AND (?2 IS NULL OR user = ?2) "
+	    "AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR object = ?4 OR instr(details, ?4) > 0) "
+	    "AND (?5 = 0 OR at >= ?5) AND (?6 = 0 OR at < ?6) ORDER BY id DESC LIMIT ?7");
+	if (s == NULL)
+		return -1;
+	sp_bind_int(s, 1, q->before_id);
+	sp_bind_text(s, 2, q->user);
+	sp_bind_text(s, 3, q->action);
+	sp_bind_text(s, 4, q->ref);
+	sp_bind_int(s, 5, q->from);
+	sp_bind_int(s, 6, q->until);
+	sp_bind_int(s, 7, q->limit);
+	struct audit_cb_ctx c = {cb, ctx};
+	return sp_each_row(store, s, audit_row_cb, &c);
+}
+
+int store_audit_actions(struct store *store, struct strlist *actions_r)
+{
+	sqlite3_stmt *s = sp_query(store, "SELECT DISTINCT action FROM audit ORDER BY action");
+	if (s == NULL)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		strlist_add(actions_r, sp_col_text(s, 0));
+	if (rc != SQLITE_DONE)
+		sp_set_error(store, "audit actions");
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* --- Engagement events ----------------------------------------------------------------- */
 
 int store_event_add(struct store *store, const struct event_row *e, int64_t *id_r)
@@ -326,6 +361,17 @@ int store_events_list(struct store *store, int64_t id, const char *month, store_
 	sp_bind_text(s, 2, month);
 	struct event_cb_ctx c = {cb, ctx};
 	return sp_each_row(store, s, event_row_cb, &c);
+}
+
+int store_events_requested(struct store *store, char troop, int64_t *count_r)
+{
+	sqlite3_stmt *s = sp_query(store, "SELECT count(*) FROM events WHERE status = 'requested' "
+	                                  "AND troop = ?1");
+	if (s == NULL)
+		return -1;
+	char t[2] = {troop, '\0'};
+	sp_bind_text(s, 1, t);
+	return sp_one_int64(store, s, count_r, "requested events");
 }
 
 /* --- Rerouting: the current rules applied again to stored mail --------------------------- */
