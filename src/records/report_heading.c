@@ -132,8 +132,10 @@ char *report_key_label(const char *key)
 	if (strcmp(key, "none") == 0)
 		return xstrdup("No category");
 	char *s = xstrdup(key);
+	/* "community-group": words joined; "1-4 h": a range, kept */
 	for (char *p = s; *p; p++)
-		if (*p == '-' || *p == '_')
+		if ((*p == '-' || *p == '_') && p > s && isalpha((unsigned char)p[-1]) &&
+		    isalpha((unsigned char)p[1]))
 			*p = ' ';
 	s[0] = (char)toupper((unsigned char)s[0]);
 	return s;

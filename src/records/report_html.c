@@ -42,10 +42,12 @@ static const char page_css[] =
 	"margin-top:.4em}\n"
 	".report table{border-collapse:collapse;margin:.4em 0;width:100%;table-layout:fixed}"
 	".report th,.report td{border:1px solid #999;padding:2px 4px;text-align:right;"
-	"vertical-align:top;overflow-wrap:anywhere;hyphens:auto}"
+	"vertical-align:top;overflow-wrap:anywhere}"
 	".report th:first-child,.report td:first-child,.report .text{text-align:left}"
 	".report thead th{background:#eef0f4;font-size:8.5pt;font-weight:bold}"
 	".report tfoot th,.report tfoot td{font-weight:bold;border-top:2px solid #333}"
+	".report thead th:first-child{width:20%}.report table.mail thead th:nth-child(2){width:7%}"
+	".report table.counts{width:auto;min-width:50%;table-layout:auto}"
 	".report caption{text-align:left;font-size:9pt;color:#333;caption-side:bottom}"
 	".report .change{display:block;font-size:8pt;color:#444}\n"
 	".report svg{display:block;width:100%;max-width:40em;height:auto;margin:.4em 0}"
@@ -54,7 +56,7 @@ static const char page_css[] =
 	"@page{margin:15mm 14mm 18mm;"
 	"@bottom-right{content:'Page ' counter(page) ' of ' counter(pages);font:8pt sans-serif}}\n"
 	"@media print{body{margin:0;max-width:none;padding:0;font-size:9pt}"
-	".report table{font-size:8pt}.report .section{break-after:avoid}"
+	".report table{font-size:8pt}.report thead th{font-size:7pt}.report .section{break-after:avoid}"
 	".report tr,.report svg,.report .chart{break-inside:avoid}"
 	".report thead{display:table-header-group}.report tfoot{display:table-row-group}}\n";
 
@@ -464,9 +466,9 @@ void report_quarterly_html_body(FILE *out, struct report_quarterly *r,
 	static const enum report_metric work[] = {RM_REFERRALS, RM_EVENTS, RM_UNABLE, RM_VISITED,
 	                                          RM_REPORTABLE};
 	fprintf(out, "<h%d class=\"section\">Mail and threads</h%d>\n", sub, sub);
-	quarterly_table(out, r, "mail", mail, sizeof(mail) / sizeof(*mail));
+	quarterly_table(out, r, "troops mail-q", mail, sizeof(mail) / sizeof(*mail));
 	fprintf(out, "<h%d class=\"section\">Work in the community</h%d>\n", sub, sub);
-	quarterly_table(out, r, "work", work, sizeof(work) / sizeof(*work));
+	quarterly_table(out, r, "troops work-q", work, sizeof(work) / sizeof(*work));
 
 	struct report_stats *all = &r->troops[r->n_troops - 1].current;
 	struct report_bars bars;
