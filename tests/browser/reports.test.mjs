@@ -197,6 +197,13 @@ browserTest("printing: Chromium's PDF of the printable page and the report PDF f
     pngOf(file, `reports-print-${format.toLowerCase()}`);
   }
 
+  // the screen itself printed: the report alone, on its own numbered pages
+  const screenPdf = path.join(c.dir, "screen-A4.pdf");
+  await page.pdf({ path: screenPdf, format: "A4" });
+  const sp = assertPrintedMonthly(screenPdf, "the screen printed");
+  assert.doesNotMatch(sp.text, /Sign out|Saved replies|Monthly reports due|Printable page/, "no console frame in print");
+  pngOf(screenPdf, "reports-screen-print-a4");
+
   // the report PDF, as the screen offers it
   for (const [paper, size] of [["Letter", /612 x 792/], ["A4", /595\.\d+ x 841\.\d+/]]) {
     const [dl] = await Promise.all([page.waitForEvent("download"), page.click(`ul.downloads a:text-is('PDF, ${paper}')`)]);
