@@ -141,6 +141,40 @@ char *report_key_label(const char *key)
 	return s;
 }
 
+/* A bar's label is at most this many characters, so that it fits its place beside the bar on
+ * one line (the tables give names whole). */
+#define BAR_LABEL_CHARS 28
+
+/* The byte offset of character n of s (UTF-8), or its length when it has fewer. */
+static size_t char_offset(const char *s, size_t n)
+{
+	size_t i = 0;
+	for (size_t chars = 0; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue; /* a continuation byte: the same character */
+		if (chars++ == n)
+			return i;
+	}
+	return i;
+}
+
+/* label in at most BAR_LABEL_CHARS characters: a longer one keeps its start and its end
+ * around "…" (a surname or a number at the end tells two similar names apart); takes and
+ * returns a new string. */
+static char *bar_label(char *label)
+{
+	size_t len = strlen(label), chars = 0;
+	for (size_t i = 0; i < len; i++)
+		chars += ((unsigned char)label[i] & 0xc0) != 0x80;
+	if (chars <= BAR_LABEL_CHARS)
+		return label;
+	size_t head = (BAR_LABEL_CHARS - 1) / 2, tail = BAR_LABEL_CHARS - 1 - head;
+	size_t head_end = char_offset(label, head), tail_start = char_offset(label, chars - tail);
+	char *cut = xasprintf("%.*s\u2026%s", (int)head_end, label, label + tail_start);
+	free(label);
+	return cut;
+}
+
 static void bars_alloc(struct report_bars *b, size_t n)
 {
 	b->n = n;
@@ -153,7 +187,7 @@ void report_bars_officers(const struct report_meta *meta, const struct report_mo
 {
 	bars_alloc(b, r->n_rows);
 	for (size_t i = 0; i < r->n_rows; i++) {
-		b->labels[i] = report_row_name(meta, &r->rows[i]);
+		b->labels[i] = bar_label(report_row_name(meta, &r->rows[i]));
 		b->values[i] = r->rows[i].stats.received;
 	}
 }
@@ -174,7 +208,7 @@ void report_bars_counts(const struct report_counts *c, struct report_bars *b)
 {
 	bars_alloc(b, c->count);
 	for (size_t i = 0; i < c->count; i++) {
-		b->labels[i] = report_key_label(c->items[i].key);
+		b->labels[i] = bar_label(report_key_label(c->items[i].key));
 		b->values[i] = c->items[i].n;
 	}
 }

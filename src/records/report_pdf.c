@@ -186,28 +186,29 @@ static void bar_chart(struct writer *w, const char *title, struct report_bars *b
 		return;
 	}
 	const double row = 13, label_w = 170, value_w = 40;
-	section(w, title, (double)n * row + 6);
+	/* kept on one page when it fits on one; a longer one goes on bar by bar */
+	section(w, title, (double)n * row + 6 < bottom(w) - TOP - 40 ? (double)n * row + 6 : row);
 	int64_t max = 1;
 	for (size_t i = 0; i < n; i++)
 		if (values[i] > max)
 			max = values[i];
 	double bar_x = w->left + label_w + 6, bar_max = CONTENT_W - label_w - 6 - value_w;
 	for (size_t i = 0; i < n; i++) {
-		double y = w->y + (double)i * row;
+		need(w, row);
 		double bw = bar_max * (double)values[i] / (double)max;
-		if (!w->draw)
-			continue;
-		pdf_canvas_text(w->canvas, w->left, y + 1.5, label_w, labels[i], CELL_PT, 0,
-		                PDF_ALIGN_RIGHT, 1);
-		pdf_canvas_fill(w->canvas, bar_x, y + 2, bw, row - 4, 0.227, 0.373, 0.561);
-		char v[32];
-		snprintf(v, sizeof(v), "%" PRId64, values[i]);
-		pdf_canvas_text(w->canvas, bar_x + bw + 3, y + 1.5, value_w, v, CELL_PT, 0,
-		                PDF_ALIGN_LEFT, 1);
+		if (w->draw) {
+			pdf_canvas_text(w->canvas, w->left, w->y + 1.5, label_w, labels[i], CELL_PT, 0,
+			                PDF_ALIGN_RIGHT, 1);
+			pdf_canvas_fill(w->canvas, bar_x, w->y + 2, bw, row - 4, 0.227, 0.373, 0.561);
+			char v[32];
+			snprintf(v, sizeof(v), "%" PRId64, values[i]);
+			pdf_canvas_text(w->canvas, bar_x + bw + 3, w->y + 1.5, value_w, v, CELL_PT, 0,
+			                PDF_ALIGN_LEFT, 1);
+			pdf_canvas_line(w->canvas, bar_x, w->y, bar_x, w->y + row, 0.6, 0.3);
+		}
+		w->y += row;
 	}
-	if (w->draw)
-		pdf_canvas_line(w->canvas, bar_x, w->y, bar_x, w->y + (double)n * row, 0.6, 0.3);
-	w->y += (double)n * row + 8;
+	w->y += 8;
 	report_bars_free(bars);
 }
 

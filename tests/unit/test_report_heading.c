@@ -150,6 +150,20 @@ static void test_words(void **state)
 	}
 	for (int m = 0; m < RM_COUNT; m++)
 		assert_null(strchr(report_metric_labels[m], '_')); /* labels, not field names */
+	/* a bar's label: a long one keeps its start and its end, 28 characters in all */
+	struct report_counts counts = {0};
+	report_counts_add(&counts, "school", 2);
+	report_counts_add(&counts, "trooper-first-class-alexandria-montgomery-fitzgerald-12", 1);
+	struct report_bars bars;
+	report_bars_counts(&counts, &bars);
+	assert_int_equal(bars.n, 2);
+	assert_string_equal(bars.labels[0], "School");
+	assert_string_equal(bars.labels[1], "Trooper first\u2026 fitzgerald-12");
+	assert_int_equal(bars.values[1], 1);
+	report_bars_free(&bars);
+	for (size_t i = 0; i < counts.count; i++)
+		free(counts.items[i].key);
+	free(counts.items);
 	config_free(&c);
 }
 
