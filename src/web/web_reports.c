@@ -59,13 +59,18 @@ static void period_read(struct web_ctx *c, struct period *p)
 		p->officer = p->scope + 8;
 }
 
-/* The query string that asks for the same report (for the download links). */
+/* The query string that asks for the same report (for the download links): every value
+ * percent-encoded, since each came from the request. */
 static char *period_query(const struct period *p)
 {
 	char *scope = web_url_encode(p->scope);
-	char *q = p->quarterly ? xasprintf("kind=quarterly&quarter=%s", p->quarter)
-	                       : xasprintf("kind=monthly&month=%s&scope=%s", p->month, scope);
+	char *month = web_url_encode(p->month);
+	char *quarter = web_url_encode(p->quarter);
+	char *q = p->quarterly ? xasprintf("kind=quarterly&quarter=%s", quarter)
+	                       : xasprintf("kind=monthly&month=%s&scope=%s", month, scope);
 	free(scope);
+	free(month);
+	free(quarter);
 	return q;
 }
 
@@ -149,13 +154,14 @@ static void picker(struct web_ctx *c, const struct period *p)
 static void downloads(struct web_ctx *c, const struct period *p)
 {
 	char *q = period_query(p);
+	/* (%s: the query's '&' become &amp; in the attribute) */
 	html(&c->res->body, "<ul class=\"downloads\" aria-label=\"Download this report\">"
-	                    "<li><a href=\"/reports/download?%R&amp;as=csv\" download>CSV</a></li>"
-	                    "<li><a href=\"/reports/download?%R&amp;as=html\" download>Printable page "
+	                    "<li><a href=\"/reports/download?%s&amp;as=csv\" download>CSV</a></li>"
+	                    "<li><a href=\"/reports/download?%s&amp;as=html\" download>Printable page "
 	                    "(HTML)</a></li>"
-	                    "<li><a href=\"/reports/download?%R&amp;as=pdf&amp;paper=letter\" "
+	                    "<li><a href=\"/reports/download?%s&amp;as=pdf&amp;paper=letter\" "
 	                    "download>PDF, Letter</a></li>"
-	                    "<li><a href=\"/reports/download?%R&amp;as=pdf&amp;paper=a4\" "
+	                    "<li><a href=\"/reports/download?%s&amp;as=pdf&amp;paper=a4\" "
 	                    "download>PDF, A4</a></li></ul>", q, q, q, q);
 	free(q);
 }

@@ -155,6 +155,12 @@ browserTest("the monthly report's total row on screen is the JSON's total", s.ge
   const narrow = await noHorizontalOverflow(page);
   assert.ok(narrow.scrollWidth <= narrow.clientWidth, `no horizontal overflow at 390px: ${JSON.stringify(narrow)}`);
   await screenshot(page, "reports-monthly-390", { fullPage: true });
+  // what the picker echoes is escaped, in the form and in the download links
+  const hostile = '"><img src=x onerror=alert(1)>';
+  await page.goto(`${s.base}/reports?kind=monthly&month=2026-10&quarter=${encodeURIComponent(hostile)}`);
+  assert.equal(await page.inputValue("#quarter"), hostile.slice(0, 15), "as given (cut to the field's 15 bytes)");
+  assert.equal(await page.locator("main img").count(), 0, "no element made of the query");
+  assert.deepEqual(page.seen.dialogs, [], "no script ran");
   assert.deepEqual(page.seen.errors, [], "no script error");
 });
 
