@@ -214,17 +214,23 @@ static void heading_text(FILE *out, const struct report_heading *h)
 		fprintf(out, "%s\n", h->partial);
 }
 
-static void counts_text(FILE *out, const char *label, const struct report_counts *c)
+/* Counts by key; with meta, the keys are services, named as [service] names them. */
+static void counts_text(FILE *out, const char *label, const struct report_counts *c,
+                        const struct report_meta *services)
 {
 	fprintf(out, "  %-22s", label);
 	if (c->count == 0)
 		fputs(" -", out);
-	for (size_t i = 0; i < c->count; i++)
-		fprintf(out, "%s %s %" PRId64, i ? "," : "", c->items[i].key, c->items[i].n);
+	for (size_t i = 0; i < c->count; i++) {
+		char *key = services ? report_service_name(services, c->items[i].key)
+		                     : xstrdup(c->items[i].key);
+		fprintf(out, "%s %s %" PRId64, i ? "," : "", key, c->items[i].n);
+		free(key);
+	}
 	fputc('\n', out);
 }
 
-static void stats_text(FILE *out, struct report_stats *s)
+static void stats_text(FILE *out, struct report_stats *s, const struct report_meta *meta)
 {
 	int64_t median, p90;
 	report_stats_times(s, &median, &p90);
@@ -237,13 +243,13 @@ static void stats_text(FILE *out, struct report_stats *s)
 	        "time to first answer", a, b, s->n_times, s->unanswered);
 	fprintf(out, "  %-22s %" PRId64 " opened, %" PRId64 " closed\n", "threads", s->opened,
 	        s->closed);
-	counts_text(out, "referrals", &s->referrals);
-	counts_text(out, "events", &s->events);
-	counts_text(out, "events attended", &s->attended);
+	counts_text(out, "referrals", &s->referrals, meta);
+	counts_text(out, "events", &s->events, NULL);
+	counts_text(out, "events attended", &s->attended, NULL);
 	for (size_t i = 0; i < s->n_unable; i++)
 		fprintf(out, "    unable #%" PRId64 " %s %s: %s\n", s->unable[i].id, s->unable[i].date,
 		        s->unable[i].place, s->unable[i].text);
-	counts_text(out, "visited", &s->visited);
+	counts_text(out, "visited", &s->visited, NULL);
 	for (size_t i = 0; i < s->n_visits; i++)
 		fprintf(out, "    #%" PRId64 " %s %s (%s)\n", s->visits[i].id, s->visits[i].date,
 		        s->visits[i].place, s->visits[i].text);
@@ -317,11 +323,11 @@ void report_monthly_text(FILE *out, struct report_monthly *r, const struct repor
 				fprintf(out, " (troop %s)", row->troops);
 		}
 		submitted_text(out, row, meta);
-		stats_text(out, &row->stats);
+		stats_text(out, &row->stats, meta);
 	}
 	if (r->n_rows > 1) {
 		fputs("\nTotal\n", out);
-		stats_text(out, &r->total);
+		stats_text(out, &r->total, meta);
 	}
 }
 
@@ -338,7 +344,7 @@ void report_quarterly_text(FILE *out, struct report_quarterly *r, const struct r
 			fprintf(out, "\ntroop %c\n", t->troop);
 		else
 			fputs("\nall troops\n", out);
-		stats_text(out, &t->current);
+		stats_text(out, &t->current, meta);
 		fprintf(out, "  %-22s", "change");
 		for (int m = 0; m < RM_COUNT; m++) {
 			int64_t c = report_metric_value(&t->current, (enum report_metric)m);

@@ -156,6 +156,7 @@ for name in "Tpr. Maria Reyes" "Tpr. Sean Walsh" "Tpr. Andre Bell" "2-1-1 Connec
 done
 grep -qwE "reyes|walsh|bell" m.html.txt && fail "a login among the names shown: $(grep -owE 'reyes|walsh|bell' m.html.txt | head -3)"
 grep -q "^Tpr. Maria Reyes \[reyes\] (troop K)" m.txt || fail "text: the display name with the login"
+grep -q "^  referrals  *2-1-1 Connecticut 1$" m.txt || fail "text: the service by its name"
 $PY -c 'import csv,sys; r=[x for x in csv.DictReader(open(sys.argv[1]))]; sys.exit(0 if r[0]["officer"] == "reyes" and r[0]["name"] == "Tpr. Maria Reyes" else 1)' m.csv || fail "CSV: login and display name"
 echo "ok: display names in the page and the text; the CSV keeps the login beside the name"
 
