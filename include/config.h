@@ -113,6 +113,10 @@ struct config {
 	int64_t retention_case;         /* referrals, reportable disclosures (default 10 years) */
 	int allow_disposal;  /* retention dispose may delete (default no: only once the records
 	                        schedule and its approval process are in place) */
+	char *agency;        /* who the reports are from ("Connecticut State Police"), or NULL:
+	                        liaison check warns, the reports' header then names none */
+	char *program;       /* the program the reports are of (default "Community Trust
+	                        Liaison Program") */
 	char *bates_prefix;  /* what every production page number starts with (default "CTL-") */
 	struct strlist categories; /* categories liaisons may set besides the routing rules'
 	                              (owned; empty by default) */

@@ -43,6 +43,10 @@ int ops_report_submit(struct store *store, const struct actor *actor, const char
                       const char *month, int64_t now, struct report_monthly **report_r,
                       char **error_r);
 
+/* 1 when the actor may submit officer's monthly report (the rule of ops_report_submit, for
+ * a front end that offers only what would be accepted), else 0. */
+int ops_report_may_submit(const struct actor *actor, const char *officer);
+
 /* The reports due for month (NULL: the month before now's) of the liaisons the actor sees
  * (a liaison: those sharing one of its troops).  Free with report_due_free. */
 int ops_report_due(struct store *store, const struct actor *actor, const char *month,

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum pdf_style {
 	PDF_TEXT,     /* proportional: header values */
@@ -52,5 +53,32 @@ int64_t pdf_next_number(const struct pdf_doc *doc);
 /* Finishes the file: 0 with *last_r the last page's Bates number, or -1 with *error_r (the
  * file could not be written).  Frees *doc either way. */
 int pdf_close(struct pdf_doc **doc, int64_t *last_r, char **error_r);
+
+/* A free-form document (the reports: report_pdf.c): pages of any size on which the caller
+ * places text boxes, filled rectangles and lines, in points from the page's top left corner.
+ * Text is DejaVu Sans, wrapped at words (within a word too long for its box); measuring
+ * needs no page, so a caller can lay a page out before drawing it.  Output is deterministic
+ * for the same calls and creation date. */
+struct pdf_canvas;
+enum pdf_align { PDF_ALIGN_LEFT, PDF_ALIGN_RIGHT, PDF_ALIGN_CENTER };
+/* Writes the PDF to out (left open: the caller's) as it is drawn.  Returns 0 with *canvas_r,
+ * or -1 with *error_r. */
+int pdf_canvas_open(FILE *out, double width, double height, const char *title,
+                    int64_t created_at, struct pdf_canvas **canvas_r, char **error_r);
+/* Ends the page being drawn (if any) and starts the next. */
+void pdf_canvas_page(struct pdf_canvas *c);
+/* The height of text (UTF-8; stray bytes become U+FFFD) set size points high, bold or not,
+ * in a box width wide; with draw, also draws it with its top at (x, y), aligned in the box. */
+double pdf_canvas_text(struct pdf_canvas *c, double x, double y, double width, const char *text,
+                       double size, int bold, enum pdf_align align, int draw);
+/* A rectangle filled with the colour (r, g, b each 0..1). */
+void pdf_canvas_fill(struct pdf_canvas *c, double x, double y, double width, double height,
+                     double r, double g, double b);
+/* A line, width points wide, in grey (0 black .. 1 white). */
+void pdf_canvas_line(struct pdf_canvas *c, double x1, double y1, double x2, double y2,
+                     double width, double grey);
+/* Finishes the document (at least one page).  0, or -1 with *error_r (out could not be
+ * written).  Frees *canvas either way. */
+int pdf_canvas_close(struct pdf_canvas **canvas, char **error_r);
 
 #endif

@@ -325,6 +325,8 @@ static const struct key liaison_keys[] = {
 	{"allow_disposal", KEY_BOOL, FIELD(C, allow_disposal), .what = "yes or no"},
 	{"bates_prefix", KEY_CHECKED, FIELD(C, bates_prefix), .valid = conf_valid_bates_prefix,
 	 .what = "1 to 32 letters, digits, '-', '_' or '.' (e.g. CSP-CTL-)"},
+	{"agency", KEY_STRING, FIELD(C, agency)},
+	{"program", KEY_STRING, FIELD(C, program)},
 	{"categories", KEY_CUSTOM, .parse = parse_categories},
 	{"rms_pattern", KEY_CUSTOM, .parse = parse_rms_pattern},
 	{"retention_transitory", KEY_DURATION, FIELD(C, retention_transitory), .min = DAY,
@@ -737,6 +739,8 @@ static int load(const char *path, int keep, struct config **config_r, char **err
 		c->timezone = xstrdup("America/New_York");
 	if (c->bates_prefix == NULL)
 		c->bates_prefix = xstrdup("CTL-");
+	if (c->program == NULL)
+		c->program = xstrdup("Community Trust Liaison Program");
 	if (c->routes == NULL)
 		c->routes = xasprintf("%s/routes.conf", st.dir);
 	if (c->web.listen == NULL)

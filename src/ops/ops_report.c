@@ -123,6 +123,14 @@ static int submit_allowed(const struct actor *a, const char *officer, char **err
 	return OPS_OK;
 }
 
+int ops_report_may_submit(const struct actor *a, const char *officer)
+{
+	char *error = NULL;
+	int rc = submit_allowed(a, officer, &error);
+	free(error);
+	return rc == OPS_OK;
+}
+
 /* "YYYY-MM-DD" of a time, in the configured zone. */
 static void local_day(int64_t t, char out[11])
 {

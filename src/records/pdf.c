@@ -85,6 +85,33 @@ int pdf_check_fonts(char **error_r)
 	return 0;
 }
 
+/* The document's dates (its creation, not the clock's), title and creator. */
+static void set_metadata(cairo_surface_t *surface, const char *title, int64_t created_at)
+{
+	char date[32];
+	time_t t = (time_t)created_at;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "liaison");
+}
+
+/* A layout context without hinting: glyph positions then do not depend on the machine's
+ * font settings. */
+static PangoContext *unhinted_context(cairo_t *cr)
+{
+	PangoContext *ctx = pango_cairo_create_context(cr);
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	pango_cairo_context_set_font_options(ctx, fo);
+	cairo_font_options_destroy(fo);
+	return ctx;
+}
+
 int pdf_open(const char *path, const struct pdf_stamp *stamp, struct pdf_doc **doc_r,
              char **error_r)
 {
@@ -95,26 +122,12 @@ int pdf_open(const char *path, const struct pdf_stamp *stamp, struct pdf_doc **d
 		return -1;
 	}
 	/* fixed metadata: a second export of the same production is byte-identical */
-	char date[32];
-	time_t t = (time_t)stamp->created_at;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date);
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, stamp->request);
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "liaison");
+	set_metadata(surface, stamp->request, stamp->created_at);
 
 	struct pdf_doc *d = xcalloc(1, sizeof(*d));
 	d->surface = surface;
 	d->cr = cairo_create(surface);
-	d->pango = pango_cairo_create_context(d->cr);
-	/* no hinting: glyph positions then do not depend on the machine's font settings */
-	cairo_font_options_t *fo = cairo_font_options_create();
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	pango_cairo_context_set_font_options(d->pango, fo);
-	cairo_font_options_destroy(fo);
+	d->pango = unhinted_context(d->cr);
 	d->font = pango_font_description_from_string(FONT_SANS " 9.5");
 	d->stamp = *stamp;
 	d->request = xstrdup(stamp->request);
@@ -310,5 +323,134 @@ int pdf_close(struct pdf_doc **doc, int64_t *last_r, char **error_r)
 	free(d->path);
 	free(d);
 	*doc = NULL;
+	return rc;
+}
+
+/* --- The free-form canvas (report_pdf.c) ------------------------------------------------- */
+
+struct pdf_canvas {
+	cairo_surface_t *surface;
+	cairo_t *cr;
+	PangoContext *pango;
+	FILE *out;
+	int write_failed;
+	int page_open;
+};
+
+static cairo_status_t canvas_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct pdf_canvas *c = closure;
+	if (fwrite(data, 1, len, c->out) != len) {
+		c->write_failed = 1;
+		return CAIRO_STATUS_WRITE_ERROR;
+	}
+	return CAIRO_STATUS_SUCCESS;
+}
+
+int pdf_canvas_open(FILE *out, double width, double height, const char *title,
+                    int64_t created_at, struct pdf_canvas **canvas_r, char **error_r)
+{
+	struct pdf_canvas *c = xcalloc(1, sizeof(*c));
+	c->out = out;
+	c->surface = cairo_pdf_surface_create_for_stream(canvas_write, c, width, height);
+	if (cairo_surface_status(c->surface) != CAIRO_STATUS_SUCCESS) {
+		*error_r = xasprintf("PDF: %s", cairo_status_to_string(cairo_surface_status(c->surface)));
+		cairo_surface_destroy(c->surface);
+		free(c);
+		return -1;
+	}
+	set_metadata(c->surface, title, created_at);
+	c->cr = cairo_create(c->surface);
+	c->pango = unhinted_context(c->cr);
+	/* sizes in PDF points (pango's default is 96 dots an inch) */
+	pango_cairo_context_set_resolution(c->pango, 72);
+	*canvas_r = c;
+	return 0;
+}
+
+void pdf_canvas_page(struct pdf_canvas *c)
+{
+	if (c->page_open)
+		cairo_show_page(c->cr);
+	c->page_open = 1;
+}
+
+double pdf_canvas_text(struct pdf_canvas *c, double x, double y, double width, const char *text,
+                       double size, int bold, enum pdf_align align, int draw)
+{
+	PangoLayout *l = pango_layout_new(c->pango);
+	PangoFontDescription *fd = pango_font_description_from_string(FONT_SANS);
+	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
+	if (bold)
+		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+	pango_layout_set_font_description(l, fd);
+	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_alignment(l, align == PDF_ALIGN_RIGHT ? PANGO_ALIGN_RIGHT
+	                              : align == PDF_ALIGN_CENTER ? PANGO_ALIGN_CENTER
+	                                                          : PANGO_ALIGN_LEFT);
+	if (g_utf8_validate(text, -1, NULL)) {
+		pango_layout_set_text(l, text, -1);
+	} else {
+		gchar *valid = g_utf8_make_valid(text, -1);
+		pango_layout_set_text(l, valid, -1);
+		g_free(valid);
+	}
+	/* a word cut to fit its box is cut plainly: a hyphen would read as part of a figure */
+	PangoAttrList *attrs = pango_attr_list_new();
+	pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(FALSE));
+	pango_layout_set_attributes(l, attrs);
+	pango_attr_list_unref(attrs);
+	int w, h;
+	pango_layout_get_size(l, &w, &h);
+	if (draw) {
+		cairo_set_source_rgb(c->cr, 0, 0, 0);
+		cairo_move_to(c->cr, x, y);
+		pango_cairo_show_layout(c->cr, l);
+	}
+	pango_font_description_free(fd);
+	g_object_unref(l);
+	return (double)h / PANGO_SCALE;
+}
+
+void pdf_canvas_fill(struct pdf_canvas *c, double x, double y, double width, double height,
+                     double r, double g, double b)
+{
+	cairo_set_source_rgb(c->cr, r, g, b);
+	cairo_rectangle(c->cr, x, y, width, height);
+	cairo_fill(c->cr);
+}
+
+void pdf_canvas_line(struct pdf_canvas *c, double x1, double y1, double x2, double y2,
+                     double width, double grey)
+{
+	cairo_set_source_rgb(c->cr, grey, grey, grey);
+	cairo_set_line_width(c->cr, width);
+	cairo_move_to(c->cr, x1, y1);
+	cairo_line_to(c->cr, x2, y2);
+	cairo_stroke(c->cr);
+}
+
+int pdf_canvas_close(struct pdf_canvas **canvas, char **error_r)
+{
+	struct pdf_canvas *c = *canvas;
+	if (c == NULL)
+		return 0;
+	if (!c->page_open)
+		pdf_canvas_page(c);
+	cairo_show_page(c->cr);
+	cairo_destroy(c->cr);
+	cairo_surface_finish(c->surface);
+	cairo_status_t status = cairo_surface_status(c->surface);
+	cairo_surface_destroy(c->surface);
+	g_object_unref(c->pango);
+	int rc = 0;
+	if (status != CAIRO_STATUS_SUCCESS || c->write_failed) {
+		*error_r = xasprintf("PDF: %s", c->write_failed ? "cannot write the file"
+		                                                : cairo_status_to_string(status));
+		rc = -1;
+	}
+	free(c);
+	*canvas = NULL;
 	return rc;
 }

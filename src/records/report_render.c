@@ -15,6 +15,12 @@ const char *const report_metric_names[RM_COUNT] = {
 	"events", "unable", "visited", "reportable", "median_seconds", "p90_seconds",
 };
 
+const char *const report_metric_labels[RM_COUNT] = {
+	"Emails received", "Emails answered", "Threads opened", "Threads closed", "Referrals",
+	"Events", "Unable to fulfil", "Places visited", "Reportable disclosures",
+	"Median time to first answer", "90th percentile time to first answer",
+};
+
 int64_t report_metric_value(struct report_stats *s, enum report_metric m)
 {
 	int64_t median, p90;
@@ -198,46 +204,52 @@ json_t *report_quarterly_json(struct report_quarterly *r)
 
 /* --- Text ------------------------------------------------------------------------------ */
 
-static void duration_text(int64_t s, char *out, size_t size)
+/* The header's lines, as on the printed page. */
+static void heading_text(FILE *out, const struct report_heading *h)
 {
-	if (s < 0)
-		snprintf(out, size, "-");
-	else if (s < 86400)
-		snprintf(out, size, "%dh%02dm", (int)(s / 3600), (int)(s % 3600 / 60));
-	else
-		snprintf(out, size, "%dd%02dh", (int)(s / 86400), (int)(s % 86400 / 3600));
+	if (h->agency)
+		fprintf(out, "%s\n", h->agency);
+	fprintf(out, "%s\n%s\nPeriod: %s\n%s\n", h->program, h->title, h->period, h->generated);
+	if (h->partial)
+		fprintf(out, "%s\n", h->partial);
 }
 
-static void counts_text(FILE *out, const char *label, const struct report_counts *c)
+/* Counts by key; with meta, the keys are services, named as [service] names them. */
+static void counts_text(FILE *out, const char *label, const struct report_counts *c,
+                        const struct report_meta *services)
 {
 	fprintf(out, "  %-22s", label);
 	if (c->count == 0)
 		fputs(" -", out);
-	for (size_t i = 0; i < c->count; i++)
-		fprintf(out, "%s %s %" PRId64, i ? "," : "", c->items[i].key, c->items[i].n);
+	for (size_t i = 0; i < c->count; i++) {
+		char *key = services ? report_service_name(services, c->items[i].key)
+		                     : xstrdup(c->items[i].key);
+		fprintf(out, "%s %s %" PRId64, i ? "," : "", key, c->items[i].n);
+		free(key);
+	}
 	fputc('\n', out);
 }
 
-static void stats_text(FILE *out, struct report_stats *s)
+static void stats_text(FILE *out, struct report_stats *s, const struct report_meta *meta)
 {
 	int64_t median, p90;
 	report_stats_times(s, &median, &p90);
 	char a[32], b[32];
-	duration_text(median, a, sizeof(a));
-	duration_text(p90, b, sizeof(b));
+	report_duration_text(median, a, sizeof(a));
+	report_duration_text(p90, b, sizeof(b));
 	fprintf(out, "  %-22s %" PRId64 " received, %" PRId64 " answered\n", "emails", s->received,
 	        s->answered);
 	fprintf(out, "  %-22s median %s, 90th percentile %s (%zu answered, %" PRId64 " not yet)\n",
-	        "first response", a, b, s->n_times, s->unanswered);
+	        "time to first answer", a, b, s->n_times, s->unanswered);
 	fprintf(out, "  %-22s %" PRId64 " opened, %" PRId64 " closed\n", "threads", s->opened,
 	        s->closed);
-	counts_text(out, "referrals", &s->referrals);
-	counts_text(out, "events", &s->events);
-	counts_text(out, "events attended", &s->attended);
+	counts_text(out, "referrals", &s->referrals, meta);
+	counts_text(out, "events", &s->events, NULL);
+	counts_text(out, "events attended", &s->attended, NULL);
 	for (size_t i = 0; i < s->n_unable; i++)
 		fprintf(out, "    unable #%" PRId64 " %s %s: %s\n", s->unable[i].id, s->unable[i].date,
 		        s->unable[i].place, s->unable[i].text);
-	counts_text(out, "visited", &s->visited);
+	counts_text(out, "visited", &s->visited, NULL);
 	for (size_t i = 0; i < s->n_visits; i++)
 		fprintf(out, "    #%" PRId64 " %s %s (%s)\n", s->visits[i].id, s->visits[i].date,
 		        s->visits[i].place, s->visits[i].text);
@@ -254,7 +266,7 @@ static void stats_text(FILE *out, struct report_stats *s)
 }
 
 /* "submitted by X on DATE", and which figures follow. */
-static void submitted_text(FILE *out, struct report_row *row)
+static void submitted_text(FILE *out, struct report_row *row, const struct report_meta *meta)
 {
 	if (!row->submitted) {
 		fputc('\n', out);
@@ -266,7 +278,7 @@ static void submitted_text(FILE *out, struct report_row *row)
 	}
 	char day[11];
 	calendar_format(calendar_date_of(row->submitted_at, NULL), day);
-	fprintf(out, " - submitted by %s on %s\n", row->submitted_by, day);
+	fprintf(out, " - submitted by %s on %s\n", report_user_name(meta, row->submitted_by), day);
 	if (row->stored) {
 		fputs("  figures as submitted (--live shows today's)\n", out);
 		return;
@@ -283,54 +295,63 @@ static void submitted_text(FILE *out, struct report_row *row)
 		if (now == then)
 			continue;
 		if (now < 0 || then < 0)
-			fprintf(out, "%s %s now %s", changed++ ? "," : "", report_metric_names[m],
+			fprintf(out, "%s %s now %s", changed++ ? "," : "", report_metric_labels[m],
 			        now < 0 ? "none" : "some");
 		else
-			fprintf(out, "%s %s %+" PRId64, changed++ ? "," : "", report_metric_names[m],
+			fprintf(out, "%s %s %+" PRId64, changed++ ? "," : "", report_metric_labels[m],
 			        now - then);
 	}
 	fputs(changed ? "\n" : " no change\n", out);
 }
 
-void report_monthly_text(FILE *out, struct report_monthly *r)
+void report_monthly_text(FILE *out, struct report_monthly *r, const struct report_meta *meta)
 {
-	fprintf(out, "Monthly report %s", r->month);
-	if (r->officer)
-		fprintf(out, ", %s", r->officer);
-	if (r->troop)
-		fprintf(out, ", troop %c", r->troop);
-	fputs("\n", out);
+	struct report_heading h;
+	report_heading_monthly(meta, r, &h);
+	fprintf(out, "Monthly report %s\n", r->month);
+	heading_text(out, &h);
+	report_heading_free(&h);
 	for (size_t i = 0; i < r->n_rows; i++) {
 		struct report_row *row = &r->rows[i];
-		fprintf(out, "\n%s", row->officer);
-		if (row->troops)
-			fprintf(out, " (troop %s)", row->troops);
-		submitted_text(out, row);
-		stats_text(out, &row->stats);
+		char *name = report_row_name(meta, row);
+		fprintf(out, "\n%s", name);
+		free(name);
+		if (strcmp(row->officer, "unassigned") != 0) {
+			if (strcmp(report_user_name(meta, row->officer), row->officer) != 0)
+				fprintf(out, " [%s]", row->officer);
+			if (row->troops)
+				fprintf(out, " (troop %s)", row->troops);
+		}
+		submitted_text(out, row, meta);
+		stats_text(out, &row->stats, meta);
 	}
 	if (r->n_rows > 1) {
-		fputs("\ntotal\n", out);
-		stats_text(out, &r->total);
+		fputs("\nTotal\n", out);
+		stats_text(out, &r->total, meta);
 	}
 }
 
-void report_quarterly_text(FILE *out, struct report_quarterly *r)
+void report_quarterly_text(FILE *out, struct report_quarterly *r, const struct report_meta *meta)
 {
+	struct report_heading h;
+	report_heading_quarterly(meta, r, &h);
 	fprintf(out, "Quarterly report %s (against %s)\n", r->quarter, r->previous);
+	heading_text(out, &h);
+	report_heading_free(&h);
 	for (size_t i = 0; i < r->n_troops; i++) {
 		struct report_troop *t = &r->troops[i];
 		if (t->troop)
 			fprintf(out, "\ntroop %c\n", t->troop);
 		else
 			fputs("\nall troops\n", out);
-		stats_text(out, &t->current);
+		stats_text(out, &t->current, meta);
 		fprintf(out, "  %-22s", "change");
 		for (int m = 0; m < RM_COUNT; m++) {
 			int64_t c = report_metric_value(&t->current, (enum report_metric)m);
 			int64_t p = report_metric_value(&t->previous, (enum report_metric)m);
 			if (c < 0 || p < 0)
 				continue;
-			fprintf(out, " %s %+" PRId64, report_metric_names[m], c - p);
+			fprintf(out, " %s %+" PRId64, report_metric_labels[m], c - p);
 			if (p)
 				fprintf(out, " (%+.1f%%)", 100.0 * (double)(c - p) / (double)p);
 			fputc(m == RM_COUNT - 1 ? ' ' : ';', out);
@@ -360,9 +381,9 @@ static int64_t count_of(const struct report_counts *c, const char *key)
 	return 0;
 }
 
-void report_monthly_csv(FILE *out, struct report_monthly *r)
+void report_monthly_csv(FILE *out, struct report_monthly *r, const struct report_meta *meta)
 {
-	fputs("month,officer,troops,submitted,emails_received,emails_answered,responses,"
+	fputs("month,officer,name,troops,submitted,emails_received,emails_answered,responses,"
 	      "median_seconds,p90_seconds,unanswered,threads_opened,threads_closed,referrals,"
 	      "ctl_events,community_contacts,unable,visited,reportable,events_attended,"
 	      "submitted_by,submitted_at,figures\n", out);
@@ -373,6 +394,10 @@ void report_monthly_csv(FILE *out, struct report_monthly *r)
 		report_stats_times(s, &median, &p90);
 		fprintf(out, "%s,", r->month);
 		csv_field(out, row->officer);
+		fputc(',', out);
+		char *name = report_row_name(meta, row);
+		csv_field(out, name);
+		free(name);
 		fputc(',', out);
 		csv_field(out, row->troops);
 		fprintf(out, ",%s,%" PRId64 ",%" PRId64 ",%zu,", row->submitted ? "yes" : "no",

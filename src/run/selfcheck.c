@@ -219,6 +219,9 @@ int selfcheck_run(const char *config_path, int connect, selfcheck_cb *report, vo
 	free(errors);
 	if (c == NULL)
 		return r.problems;
+	if (c->agency == NULL)
+		say(&r, SELFCHECK_WARNING, "config", "agency is not set in [liaison]: the reports' "
+		    "header names no agency (e.g. agency = Connecticut State Police)");
 	check_routes(&r, c);
 	check_templates(&r, c);
 	for (size_t i = 0; i < c->n_mailboxes; i++) {

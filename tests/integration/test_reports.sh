@@ -397,7 +397,7 @@ expect_eq "--live: the difference from what was submitted" "-1 live" \
 	"$(json 'str(d["officers"][0]["since_submitted"]["threads_opened"]) + " " + d["officers"][0]["figures"]' live.json)"
 DAY=$($PY -c 'import json,time,calendar; d=json.load(open("after.json")); print(time.strftime("%Y-%m-%d", time.localtime(calendar.timegm(time.strptime(d["officers"][0]["submitted_at"], "%Y-%m-%dT%H:%M:%SZ")))))')
 $LIAISON --as reyes report monthly --month 2026-04 | grep -q "^reyes (troop K) - submitted by coordinator on $DAY$" || fail "text: submitted by whom and when"
-$LIAISON --as reyes report monthly --month 2026-04 --live | grep -q "^  today's figures; since submitted:.* threads_opened -1" || fail "text: --live difference"
+$LIAISON --as reyes report monthly --month 2026-04 --live | grep -q "^  today's figures; since submitted:.* Threads opened -1" || fail "text: --live difference"
 echo "ok: text says who submitted when, and --live the difference"
 $LIAISON --as coordinator report monthly --month 2026-04 --format json >all.json
 expect_eq "the whole month: reyes as submitted, the total the sum of the rows" "submitted True" \
