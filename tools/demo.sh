@@ -23,6 +23,7 @@ printf '%s\n' "$PASS_TROOPK" >"$demo/troopk.password"
 chmod 600 "$demo/troopk.password"
 cat >"$demo/liaison.conf" <<CONF
 [liaison]
+agency = Connecticut State Police (demo)
 database = $demo/liaison.db
 templates = $top/templates
 routes = $top/config/routes.conf

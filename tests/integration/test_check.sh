@@ -7,6 +7,8 @@ start_servers --tls --smtp-auth --smtp-require-tls
 write_poll_config p.conf "$TMPDIR/p.db"
 smtp_tls_auth p.conf "$TMPDIR/relay.pw"
 export LIAISON_CONFIG=$TMPDIR/p.conf
+# the reports' agency: without it check warns (test_report_print.sh tests that warning)
+sed -i 's|^\[liaison\]$|[liaison]\nagency = Connecticut State Police|' p.conf
 # checked WHAT CODE OUT ARGS...: liaison ARGS with its output in OUT, and its exit code.
 checked() {
 	what=$1 code=$2 out=$3
