@@ -17,7 +17,7 @@
 #include "totp.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 
 /* === store.c: open, schema, transactions, errors ======================================== */
 
