@@ -102,6 +102,7 @@ browserTest("records staff open a request, add messages from a search, redact by
   assert.equal(await page.locator("table.hits mark").first().innerText(), "Maple", "the hit is marked in its passage");
   await axeClean(page, "the search page");
   await fitsAt1280(page, "the search page");
+  await screenshot(page, "records-search-1280", { fullPage: true });
   const okaforRow = page.locator("table.hits tbody tr", { hasText: "okafor@people.example" });
   await okaforRow.locator("input[type=checkbox]").check();
   await clickAndLoad(page, "#add-chosen button[type=submit]");
@@ -155,6 +156,22 @@ browserTest("records staff open a request, add messages from a search, redact by
   assert.equal(cli.decisions.filter((d) => d.type === "redaction" && d.value === PHONE && !d.revoked_by).length, 1,
     "the command line sees the literal redaction");
 
+  // a preset: every e-mail address (the From line's too), then revoked: the address is back
+  await page.selectOption("#redact-preset", "email");
+  await page.selectOption("#preset-exemption", "1-210(b)(2)");
+  await clickAndLoad(page, "form.decision:has(#redact-preset) button[type=submit]");
+  assert.match(await page.locator("div.done").innerText(), /Redaction recorded: 3 passages/,
+    "the From, To and Message-ID lines' addresses");
+  assert.doesNotMatch(await page.locator("#produced dl").innerText(), /okafor@people\.example/, "the From line's address is hidden");
+  const emailRow = page.locator("table.decisions tbody tr", { hasText: "every email" });
+  assert.match(await emailRow.innerText(), /In force/);
+  const number = (await emailRow.innerText()).match(/Redaction (\d+)/)[1];
+  await clickAndLoad(page, `button[aria-label='Revoke redaction ${number}']`);
+  assert.equal(await page.locator("p.done").innerText(), "The redaction is revoked.");
+  assert.match(await page.locator("table.decisions tbody tr.revoked").innerText(), /every email[\s\S]*Revoked by records/);
+  assert.match(await page.locator("#produced dl").innerText(), /okafor@people\.example/, "a revoked redaction no longer applies");
+  assert.doesNotMatch(await page.locator("#produced").innerText(), new RegExp(PHONE), "the other one still does");
+
   // withhold the other message, then revoke the withholding
   await clickAndLoad(page, "a[rel=next]");
   LOPEZ = decodeURIComponent(new URL(page.url()).pathname.split("/").pop());
@@ -185,6 +202,8 @@ browserTest("records staff open a request, add messages from a search, redact by
   await screenshot(page, "records-review-390", { fullPage: true });
   await page.goto(`${s.base}/records/foia`);
   await screenshot(page, "records-register-390", { fullPage: true });
+  await page.goto(`${s.base}/records?q=maple&for=${REF}`);
+  await screenshot(page, "records-search-390", { fullPage: true });
 });
 
 browserTest("the coordinator reads the FOIA desk but no control is shown and every change is refused", s.getBrowser, async ({ newPage }) => {
