@@ -27,4 +27,10 @@ void web_records_back(struct web_ctx *c, const char *path, const char *done);
  * texts (pairs of key, text, ending in NULL). */
 void web_records_done(struct web_ctx *c, const char *const *texts);
 
+/* The frame of a records page: web_page_begin, the office's navigation (current: the href of
+ * the page it is on, or NULL), and a <div class="records"> that records.css styles within
+ * (its rules stay off every other page).  web_records_end closes both. */
+void web_records_begin(struct web_ctx *c, const char *title, const char *current);
+void web_records_end(struct web_ctx *c);
+
 #endif

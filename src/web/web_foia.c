@@ -31,15 +31,6 @@ static void clock_words(struct buf *b, const struct foia_row *r, int left)
 		        "day%R</span>", -left, left == -1 ? "" : "s");
 }
 
-static void records_nav(struct buf *b)
-{
-	html(b, "<nav class=\"records-nav\" aria-label=\"Records\"><ul><li><a href=\"/records\">"
-	        "Search</a></li><li><a href=\"/records/foia\" aria-current=\"page\">FOIA register"
-	        "</a></li><li><a href=\"/records/holds\">Holds</a></li><li><a "
-	        "href=\"/records/retention\">Retention</a></li><li><a href=\"/records/verify\">"
-	        "Verify</a></li></ul></nav>");
-}
-
 struct register_ctx {
 	struct web_ctx *c;
 	size_t n;
@@ -90,9 +81,8 @@ void web_foia_register(struct web_ctx *c)
 		web_records_failed(c, may_read, error);
 		return;
 	}
-	web_page_begin(c, "FOIA register", "records");
+	web_records_begin(c, "FOIA register", "/records/foia");
 	struct buf *b = &c->res->body;
-	records_nav(b);
 	html(b, "<h1>FOIA register</h1>");
 	html(b, "<div class=\"table-wrap\"><table class=\"register\"><caption>Public-records "
 	        "requests, newest first</caption><thead><tr><th scope=\"col\">Reference</th>"
@@ -108,7 +98,7 @@ void web_foia_register(struct web_ctx *c)
 	free(error);
 	if (web_records_may_change(c))
 		new_request_form(c);
-	web_page_end(c);
+	web_records_end(c);
 }
 
 void web_foia_create(struct web_ctx *c)
@@ -157,8 +147,7 @@ static int request_seen(const struct foia_row *r, void *p)
 	rc->status = xstrdup(r->status);
 	char title[96];
 	snprintf(title, sizeof(title), "%s — FOIA register", r->ref);
-	web_page_begin(c, title, "records");
-	records_nav(b);
+	web_records_begin(c, title, NULL);
 	int left = ops_foia_days_left(&c->actor, r->due, c->req->now);
 	char created[17];
 	time_format_local(r->created_at, created, sizeof(created));
@@ -341,7 +330,7 @@ void web_foia_request(struct web_ctx *c, const char *ref)
 		        "</label></div><button type=\"submit\">Close %s</button></form></section>",
 		     rc.ref);
 	}
-	web_page_end(c);
+	web_records_end(c);
 	request_free(&rc);
 }
 

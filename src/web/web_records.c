@@ -370,13 +370,8 @@ void web_records_page(struct web_ctx *c, const char *rest)
 	int searched = s.has_attachment;
 	for (size_t i = 0; i < sizeof(asked) / sizeof(*asked); i++)
 		searched |= asked[i][0] != '\0';
-	web_page_begin(c, "Records: search", "records");
+	web_records_begin(c, "Records: search", "/records");
 	struct buf *b = &c->res->body;
-	html(b, "<nav class=\"records-nav\" aria-label=\"Records\"><ul><li><a href=\"/records\" "
-	        "aria-current=\"page\">Search</a></li><li><a href=\"/records/foia\">FOIA "
-	        "register</a></li><li><a href=\"/records/holds\">Holds</a></li><li><a "
-	        "href=\"/records/retention\">Retention</a></li><li><a href=\"/records/verify\">"
-	        "Verify</a></li></ul></nav>");
 	html(b, "<h1>Search the stored mail</h1>");
 	static const char *const done[] = {"saved", "Search saved.", "deleted",
 	                                   "Saved search deleted.", NULL};
@@ -387,7 +382,7 @@ void web_records_page(struct web_ctx *c, const char *rest)
 	if (searched)
 		results(c, &s, for_ref, page);
 	saved_searches(c, &s, for_ref, searched);
-	web_page_end(c);
+	web_records_end(c);
 }
 
 /* ---- dispatch ---- */

@@ -77,3 +77,34 @@ void web_records_failed(struct web_ctx *c, int ops_result, char *error)
 	web_ops_error(c, ops_result, error);
 	free(error);
 }
+
+/* The records office's own pages, for its second navigation (the other pages of the office:
+ * production, holds, retention, verification, are web_export.c's and web_holds.c's). */
+static const struct {
+	const char *href, *title;
+} records_pages[] = {
+	{"/records", "Search"},
+	{"/records/foia", "FOIA register"},
+	{"/records/holds", "Holds"},
+	{"/records/retention", "Retention"},
+	{"/records/verify", "Verify"},
+};
+
+void web_records_begin(struct web_ctx *c, const char *title, const char *current)
+{
+	struct buf *b = &c->res->body;
+	web_page_begin(c, title, "records");
+	html(b, "<div class=\"records\"><nav class=\"records-nav\" aria-label=\"Records\"><ul>");
+	for (size_t i = 0; i < sizeof(records_pages) / sizeof(*records_pages); i++)
+		html(b, "<li><a href=\"%s\"%R>%s</a></li>", records_pages[i].href,
+		     current && strcmp(current, records_pages[i].href) == 0 ? " aria-current=\"page\""
+		                                                             : "",
+		     records_pages[i].title);
+	html(b, "</ul></nav>");
+}
+
+void web_records_end(struct web_ctx *c)
+{
+	html(&c->res->body, "</div>");
+	web_page_end(c);
+}

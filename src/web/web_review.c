@@ -307,7 +307,7 @@ void web_review_page(struct web_ctx *c, const char *ref, const char *message)
 	char *base = xasprintf("/records/foia/%s/m/%s", enc_ref, p.sha256);
 	char title[128];
 	snprintf(title, sizeof(title), "%.12s of %s — review", p.sha256, k.ref);
-	web_page_begin(c, title, "records");
+	web_records_begin(c, title, NULL);
 	struct buf *b = &c->res->body;
 	char *whole = redacted_join(&p.fields[FOIA_FIELD_SUBJECT]);
 	char *subject = html_cut(whole, 300);
@@ -333,7 +333,7 @@ void web_review_page(struct web_ctx *c, const char *ref, const char *message)
 	if (may)
 		decision_forms(c, base, p.withheld != NULL);
 	decisions_html(c, &k, p.sha256, base, may);
-	web_page_end(c);
+	web_records_end(c);
 	free(subject);
 	free(base);
 	free(enc_ref);
