@@ -4,7 +4,7 @@
 // number by selecting it with the mouse on the review desk and see the preview without it,
 // withhold another message, revoke the withholding; the coordinator reads every page but
 // sees no control and every POST of theirs is refused (403); at 2026-12-04 the register says
-// the request is overdue.  axe-core on every page of the desk, no horizontal overflow at
+// the request is overdue, and once closed it shows no control.  axe-core on every page of the desk, no horizontal overflow at
 // 1280 px, and screenshots at 1280 and 390 px.
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -103,6 +103,8 @@ browserTest("records staff open a request, add messages from a search, redact by
   await axeClean(page, "the search page");
   await fitsAt1280(page, "the search page");
   await screenshot(page, "records-search-1280", { fullPage: true });
+  const searches = s.console.json(["--as", "records", "audit"]).filter((a) => a.action === "search" && a.user === "records");
+  assert.match(searches.at(-1).details, /^query=maple .*hits=2$/, "the console's search is audited with its query and hits");
   const okaforRow = page.locator("table.hits tbody tr", { hasText: "okafor@people.example" });
   await okaforRow.locator("input[type=checkbox]").check();
   await clickAndLoad(page, "#add-chosen button[type=submit]");
@@ -262,4 +264,16 @@ browserTest("on 2026-12-04 the register says the request is overdue, in a word a
   assert.equal(colour, "rgb(164, 14, 14)", "in the overdue colour");
   await axeClean(page, "the register with an overdue request");
   await screenshot(page, "records-register-overdue-1280", { fullPage: true });
+
+  // closed: the clock stops, the set is final and no control is left
+  await page.goto(`${s.base}/records/foia/${REF}`);
+  await page.check("#close-sure");
+  await clickAndLoad(page, "button:text('Close " + REF + "')");
+  assert.equal(await page.locator("p.done").innerText(), "Request closed: its set and decisions are final.");
+  assert.equal(await page.locator("main form").count(), 0, "no control on a closed request");
+  await page.goto(`${s.base}/records/foia/${REF}/m/${OKAFOR}`);
+  assert.equal(await page.locator("main form").count(), 0, "nor on its review desk");
+  await page.goto(`${s.base}/records/foia`);
+  assert.equal(await row.locator(".clock").innerText(), "Closed");
+  assert.equal(s.console.json(["--as", "records", "foia", "list"]).find((r) => r.ref === REF).status, "closed");
 });
