@@ -29,6 +29,9 @@ const s = setup({ name: "records", webEnv: clockAt("2026-11-30 10:00:00") }, (c)
     "lopez.eml": eml({ from: "Ana Lopez <lopez@people.example>", subject: "What I saw on Maple Street",
       body: "I saw the car that hit the fence on Maple Street. I can describe the driver.\n",
       id: "lopez-1@people.example", date: "Wed, 11 Nov 2026 10:00:00 -0500" }),
+    "hostile.eml": eml({ from: "Mallory <mallory@people.example>", subject: "<img src=x onerror=alert(1)> quokka",
+      body: "<script>alert(2)</script> [quokka] & <b>bold</b>\n", id: "hostile-1@people.example",
+      date: "Fri, 13 Nov 2026 08:00:00 -0500" }),
     "park.eml": eml({ from: "Dana Park <park@people.example>", subject: "Speeding near the school",
       body: "Cars race past the school every morning.\n", id: "park-1@people.example",
       date: "Thu, 12 Nov 2026 08:00:00 -0500" }),
@@ -71,6 +74,7 @@ async function selectWithMouse(page, selector, text) {
 browserTest("records staff open a request, add messages from a search, redact by selection, withhold and revoke", s.getBrowser, async ({ newPage }) => {
   const page = await newPage();
   await signIn(page, s.base, "records");
+  page.seen.console.length = 0; // the sign-in page's request for /favicon.ico (404) is not the desk's
 
   // the register, and a new request received on the Wednesday before Thanksgiving
   await page.goto(`${s.base}/records/foia`);
@@ -204,6 +208,13 @@ browserTest("records staff open a request, add messages from a search, redact by
   await screenshot(page, "records-review-390", { fullPage: true });
   await page.goto(`${s.base}/records/foia`);
   await screenshot(page, "records-register-390", { fullPage: true });
+
+  // a stranger's markup is text on the search page, its brackets no mark of the index's
+  await page.goto(`${s.base}/records?q=quokka`);
+  assert.equal(await page.locator("table.hits .subject-line").innerText(), "<img src=x onerror=alert(1)> quokka");
+  assert.match(await page.locator("table.hits .snippet").innerText(), /<script>alert\(2\)<\/script> \[quokka\] & <b>bold<\/b>/);
+  assert.equal(await page.locator("table.hits img, table.hits script, table.hits b").count(), 0);
+  assert.deepEqual(page.seen, { dialogs: [], errors: [], console: [] }, "no dialog, script error or CSP report on any page");
   await page.goto(`${s.base}/records?q=maple&for=${REF}`);
   await screenshot(page, "records-search-390", { fullPage: true });
 });
