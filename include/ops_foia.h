@@ -5,6 +5,7 @@
 #define LIAISON_OPS_FOIA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hash.h"
 #include "ops.h"
@@ -144,6 +145,12 @@ struct foia_preview {
 	                                     NULL when disposed of */
 	struct redacted fields[FOIA_FIELDS];
 	struct redacted text;             /* the text as produced */
+	struct foia_preview_attachment {
+		struct redacted name;         /* its file name as produced ("(no name)" when none) */
+		char *content_type;           /* owned */
+		uint64_t size;
+	} *attachments;                   /* owned: each on a slip sheet in the production */
+	size_t n_attachments;
 	size_t redactions;                /* redactions in force on the message */
 	char *withheld;                   /* owned: the exemption it is withheld under, or NULL */
 };

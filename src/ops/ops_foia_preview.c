@@ -1,5 +1,6 @@
 /* ops_foia_preview.c — a message of a request's set as it will be produced, for the review
- * desk: the same fields and text the production draws (production_pages.c), through the same
+ * desk: the same fields, attachment names and text the production draws
+ * (production_pages.c), through the same
  * redactor (redact.c) with the redactions in force, so that what the desk shows hidden is
  * what the PDF hides (see ops_foia.h). */
 #include "ops_foia.h"
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mime.h"
 #include "ops_message.h"
 #include "util.h"
 
@@ -64,10 +66,10 @@ static void reds_free(struct reds_ctx *c)
 	free(c->v);
 }
 
-/* The fields and text through the message's redactor (none when it has no redaction: the
- * production then draws it as it is). */
+/* The fields, attachment names and text through the message's redactor (none when it has
+ * no redaction: the production then draws it as it is). */
 static int burn_in(struct foia_preview *p, const struct reds_ctx *reds, char **values,
-                   char **error_r)
+                   const struct parsed_message *parsed, char **error_r)
 {
 	struct redactor *rd = NULL;
 	if (reds->n > 0 && redactor_new(reds->v, reds->n, &rd, error_r) < 0)
@@ -75,6 +77,16 @@ static int burn_in(struct foia_preview *p, const struct reds_ctx *reds, char **v
 	int rc = 0;
 	for (int i = 0; rc == 0 && i < FOIA_FIELDS; i++)
 		rc = redactor_apply(rd, values[i], &p->fields[i], NULL, error_r);
+	size_t n = parsed ? parsed->n_attachments : 0;
+	p->attachments = n ? xcalloc(n, sizeof(*p->attachments)) : NULL;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct mime_attachment *a = &parsed->attachments[i];
+		struct foia_preview_attachment *out = &p->attachments[p->n_attachments++];
+		out->content_type = xstrdup(a->content_type ? a->content_type : "");
+		out->size = a->size;
+		rc = redactor_apply(rd, a->filename ? a->filename : "(no name)", &out->name, NULL,
+		                    error_r);
+	}
 	if (rc == 0)
 		rc = redactor_apply(rd, p->original, &p->text, NULL, error_r);
 	redactor_free(&rd);
@@ -108,12 +120,16 @@ int ops_foia_preview(struct store *store, const struct actor *a, const char *ref
 		*error_r = xasprintf("%s is not in the responsive set of %s", message, ref);
 		rc = OPS_INVALID;
 	}
+	struct parsed_message *parsed = NULL;
+	if (rc == OPS_OK && raw != NULL)
+		mime_parse(raw, len, &a->config->limits, &parsed);
 	free(raw);
 	p->date = f.date;
 	p->withheld = f.withheld;
 	p->redactions = reds.n;
 	if (rc == OPS_OK)
-		rc = burn_in(p, &reds, f.values, error_r);
+		rc = burn_in(p, &reds, f.values, parsed, error_r);
+	parsed_message_free(&parsed);
 	for (int i = 0; i < FOIA_FIELDS; i++)
 		free(f.values[i]);
 	reds_free(&reds);
@@ -135,6 +151,11 @@ void ops_foia_preview_clear(struct foia_preview *p)
 	for (int i = 0; i < FOIA_FIELDS; i++)
 		redacted_clear(&p->fields[i]);
 	redacted_clear(&p->text);
+	for (size_t i = 0; i < p->n_attachments; i++) {
+		redacted_clear(&p->attachments[i].name);
+		free(p->attachments[i].content_type);
+	}
+	free(p->attachments);
 	free(p->original);
 	free(p->withheld);
 	memset(p, 0, sizeof(*p));

@@ -110,6 +110,20 @@ static void preview_html(struct buf *b, const struct foia_preview *p)
 		pieces_html(b, &p->fields[i]);
 		html(b, "</dd>");
 	}
+	html(b, "<dt>Produced as</dt><dd>%R</dd>",
+	     p->redactions ? "this redacted copy only; the original is not produced"
+	                   : "these pages and the original message");
+	if (p->n_attachments > 0) {
+		html(b, "<dt>Attachments</dt><dd><ul class=\"attachments\">");
+		for (size_t i = 0; i < p->n_attachments; i++) {
+			html(b, "<li>");
+			pieces_html(b, &p->attachments[i].name);
+			html(b, " (%s, %lld bytes)</li>", p->attachments[i].content_type,
+			     (long long)p->attachments[i].size);
+		}
+		html(b, "</ul>each on a slip sheet%R</dd>",
+		     p->redactions ? "; not produced natively, as its message is redacted" : "");
+	}
 	html(b, "</dl><pre class=\"produced-text\">");
 	pieces_html(b, &p->text);
 	html(b, "</pre></div><p class=\"note\">%zu redaction%R in force%R</p></section>",

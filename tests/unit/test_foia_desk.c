@@ -41,13 +41,10 @@ static struct actor as(const char *name)
 	return a;
 }
 
-static void import_message(const char *name, const char *from, const char *subject,
-                           const char *body)
+/* Writes text as NAME.eml and imports it into mailbox K. */
+static void import_text(const char *name, const char *text)
 {
 	char *path = xasprintf("%s/%s.eml", fx.dir, name);
-	char *text = xasprintf("From: %s\r\nTo: TroopKCTL@ct.gov\r\nSubject: %s\r\nMessage-ID: "
-	                       "<%s@people.example>\r\nDate: Tue, 10 Nov 2026 09:00:00 -0500\r\n\r\n"
-	                       "%s\r\n", from, subject, name, body);
 	test_write_file(path, text);
 	struct import_result result = {0};
 	char *error = NULL;
@@ -56,8 +53,31 @@ static void import_message(const char *name, const char *from, const char *subje
 	                            "INBOX", paths, 1, &result, &error), 0);
 	assert_int_equal(result.counts.imported, 1);
 	strlist_free(&result.errors);
-	free(text);
 	free(path);
+}
+
+static void import_message(const char *name, const char *from, const char *subject,
+                           const char *body)
+{
+	char *text = xasprintf("From: %s\r\nTo: TroopKCTL@ct.gov\r\nSubject: %s\r\nMessage-ID: "
+	                       "<%s@people.example>\r\nDate: Tue, 10 Nov 2026 09:00:00 -0500\r\n\r\n"
+	                       "%s\r\n", from, subject, name, body);
+	import_text(name, text);
+	free(text);
+}
+
+/* A message with an attachment whose name holds a person's name. */
+static void import_with_attachment(void)
+{
+	import_text("statement",
+	    "From: Ana Lopez <lopez@people.example>\r\nTo: TroopKCTL@ct.gov\r\n"
+	    "Subject: My statement\r\nMessage-ID: <statement@people.example>\r\n"
+	    "Date: Wed, 11 Nov 2026 09:00:00 -0500\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+	    "--b\r\nContent-Type: text/plain\r\n\r\nAttached, as promised.\r\n"
+	    "--b\r\nContent-Type: text/plain\r\n"
+	    "Content-Disposition: attachment; filename=\"Ana Lopez statement.txt\"\r\n\r\n"
+	    "I saw it.\r\n--b--\r\n");
 }
 
 static int setup_group(void **state)
@@ -84,6 +104,7 @@ static int setup_group(void **state)
 	               "Music all night on Maple Street. Call me at " PHONE ".");
 	import_message("lopez", "Ana Lopez <lopez@people.example>", "What I saw on Maple Street",
 	               "I saw the car on Maple Street.");
+	import_with_attachment();
 	return 0;
 }
 
@@ -340,6 +361,26 @@ static void test_request_set_and_preview(void **state)
 	free(said);
 	assert_int_equal(ops_foia_preview(fx.store, &records, ref, lopez, &p, &error), OPS_OK);
 	assert_string_equal(p.withheld, "1-210(b)(3)(A)");
+	ops_foia_preview_clear(&p);
+	/* an attachment's name is drawn on the page, redacted like the rest */
+	struct search_filter promised = {.query = "promised"};
+	struct ids one = {0};
+	assert_int_equal(ops_search(fx.store, &records, &promised, hit_id, &one, &total, &error),
+	                 OPS_OK);
+	assert_int_equal(one.n, 1);
+	assert_int_equal(ops_foia_add_messages(fx.store, &records, ref, one.v, 1, &added, &error),
+	                 OPS_OK);
+	struct foia_redaction name = {.text = "Ana Lopez", .exemption = "1-210(b)(3)(A)"};
+	assert_int_equal(ops_foia_redact(fx.store, &records, ref, "<statement@people.example>",
+	                                 &name, &done, &error), OPS_OK);
+	ops_foia_redacted_clear(&done);
+	assert_int_equal(ops_foia_preview(fx.store, &records, ref, "<statement@people.example>", &p,
+	                                  &error), OPS_OK);
+	assert_int_equal(p.n_attachments, 1);
+	assert_string_equal(p.attachments[0].content_type, "text/plain");
+	joined_has(&p.attachments[0].name, "Ana Lopez", 0);
+	joined_has(&p.attachments[0].name, "[REDACTED 1-210(b)(3)(A)] statement.txt", 1);
+	joined_has(&p.fields[FOIA_FIELD_FROM], "Ana Lopez", 0);
 	ops_foia_preview_clear(&p);
 	/* a liaison may not; a message outside the set is no message of the request */
 	assert_int_equal(ops_foia_preview(fx.store, &reyes, ref, okafor, &p, &error), OPS_REFUSED);
