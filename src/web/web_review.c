@@ -394,7 +394,7 @@ static int redact(struct web_ctx *c, const char *ref, const char *message, char 
 	else if (optional(c, "preset") != NULL)
 		want.preset = optional(c, "preset");
 	else
-		want.pattern = web_records_field(c, "pattern");
+		want.pattern = optional(c, "pattern"); /* none at all: ops says what to give */
 	struct foia_redacted done;
 	int orc = ops_foia_redact(c->store, &c->actor, ref, message, &want, &done, error_r);
 	if (orc != OPS_OK)
