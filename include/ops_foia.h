@@ -5,8 +5,11 @@
 #define LIAISON_OPS_FOIA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "hash.h"
 #include "ops.h"
+#include "redact.h"
 #include "store.h"
 #include "util.h"
 
@@ -115,5 +118,47 @@ int ops_holds_list(struct store *store, const struct actor *actor, store_hold_cb
                    char **error_r);
 int ops_hold_release(struct store *store, const struct actor *actor, const char *name,
                      size_t *released_r, char **error_r);
+
+/* ---- the console's additions (ops_foia.c, ops_foia_preview.c) ---- */
+
+/* Adds the messages numbered ids (messages.id, as a search hands them) to the request's set,
+ * audited as one foia-add.  *added_r how many were new to it.  OPS_INVALID when ids is empty;
+ * OPS_FAILED when a number names no message (nothing added). */
+int ops_foia_add_messages(struct store *store, const struct actor *actor, const char *ref,
+                          const int64_t *ids, size_t n, size_t *added_r, char **error_r);
+
+/* Business days from the day of now (in the configured zone) to due ("YYYY-MM-DD"): 0 on the
+ * due day, negative once it has passed (-2: two business days late).  0 for a due date that
+ * is no date. */
+int ops_foia_days_left(const struct actor *actor, const char *due, int64_t now);
+
+/* A message of a request's set as the production will show it: its fields and text with the
+ * redactions in force burned in by the production's own redactor (redact.c), labels where
+ * words were. */
+enum { FOIA_FIELD_SUBJECT, FOIA_FIELD_FROM, FOIA_FIELD_TO, FOIA_FIELD_MESSAGE_ID,
+       FOIA_FIELD_MAILBOXES, FOIA_FIELDS };
+struct foia_preview {
+	int64_t id;                       /* the message's row */
+	char sha256[SHA256_HEX_SIZE];
+	int64_t date;
+	char *original;                   /* owned: the stored text (what a redaction matches);
+	                                     NULL when disposed of */
+	struct redacted fields[FOIA_FIELDS];
+	struct redacted text;             /* the text as produced */
+	struct foia_preview_attachment {
+		struct redacted name;         /* its file name as produced ("(no name)" when none) */
+		char *content_type;           /* owned */
+		uint64_t size;
+	} *attachments;                   /* owned: each on a slip sheet in the production */
+	size_t n_attachments;
+	size_t redactions;                /* redactions in force on the message */
+	char *withheld;                   /* owned: the exemption it is withheld under, or NULL */
+};
+/* Fills *preview (clear it with ops_foia_preview_clear) for the actor who may read requests;
+ * the read is audited (foia-read), as every read of a message's words by records staff is.
+ * OPS_NOT_FOUND for no such request; OPS_INVALID when the message is not in its set. */
+int ops_foia_preview(struct store *store, const struct actor *actor, const char *ref,
+                     const char *message, struct foia_preview *preview, char **error_r);
+void ops_foia_preview_clear(struct foia_preview *preview);
 
 #endif

@@ -17,7 +17,7 @@
 #include "totp.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 
 /* === store.c: open, schema, transactions, errors ======================================== */
 
@@ -916,5 +916,28 @@ int store_web_failures(struct store *store, const char *user, const char *peer, 
                        struct signin_failures *failures_r);
 /* Forgets the failed sign-ins of user (who has just signed in). */
 int store_web_failures_clear(struct store *store, const char *user);
+
+/* === store_saved_search.c: the records office's saved searches ========================== */
+
+/* A search's filters by name (every field but name optional: NULL, or 0); since_day and
+ * until_day are days "YYYY-MM-DD" (until the last day searched, whole). */
+struct saved_search_row {
+	int64_t id;
+	const char *name, *query, *mailbox, *from, *to, *category, *thread_ref, *direction;
+	const char *since_day, *until_day;
+	int has_attachment;
+	const char *saved_by;
+	int64_t saved_at;
+};
+typedef int store_saved_search_cb(const struct saved_search_row *row, void *ctx);
+/* Saves a search under its name; *id_r its number.  Returns 0, 1 when the name is taken
+ * (nothing saved), or -1. */
+int store_saved_search_add(struct store *store, const struct saved_search_row *row,
+                           int64_t *id_r);
+/* Every saved search by name (id 0), or the one numbered id; a non-zero return from cb
+ * stops.  Returns 0 or -1. */
+int store_saved_searches(struct store *store, int64_t id, store_saved_search_cb *cb, void *ctx);
+/* Deletes saved search id: 1 deleted, 0 when there is none, -1. */
+int store_saved_search_delete(struct store *store, int64_t id);
 
 #endif

@@ -1,6 +1,7 @@
-/* web_records.h — the records office's FOIA desk: search and saved searches, the register of
- * requests, a request's responsive set, the review desk (production: web_export.h; holds,
- * retention, verification: web_holds.h). */
+/* web_records.h — the records office's FOIA desk: search and saved searches (web_records.c),
+ * the register of requests and a request's responsive set (web_foia.h), the review desk
+ * (web_review.h); production: web_export.h; holds, retention, verification: web_holds.h.
+ * What the three share is in web_records_form.h. */
 #ifndef LIAISON_WEB_RECORDS_H
 #define LIAISON_WEB_RECORDS_H
 

@@ -451,3 +451,41 @@ int ops_foia_lookup(struct store *store, const struct actor *a, const char *ref,
 	*id_r = c.id;
 	return OPS_OK;
 }
+
+int ops_foia_add_messages(struct store *store, const struct actor *a, const char *ref,
+                          const int64_t *ids, size_t n, size_t *added_r, char **error_r)
+{
+	*added_r = 0;
+	int64_t id;
+	int rc = ops_foia_open_for_change(store, a, ref, &id, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (n == 0) {
+		*error_r = xstrdup("no message chosen: tick the messages to add");
+		return OPS_INVALID;
+	}
+	if (ops_begin(store, ref, error_r) != OPS_OK)
+		return OPS_FAILED;
+	int64_t now = (int64_t)time(NULL);
+	int src = 0;
+	for (size_t i = 0; src >= 0 && i < n; i++) {
+		src = store_foia_add_item(store, id, ids[i], a->user->name, now);
+		if (src > 0)
+			(*added_r)++;
+	}
+	char *details = xasprintf("%zu new of %zu chosen", *added_r, n);
+	rc = ops_commit_audited(store, a, "foia-add", ref, details, src < 0 ? -1 : 0, error_r);
+	free(details);
+	if (rc != OPS_OK)
+		*added_r = 0;
+	return rc;
+}
+
+int ops_foia_days_left(const struct actor *a, const char *due, int64_t now)
+{
+	struct cal_date day;
+	if (due == NULL || calendar_parse(due, &day) < 0)
+		return 0;
+	struct cal_date today = calendar_date_of(now, a->config->timezone);
+	return calendar_business_days_between(today, day);
+}

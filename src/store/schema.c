@@ -445,6 +445,24 @@ const char *const schema_migrations[] = {
 	"  subject, body, from_text, to_text, attachments,"
 	"  content = 'messages', content_rowid = 'id', tokenize = 'word_family');"
 	"INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');",
+	/* 14: the records office's saved searches (store_saved_search.c): shared by the office,
+	 * named once each; the filters as `liaison search` takes them, dates as days.  IF NOT
+	 * EXISTS: a test may wind user_version back on a newer database to replay a migration. */
+	"CREATE TABLE IF NOT EXISTS saved_searches ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  query TEXT,"
+	"  mailbox TEXT,"
+	"  from_addr TEXT,"
+	"  to_addr TEXT,"
+	"  category TEXT,"
+	"  thread_ref TEXT,"
+	"  direction TEXT,"
+	"  since_day TEXT,"
+	"  until_day TEXT,"
+	"  has_attachment INTEGER NOT NULL DEFAULT 0,"
+	"  saved_by TEXT NOT NULL,"
+	"  saved_at INTEGER NOT NULL);",
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));
