@@ -41,6 +41,8 @@ const char *web_session_cookie_name(const struct web_request *req);
  * (current: a view's name, or NULL), then <main>.  web_page_end closes it. */
 void web_page_begin(struct web_ctx *c, const char *title, const char *current);
 void web_page_end(struct web_ctx *c);
+/* A script of web/static/ that only some pages need (the frame loads app.js on every page). */
+void web_page_script(struct web_ctx *c, const char *name);
 /* A hidden field with the CSRF token: every form has one. */
 void web_csrf_field(struct web_ctx *c);
 /* 404 in the page frame (when signed in) or plain. */

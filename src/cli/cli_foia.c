@@ -10,6 +10,7 @@
 #include "calendar.h"
 #include "cli.h"
 #include "ops_foia.h"
+#include "ops_foia_exemptions.h"
 #include "pdf.h"
 #include "production.h"
 #include "util.h"
@@ -373,21 +374,6 @@ static int foia_revoke(struct cli *cli, int argc, char **argv, int redaction)
 	return cli_ops_exit("foia", orc, error);
 }
 
-/* Likely exemptions for review, by routing category: hints for records staff, not legal
- * advice (Conn. Gen. Stat. 1-210(b)). */
-static const char *exemption_hint(const char *categories, int confidential)
-{
-	if (categories && strstr(categories, "sexual-assault"))
-		return "1-210(b)(3)(G): identity of a victim of sexual assault";
-	if (categories && strstr(categories, "child-abuse"))
-		return "1-210(b)(3)(H)/(G): a minor's identity; records of child abuse";
-	if (categories && strstr(categories, "domestic-violence"))
-		return "1-210(b)(3)(A)/(B): identity of a witness; safety of the person";
-	if (confidential)
-		return "confidential thread: review every page";
-	return NULL;
-}
-
 struct review_ctx {
 	json_t *array;
 	size_t count;
@@ -396,7 +382,7 @@ struct review_ctx {
 static int print_review(const struct review_row *r, void *p)
 {
 	struct review_ctx *c = p;
-	const char *hint = exemption_hint(r->categories, r->confidential);
+	const char *hint = ops_foia_review_hint(r->categories, r->confidential);
 	if (hint == NULL)
 		return 0;
 	c->count++;

@@ -88,8 +88,7 @@ void web_page_begin(struct web_ctx *c, const char *title, const char *current)
 	        "<link rel=\"stylesheet\" href=\"/static/program.css\">"
 	        "<link rel=\"stylesheet\" href=\"/static/reports.css\">"
 	        "<link rel=\"stylesheet\" href=\"/static/records.css\">"
-	        "<script src=\"/static/app.js\" defer></script>"
-	        "<script src=\"/static/records.js\" defer></script></head><body>"
+	        "<script src=\"/static/app.js\" defer></script></head><body>"
 	        "<a class=\"skip\" href=\"#main\">Skip to content</a>", title);
 	if (c->actor.user != NULL) {
 		const char *who = c->actor.user->display_name ? c->actor.user->display_name
@@ -107,6 +106,11 @@ void web_page_begin(struct web_ctx *c, const char *title, const char *current)
 		nav(c, current);
 	}
 	html(b, "<main id=\"main\" tabindex=\"-1\" data-csrf=\"%s\">", c->csrf);
+}
+
+void web_page_script(struct web_ctx *c, const char *name)
+{
+	html(&c->res->body, "<script src=\"/static/%s\" defer></script>", name);
 }
 
 void web_page_end(struct web_ctx *c)

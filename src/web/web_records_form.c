@@ -101,6 +101,7 @@ void web_records_begin(struct web_ctx *c, const char *title, const char *current
 		                                                             : "",
 		     records_pages[i].title);
 	html(b, "</ul></nav>");
+	web_page_script(c, "records.js");
 }
 
 void web_records_end(struct web_ctx *c)

@@ -141,7 +141,7 @@ sqlite3 f.db "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild'); PRAGMA
 expect_code "schema 12 is refused until init" 1 $LIAISON --as coordinator search eviction
 expect_eq "the old index (exact words)" 0 "$(sqlite3 f.db "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'eviction'")"
 $LIAISON init >/dev/null
-expect_eq "upgraded to schema 13" 13 "$(sqlite3 f.db 'PRAGMA user_version')"
+expect_eq "upgraded to schema 14 (13: word families; 14: saved searches)" 14 "$(sqlite3 f.db 'PRAGMA user_version')"
 expect_eq "after the upgrade, eviction finds evicted" ana "$(hits eviction)"
 expect_eq "after the upgrade, golpea finds golpeó" luz "$(hits golpea)"
 echo "ok: an old database's index rebuilt by word family"
