@@ -665,11 +665,15 @@ static int package_fill(struct production *pr, char **error_r)
 	}
 	progress(pr, pr->n_items);
 	if (pr->sum->unredacted_elsewhere > 0 && !pr->allow_elsewhere) {
+		/* the command line lists them on stderr first; a watcher shows its own list */
+		int listed = pr->watch != NULL && pr->watch->elsewhere != NULL;
 		*error_r = xasprintf("%lld message%s would be produced whole with what is withheld or "
-		                     "redacted elsewhere in %s (listed above): redact or withhold them "
-		                     "too, or export with --allow-redacted-text-elsewhere",
+		                     "redacted elsewhere in %s (%s): redact or withhold them too, or %s",
 		                     (long long)pr->sum->unredacted_elsewhere,
-		                     pr->sum->unredacted_elsewhere == 1 ? "" : "s", pr->ref);
+		                     pr->sum->unredacted_elsewhere == 1 ? "" : "s", pr->ref,
+		                     listed ? "named below" : "listed above",
+		                     listed ? "allow them to be produced whole"
+		                            : "export with --allow-redacted-text-elsewhere");
 		return -1;
 	}
 	pr->sum->bates_last = pr->next - 1;

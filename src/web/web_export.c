@@ -411,9 +411,8 @@ static void job_section(struct web_ctx *c, const char *ref, int64_t id)
 		        "<p>The export stopped, and nothing was produced: %s</p>",
 		     v.error ? v.error : "");
 		if (v.elsewhere != NULL)
-			html(b, "<p>The messages it names:</p><pre class=\"named\">%s</pre><p>Redact or "
-			        "withhold them too, or export again with “produce them whole anyway” "
-			        "ticked.</p>", v.elsewhere);
+			html(b, "<pre class=\"named\">%s</pre><p>To produce them whole anyway, export "
+			        "again with “Produce them whole anyway” ticked.</p>", v.elsewhere);
 		html(b, "</div>");
 	}
 	html(b, "</section>");

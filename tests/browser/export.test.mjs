@@ -34,7 +34,7 @@ const cliClock = { LD_PRELOAD: libfaketime, FAKETIME: spec(OFFSET) };
 
 const PHONE = "860-555-0142";
 const FILLERS = 400; // enough messages (about 3 s of PDFs) that the page sees the export running
-let REQ;
+let REQ, REQ2;
 
 const s = setup({
   name: "export",
@@ -72,6 +72,24 @@ const s = setup({
     "--exemption", "1-210(b)(2)", "--reason", "a resident's telephone number"]);
   run(["--as", "records", "foia", "withhold", REQ, "ortiz-1@people.example", "--exemption",
     "1-210(b)(3)(A)", "--reason", "a witness's identity"]);
+  // a second request, in troop L: a name redacted from one message and left in another
+  c.importMessages("L", {
+    "pike-1.eml": eml({
+      to: "TroopLCTL@ct.gov", from: "Lee Chan <lchan@people.example>", subject: "My neighbour",
+      body: "My neighbour Jordan Pike parks across my driveway.\n",
+      id: "pike-1@people.example", date: "Mon, 16 Nov 2026 09:00:00 -0500",
+    }),
+    "pike-2.eml": eml({
+      to: "TroopLCTL@ct.gov", from: "Lee Chan <lchan@people.example>", subject: "Again",
+      body: "Jordan Pike did it again this morning.\n",
+      id: "pike-2@people.example", date: "Tue, 17 Nov 2026 09:00:00 -0500",
+    }),
+  });
+  REQ2 = run(["--as", "records", "foia", "new", "--requester", "A neighbour", "--received", "2026-11-25",
+    "--description", "Mail about parking"]).trim();
+  run(["--as", "records", "foia", "add", REQ2, "--mailbox", "L"]);
+  run(["--as", "records", "foia", "redact", REQ2, "pike-1@people.example", "--text", "Jordan Pike",
+    "--exemption", "1-210(b)(2)"]);
   run(["--as", "records", "hold", "add", "mill-road", "--reason", "Mill Road claim", "--from", "rdiaz@people.example"]);
 });
 
@@ -117,7 +135,8 @@ browserTest("records staff export: progress to done, the .zip verifies and holds
   await checkPage(page, "the production page");
   await screenshot(page, "export-page", { fullPage: true });
 
-  // the script's polls, as the server answered them; once one says "running", the next are
+  // the script's polls, as the server answered them; once one says "running" with its count
+  // (before that, the job reads the request's decisions), the next are
   // held until the running page is checked (the page reloads itself when the job is over)
   const polls = [];
   let releasePolls, sawRunning;
@@ -129,7 +148,7 @@ browserTest("records staff export: progress to done, the .zip verifies and holds
     const resp = await route.fetch();
     const body = await resp.json();
     polls.push(body);
-    if (body.state === "running" && !held) {
+    if (body.state === "running" && body.total > 0 && !held) {
       held = true;
       sawRunning(body);
     }
@@ -145,7 +164,7 @@ browserTest("records staff export: progress to done, the .zip verifies and holds
   assert.equal(await page.locator("#export-status").getAttribute("aria-live"), "polite");
   const first = await running1;
   await waitFor("the status to show the poll's words", async () => (await page.locator("#export-status").innerText()) === first.text);
-  assert.match(first.text, /^Producing: \d+ of 402 messages done$|^Reading/);
+  assert.match(first.text, /^Producing: \d+ of 402 messages done$/);
   await checkPage(page, "the production page with its progress");
   await screenshot(page, "export-progress");
   releasePolls();
@@ -153,9 +172,10 @@ browserTest("records staff export: progress to done, the .zip verifies and holds
   const download = page.locator("a.download");
   await download.waitFor({ timeout: 120000 });
   assert.match(await page.locator("#export-status").innerText(), /Done: 401 messages produced \(1 redacted\), 1 withheld/);
-  const running = polls.filter((p) => p && p.state === "running");
+  const running = polls.filter((p) => p.state === "running" && p.total > 0);
   assert.ok(running.length >= 1, `the script saw the job running (${JSON.stringify(polls)})`);
   assert.ok(running.every((p) => p.total === 402 && p.done <= p.total), "progress counts the responsive set");
+  for (let i = 1; i < running.length; i++) assert.ok(running[i].done >= running[i - 1].done, "progress only goes forward");
   const last = await page.evaluate(async (j) => (await fetch(`/records/job/${j}`)).json(), job);
   assert.deepEqual([last.state, last.done, last.total], ["done", 402, 402]);
   await checkPage(page, "the finished production page");
@@ -205,6 +225,27 @@ browserTest("records staff export: progress to done, the .zip verifies and holds
   fs.rmSync(work, { recursive: true, force: true });
   // the package folder beside the database is kept to the service account
   assert.equal(fs.statSync(path.join(c.dir, "productions")).mode & 0o777, 0o700);
+});
+
+browserTest("an export that would produce redacted text elsewhere stops with what ops said, and goes through when allowed", s.getBrowser, async ({ newPage }) => {
+  const page = await open(newPage);
+  await signIn(page, s.base, "records");
+  await page.goto(`${s.base}/records/export/${REQ2}`);
+  await clickAndLoad(page, "form.export button[type=submit]");
+  const failed = page.locator("#export-status[data-state=failed]");
+  await failed.waitFor({ timeout: 60000 });
+  assert.equal(await failed.getAttribute("role"), "alert");
+  assert.match(await failed.innerText(), /The export stopped, and nothing was produced: 1 message would be produced whole with what is withheld or redacted elsewhere/);
+  assert.match(await page.locator("pre.named").innerText(), /pike-2@people\.example.*would be produced whole but holds text redacted from another message/);
+  assert.match(await page.locator("table.productions tbody").innerText(), /None yet/, "nothing recorded");
+  assert.deepEqual(fs.readdirSync(path.join(s.console.dir, "productions")).filter((f) => f.startsWith(REQ2)), [], "no package left");
+  await checkPage(page, "a stopped export");
+  await screenshot(page, "export-stopped", { fullPage: true });
+
+  await page.check("#allow_elsewhere");
+  await clickAndLoad(page, "form.export button[type=submit]");
+  await page.locator("a.download").waitFor({ timeout: 60000 });
+  assert.match(await page.locator("#export-status").innerText(), /Done: 2 messages produced \(1 redacted\)/);
 });
 
 browserTest("a coordinator reads the records pages but cannot export, dispose, place or release holds", s.getBrowser, async ({ newPage }) => {
@@ -264,7 +305,7 @@ browserTest("records staff place a hold from a search, then release it; verifica
   await checkPage(page, "the verification page");
   await clickAndLoad(page, "form.verify button");
   assert.match(await page.locator(".verify-result.ok").innerText(), /The records verify/);
-  assert.match(await page.locator(".verify-result dt:text-is('Messages re-hashed') + dd").innerText(), /^402$/);
+  assert.match(await page.locator(".verify-result dt:text-is('Messages re-hashed') + dd").innerText(), /^404$/);
   assert.equal(await page.locator(".verify-result dt:text-is('Mismatches') + dd").innerText(), "0");
   await checkPage(page, "the verification result");
   await screenshot(page, "verify", { fullPage: true });
