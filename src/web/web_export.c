@@ -174,7 +174,10 @@ static void *job_run(void *p)
 	struct export_job *job = p;
 	struct store *store = NULL;
 	char *error = NULL;
-	char *tmp = xasprintf("%s/.%s-job-%lld", job->folder, job->ref, (long long)job->id);
+	/* hidden until renamed for its Bates range; the PID, since job numbers start again at
+	 * each start of the server */
+	char *tmp = xasprintf("%s/.%s-job-%ld-%lld", job->folder, job->ref, (long)getpid(),
+	                      (long long)job->id);
 	struct strlist elsewhere = {0};
 	int rc = store_open(job->config->database, STORE_OPEN_EXISTING, &store, &error) < 0
 	         ? OPS_FAILED : OPS_OK;
@@ -399,8 +402,10 @@ static void job_section(struct web_ctx *c, const char *ref, int64_t id)
 		        "aria-labelledby=\"export-status\"></progress>"
 		        "<p id=\"export-status\" role=\"status\" aria-live=\"polite\" data-job=\"%lld\">"
 		        "%s</p><p class=\"hint\">You may leave this page: the export goes on, and its "
-		        "package appears below when it is done.</p>",
-		     (long long)(v.total ? v.total : 1), (long long)v.done, (long long)id, words);
+		        "package appears below when it is done. <a href=\"/records/export/%U?job=%lld\">"
+		        "See where it is now</a></p>",
+		     (long long)(v.total ? v.total : 1), (long long)v.done, (long long)id, words, ref,
+		     (long long)id);
 	} else if (v.state == JOB_DONE) {
 		html(b, "<p id=\"export-status\" role=\"status\" data-state=\"done\">%s.</p>"
 		        "<p><a class=\"download\" href=\"/records/export/%U/%U.zip\" download>Download "

@@ -331,7 +331,7 @@ browserTest("at a phone's width the production and holds pages fit", s.getBrowse
 });
 
 // Last: it moves the server's clock on for good.
-browserTest("signed in at T, an export at T+6 min asks for the password: a wrong one is refused, the right one proceeds", s.getBrowser, async ({ newPage }) => {
+browserTest("signed in at T, an export at T+6 min asks for the password: a wrong one is refused, the right one proceeds; a release 6 min later asks again", s.getBrowser, async ({ newPage }) => {
   const page = await open(newPage);
   await signIn(page, s.base, "records");
   await page.goto(`${s.base}/records/export/${REQ}`);
@@ -366,8 +366,21 @@ browserTest("signed in at T, an export at T+6 min asks for the password: a wrong
   const actions = audit.filter((e) => e.user === "records").map((e) => e.action);
   for (const a of ["signin-failed", "signin", "reauth", "foia-export"])
     assert.ok(actions.includes(a), `audited ${a}: ${actions}`);
-  // and the next consequential action within 5 minutes goes through without asking
+  // within 5 minutes of giving it, the next consequential action is not asked for it: a
+  // disposal goes straight to ops (which refuses it: disposal is off)
+  await page.goto(`${s.base}/records/retention`);
+  await page.fill("#approval", "RC-2026-18");
+  await clickAndLoad(page, "form.dispose button");
+  assert.match(await page.locator("p.error[role=alert]").innerText(), /refused: disposal is off/);
+  // 6 minutes later, releasing a hold asks again, and the hold's name goes with the password
+  clockForward(6 * 60);
   await page.goto(`${s.base}/records/holds`);
   await clickAndLoad(page, "form[action='/records/holds/release'] button[aria-label='Release the hold mill-road']");
-  assert.match(await page.locator("p.done").innerText(), /Hold “mill-road” released/);
+  assert.equal(await page.locator("h1").innerText(), "Confirm it is you");
+  assert.equal(await page.locator("form.reauth input[type=hidden][name=name]").getAttribute("value"), "mill-road");
+  assert.ok(s.console.json(["--as", "records", "hold", "list"]).find((h) => h.name === "mill-road").held > 0, "not released yet");
+  await page.fill("#reauth_password", PASSWORD);
+  await clickAndLoad(page, "form.reauth button[type=submit]");
+  assert.match(await page.locator("p.done").innerText(), /Hold “mill-road” released from 1 message\./);
+  assert.equal(s.console.json(["--as", "records", "hold", "list"]).find((h) => h.name === "mill-road").held, 0);
 });
