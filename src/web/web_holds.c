@@ -284,7 +284,7 @@ static void retention_page(struct web_ctx *c, const char *done, const char *erro
 		html(b, "<tr><td colspan=\"5\">Nothing is due.</td></tr>");
 	html(b, "</tbody></table></div>");
 	free(list_error);
-	if (rc == OPS_OK && may_change(c)) {
+	if (rc == OPS_OK && count > 0 && may_change(c)) {
 		html(b, "<section aria-labelledby=\"dispose-h\"><h2 id=\"dispose-h\">Dispose</h2>"
 		        "<p>Deletes the messages of the threads listed, keeping a tombstone of each "
 		        "(its hash, dates and custodians) with the approval that authorised it.%s</p>"

@@ -90,6 +90,13 @@ const s = setup({
   run(["--as", "records", "foia", "add", REQ2, "--mailbox", "L"]);
   run(["--as", "records", "foia", "redact", REQ2, "pike-1@people.example", "--text", "Jordan Pike",
     "--exemption", "1-210(b)(2)"]);
+  // mail of 2023, filed after the requests took their sets: past its two years, due
+  c.importMessages("L", {
+    "old.eml": eml({
+      to: "TroopLCTL@ct.gov", from: "Pat Old <pold@people.example>", subject: "A question in 2023",
+      body: "Is the station open on Sundays?\n", id: "old-1@people.example", date: "Mon, 06 Mar 2023 09:00:00 -0500",
+    }),
+  });
   run(["--as", "records", "hold", "add", "mill-road", "--reason", "Mill Road claim", "--from", "rdiaz@people.example"]);
 });
 
@@ -261,6 +268,7 @@ browserTest("a coordinator reads the records pages but cannot export, dispose, p
   assert.equal(await page.locator("form[action='/records/holds/release']").count(), 0, "no release control");
   await checkPage(page, "the holds page, as the coordinator");
   await page.goto(`${s.base}/records/retention`);
+  assert.equal(await page.locator("table.retention tbody tr").count(), 1, "what is due is listed");
   assert.equal(await page.locator("form.dispose").count(), 0, "no disposal control");
   const csrf = await page.locator("main").getAttribute("data-csrf");
   const post = (to, fields) => page.evaluate(async ({ to, body }) => {
@@ -305,13 +313,17 @@ browserTest("records staff place a hold from a search, then release it; verifica
   await checkPage(page, "the verification page");
   await clickAndLoad(page, "form.verify button");
   assert.match(await page.locator(".verify-result.ok").innerText(), /The records verify/);
-  assert.match(await page.locator(".verify-result dt:text-is('Messages re-hashed') + dd").innerText(), /^404$/);
+  assert.match(await page.locator(".verify-result dt:text-is('Messages re-hashed') + dd").innerText(), /^405$/);
   assert.equal(await page.locator(".verify-result dt:text-is('Mismatches') + dd").innerText(), "0");
   await checkPage(page, "the verification result");
   await screenshot(page, "verify", { fullPage: true });
 
   await page.goto(`${s.base}/records/retention`);
   await checkPage(page, "the retention page");
+  const due = page.locator("table.retention tbody tr");
+  assert.equal(await due.count(), 1, "the 2023 thread is due, and nothing else");
+  assert.match(await due.innerText(), /^L-\S+\s+L\s+correspondence\s+2023-03-06/);
+  assert.equal(await page.locator("form.dispose button").innerText(), "Dispose of 1 thread");
   await page.fill("#approval", "RC-2026-17");
   await clickAndLoad(page, "form.dispose button");
   assert.match(await page.locator("p.error[role=alert]").innerText(), /refused: disposal is off/);
