@@ -44,7 +44,12 @@ struct web_session {
 	char csrf[64];          /* the token every form of the session must send back */
 	int stage_full;         /* 0: half signed in (a code or an enrolment to come) */
 	int64_t expires_at;     /* when it ends, however busy */
+	int64_t signed_in_at;   /* when its password was last given */
 };
+
+/* Exporting a production, disposing of records and releasing a hold ask for the password
+ * again when the session's password was given longer ago than this. */
+#define REAUTH_AFTER (5 * 60)
 
 /* What a sign-in needs next. */
 enum signin_need {
@@ -112,6 +117,24 @@ int ops_mfa_reset(struct store *store, const struct actor *actor, const char *us
  * first time it is found so, it is ended and audited "session-expired"); OPS_FAILED. */
 int ops_session_resume(struct store *store, const struct config *config, const char *token,
                        int64_t now, struct web_session *s_r, char **error_r);
+
+/* 1 when session s's password was given within REAUTH_AFTER of now (a consequential action
+ * may go on without asking for it again), else 0. */
+int ops_session_recent(const struct web_session *s, int64_t now);
+
+/* The password (and, for a user enrolled in TOTP, the app's code) given again in the live,
+ * signed-in session of token: checked and throttled exactly as a sign-in is (ops_signin,
+ * ops_signin_code: a wrong one is a failed sign-in, counted by name and address), and then
+ * the session is replaced by a new one signed in now (token_r, *s_r; the old token and its
+ * CSRF token stop working, as at every step up).  OPS_OK; OPS_REFUSED a wrong password or
+ * code, or while sign-ins wait (*retry_after_r), or a user who must enrol first; OPS_INVALID
+ * no password; OPS_NOT_FOUND no live signed-in session of token; OPS_FAILED.  Audited
+ * "reauth" (besides the sign-in's own entries); a code refused ends the half-signed-in
+ * session the password opened ("reauth-failed"). */
+int ops_session_reauth(struct store *store, const struct config *config, const char *token,
+                       const char *password, const char *code, const char *peer,
+                       const char *user_agent, int64_t now, char token_r[RANDOM_TOKEN_SIZE],
+                       struct web_session *s_r, int *retry_after_r, char **error_r);
 
 /* Signs in user as the proxy's single sign-on header names them (the caller has checked
  * the proxy's shared secret): a session at stage full (token_r, *s_r), no password, no code.

@@ -21,6 +21,8 @@
 
 #include "ops.h"
 #include "store.h"
+#include "store_production.h"
+#include "util.h"
 
 struct production_summary {
 	int64_t bates_first, bates_last;  /* last < first: no pages */
@@ -42,5 +44,27 @@ struct production_summary {
 int production_export(struct store *store, const struct actor *actor, const char *ref,
                       const char *out_dir, int allow_elsewhere,
                       struct production_summary *summary, char **error_r);
+
+/* What a caller watching an export (the web console's background job) is told. */
+struct production_watch {
+	/* Called before the first message (done 0) and after each message of the responsive
+	 * set is done (produced, withheld, or found disposed of): done of total.  From the
+	 * exporting thread. */
+	void (*progress)(int64_t done, int64_t total, void *ctx);
+	void *ctx;
+	/* When not NULL: each message that would be produced whole with what is withheld or
+	 * redacted elsewhere, one line each (as said on stderr), for a page to show. */
+	struct strlist *elsewhere;
+};
+/* production_export, watched (watch may be NULL). */
+int production_export_watched(struct store *store, const struct actor *actor, const char *ref,
+                              const char *out_dir, int allow_elsewhere,
+                              const struct production_watch *watch,
+                              struct production_summary *summary, char **error_r);
+
+/* The productions recorded of request ref (its Bates ranges, who, when), oldest first, for
+ * those who read records.  Returns an OPS_* result with *error_r. */
+int production_list(struct store *store, const struct actor *actor, const char *ref,
+                    store_production_cb *cb, void *ctx, char **error_r);
 
 #endif

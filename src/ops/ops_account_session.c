@@ -113,6 +113,7 @@ void account_session_out(const struct session_facts *f, struct web_session *s_r)
 	snprintf(s_r->csrf, sizeof(s_r->csrf), "%s", f->csrf);
 	s_r->stage_full = f->full;
 	s_r->expires_at = f->expires_at;
+	s_r->signed_in_at = f->created_at; /* a step up keeps it: the password's time */
 }
 
 int ops_session_resume(struct store *store, const struct config *config, const char *token,
@@ -244,5 +245,82 @@ int ops_sessions_revoke_user(struct store *store, const struct actor *actor, con
 	free(details);
 	if (rc != OPS_OK)
 		*count_r = 0;
+	return rc;
+}
+
+/* --- Giving the password again --------------------------------------------------------- */
+
+int ops_session_recent(const struct web_session *s, int64_t now)
+{
+	return s->stage_full && now - s->signed_in_at < REAUTH_AFTER;
+}
+
+/* Ends the half-signed-in session id of user that a re-authentication opened and could not
+ * finish (why), so that no session is left that nobody holds. */
+static void reauth_abandon(struct store *store, const struct config *config, char *user,
+                           int64_t id, const char *why, int64_t now)
+{
+	struct user_config who = {.name = user};
+	struct actor a = {config, &who};
+	char *error = NULL;
+	session_end(store, &a, id, "reauth-failed", why, now, &error);
+	free(error);
+}
+
+int ops_session_reauth(struct store *store, const struct config *config, const char *token,
+                       const char *password, const char *code, const char *peer,
+                       const char *user_agent, int64_t now, char token_r[RANDOM_TOKEN_SIZE],
+                       struct web_session *s_r, int *retry_after_r, char **error_r)
+{
+	memset(token_r, 0, RANDOM_TOKEN_SIZE);
+	memset(s_r, 0, sizeof(*s_r));
+	*retry_after_r = 0;
+	struct session_facts f;
+	int rc = account_session_live(store, config, token, now, &f, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (!f.full) {
+		*error_r = xstrdup("not signed in: sign in");
+		return OPS_NOT_FOUND;
+	}
+	/* a sign-in of the session's user: the same checks, throttle and audit as any */
+	char half[RANDOM_TOKEN_SIZE];
+	struct web_session hs;
+	enum signin_need need;
+	rc = ops_signin(store, config, f.user, password, peer, user_agent, now, half, &hs, &need,
+	                retry_after_r, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (need == SIGNIN_NEED_CODE) {
+		rc = ops_signin_code(store, config, half, code ? code : "", now, token_r, s_r,
+		                     retry_after_r, error_r);
+		if (rc != OPS_OK)
+			reauth_abandon(store, config, f.user, hs.id, "the code was not taken", now);
+	} else if (need == SIGNIN_NEED_ENROL) {
+		reauth_abandon(store, config, f.user, hs.id, "a TOTP enrolment is needed first", now);
+		*error_r = xstrdup("refused: enrol a TOTP app first (sign out, then sign in again)");
+		rc = OPS_REFUSED;
+	} else {
+		memcpy(token_r, half, RANDOM_TOKEN_SIZE);
+		*s_r = hs;
+	}
+	explicit_bzero(half, sizeof(half));
+	if (rc != OPS_OK)
+		return rc;
+	/* the old session gives way to the new one, whose sign-in is now */
+	rc = ops_begin(store, f.user, error_r);
+	if (rc == OPS_OK) {
+		int src = store_web_session_delete(store, f.id);
+		char object[32];
+		snprintf(object, sizeof(object), "session %lld", (long long)s_r->id);
+		char *details = xasprintf("password%s given again, in place of session %lld",
+		                          need == SIGNIN_NEED_CODE ? " and code" : "", (long long)f.id);
+		rc = account_commit_as(store, config, f.user, "reauth", object, details, src, error_r);
+		free(details);
+	}
+	if (rc != OPS_OK) {
+		memset(token_r, 0, RANDOM_TOKEN_SIZE);
+		memset(s_r, 0, sizeof(*s_r));
+	}
 	return rc;
 }

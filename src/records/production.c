@@ -47,6 +47,7 @@ struct production {
 	struct loadfiles load;
 	FILE *mbox, *log;
 	struct production_summary *sum;
+	const struct production_watch *watch; /* or NULL */
 };
 
 /* ---- loading ---------------------------------------------------------------------------- */
@@ -161,6 +162,17 @@ static int elsewhere_prepare(struct production *pr, char **error_r)
 	return rc;
 }
 
+/* Says on stderr, and to a watcher, that a message would be produced whole with what is
+ * withheld or redacted elsewhere (line: taken), and counts it. */
+static void elsewhere_say(struct production *pr, char *line)
+{
+	fprintf(stderr, "liaison: %s\n", line);
+	if (pr->watch != NULL && pr->watch->elsewhere != NULL)
+		strlist_add(pr->watch->elsewhere, line);
+	free(line);
+	pr->sum->unredacted_elsewhere++;
+}
+
 /* Says on stderr (never repeating the text) when a message about to be produced whole holds
  * a text redacted from another message, in its fields, text, attachments or raw bytes, or is
  * another copy of a withheld or redacted message; counts it. */
@@ -171,10 +183,10 @@ static int elsewhere_check(struct production *pr, const struct item *it, const c
 	/* named as every other command names a message: its Bates number is provisional until
 	 * the export goes through, and no other command knows it */
 	if (it->message_id != NULL && strlist_contains(&pr->kept_ids, it->message_id)) {
-		fprintf(stderr, "liaison: %s: message <%s> (%.12s) is another copy (Message-ID <%s>) "
-		        "of a message withheld or redacted in %s\n", pr->ref, it->message_id,
-		        it->sha256, it->message_id, pr->ref);
-		pr->sum->unredacted_elsewhere++;
+		char *line = xasprintf("%s: message <%s> (%.12s) is another copy (Message-ID <%s>) "
+		                       "of a message withheld or redacted in %s", pr->ref,
+		                       it->message_id, it->sha256, it->message_id, pr->ref);
+		elsewhere_say(pr, line);
 		return 0;
 	}
 	if (pr->elsewhere == NULL)
@@ -207,12 +219,10 @@ static int elsewhere_check(struct production *pr, const struct item *it, const c
 	size_t hits = 0;
 	for (size_t i = 0; i < pr->n_elsewhere; i++)
 		hits += pr->elsewhere_found[i];
-	if (rc == 0 && hits > 0) {
-		fprintf(stderr, "liaison: %s: message <%s> (%.12s) would be produced whole but holds "
-		        "text redacted from another message\n", pr->ref,
-		        it->message_id ? it->message_id : "", it->sha256);
-		pr->sum->unredacted_elsewhere++;
-	}
+	if (rc == 0 && hits > 0)
+		elsewhere_say(pr, xasprintf("%s: message <%s> (%.12s) would be produced whole but "
+		                            "holds text redacted from another message", pr->ref,
+		                            it->message_id ? it->message_id : "", it->sha256));
 	return rc;
 }
 
@@ -622,9 +632,18 @@ static int package_start(struct production *pr, const char *out_dir, char **erro
 	return OPS_OK;
 }
 
+static void progress(const struct production *pr, size_t done)
+{
+	if (pr->watch != NULL && pr->watch->progress != NULL)
+		pr->watch->progress((int64_t)done, (int64_t)pr->n_items, pr->watch->ctx);
+}
+
 static int package_fill(struct production *pr, char **error_r)
 {
+	progress(pr, 0);
 	for (size_t i = 0; i < pr->n_items; i++) {
+		if (i > 0)
+			progress(pr, i);
 		const struct item *it = &pr->items[i];
 		if (it->wh_exemption != NULL) {
 			char date[40];
@@ -644,12 +663,17 @@ static int package_fill(struct production *pr, char **error_r)
 		if (message_produce(pr, it, error_r) < 0)
 			return -1;
 	}
+	progress(pr, pr->n_items);
 	if (pr->sum->unredacted_elsewhere > 0 && !pr->allow_elsewhere) {
+		/* the command line lists them on stderr first; a watcher shows its own list */
+		int listed = pr->watch != NULL && pr->watch->elsewhere != NULL;
 		*error_r = xasprintf("%lld message%s would be produced whole with what is withheld or "
-		                     "redacted elsewhere in %s (listed above): redact or withhold them "
-		                     "too, or export with --allow-redacted-text-elsewhere",
+		                     "redacted elsewhere in %s (%s): redact or withhold them too, or %s",
 		                     (long long)pr->sum->unredacted_elsewhere,
-		                     pr->sum->unredacted_elsewhere == 1 ? "" : "s", pr->ref);
+		                     pr->sum->unredacted_elsewhere == 1 ? "" : "s", pr->ref,
+		                     listed ? "named below" : "listed above",
+		                     listed ? "allow them to be produced whole"
+		                            : "export with --allow-redacted-text-elsewhere");
 		return -1;
 	}
 	pr->sum->bates_last = pr->next - 1;
@@ -702,16 +726,40 @@ static int production_record(struct production *pr, int again, const char *sums_
 	return rc;
 }
 
+int production_list(struct store *store, const struct actor *actor, const char *ref,
+                    store_production_cb *cb, void *ctx, char **error_r)
+{
+	int64_t request_id = 0;
+	int rc = ops_foia_lookup(store, actor, ref, &request_id, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (store_productions_list(store, request_id, cb, ctx) < 0) {
+		*error_r = xasprintf("%s: %s", ref, store_error(store));
+		return OPS_FAILED;
+	}
+	return OPS_OK;
+}
+
 int production_export(struct store *store, const struct actor *actor, const char *ref,
                       const char *out_dir, int allow_elsewhere,
                       struct production_summary *summary, char **error_r)
+{
+	return production_export_watched(store, actor, ref, out_dir, allow_elsewhere, NULL, summary,
+	                                 error_r);
+}
+
+int production_export_watched(struct store *store, const struct actor *actor, const char *ref,
+                              const char *out_dir, int allow_elsewhere,
+                              const struct production_watch *watch,
+                              struct production_summary *summary, char **error_r)
 {
 	memset(summary, 0, sizeof(*summary));
 	int rc = ops_foia_may_change(actor, error_r);
 	if (rc != OPS_OK)
 		return rc;
 	struct production pr = {.store = store, .actor = actor, .config = actor->config,
-	                        .ref = ref, .sum = summary, .allow_elsewhere = allow_elsewhere};
+	                        .ref = ref, .sum = summary, .allow_elsewhere = allow_elsewhere,
+	                        .watch = watch};
 	rc = ops_foia_lookup(store, actor, ref, &pr.request_id, error_r);
 	if (rc != OPS_OK)
 		return rc;
