@@ -7,8 +7,5 @@
 void web_export_get(struct web_ctx *c, const char *rest);
 void web_export_action(struct web_ctx *c, const char *rest);
 void web_export_job(struct web_ctx *c, const char *rest);
-/* The style sheet of the production, holds and re-authentication pages, written at the top of
- * their <main> until the page frame loads it with the others. */
-void web_export_style(struct web_ctx *c);
 
 #endif

@@ -40,6 +40,10 @@ struct web_response {
 	struct buf body;
 	struct strlist headers;   /* "Name: value" each */
 	int cacheable;            /* a static file: may be cached (else no-store) */
+	int file_fd;              /* >= 0: the body is this open file instead (file_size bytes),
+	                             sent from it as the client takes it, then closed (owned);
+	                             -1: the body above */
+	uint64_t file_size;
 };
 
 /* Header, query parameter and cookie lookups. */

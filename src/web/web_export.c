@@ -25,6 +25,7 @@
 #include "production.h"
 #include "store.h"
 #include "web_html.h"
+#include "web_records_form.h"
 #include "web_reauth.h"
 #include "zip.h"
 
@@ -339,11 +340,6 @@ static char *job_words(const struct job_view *v)
 
 /* ---- pages ---------------------------------------------------------------------------- */
 
-void web_export_style(struct web_ctx *c)
-{
-	html(&c->res->body, "<link rel=\"stylesheet\" href=\"/static/export.css\">");
-}
-
 static int64_t number_of(const char *s)
 {
 	char *end = NULL;
@@ -530,27 +526,29 @@ static void download(struct web_ctx *c, const char *ref, const char *name)
 		rc = OPS_NOT_FOUND;
 	char *folder = productions_folder(c->app->config);
 	char *path = xasprintf("%s/%s", folder, name);
-	char *data = NULL;
-	size_t size = 0;
+	int fd = -1;
+	struct stat st;
 	if (rc == OPS_OK) {
 		free(error);
 		error = NULL;
-		if (access(path, F_OK) < 0)
+		/* sent from the file: a package may be far larger than a page's buffer */
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 			rc = OPS_NOT_FOUND;
-		else if (file_read_all(path, WEB_RESPONSE_MAX - 1, &data, &size, &error) < 0)
-			rc = OPS_FAILED;
 	}
 	if (rc != OPS_OK) {
+		if (fd >= 0)
+			close(fd);
 		web_ops_error(c, rc, error ? error : "no such package");
 	} else {
 		buf_reset(&c->res->body);
-		buf_add(&c->res->body, data, size);
+		c->res->file_fd = fd;
+		c->res->file_size = (uint64_t)st.st_size;
 		c->res->content_type = "application/zip";
 		char *disposition = xasprintf("attachment; filename=\"%s\"", name);
 		web_add_header(c->res, "Content-Disposition", disposition);
 		free(disposition);
 	}
-	free(data);
 	free(error);
 	free(path);
 	free(folder);
@@ -593,10 +591,9 @@ void web_export_get(struct web_ctx *c, const char *rest)
 	free(error);
 	char title[64];
 	snprintf(title, sizeof(title), "Production of %s", ref);
-	web_page_begin(c, title, "records");
-	web_export_style(c);
+	web_records_begin(c, title, NULL);
 	struct buf *b = &c->res->body;
-	html(b, "<h1>Production of %s</h1><p><a href=\"/records/%U\">Back to the request</a></p>",
+	html(b, "<h1>Production of %s</h1><p><a href=\"/records/foia/%U\">Back to the request</a></p>",
 	     ref, ref);
 	int64_t job = number_of(web_query(c->req, "job"));
 	if (job != 0)
@@ -618,8 +615,8 @@ void web_export_get(struct web_ctx *c, const char *rest)
 		        "their packages.</p>");
 	}
 	productions_table(c, ref, may_export);
-	html(b, "<script src=\"/static/export.js\" defer></script>");
-	web_page_end(c);
+	web_page_script(c, "export.js");
+	web_records_end(c);
 }
 
 void web_export_action(struct web_ctx *c, const char *rest)

@@ -13,9 +13,9 @@
 #include "ops_audit.h"
 #include "ops_foia.h"
 #include "ops_retention.h"
-#include "web_export.h"
 #include "web_html.h"
 #include "web_reauth.h"
+#include "web_records_form.h"
 
 /* What a page says was done (after its POST), or its error, before the rest. */
 static void done_or_error(struct web_ctx *c, const char *done, const char *error)
@@ -30,8 +30,7 @@ static void done_or_error(struct web_ctx *c, const char *done, const char *error
 static void page_start(struct web_ctx *c, const char *title, const char *heading,
                        const char *hint, const char *done, const char *error)
 {
-	web_page_begin(c, title, "records");
-	web_export_style(c);
+	web_records_begin(c, title, c->req->path);
 	html(&c->res->body, "<h1>%s</h1><p class=\"hint\">%R</p>", heading, hint);
 	done_or_error(c, done, error);
 }
@@ -114,7 +113,7 @@ static void holds_page(struct web_ctx *c, const char *done, const char *error)
 	free(list_error);
 	if (!hc.may_change) {
 		html(b, "<p class=\"hint\">Only records staff place and release holds.</p>");
-		web_page_end(c);
+		web_records_end(c);
 		return;
 	}
 	html(b, "<section aria-labelledby=\"new-h\"><h2 id=\"new-h\">Place a hold</h2><p>Every "
@@ -141,7 +140,7 @@ static void holds_page(struct web_ctx *c, const char *done, const char *error)
 	        "<p><input type=\"checkbox\" id=\"hold-att\" name=\"has_attachment\" value=\"1\"> "
 	        "<label for=\"hold-att\">Only messages with an attachment</label></p>"
 	        "</fieldset><button type=\"submit\">Place the hold</button></form></section>");
-	web_page_end(c);
+	web_records_end(c);
 }
 
 void web_holds_page(struct web_ctx *c, const char *rest)
@@ -298,7 +297,7 @@ static void retention_page(struct web_ctx *c, const char *done, const char *erro
 		        "<button type=\"submit\">Dispose of %zu thread%s</button></form></section>",
 		     count, count == 1 ? "" : "s");
 	}
-	web_page_end(c);
+	web_records_end(c);
 }
 
 void web_retention_page(struct web_ctx *c, const char *rest)
@@ -352,13 +351,12 @@ void web_verify_page(struct web_ctx *c, const char *rest)
 		return;
 	}
 	struct buf *b = &c->res->body;
-	web_page_begin(c, "Verification", "records");
-	web_export_style(c);
+	web_records_begin(c, "Verification", c->req->path);
 	html(b, "<h1>Verification</h1><p>Re-hashes every stored message against the SHA-256 "
 	        "recorded when it arrived, walks the audit trail's hash chain and checks the search "
 	        "index. On a large store it takes a while; the run is itself recorded.</p>");
 	verify_form(c);
-	web_page_end(c);
+	web_records_end(c);
 }
 
 struct mismatch_ctx {
@@ -400,8 +398,7 @@ void web_verify_action(struct web_ctx *c, const char *rest)
 	}
 	int whole = r.mismatches == 0 && r.audit_broken == 0 && r.index_problem == NULL;
 	struct buf *b = &c->res->body;
-	web_page_begin(c, "Verification", "records");
-	web_export_style(c);
+	web_records_begin(c, "Verification", c->req->path);
 	html(b, "<h1>Verification</h1><div class=\"verify-result %s\" role=\"status\"><p><strong>"
 	        "%s</strong></p><dl class=\"facts\"><dt>Messages re-hashed</dt><dd>%lld</dd>"
 	        "<dt>Mismatches</dt><dd>%lld</dd><dt>Disposed of (tombstones)</dt><dd>%lld</dd>"
@@ -424,7 +421,7 @@ void web_verify_action(struct web_ctx *c, const char *rest)
 		     r.mismatches > MISMATCHES_SHOWN ? " (the first 200)" : "", mismatches.data);
 	}
 	verify_form(c);
-	web_page_end(c);
+	web_records_end(c);
 	buf_free(&mismatches);
 	free(r.audit_problem);
 	free(r.index_problem);

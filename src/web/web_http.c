@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -113,12 +114,16 @@ void web_response_init(struct web_response *res)
 	res->status = 200;
 	res->content_type = "text/html; charset=utf-8";
 	buf_init(&res->body, WEB_RESPONSE_MAX);
+	res->file_fd = -1;
 }
 
 void web_response_free(struct web_response *res)
 {
 	buf_free(&res->body);
 	strlist_free(&res->headers);
+	if (res->file_fd >= 0)
+		close(res->file_fd);
+	res->file_fd = -1;
 }
 
 void web_add_header(struct web_response *res, const char *name, const char *value)

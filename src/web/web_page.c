@@ -88,6 +88,7 @@ void web_page_begin(struct web_ctx *c, const char *title, const char *current)
 	        "<link rel=\"stylesheet\" href=\"/static/program.css\">"
 	        "<link rel=\"stylesheet\" href=\"/static/reports.css\">"
 	        "<link rel=\"stylesheet\" href=\"/static/records.css\">"
+	        "<link rel=\"stylesheet\" href=\"/static/export.css\">"
 	        "<script src=\"/static/app.js\" defer></script></head><body>"
 	        "<a class=\"skip\" href=\"#main\">Skip to content</a>", title);
 	if (c->actor.user != NULL) {

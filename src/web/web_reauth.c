@@ -18,8 +18,7 @@ static void reauth_form(struct web_ctx *c, const char *what, const char *error)
 {
 	struct buf *b = &c->res->body;
 	web_page_begin(c, "Confirm it is you", NULL);
-	/* the production screens' style sheet (web_export_style's, which includes this module) */
-	html(b, "<link rel=\"stylesheet\" href=\"/static/export.css\"><h1>Confirm it is you</h1><p>%s is kept for a recent sign-in: give your "
+	html(b, "<h1>Confirm it is you</h1><p>%s is kept for a recent sign-in: give your "
 	        "password again (your last sign-in was more than %d minutes ago).</p>",
 	     what, REAUTH_AFTER / 60);
 	if (error != NULL)

@@ -64,12 +64,21 @@ static void peer_of(struct MHD_Connection *c, char *peer, size_t size, int *loop
 
 static enum MHD_Result send_response(struct MHD_Connection *c, struct web_response *res)
 {
-	size_t len;
-	char *body = buf_steal(&res->body, &len);
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(body);
-		return MHD_NO;
+	struct MHD_Response *r;
+	if (res->file_fd >= 0) {
+		/* a large download (a production's zip), sent from its file as the client takes it */
+		r = MHD_create_response_from_fd64(res->file_size, res->file_fd);
+		if (r == NULL)
+			return MHD_NO;
+		res->file_fd = -1; /* the response closes it */
+	} else {
+		size_t len;
+		char *body = buf_steal(&res->body, &len);
+		r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		if (r == NULL) {
+			free(body);
+			return MHD_NO;
+		}
 	}
 	MHD_add_response_header(r, "Content-Type", res->content_type);
 	for (size_t i = 0; i < res->headers.count; i++) {
