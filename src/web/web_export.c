@@ -323,14 +323,15 @@ static char *job_words(const struct job_view *v)
 {
 	switch (v->state) {
 	case JOB_RUNNING:
-		return v->total ? xasprintf("Producing: %lld of %lld messages done", (long long)v->done,
-		                            (long long)v->total)
+		return v->total ? xasprintf("Producing: %lld of %lld message%s done", (long long)v->done,
+		                            (long long)v->total, v->total == 1 ? "" : "s")
 		                : xstrdup("Reading the request's decisions");
 	case JOB_ZIPPING:
 		return xstrdup("Writing the .zip");
 	case JOB_DONE:
-		return xasprintf("Done: %lld messages produced (%lld redacted), %lld withheld",
-		                 (long long)v->sum.messages, (long long)v->sum.redacted,
+		return xasprintf("Done: %lld message%s produced (%lld redacted), %lld withheld",
+		                 (long long)v->sum.messages, v->sum.messages == 1 ? "" : "s",
+		                 (long long)v->sum.redacted,
 		                 (long long)v->sum.withheld);
 	case JOB_FAILED:
 		break;

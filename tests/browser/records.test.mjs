@@ -2,13 +2,16 @@
 // 2026-11-25 (due 2026-12-02 over Thanksgiving) with the console's clock at 2026-11-30, add
 // messages from a search (ticked, then "add all"), save and run a search, redact a telephone
 // number by selecting it with the mouse on the review desk and see the preview without it,
-// withhold another message, revoke the withholding; the coordinator reads every page but
+// withhold another message, revoke the withholding, export and download the package (its
+// SHA256SUMS checked and the phone number looked for outside the browser); the coordinator reads every page but
 // sees no control and every POST of theirs is refused (403); at 2026-12-04 the register says
 // the request is overdue, and once closed it shows no control.  axe-core on every page of the desk, no horizontal overflow at
 // 1280 px, and screenshots at 1280 and 390 px.
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import path from "node:path";
 import { browserTest, setup, signIn, clickAndLoad, eml, axeViolations, noHorizontalOverflow, screenshot, PASSWORD } from "./lib.mjs";
+import { checkProductionZip } from "./package.mjs";
 
 // libfaketime preloaded into liaison web itself (as session.test.mjs does): the clock starts
 // at a fixed instant and runs on from there.
@@ -202,6 +205,24 @@ browserTest("records staff open a request, add messages from a search, redact by
   await page.goto(`${s.base}/records/foia/${REF}`);
   assert.match(await page.locator("table.set").innerText(), /withheld[\s\S]*1 redaction|1 redaction[\s\S]*withheld/);
   assert.equal(await page.locator(`a[href="/records/export/${REF}"]`).count(), 1, "the production page is linked");
+
+  // produce it: the export runs in the background, then the package comes as one .zip; outside
+  // the browser its SHA256SUMS verifies and the selected phone number is in no file of it
+  await clickAndLoad(page, `a[href="/records/export/${REF}"]`);
+  await clickAndLoad(page, "form.export button[type=submit]");
+  const download = page.locator("a.download");
+  await download.waitFor({ timeout: 60000 });
+  assert.match(await page.locator("#export-status").innerText(), /Done: 1 message produced \(1 redacted\), 1 withheld/);
+  await axeClean(page, "the finished production page");
+  const [dl] = await Promise.all([page.waitForEvent("download"), download.click()]);
+  const work = fs.mkdtempSync(path.join(s.console.dir, "zip-"));
+  const zip = path.join(work, dl.suggestedFilename());
+  await dl.saveAs(zip);
+  const { pdfs } = checkProductionZip(zip, work, {
+    absent: [PHONE, "I can describe the driver"], present: ["Loud music on Maple Street", "any evening"] });
+  assert.equal(pdfs.length, 1, "one PDF: the redacted message; the withheld one is in the log only");
+  fs.rmSync(work, { recursive: true, force: true });
+  await page.goto(`${s.base}/records/foia/${REF}`);
   await screenshot(page, "records-request-1280", { fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${s.base}/records/foia/${REF}/m/${OKAFOR}`);
