@@ -89,15 +89,10 @@ static int setup_group(void **state)
 	char cwd[4096];
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	char *conf = xasprintf(config_text, fx.db, cwd);
-	test_write_file(fx.config_path, conf);
+	int loaded = test_config_load(fx.config_path, conf, &fx.config);
 	free(conf);
-	char *errors = NULL;
-	if (config_load(fx.config_path, &fx.config, &errors) < 0) {
-		fprintf(stderr, "%s", errors);
+	if (loaded < 0)
 		return -1;
-	}
-	setenv("TZ", fx.config->timezone, 1);
-	tzset();
 	char *error = NULL;
 	assert_int_equal(store_open(fx.db, STORE_OPEN_INIT, &fx.store, &error), 0);
 	import_message("okafor", "Tunde Okafor <okafor@people.example>", "Loud music on Maple Street",

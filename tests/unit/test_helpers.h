@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -25,6 +26,23 @@ static inline void test_write_file(const char *path, const char *content)
 		abort();
 	fputs(content, f);
 	fclose(f);
+}
+
+/* Writes text as the configuration file path and loads it into *config_r, then sets the
+ * process's zone to the configured one, as the program does (dates are the zone's).
+ * Returns 0, or -1 with the configuration's errors on stderr. */
+static inline int test_config_load(const char *path, const char *text, struct config **config_r)
+{
+	test_write_file(path, text);
+	char *errors = NULL;
+	if (config_load(path, config_r, &errors) < 0) {
+		fprintf(stderr, "%s", errors);
+		free(errors);
+		return -1;
+	}
+	setenv("TZ", (*config_r)->timezone, 1);
+	tzset();
+	return 0;
 }
 
 /* Troop K's mailbox (troopkctl@ct.gov, Sent folder "Sent") with one alias; free its aliases

@@ -143,16 +143,10 @@ static int setup_group(void **state)
 	assert_non_null(getcwd(cwd, sizeof(cwd))); /* the tests run from the top of the tree */
 	char *conf = xasprintf(config_text, fx.template_db, cwd, fx.dir);
 	write_saved_replies();
-	test_write_file(fx.config_path, conf);
+	int loaded = test_config_load(fx.config_path, conf, &fx.config);
 	free(conf);
-	char *errors = NULL;
-	if (config_load(fx.config_path, &fx.config, &errors) < 0) {
-		fprintf(stderr, "%s", errors);
+	if (loaded < 0)
 		return -1;
-	}
-	/* as the program does: dates are those of the configured zone */
-	setenv("TZ", fx.config->timezone, 1);
-	tzset();
 	char *error = NULL;
 	assert_int_equal(store_open(fx.template_db, STORE_OPEN_INIT, &fx.store, &error), 0);
 	char *p = xasprintf("%s/k1.eml", fx.dir);
