@@ -34,6 +34,10 @@ void report_heading_quarterly(const struct report_meta *meta, const struct repor
                               struct report_heading *h_r);
 void report_heading_free(struct report_heading *h);
 
+/* A quarter as people write it: "Q3 2026" for "2026Q3" (the text as it is when it is not
+ * such a quarter). */
+void report_quarter_label(const char *quarter, char *out, size_t size);
+
 /* A response time for people: "45 min", "5 h 20 min", "2 d 4 h"; "–" for none (< 0). */
 void report_duration_text(int64_t seconds, char *out, size_t size);
 

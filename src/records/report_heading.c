@@ -92,6 +92,16 @@ void report_heading_free(struct report_heading *h)
 	xfree(&h->partial);
 }
 
+void report_quarter_label(const char *quarter, char *out, size_t size)
+{
+	int year, q;
+	char end;
+	if (sscanf(quarter, "%4dQ%1d%c", &year, &q, &end) == 2 && q >= 1 && q <= 4)
+		snprintf(out, size, "Q%d %d", q, year);
+	else
+		snprintf(out, size, "%s", quarter);
+}
+
 void report_duration_text(int64_t s, char *out, size_t size)
 {
 	if (s < 0)

@@ -404,7 +404,7 @@ static void change_cell(FILE *out, const char *previous, struct report_troop *t,
 	if (c < 0 && p < 0) {
 		/* no answer in either quarter: nothing to compare */
 	} else if (c < 0 || p < 0) {
-		fprintf(out, "%s: %s", previous, p < 0 ? "none" : "");
+		fprintf(out, "%s: %s", previous, p < 0 ? "no answer" : "");
 		if (p >= 0) {
 			char was[48];
 			report_duration_text(p, was, sizeof(was));
@@ -425,8 +425,10 @@ static void change_cell(FILE *out, const char *previous, struct report_troop *t,
 static void quarterly_table(FILE *out, struct report_quarterly *r, const char *cls,
                             const enum report_metric *metrics, size_t n)
 {
+	char previous[24];
+	report_quarter_label(r->previous, previous, sizeof(previous));
 	fprintf(out, "<table class=\"%s\"><caption>Under each figure: the change from %s.</caption>"
-	             "<thead><tr><th scope=\"col\">Troop</th>", cls, r->previous);
+	             "<thead><tr><th scope=\"col\">Troop</th>", cls, previous);
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "<th scope=\"col\">%s</th>", report_metric_labels[metrics[i]]);
 	fputs("</tr></thead>\n<tbody>\n", out);
@@ -436,7 +438,7 @@ static void quarterly_table(FILE *out, struct report_quarterly *r, const char *c
 			continue;
 		fprintf(out, "<tr><th scope=\"row\" class=\"text\">Troop %c</th>", t->troop);
 		for (size_t k = 0; k < n; k++)
-			change_cell(out, r->previous, t, metrics[k]);
+			change_cell(out, previous, t, metrics[k]);
 		fputs("</tr>\n", out);
 	}
 	fputs("</tbody><tfoot>", out);
@@ -446,7 +448,7 @@ static void quarterly_table(FILE *out, struct report_quarterly *r, const char *c
 			continue;
 		fputs("<tr class=\"total\"><th scope=\"row\" class=\"text\">All troops</th>", out);
 		for (size_t k = 0; k < n; k++)
-			change_cell(out, r->previous, t, metrics[k]);
+			change_cell(out, previous, t, metrics[k]);
 		fputs("</tr>", out);
 	}
 	fputs("</tfoot></table>\n", out);

@@ -441,7 +441,7 @@ static char *change_text(const char *previous, struct report_troop *t, enum repo
 	} else if (c < 0 || p < 0) {
 		char was[48];
 		report_duration_text(p, was, sizeof(was));
-		snprintf(change, sizeof(change), "%s: %s", previous, p < 0 ? "none" : was);
+		snprintf(change, sizeof(change), "%s: %s", previous, p < 0 ? "no answer" : was);
 	} else if (duration) {
 		char diff[48];
 		report_duration_text(c > p ? c - p : p - c, diff, sizeof(diff));
@@ -468,6 +468,8 @@ static void quarterly_table(struct writer *w, struct report_quarterly *r, const 
 	}
 	section(w, title, 40);
 	table_begin(w, n + 1, shares, head);
+	char previous[24];
+	report_quarter_label(r->previous, previous, sizeof(previous));
 	struct cells c = {0};
 	for (int pass = 0; pass < 2; pass++) /* the troops, then all troops as the total row */
 		for (size_t i = 0; i < r->n_troops; i++) {
@@ -476,7 +478,7 @@ static void quarterly_table(struct writer *w, struct report_quarterly *r, const 
 				continue;
 			cell(&c, t->troop ? xasprintf("Troop %c", t->troop) : xstrdup("All troops"));
 			for (size_t k = 0; k < n; k++)
-				cell(&c, change_text(r->previous, t, metrics[k]));
+				cell(&c, change_text(previous, t, metrics[k]));
 			cells_row(w, &c, pass);
 		}
 	table_end(w);
@@ -486,7 +488,9 @@ static void quarterly_pages(struct writer *w, struct report_quarterly *r,
                             const struct report_meta *meta)
 {
 	heading(w);
-	char *note = xasprintf("Under each figure: the change from %s.", r->previous);
+	char previous[24];
+	report_quarter_label(r->previous, previous, sizeof(previous));
+	char *note = xasprintf("Under each figure: the change from %s.", previous);
 	paragraph(w, note, BODY_PT, 0, 2);
 	free(note);
 	static const enum report_metric mail[] = {RM_RECEIVED, RM_ANSWERED, RM_OPENED, RM_CLOSED,

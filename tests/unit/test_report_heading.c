@@ -129,6 +129,12 @@ static void test_words(void **state)
 		report_duration_text(durations[i].s, d, sizeof(d));
 		assert_string_equal(d, durations[i].text);
 	}
+	report_quarter_label("2026Q3", d, sizeof(d));
+	assert_string_equal(d, "Q3 2026");
+	report_quarter_label("2026Q5", d, sizeof(d)); /* not a quarter: as written */
+	assert_string_equal(d, "2026Q5");
+	report_quarter_label("2026Q1x", d, sizeof(d));
+	assert_string_equal(d, "2026Q1x");
 	struct config *c = load(conf_text);
 	struct report_meta meta = {c, OCT_20};
 	struct report_row rows[] = {
