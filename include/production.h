@@ -62,6 +62,14 @@ int production_export_watched(struct store *store, const struct actor *actor, co
                               const struct production_watch *watch,
                               struct production_summary *summary, char **error_r);
 
+/* Opens the package file name (a "REF-....zip" of ref in folder, nothing else) for records
+ * staff and admins to download, and audits the download (foia-download): the package holds
+ * the messages' own bytes.  Returns OPS_OK with *fd_r (caller closes) and *size_r, or an
+ * OPS_* result with *error_r (OPS_NOT_FOUND for any other name or a missing file). */
+int production_package_open(struct store *store, const struct actor *actor, const char *ref,
+                            const char *folder, const char *name, int *fd_r, uint64_t *size_r,
+                            char **error_r);
+
 /* The productions recorded of request ref (its Bates ranges, who, when), oldest first, for
  * those who read records.  Returns an OPS_* result with *error_r. */
 int production_list(struct store *store, const struct actor *actor, const char *ref,

@@ -7,5 +7,8 @@
 void web_export_get(struct web_ctx *c, const char *rest);
 void web_export_action(struct web_ctx *c, const char *rest);
 void web_export_job(struct web_ctx *c, const char *rest);
+/* Waits until no export runs (each uses the configuration the server is about to free), then
+ * forgets the jobs: for the server's shutdown. */
+void web_export_wait(void);
 
 #endif

@@ -3,10 +3,13 @@
  * appears whole or not at all. */
 #include "production.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "hash.h"
@@ -827,4 +830,59 @@ int production_export_watched(struct store *store, const struct actor *actor, co
 	}
 	production_free(&pr);
 	return rc;
+}
+
+/* A package's name: the request's reference, '-', then only characters safe in a path and a
+ * Content-Disposition header, ending ".zip"; no "..". */
+static int package_file_name_ok(const char *ref, const char *name)
+{
+	size_t n = strlen(ref), len = strlen(name);
+	if (strncmp(name, ref, n) != 0 || name[n] != '-' || len < n + 6 ||
+	    strcmp(name + len - 4, ".zip") != 0 || strstr(name, "..") != NULL)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_' || *p == '.'))
+			return 0;
+	return 1;
+}
+
+int production_package_open(struct store *store, const struct actor *actor, const char *ref,
+                            const char *folder, const char *name, int *fd_r, uint64_t *size_r,
+                            char **error_r)
+{
+	*fd_r = -1;
+	int64_t id;
+	int rc = ops_foia_lookup(store, actor, ref, &id, error_r);
+	if (rc == OPS_OK)
+		rc = ops_foia_may_change(actor, error_r);
+	if (rc != OPS_OK)
+		return rc;
+	if (!package_file_name_ok(ref, name)) {
+		*error_r = xasprintf("%s has no package %s", ref, name);
+		return OPS_NOT_FOUND;
+	}
+	char *path = xasprintf("%s/%s", folder, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	free(path);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		*error_r = xasprintf("%s has no package %s", ref, name);
+		return OPS_NOT_FOUND;
+	}
+	rc = ops_begin(store, ref, error_r);
+	if (rc == OPS_OK) {
+		char *details = xasprintf("package %s (%lld bytes)", name, (long long)st.st_size);
+		rc = ops_commit_audited(store, actor, "foia-download", ref, details, 0, error_r);
+		free(details);
+	}
+	if (rc != OPS_OK) {
+		close(fd);
+		return rc;
+	}
+	*fd_r = fd;
+	*size_r = (uint64_t)st.st_size;
+	return OPS_OK;
 }

@@ -111,6 +111,7 @@ int web_app_init(struct web_app *app, const struct config *config, char **error_
 
 void web_app_free(struct web_app *app)
 {
+	web_export_wait();
 	pthread_key_delete(app->store_key);
 	pthread_mutex_destroy(&app->presence_lock);
 	free(app->presence);

@@ -44,6 +44,8 @@ struct export_job {
 	char *folder;                    /* owned: the productions folder */
 	/* below: guarded by jobs_lock */
 	enum job_state state;
+	int recorded;                    /* the production is recorded (its Bates range taken,
+	                                    audited): a failure after this left a package */
 	int64_t done, total;
 	char *name;                      /* owned: the package's folder name, once placed */
 	char *error;                     /* owned: what failed */
@@ -52,8 +54,10 @@ struct export_job {
 };
 
 static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t jobs_idle = PTHREAD_COND_INITIALIZER; /* jobs_running fell to 0 */
 static struct export_job *jobs[JOBS_KEPT];
 static int64_t jobs_next = 1;
+static int jobs_running; /* threads that still use the configuration (web_export_wait) */
 
 /* ---- where packages go ---------------------------------------------------------------- */
 
@@ -80,12 +84,12 @@ static int name_safe(const char *s)
 
 /* The folder name of a production: the request and its Bates range, a Bates prefix's other
  * characters as '_' ("FOIA-2026-0001-CTL000001-CTL000012"). */
-static char *package_name(const struct config *config, const char *ref,
+static char *package_name(const char *bates_prefix, const char *ref,
                           const struct production_summary *sum)
 {
 	char first[64], last[64];
-	pdf_bates_format(config->bates_prefix, sum->bates_first, first, sizeof(first));
-	pdf_bates_format(config->bates_prefix, sum->bates_last, last, sizeof(last));
+	pdf_bates_format(bates_prefix, sum->bates_first, first, sizeof(first));
+	pdf_bates_format(bates_prefix, sum->bates_last, last, sizeof(last));
 	char *name = sum->bates_last >= sum->bates_first ? xasprintf("%s-%s-%s", ref, first, last)
 	                                                 : xasprintf("%s-no-pages", ref);
 	for (char *p = name; *p; p++)
@@ -109,7 +113,7 @@ static void job_progress(int64_t done, int64_t total, void *p)
  * range gets "-2", "-3", ...): the new name, or NULL with *error_r. */
 static char *package_rename(struct export_job *job, const char *tmp, char **error_r)
 {
-	char *base = package_name(job->config, job->ref, &job->sum);
+	char *base = package_name(job->config->bates_prefix, job->ref, &job->sum);
 	for (int n = 1; n < 1000; n++) {
 		char *name = n == 1 ? xstrdup(base) : xasprintf("%s-%d", base, n);
 		char *path = xasprintf("%s/%s", job->folder, name);
@@ -196,16 +200,27 @@ static void *job_run(void *p)
 		job->sum = sum;
 		for (size_t i = 0; i < elsewhere.count; i++)
 			strlist_add(&job->elsewhere, elsewhere.items[i]);
-		if (rc == OPS_OK)
+		if (rc == OPS_OK) {
 			job->state = JOB_ZIPPING;
+			job->recorded = 1;
+		}
 		pthread_mutex_unlock(&jobs_lock);
 	}
 	store_close(&store);
 	strlist_free(&elsewhere);
 	char *name = rc == OPS_OK ? package_rename(job, tmp, &error) : NULL;
 	if (name != NULL && package_zip(job->folder, name, &error) < 0) {
+		/* the production stands (recorded, audited): say where its package is */
+		char *where = xasprintf("%s; the package is on the server as %s/%s", error,
+		                        job->folder, name);
+		free(error);
+		error = where;
 		free(name);
 		name = NULL;
+	} else if (name == NULL && rc == OPS_OK) {
+		char *where = xasprintf("%s; the package is on the server as %s", error, tmp);
+		free(error);
+		error = where;
 	}
 	if (name == NULL)
 		log_warn("web: export of %s failed: %s", job->ref, error ? error : "");
@@ -213,6 +228,10 @@ static void *job_run(void *p)
 	if (name != NULL)
 		free(error);
 	free(tmp);
+	pthread_mutex_lock(&jobs_lock);
+	if (--jobs_running == 0)
+		pthread_cond_broadcast(&jobs_idle);
+	pthread_mutex_unlock(&jobs_lock);
 	return NULL;
 }
 
@@ -223,6 +242,22 @@ static void job_free(struct export_job *job)
 	free(job->error);
 	strlist_free(&job->elsewhere);
 	free(job);
+}
+
+void web_export_wait(void)
+{
+	pthread_mutex_lock(&jobs_lock);
+	if (jobs_running > 0)
+		log_info("web: waiting for %d export%s to finish", jobs_running,
+		         jobs_running == 1 ? "" : "s");
+	while (jobs_running > 0)
+		pthread_cond_wait(&jobs_idle, &jobs_lock);
+	for (int i = 0; i < JOBS_KEPT; i++) {
+		if (jobs[i] != NULL)
+			job_free(jobs[i]);
+		jobs[i] = NULL;
+	}
+	pthread_mutex_unlock(&jobs_lock);
 }
 
 /* Keeps job in the table (the oldest finished one makes room): 0, or -1 when every kept job
@@ -258,6 +293,8 @@ static int64_t job_start(struct web_ctx *c, const char *ref, int allow_elsewhere
 	job->folder = productions_folder(c->app->config);
 	pthread_mutex_lock(&jobs_lock);
 	int kept = job_keep(job);
+	if (kept == 0)
+		jobs_running++;
 	pthread_mutex_unlock(&jobs_lock);
 	if (kept < 0) {
 		job_free(job);
@@ -272,6 +309,9 @@ static int64_t job_start(struct web_ctx *c, const char *ref, int allow_elsewhere
 	int rc = pthread_create(&thread, &attr, job_run, job);
 	pthread_attr_destroy(&attr);
 	if (rc != 0) {
+		pthread_mutex_lock(&jobs_lock);
+		jobs_running--;
+		pthread_mutex_unlock(&jobs_lock);
 		job_finish(job, JOB_FAILED, NULL, xasprintf("no thread for the export: %s",
 		                                            strerror(rc)));
 		*error_r = xstrdup("the export could not be started: the server is out of threads");
@@ -284,6 +324,7 @@ static int64_t job_start(struct web_ctx *c, const char *ref, int allow_elsewhere
 struct job_view {
 	int64_t id, done, total;
 	enum job_state state;
+	int recorded;
 	char ref[32];
 	char *name, *error, *elsewhere;
 	struct production_summary sum;
@@ -301,6 +342,7 @@ static int job_view(struct web_ctx *c, int64_t id, struct job_view *v)
 		v->done = j->done;
 		v->total = j->total;
 		v->state = j->state;
+		v->recorded = j->recorded;
 		snprintf(v->ref, sizeof(v->ref), "%s", j->ref);
 		v->name = j->name ? xstrdup(j->name) : NULL;
 		v->error = j->error ? xstrdup(j->error) : NULL;
@@ -409,9 +451,16 @@ static void job_section(struct web_ctx *c, const char *ref, int64_t id)
 		        "%s.zip</a> — unzip it, then check it with <code>sha256sum -c SHA256SUMS</code> "
 		        "in its folder.</p>", words, ref, v.name, v.name);
 	} else {
-		html(b, "<div role=\"alert\" class=\"error\" id=\"export-status\" data-state=\"failed\">"
-		        "<p>The export stopped, and nothing was produced: %s</p>",
-		     v.error ? v.error : "");
+		if (v.recorded)
+			html(b, "<div role=\"alert\" class=\"error\" id=\"export-status\" "
+			        "data-state=\"failed\"><p>The production was recorded (it is listed "
+			        "below), but its .zip could not be made: %s. Ask the administrator for "
+			        "the package; exporting again would record another production.</p>",
+			     v.error ? v.error : "");
+		else
+			html(b, "<div role=\"alert\" class=\"error\" id=\"export-status\" "
+			        "data-state=\"failed\"><p>The export stopped, and nothing was produced: "
+			        "%s</p>", v.error ? v.error : "");
 		if (v.elsewhere != NULL)
 			html(b, "<pre class=\"named\">%s</pre><p>To produce them whole anyway, export "
 			        "again with “Produce them whole anyway” ticked.</p>", v.elsewhere);
@@ -469,7 +518,9 @@ static int production_row(const struct production_row *r, void *p)
 	     (long long)(pages ? r->bates_last - r->bates_first + 1 : 0), r->produced_by, when);
 	struct production_summary range = {.bates_first = r->bates_first,
 	                                   .bates_last = r->bates_last};
-	char *base = package_name(l->c->app->config, l->ref, &range);
+	/* the prefix the production was numbered with, which the configuration may since have
+	 * changed */
+	char *base = package_name(r->bates_prefix, l->ref, &range);
 	size_t n = strlen(base);
 	int any = 0;
 	for (size_t i = 0; l->may_download && i < l->zips.count; i++) {
@@ -517,41 +568,25 @@ static void productions_table(struct web_ctx *c, const char *ref, int may_downlo
 static void download(struct web_ctx *c, const char *ref, const char *name)
 {
 	char *error = NULL;
-	int64_t id;
-	int rc = ops_foia_lookup(c->store, &c->actor, ref, &id, &error);
-	if (rc == OPS_OK)
-		rc = ops_foia_may_change(&c->actor, &error);
-	size_t n = strlen(ref), len = strlen(name);
-	if (rc == OPS_OK && (strncmp(name, ref, n) != 0 || name[n] != '-' || len < 5 ||
-	                     strcmp(name + len - 4, ".zip") != 0 || !name_safe(name)))
-		rc = OPS_NOT_FOUND;
 	char *folder = productions_folder(c->app->config);
-	char *path = xasprintf("%s/%s", folder, name);
 	int fd = -1;
-	struct stat st;
-	if (rc == OPS_OK) {
-		free(error);
-		error = NULL;
-		/* sent from the file: a package may be far larger than a page's buffer */
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-			rc = OPS_NOT_FOUND;
-	}
+	uint64_t size = 0;
+	/* the right, the name and the audit entry are production.c's */
+	int rc = production_package_open(c->store, &c->actor, ref, folder, name, &fd, &size,
+	                                 &error);
 	if (rc != OPS_OK) {
-		if (fd >= 0)
-			close(fd);
-		web_ops_error(c, rc, error ? error : "no such package");
+		web_ops_error(c, rc, error);
 	} else {
+		/* sent from the file: a package may be far larger than a page's buffer */
 		buf_reset(&c->res->body);
 		c->res->file_fd = fd;
-		c->res->file_size = (uint64_t)st.st_size;
+		c->res->file_size = size;
 		c->res->content_type = "application/zip";
 		char *disposition = xasprintf("attachment; filename=\"%s\"", name);
 		web_add_header(c->res, "Content-Disposition", disposition);
 		free(disposition);
 	}
 	free(error);
-	free(path);
 	free(folder);
 }
 

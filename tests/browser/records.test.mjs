@@ -221,6 +221,10 @@ browserTest("records staff open a request, add messages from a search, redact by
   const { pdfs } = checkProductionZip(zip, work, {
     absent: [PHONE, "I can describe the driver"], present: ["Loud music on Maple Street", "any evening"] });
   assert.equal(pdfs.length, 1, "one PDF: the redacted message; the withheld one is in the log only");
+  const downloads = s.console.json(["--as", "records", "audit"]).filter((a) => a.action === "foia-download");
+  assert.equal(downloads.length, 1, "the download is in the audit trail");
+  assert.equal(downloads[0].object, REF);
+  assert.match(downloads[0].details, new RegExp(`package ${dl.suggestedFilename().replace(/\./g, "\\.")} \\(\\d+ bytes\\)`));
   fs.rmSync(work, { recursive: true, force: true });
   await page.goto(`${s.base}/records/foia/${REF}`);
   await screenshot(page, "records-request-1280", { fullPage: true });
