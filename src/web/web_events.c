@@ -12,6 +12,7 @@
 #include "calendar.h"
 #include "ops_event.h"
 #include "web_html.h"
+#include "web_notice.h"
 
 struct events_ctx {
 	struct web_ctx *c;
@@ -228,14 +229,6 @@ static void filters(struct events_ctx *ec)
 	html(b, "</select></label> <button type=\"submit\">Show</button></form>");
 }
 
-static const char *done_text(const char *done)
-{
-	return done == NULL ? NULL
-	     : strcmp(done, "approved") == 0 ? "approved: the liaison sees it on this page."
-	     : strcmp(done, "denied") == 0 ? "denied: the liaison sees it and your reason on this page."
-	     : NULL;
-}
-
 void web_events_page(struct web_ctx *c, const char *rest)
 {
 	(void)rest;
@@ -273,10 +266,10 @@ void web_events_page(struct web_ctx *c, const char *rest)
 		return;
 	}
 	html(b, "<h1>Events</h1>");
-	const char *done = done_text(web_query(c->req, "done"));
+	char *done = web_notice_take(c, "event-decided");
 	if (done != NULL)
-		html(b, "<p class=\"done\" role=\"status\">Event %s %s</p>",
-		     web_query(c->req, "id"), done);
+		html(b, "<p class=\"done\" role=\"status\">%s</p>", done);
+	free(done);
 	html(b, "<section class=\"requests\" id=\"requests\" aria-labelledby=\"requests-h\">"
 	        "<h2 id=\"requests-h\">Requests awaiting a decision <span class=\"count\">%d</span>"
 	        "</h2>", ec.n_queue);
@@ -372,8 +365,12 @@ void web_events_action(struct web_ctx *c, const char *rest)
 		return;
 	}
 	const char *month = web_form(c->req, "month");
-	char *to = xasprintf("/events?month=%s&done=%s&id=%lld#requests",
-	                     month_ok(month) ? month : "", approve ? "approved" : "denied", id);
+	char *text = xasprintf("Event %lld %s", (long long)id,
+	                       approve ? "approved: the liaison sees it on this page."
+	                               : "denied: the liaison sees it and your reason on this page.");
+	web_notice_set(c, "event-decided", text);
+	free(text);
+	char *to = xasprintf("/events?month=%s#requests", month_ok(month) ? month : "");
 	web_redirect(c->res, to);
 	free(to);
 }

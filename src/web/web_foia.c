@@ -11,6 +11,7 @@
 #include "ops_foia_exemptions.h"
 #include "ops_saved_search.h"
 #include "web_html.h"
+#include "web_notice.h"
 #include "web_records_form.h"
 
 /* The most messages one "add the ticked" takes: a page of search results is 50. */
@@ -156,10 +157,10 @@ static int request_seen(const struct foia_row *r, void *p)
 		"created", "Request opened.", "removed", "Message removed from the set.", "closed",
 		"Request closed: its set and decisions are final.", NULL};
 	web_records_done(c, done);
-	const char *added = web_query(c->req, "added");
+	char *added = web_notice_take(c, "foia-added");
 	if (added != NULL)
-		html(b, "<p class=\"done\" role=\"status\">%s new to the set.</p>", added);
-	/* (the count comes from this site's own redirect; it is escaped like any value) */
+		html(b, "<p class=\"done\" role=\"status\">%s</p>", added);
+	free(added);
 	html(b, "<dl class=\"facts\"><dt>Requester</dt><dd>%s</dd><dt>Contact</dt><dd>%s</dd>"
 	        "<dt>Asked for</dt><dd class=\"description\">%s</dd><dt>Received</dt><dd>%s</dd>"
 	        "<dt>Due</dt><dd>%s, ",
@@ -388,10 +389,16 @@ void web_foia_action(struct web_ctx *c, const char *ref, const char *action)
 		return;
 	}
 	char *enc = web_url_encode(ref);
-	char *path = strcmp(action, "add") == 0
-	           ? xasprintf("/records/foia/%s?added=%zu", enc, added)
-	           : xasprintf("/records/foia/%s?done=%s", enc,
-	                       strcmp(action, "remove") == 0 ? "removed" : "closed");
+	char *path;
+	if (strcmp(action, "add") == 0) {
+		char *text = xasprintf("%zu new to the set.", added);
+		web_notice_set(c, "foia-added", text);
+		free(text);
+		path = xasprintf("/records/foia/%s", enc);
+	} else {
+		path = xasprintf("/records/foia/%s?done=%s", enc,
+		                 strcmp(action, "remove") == 0 ? "removed" : "closed");
+	}
 	web_redirect(c->res, path);
 	free(path);
 	free(enc);

@@ -16,6 +16,7 @@
 #include "report_pdf.h"
 #include "report_render.h"
 #include "web_html.h"
+#include "web_notice.h"
 
 /* The report asked for, from the query (the picker's fields). */
 struct period {
@@ -227,15 +228,12 @@ void web_reports_page(struct web_ctx *c, const char *rest)
 	web_page_begin(c, "Reports", "reports");
 	struct buf *b = &c->res->body;
 	html(b, "<h1>Reports</h1>");
-	const char *submitted = web_query(c->req, "submitted");
+	char *submitted = web_notice_take(c, "report-submitted");
 	html(b, "<div class=\"report-status\" role=\"status\" aria-live=\"polite\">");
-	if (submitted != NULL) {
-		struct report_meta meta = meta_of(c);
-		html(b, "<p class=\"done\">%s's report for %s was submitted; its figures are kept as "
-		        "they are now.</p>", report_user_name(&meta, submitted),
-		     web_query(c->req, "for"));
-	}
+	if (submitted != NULL)
+		html(b, "<p class=\"done\">%s</p>", submitted);
 	html(b, "</div>");
+	free(submitted);
 	due_section(c);
 	html(b, "<section class=\"report-view\" aria-label=\"The report\">");
 	picker(c, &p);
@@ -360,11 +358,10 @@ void web_reports_action(struct web_ctx *c, const char *rest)
 		free(error);
 		return;
 	}
-	char *who = web_url_encode(officer);
-	char *when = web_url_encode(month);
-	char *location = xasprintf("/reports?submitted=%s&for=%s", who, when);
-	web_redirect(c->res, location);
-	free(location);
-	free(who);
-	free(when);
+	struct report_meta meta = meta_of(c);
+	char *text = xasprintf("%s's report for %s was submitted; its figures are kept as they are "
+	                       "now.", report_user_name(&meta, officer), month);
+	web_notice_set(c, "report-submitted", text);
+	free(text);
+	web_redirect(c->res, "/reports");
 }

@@ -16,6 +16,7 @@
 #include "ops_foia.h"
 #include "ops_foia_exemptions.h"
 #include "web_html.h"
+#include "web_notice.h"
 #include "web_records_form.h"
 
 struct decision {
@@ -253,25 +254,31 @@ static void decision_forms(struct web_ctx *c, const char *base, int withheld)
 	html(b, "</div></section>");
 }
 
-/* What the last redaction found, carried over the redirect: passages, and the suggestions
- * (addresses seen with the text, names written another way). */
+/* What the last redaction found, carried over the redirect in the session's notices:
+ * passages, and the suggestions (addresses seen with the text, names written another way). */
 static void redact_result(struct web_ctx *c)
 {
 	struct buf *b = &c->res->body;
-	const char *passages = web_query(c->req, "passages");
-	if (passages == NULL)
+	char *passages = web_notice_take(c, "redact-passages");
+	char *lists_text[2] = {web_notice_take(c, "redact-addr"),
+	                       web_notice_take(c, "redact-forms")};
+	if (passages == NULL) {
+		free(lists_text[0]);
+		free(lists_text[1]);
 		return;
+	}
 	html(b, "<div class=\"done\" role=\"status\"><p>Redaction recorded: %s passage%R hidden "
 	        "in this message.</p>", passages, strcmp(passages, "1") == 0 ? "" : "s");
-	const char *lists[][2] = {{"addr", "Addresses seen with it in the request's messages "
-	                                   "(redact them too if they identify the person):"},
-	                          {"forms", "The same name written another way, which this "
-	                                    "redaction does not hide:"}};
+	free(passages);
+	static const char *const labels[2] = {
+		"Addresses seen with it in the request's messages (redact them too if they identify "
+		"the person):",
+		"The same name written another way, which this redaction does not hide:"};
 	for (size_t i = 0; i < 2; i++) {
-		const char *v = web_query(c->req, lists[i][0]);
+		const char *v = lists_text[i];
 		if (v == NULL || v[0] == '\0')
 			continue;
-		html(b, "<p>%s</p><ul class=\"suggestions\">", lists[i][1]);
+		html(b, "<p>%s</p><ul class=\"suggestions\">", labels[i]);
 		for (const char *s = v; *s;) {
 			const char *nl = strchr(s, '\n');
 			size_t n = nl ? (size_t)(nl - s) : strlen(s);
@@ -283,6 +290,8 @@ static void redact_result(struct web_ctx *c)
 		html(b, "</ul>");
 	}
 	html(b, "</div>");
+	free(lists_text[0]);
+	free(lists_text[1]);
 }
 
 static void neighbours(struct buf *b, const struct desk_ctx *k, const char *sha)
@@ -399,10 +408,15 @@ static int redact(struct web_ctx *c, const char *ref, const char *message, char 
 	int orc = ops_foia_redact(c->store, &c->actor, ref, message, &want, &done, error_r);
 	if (orc != OPS_OK)
 		return orc;
+	/* what it found goes to the page in the session's notices, not in the URL */
 	char *addr = joined(&done.addresses), *forms = joined(&done.forms);
-	char *a = web_url_encode(addr), *f = web_url_encode(forms);
-	*query_r = xasprintf("passages=%zu&addr=%s&forms=%s", done.passages, a, f);
-	free(addr), free(forms), free(a), free(f);
+	char passages[24];
+	snprintf(passages, sizeof(passages), "%zu", done.passages);
+	web_notice_set(c, "redact-passages", passages);
+	web_notice_set(c, "redact-addr", addr);
+	web_notice_set(c, "redact-forms", forms);
+	*query_r = xstrdup("done=redacted");
+	free(addr), free(forms);
 	ops_foia_redacted_clear(&done);
 	return OPS_OK;
 }

@@ -153,6 +153,14 @@ browserTest("records staff open a request, add messages from a search, redact by
   await page.fill("#redact-reason", "a private person's telephone number");
   await clickAndLoad(page, "#redact-selection button[type=submit]");
   assert.match(await page.locator("div.done").innerText(), /Redaction recorded: 1 passage hidden/);
+  // what a redaction did is said once, and only by the server: neither a reload nor a link
+  // written to look like the redirect makes the desk say it again
+  const desk = page.url();
+  await page.reload();
+  assert.equal(await page.locator("div.done").count(), 0, "said once");
+  await page.goto(`${desk}?done=redacted&passages=7&addr=x%40evil.example&forms=Someone`);
+  assert.equal(await page.locator("div.done").count(), 0, "a crafted link says nothing was done");
+  await page.goto(desk);
   const produced = await page.locator("#produced").innerText();
   assert.ok(!produced.includes(PHONE), `after: the preview does not show the number:\n${produced}`);
   assert.match(await page.locator("#produced .redacted").first().innerText(), /REDACTED 1-210\(b\)\(2\)/);
