@@ -34,7 +34,8 @@ static struct cal_date last_day(int64_t to)
 	return day_of(to - 1);
 }
 
-static void common(const struct report_meta *meta, int64_t to, struct report_heading *h)
+static void common(const struct report_meta *meta, int64_t from, int64_t to,
+                   struct report_heading *h)
 {
 	const struct config *c = meta->config;
 	h->agency = c && c->agency ? xstrdup(c->agency) : NULL;
@@ -48,7 +49,13 @@ static void common(const struct report_meta *meta, int64_t to, struct report_hea
 	day_text(day_of(meta->generated), day, sizeof(day));
 	h->generated = xasprintf("Generated %s at %s", day, when);
 	h->partial = NULL;
-	if (meta->generated < to) {
+	if (meta->generated < from) {
+		/* a period asked for ahead: nothing in it has happened */
+		char starts[48];
+		day_text(day_of(from), starts, sizeof(starts));
+		h->partial = xasprintf("Not begun: the period starts %s; there are no figures yet",
+		                       starts);
+	} else if (meta->generated < to) {
 		char upto[48], ends[48];
 		day_text(day_of(meta->generated), upto, sizeof(upto));
 		day_text(last_day(to), ends, sizeof(ends));
@@ -60,7 +67,7 @@ void report_heading_monthly(const struct report_meta *meta, const struct report_
                             struct report_heading *h)
 {
 	memset(h, 0, sizeof(*h));
-	common(meta, r->to, h);
+	common(meta, r->from, r->to, h);
 	struct cal_date a = day_of(r->from), b = last_day(r->to);
 	h->period = xasprintf("%d\u2013%d %s %d", a.day, b.day, month_names[a.month - 1], a.year);
 	if (r->officer)
@@ -75,7 +82,7 @@ void report_heading_quarterly(const struct report_meta *meta, const struct repor
                               struct report_heading *h)
 {
 	memset(h, 0, sizeof(*h));
-	common(meta, r->to, h);
+	common(meta, r->from, r->to, h);
 	struct cal_date a = day_of(r->from), b = last_day(r->to);
 	h->period = xasprintf("Q%d %d: %d %s \u2013 %d %s %d", (a.month - 1) / 3 + 1, a.year, a.day,
 	                      month_names[a.month - 1], b.day, month_names[b.month - 1], b.year);

@@ -12,6 +12,7 @@
 #include "ops_saved_search.h"
 #include "web_html.h"
 #include "web_notice.h"
+#include "web_reauth.h"
 #include "web_records_form.h"
 
 /* The most messages one "add the ticked" takes: a page of search results is 50. */
@@ -377,8 +378,14 @@ void web_foia_action(struct web_ctx *c, const char *ref, const char *action)
 	else if (strcmp(action, "remove") == 0)
 		orc = ops_foia_remove(c->store, &c->actor, ref, web_records_field(c, "m"), &done,
 		                      &error);
-	else if (strcmp(action, "close") == 0)
+	else if (strcmp(action, "close") == 0) {
+		/* closing releases the request's holds: asked like releasing a hold (the right
+		 * first, so that one who may not is refused rather than asked) */
+		if (web_records_may_change(c) &&
+		    !web_reauth_check(c, "Close the request and release its holds"))
+			return;
 		orc = ops_foia_close(c->store, &c->actor, ref, &error);
+	}
 	else {
 		web_not_found(c);
 		return;

@@ -317,7 +317,7 @@ browserTest("at a phone's width the production and holds pages fit", s.getBrowse
 });
 
 // Last: it moves the server's clock on for good.
-browserTest("signed in at T, an export at T+6 min asks for the password: a wrong one is refused, the right one proceeds; a release 6 min later asks again", s.getBrowser, async ({ newPage }) => {
+browserTest("signed in at T, an export at T+6 min asks for the password: a wrong one is refused, the right one proceeds; a release 6 min later asks again, and so does closing a request", s.getBrowser, async ({ newPage }) => {
   const page = await open(newPage);
   await signIn(page, s.base, "records");
   await page.goto(`${s.base}/records/export/${REQ}`);
@@ -369,4 +369,16 @@ browserTest("signed in at T, an export at T+6 min asks for the password: a wrong
   await clickAndLoad(page, "form.reauth button[type=submit]");
   assert.match(await page.locator("p.done").innerText(), /Hold “mill-road” released from 1 message\./);
   assert.equal(s.console.json(["--as", "records", "hold", "list"]).find((h) => h.name === "mill-road").held, 0);
+  // closing a request releases its holds: 6 minutes later it asks too, and the box ticked
+  // goes with the password
+  clockForward(6 * 60);
+  await page.goto(`${s.base}/records/foia/${REQ2}`);
+  await page.check("#close-sure");
+  await clickAndLoad(page, `button:text('Close ${REQ2}')`);
+  assert.equal(await page.locator("h1").innerText(), "Confirm it is you");
+  assert.equal(s.console.json(["--as", "records", "foia", "list"]).find((r) => r.ref === REQ2).status, "open", "not closed yet");
+  await page.fill("#reauth_password", PASSWORD);
+  await clickAndLoad(page, "form.reauth button[type=submit]");
+  assert.equal(await page.locator("p.done").innerText(), "Request closed: its set and decisions are final.");
+  assert.equal(s.console.json(["--as", "records", "foia", "list"]).find((r) => r.ref === REQ2).status, "closed");
 });

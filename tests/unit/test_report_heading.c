@@ -104,6 +104,11 @@ static void test_heading(void **state)
 	assert_null(h.partial);
 	assert_string_equal(h.generated, "Generated 5 November 2026 at 07:00 EST");
 	report_heading_free(&h);
+	struct report_meta ahead = {c, OCT_20 - 30 * 86400}; /* 20 September */
+	report_heading_monthly(&ahead, r, &h);
+	assert_string_equal(h.partial, "Not begun: the period starts 1 October 2026; there are no "
+	                               "figures yet");
+	report_heading_free(&h);
 
 	struct report_quarterly q = {.n_troops = 0};
 	snprintf(q.quarter, sizeof(q.quarter), "2026Q4");
