@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "charset.h"
+#include "log.h"
 #include "util.h"
 
 /* Longer than any first name, shorter than a sentence pasted into a name field. */
@@ -407,6 +408,13 @@ static int check_renders(const char *folder, const char *temporary, const char *
 	return OPS_INVALID;
 }
 
+/* Where the file a change replaces waits until the change's audit entry is committed: put
+ * back if it is not (a name no saved reply may have, like write_temporary's).  New string. */
+static char *kept_name(const char *folder, const char *name, const char *lang)
+{
+	return xasprintf("%s/.old-%s.%s.txt", folder, name, lang);
+}
+
 int ops_saved_put(struct store *store, const struct actor *actor, char troop, const char *name,
                   const char *lang, const char *title, const char *text, int *created_r,
                   char **error_r)
@@ -430,15 +438,27 @@ int ops_saved_put(struct store *store, const struct actor *actor, char troop, co
 		*created_r = stat(path, &st) < 0;
 		char *details = xasprintf("%s, %zu bytes", *created_r ? "created" : "replaced",
 		                          strlen(contents));
-		/* renamed inside the transaction: no change without its audit entry */
-		if (rename(temporary, path) < 0) {
+		/* renamed inside the transaction, the old text kept aside until the audit entry is
+		 * committed: no change without its entry */
+		char *kept = kept_name(folder, name, lang);
+		unlink(kept);
+		if (!*created_r && link(path, kept) < 0) {
+			*error_r = xasprintf("%s: %s", kept, strerror(errno));
+			store_rollback(store);
+			rc = OPS_FAILED;
+		} else if (rename(temporary, path) < 0) {
 			*error_r = xasprintf("%s: %s", path, strerror(errno));
 			store_rollback(store);
 			rc = OPS_FAILED;
 		} else {
 			rc = ops_commit_audited(store, actor, "saved-reply-put", object, details, 0,
 			                        error_r);
+			if (rc != OPS_OK && (*created_r ? unlink(path) : rename(kept, path)) < 0)
+				log_error("%s: could not be put back after a failed audit entry: %s", path,
+				          strerror(errno));
 		}
+		unlink(kept);
+		free(kept);
 		free(details);
 	}
 	if (temporary && rc != OPS_OK)
@@ -460,21 +480,28 @@ int ops_saved_delete(struct store *store, const struct actor *actor, char troop,
 	char *folder = folder_of(actor, troop);
 	char *path = xasprintf("%s/%s.%s.txt", folder, name, lang);
 	char *object = object_of(troop, name, lang);
-	free(folder);
 	struct stat st;
 	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
 		*error_r = xasprintf("no %s", object);
 		rc = OPS_NOT_FOUND;
 	} else if ((rc = ops_begin(store, object, error_r)) == OPS_OK) {
-		if (unlink(path) < 0) {
+		/* moved aside, and deleted once the audit entry is committed (put back if not) */
+		char *kept = kept_name(folder, name, lang);
+		if (rename(path, kept) < 0) {
 			*error_r = xasprintf("%s: %s", path, strerror(errno));
 			store_rollback(store);
 			rc = OPS_FAILED;
 		} else {
 			rc = ops_commit_audited(store, actor, "saved-reply-delete", object, "deleted", 0,
 			                        error_r);
+			if (rc != OPS_OK && rename(kept, path) < 0)
+				log_error("%s: could not be put back after a failed audit entry: %s", path,
+				          strerror(errno));
+			unlink(kept);
 		}
+		free(kept);
 	}
+	free(folder);
 	free(path);
 	free(object);
 	return rc;
