@@ -383,10 +383,11 @@ static int64_t count_of(const struct report_counts *c, const char *key)
 
 void report_monthly_csv(FILE *out, struct report_monthly *r, const struct report_meta *meta)
 {
-	fputs("month,officer,name,troops,submitted,emails_received,emails_answered,responses,"
+	/* name last: the columns before it keep the places scripts read them at */
+	fputs("month,officer,troops,submitted,emails_received,emails_answered,responses,"
 	      "median_seconds,p90_seconds,unanswered,threads_opened,threads_closed,referrals,"
 	      "ctl_events,community_contacts,unable,visited,reportable,events_attended,"
-	      "submitted_by,submitted_at,figures\n", out);
+	      "submitted_by,submitted_at,figures,name\n", out);
 	for (size_t i = 0; i < r->n_rows; i++) {
 		struct report_row *row = &r->rows[i];
 		struct report_stats *s = &row->stats;
@@ -394,10 +395,6 @@ void report_monthly_csv(FILE *out, struct report_monthly *r, const struct report
 		report_stats_times(s, &median, &p90);
 		fprintf(out, "%s,", r->month);
 		csv_field(out, row->officer);
-		fputc(',', out);
-		char *name = report_row_name(meta, row);
-		csv_field(out, name);
-		free(name);
 		fputc(',', out);
 		csv_field(out, row->troops);
 		fprintf(out, ",%s,%" PRId64 ",%" PRId64 ",%zu,", row->submitted ? "yes" : "no",
@@ -415,7 +412,11 @@ void report_monthly_csv(FILE *out, struct report_monthly *r, const struct report
 			time_format_utc(row->submitted_at, at, sizeof(at));
 		fputc(',', out);
 		csv_field(out, row->submitted_by);
-		fprintf(out, ",%s,%s\n", at, row->stored ? "submitted" : "live");
+		fprintf(out, ",%s,%s,", at, row->stored ? "submitted" : "live");
+		char *name = report_row_name(meta, row);
+		csv_field(out, name);
+		free(name);
+		fputc('\n', out);
 	}
 }
 
