@@ -88,4 +88,10 @@ best() {
 m=$(best "$top/liaison" report monthly --month 2026-06 --troop K --format json)
 q=$(best "$top/liaison" report quarterly --quarter 2026Q2 --format json)
 h=$(best "$top/liaison" report quarterly --quarter 2026Q2 --format html)
+# the documents command staff are handed: every liaison's monthly report and the quarterly
+# summary as PDF (cairo), Letter
+mp=$(best "$top/liaison" report monthly --month 2026-06 --format pdf --out m.pdf)
+qp=$(best "$top/liaison" report quarterly --quarter 2026Q2 --format pdf --out q.pdf)
+pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ { print $2 }'; }
 echo "reports ($count messages, 11 troops): monthly --troop K ${m} s (target < 1 s), quarterly ${q} s (< 3 s), quarterly html ${h} s"
+echo "   as PDF: monthly, all $(grep -c '^\[user ctl' r.conf) liaisons ${mp} s ($(pages m.pdf) pages), quarterly ${qp} s ($(pages q.pdf) pages)"
