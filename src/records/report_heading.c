@@ -113,8 +113,9 @@ void report_duration_text(int64_t s, char *out, size_t size)
 {
 	if (s < 0)
 		snprintf(out, size, "\u2013");
-	else if (s < 3600)
-		snprintf(out, size, "%d min", (int)((s + 59) / 60));
+	else if (s < 3600) /* whole minutes, as the larger units are; an answer within a minute
+	                      is "1 min", not "0 min" */
+		snprintf(out, size, "%d min", s > 0 && s < 60 ? 1 : (int)(s / 60));
 	else if (s < 86400)
 		snprintf(out, size, "%d h %d min", (int)(s / 3600), (int)(s % 3600 / 60));
 	else

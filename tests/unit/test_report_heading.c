@@ -127,7 +127,7 @@ static void test_words(void **state)
 	(void)state;
 	char d[48];
 	const struct { int64_t s; const char *text; } durations[] = {
-		{-1, "\u2013"}, {0, "0 min"}, {59, "1 min"}, {3599, "60 min"}, {3600, "1 h 0 min"},
+		{-1, "\u2013"}, {0, "0 min"}, {59, "1 min"}, {119, "1 min"}, {3599, "59 min"}, {3600, "1 h 0 min"},
 		{16200, "4 h 30 min"}, {86399, "23 h 59 min"}, {180000, "2 d 2 h"},
 	};
 	for (size_t i = 0; i < sizeof(durations) / sizeof(*durations); i++) {
