@@ -119,13 +119,37 @@ void web_page_end(struct web_ctx *c)
 	html(&c->res->body, "</main><div id=\"help\" hidden></div></body></html>\n");
 }
 
+/* Where an error page sends people back to: the screen the request was for ("Back to the
+ * records desk" from /records/...), else the inbox. */
+static void back_link(struct web_ctx *c)
+{
+	static const struct {
+		const char *prefix, *href, *name;
+	} screens[] = {
+		{"/records", "/records", "the records desk"}, {"/reports", "/reports", "the reports"},
+		{"/events", "/events", "the events"}, {"/saved", "/saved", "the saved replies"},
+		{"/audit", "/audit", "the audit trail"}, {"/program", "/program", "the program"},
+	};
+	const char *path = c->req->path ? c->req->path : "";
+	for (size_t i = 0; i < sizeof(screens) / sizeof(*screens); i++) {
+		size_t n = strlen(screens[i].prefix);
+		if (strncmp(path, screens[i].prefix, n) == 0 && (path[n] == '\0' || path[n] == '/')) {
+			html(&c->res->body, "<a href=\"%s\">Back to %s</a>", screens[i].href,
+			     screens[i].name);
+			return;
+		}
+	}
+	html(&c->res->body, "<a href=\"/\">Back to the inbox</a>");
+}
+
 void web_not_found(struct web_ctx *c)
 {
 	c->res->status = 404;
 	buf_reset(&c->res->body);
 	web_page_begin(c, "Not found", NULL);
-	html(&c->res->body, "<h1>Not found</h1><p>There is nothing here that you may see. "
-	                    "<a href=\"/\">Back to the inbox</a></p>");
+	html(&c->res->body, "<h1>Not found</h1><p>There is nothing here that you may see. ");
+	back_link(c);
+	html(&c->res->body, "</p>");
 	web_page_end(c);
 }
 
@@ -139,7 +163,9 @@ void web_ops_error(struct web_ctx *c, int ops_result, const char *error)
 	               : ops_result == OPS_INVALID ? 400 : 500;
 	buf_reset(&c->res->body);
 	web_page_begin(c, "Not done", NULL);
-	html(&c->res->body, "<h1>Not done</h1><p role=\"alert\">%s</p>"
-	                    "<p><a href=\"/\">Back to the inbox</a></p>", error ? error : "It failed.");
+	html(&c->res->body, "<h1>Not done</h1><p role=\"alert\">%s</p><p>",
+	     error ? error : "It failed.");
+	back_link(c);
+	html(&c->res->body, "</p>");
 	web_page_end(c);
 }

@@ -287,6 +287,7 @@ browserTest("the coordinator reads the FOIA desk but no control is shown and eve
   for (const [path, form] of posts) {
     const r = await page.context().request.post(`${s.base}${path}`, { form: { csrf, ...form }, maxRedirects: 0 });
     assert.equal(r.status(), 403, `POST ${path} by the coordinator: ${r.status()}`);
+    assert.match(await r.text(), /<a href="\/records">Back to the records desk<\/a>/, "the refusal leads back to the desk");
   }
   assert.equal(s.console.liaison(["--as", "records", "foia", "show", REF, "--json"]), before, "nothing changed");
 });
