@@ -13,5 +13,8 @@
 void web_notice_set(struct web_ctx *c, const char *key, const char *text);
 /* The text kept under key for c's session, removed (caller frees), or NULL. */
 char *web_notice_take(struct web_ctx *c, const char *key);
+/* Takes the notice under key and, when there is one, writes it as the page's status line
+ * (<p class="done" role="status">). */
+void web_notice_show(struct web_ctx *c, const char *key);
 
 #endif

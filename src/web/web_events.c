@@ -266,10 +266,7 @@ void web_events_page(struct web_ctx *c, const char *rest)
 		return;
 	}
 	html(b, "<h1>Events</h1>");
-	char *done = web_notice_take(c, "event-decided");
-	if (done != NULL)
-		html(b, "<p class=\"done\" role=\"status\">%s</p>", done);
-	free(done);
+	web_notice_show(c, "event-decided");
 	html(b, "<section class=\"requests\" id=\"requests\" aria-labelledby=\"requests-h\">"
 	        "<h2 id=\"requests-h\">Requests awaiting a decision <span class=\"count\">%d</span>"
 	        "</h2>", ec.n_queue);

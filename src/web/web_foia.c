@@ -158,10 +158,7 @@ static int request_seen(const struct foia_row *r, void *p)
 		"created", "Request opened.", "removed", "Message removed from the set.", "closed",
 		"Request closed: its set and decisions are final.", NULL};
 	web_records_done(c, done);
-	char *added = web_notice_take(c, "foia-added");
-	if (added != NULL)
-		html(b, "<p class=\"done\" role=\"status\">%s</p>", added);
-	free(added);
+	web_notice_show(c, "foia-added");
 	html(b, "<dl class=\"facts\"><dt>Requester</dt><dd>%s</dd><dt>Contact</dt><dd>%s</dd>"
 	        "<dt>Asked for</dt><dd class=\"description\">%s</dd><dt>Received</dt><dd>%s</dd>"
 	        "<dt>Due</dt><dd>%s, ",

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "web_html.h"
 
 /* Enough for every signed-in user's few notices between a POST and its page. */
 #define NOTICES_KEPT 256
@@ -70,4 +71,12 @@ char *web_notice_take(struct web_ctx *c, const char *key)
 	}
 	pthread_mutex_unlock(&notices_lock);
 	return text;
+}
+
+void web_notice_show(struct web_ctx *c, const char *key)
+{
+	char *text = web_notice_take(c, key);
+	if (text != NULL)
+		html(&c->res->body, "<p class=\"done\" role=\"status\">%s</p>", text);
+	free(text);
 }

@@ -228,12 +228,9 @@ void web_reports_page(struct web_ctx *c, const char *rest)
 	web_page_begin(c, "Reports", "reports");
 	struct buf *b = &c->res->body;
 	html(b, "<h1>Reports</h1>");
-	char *submitted = web_notice_take(c, "report-submitted");
-	html(b, "<div class=\"report-status\" role=\"status\" aria-live=\"polite\">");
-	if (submitted != NULL)
-		html(b, "<p class=\"done\">%s</p>", submitted);
+	html(b, "<div class=\"report-status\">");
+	web_notice_show(c, "report-submitted");
 	html(b, "</div>");
-	free(submitted);
 	due_section(c);
 	html(b, "<section class=\"report-view\" aria-label=\"The report\">");
 	picker(c, &p);
