@@ -62,6 +62,10 @@ int production_export_watched(struct store *store, const struct actor *actor, co
                               const struct production_watch *watch,
                               struct production_summary *summary, char **error_r);
 
+/* 1 when s is a name safe in a path and a Content-Disposition header: letters, digits, '-',
+ * '_' and '.', not starting with '.', without "..". */
+int production_name_safe(const char *s);
+
 /* Opens the package file name (a "REF-....zip" of ref in folder, nothing else) for records
  * staff and admins to download, and audits the download (foia-download): the package holds
  * the messages' own bytes.  Returns OPS_OK with *fd_r (caller closes) and *size_r, or an

@@ -832,19 +832,23 @@ int production_export_watched(struct store *store, const struct actor *actor, co
 	return rc;
 }
 
-/* A package's name: the request's reference, '-', then only characters safe in a path and a
- * Content-Disposition header, ending ".zip"; no "..". */
-static int package_file_name_ok(const char *ref, const char *name)
+int production_name_safe(const char *s)
 {
-	size_t n = strlen(ref), len = strlen(name);
-	if (strncmp(name, ref, n) != 0 || name[n] != '-' || len < n + 6 ||
-	    strcmp(name + len - 4, ".zip") != 0 || strstr(name, "..") != NULL)
+	if (s[0] == '\0' || s[0] == '.')
 		return 0;
-	for (const char *p = name; *p; p++)
+	for (const char *p = s; *p; p++)
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 		      *p == '-' || *p == '_' || *p == '.'))
 			return 0;
-	return 1;
+	return strstr(s, "..") == NULL;
+}
+
+/* A package's name: the request's reference, '-', the rest, ".zip"; a safe name throughout. */
+static int package_file_name_ok(const char *ref, const char *name)
+{
+	size_t n = strlen(ref), len = strlen(name);
+	return strncmp(name, ref, n) == 0 && name[n] == '-' && len >= n + 6 &&
+	       strcmp(name + len - 4, ".zip") == 0 && production_name_safe(name);
 }
 
 int production_package_open(struct store *store, const struct actor *actor, const char *ref,

@@ -70,18 +70,6 @@ static char *productions_folder(const struct config *config)
 	return xasprintf("%.*s/productions", (int)(slash - config->database), config->database);
 }
 
-/* A name made only of characters safe in a path and a Content-Disposition header. */
-static int name_safe(const char *s)
-{
-	if (s[0] == '\0' || s[0] == '.')
-		return 0;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		      *p == '-' || *p == '_' || *p == '.'))
-			return 0;
-	return strstr(s, "..") == NULL;
-}
-
 /* The folder name of a production: the request and its Bates range, a Bates prefix's other
  * characters as '_' ("FOIA-2026-0001-CTL000001-CTL000012"). */
 static char *package_name(const char *bates_prefix, const char *ref,
@@ -93,7 +81,7 @@ static char *package_name(const char *bates_prefix, const char *ref,
 	char *name = sum->bates_last >= sum->bates_first ? xasprintf("%s-%s-%s", ref, first, last)
 	                                                 : xasprintf("%s-no-pages", ref);
 	for (char *p = name; *p; p++)
-		if (!name_safe((char[]){*p, '\0'}))
+		if (!production_name_safe((char[]){*p, '\0'}))
 			*p = '_';
 	return name;
 }
@@ -496,7 +484,7 @@ static void zips_find(struct list_ctx *l)
 	while ((e = readdir(d)) != NULL) {
 		size_t len = strlen(e->d_name);
 		if (strncmp(e->d_name, l->ref, n) == 0 && e->d_name[n] == '-' && len > 4 &&
-		    strcmp(e->d_name + len - 4, ".zip") == 0 && name_safe(e->d_name))
+		    strcmp(e->d_name + len - 4, ".zip") == 0 && production_name_safe(e->d_name))
 			strlist_add(&l->zips, e->d_name);
 	}
 	closedir(d);
@@ -600,7 +588,7 @@ static int split_ref(const char *rest, char *ref, size_t size, const char **tail
 	memcpy(ref, rest, n);
 	ref[n] = '\0';
 	*tail_r = slash ? slash + 1 : NULL;
-	return name_safe(ref) ? 0 : -1;
+	return production_name_safe(ref) ? 0 : -1;
 }
 
 void web_export_get(struct web_ctx *c, const char *rest)
