@@ -268,11 +268,16 @@ int store_schema_version(struct store *store)
 	return user_version(store);
 }
 
-int store_quick_check(struct store *store, char **problems_r)
+/* Runs PRAGMA name (quick_check, integrity_check): 0 when it answers "ok", 1 with the
+ * problems it lists, -1 on an error. */
+int sp_pragma_check(struct store *store, const char *name, char **problems_r)
 {
+	char *sql = xasprintf("PRAGMA %s", name);
 	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(store->db, "PRAGMA quick_check", -1, &s, NULL) != SQLITE_OK) {
-		sp_set_error(store, "quick_check");
+	int prepared = sqlite3_prepare_v2(store->db, sql, -1, &s, NULL);
+	free(sql);
+	if (prepared != SQLITE_OK) {
+		sp_set_error(store, name);
 		return -1;
 	}
 	struct buf b;
@@ -286,7 +291,7 @@ int store_quick_check(struct store *store, char **problems_r)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
 		buf_free(&b);
-		sp_set_error(store, "quick_check");
+		sp_set_error(store, name);
 		return -1;
 	}
 	if (b.len == 0) {
@@ -295,6 +300,11 @@ int store_quick_check(struct store *store, char **problems_r)
 	}
 	*problems_r = buf_steal(&b, NULL);
 	return 1;
+}
+
+int store_quick_check(struct store *store, char **problems_r)
+{
+	return sp_pragma_check(store, "quick_check", problems_r);
 }
 
 static int migrate(struct store *store, int from)
