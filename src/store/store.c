@@ -353,18 +353,14 @@ int store_open(const char *path, enum store_open_mode mode, struct store **store
 		store_close(&store);
 		return -1;
 	}
-	/* WAL: readers (liaisons' commands) never block the poller; synchronous=NORMAL in WAL
-	 * keeps the database consistent at any crash, losing at most the last transactions. */
-	if (exec(store, "PRAGMA journal_mode = WAL") < 0 ||
-	    exec(store, "PRAGMA synchronous = NORMAL") < 0 ||
-	    exec(store, "PRAGMA foreign_keys = ON") < 0 ||
-	    /* 32 MiB of page cache keeps the indexes that every insert walks in memory. */
-	    exec(store, "PRAGMA cache_size = -32768") < 0) {
-		*error_r = xasprintf("%s: %s", path, store->error);
+	/* The version is read before anything is written (journal_mode): a database this
+	 * liaison refuses is left exactly as it was. */
+	int version = user_version(store);
+	if (version < 0) {
+		*error_r = xasprintf("%s: %s", path, sqlite3_errmsg(store->db));
 		store_close(&store);
 		return -1;
 	}
-	int version = user_version(store);
 	if (version > N_MIGRATIONS) {
 		*error_r = xasprintf("%s: database schema %d is newer than this liaison (%d); "
 		                     "use a newer liaison", path, version, N_MIGRATIONS);
@@ -376,6 +372,17 @@ int store_open(const char *path, enum store_open_mode mode, struct store **store
 		    ? xasprintf("%s: not a liaison database yet; run 'liaison init'", path)
 		    : xasprintf("%s: database schema %d is older than this liaison (%d); "
 		                "run 'liaison init' to upgrade", path, version, N_MIGRATIONS);
+		store_close(&store);
+		return -1;
+	}
+	/* WAL: readers (liaisons' commands) never block the poller; synchronous=NORMAL in WAL
+	 * keeps the database consistent at any crash, losing at most the last transactions. */
+	if (exec(store, "PRAGMA journal_mode = WAL") < 0 ||
+	    exec(store, "PRAGMA synchronous = NORMAL") < 0 ||
+	    exec(store, "PRAGMA foreign_keys = ON") < 0 ||
+	    /* 32 MiB of page cache keeps the indexes that every insert walks in memory. */
+	    exec(store, "PRAGMA cache_size = -32768") < 0) {
+		*error_r = xasprintf("%s: %s", path, store->error);
 		store_close(&store);
 		return -1;
 	}
