@@ -45,14 +45,17 @@ int ops_backup(struct store *store, const struct actor *actor, const char *dest,
 struct restore_result {
 	struct backup_info info;   /* the backup restored */
 	char *kept_aside;          /* where the database it replaced now is (owned), or NULL */
+	int64_t held;              /* outbox rows held as uncertain (store_restore_settle) */
 };
 /* Puts the backup in folder src in place of config->database, on a stopped installation:
  * refused (OPS_REFUSED) while liaison poll holds DATABASE.poll-lock or any process has the
  * database open (liaison web, another command), and when a database is there and force is
  * 0; with force the database there is renamed aside, never removed.  A backup that does not
  * prove whole (its SHA-256, the counts of its manifest, the integrity check, the messages'
- * hashes, the audit chain) is refused with OPS_FAILED and changes nothing.  The restore is
- * recorded in the restored database's audit trail. */
+ * hashes, the audit chain) is refused with OPS_FAILED and changes nothing.  What the lost
+ * installation may have done after the backup is then settled (store_restore_settle: the
+ * outbox's waiting rows held as uncertain, no auto-reply to mail that came before the
+ * restore), with the restore recorded in the restored database's audit trail. */
 int ops_restore(const struct config *config, const struct actor *actor, const char *src,
                 int force, struct restore_result *result_r, char **error_r);
 void restore_result_clear(struct restore_result *result);

@@ -28,4 +28,12 @@ struct store_counts {
 /* Fills *counts from one read snapshot.  Returns 0 or -1 (store_error). */
 int store_counts_read(struct store *store, struct store_counts *counts);
 
+/* A restored database meets a world that went on without it: the installation that was lost
+ * may have sent what its outbox held at the backup, and answered mail that came after.  In
+ * the caller's transaction: every row still queued or being sent becomes 'uncertain' with
+ * why as its last error (a person checks, then retries: never sent twice by liaison), and
+ * every mailbox counts as enrolled at now (mail that arrived before is stored and filed but
+ * gets no auto-reply: autoreply.c's rule).  *held_r: how many rows were held. */
+int store_restore_settle(struct store *store, int64_t now, const char *why, int64_t *held_r);
+
 #endif

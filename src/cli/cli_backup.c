@@ -98,6 +98,10 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
 	}
 	print_info("restored the backup in", src, &r.info);
 	printf("  now %s\n", cli->config->database);
+	if (r.held > 0)
+		printf("  %lld outbox message%s held as uncertain (the lost installation may have sent "
+		       "them): liaison outbox --status uncertain\n", (long long)r.held,
+		       r.held == 1 ? "" : "s");
 	if (r.kept_aside != NULL)
 		printf("  the database it replaced is kept as %s\n", r.kept_aside);
 	restore_result_clear(&r);

@@ -145,8 +145,10 @@ static int prove_copy(const char *path, int upgrade, struct backup_info *info, c
 		*error_r = xasprintf("verify: %s", why);
 		free(why);
 	} else if (r.mismatches > 0) {
-		*error_r = xasprintf("%lld message%s no longer hash to their SHA-256, first %s",
-		                     (long long)r.mismatches, r.mismatches == 1 ? "" : "s", m.first);
+		*error_r = xasprintf("%lld message%s no longer hash%s to the SHA-256 recorded on "
+		                     "arrival, first %s", (long long)r.mismatches,
+		                     r.mismatches == 1 ? "" : "s", r.mismatches == 1 ? "es" : "",
+		                     m.first);
 	} else if (r.audit_broken != 0) {
 		*error_r = xasprintf("the audit chain is broken at entry %lld: %s",
 		                     (long long)r.audit_broken, r.audit_problem);
@@ -478,21 +480,41 @@ static int prove_backup(const char *src, const char *tmp, struct backup_info *in
 	return rc;
 }
 
-static int record_restore(const char *database, const struct actor *actor, const char *src,
-                          const struct restore_result *r, char **error_r)
+/* What the lost installation may have done after the backup is not done again: see
+ * store_restore_settle.  Recorded with the restore, in one transaction. */
+static int settle_restored(const char *database, const struct actor *actor, const char *src,
+                           struct restore_result *r, char **error_r)
 {
 	struct store *store = NULL;
 	if (store_open(database, STORE_OPEN_EXISTING, &store, error_r) < 0)
 		return -1;
 	char when[32];
 	time_format_utc(r->info.created_at, when, sizeof(when));
-	char *details = xasprintf("backup of %s, %lld messages, audit head %lld%s%s", when,
+	int rc = store_begin(store) == 0 &&
+	         store_restore_settle(store, (int64_t)time(NULL), "restored from a backup: the "
+	                              "installation it replaced may have sent it after the backup; "
+	                              "check, then liaison outbox retry", &r->held) == 0 ? 0 : -1;
+	if (rc < 0) {
+		*error_r = xasprintf("%s: %s", database, store_error(store));
+		store_rollback(store);
+		store_close(&store);
+		return -1;
+	}
+	char *details = xasprintf("backup of %s, %lld messages, audit head %lld; %lld outbox "
+	                          "row%s held as uncertain%s%s", when,
 	                          (long long)r->info.counts.messages,
-	                          (long long)r->info.counts.audit_head_id,
+	                          (long long)r->info.counts.audit_head_id, (long long)r->held,
+	                          r->held == 1 ? "" : "s",
 	                          r->kept_aside ? "; the database it replaced kept as " : "",
 	                          r->kept_aside ? r->kept_aside : "");
-	int rc = audit_append(store, actor->user->name, "restore", src, details, error_r);
+	rc = audit_append(store, actor->user->name, "restore", src, details, error_r);
 	free(details);
+	if (rc == 0 && store_commit(store) < 0) {
+		*error_r = xasprintf("%s: %s", database, store_error(store));
+		rc = -1;
+	}
+	if (rc < 0)
+		store_rollback(store);
 	store_close(&store);
 	return rc;
 }
@@ -540,7 +562,7 @@ int ops_restore(const struct config *config, const struct actor *actor, const ch
 	}
 	if (rc != OPS_OK) {
 		unlink(tmp);
-	} else if (record_restore(database, actor, src, result_r, error_r) < 0) {
+	} else if (settle_restored(database, actor, src, result_r, error_r) < 0) {
 		rc = OPS_FAILED;
 	}
 	free(parent);

@@ -138,3 +138,20 @@ int store_counts_read(struct store *store, struct store_counts *counts)
 		sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
 	return rc;
 }
+
+int store_restore_settle(struct store *store, int64_t now, const char *why, int64_t *held_r)
+{
+	sqlite3_stmt *s = sp_query(store, "UPDATE outbox SET status = 'uncertain', last_error = ?1 "
+	                                  "WHERE status IN ('queued', 'sending')");
+	if (s == NULL)
+		return -1;
+	sp_bind_text(s, 1, why);
+	if (sp_run_update(store, s, "restore: outbox") < 0)
+		return -1;
+	*held_r = sqlite3_changes(store->db);
+	s = sp_query(store, "UPDATE mailboxes SET enrolled_at = max(enrolled_at, ?1)");
+	if (s == NULL)
+		return -1;
+	sp_bind_int(s, 1, now);
+	return sp_run_update(store, s, "restore: mailboxes");
+}
