@@ -248,6 +248,9 @@ static int backup_into(struct store *store, const char *dir, struct backup_info 
 	return rc;
 }
 
+static int backup_folder(struct store *store, const struct actor *actor, const char *dest,
+                         struct backup_info *info_r, char **error_r);
+
 int ops_backup(struct store *store, const struct actor *actor, const char *dest,
                struct backup_info *info_r, char **error_r)
 {
@@ -255,6 +258,19 @@ int ops_backup(struct store *store, const struct actor *actor, const char *dest,
 	if (rc != OPS_OK)
 		return rc;
 	memset(info_r, 0, sizeof(*info_r));
+	/* "bk/" names the folder bk: its work folder is bk.partial, not bk/.partial */
+	char *name = xstrdup(dest);
+	for (size_t n = strlen(name); n > 1 && name[n - 1] == '/'; n--)
+		name[n - 1] = '\0';
+	rc = backup_folder(store, actor, name, info_r, error_r);
+	free(name);
+	return rc;
+}
+
+static int backup_folder(struct store *store, const struct actor *actor, const char *dest,
+                         struct backup_info *info_r, char **error_r)
+{
+	int rc;
 	struct stat st;
 	if (lstat(dest, &st) == 0) {
 		*error_r = xasprintf("%s already exists: a backup goes into a new folder", dest);
@@ -559,6 +575,12 @@ int ops_restore(const struct config *config, const struct actor *actor, const ch
 	if (rc == OPS_OK && (rename(tmp, database) < 0 || sync_path(parent) < 0)) {
 		*error_r = xasprintf("%s: %s", database, strerror(errno));
 		rc = OPS_FAILED;
+		/* the database back where it was, rather than none at all */
+		char *ignored = NULL;
+		if (result_r->kept_aside != NULL && access(database, F_OK) < 0 &&
+		    keep_aside(result_r->kept_aside, database, &ignored) == 0)
+			xfree(&result_r->kept_aside);
+		free(ignored);
 	}
 	if (rc != OPS_OK) {
 		unlink(tmp);
