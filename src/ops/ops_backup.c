@@ -467,11 +467,17 @@ static int prove_backup(const char *src, const char *tmp, struct backup_info *in
 	if (rc != OPS_OK) {
 		/* why says it */
 	} else if (copy_hash(db, tmp, actual, &bytes, &why) < 0) {
-		rc = OPS_FAILED;
-	} else if (strcmp(actual, info->database_sha256) != 0) {
-		why = xasprintf("%s does not match its manifest (its SHA-256 is %s, the manifest "
-		                "says %s): the backup is damaged or was changed", db, actual,
-		                info->database_sha256);
+		/* the backup may be fine: reading it or writing beside the database failed */
+		*error_r = xasprintf("nothing restored: %s", why);
+		free(why);
+		free(manifest);
+		free(db);
+		return OPS_FAILED;
+	} else if (strcmp(actual, info->database_sha256) != 0 || bytes != info->database_bytes) {
+		why = xasprintf("%s does not match its manifest (its SHA-256 is %s, %lld bytes; the "
+		                "manifest says %s, %lld bytes): the backup is damaged or was changed",
+		                db, actual, (long long)bytes, info->database_sha256,
+		                (long long)info->database_bytes);
 		rc = OPS_FAILED;
 	} else if ((rc = prove_copy(tmp, 1, &found, &why)) == OPS_OK) {
 		char *differ = counts_differ(&info->counts, &found.counts);
