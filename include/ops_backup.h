@@ -1,4 +1,5 @@
-/* ops_backup.h — `liaison backup` and `liaison restore`: who may, and the procedures.
+/* ops_backup.h — `liaison backup` (ops_backup.c) and `liaison restore` (ops_backup_restore.c): who
+ * may, and the procedures.
  *
  * A backup is a new folder (0700) holding liaison.db, a consistent copy of the live database
  * taken while poll and web run (store_backup.h), and manifest.json (when, the schema, the
