@@ -36,6 +36,9 @@ int cli_parse_day(struct cli *cli, const char *text, int whole, int64_t *t_r);
 /* cli_open, then the acting user (--as or $LIAISON_USER): refused with EXIT_USAGE when
  * missing or unknown.  For every command that reads or changes threads. */
 int cli_open_as(struct cli *cli);
+/* The acting user alone (the configuration loaded, no store opened): for a command that
+ * runs where there may be no database yet (restore). */
+int cli_resolve_actor(struct cli *cli);
 /* The exit code for an ops result, after printing its message. */
 int cli_ops_exit(const char *command, int ops_result, char *error);
 void cli_close(struct cli *cli);
@@ -83,6 +86,8 @@ int cmd_raw(struct cli *cli, int argc, char **argv);
 int cmd_attachment(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
+int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_restore(struct cli *cli, int argc, char **argv);
 int cmd_poll(struct cli *cli, int argc, char **argv);
 int cmd_web(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);

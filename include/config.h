@@ -111,6 +111,8 @@ struct config {
 	int64_t retention_transitory;   /* machine mail (default 90 days) */
 	int64_t retention_correspondence; /* conversations (default 2 years) */
 	int64_t retention_case;         /* referrals, reportable disclosures (default 10 years) */
+	char *anchor_notify;            /* where `liaison audit anchor --mail` sends the audit
+	                                   trail's head, to be kept outside the database, or NULL */
 	int allow_disposal;  /* retention dispose may delete (default no: only once the records
 	                        schedule and its approval process are in place) */
 	char *agency;        /* who the reports are from ("Connecticut State Police"), or NULL:

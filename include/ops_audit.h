@@ -30,6 +30,21 @@ int ops_audit_actions(struct store *store, const struct actor *actor, struct str
 int ops_audit_verify(struct store *store, const struct actor *actor, struct audit_check *check,
                      char **error_r);
 
+/* The anchor line of the audit trail's head now (audit.h's audit_anchor_line) into *line_r
+ * (caller frees).  OPS_NOT_FOUND when the trail is empty: nothing to anchor yet. */
+int ops_audit_anchor(struct store *store, const struct actor *actor, char **line_r,
+                     char **error_r);
+/* Queues line (an anchor) to [liaison] anchor_notify through the outbox, from the first
+ * configured mailbox, and records it; the poller sends it.  OPS_INVALID when anchor_notify
+ * is not set. */
+int ops_audit_anchor_mail(struct store *store, const struct actor *actor, const char *line,
+                          char **error_r);
+/* Walks the audit chain and checks the anchors in anchor_text (an anchor file's content;
+ * name names it in errors) into *check.  OPS_INVALID when a line is not an anchor. */
+int ops_audit_verify_anchors(struct store *store, const struct actor *actor, const char *name,
+                             const char *anchor_text, struct audit_check *check,
+                             char **error_r);
+
 /* Re-hashes every stored message and walks the chain (verify.h), mismatch called for each
  * message that fails; the outcome is recorded in the audit trail. */
 int ops_verify(struct store *store, const struct actor *actor,

@@ -64,6 +64,12 @@ int cli_open(struct cli *cli)
 int cli_open_as(struct cli *cli)
 {
 	int rc = cli_open(cli);
+	return rc != EXIT_OK ? rc : cli_resolve_actor(cli);
+}
+
+int cli_resolve_actor(struct cli *cli)
+{
+	int rc = cli_load_config(cli);
 	if (rc != EXIT_OK)
 		return rc;
 	const char *name = cli->user_name ? cli->user_name : getenv("LIAISON_USER");

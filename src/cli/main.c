@@ -37,6 +37,8 @@ static const struct command commands[] = {
 	{"hold", cmd_hold, "litigation holds: add, release, list"},
 	{"retention", cmd_retention, "retention due | dispose --approval TEXT: the records schedule"},
 	{"verify", cmd_verify, "re-hash every stored message and check the audit chain"},
+	{"backup", cmd_backup, "a verified copy of the database into a new folder, while poll and web run"},
+	{"restore", cmd_restore, "put a verified backup in place of the database (installation stopped)"},
 	{"assign", cmd_assign, "assign a thread to a liaison"},
 	{"take", cmd_take, "take a thread (assign it to yourself; --force: from another)"},
 	{"status", cmd_status, "set a thread's status: new, open, waiting"},

@@ -335,6 +335,8 @@ static const struct key liaison_keys[] = {
 	 .min = DAY, .what = "a duration of at least 1d (e.g. 730d)"},
 	{"retention_case", KEY_DURATION, FIELD(C, retention_case), .min = DAY,
 	 .what = "a duration of at least 1d (e.g. 730d)"},
+	{"anchor_notify", KEY_CHECKED, FIELD(C, anchor_notify), .valid = conf_valid_address,
+	 .what = "an e-mail address"},
 	{"max_message_size", KEY_SIZE, FIELD(C, limits.max_message_bytes),
 	 .what = "a size (e.g. 100M)"},
 	{"max_header_size", KEY_SIZE, FIELD(C, limits.max_header_bytes),

@@ -268,11 +268,16 @@ int store_schema_version(struct store *store)
 	return user_version(store);
 }
 
-int store_quick_check(struct store *store, char **problems_r)
+/* Runs PRAGMA name (quick_check, integrity_check): 0 when it answers "ok", 1 with the
+ * problems it lists, -1 on an error. */
+int sp_pragma_check(struct store *store, const char *name, char **problems_r)
 {
+	char *sql = xasprintf("PRAGMA %s", name);
 	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(store->db, "PRAGMA quick_check", -1, &s, NULL) != SQLITE_OK) {
-		sp_set_error(store, "quick_check");
+	int prepared = sqlite3_prepare_v2(store->db, sql, -1, &s, NULL);
+	free(sql);
+	if (prepared != SQLITE_OK) {
+		sp_set_error(store, name);
 		return -1;
 	}
 	struct buf b;
@@ -286,7 +291,7 @@ int store_quick_check(struct store *store, char **problems_r)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
 		buf_free(&b);
-		sp_set_error(store, "quick_check");
+		sp_set_error(store, name);
 		return -1;
 	}
 	if (b.len == 0) {
@@ -295,6 +300,11 @@ int store_quick_check(struct store *store, char **problems_r)
 	}
 	*problems_r = buf_steal(&b, NULL);
 	return 1;
+}
+
+int store_quick_check(struct store *store, char **problems_r)
+{
+	return sp_pragma_check(store, "quick_check", problems_r);
 }
 
 static int migrate(struct store *store, int from)
@@ -343,18 +353,14 @@ int store_open(const char *path, enum store_open_mode mode, struct store **store
 		store_close(&store);
 		return -1;
 	}
-	/* WAL: readers (liaisons' commands) never block the poller; synchronous=NORMAL in WAL
-	 * keeps the database consistent at any crash, losing at most the last transactions. */
-	if (exec(store, "PRAGMA journal_mode = WAL") < 0 ||
-	    exec(store, "PRAGMA synchronous = NORMAL") < 0 ||
-	    exec(store, "PRAGMA foreign_keys = ON") < 0 ||
-	    /* 32 MiB of page cache keeps the indexes that every insert walks in memory. */
-	    exec(store, "PRAGMA cache_size = -32768") < 0) {
-		*error_r = xasprintf("%s: %s", path, store->error);
+	/* The version is read before anything is written (journal_mode): a database this
+	 * liaison refuses is left exactly as it was. */
+	int version = user_version(store);
+	if (version < 0) {
+		*error_r = xasprintf("%s: %s", path, sqlite3_errmsg(store->db));
 		store_close(&store);
 		return -1;
 	}
-	int version = user_version(store);
 	if (version > N_MIGRATIONS) {
 		*error_r = xasprintf("%s: database schema %d is newer than this liaison (%d); "
 		                     "use a newer liaison", path, version, N_MIGRATIONS);
@@ -366,6 +372,17 @@ int store_open(const char *path, enum store_open_mode mode, struct store **store
 		    ? xasprintf("%s: not a liaison database yet; run 'liaison init'", path)
 		    : xasprintf("%s: database schema %d is older than this liaison (%d); "
 		                "run 'liaison init' to upgrade", path, version, N_MIGRATIONS);
+		store_close(&store);
+		return -1;
+	}
+	/* WAL: readers (liaisons' commands) never block the poller; synchronous=NORMAL in WAL
+	 * keeps the database consistent at any crash, losing at most the last transactions. */
+	if (exec(store, "PRAGMA journal_mode = WAL") < 0 ||
+	    exec(store, "PRAGMA synchronous = NORMAL") < 0 ||
+	    exec(store, "PRAGMA foreign_keys = ON") < 0 ||
+	    /* 32 MiB of page cache keeps the indexes that every insert walks in memory. */
+	    exec(store, "PRAGMA cache_size = -32768") < 0) {
+		*error_r = xasprintf("%s: %s", path, store->error);
 		store_close(&store);
 		return -1;
 	}

@@ -101,6 +101,9 @@ sqlite3_stmt *sp_query(struct store *store, const char *sql);
 /* Steps a one-off query that always returns a row (an aggregate) into *value_r; finalizes
  * s. */
 int sp_one_int64(struct store *store, sqlite3_stmt *s, int64_t *value_r, const char *what);
+/* PRAGMA name (quick_check, integrity_check): 0 when "ok", 1 with *problems_r (caller frees;
+ * one a line), -1 on an error. */
+int sp_pragma_check(struct store *store, const char *name, char **problems_r);
 /* Steps through every row, handing each to row_cb; finalizes s. */
 int sp_each_row(struct store *store, sqlite3_stmt *s, int (*row_cb)(sqlite3_stmt *, void *),
              void *ctx);
