@@ -940,4 +940,12 @@ int store_saved_searches(struct store *store, int64_t id, store_saved_search_cb 
 /* Deletes saved search id: 1 deleted, 0 when there is none, -1. */
 int store_saved_search_delete(struct store *store, int64_t id);
 
+/* === Faults ============================================================================ */
+
+/* Why the last statement on store failed, when the cause is around the data rather than in
+ * it: "disk full", "database locked by another process", "I/O error", "cannot open a
+ * database file", "database read-only"; NULL otherwise.  Ask before a rollback (which
+ * resets it).  The poller publishes it and waits; other errors are the data's. */
+const char *store_fault(struct store *store);
+
 #endif

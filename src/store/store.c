@@ -416,3 +416,16 @@ void store_rollback(struct store *store)
 	if (!sqlite3_get_autocommit(store->db))
 		exec(store, "ROLLBACK");
 }
+
+const char *store_fault(struct store *store)
+{
+	switch (sqlite3_errcode(store->db)) {
+	case SQLITE_FULL: return "disk full";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return "database locked by another process";
+	case SQLITE_IOERR: return "I/O error";
+	case SQLITE_CANTOPEN: return "cannot open a database file";
+	case SQLITE_READONLY: return "database read-only";
+	default: return NULL;
+	}
+}
