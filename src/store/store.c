@@ -429,3 +429,15 @@ const char *store_fault(struct store *store)
 	default: return NULL;
 	}
 }
+
+int store_checkpoint(struct store *store)
+{
+	return exec(store, "PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+int store_limit_wal(struct store *store, int pages)
+{
+	char pragma[64];
+	snprintf(pragma, sizeof(pragma), "PRAGMA wal_autocheckpoint = %d", pages);
+	return exec(store, pragma);
+}
