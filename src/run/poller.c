@@ -30,7 +30,12 @@
 #define QUEUE_BYTES (32u << 20)      /* fetched but not yet stored: watchers wait beyond */
 #define IDLE_RENEW (28 * 60)         /* re-issue IDLE before the 29 minutes of RFC 2177 */
 #define BATCH_MESSAGES 2000          /* a commit at least this often while a backlog flows */
+#define WAL_PAGES 256                /* checkpoint at 4 MiB of write-ahead log (16 KiB pages):
+                                        a full disk then holds little of it (store_limit_wal) */
 #define STATUS_COALESCE 1            /* seconds: state changes are published at most this often */
+#define STORE_CALM 10                /* seconds of successful commits before a store failure is
+                                        over (logged, and the next one is news): on a disk
+                                        nearly full, small commits pass between failures */
 
 /* Set by SIGTERM/SIGINT; read by every thread (lock-free atomic, so a signal handler may set
  * it).  round_stop ends only the current round (a store failure): the watchers stop, and
@@ -118,6 +123,10 @@ struct poller {
 	int status_dirty;
 	int64_t started, status_written;
 	char *status_error;          /* owned: the last failure to write the status file */
+	/* The store thread's own: */
+	char *fault_logged;          /* owned: the store failure last logged, until STORE_CALM
+	                                seconds of commits have passed */
+	int64_t ok_since;            /* the first commit after the last failure, 0 while failing */
 
 	pthread_mutex_t send_lock;
 	pthread_cond_t send_kick;
@@ -558,7 +567,18 @@ static void store_ok(struct poller *p)
 		p->status_dirty = 1;
 	pthread_mutex_unlock(&p->lock);
 	if (was_failing)
+		p->ok_since = (int64_t)time(NULL);
+}
+
+/* A logged store failure is over once commits have passed for STORE_CALM seconds: said once,
+ * however often a nearly full disk let a small commit through in between. */
+static void store_calm_check(struct poller *p)
+{
+	if (p->fault_logged != NULL && p->ok_since != 0 &&
+	    (int64_t)time(NULL) - p->ok_since >= STORE_CALM) {
 		log_warn("store: writing again");
+		xfree(&p->fault_logged);
+	}
 }
 
 /* Commits what the open transaction holds, with each folder's last UID: the state advances in
@@ -657,7 +677,7 @@ static void event_free(struct event *e)
 static void fail_store(struct poller *p, int *failed, char **error_r)
 {
 	const char *fault = store_fault(p->store); /* before the rollback resets it */
-	if (fault != NULL && *error_r != NULL) {
+	if (fault != NULL && *error_r != NULL && strncmp(*error_r, fault, strlen(fault)) != 0) {
 		char *why = xasprintf("%s: %s", fault, *error_r);
 		free(*error_r);
 		*error_r = why;
@@ -682,6 +702,7 @@ static int store_loop(struct poller *p, char **error_r)
 	int failed = 0;
 	for (;;) {
 		publish_status(p, 0);
+		store_calm_check(p);
 		/* A quiet point: no transaction open. */
 		if (reload_requested && !failed && !p->in_transaction)
 			reload(p);
@@ -746,6 +767,7 @@ static void *sender_main(void *arg)
 		free(error);
 		return NULL;
 	}
+	store_limit_wal(store, WAL_PAGES);
 	for (;;) {
 		pthread_mutex_lock(&p->send_lock);
 		int64_t due = 0;
@@ -1019,12 +1041,28 @@ static int run_round(struct poller *p, char **error_r)
 	return rc;
 }
 
-/* The store refused a write: published, logged once per reason, every folder waiting. */
+/* The kind of a store failure: its reason up to the first ": " ("disk full", "database locked
+ * by another process"), so that the message that met it does not make it news again. */
+static int same_kind(const char *a, const char *b)
+{
+	const char *end_a = strstr(a, ": "), *end_b = strstr(b, ": ");
+	size_t len_a = end_a ? (size_t)(end_a - a) : strlen(a);
+	size_t len_b = end_b ? (size_t)(end_b - b) : strlen(b);
+	return len_a == len_b && strncmp(a, b, len_a) == 0;
+}
+
+/* The store refused a write: published, logged once per kind (until it is over, see
+ * store_calm_check), every folder waiting. */
 static void store_failed(struct poller *p, const char *error, double wait)
 {
 	int64_t retry_at = (int64_t)time(NULL) + (int64_t)wait + 1;
+	int changed = p->fault_logged == NULL || !same_kind(p->fault_logged, error);
+	if (changed) {
+		free(p->fault_logged);
+		p->fault_logged = xstrdup(error);
+	}
+	p->ok_since = 0;
 	pthread_mutex_lock(&p->lock);
-	int changed = !p->store_failing || strcmp(p->store_reason, error) != 0;
 	p->store_failing = 1;
 	free(p->store_reason);
 	p->store_reason = xstrdup(error);
@@ -1064,9 +1102,14 @@ static int run_rounds(struct poller *p, char **error_r)
 			free(error);
 			return 0;
 		}
-		if (!p->store_failing)
-			backoff = 1; /* a new failure (or one after a recovery) starts from 1 s */
+		if (p->fault_logged == NULL)
+			backoff = 1; /* a new failure (not one after a short respite) starts from 1 s */
 		store_failed(p, error ? error : "failed", backoff);
+		/* A full disk may be full of the write-ahead log itself: hand its space back
+		 * as soon as the database file can take the pages (quietly: it fails while
+		 * the disk is full). */
+		if (error != NULL && strncmp(error, "disk full", 9) == 0)
+			store_checkpoint(p->store);
 		free(error);
 		store_wait(p, backoff);
 		backoff = backoff_next(backoff, p->startup->backoff_max);
@@ -1086,6 +1129,7 @@ static void teardown(struct poller *p)
 	free(p->loaded);
 	free(p->store_reason);
 	free(p->status_error);
+	free(p->fault_logged);
 	store_close(&p->store);
 	pthread_rwlock_destroy(&p->setup_lock);
 }
@@ -1143,6 +1187,7 @@ int poller_run(const struct config *config, const struct poll_options *options, 
 	if (take_lock(config->database, &lock_fd, error_r) < 0 ||
 	    store_open(config->database, STORE_OPEN_EXISTING, &p.store, error_r) < 0)
 		goto out;
+	store_limit_wal(p.store, WAL_PAGES);
 	struct outbox_counts counts = {0};
 	/* Rows a crash left between "claimed" and "marked" are settled before anything else. */
 	if (outbox_resolve_claimed(p.store, &counts, error_r) < 0)
