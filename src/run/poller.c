@@ -1092,7 +1092,7 @@ static void store_wait(struct poller *p, double seconds)
 static int run_rounds(struct poller *p, char **error_r)
 {
 	double backoff = 1;
-	for (;;) {
+	while (!stop_requested) {
 		char *error = NULL;
 		if (run_round(p, &error) == 0 || stop_requested || p->options->once) {
 			if (error != NULL && !stop_requested) {
@@ -1114,6 +1114,7 @@ static int run_rounds(struct poller *p, char **error_r)
 		store_wait(p, backoff);
 		backoff = backoff_next(backoff, p->startup->backoff_max);
 	}
+	return 0;
 }
 
 static void teardown(struct poller *p)
