@@ -13,8 +13,8 @@ mkdir "$SMALL"
 mount -t tmpfs -o size=24m,mode=0700 tmpfs "$SMALL" || fail "cannot mount a tmpfs on $SMALL"
 pid=
 cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	[ -n "${SRV:-}" ] && sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1
+	[ -z "$pid" ] || kill "$pid" 2>/dev/null || true
+	[ -z "${SRV:-}" ] || sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1 || true
 	umount "$SMALL" 2>/dev/null || umount -l "$SMALL" 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -48,18 +48,6 @@ for name in names:
         f"From: {name}@people.example\r\nTo: TroopKCTL@ct.gov\r\nSubject: A question from {name}\r\n"
         f"Message-ID: <{name}.{run}@people.example>\r\nDate: {date}\r\n\r\n{body}\r\n")
 PY
-}
-# wait_until WHAT SECONDS CONDITION: evaluates the shell CONDITION (every 0.2 s) until it
-# holds.
-wait_until() {
-	what=$1 bound=$2 cond=$3
-	i=0
-	until eval "$cond"; do
-		i=$((i + 1))
-		[ $i -le $((bound * 5)) ] || { cat daemon.err; fail "$what: not within ${bound}s"; }
-		sleep 0.2
-	done
-	echo "ok: $what"
 }
 status() { [ -f "$STATUS" ] && json "$1" "$STATUS" || echo ""; }
 stored() { sqlite3 "$SMALL/p.db" "SELECT count(*) FROM custody WHERE folder = 'INBOX'"; }
@@ -132,13 +120,8 @@ expect_eq "the folder's last UID" 13 "$(sqlite3 "$SMALL/p.db" "SELECT last_uid F
 expect_eq "no reply left queued, sending or failed" 0 \
 	"$(sqlite3 "$SMALL/p.db" "SELECT count(*) FROM outbox WHERE status NOT IN ('sent', 'uncertain')")"
 expect_eq "the full disk logged once" 1 "$(grep -c 'store: disk full' daemon.err)"
-kill -TERM $pid
-set +e
-wait $pid
-rc=$?
-set -e
+stop_daemon $pid
 pid=
-expect_eq "clean exit on SIGTERM" 0 "$rc"
 
 echo "== import: a Maildir that does not fit, then a rerun"
 mount -o remount,size=6m "$SMALL" || fail "cannot shrink the tmpfs"

@@ -29,22 +29,10 @@ inbox_count() { sqlite3 p.db "SELECT count(*) FROM custody WHERE folder = 'INBOX
 inbox_last_uid() { sqlite3 p.db "SELECT last_uid FROM folders WHERE name = 'INBOX'"; }
 folder_state() { status 'd["folders"][0]["state"]'; }
 store_failing() { status 'd["store_failing"]'; }
-# wait_until WHAT SECONDS CONDITION: evaluates the shell CONDITION (every 0.2 s) until it
-# holds.
-wait_until() {
-	what=$1 bound=$2 cond=$3
-	i=0
-	until eval "$cond"; do
-		i=$((i + 1))
-		[ $i -le $((bound * 5)) ] || { cat daemon.err; fail "$what: not within ${bound}s"; }
-		sleep 0.2
-	done
-	echo "ok: $what"
-}
 
 $LIAISON -v poll 2>daemon.err &
 pid=$!
-trap 'kill $pid 2>/dev/null; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
+trap 'kill $pid 2>/dev/null || true; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
 
 person before
 deliver INBOX before.eml
@@ -98,10 +86,31 @@ expect_eq "the lock logged once" 1 "$(grep -c 'store: database locked' daemon.er
 # Logged once the store has taken writes for 10 s (STORE_CALM).
 wait_until "the recovery is logged" 30 'grep -q "store: writing again" daemon.err'
 
-kill -TERM $pid
-set +e
-wait $pid
-rc=$?
-set -e
-expect_eq "clean exit on SIGTERM" 0 "$rc"
+stop_daemon $pid
 expect_eq "the status file on exit" stopped "$(folder_state)"
+
+echo "== start-up while another process holds the lock: poll waits, then runs"
+# 15 s: past the 10 s busy timeout of the first write at start-up (settling the outbox).
+$PY - "$TMPDIR/p.db" "$TMPDIR/locked-again" 15 <<'PY' &
+import sqlite3, sys, time
+db, flag, hold = sys.argv[1], sys.argv[2], float(sys.argv[3])
+c = sqlite3.connect(db, isolation_level=None, timeout=30)
+c.execute("BEGIN EXCLUSIVE")
+open(flag, "w").write("locked\n")
+time.sleep(hold)   # the fault itself
+c.execute("COMMIT")
+PY
+holder=$!
+wait_until "the lock is taken again" 20 '[ -f "$TMPDIR/locked-again" ]'
+person delta
+deliver INBOX delta.eml
+$LIAISON -v poll 2>daemon.err &
+pid=$!
+wait_until "store_failing at start-up" 30 '[ "$(store_failing)" = True ] && [ "$(status "d[\"pid\"]")" = "$pid" ]'
+kill -0 $pid || { cat daemon.err; fail "poll gave up at start-up on a locked database"; }
+echo "ok: poll waits at start-up"
+wait $holder
+$PY "$TOP/tests/servers/deliver.py" wait-smtp "$SRV" 5 --timeout 40 >/dev/null || { cat daemon.err; fail "no reply after the start-up lock was released"; }
+echo "ok: delta answered"
+expect_eq "each message stored once" 5 "$(inbox_count)"
+stop_daemon $pid
