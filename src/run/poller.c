@@ -1087,6 +1087,25 @@ static void store_wait(struct poller *p, double seconds)
 	}
 }
 
+/* Rows a crash left between "claimed" and "marked" are settled before anything else, while no
+ * sender runs.  It is the first write: a store that refuses it (a backup holding the lock as
+ * the service starts) is waited for as in a round; --once gives up.  0 (also on a stop
+ * request: no round runs then), or -1 with *error_r. */
+static int settle_at_start(struct poller *p, char **error_r)
+{
+	double backoff = 1;
+	struct outbox_counts counts = {0};
+	while (!stop_requested && outbox_resolve_claimed(p->store, &counts, error_r) < 0) {
+		if (p->options->once)
+			return -1;
+		store_failed(p, *error_r, backoff);
+		xfree(error_r);
+		store_wait(p, backoff);
+		backoff = backoff_next(backoff, p->startup->backoff_max);
+	}
+	return 0;
+}
+
 /* Rounds until a stop: a store failure rolls back and starts the watchers again from what
  * is committed, after a backoff; --once gives up instead.  0, or -1 with *error_r. */
 static int run_rounds(struct poller *p, char **error_r)
@@ -1189,12 +1208,11 @@ int poller_run(const struct config *config, const struct poll_options *options, 
 	    store_open(config->database, STORE_OPEN_EXISTING, &p.store, error_r) < 0)
 		goto out;
 	store_limit_wal(p.store, WAL_PAGES);
-	struct outbox_counts counts = {0};
-	/* Rows a crash left between "claimed" and "marked" are settled before anything else. */
-	if (outbox_resolve_claimed(p.store, &counts, error_r) < 0)
-		goto out;
 	install_signals();
 	publish_status(&p, 1);
+	if (settle_at_start(&p, error_r) < 0)
+		goto out;
+	struct outbox_counts counts = {0};
 
 	sigset_t all, old;
 	sigfillset(&all);
