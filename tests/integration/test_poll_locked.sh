@@ -25,6 +25,19 @@ person() {
 status() {
 	[ -f "$STATUS" ] && json "$1" "$STATUS" || echo ""
 }
+# hold_lock FLAG SECONDS: another process takes the database's write lock (BEGIN EXCLUSIVE),
+# writes FLAG once it holds it, keeps it SECONDS (the fault itself), then commits.
+hold_lock() {
+	$PY - "$TMPDIR/p.db" "$1" "$2" <<'PY'
+import sqlite3, sys, time
+db, flag, hold = sys.argv[1], sys.argv[2], float(sys.argv[3])
+c = sqlite3.connect(db, isolation_level=None, timeout=30)
+c.execute("BEGIN EXCLUSIVE")
+open(flag, "w").write("locked\n")
+time.sleep(hold)
+c.execute("COMMIT")
+PY
+}
 inbox_count() { sqlite3 p.db "SELECT count(*) FROM custody WHERE folder = 'INBOX'"; }
 inbox_last_uid() { sqlite3 p.db "SELECT last_uid FROM folders WHERE name = 'INBOX'"; }
 folder_state() { status 'd["folders"][0]["state"]'; }
@@ -42,15 +55,7 @@ expect_eq "reconnects so far" 0 "$(status 'd["folders"][0]["reconnects"]')"
 expect_eq "the poller's pid in the status file" "$pid" "$(status 'd["pid"]')"
 
 echo "== another process holds the write lock for ${LOCK_SECONDS}s; mail arrives meanwhile"
-$PY - "$TMPDIR/p.db" "$TMPDIR/locked" "$LOCK_SECONDS" <<'PY' &
-import sqlite3, sys, time
-db, flag, hold = sys.argv[1], sys.argv[2], float(sys.argv[3])
-c = sqlite3.connect(db, isolation_level=None, timeout=30)
-c.execute("BEGIN EXCLUSIVE")
-open(flag, "w").write("locked\n")
-time.sleep(hold)   # the fault itself: a writer that keeps the lock this long
-c.execute("COMMIT")
-PY
+hold_lock "$TMPDIR/locked" "$LOCK_SECONDS" &
 holder=$!
 wait_until "the lock is taken" 20 '[ -f "$TMPDIR/locked" ]'
 for who in alpha bravo charlie; do
@@ -91,15 +96,7 @@ expect_eq "the status file on exit" stopped "$(folder_state)"
 
 echo "== start-up while another process holds the lock: poll waits, then runs"
 # 15 s: past the 10 s busy timeout of the first write at start-up (settling the outbox).
-$PY - "$TMPDIR/p.db" "$TMPDIR/locked-again" 15 <<'PY' &
-import sqlite3, sys, time
-db, flag, hold = sys.argv[1], sys.argv[2], float(sys.argv[3])
-c = sqlite3.connect(db, isolation_level=None, timeout=30)
-c.execute("BEGIN EXCLUSIVE")
-open(flag, "w").write("locked\n")
-time.sleep(hold)   # the fault itself
-c.execute("COMMIT")
-PY
+hold_lock "$TMPDIR/locked-again" 15 &
 holder=$!
 wait_until "the lock is taken again" 20 '[ -f "$TMPDIR/locked-again" ]'
 person delta
