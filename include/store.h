@@ -940,4 +940,23 @@ int store_saved_searches(struct store *store, int64_t id, store_saved_search_cb 
 /* Deletes saved search id: 1 deleted, 0 when there is none, -1. */
 int store_saved_search_delete(struct store *store, int64_t id);
 
+/* === Faults ============================================================================ */
+
+/* Why the last statement on store failed, when the cause is around the data rather than in
+ * it: "disk full", "database locked by another process", "I/O error", "cannot open a
+ * database file", "database read-only"; NULL otherwise.  Ask before a rollback (which
+ * resets it).  The poller publishes it and waits; other errors are the data's. */
+const char *store_fault(struct store *store);
+/* Copies the write-ahead log into the database and empties the log file (PRAGMA
+ * wal_checkpoint(TRUNCATE)).  After a disk-full failure: the log grows to about 16 MiB
+ * between automatic checkpoints (1000 pages of 16 KiB), and only a checkpoint gives that
+ * space back.  0, or -1 with store_error; a checkpoint that readers held back is not an
+ * error (it is done in part, and the next one goes on). */
+int store_checkpoint(struct store *store);
+/* Checkpoints this connection's commits once the write-ahead log holds pages pages (SQLite's
+ * default, 1000, is 16 MiB here): after a checkpoint the log is written from its start
+ * again, so its file stays about that size instead of growing into the last free space of
+ * a disk about to fill.  0, or -1 with store_error. */
+int store_limit_wal(struct store *store, int pages);
+
 #endif

@@ -126,7 +126,9 @@ int ingest_flush(struct ingest *ing, char **error_r)
 	if (!ing->in_transaction)
 		return 0;
 	if (store_commit(ing->store) < 0) {
-		*error_r = xasprintf("commit: %s", store_error(ing->store));
+		const char *fault = store_fault(ing->store);
+		*error_r = xasprintf("%s%scommit: %s", fault ? fault : "", fault ? ": " : "",
+		                     store_error(ing->store));
 		store_rollback(ing->store);
 		ing->in_transaction = 0;
 		memset(&ing->pending, 0, sizeof(ing->pending));
@@ -359,7 +361,10 @@ int ingest_item_commit(struct ingest *ing, const struct ingest_item *item,
 		ing->in_transaction = 1;
 	}
 	if (commit_item(ing, item, outcome_r) < 0) {
-		*error_r = xasprintf("%s: %s", item->source ? item->source : item->sha256,
+		/* "disk full", "database locked...": asked before the rollback resets it */
+		const char *fault = ing->error ? NULL : store_fault(ing->store);
+		*error_r = xasprintf("%s%s%s: %s", fault ? fault : "", fault ? ": " : "",
+		                     item->source ? item->source : item->sha256,
 		                     ing->error ? ing->error : store_error(ing->store));
 		xfree(&ing->error);
 		if (!ing->external)

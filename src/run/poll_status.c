@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -48,7 +49,11 @@ static json_t *folder_json(const struct folder_status *f)
 	return o;
 }
 
-int poll_status_write(const char *database, const struct poll_status *status, char **error_r)
+/* The file is padded with spaces (which JSON ignores) to whole STATUS_PAGEs and one more, so
+ * that a later state, a little longer, still fits in the blocks it already has. */
+#define STATUS_PAGE 4096u
+
+static char *status_text(const struct poll_status *status, size_t *len_r)
 {
 	json_t *folders = json_array();
 	for (size_t i = 0; i < status->n_folders; i++)
@@ -59,25 +64,71 @@ int poll_status_write(const char *database, const struct poll_status *status, ch
 	                         "store_failing", status->store_failing, "folders", folders);
 	json_object_set_new(root, "store_reason",
 	                    status->store_reason ? json_string(status->store_reason) : json_null());
-	char *text = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS);
+	char *json = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS);
 	json_decref(root);
+	if (json == NULL)
+		return NULL;
+	size_t len = strlen(json);
+	size_t padded = (len / STATUS_PAGE + 2) * STATUS_PAGE;
+	char *text = xmalloc(padded);
+	memcpy(text, json, len);
+	memset(text + len, ' ', padded - len - 1);
+	text[padded - 1] = '\n';
+	free(json);
+	*len_r = padded;
+	return text;
+}
+
+/* The disk is full (the very case the file must report): the new state is written over the
+ * old file in place, into the blocks it already holds, when it fits.  Not atomic: a reader
+ * may, for that instant, find a file it cannot parse, and read it again. */
+static int write_in_place(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	if (fd < 0)
+		return -1;
+	int rc = -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size >= len) {
+		/* Pad to the old size: the file neither grows nor shrinks. */
+		size_t size = (size_t)st.st_size;
+		char *padded = xmalloc(size);
+		memcpy(padded, text, len);
+		memset(padded + len, ' ', size - len);
+		padded[size - 1] = '\n';
+		rc = pwrite(fd, padded, size, 0) == (ssize_t)size ? 0 : -1;
+		free(padded);
+	}
+	close(fd);
+	return rc;
+}
+
+int poll_status_write(const char *database, const struct poll_status *status, char **error_r)
+{
+	size_t len = 0;
+	char *text = status_text(status, &len);
 	char *path = poll_status_path(database);
 	char *tmp = xasprintf("%s.tmp", path);
 	int rc = -1;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || text == NULL || fd_write_all(fd, text, strlen(text)) < 0 ||
-	    fd_write_all(fd, "\n", 1) < 0) {
-		*error_r = xasprintf("%s: %s", tmp, text ? strerror(errno) : "cannot encode");
+	int fd = text ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
+	if (fd < 0 || fd_write_all(fd, text, len) < 0) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+		unlink(tmp);
+		if (text != NULL && (err == ENOSPC || err == EDQUOT) &&
+		    write_in_place(path, text, len) == 0)
+			rc = 0;
+		else
+			*error_r = xasprintf("%s: %s", tmp, text ? strerror(err) : "cannot encode");
 	} else if (close(fd) < 0 || (fd = -1, rename(tmp, path) < 0)) {
 		fd = -1;
 		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		unlink(tmp);
 	} else {
 		rc = 0;
 	}
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0)
-		unlink(tmp);
 	free(text);
 	free(tmp);
 	free(path);

@@ -20,32 +20,48 @@
 #include "log.h"
 #include "mailbox_imap.h"
 #include "outbox_send.h"
+#include "poll_reload.h"
+#include "poll_status.h"
 #include "route.h"
 #include "store.h"
-#include "template.h"
 #include "util.h"
 
 #define FETCH_CHUNK 500              /* messages per UID FETCH */
 #define QUEUE_BYTES (32u << 20)      /* fetched but not yet stored: watchers wait beyond */
 #define IDLE_RENEW (28 * 60)         /* re-issue IDLE before the 29 minutes of RFC 2177 */
 #define BATCH_MESSAGES 2000          /* a commit at least this often while a backlog flows */
+#define WAL_PAGES 256                /* checkpoint at 4 MiB of write-ahead log (16 KiB pages):
+                                        a full disk then holds little of it (store_limit_wal) */
+#define STATUS_COALESCE 1            /* seconds: state changes are published at most this often */
+#define STORE_CALM 10                /* seconds of successful commits before a store failure is
+                                        over (logged, and the next one is news): on a disk
+                                        nearly full, small commits pass between failures */
 
-/* Set by SIGTERM/SIGINT or a store failure; read by every thread (lock-free atomic, so a
- * signal handler may set it). */
-static atomic_int stop_requested;
+/* Set by SIGTERM/SIGINT; read by every thread (lock-free atomic, so a signal handler may set
+ * it).  round_stop ends only the current round (a store failure): the watchers stop, and
+ * the poller starts them again from the committed state.  reload_requested: SIGHUP. */
+static atomic_int stop_requested, round_stop, reload_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
+}
+
+static int stopping(void)
+{
+	return stop_requested || round_stop;
 }
 
 struct poller;
 
 struct watcher {
 	struct poller *poller;
-	const struct mailbox_config *mailbox;
-	const char *folder;
+	const struct config *config;          /* the one the poller started with: its connection */
+	const struct mailbox_config *mailbox; /* in config */
+	const char *folder;                   /* in config */
 	int64_t mailbox_id;
 	uint32_t uidvalidity;        /* as stored when the watcher started */
 	uint64_t next_uid;           /* 64 bits: the UID after 4294967295 must not wrap to 0 */
@@ -55,10 +71,18 @@ struct watcher {
 	/* The store thread's own: the folder state in the open transaction. */
 	uint32_t state_uidvalidity, state_uid;
 	int state_dirty;
+	int sync_pending;            /* an EV_SYNCED in the open transaction */
 	/* Shared with the store thread, under poller->lock: */
 	int synced;                  /* a whole sync completed */
 	char *failure;               /* the last error, while failing */
 	uint32_t committed_uidvalidity, committed_uid; /* for mark_seen / move_to */
+	/* Published in the status file (poll_status.h), under poller->lock, kept across
+	 * rounds: */
+	enum folder_state state;
+	int64_t state_since, retry_at;
+	int64_t last_sync;           /* when the store committed the end of a sync */
+	uint64_t connections;        /* made since the poller started */
+	uint32_t server_uidvalidity, server_top; /* the highest UID known on the server */
 };
 
 enum event_kind { EV_MESSAGE, EV_SYNCED, EV_EXIT };
@@ -72,9 +96,16 @@ struct event {
 };
 
 struct poller {
-	const struct config *config;
+	const struct config *startup;  /* the caller's: what the watchers connect with */
 	const struct poll_options *options;
+	/* What routes and answers: replaced by a reload (SIGHUP) on the store thread, under
+	 * setup_lock; the watchers route under its read lock. */
+	pthread_rwlock_t setup_lock;
+	const struct config *config;
 	struct route_rules *rules;
+	struct config **loaded;        /* owned: every configuration a reload read, kept until
+	                                  the end, as old ingests and the sender may point in */
+	size_t n_loaded;
 	struct store *store;
 	struct watcher *watchers;
 	size_t n_watchers;
@@ -86,6 +117,16 @@ struct poller {
 	size_t running;              /* watcher threads not yet exited */
 	int in_transaction;          /* the store thread's one transaction for all folders */
 	size_t batch_messages;
+	/* Published, under lock: */
+	int store_failing;
+	char *store_reason;          /* owned, while store_failing */
+	int status_dirty;
+	int64_t started, status_written;
+	char *status_error;          /* owned: the last failure to write the status file */
+	/* The store thread's own: */
+	char *fault_logged;          /* owned: the store failure last logged, until STORE_CALM
+	                                seconds of commits have passed */
+	int64_t ok_since;            /* the first commit after the last failure, 0 while failing */
 
 	pthread_mutex_t send_lock;
 	pthread_cond_t send_kick;
@@ -97,7 +138,7 @@ struct poller {
 static void push(struct poller *p, struct event *e)
 {
 	pthread_mutex_lock(&p->lock);
-	while (p->bytes > 0 && p->bytes + e->item.len > QUEUE_BYTES && !stop_requested)
+	while (p->bytes > 0 && p->bytes + e->item.len > QUEUE_BYTES && !stopping())
 		pthread_cond_wait(&p->has_space, &p->lock);
 	if (p->tail)
 		p->tail->next = e;
@@ -147,10 +188,11 @@ static struct event *pop(struct poller *p, int timeout_ms)
 	return e;
 }
 
-/* Stops every thread: the flag, and a wake-up for whoever waits on the store thread. */
-static void request_stop(struct poller *p)
+/* Ends the round (a store failure): the flag, and a wake-up for whoever waits on the store
+ * thread. */
+static void request_round_stop(struct poller *p)
 {
-	stop_requested = 1;
+	round_stop = 1;
 	pthread_mutex_lock(&p->lock);
 	pthread_cond_broadcast(&p->committed);
 	pthread_cond_broadcast(&p->has_space);
@@ -165,13 +207,101 @@ static int queue_empty(struct poller *p)
 	return empty;
 }
 
+/* --- Published state (DATABASE.poll-status) -------------------------------------------- */
+
+static void watcher_state(struct watcher *w, enum folder_state state, int64_t retry_at)
+{
+	struct poller *p = w->poller;
+	pthread_mutex_lock(&p->lock);
+	if (w->state != state || w->retry_at != retry_at) {
+		w->state = state;
+		w->state_since = (int64_t)time(NULL);
+		w->retry_at = retry_at;
+		p->status_dirty = 1;
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Messages the server holds beyond the last committed UID, as far as the watcher knows: the
+ * UIDs up to UIDNEXT - 1 at the last SELECT, or up to the highest UID fetched since.  UIDs
+ * only grow, so this is exact unless messages in that range were expunged (then it
+ * over-counts, never under-counts).  Under p->lock. */
+static uint64_t waiting_count(const struct watcher *w)
+{
+	if (w->server_top == 0)
+		return 0;
+	if (w->server_uidvalidity != w->committed_uidvalidity)
+		return w->server_top; /* renumbered: every UID is checked again */
+	return w->server_top > w->committed_uid ? (uint64_t)(w->server_top - w->committed_uid) : 0;
+}
+
+/* Copies the published state under the lock (cheap), to write it without the lock. */
+static void status_snapshot(struct poller *p, int64_t now, struct poll_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->pid = (int64_t)getpid();
+	st->started = p->started;
+	st->written = now;
+	st->store_failing = p->store_failing;
+	st->store_reason = p->store_reason ? xstrdup(p->store_reason) : NULL;
+	st->n_folders = p->n_watchers;
+	st->folders = xcalloc(p->n_watchers + 1, sizeof(*st->folders));
+	for (size_t i = 0; i < p->n_watchers; i++) {
+		const struct watcher *w = &p->watchers[i];
+		struct folder_status *f = &st->folders[i];
+		const char *reason = w->state != FOLDER_BACKOFF ? NULL
+		                     : w->failure ? w->failure : p->store_reason;
+		f->mailbox = xstrdup(w->mailbox->name);
+		f->folder = xstrdup(w->folder);
+		f->state = w->state;
+		f->reason = reason ? xstrdup(reason) : NULL;
+		f->last_sync = w->last_sync;
+		f->state_since = w->state_since;
+		f->retry_at = w->retry_at;
+		f->reconnects = w->connections > 1 ? w->connections - 1 : 0;
+		f->waiting = waiting_count(w);
+	}
+}
+
+/* Writes the status file when a state changed (at most every STATUS_COALESCE seconds), at
+ * least every POLL_STATUS_PERIOD seconds, or when forced.  Only the store thread calls it:
+ * the watchers only set fields under the lock. */
+static void publish_status(struct poller *p, int force)
+{
+	int64_t now = (int64_t)time(NULL);
+	struct poll_status st;
+	pthread_mutex_lock(&p->lock);
+	int due = force || now - p->status_written >= POLL_STATUS_PERIOD ||
+	          (p->status_dirty && now - p->status_written >= STATUS_COALESCE);
+	if (due) {
+		status_snapshot(p, now, &st);
+		p->status_dirty = 0;
+		p->status_written = now;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (!due)
+		return;
+	char *error = NULL;
+	if (poll_status_write(p->startup->database, &st, &error) < 0) {
+		/* Once per change: a full disk would say it every second. */
+		if (p->status_error == NULL || strcmp(p->status_error, error) != 0)
+			log_warn("status file: %s", error);
+		free(p->status_error);
+		p->status_error = error;
+	} else if (p->status_error != NULL) {
+		log_warn("status file: written again");
+		xfree(&p->status_error);
+	}
+	poll_status_clear(&st);
+}
+
 /* --- Watchers -------------------------------------------------------------------------- */
 
 /* Sleeps up to seconds, waking early on a stop request. */
 static void nap(double seconds)
 {
 	struct timespec step = {0, 200 * 1000000L};
-	for (double slept = 0; slept < seconds && !stop_requested; slept += 0.2)
+	for (double slept = 0; slept < seconds && !stopping(); slept += 0.2)
 		nanosleep(&step, NULL);
 }
 
@@ -195,6 +325,7 @@ static void watcher_fail(struct watcher *w, const char *error)
 	int changed = w->failure == NULL || strcmp(w->failure, error) != 0;
 	free(w->failure);
 	w->failure = xstrdup(error);
+	w->poller->status_dirty = 1;
 	pthread_mutex_unlock(&w->poller->lock);
 	if (changed)
 		log_error("mailbox %s/%s: %s", w->mailbox->name, w->folder, error);
@@ -210,6 +341,18 @@ static void watcher_ok(struct watcher *w)
 		log_warn("mailbox %s/%s: connected again", w->mailbox->name, w->folder);
 }
 
+/* What the server says it holds: UIDNEXT - 1 at a SELECT, or a UID fetched beyond it. */
+static void watcher_saw(struct watcher *w, uint32_t uidvalidity, uint32_t top)
+{
+	pthread_mutex_lock(&w->poller->lock);
+	if (w->server_uidvalidity != uidvalidity || top > w->server_top) {
+		w->server_uidvalidity = uidvalidity;
+		w->server_top = top;
+		w->poller->status_dirty = 1;
+	}
+	pthread_mutex_unlock(&w->poller->lock);
+}
+
 struct fetch_ctx {
 	struct watcher *w;
 	uint32_t uidvalidity;
@@ -217,11 +360,22 @@ struct fetch_ctx {
 	struct strlist uids;         /* fetched this round, for mark_seen / move_to */
 };
 
+/* Hashes, parses and routes on the watcher's thread, ahead of the store, with the rules and
+ * limits in force (a reload swaps them under the write lock, so never mid-message). */
+static void prepare(struct watcher *w, struct ingest_item *item)
+{
+	struct poller *p = w->poller;
+	pthread_rwlock_rdlock(&p->setup_lock);
+	const struct mailbox_config *m = config_find_mailbox(p->config, w->mailbox->name);
+	ingest_item_prepare(item, &p->config->limits, p->rules, m ? m : w->mailbox, w->folder);
+	pthread_rwlock_unlock(&p->setup_lock);
+}
+
 static int on_message(const struct imap_message *m, void *p)
 {
 	struct fetch_ctx *ctx = p;
 	struct watcher *w = ctx->w;
-	if (stop_requested)
+	if (stopping())
 		return 1;
 	struct event *e = xcalloc(1, sizeof(*e));
 	e->kind = EV_MESSAGE;
@@ -235,9 +389,8 @@ static int on_message(const struct imap_message *m, void *p)
 	e->item.uidvalidity = ctx->uidvalidity;
 	e->item.uid = m->uid;
 	e->item.resync = ctx->resync;
-	/* Hash, parse and route here, on the watcher's thread, ahead of the store. */
-	ingest_item_prepare(&e->item, &w->poller->config->limits, w->poller->rules, w->mailbox,
-	                    w->folder);
+	prepare(w, &e->item);
+	watcher_saw(w, ctx->uidvalidity, m->uid);
 	push(w->poller, e);
 	if (m->uid >= w->next_uid)
 		w->next_uid = (uint64_t)m->uid + 1; /* 64 bits: no wrap after the last UID */
@@ -257,7 +410,7 @@ static int after_commit(struct watcher *w, struct imap_session *s, const struct 
 	struct poller *p = w->poller;
 	pthread_mutex_lock(&p->lock);
 	while ((w->committed_uidvalidity != uidvalidity || w->committed_uid < last) &&
-	       !stop_requested)
+	       !stopping())
 		pthread_cond_wait(&p->committed, &p->lock);
 	int ready = w->committed_uidvalidity == uidvalidity && w->committed_uid >= last;
 	pthread_mutex_unlock(&p->lock);
@@ -279,6 +432,8 @@ static int sync_folder(struct watcher *w, struct imap_session *s, int select, ch
 	struct imap_folder_status st = {.uidvalidity = w->uidvalidity};
 	if (select && imap_select(s, w->folder, 0, &st, error_r) != IMAP_OK)
 		return -1;
+	if (select && st.uidnext > 0)
+		watcher_saw(w, st.uidvalidity, st.uidnext - 1);
 	struct fetch_ctx ctx = {w, st.uidvalidity, 0, {0}};
 	if (w->uidvalidity != 0 && w->uidvalidity != st.uidvalidity) {
 		/* The server renumbered the folder: fetch it all again; the store knows each
@@ -291,7 +446,7 @@ static int sync_folder(struct watcher *w, struct imap_session *s, int select, ch
 	w->uidvalidity = st.uidvalidity;
 	int rc = w->next_uid > UINT32_MAX ? IMAP_OK /* the last UID there can be is stored */
 	    : imap_fetch_since(s, (uint32_t)w->next_uid, FETCH_CHUNK, on_message, &ctx, error_r);
-	if (rc == IMAP_OK && !stop_requested) {
+	if (rc == IMAP_OK && !stopping()) {
 		uint32_t last = (uint32_t)(w->next_uid - 1);
 		push_simple(w, EV_SYNCED, st.uidvalidity, last);
 		if (ctx.uids.count > 0 &&
@@ -310,14 +465,16 @@ static int sync_folder(struct watcher *w, struct imap_session *s, int select, ch
 static int wait_for_mail(struct watcher *w, struct imap_session *s, char **error_r)
 {
 	if (!imap_has_idle(s)) {
-		nap((double)w->poller->config->poll_interval);
-		return stop_requested ? 0 : imap_noop(s, error_r) == IMAP_OK ? 1 : -1;
+		watcher_state(w, FOLDER_POLLING, 0);
+		nap((double)w->config->poll_interval);
+		return stopping() ? 0 : imap_noop(s, error_r) == IMAP_OK ? 1 : -1;
 	}
 	if (imap_idle_start(s, error_r) != IMAP_OK)
 		return -1;
+	watcher_state(w, FOLDER_IDLE, 0);
 	time_t start = time(NULL);
 	int rc = 0;
-	while (!stop_requested && time(NULL) - start < IDLE_RENEW) {
+	while (!stopping() && time(NULL) - start < IDLE_RENEW) {
 		rc = imap_idle_wait(s, 1000, error_r);
 		if (rc != 0)
 			break;
@@ -334,16 +491,21 @@ static void *watcher_main(void *arg)
 	struct watcher *w = arg;
 	const struct poller *p = w->poller;
 	double backoff = 1;
-	while (!stop_requested) {
+	while (!stopping()) {
 		struct imap_account account;
 		char *host = NULL, *secret = NULL, *error = NULL;
 		struct imap_session *s = NULL;
+		watcher_state(w, FOLDER_CONNECTING, 0);
 		int rc = mailbox_imap_account(w->mailbox, &account, &host, &secret, &error);
 		if (rc == 0)
 			rc = imap_connect(&account, &s, &error) == IMAP_OK ? 0 : -1;
 		free_secret(&secret);
 		free(host);
 		if (rc == 0) {
+			pthread_mutex_lock(&w->poller->lock);
+			w->connections++;
+			pthread_mutex_unlock(&w->poller->lock);
+			watcher_state(w, FOLDER_SYNCING, 0);
 			rc = sync_folder(w, s, 1, &error);
 			if (rc == 0) {
 				watcher_ok(w);
@@ -352,10 +514,12 @@ static void *watcher_main(void *arg)
 				w->synced = 1;
 				pthread_mutex_unlock(&w->poller->lock);
 			}
-			while (rc == 0 && !p->options->once && !stop_requested) {
+			while (rc == 0 && !p->options->once && !stopping()) {
 				rc = wait_for_mail(w, s, &error);
-				if (rc > 0)
+				if (rc > 0) {
+					watcher_state(w, FOLDER_SYNCING, 0);
 					rc = sync_folder(w, s, 0, &error);
+				}
 			}
 		}
 		imap_close(&s);
@@ -364,8 +528,9 @@ static void *watcher_main(void *arg)
 			free(error);
 			if (p->options->once)
 				break;
+			watcher_state(w, FOLDER_BACKOFF, (int64_t)time(NULL) + (int64_t)backoff);
 			nap(backoff);
-			backoff = backoff_next(backoff, p->config->backoff_max);
+			backoff = backoff_next(backoff, w->config->backoff_max);
 			continue;
 		}
 		free(error);
@@ -389,6 +554,31 @@ static int begin(struct poller *p, char **error_r)
 	p->in_transaction = 1;
 	p->batch_messages = 0;
 	return 0;
+}
+
+/* After a commit: the store takes writes (again). */
+static void store_ok(struct poller *p)
+{
+	pthread_mutex_lock(&p->lock);
+	int was_failing = p->store_failing;
+	p->store_failing = 0;
+	xfree(&p->store_reason);
+	if (was_failing)
+		p->status_dirty = 1;
+	pthread_mutex_unlock(&p->lock);
+	if (was_failing)
+		p->ok_since = (int64_t)time(NULL);
+}
+
+/* A logged store failure is over once commits have passed for STORE_CALM seconds: said once,
+ * however often a nearly full disk let a small commit through in between. */
+static void store_calm_check(struct poller *p)
+{
+	if (p->fault_logged != NULL && p->ok_since != 0 &&
+	    (int64_t)time(NULL) - p->ok_since >= STORE_CALM) {
+		log_warn("store: writing again");
+		xfree(&p->fault_logged);
+	}
 }
 
 /* Commits what the open transaction holds, with each folder's last UID: the state advances in
@@ -415,6 +605,7 @@ static int flush_all(struct poller *p, char **error_r)
 		return -1;
 	}
 	p->in_transaction = 0;
+	int64_t now = (int64_t)time(NULL);
 	pthread_mutex_lock(&p->lock);
 	for (size_t i = 0; i < p->n_watchers; i++) {
 		struct watcher *w = &p->watchers[i];
@@ -422,10 +613,16 @@ static int flush_all(struct poller *p, char **error_r)
 			w->committed_uidvalidity = w->state_uidvalidity;
 			w->committed_uid = w->state_uid;
 			w->state_dirty = 0;
+			p->status_dirty = 1;
+		}
+		if (w->sync_pending) {
+			w->last_sync = now;
+			w->sync_pending = 0;
 		}
 	}
 	pthread_cond_broadcast(&p->committed);
 	pthread_mutex_unlock(&p->lock);
+	store_ok(p);
 	/* New rows may be in the outbox: wake the sender. */
 	pthread_mutex_lock(&p->send_lock);
 	p->send_pending = 1;
@@ -456,6 +653,7 @@ static int handle(struct poller *p, struct event *e, char **error_r)
 	}
 	case EV_SYNCED:
 		set_state(w, e->uidvalidity, e->uid);
+		w->sync_pending = 1;
 		break;
 	case EV_EXIT:
 		pthread_mutex_lock(&p->lock);
@@ -472,25 +670,46 @@ static void event_free(struct event *e)
 	free(e);
 }
 
-/* Stores what the watchers fetch until they have all exited.  On a store error the run
- * stops: what was committed stays, the rest is fetched again next time. */
-static void fail_store(struct poller *p, int *failed)
+/* A store error (disk full, the database locked by another process, an I/O error): roll
+ * back, and end the round — the watchers have fetched past what is committed, so they must
+ * start again from the committed state.  Nothing is lost: what was not committed is still on
+ * the server, above each folder's committed last UID. */
+static void fail_store(struct poller *p, int *failed, char **error_r)
 {
+	const char *fault = store_fault(p->store); /* before the rollback resets it */
+	if (fault != NULL && *error_r != NULL && strncmp(*error_r, fault, strlen(fault)) != 0) {
+		char *why = xasprintf("%s: %s", fault, *error_r);
+		free(*error_r);
+		*error_r = why;
+	}
 	if (p->in_transaction)
 		store_rollback(p->store);
 	p->in_transaction = 0;
+	for (size_t i = 0; i < p->n_watchers; i++) {
+		p->watchers[i].state_dirty = 0;
+		p->watchers[i].sync_pending = 0;
+	}
 	*failed = 1;
-	request_stop(p);
+	request_round_stop(p);
 }
 
+static void reload(struct poller *p);
+
+/* Stores what the watchers fetch until they have all exited.  -1 on a store error (the
+ * round ends; *error_r says why). */
 static int store_loop(struct poller *p, char **error_r)
 {
 	int failed = 0;
 	for (;;) {
+		publish_status(p, 0);
+		store_calm_check(p);
+		/* A quiet point: no transaction open. */
+		if (reload_requested && !failed && !p->in_transaction)
+			reload(p);
 		struct event *e = pop(p, 1000);
 		if (e == NULL) {
 			if (!failed && flush_all(p, error_r) < 0)
-				fail_store(p, &failed);
+				fail_store(p, &failed, error_r);
 			pthread_mutex_lock(&p->lock);
 			int done = p->running == 0 && p->head == NULL;
 			pthread_mutex_unlock(&p->lock);
@@ -499,29 +718,56 @@ static int store_loop(struct poller *p, char **error_r)
 			continue;
 		}
 		if (!failed && handle(p, e, error_r) < 0)
-			fail_store(p, &failed);
+			fail_store(p, &failed, error_r);
 		else if (failed && e->kind == EV_EXIT)
 			handle(p, e, error_r);
 		event_free(e);
 		/* Commit as soon as the queue runs dry: the reply goes out at once. */
 		if (!failed && queue_empty(p) && flush_all(p, error_r) < 0)
-			fail_store(p, &failed);
+			fail_store(p, &failed, error_r);
 	}
 	return failed ? -1 : 0;
 }
 
 /* --- The sender thread ----------------------------------------------------------------- */
 
+/* The configuration in force (a reload may replace it; the old one stays alive). */
+static const struct config *current_config(struct poller *p)
+{
+	pthread_rwlock_rdlock(&p->setup_lock);
+	const struct config *config = p->config;
+	pthread_rwlock_unlock(&p->setup_lock);
+	return config;
+}
+
+/* A row claimed whose outcome could not be written (disk full, locked) stays "sending": it
+ * is settled as after a crash — by its Message-ID, else "uncertain" — never sent again
+ * blindly.  This thread is the only sender (one poller per database), so no row is in
+ * flight while it runs.  Returns 0 when nothing is left to settle. */
+static int settle_claimed(struct store *store)
+{
+	struct outbox_counts counts = {0};
+	char *error = NULL;
+	if (outbox_resolve_claimed(store, &counts, &error) < 0) {
+		log_debug("%s (settled later)", error);
+		free(error);
+		return -1;
+	}
+	return 0;
+}
+
 static void *sender_main(void *arg)
 {
 	struct poller *p = arg;
 	struct store *store = NULL;
-	char *error = NULL;
-	if (store_open(p->config->database, STORE_OPEN_EXISTING, &store, &error) < 0) {
+	char *error = NULL, *failing = NULL;
+	int unsettled = 0;
+	if (store_open(p->startup->database, STORE_OPEN_EXISTING, &store, &error) < 0) {
 		log_error("outbox: %s", error);
 		free(error);
 		return NULL;
 	}
+	store_limit_wal(store, WAL_PAGES);
 	for (;;) {
 		pthread_mutex_lock(&p->send_lock);
 		int64_t due = 0;
@@ -540,17 +786,38 @@ static void *sender_main(void *arg)
 		pthread_mutex_unlock(&p->send_lock);
 		if (stop)
 			break;
+		if (unsettled)
+			unsettled = settle_claimed(store) < 0;
 		struct outbox_counts counts = {0};
-		if (outbox_send_due(store, p->config, (int64_t)time(NULL), &counts, &error) < 0) {
-			log_error("%s", error);
-			xfree(&error);
+		if (outbox_send_due(store, current_config(p), (int64_t)time(NULL), &counts,
+		                    &error) < 0) {
+			/* Once per change of state, as for a mailbox. */
+			if (failing == NULL || strcmp(failing, error) != 0)
+				log_error("%s", error);
+			free(failing);
+			failing = error;
+			error = NULL;
+			unsettled = settle_claimed(store) < 0;
+		} else if (failing != NULL) {
+			log_warn("outbox: sending again");
+			xfree(&failing);
 		}
 	}
+	free(failing);
 	store_close(&store);
 	return NULL;
 }
 
-/* --- Start-up checks ------------------------------------------------------------------- */
+static void sender_stop(struct poller *p, pthread_t sender)
+{
+	pthread_mutex_lock(&p->send_lock);
+	p->send_stop = 1;
+	pthread_cond_signal(&p->send_kick);
+	pthread_mutex_unlock(&p->send_lock);
+	pthread_join(sender, NULL);
+}
+
+/* --- Start-up checks and the folders --------------------------------------------------- */
 
 /* A second poller on the same database would fetch and answer everything twice. */
 static int take_lock(const char *database, int *fd_r, char **error_r)
@@ -571,47 +838,24 @@ static int take_lock(const char *database, int *fd_r, char **error_r)
 	return 0;
 }
 
-/* Every template renders, in every language, before anything is fetched. */
-static int check_templates(const struct config *config, char **error_r)
-{
-	struct strlist problems = {0};
-	if (template_check(config->templates, &problems) > 0)
-		*error_r = strlist_join(&problems, "\n");
-	int rc = problems.count > 0 ? -1 : 0;
-	strlist_free(&problems);
-	return rc;
-}
-
-/* A watcher for one folder (a string of the configuration, which outlives the run). */
-static int add_watcher(struct poller *p, const struct mailbox_config *m, const char *folder,
-                       char **error_r)
+/* A watcher for one folder (strings of the starting configuration, which outlives the
+ * run). */
+static void add_watcher(struct poller *p, const struct mailbox_config *m, const char *folder)
 {
 	p->watchers = xrealloc(p->watchers, (p->n_watchers + 1) * sizeof(*p->watchers));
 	struct watcher *w = &p->watchers[p->n_watchers++];
 	memset(w, 0, sizeof(*w));
 	w->poller = p;
+	w->config = p->startup;
 	w->mailbox = m;
 	w->folder = folder;
-	uint32_t uidvalidity = 0, last_uid = 0;
-	if (ingest_open(p->store, p->config, m, folder, &w->ing, error_r) < 0 ||
-	    ingest_enable_autoreply(w->ing, error_r) < 0)
-		return -1;
-	ingest_use_caller_transaction(w->ing);
-	w->mailbox_id = ingest_mailbox_id(w->ing);
-	if (store_folder_get(p->store, w->mailbox_id, folder, &uidvalidity, &last_uid) < 0) {
-		*error_r = xasprintf("%s/%s: %s", m->name, folder, store_error(p->store));
-		return -1;
-	}
-	w->uidvalidity = uidvalidity;
-	w->next_uid = (uint64_t)last_uid + 1;
-	w->committed_uidvalidity = uidvalidity;
-	w->committed_uid = last_uid;
-	return 0;
+	w->state = FOLDER_CONNECTING;
+	w->state_since = p->started;
 }
 
-static int setup_watchers(struct poller *p, char **error_r)
+static int plan_watchers(struct poller *p, char **error_r)
 {
-	const struct config *c = p->config;
+	const struct config *c = p->startup;
 	for (size_t i = 0; i < c->n_mailboxes; i++) {
 		const struct mailbox_config *m = &c->mailboxes[i];
 		if (p->options->mailbox && strcmp(p->options->mailbox, m->name) != 0)
@@ -624,18 +868,131 @@ static int setup_watchers(struct poller *p, char **error_r)
 			continue;
 		}
 		for (size_t j = 0; j < m->folders.count; j++)
-			if (add_watcher(p, m, m->folders.items[j], error_r) < 0)
-				return -1;
+			add_watcher(p, m, m->folders.items[j]);
 		/* The liaisons' replies from their own mail clients belong in the threads too. */
-		if (m->sent_folder && !strlist_contains(&m->folders, m->sent_folder) &&
-		    add_watcher(p, m, m->sent_folder, error_r) < 0)
-			return -1;
+		if (m->sent_folder && !strlist_contains(&m->folders, m->sent_folder))
+			add_watcher(p, m, m->sent_folder);
 	}
 	if (p->n_watchers == 0) {
 		*error_r = xstrdup("no mailbox has an imap URL to poll");
 		return -1;
 	}
 	return 0;
+}
+
+/* The store thread's side of a folder, for config (the one in force). */
+static int open_ingest(struct poller *p, const struct config *config, struct watcher *w,
+                       struct ingest **ing_r, char **error_r)
+{
+	const struct mailbox_config *m = config_find_mailbox(config, w->mailbox->name);
+	if (ingest_open(p->store, config, m ? m : w->mailbox, w->folder, ing_r, error_r) < 0)
+		return -1;
+	if (ingest_enable_autoreply(*ing_r, error_r) < 0) {
+		ingest_close(ing_r);
+		return -1;
+	}
+	ingest_use_caller_transaction(*ing_r);
+	return 0;
+}
+
+/* Each folder from its committed state, at the start of a round. */
+static int open_folder(struct poller *p, struct watcher *w, char **error_r)
+{
+	uint32_t uidvalidity = 0, last_uid = 0;
+	if (open_ingest(p, p->config, w, &w->ing, error_r) < 0)
+		return -1;
+	w->mailbox_id = ingest_mailbox_id(w->ing);
+	if (store_folder_get(p->store, w->mailbox_id, w->folder, &uidvalidity, &last_uid) < 0) {
+		*error_r = xasprintf("%s/%s: %s", w->mailbox->name, w->folder, store_error(p->store));
+		return -1;
+	}
+	w->uidvalidity = uidvalidity;
+	w->next_uid = (uint64_t)last_uid + 1;
+	w->state_dirty = w->sync_pending = 0;
+	w->started = 0;
+	pthread_mutex_lock(&p->lock);
+	w->committed_uidvalidity = uidvalidity;
+	w->committed_uid = last_uid;
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+static void close_folders(struct poller *p)
+{
+	for (size_t i = 0; i < p->n_watchers; i++)
+		ingest_close(&p->watchers[i].ing);
+}
+
+/* --- Reload (SIGHUP) ------------------------------------------------------------------- */
+
+static void log_lines(const char *prefix, const char *text)
+{
+	char *copy = xstrdup(text);
+	char *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		log_error("%s%s", prefix, line);
+	free(copy);
+}
+
+/* Between transactions, on the store thread: the new configuration, routing rules and
+ * templates, or — when anything in them is wrong — the old ones, with every FILE:LINE
+ * logged.  The IMAP connections stay open. */
+static void reload(struct poller *p)
+{
+	reload_requested = 0;
+	struct config *loaded = NULL;
+	struct route_rules *rules = NULL;
+	char *errors = NULL;
+	const char *path = p->startup->path;
+	if (poll_reload_load(path, &loaded, &rules, &errors) < 0) {
+		log_error("reload of %s refused; the running configuration stays:", path);
+		log_lines("  ", errors);
+		free(errors);
+		return;
+	}
+	/* The store side first: a store error keeps everything as it was. */
+	struct ingest **fresh = xcalloc(p->n_watchers + 1, sizeof(*fresh));
+	for (size_t i = 0; i < p->n_watchers; i++) {
+		if (p->watchers[i].ing == NULL)
+			continue;
+		if (open_ingest(p, loaded, &p->watchers[i], &fresh[i], &errors) < 0) {
+			log_error("reload of %s postponed to the next SIGHUP: %s", path, errors);
+			free(errors);
+			for (size_t j = 0; j < i; j++)
+				ingest_close(&fresh[j]);
+			free(fresh);
+			route_rules_free(&rules);
+			config_free(&loaded);
+			return;
+		}
+	}
+	struct strlist restart = {0};
+	poll_reload_restart_needed(p->startup, loaded, &restart);
+	pthread_rwlock_wrlock(&p->setup_lock);
+	struct route_rules *old_rules = p->rules;
+	p->rules = rules;
+	p->config = loaded;
+	pthread_rwlock_unlock(&p->setup_lock);
+	/* No watcher holds the old rules: they route under the read lock, and a routed item
+	 * keeps copies of what matched. */
+	route_rules_free(&old_rules);
+	p->loaded = xrealloc(p->loaded, (p->n_loaded + 1) * sizeof(*p->loaded));
+	p->loaded[p->n_loaded++] = loaded;
+	for (size_t i = 0; i < p->n_watchers; i++) {
+		if (fresh[i] == NULL)
+			continue;
+		ingest_close(&p->watchers[i].ing);
+		p->watchers[i].ing = fresh[i];
+	}
+	free(fresh);
+	log_warn("reloaded %s: routing rules %s, templates %s", path, loaded->routes,
+	         loaded->templates);
+	if (restart.count > 0) {
+		char *what = strlist_join(&restart, "; ");
+		log_warn("reload: not applied until liaison poll restarts: %s", what);
+		free(what);
+	}
+	strlist_free(&restart);
 }
 
 /* --- The run --------------------------------------------------------------------------- */
@@ -648,7 +1005,135 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/* One round: every folder from its committed state, until the watchers end (--once, a stop:
+ * 0) or the store fails (-1 with *error_r).  The poll lock and the sender stay. */
+static int run_round(struct poller *p, char **error_r)
+{
+	round_stop = 0;
+	for (size_t i = 0; i < p->n_watchers; i++)
+		if (open_folder(p, &p->watchers[i], error_r) < 0) {
+			close_folders(p);
+			return -1;
+		}
+	/* Watchers get no signals: the calling thread handles them. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (size_t i = 0; i < p->n_watchers; i++) {
+		p->watchers[i].started =
+		    pthread_create(&p->watchers[i].thread, NULL, watcher_main, &p->watchers[i]) == 0;
+		if (p->watchers[i].started) {
+			pthread_mutex_lock(&p->lock);
+			p->running++;
+			pthread_mutex_unlock(&p->lock);
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int rc = store_loop(p, error_r);
+	for (size_t i = 0; i < p->n_watchers; i++)
+		if (p->watchers[i].started)
+			pthread_join(p->watchers[i].thread, NULL);
+	close_folders(p);
+	return rc;
+}
+
+/* The kind of a store failure: its reason up to the first ": " ("disk full", "database locked
+ * by another process"), so that the message that met it does not make it news again. */
+static int same_kind(const char *a, const char *b)
+{
+	const char *end_a = strstr(a, ": "), *end_b = strstr(b, ": ");
+	size_t len_a = end_a ? (size_t)(end_a - a) : strlen(a);
+	size_t len_b = end_b ? (size_t)(end_b - b) : strlen(b);
+	return len_a == len_b && strncmp(a, b, len_a) == 0;
+}
+
+/* The store refused a write: published, logged once per kind (until it is over, see
+ * store_calm_check), every folder waiting. */
+static void store_failed(struct poller *p, const char *error, double wait)
+{
+	int64_t retry_at = (int64_t)time(NULL) + (int64_t)wait + 1;
+	int changed = p->fault_logged == NULL || !same_kind(p->fault_logged, error);
+	if (changed) {
+		free(p->fault_logged);
+		p->fault_logged = xstrdup(error);
+	}
+	p->ok_since = 0;
+	pthread_mutex_lock(&p->lock);
+	p->store_failing = 1;
+	free(p->store_reason);
+	p->store_reason = xstrdup(error);
+	pthread_mutex_unlock(&p->lock);
+	for (size_t i = 0; i < p->n_watchers; i++)
+		watcher_state(&p->watchers[i], FOLDER_BACKOFF, retry_at);
+	if (changed)
+		log_error("store: %s: rolled back; trying again (up to every %llds) from each "
+		          "folder's last stored UID", error, (long long)p->startup->backoff_max);
+	publish_status(p, 1);
+}
+
+/* Waits before the next round, publishing and reloading meanwhile. */
+static void store_wait(struct poller *p, double seconds)
+{
+	struct timespec step = {0, 200 * 1000000L};
+	for (double slept = 0; slept < seconds && !stop_requested; slept += 0.2) {
+		nanosleep(&step, NULL);
+		if (reload_requested)
+			reload(p);
+		publish_status(p, 0);
+	}
+}
+
+/* Rows a crash left between "claimed" and "marked" are settled before anything else, while no
+ * sender runs.  It is the first write: a store that refuses it (a backup holding the lock as
+ * the service starts) is waited for as in a round; --once gives up.  0 (also on a stop
+ * request: no round runs then), or -1 with *error_r. */
+static int settle_at_start(struct poller *p, char **error_r)
+{
+	double backoff = 1;
+	struct outbox_counts counts = {0};
+	while (!stop_requested && outbox_resolve_claimed(p->store, &counts, error_r) < 0) {
+		if (p->options->once)
+			return -1;
+		store_failed(p, *error_r, backoff);
+		xfree(error_r);
+		store_wait(p, backoff);
+		backoff = backoff_next(backoff, p->startup->backoff_max);
+	}
+	return 0;
+}
+
+/* Rounds until a stop: a store failure rolls back and starts the watchers again from what
+ * is committed, after a backoff; --once gives up instead.  0, or -1 with *error_r. */
+static int run_rounds(struct poller *p, char **error_r)
+{
+	double backoff = 1;
+	while (!stop_requested) {
+		char *error = NULL;
+		if (run_round(p, &error) == 0 || stop_requested || p->options->once) {
+			if (error != NULL && !stop_requested) {
+				*error_r = error;
+				return -1;
+			}
+			free(error);
+			return 0;
+		}
+		if (p->fault_logged == NULL)
+			backoff = 1; /* a new failure (not one after a short respite) starts from 1 s */
+		store_failed(p, error ? error : "failed", backoff);
+		/* A full disk may be full of the write-ahead log itself: hand its space back
+		 * as soon as the database file can take the pages (quietly: it fails while
+		 * the disk is full). */
+		if (error != NULL && strncmp(error, "disk full", 9) == 0)
+			store_checkpoint(p->store);
+		free(error);
+		store_wait(p, backoff);
+		backoff = backoff_next(backoff, p->startup->backoff_max);
+	}
+	return 0;
 }
 
 static void teardown(struct poller *p)
@@ -659,7 +1144,14 @@ static void teardown(struct poller *p)
 	}
 	free(p->watchers);
 	route_rules_free(&p->rules);
+	for (size_t i = 0; i < p->n_loaded; i++)
+		config_free(&p->loaded[i]);
+	free(p->loaded);
+	free(p->store_reason);
+	free(p->status_error);
+	free(p->fault_logged);
 	store_close(&p->store);
+	pthread_rwlock_destroy(&p->setup_lock);
 }
 
 /* --once: how it went, for the exit code. */
@@ -681,9 +1173,19 @@ static int summarise(struct poller *p, char **error_r)
 	return 1;
 }
 
+/* The status file of a poller that has ended: every folder stopped (kept, so that
+ * `liaison status` can still tell when each folder last synced). */
+static void publish_stopped(struct poller *p)
+{
+	for (size_t i = 0; i < p->n_watchers; i++)
+		watcher_state(&p->watchers[i], FOLDER_STOPPED, 0);
+	publish_status(p, 1);
+}
+
 int poller_run(const struct config *config, const struct poll_options *options, char **error_r)
 {
 	struct poller p = {
+		.startup = config,
 		.config = config,
 		.options = options,
 		.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -692,57 +1194,42 @@ int poller_run(const struct config *config, const struct poll_options *options, 
 		.committed = PTHREAD_COND_INITIALIZER,
 		.send_lock = PTHREAD_MUTEX_INITIALIZER,
 		.send_kick = PTHREAD_COND_INITIALIZER,
+		.started = (int64_t)time(NULL),
 	};
+	pthread_rwlock_init(&p.setup_lock, NULL);
 	int lock_fd = -1;
-	stop_requested = 0;
+	stop_requested = round_stop = reload_requested = 0;
+	int rc = 2;
 	if (route_rules_load(config->routes, &p.rules, error_r) < 0 ||
-	    check_templates(config, error_r) < 0)
-		return 2;
-	if (take_lock(config->database, &lock_fd, error_r) < 0)
-		return 1;
-	int rc = 1;
-	if (store_open(config->database, STORE_OPEN_EXISTING, &p.store, error_r) < 0)
+	    poll_reload_check_templates(config, error_r) < 0 || plan_watchers(&p, error_r) < 0)
+		goto out;
+	rc = 1;
+	if (take_lock(config->database, &lock_fd, error_r) < 0 ||
+	    store_open(config->database, STORE_OPEN_EXISTING, &p.store, error_r) < 0)
+		goto out;
+	store_limit_wal(p.store, WAL_PAGES);
+	install_signals();
+	publish_status(&p, 1);
+	if (settle_at_start(&p, error_r) < 0)
 		goto out;
 	struct outbox_counts counts = {0};
-	/* Rows a crash left between "claimed" and "marked" are settled before anything else. */
-	if (outbox_resolve_claimed(p.store, &counts, error_r) < 0)
-		goto out;
-	if (setup_watchers(&p, error_r) < 0) {
-		rc = 2;
-		goto out;
-	}
-	install_signals();
 
-	/* Watchers and the sender get no signals: the calling thread handles them. */
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	pthread_t sender;
 	int sender_started = !options->once && pthread_create(&sender, NULL, sender_main, &p) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!options->once && !sender_started)
 		log_error("outbox: cannot start the sender thread: replies wait for the next run");
-	for (size_t i = 0; i < p.n_watchers; i++) {
-		p.watchers[i].started =
-		    pthread_create(&p.watchers[i].thread, NULL, watcher_main, &p.watchers[i]) == 0;
-		if (p.watchers[i].started)
-			p.running++;
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 
-	int store_failed = store_loop(&p, error_r) < 0;
-	for (size_t i = 0; i < p.n_watchers; i++)
-		if (p.watchers[i].started)
-			pthread_join(p.watchers[i].thread, NULL);
-	if (sender_started) {
-		pthread_mutex_lock(&p.send_lock);
-		p.send_stop = 1;
-		pthread_cond_signal(&p.send_kick);
-		pthread_mutex_unlock(&p.send_lock);
-		pthread_join(sender, NULL);
-	}
-	if (store_failed)
+	int store_failed_for_good = run_rounds(&p, error_r) < 0;
+	if (sender_started)
+		sender_stop(&p, sender);
+	publish_stopped(&p);
+	if (store_failed_for_good)
 		goto out;
-	if (options->once && outbox_send_due(p.store, config, (int64_t)time(NULL), &counts,
+	if (options->once && outbox_send_due(p.store, p.config, (int64_t)time(NULL), &counts,
 	                                     error_r) < 0)
 		goto out;
 	rc = options->once ? summarise(&p, error_r) : 0;

@@ -433,3 +433,28 @@ void store_rollback(struct store *store)
 	if (!sqlite3_get_autocommit(store->db))
 		exec(store, "ROLLBACK");
 }
+
+const char *store_fault(struct store *store)
+{
+	switch (sqlite3_errcode(store->db)) {
+	case SQLITE_FULL: return "disk full";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return "database locked by another process";
+	case SQLITE_IOERR: return "I/O error";
+	case SQLITE_CANTOPEN: return "cannot open a database file";
+	case SQLITE_READONLY: return "database read-only";
+	default: return NULL;
+	}
+}
+
+int store_checkpoint(struct store *store)
+{
+	return exec(store, "PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+int store_limit_wal(struct store *store, int pages)
+{
+	char pragma[64];
+	snprintf(pragma, sizeof(pragma), "PRAGMA wal_autocheckpoint = %d", pages);
+	return exec(store, pragma);
+}

@@ -216,3 +216,29 @@ maildir_msg() {
 	printf 'From: %s\nTo: TroopKCTL@ct.gov\nSubject: %s\nMessage-ID: <%s@example.org>\nDate: Mon, 1 Jun 2026 10:00:00 +0000\nContent-Type: text/plain; charset=utf-8\n\n%s\n' \
 		"$2" "$3" "$4" "$5" >"$1/cur/$4:2,"
 }
+
+# wait_until WHAT SECONDS CONDITION: evaluates the shell CONDITION every 0.2 s until it holds;
+# after SECONDS the test fails (showing daemon.err, the log of a daemon, when there is one).
+wait_until() {
+	wu_what=$1 wu_bound=$2 wu_cond=$3
+	wu_i=0
+	until eval "$wu_cond"; do
+		wu_i=$((wu_i + 1))
+		if [ $wu_i -gt $((wu_bound * 5)) ]; then
+			[ -f daemon.err ] && cat daemon.err
+			fail "$wu_what: not within ${wu_bound}s"
+		fi
+		sleep 0.2
+	done
+	echo "ok: $wu_what"
+}
+
+# stop_daemon PID: SIGTERM to a daemon started by the test; it must exit 0 (a clean stop).
+stop_daemon() {
+	kill -TERM "$1"
+	set +e
+	wait "$1"
+	sd_rc=$?
+	set -e
+	expect_eq "clean exit on SIGTERM" 0 "$sd_rc"
+}
