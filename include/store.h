@@ -41,6 +41,14 @@ int store_schema_version(struct store *store);
  * frees; one problem a line) when it is not, -1 on an error. */
 int store_quick_check(struct store *store, char **problems_r);
 
+/* Bounds how long a statement of this connection waits for another process's lock (the
+ * default is 10 s) to ms, and remembers when a wait ran out: for those who must answer within
+ * seconds (the web console, `liaison status`) rather than wait behind a long writer. */
+void store_set_busy_wait(struct store *store, int ms);
+/* 1 when a statement gave up waiting for a lock since the last call (then cleared), else 0:
+ * "busy, retry" rather than a failure. */
+int store_busy_gave_up(struct store *store);
+
 /* Every commit of this connection is on disk before it returns, power loss included (the
  * outbox's claims and marks: a lost claim could send a message twice).  Other writes keep
  * WAL's synchronous=NORMAL: a crash loses at most the last batch, fetched again. */
@@ -939,5 +947,16 @@ int store_saved_search_add(struct store *store, const struct saved_search_row *r
 int store_saved_searches(struct store *store, int64_t id, store_saved_search_cb *cb, void *ctx);
 /* Deletes saved search id: 1 deleted, 0 when there is none, -1. */
 int store_saved_search_delete(struct store *store, int64_t id);
+
+/* === store_health.c: what `liaison status` and /metrics count ============================ */
+
+/* The outbox by status, in one pass. */
+struct outbox_tally {
+	int64_t queued, sending, sent, failed, uncertain;
+	int64_t autoreplies_sent;   /* sent rows of kind autoreply or autoreply-urgent */
+	int64_t oldest_queued_at;   /* created_at of the oldest queued row, 0 when none */
+	int64_t failed_since;       /* failed rows last tried (claimed) at or after since */
+};
+int store_outbox_tally(struct store *store, int64_t since, struct outbox_tally *tally_r);
 
 #endif
