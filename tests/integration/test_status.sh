@@ -4,6 +4,7 @@
 # and its reason), a locked database (it answers), a configuration that does not load (3).
 # The thread form `liaison status REF STATE` still sets a thread's status.
 . "$TOP/tests/integration/lib.sh"
+. "$TOP/tests/integration/lib_web.sh"
 cd "$TMPDIR"
 start_servers
 write_poll_config p.conf "$TMPDIR/p.db"
@@ -123,32 +124,13 @@ status_is "an uncertain outbox row" 1 WARNING
 grep -q "outbox: 1 uncertain" st.out || { cat st.out; fail "uncertain row not named"; }
 
 # --- A locked database: status answers (WAL readers are not blocked by a writer). ------------
-rm -f locked release
-$PY - "$DB" <<'PY' &
-import os, sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
-db.execute("BEGIN EXCLUSIVE")
-open("locked", "w").close()
-for _ in range(600):
-    if os.path.exists("release"):
-        break
-    time.sleep(0.1)
-db.execute("ROLLBACK")
-PY
-LOCKER=$!
-i=0
-while [ ! -f locked ]; do
-	i=$((i + 1))
-	[ $i -le 300 ] || fail "the locker never took the lock"
-	sleep 0.1
-done
+hold_lock "$DB"
 start=$(date +%s)
 status_is "status while another process holds the write lock" 1 WARNING
 took=$(( $(date +%s) - start ))
 [ "$took" -le 15 ] || fail "status took ${took}s under a lock"
 echo "ok: status answered in ${took}s under the lock"
-touch release
-wait $LOCKER
+release_lock
 
 # --- The thread form still sets a thread's status. ---------------------------------------------
 ref=$($LIAISON threads --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["ref"])')
