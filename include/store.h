@@ -430,6 +430,17 @@ int store_outbox_list(struct store *store, const char *status, store_outbox_cb *
 /* The earliest next_attempt_at of a queued row, 0 when none is queued. */
 int store_outbox_next_due(struct store *store, int64_t *when_r);
 
+/* === store_health.c: what `liaison status` and /metrics count ============================ */
+
+/* The outbox by status, in one pass. */
+struct outbox_tally {
+	int64_t queued, sending, sent, failed, uncertain;
+	int64_t autoreplies_sent;   /* sent rows of kind autoreply or autoreply-urgent */
+	int64_t oldest_queued_at;   /* created_at of the oldest queued row, 0 when none */
+	int64_t failed_since;       /* failed rows last tried (claimed) at or after since */
+};
+int store_outbox_tally(struct store *store, int64_t since, struct outbox_tally *tally_r);
+
 /* === store_work.c: working the threads ================================================== */
 
 /* --- Operations on threads ---------------------------------------------------------------- */
@@ -947,16 +958,5 @@ int store_saved_search_add(struct store *store, const struct saved_search_row *r
 int store_saved_searches(struct store *store, int64_t id, store_saved_search_cb *cb, void *ctx);
 /* Deletes saved search id: 1 deleted, 0 when there is none, -1. */
 int store_saved_search_delete(struct store *store, int64_t id);
-
-/* === store_health.c: what `liaison status` and /metrics count ============================ */
-
-/* The outbox by status, in one pass. */
-struct outbox_tally {
-	int64_t queued, sending, sent, failed, uncertain;
-	int64_t autoreplies_sent;   /* sent rows of kind autoreply or autoreply-urgent */
-	int64_t oldest_queued_at;   /* created_at of the oldest queued row, 0 when none */
-	int64_t failed_since;       /* failed rows last tried (claimed) at or after since */
-};
-int store_outbox_tally(struct store *store, int64_t since, struct outbox_tally *tally_r);
 
 #endif
