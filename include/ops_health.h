@@ -37,7 +37,8 @@ struct health_report {
 	/* the poller */
 	int poller_expected;      /* some mailbox has imap: a poller should run */
 	int poller_file;          /* 1 status file read, 0 none, -1 unreadable */
-	int poller_running;       /* its pid is alive and the file fresher than 2 x period */
+	int poller_alive;         /* its pid is alive (a process of another user counts) */
+	int poller_running;       /* alive and the file fresher than 2 x period */
 	int64_t poller_pid, poller_started, poller_written;
 	int store_failing;
 	char *store_reason;       /* owned, or NULL */

@@ -119,8 +119,8 @@ static void read_poller(const struct config *config, struct health_report *r, si
 	r->poller_started = st.started;
 	r->poller_written = st.written;
 	/* kill 0: EPERM is a process of another user, alive all the same */
-	int alive = st.pid > 0 && (kill((pid_t)st.pid, 0) == 0 || errno == EPERM);
-	r->poller_running = alive && r->now - st.written <= 2 * POLL_STATUS_PERIOD;
+	r->poller_alive = st.pid > 0 && (kill((pid_t)st.pid, 0) == 0 || errno == EPERM);
+	r->poller_running = r->poller_alive && r->now - st.written <= 2 * POLL_STATUS_PERIOD;
 	r->store_failing = st.store_failing;
 	r->store_reason = st.store_reason ? xstrdup(st.store_reason) : NULL;
 	for (size_t i = 0; i < st.n_folders; i++) {
@@ -175,8 +175,7 @@ static void judge_poller(struct health_report *r, struct findings *f)
 		return; /* said when read */
 	if (!r->poller_running) {
 		finding(r, f, HEALTH_CRITICAL, "poller not running (pid %lld %s, status written "
-		        "%llds ago)", (long long)r->poller_pid,
-		        kill((pid_t)r->poller_pid, 0) == 0 || errno == EPERM ? "stuck" : "gone",
+		        "%llds ago)", (long long)r->poller_pid, r->poller_alive ? "stuck" : "gone",
 		        (long long)(r->now - r->poller_written));
 		return;
 	}
