@@ -214,8 +214,11 @@ static void read_database(const struct config *config, struct store *store,
 	char *error = NULL;
 	if (store == NULL) {
 		if (store_open(config->database, STORE_OPEN_EXISTING, &own, &error) < 0) {
+			/* a process holding the whole file (locking_mode=EXCLUSIVE) stops even the
+			 * open's reads, after SQLite's wait: busy, not broken (SQLite's words) */
+			r->db_busy = strstr(error, "database is locked") != NULL;
 			r->db_error = error;
-			finding(r, f, HEALTH_CRITICAL, "database: %s", error);
+			finding(r, f, r->db_busy ? HEALTH_WARNING : HEALTH_CRITICAL, "database: %s", error);
 			return;
 		}
 		store_set_busy_wait(own, HEALTH_DB_WAIT_MS);
