@@ -88,7 +88,7 @@ static void reload(void *p)
 	const struct config *old = web_app_swap_config(app, fresh);
 	reloads.retired = xrealloc(reloads.retired, (reloads.n_retired + 1) * sizeof(*old));
 	reloads.retired[reloads.n_retired++] = old;
-	log_warn("web: configuration reloaded from %s (%zu users, %zu mailboxes)", reloads.path,
+	log_info("web: configuration reloaded from %s (%zu users, %zu mailboxes)", reloads.path,
 	         fresh->n_users, fresh->n_mailboxes);
 }
 
