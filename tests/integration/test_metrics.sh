@@ -185,6 +185,20 @@ expect_eq "newbie after the reload" 303 "$(signin newbie 'newbie battery staple'
 expect_eq "reyes, removed, cannot sign in" 403 "$(signin reyes 'correct horse battery' reyes.jar)"
 expect_eq "walsh's session outlived the reload" 200 "$(curl -s -o /dev/null -b walsh.jar -w '%{http_code}' "$BASE/")"
 
+# Requests keep being answered through reloads: 150 sign-in pages while five SIGHUPs land.
+for _ in $(seq 1 150); do code "$BASE/signin"; echo; done >during.txt &
+LOOP=$!
+for _ in 1 2 3 4 5; do
+	kill -HUP $WEB_PID
+	sleep 0.2
+done
+wait $LOOP
+expect_eq "requests answered during five reloads" "150 x 200" "$(grep -c '^200$' during.txt) x $(sort -u during.txt | tr -d '\n')"
+# (signals that land before the loop takes the last one make one reload)
+reloads=$(grep -c 'configuration reloaded' web.err)
+[ "$reloads" -ge 2 ] && [ "$reloads" -le 6 ] || fail "$reloads reloads logged after 1 + 5 SIGHUPs"
+echo "ok: $reloads reloads logged after 1 + 5 SIGHUPs"
+
 # A configuration with an error: refused with FILE:LINE, the one in use kept.
 printf '\n[web]\nsession_idle = forever\n' >>p.conf
 bad_line=$(grep -n '^session_idle' p.conf | cut -d: -f1)
