@@ -1,6 +1,6 @@
 # Helpers of the tests that run `liaison web` and lock the database (sourced after lib.sh).
 
-# start_web NAME ARGS...: liaison ARGS web on a free port (-v and -c go in ARGS); WEB_PID,
+# start_web NAME [ARGS...]: liaison ARGS web on a free port (-v and -c go in ARGS); WEB_PID,
 # BASE (the console's address) and METRICS (/metrics' URL, or empty) once it listens; its
 # output in NAME.out and NAME.err.
 start_web() {
@@ -13,7 +13,7 @@ start_web() {
 		kill -0 $WEB_PID 2>/dev/null || { cat "$name.err"; fail "liaison web exited"; }
 		sleep 0.1
 	done
-	BASE=$(sed -n 's/.*console is at \(http:\/\/[^/]*\)\/.*/\1/p' "$name.out")
+	BASE=$(sed -n 's/.*console is at \(https*:\/\/[^/]*\)\/.*/\1/p' "$name.out")
 	METRICS=$(sed -n 's/.*metrics at \(http:\/\/[^ ]*\)$/\1/p' "$name.out")
 	[ -n "$BASE" ] || fail "liaison web printed no address: $(cat "$name.out" "$name.err")"
 	echo "ok: liaison web at $BASE${METRICS:+, metrics at $METRICS}"

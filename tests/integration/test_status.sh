@@ -175,20 +175,14 @@ with open(os.path.join(sys.argv[1], "filler"), "ab") as f:
     f.write(b"\0" * int(max(extra, 0)))
 PY
 }
+export LIAISON_CONFIG=$TMPDIR/small.conf
 fill 7
-set +e
-$LIAISON -c small.conf status >st.out 2>st.err
-rc=$?
-set -e
-expect_eq "7 % of the disk free: warning" 1 "$rc"
+status_is "7 % of the disk free" 1 WARNING
 grep -q "disk: 7.[0-9]% free" st.out || { cat st.out; fail "the disk warning is not said"; }
 fill 3
-set +e
-$LIAISON -c small.conf status >st.out 2>st.err
-rc=$?
-set -e
-expect_eq "3 % of the disk free: critical" 2 "$rc"
+status_is "3 % of the disk free" 2 CRITICAL
 head -n 1 st.out | grep -q "^LIAISON CRITICAL - disk: [23].[0-9]% free" || { cat st.out; fail "the disk is not the critical finding"; }
+export LIAISON_CONFIG=$TMPDIR/p.conf
 umount small
 trap 'kill $LIVE 2>/dev/null; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
 
