@@ -39,7 +39,7 @@ static const struct command commands[] = {
 	{"verify", cmd_verify, "re-hash every stored message and check the audit chain"},
 	{"assign", cmd_assign, "assign a thread to a liaison"},
 	{"take", cmd_take, "take a thread (assign it to yourself; --force: from another)"},
-	{"status", cmd_status, "health for monitoring (exit 0/1/2: Nagios); status REF STATE sets a thread's"},
+	{"status", cmd_status, "health for monitoring (Nagios exit codes); with REF STATE: a thread's status"},
 	{"category", cmd_category, "set a thread's category"},
 	{"flag", cmd_flag, "flag a thread confidential, reportable or urgent (--off clears)"},
 	{"note", cmd_note, "add an internal note to a thread (never sent)"},
