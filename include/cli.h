@@ -95,6 +95,8 @@ int cmd_reroute(struct cli *cli, int argc, char **argv);
 int cmd_assign(struct cli *cli, int argc, char **argv);
 int cmd_take(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
+/* liaison status [--json] (cli_status.c): the health report; returns the Nagios exit code. */
+int cli_status_health(struct cli *cli, int json);
 int cmd_category(struct cli *cli, int argc, char **argv);
 int cmd_flag(struct cli *cli, int argc, char **argv);
 int cmd_note(struct cli *cli, int argc, char **argv);

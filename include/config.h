@@ -63,6 +63,8 @@ struct web_config {
 	size_t max_body;         /* the largest request body taken (default 1M) */
 	size_t connection_memory; /* libmicrohttpd's memory per connection (default 64k) */
 	unsigned threads;        /* the server's threads (default 2) */
+	char *metrics_listen;    /* Prometheus /metrics on this loopback address, or NULL (the
+	                            default): none */
 };
 
 enum user_role { ROLE_CTL, ROLE_COORDINATOR, ROLE_RECORDS, ROLE_ADMIN };

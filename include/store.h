@@ -41,6 +41,14 @@ int store_schema_version(struct store *store);
  * frees; one problem a line) when it is not, -1 on an error. */
 int store_quick_check(struct store *store, char **problems_r);
 
+/* Bounds how long a statement of this connection waits for another process's lock (the
+ * default is 10 s) to ms, and remembers when a wait ran out: for those who must answer within
+ * seconds (the web console, `liaison status`) rather than wait behind a long writer. */
+void store_set_busy_wait(struct store *store, int ms);
+/* 1 when a statement gave up waiting for a lock since the last call (then cleared), else 0:
+ * "busy, retry" rather than a failure. */
+int store_busy_gave_up(struct store *store);
+
 /* Every commit of this connection is on disk before it returns, power loss included (the
  * outbox's claims and marks: a lost claim could send a message twice).  Other writes keep
  * WAL's synchronous=NORMAL: a crash loses at most the last batch, fetched again. */
@@ -421,6 +429,17 @@ int store_outbox_get(struct store *store, int64_t id, store_outbox_cb *cb, void 
 int store_outbox_list(struct store *store, const char *status, store_outbox_cb *cb, void *ctx);
 /* The earliest next_attempt_at of a queued row, 0 when none is queued. */
 int store_outbox_next_due(struct store *store, int64_t *when_r);
+
+/* === store_health.c: what `liaison status` and /metrics count ============================ */
+
+/* The outbox by status, in one pass. */
+struct outbox_tally {
+	int64_t queued, sending, sent, failed, uncertain;
+	int64_t autoreplies_sent;   /* sent rows of kind autoreply or autoreply-urgent */
+	int64_t oldest_queued_at;   /* created_at of the oldest queued row, 0 when none */
+	int64_t failed_since;       /* failed rows last tried (claimed) at or after since */
+};
+int store_outbox_tally(struct store *store, int64_t since, struct outbox_tally *tally_r);
 
 /* === store_work.c: working the threads ================================================== */
 

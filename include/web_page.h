@@ -13,7 +13,9 @@
 #include "web_http.h"
 
 struct web_app {
-	const struct config *config;
+	const struct config *config;  /* read under config_lock (a request holds it throughout) */
+	pthread_rwlock_t config_lock; /* written only to swap the configuration (SIGHUP) */
+	struct web_metrics *metrics;  /* /metrics' cache (web_metrics.h) */
 	pthread_key_t store_key;      /* each server thread's own store connection */
 	pthread_mutex_t presence_lock;
 	struct web_presence *presence; /* who views or writes which thread (web_presence.c) */

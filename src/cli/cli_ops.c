@@ -1,5 +1,5 @@
 /* cli_ops.c — liaison assign, take, status, category, flag, note, close, history: the
- * operations on threads (ops.c holds their rules). */
+ * operations on threads (ops.c holds their rules; status without a thread: cli_status.c). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,10 +81,16 @@ static int ref_value_command(struct cli *cli, int argc, char **argv, const char 
 	return cli_ops_exit(argv[0], orc, error);
 }
 
+/* Two commands in one name: without a thread reference, the installation's health
+ * (cli_status.c); with one, the thread's status. */
 int cmd_status(struct cli *cli, int argc, char **argv)
 {
-	return ref_value_command(cli, argc, argv, "status REF new|open|waiting", ops_status,
-	                         "status");
+	static const char usage[] = "status [--json]  |  status REF new|open|waiting";
+	if (argc == 1 || (argc == 2 && strcmp(argv[1], "--json") == 0))
+		return cli_status_health(cli, argc == 2);
+	if (argc == 3 && argv[1][0] != '-')
+		return ref_value_command(cli, argc, argv, usage, ops_status, "status");
+	return cli_usage(usage);
 }
 
 int cmd_category(struct cli *cli, int argc, char **argv)

@@ -1,5 +1,6 @@
 /* cli_web.c — liaison web [--listen ADDR]: the web console (src/web/) until SIGTERM or
- * SIGINT. */
+ * SIGINT; SIGHUP reloads the configuration (users, troops, templates path...) without
+ * dropping sessions or the requests being answered. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,28 +9,92 @@
 
 #include "cli.h"
 #include "config_value.h"
+#include "log.h"
 #include "util.h"
 #include "web_app.h"
 #include "web_server.h"
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
 
 static void on_signal(int sig)
 {
 	stop_requested = 1;
 }
 
-static void ready(const char *listen, void *app)
+static void on_hangup(int sig)
+{
+	reload_requested = 1;
+}
+
+static void ready(const char *listen, const char *metrics, void *app)
 {
 	struct web_app *a = app;
 	printf("liaison web: the console is at %s://%s/ (Ctrl-C stops it)\n",
 	       a->config->web.tls_cert ? "https" : "http", listen);
+	if (metrics != NULL)
+		printf("liaison web: metrics at http://%s/metrics\n", metrics);
 	fflush(stdout);
+}
+
+/* What a reload reads, and the configurations replaced by reloads: kept until the end, as a
+ * background export may still read the one it started with. */
+static struct {
+	const char *path;
+	const char *listen;          /* --listen, which outlives a reload */
+	const struct config **retired;
+	size_t n_retired;
+} reloads;
+
+/* A setting the running server cannot change (its sockets, its database): the new
+ * configuration keeps the running value, and the log says a restart applies it. */
+static void keep_running(char **fresh, const char *running, const char *what)
+{
+	if ((*fresh == NULL) != (running == NULL) ||
+	    (running != NULL && strcmp(*fresh, running) != 0))
+		log_warn("web: reload: %s changed: takes effect when liaison web restarts", what);
+	free(*fresh);
+	*fresh = running ? xstrdup(running) : NULL;
+}
+
+static void reload(void *p)
+{
+	struct web_app *app = p;
+	struct config *fresh = NULL;
+	char *errors = NULL;
+	if (config_load(reloads.path, &fresh, &errors) < 0) {
+		/* every FILE:LINE: problem, one log line each */
+		char *save = NULL;
+		for (char *line = strtok_r(errors, "\n", &save); line != NULL;
+		     line = strtok_r(NULL, "\n", &save))
+			log_error("web: reload: %s", line);
+		log_error("web: reload refused: the configuration in use is kept");
+		free(errors);
+		return;
+	}
+	const struct config *running = app->config;
+	keep_running(&fresh->database, running->database, "[liaison] database");
+	keep_running(&fresh->timezone, running->timezone, "[liaison] timezone");
+	if (reloads.listen == NULL) {
+		keep_running(&fresh->web.listen, running->web.listen, "[web] listen");
+	} else { /* --listen given: the file's listen was not in use anyway */
+		free(fresh->web.listen);
+		fresh->web.listen = xstrdup(running->web.listen);
+	}
+	keep_running(&fresh->web.tls_cert, running->web.tls_cert, "[web] tls_cert");
+	keep_running(&fresh->web.tls_key, running->web.tls_key, "[web] tls_key");
+	keep_running(&fresh->web.metrics_listen, running->web.metrics_listen,
+	             "[web] metrics_listen");
+	const struct config *old = web_app_swap_config(app, fresh);
+	reloads.retired = xrealloc(reloads.retired, (reloads.n_retired + 1) * sizeof(*old));
+	reloads.retired[reloads.n_retired++] = old;
+	log_info("web: configuration reloaded from %s (%zu users, %zu mailboxes)", reloads.path,
+	         fresh->n_users, fresh->n_mailboxes);
 }
 
 int cmd_web(struct cli *cli, int argc, char **argv)
 {
-	static const char usage[] = "web [--listen ADDRESS:PORT]";
+	static const char usage[] = "web [--listen ADDRESS:PORT]   (SIGHUP reloads the configuration)";
 	static const struct option long_options[] = {
 		{"listen", required_argument, NULL, 'l'},
 		{NULL, 0, NULL, 0},
@@ -58,6 +123,8 @@ int cmd_web(struct cli *cli, int argc, char **argv)
 		free(config->web.listen);
 		config->web.listen = xstrdup(listen);
 	}
+	reloads.path = config_default_path(cli->config_path);
+	reloads.listen = listen;
 	struct web_app app;
 	char *error = NULL;
 	if (web_app_init(&app, config, &error) < 0) {
@@ -70,9 +137,29 @@ int cmd_web(struct cli *cli, int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_hangup;
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	rc = web_server_run(config, web_app_handle, &app, &stop_requested, ready, &error);
+	struct web_server_hooks hooks = {
+		.handler = web_app_handle,
+		.metrics = web_app_metrics,
+		.app = &app,
+		.stop = &stop_requested,
+		.reload = &reload_requested,
+		.on_reload = reload,
+		.ready = ready,
+	};
+	rc = web_server_run(config, &hooks, &error);
+	const struct config *current = app.config;
 	web_app_free(&app);
+	/* the one in use is freed by cli_close; the ones it replaced here */
+	for (size_t i = 0; i < reloads.n_retired; i++) {
+		struct config *c = (struct config *)reloads.retired[i];
+		if (c != current)
+			config_free(&c);
+	}
+	free(reloads.retired);
+	cli->config = (struct config *)current;
 	if (rc < 0) {
 		cli_error("web", "%s", error);
 		free(error);

@@ -41,7 +41,7 @@ static const struct command commands[] = {
 	{"restore", cmd_restore, "put a verified backup in place of the database (installation stopped)"},
 	{"assign", cmd_assign, "assign a thread to a liaison"},
 	{"take", cmd_take, "take a thread (assign it to yourself; --force: from another)"},
-	{"status", cmd_status, "set a thread's status: new, open, waiting"},
+	{"status", cmd_status, "health for monitoring (Nagios exit codes); with REF STATE: a thread's status"},
 	{"category", cmd_category, "set a thread's category"},
 	{"flag", cmd_flag, "flag a thread confidential, reportable or urgent (--off clears)"},
 	{"note", cmd_note, "add an internal note to a thread (never sent)"},

@@ -372,6 +372,13 @@ static void parse_mfa(struct parse_state *st, void *base, const char *value)
 		((W *)base)->mfa_required = value[0] == 'r';
 }
 
+/* /metrics has no sign-in: only this machine may ask (a scraper elsewhere goes through a
+ * proxy that authenticates it). */
+static int valid_metrics_listen(const char *value)
+{
+	return conf_valid_listen(value) && conf_listen_is_loopback(value);
+}
+
 static const struct key web_keys[] = {
 	{"listen", KEY_CHECKED, FIELD(W, listen), .valid = conf_valid_listen,
 	 .what = "an address and port (127.0.0.1:8025, [::1]:8025)"},
@@ -395,6 +402,8 @@ static const struct key web_keys[] = {
 	{"connection_memory", KEY_SIZE, FIELD(W, connection_memory), .what = "a size (64k)"},
 	{"threads", KEY_NUMBER, FIELD(W, threads), .min = 1, .max = 64,
 	 .what = "a number from 1 to 64"},
+	{"metrics_listen", KEY_CHECKED, FIELD(W, metrics_listen), .valid = valid_metrics_listen,
+	 .what = "a loopback address and port (127.0.0.1:9187, [::1]:9187): /metrics is unauthenticated"},
 };
 #undef W
 

@@ -408,6 +408,33 @@ void store_close(struct store **storep)
 	*storep = NULL;
 }
 
+/* SQLite's busy handler for store_set_busy_wait: short sleeps up to the bound, then gives
+ * up and notes it. */
+static int busy_wait(void *p, int tries)
+{
+	struct store *store = p;
+	int slept_ms = tries * 10;
+	if (slept_ms >= store->busy_wait_ms) {
+		store->busy_gave_up = 1;
+		return 0;
+	}
+	sqlite3_sleep(10);
+	return 1;
+}
+
+void store_set_busy_wait(struct store *store, int ms)
+{
+	store->busy_wait_ms = ms;
+	sqlite3_busy_handler(store->db, busy_wait, store);
+}
+
+int store_busy_gave_up(struct store *store)
+{
+	int gave_up = store->busy_gave_up;
+	store->busy_gave_up = 0;
+	return gave_up;
+}
+
 int store_set_durable(struct store *store)
 {
 	return exec(store, "PRAGMA synchronous = FULL");

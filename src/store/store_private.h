@@ -43,6 +43,8 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[ST_COUNT];
 	char *error;
+	int busy_wait_ms;   /* store_set_busy_wait's bound, 0: SQLite's own timeout */
+	int busy_gave_up;   /* a wait for a lock ran out (store_busy_gave_up) */
 };
 
 /* SQL: the message with this id was disposed of (and has not arrived again since). */

@@ -23,6 +23,7 @@
 #include "web_export.h"
 #include "web_holds.h"
 #include "web_inbox.h"
+#include "web_metrics.h"
 #include "web_outbox.h"
 #include "web_program.h"
 #include "web_records.h"
@@ -101,6 +102,13 @@ int web_app_init(struct web_app *app, const struct config *config, char **error_
 		return -1;
 	}
 	pthread_mutex_init(&app->presence_lock, NULL);
+	/* a writer first: a reload waits for the requests in flight, not for every later one */
+	pthread_rwlockattr_t attr;
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&app->config_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	app->metrics = web_metrics_new();
 	/* open once now, so a missing or old database stops the start, not the first page */
 	struct store *store = NULL;
 	if (store_open(config->database, STORE_OPEN_EXISTING, &store, error_r) < 0)
@@ -114,7 +122,18 @@ void web_app_free(struct web_app *app)
 	web_export_wait();
 	pthread_key_delete(app->store_key);
 	pthread_mutex_destroy(&app->presence_lock);
+	pthread_rwlock_destroy(&app->config_lock);
+	web_metrics_free(&app->metrics);
 	free(app->presence);
+}
+
+const struct config *web_app_swap_config(struct web_app *app, const struct config *config)
+{
+	pthread_rwlock_wrlock(&app->config_lock);
+	const struct config *old = app->config;
+	app->config = config;
+	pthread_rwlock_unlock(&app->config_lock);
+	return old;
 }
 
 /* This server thread's store, opened on its first request. */
@@ -129,6 +148,7 @@ static struct store *thread_store(struct web_app *app)
 		free(error);
 		return NULL;
 	}
+	store_set_busy_wait(store, WEB_BUSY_WAIT_MS);
 	pthread_setspecific(app->store_key, store);
 	return store;
 }
@@ -300,14 +320,62 @@ static void dispatch(struct web_ctx *c)
 	route->page(c, rest);
 }
 
+/* A page that waited in vain for the lock and failed for it: an error, or the sign-in page
+ * for a session that could not be resumed.  A page that read what it shows and lost only a
+ * by-the-way write (the thread page's "seen" mark) is served as it is: WAL lets reads go on. */
+static int failed_for_lock(const struct web_response *res)
+{
+	if (res->status >= 400)
+		return 1;
+	for (size_t i = 0; res->status >= 300 && i < res->headers.count; i++)
+		if (strncmp(res->headers.items[i], "Location: /signin", 17) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whatever the page wrote, the answer is "busy, retry": a wait for the database ran out, so
+ * what the page did was rolled back or what it read is incomplete. */
+static void busy_answer(struct web_ctx *c)
+{
+	log_warn("web: %s %s: the database is locked by another process; answered 503",
+	         c->req->method, c->req->path);
+	web_response_free(c->res);
+	web_response_init(c->res);
+	c->res->status = 503;
+	c->res->content_type = "text/html; charset=utf-8";
+	buf_addstr(&c->res->body,
+	           "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+	           "<title>Busy, retry</title></head><body><h1>Busy: retry in a few seconds</h1>"
+	           "<p role=\"alert\">The database is busy with a long task (a report, a backup). "
+	           "Nothing was changed. Reload this page in a few seconds.</p></body></html>\n");
+	char retry[16];
+	snprintf(retry, sizeof(retry), "%d", WEB_BUSY_RETRY);
+	web_add_header(c->res, "Retry-After", retry);
+}
+
 void web_app_handle(void *p, struct web_request *req, struct web_response *res)
 {
 	struct web_app *app = p;
+	pthread_rwlock_rdlock(&app->config_lock);
 	struct web_ctx c = {.app = app, .req = req, .res = res};
 	c.store = thread_store(app);
-	if (c.store == NULL)
+	if (c.store == NULL) {
 		web_plain(res, 503, "The database cannot be opened now; try again shortly.");
-	else
+		web_add_header(res, "Retry-After", "10");
+	} else {
+		store_busy_gave_up(c.store); /* a previous request's */
 		dispatch(&c);
+		if (store_busy_gave_up(c.store) && failed_for_lock(res))
+			busy_answer(&c);
+	}
 	security_headers(&c);
+	pthread_rwlock_unlock(&app->config_lock);
+}
+
+void web_app_metrics(void *p, struct web_request *req, struct web_response *res)
+{
+	struct web_app *app = p;
+	pthread_rwlock_rdlock(&app->config_lock);
+	web_metrics_answer(app->metrics, app->config, req->now, res);
+	pthread_rwlock_unlock(&app->config_lock);
 }

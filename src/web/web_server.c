@@ -10,6 +10,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +26,91 @@ struct server {
 	void *app;
 	size_t max_body;
 	int https;
+	int metrics;    /* the /metrics listener: its requests are not counted below */
 };
 
 /* One request while it arrives. */
 struct pending {
 	struct buf body;
 	int too_large;
+	struct timespec started;
 };
+
+/* The console's request latencies, by route class: what a person waits for (pages, actions)
+ * apart from what the browser fetches on its own (static files, live polls, sign-in). */
+enum route_class { CLASS_PAGE, CLASS_ACTION, CLASS_LIVE, CLASS_SIGNIN, CLASS_STATIC,
+                   CLASS_OTHER, CLASS_COUNT };
+static const char *const class_names[CLASS_COUNT] = {"page", "action", "live", "signin",
+                                                     "static", "other"};
+/* Upper bounds of the histogram's buckets, in seconds (+Inf is the count). */
+static const double bucket_bounds[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+#define N_BUCKETS (sizeof(bucket_bounds) / sizeof(bucket_bounds[0]))
+#define MAX_STATUS 600
+
+/* One server per process: the figures are the process's, updated from every server thread. */
+static struct {
+	atomic_uint_fast64_t bucket[CLASS_COUNT][N_BUCKETS];
+	atomic_uint_fast64_t count[CLASS_COUNT];
+	atomic_uint_fast64_t micros[CLASS_COUNT];
+	atomic_uint_fast64_t status[MAX_STATUS];
+} figures;
+
+static enum route_class route_class_of(const char *method, const char *path)
+{
+	if (strncmp(path, "/static/", 8) == 0)
+		return CLASS_STATIC;
+	if (strncmp(path, "/signin", 7) == 0 || strcmp(path, "/signout") == 0)
+		return CLASS_SIGNIN;
+	if (strcmp(path, "/live") == 0 || strncmp(path, "/records/job/", 13) == 0)
+		return CLASS_LIVE;
+	if (strcmp(method, "GET") == 0)
+		return CLASS_PAGE;
+	if (strcmp(method, "POST") == 0)
+		return CLASS_ACTION;
+	return CLASS_OTHER;
+}
+
+static void count_request(enum route_class class, int status, const struct timespec *started)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double seconds = (double)(now.tv_sec - started->tv_sec) +
+	                 (double)(now.tv_nsec - started->tv_nsec) / 1e9;
+	for (size_t i = 0; i < N_BUCKETS; i++)
+		if (seconds <= bucket_bounds[i])
+			atomic_fetch_add(&figures.bucket[class][i], 1);
+	atomic_fetch_add(&figures.count[class], 1);
+	atomic_fetch_add(&figures.micros[class], (uint_fast64_t)(seconds * 1e6));
+	if (status > 0 && status < MAX_STATUS)
+		atomic_fetch_add(&figures.status[status], 1);
+}
+
+void web_server_metrics(struct buf *out)
+{
+	buf_addf(out, "# HELP liaison_http_request_duration_seconds Time from a console "
+	                "request's arrival to its response being queued, by route class.\n"
+	                "# TYPE liaison_http_request_duration_seconds histogram\n");
+	for (int c = 0; c < CLASS_COUNT; c++) {
+		for (size_t i = 0; i < N_BUCKETS; i++)
+			buf_addf(out, "liaison_http_request_duration_seconds_bucket{class=\"%s\","
+			                "le=\"%g\"} %llu\n", class_names[c], bucket_bounds[i],
+			           (unsigned long long)atomic_load(&figures.bucket[c][i]));
+		unsigned long long n = atomic_load(&figures.count[c]);
+		buf_addf(out, "liaison_http_request_duration_seconds_bucket{class=\"%s\","
+		                "le=\"+Inf\"} %llu\n", class_names[c], n);
+		buf_addf(out, "liaison_http_request_duration_seconds_sum{class=\"%s\"} %.6f\n",
+		           class_names[c], (double)atomic_load(&figures.micros[c]) / 1e6);
+		buf_addf(out, "liaison_http_request_duration_seconds_count{class=\"%s\"} %llu\n",
+		           class_names[c], n);
+	}
+	buf_addf(out, "# HELP liaison_http_responses_total Console responses by HTTP status "
+	                "code.\n# TYPE liaison_http_responses_total counter\n");
+	for (int code = 100; code < MAX_STATUS; code++) {
+		unsigned long long n = atomic_load(&figures.status[code]);
+		if (n > 0)
+			buf_addf(out, "liaison_http_responses_total{code=\"%d\"} %llu\n", code, n);
+	}
+}
 
 static const char *lookup(const struct web_request *r, int kind, const char *name)
 {
@@ -104,6 +183,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
 	if (p == NULL) { /* headers only: the body (if any) follows */
 		p = xcalloc(1, sizeof(*p));
 		buf_init(&p->body, srv->max_body + 1);
+		clock_gettime(CLOCK_MONOTONIC, &p->started);
 		*con_cls = p;
 		return MHD_YES;
 	}
@@ -133,9 +213,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
 	}
 	struct web_response res;
 	web_response_init(&res);
-	srv->handler(srv->app, &req, &res);
+	if (srv->metrics && (strcmp(method, "GET") != 0 || strcmp(url, "/metrics") != 0))
+		web_plain(&res, 404, "Only GET /metrics is served here.");
+	else
+		srv->handler(srv->app, &req, &res);
+	int status = res.status;
 	enum MHD_Result ok = send_response(connection, &res);
 	web_response_free(&res);
+	if (!srv->metrics)
+		count_request(route_class_of(method, url), status, &p->started);
 	strlist_free(&req.form);
 	return ok;
 }
@@ -188,16 +274,47 @@ static char *bound_address(struct MHD_Daemon *d, int v6)
 	return xasprintf(v6 ? "[::1]:%u" : "127.0.0.1:%u", port);
 }
 
-int web_server_run(const struct config *config, web_handler *handler, void *app,
-                   volatile sig_atomic_t *stop, void (*ready)(const char *listen, void *app),
+/* The /metrics listener: one thread, few connections, short time-outs (a scraper asks every
+ * few seconds and reads a few kilobytes). */
+static struct MHD_Daemon *start_metrics(const char *listen, struct server *srv, int *v6_r,
+                                        char **error_r)
+{
+	struct sockaddr_storage ss;
+	if (listen_address(listen, &ss, v6_r) < 0) {
+		*error_r = xasprintf("[web] metrics_listen = %s: not an address and port", listen);
+		return NULL;
+	}
+	struct MHD_Daemon *d = MHD_start_daemon(
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | (*v6_r ? MHD_USE_IPv6 : 0), 0,
+	    NULL, NULL, handle, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_CONNECTION_LIMIT, 8u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_END);
+	if (d == NULL)
+		*error_r = xasprintf("[web] cannot listen on metrics_listen = %s (in use?)", listen);
+	return d;
+}
+
+int web_server_run(const struct config *config, const struct web_server_hooks *hooks,
                    char **error_r)
 {
 	const struct web_config *w = &config->web;
-	struct server srv = {handler, app, w->max_body, w->tls_cert != NULL};
+	struct server srv = {hooks->handler, hooks->app, w->max_body, w->tls_cert != NULL, 0};
+	struct server metrics_srv = {hooks->metrics, hooks->app, 0, 0, 1};
+	struct MHD_Daemon *metrics = NULL;
+	int metrics_v6 = 0;
+	if (hooks->metrics != NULL && w->metrics_listen != NULL &&
+	    (metrics = start_metrics(w->metrics_listen, &metrics_srv, &metrics_v6, error_r)) == NULL)
+		return -1;
 	struct sockaddr_storage ss;
 	int v6 = 0;
 	if (listen_address(w->listen, &ss, &v6) < 0) {
 		*error_r = xasprintf("[web] listen = %s: not an address and port", w->listen);
+		if (metrics)
+			MHD_stop_daemon(metrics);
 		return -1;
 	}
 	char *cert = NULL, *key = NULL;
@@ -205,6 +322,8 @@ int web_server_run(const struct config *config, web_handler *handler, void *app,
 	if (srv.https && (file_read_all(w->tls_cert, 1 << 20, &cert, &cert_len, error_r) < 0 ||
 	                  file_read_all(w->tls_key, 1 << 20, &key, &key_len, error_r) < 0)) {
 		free(cert);
+		if (metrics)
+			MHD_stop_daemon(metrics);
 		return -1;
 	}
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
@@ -226,16 +345,27 @@ int web_server_run(const struct config *config, web_handler *handler, void *app,
 		                     "address?)", w->listen);
 		free(cert);
 		free(key);
+		if (metrics)
+			MHD_stop_daemon(metrics);
 		return -1;
 	}
-	if (ready != NULL) {
+	if (hooks->ready != NULL) {
 		char *bound = bound_address(d, v6);
-		ready(bound, app);
+		char *metrics_bound = metrics ? bound_address(metrics, metrics_v6) : NULL;
+		hooks->ready(bound, metrics_bound, hooks->app);
 		free(bound);
+		free(metrics_bound);
 	}
-	while (!*stop)
+	while (!*hooks->stop) {
+		if (hooks->reload != NULL && *hooks->reload) {
+			*hooks->reload = 0;
+			hooks->on_reload(hooks->app);
+		}
 		usleep(100 * 1000);
+	}
 	MHD_stop_daemon(d);
+	if (metrics)
+		MHD_stop_daemon(metrics);
 	if (key != NULL)
 		explicit_bzero(key, strlen(key));
 	free(cert);

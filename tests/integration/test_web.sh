@@ -6,6 +6,7 @@
 # POST without the token refused, a hostile subject shown inert, the style sheet served from
 # the program, sign-out ending the session.
 . "$TOP/tests/integration/lib.sh"
+. "$TOP/tests/integration/lib_web.sh" # start_web
 cd "$TMPDIR"
 F=$TOP/tests/fixtures/workflow
 write_config w.conf "$TMPDIR/w.db"
@@ -35,22 +36,6 @@ echo "threads: ann $ANN carol $CAROL dv $DV hostile $HOSTILE"
 printf 'correct horse battery\n' | $LIAISON --as admin passwd reyes >/dev/null
 printf 'walsh battery staple\n' | $LIAISON --as admin passwd walsh >/dev/null
 
-# start_web NAME [-c CONF]: liaison web on a free port; WEB_PID and BASE (the address it
-# printed once it listened); its output in NAME.out and NAME.err.
-start_web() {
-	name=$1
-	shift
-	$LIAISON "$@" web --listen 127.0.0.1:0 >"$name.out" 2>"$name.err" &
-	WEB_PID=$!
-	for _ in $(seq 1 100); do
-		grep -q 'console is at' "$name.out" 2>/dev/null && break
-		kill -0 $WEB_PID 2>/dev/null || { cat "$name.err"; fail "liaison web exited"; }
-		sleep 0.1
-	done
-	BASE=$(sed -n 's/.*console is at \(https*:\/\/[^/]*\)\/.*/\1/p' "$name.out")
-	[ -n "$BASE" ] || fail "liaison web printed no address: $(cat "$name.out" "$name.err")"
-	echo "ok: liaison web at $BASE"
-}
 trap 'kill $WEB_PID 2>/dev/null; wait $WEB_PID 2>/dev/null || true' EXIT
 start_web web
 
