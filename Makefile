@@ -10,6 +10,7 @@
 #   make lint       warnings as errors, banned string functions, cppcheck
 #   make fuzz       libFuzzer targets: the parse path, redaction, composition (clang)
 #   make bench      benchmarks against notmuch (figures, not a timed test)
+#   make soak       poll and web for DURATION s (3600) under mail and page load: memory, fds, errors
 #   make model      the routing model trained again from tests/routing/
 #   make demo       local Dovecot + SMTP receiver, a troop mailbox, liaison poll, the replies
 
@@ -44,7 +45,7 @@ OBJS    := $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS))
 LIBOBJS := $(filter-out $(BUILD)/cli/main.o,$(OBJS))
 TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps check check-dates unit integration browser asan asan-run lint fuzz bench model demo clean
+.PHONY: all deps check check-dates unit integration browser asan asan-run lint fuzz bench soak model demo clean
 
 all: liaison
 
@@ -114,6 +115,13 @@ fuzz:
 bench: liaison
 	@sh tools/deps.sh $(DEB_BUILD) $(DEB_BENCH)
 	@sh bench/run.sh
+
+# The soak: poll and web for DURATION seconds (3600) with mail every second and pages read
+# all the while; memory, descriptors and errors sampled (bench/soak.sh).  Exit 1 on a death,
+# an error or descriptors that grew.
+soak: liaison
+	@sh tools/deps.sh $(DEB_BUILD) $(DEB_SERVERS) curl sqlite3
+	@DURATION=$(or $(DURATION),3600) sh bench/soak.sh
 
 # The routing model made again from tests/routing/ (its training and development sets; the
 # held-out set only measures).  Commit config/routes.model with the change that needs it.

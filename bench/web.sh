@@ -188,29 +188,11 @@ done
 SH
 : >"$run/fed.log"
 
-# The console, with [web]'s defaults (threads 2, max_connections 64).
-./liaison web --listen 127.0.0.1:0 >"$run/web.out" 2>"$run/web.err" &
-web=$!
-i=0
-while ! grep -q 'console is at' "$run/web.out" 2>/dev/null; do
-	kill -0 "$web" 2>/dev/null || fail "liaison web exited" "$run/web.err"
-	[ $i -lt 100 ] || fail "liaison web did not say where it listens in 10 s" "$run/web.err"
-	sleep 0.1
-	i=$((i + 1))
-done
-base=$(sed -n 's/.*console is at \(http:\/\/[^/]*\)\/.*/\1/p' "$run/web.out")
-[ -n "$base" ] || fail "liaison web printed no address" "$run/web.out" "$run/web.err"
-
-# Sign in: the form's token (and its cookie), then the POST; the session cookie is kept.
-printf 'bench web console password\n' | ./liaison passwd bench >/dev/null
+# The console, with [web]'s defaults (threads 2, max_connections 64), and the reader signed in.
+. "$top/bench/web_session.sh"
+web_start "$run"
+web_signin "$run" bench 'bench web console password'
 cd "$run"
-curl -s -o signin.html -c jar "$base/signin" || fail "GET /signin failed"
-token=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' signin.html)
-[ -n "$token" ] || fail "the sign-in form has no token" signin.html
-st=$(curl -s -o signedin.html -D signedin.h -b jar -c jar -w '%{http_code}' --data-urlencode "csrf=$token" \
-	-d user=bench --data-urlencode 'password=bench web console password' "$base/signin")
-cookie=$(sed -n 's/^Set-Cookie: \(liaison=[^;]*\);.*/\1/ip' signedin.h | tr -d '\r' | tail -n 1)
-[ "$st" = 303 ] && [ -n "$cookie" ] || fail "the sign-in failed (HTTP $st)" signedin.h signedin.html "$run/web.err"
 # the server's memory once signed in: the sign-in verified an Argon2id password hash
 # (libsodium's INTERACTIVE limit, 64 MiB) and no page has been read yet
 hwm_signin=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$web/status")

@@ -29,7 +29,9 @@ int outbox_send_due(struct store *store, const struct config *config, int64_t no
 /* Seconds to wait before attempt number attempts + 1 (1 min doubling, at most 1 hour). */
 int64_t outbox_retry_delay(int64_t attempts);
 
-/* Attempts after which a message that is still deferred fails (about two days). */
+/* Attempts after which a message that is still deferred fails: the 50th comes 158,580 s
+ * (about 44 hours) after the first (test_smtp_outage.sh).  Giving up is told to the
+ * coordinator in one notice (outbox_notice.h). */
 #define OUTBOX_MAX_ATTEMPTS 50
 
 #endif

@@ -329,6 +329,8 @@ int imap_connect(const struct imap_account *account, struct imap_session **sessi
 			goto fail;
 	}
 
+	/* from here on the stream is the one the session keeps */
+	imap_stream_eof_is_error(s);
 	/* what the server said before TLS is forgotten; ask again over the secured channel */
 	ret = imap_refresh_capabilities(s, error_r);
 	if (ret != IMAP_OK)
@@ -364,6 +366,7 @@ void imap_close(struct imap_session **session)
 		}
 		mailimap_free(s->imap); /* closes the stream if logout did not */
 	}
+	imap_stream_free(s);
 	free(s->host);
 	free(s);
 	*session = NULL;

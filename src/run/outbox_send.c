@@ -7,6 +7,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "mailbox_imap.h"
+#include "outbox_notice.h"
 #include "smtp.h"
 #include "util.h"
 
@@ -50,6 +51,8 @@ struct send_ctx {
 	char *secret;         /* the SMTP password or token, read once */
 	struct outbox_counts *counts;
 	char *error;          /* a store error: stop */
+	int64_t *gave_up;     /* owned: rows failed in this run after every retry */
+	size_t n_gave_up;
 };
 
 /* Files the sent copy into its thread (folder "liaison") and marks the row sent, in one
@@ -152,6 +155,16 @@ static int send_one(const struct outbox_row *row, void *p)
 		log_warn("outbox %lld (%s) to %s: failed: %s", (long long)row->id, row->kind,
 		         row->recipient, why);
 		free(why);
+		/* A refusal (5xx) is about one message; giving up is about the server: the
+		 * coordinator hears of those (outbox_notice.h), but never of the notice itself. */
+		if (rc == 0 && out.code < 500 && outbox_notice_is_failure_notice(row)) {
+			log_error("outbox %lld: the notice of failed messages to %s could not be sent "
+			          "either; `liaison outbox --status failed` lists them", (long long)row->id,
+			          row->recipient);
+		} else if (rc == 0 && out.code < 500) {
+			ctx->gave_up = xrealloc(ctx->gave_up, (ctx->n_gave_up + 1) * sizeof(int64_t));
+			ctx->gave_up[ctx->n_gave_up++] = row->id;
+		}
 	} else {
 		int64_t next = ctx->now + outbox_retry_delay(row->attempts);
 		rc = store_outbox_finish(ctx->store, row->id, "queued", out.text, next, ctx->now);
@@ -168,7 +181,7 @@ static int send_one(const struct outbox_row *row, void *p)
 int outbox_send_due(struct store *store, const struct config *config, int64_t now,
                     struct outbox_counts *counts, char **error_r)
 {
-	struct send_ctx ctx = {store, config, now, NULL, counts, NULL};
+	struct send_ctx ctx = {store, config, now, NULL, counts, NULL, NULL, 0};
 	const struct smtp_config *smtp = &config->smtp;
 	if (smtp->url == NULL) {
 		int64_t due = 0;
@@ -186,6 +199,10 @@ int outbox_send_due(struct store *store, const struct config *config, int64_t no
 	       ctx.error == NULL)
 		rc = 0;
 	free_secret(&ctx.secret);
+	if (rc >= 0 && ctx.error == NULL && ctx.n_gave_up > 0 &&
+	    outbox_notice_failed(store, config, ctx.gave_up, ctx.n_gave_up, now, &ctx.error) < 0)
+		rc = -1;
+	free(ctx.gave_up);
 	if (rc < 0 || ctx.error != NULL) {
 		*error_r = ctx.error ? ctx.error : xasprintf("outbox: %s", store_error(store));
 		return -1;

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "imap.h"
 #include "mailbox_imap.h"
+#include "outbox_notice.h"
 #include "route.h"
 #include "route_model.h"
 #include "secrets.h"
@@ -82,6 +83,20 @@ static void check_templates(struct run *r, const struct config *c)
 	for (size_t i = 0; i < problems.count; i++)
 		say(r, SELFCHECK_PROBLEM, "templates", "%s", problems.items[i]);
 	strlist_free(&problems);
+	/* The coordinator's notice of messages that failed after two days of retries: needed
+	 * on the worst day, so checked before it. */
+	struct strlist sample = {0};
+	strlist_add(&sample, "- outbox 1 (autoreply), thread K-2026-0001, to someone@example.org: "
+	            "gave up after 50 attempts");
+	char *text = NULL, *error = NULL;
+	if (outbox_notice_render(c->templates, &sample, &text, &error) == 0)
+		say(r, SELFCHECK_OK, "templates", "%s: the notice of failed messages renders",
+		    OUTBOX_NOTICE_TEMPLATE);
+	else
+		say(r, SELFCHECK_PROBLEM, "templates", "%s", error);
+	free(text);
+	free(error);
+	strlist_free(&sample);
 	/* Saved replies apart: the poller needs none of them, a liaison each one she picks. */
 	size_t saved = 0;
 	if (template_saved_check(c->templates, &problems, &saved) == 0 && saved > 0)
