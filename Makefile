@@ -151,7 +151,8 @@ INSTALL_DATA   := $(sort $(shell find templates -type f -name '*.txt')) config/r
                   config/routes.model
 INSTALL_MAN1   := $(wildcard man/*.1)
 INSTALL_MAN5   := $(wildcard man/*.5)
-INSTALL_DOCS   := README.md $(wildcard docs/*.md)
+# README.md's links into docs/ still work from DOCDIR
+INSTALL_DOCS   := $(wildcard docs/*.md)
 INSTALL_UNITS  := liaison-poll.service liaison-web.service
 # Paths as installed: the example configuration, the units and the sysusers and tmpfiles
 # entries name them (filled in here, not at run time).
@@ -164,7 +165,7 @@ EXAMPLE_SUBST  := sed -e 's|^routes = /etc/liaison/routes.conf|routes = $(SHARED
 
 install: liaison
 	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/liaison \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(SYSCONFDIR)/liaison \
 	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 0755 liaison $(DESTDIR)$(BINDIR)/liaison
 	for f in $(INSTALL_DATA); do \
@@ -174,7 +175,8 @@ install: liaison
 	done
 	install -m 0644 $(INSTALL_MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 $(INSTALL_MAN5) $(DESTDIR)$(MANDIR)/man5
-	install -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)
+	install -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)/docs
 	$(EXAMPLE_SUBST) config/liaison.conf.example > $(DESTDIR)$(SYSCONFDIR)/liaison/liaison.conf.example
 	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/liaison/liaison.conf.example
 	for u in $(INSTALL_UNITS); do \
@@ -192,9 +194,10 @@ uninstall:
 	for f in $(INSTALL_DATA); do rm -f "$(DESTDIR)$(SHAREDIR)/$${f#config/}"; done
 	for f in $(notdir $(INSTALL_MAN1)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$f; done
 	for f in $(notdir $(INSTALL_MAN5)); do rm -f $(DESTDIR)$(MANDIR)/man5/$$f; done
-	for f in $(notdir $(INSTALL_DOCS)); do rm -f $(DESTDIR)$(DOCDIR)/$$f; done
+	rm -f $(DESTDIR)$(DOCDIR)/README.md
+	for f in $(INSTALL_DOCS); do rm -f $(DESTDIR)$(DOCDIR)/$$f; done
 	rm -f $(DESTDIR)$(SYSCONFDIR)/liaison/liaison.conf.example
 	for u in $(INSTALL_UNITS); do rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/liaison.conf $(DESTDIR)$(TMPFILESDIR)/liaison.conf
 	find $(DESTDIR)$(SHAREDIR) -depth -type d -empty -delete 2>/dev/null || true
-	rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/liaison 2>/dev/null || true
+	rmdir $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/liaison 2>/dev/null || true
