@@ -376,8 +376,11 @@ int ingest_item_commit(struct ingest *ing, const struct ingest_item *item,
 	case INGEST_ALREADY: counts->already++; break;
 	case INGEST_QUARANTINED:
 		counts->quarantined++;
-		log_warn("%s: quarantined: %s", item->source ? item->source : item->sha256,
-		         item->msg->quarantine_reason);
+		/* named by where it is, as `liaison messages --quarantined` lists it */
+		log_warn("mailbox %s/%s: %s%s (UID %lld): quarantined: %s",
+		         ing->mailbox ? ing->mailbox->name : "?", ing->folder ? ing->folder : "?",
+		         item->source ? "" : "SHA-256 ", item->source ? item->source : item->sha256,
+		         (long long)item->uid, item->msg->quarantine_reason);
 		break;
 	}
 	if (ing->external)

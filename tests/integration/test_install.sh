@@ -155,6 +155,85 @@ cmp -s jit.json nojit.json || fail "routing differs without the JIT"
 wx "$BIN" -c installed.conf check >check-wx.out 2>&1 || { cat check-wx.out; fail "check with W^X refused"; }
 echo "ok: with W^X memory refused ($how) PCRE2 falls back to its interpreter: same routing, check passes"
 
+# ---- SystemCallFilter=: what poll, web and check call is within the units' filter ----
+# The filter's own sets, expanded by systemd-analyze; every system call the installed binary
+# makes while polling (a message stored, its auto-reply sent), serving the console and
+# checking, traced with strace, must be in @system-service less @privileged and @resources.
+# Traced as an unprivileged user, as the units run it: as root SQLite would fchown its
+# journal files to the database's owner, which it never does otherwise.
+grep -qx 'SystemCallFilter=@system-service' "$ROOT/usr/lib/systemd/system/liaison-poll.service" &&
+	grep -qx 'SystemCallFilter=~@privileged @resources' "$ROOT/usr/lib/systemd/system/liaison-poll.service" ||
+	fail "the filter is not the one checked here"
+start_servers
+RUN=$TMPDIR/run
+mkdir -p "$RUN"
+write_poll_config "$RUN/poll.conf" "$RUN/poll.db"
+cp "$TMPDIR/troopk.pw" "$RUN/troopk.pw"
+sed -i "s|^password_file = .*|password_file = $RUN/troopk.pw|" "$RUN/poll.conf"
+cp installed.conf "$RUN/installed.conf"
+$BIN -c "$RUN/poll.conf" init >/dev/null
+chown -R 65534:65534 "$RUN" "$TMPDIR/state" "$ETC"
+chmod o+x "$TMPDIR"
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+printf 'From: Ana <ana@example.org>\nTo: TroopKCTL@ct.gov\nSubject: A question\nMessage-ID: <q1@example.org>\nDate: %s\n\nWhen is the next community meeting?\n' \
+	"$(date -R)" >q1.eml
+deliver INBOX q1.eml
+as_nobody strace -f -qq -o "$RUN/poll.trace" "$BIN" -c "$RUN/poll.conf" poll --once >/dev/null 2>poll.err ||
+	{ cat poll.err; fail "poll --once under strace"; }
+expect_eq "the auto-reply went out while traced" 1 "$(smtp_count)"
+# not through as_nobody: a function in the background is a subshell, and $! would be its
+setpriv --reuid=65534 --regid=65534 --clear-groups -- strace -f -qq -o "$RUN/web.trace" \
+	"$BIN" -c "$RUN/poll.conf" web --listen 127.0.0.1:0 >web.out 2>web.err &
+WEB_PID=$! # strace's (setpriv runs it in its place): the console is its child
+stop_web() { kill -TERM $(pgrep -P $WEB_PID) 2>/dev/null || true; }
+trap 'stop_web; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
+for _ in $(seq 1 100); do
+	grep -q 'console is at' web.out 2>/dev/null && break
+	sleep 0.1
+done
+BASE=$(sed -n 's/.*console is at \(https*:\/\/[^/]*\)\/.*/\1/p' web.out)
+[ -n "$BASE" ] || fail "liaison web printed no address: $(cat web.out web.err)"
+curl -s -o signin.html "$BASE/signin" && grep -q '<form' signin.html || fail "no sign-in page"
+curl -s -o /dev/null -d user=reyes -d password=wrong "$BASE/signin" || fail "no sign-in answer"
+stop_web
+wait $WEB_PID || true
+as_nobody strace -f -qq -o "$RUN/check.trace" "$BIN" -c "$RUN/installed.conf" check >check-nobody.out 2>&1 ||
+	{ cat check-nobody.out; fail "check under strace"; }
+cd "$RUN"
+$PY - poll.trace web.trace check.trace <<'PY' || fail "a system call outside the units' filter"
+import re, subprocess, sys
+out = subprocess.run(["systemd-analyze", "syscall-filter"], capture_output=True, text=True,
+                     check=True).stdout
+groups, cur = {}, None
+for line in out.splitlines():
+    if line.startswith("@"):
+        cur = line.split()[0]
+        groups[cur] = []
+    elif cur and line.strip() and not line.strip().startswith("#"):
+        groups[cur].append(line.strip())
+def expand(name, seen):
+    if not name.startswith("@"):
+        return {name}
+    if name in seen:
+        return set()
+    seen.add(name)
+    return set().union(*[expand(m, seen) for m in groups[name]])
+allowed = expand("@system-service", set()) - expand("@privileged", set()) - expand("@resources", set())
+assert len(allowed) > 200, "the sets were not read"
+used = set()
+for path in sys.argv[1:]:
+    for line in open(path):
+        m = re.match(r"^(?:\[pid\s+\d+\]\s+|\d+\s+)?([a-z0-9_]+)\(", line)
+        if m:
+            used.add(m.group(1))
+assert len(used) > 40, "too few system calls traced: %d" % len(used)
+bad = sorted(used - allowed)
+print("ok: %d system calls of poll, web and check, all within the filter" % len(used)
+      if not bad else "FAIL: outside the filter: " + " ".join(bad))
+sys.exit(1 if bad else 0)
+PY
+cd "$TMPDIR"
+
 # ---- make uninstall: exactly what install put ----
 # What the administrator made stays: their configuration and the state folder.
 printf '[liaison]\ndatabase = /var/lib/liaison/liaison.db\n' >"$ROOT/etc/liaison/liaison.conf"
