@@ -377,10 +377,13 @@ int ingest_item_commit(struct ingest *ing, const struct ingest_item *item,
 	case INGEST_QUARANTINED:
 		counts->quarantined++;
 		/* named by where it is, as `liaison messages --quarantined` lists it */
-		log_warn("mailbox %s/%s: %s%s (UID %lld): quarantined: %s",
-		         ing->mailbox ? ing->mailbox->name : "?", ing->folder ? ing->folder : "?",
+		char uid[32] = "";
+		if (item->uid != 0)
+			snprintf(uid, sizeof(uid), "UID %lld, ", (long long)item->uid);
+		log_warn("mailbox %s/%s: %s%s%s: quarantined: %s",
+		         ing->mailbox ? ing->mailbox->name : "?", ing->folder ? ing->folder : "?", uid,
 		         item->source ? "" : "SHA-256 ", item->source ? item->source : item->sha256,
-		         (long long)item->uid, item->msg->quarantine_reason);
+		         item->msg->quarantine_reason);
 		break;
 	}
 	if (ing->external)
