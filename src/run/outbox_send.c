@@ -28,8 +28,8 @@ static void resolved(int64_t id, const char *status, const char *recipient, void
 		counts->sent++;
 	else if (uncertain)
 		counts->uncertain++;
-	log_msg(uncertain ? LOG_LEVEL_ERROR : LOG_LEVEL_INFO, "outbox %lld to %s: %s after a crash",
-	        (long long)id, recipient, uncertain ? "uncertain (not sent again)" : status);
+	log_msg(uncertain ? LOG_LEVEL_ERROR : LOG_LEVEL_INFO, "outbox %lld: %s after a crash",
+	        (long long)id, uncertain ? "uncertain (not sent again)" : status);
 }
 
 int outbox_resolve_claimed(struct store *store, struct outbox_counts *counts, char **error_r)
