@@ -36,7 +36,7 @@ DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libsqlite3-dev libpcre2
              libqrencode-dev libstemmer-dev
 DEB_SERVERS := python3 dovecot-imapd python3-aiosmtpd openssl
 DEB_TEST  := valgrind cppcheck sqlite3 poppler-utils faketime curl nodejs npm chromium \
-             mandoc strace $(DEB_SERVERS)
+             mandoc man-db bsdextrautils strace systemd procps $(DEB_SERVERS)
 DEB_BENCH := notmuch time isync wrk curl sqlite3 valgrind $(DEB_SERVERS)
 DEB_FUZZ  := clang libclang-rt-14-dev
 
