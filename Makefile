@@ -13,6 +13,8 @@
 #   make soak       poll and web for DURATION s (3600) under mail and page load: memory, fds, errors
 #   make model      the routing model trained again from tests/routing/
 #   make demo       local Dovecot + SMTP receiver, a troop mailbox, liaison poll, the replies
+#   make install    the program, templates, rules, manual pages, example configuration and
+#                   systemd units under DESTDIR/PREFIX; make uninstall takes exactly them away
 
 CC      ?= cc
 PKGS    := gmime-3.0 sqlite3 libpcre2-8 inih jansson nettle libetpan gnutls libcurl \
@@ -35,7 +37,7 @@ DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libsqlite3-dev libpcre2
              libqrencode-dev libstemmer-dev
 DEB_SERVERS := python3 dovecot-imapd python3-aiosmtpd openssl
 DEB_TEST  := valgrind cppcheck sqlite3 poppler-utils faketime curl nodejs npm chromium \
-             $(DEB_SERVERS)
+             mandoc man-db bsdextrautils strace systemd procps $(DEB_SERVERS)
 DEB_BENCH := notmuch time isync wrk curl sqlite3 valgrind $(DEB_SERVERS)
 DEB_FUZZ  := clang libclang-rt-14-dev
 
@@ -45,7 +47,8 @@ OBJS    := $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS))
 LIBOBJS := $(filter-out $(BUILD)/cli/main.o,$(OBJS))
 TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps check check-dates unit integration browser asan asan-run lint fuzz bench soak model demo clean
+.PHONY: all deps check check-dates unit integration browser asan asan-run lint fuzz bench soak model demo \
+        clean install uninstall
 
 all: liaison
 
@@ -135,3 +138,74 @@ demo:
 
 clean:
 	rm -rf build build-asan build-fuzz liaison
+
+# ---- install (docs/install.md) ---------------------------------------------------------
+# The usual directories, each overridable; the configuration is always read from
+# SYSCONFDIR/liaison (default /etc/liaison, whatever the PREFIX) and the state is in STATEDIR.
+PREFIX         ?= /usr/local
+BINDIR         ?= $(PREFIX)/bin
+DATADIR        ?= $(PREFIX)/share
+MANDIR         ?= $(DATADIR)/man
+DOCDIR         ?= $(DATADIR)/doc/liaison
+SYSCONFDIR     ?= /etc
+STATEDIR       ?= /var/lib/liaison
+# systemd, systemd-sysusers and systemd-tmpfiles read /usr/local/lib/... as well as /usr/lib/...
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR    ?= $(PREFIX)/lib/tmpfiles.d
+
+SHAREDIR       := $(DATADIR)/liaison
+INSTALL_DATA   := $(sort $(shell find templates -type f -name '*.txt')) config/routes.conf \
+                  config/routes.model
+INSTALL_MAN1   := $(wildcard man/*.1)
+INSTALL_MAN5   := $(wildcard man/*.5)
+# README.md's links into docs/ still work from DOCDIR
+INSTALL_DOCS   := $(wildcard docs/*.md)
+INSTALL_UNITS  := liaison-poll.service liaison-web.service
+# Paths as installed: the example configuration, the units and the sysusers and tmpfiles
+# entries name them (filled in here, not at run time).
+INSTALL_SUBST  := sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+                      -e 's|@STATEDIR@|$(STATEDIR)|g' -e 's|@SHAREDIR@|$(SHAREDIR)|g'
+# The example names the shipped rules and templates and the state folder where they are.
+EXAMPLE_SUBST  := sed -e 's|^routes = /etc/liaison/routes.conf|routes = $(SHAREDIR)/routes.conf|' \
+                      -e 's|/usr/share/liaison|$(SHAREDIR)|g' -e 's|/var/lib/liaison|$(STATEDIR)|g' \
+                      -e 's|/etc/liaison|$(SYSCONFDIR)/liaison|g'
+
+install: liaison
+	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(SYSCONFDIR)/liaison \
+	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	install -m 0755 liaison $(DESTDIR)$(BINDIR)/liaison
+	for f in $(INSTALL_DATA); do \
+	    d=$$(dirname "$${f#config/}"); \
+	    install -d -m 0755 "$(DESTDIR)$(SHAREDIR)/$$d" && \
+	    install -m 0644 "$$f" "$(DESTDIR)$(SHAREDIR)/$${f#config/}" || exit 1; \
+	done
+	install -m 0644 $(INSTALL_MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(INSTALL_MAN5) $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)
+	install -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)/docs
+	$(EXAMPLE_SUBST) config/liaison.conf.example > $(DESTDIR)$(SYSCONFDIR)/liaison/liaison.conf.example
+	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/liaison/liaison.conf.example
+	for u in $(INSTALL_UNITS); do \
+	    $(INSTALL_SUBST) dist/systemd/$$u.in > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
+	    chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+	done
+	$(INSTALL_SUBST) dist/systemd/liaison.sysusers.in > $(DESTDIR)$(SYSUSERSDIR)/liaison.conf
+	$(INSTALL_SUBST) dist/systemd/liaison.tmpfiles.in > $(DESTDIR)$(TMPFILESDIR)/liaison.conf
+	chmod 0644 $(DESTDIR)$(SYSUSERSDIR)/liaison.conf $(DESTDIR)$(TMPFILESDIR)/liaison.conf
+
+# Exactly what install put, then the folders it made if they are empty: never the
+# administrator's liaison.conf, password files or the state folder.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/liaison
+	for f in $(INSTALL_DATA); do rm -f "$(DESTDIR)$(SHAREDIR)/$${f#config/}"; done
+	for f in $(notdir $(INSTALL_MAN1)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$f; done
+	for f in $(notdir $(INSTALL_MAN5)); do rm -f $(DESTDIR)$(MANDIR)/man5/$$f; done
+	rm -f $(DESTDIR)$(DOCDIR)/README.md
+	for f in $(INSTALL_DOCS); do rm -f $(DESTDIR)$(DOCDIR)/$$f; done
+	rm -f $(DESTDIR)$(SYSCONFDIR)/liaison/liaison.conf.example
+	for u in $(INSTALL_UNITS); do rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/liaison.conf $(DESTDIR)$(TMPFILESDIR)/liaison.conf
+	find $(DESTDIR)$(SHAREDIR) -depth -type d -empty -delete 2>/dev/null || true
+	rmdir $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/liaison 2>/dev/null || true

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "config_value.h" /* enum config_tls */
+#include "log.h"          /* enum log_level */
 #include "mime.h"
 #include "secrets.h" /* config_read_secret, for the callers that read a secret */
 #include "util.h"
@@ -121,6 +122,7 @@ struct config {
 	                        liaison check warns, the reports' header then names none */
 	char *program;       /* the program the reports are of (default "Community Trust
 	                        Liaison Program") */
+	enum log_level log_level; /* messages below it are not logged (default info) */
 	char *bates_prefix;  /* what every production page number starts with (default "CTL-") */
 	struct strlist categories; /* categories liaisons may set besides the routing rules'
 	                              (owned; empty by default) */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "calendar.h"
+#include "log.h"
 #include "util.h"
 
 int cli_load_config(struct cli *cli)
@@ -22,6 +23,7 @@ int cli_load_config(struct cli *cli)
 		free(errors);
 		return EXIT_USAGE;
 	}
+	log_set_configured_level(cli->config->log_level);
 	/* Thread references and reports use the program's local time: the configured zone. */
 	setenv("TZ", cli->config->timezone, 1);
 	tzset();

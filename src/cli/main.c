@@ -106,7 +106,7 @@ static void usage(FILE *out)
 	             "  -c FILE   configuration (default $LIAISON_CONFIG, then ./liaison.conf)\n"
 	             "  --as USER who is acting (default $LIAISON_USER): needed by every command\n"
 	             "            that reads or changes threads\n"
-	             "  -v        more logging (-vv: debug)\n\ncommands:\n");
+	             "  -v        more logging than log_level (-v: info, -vv: debug)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nliaison help COMMAND (or COMMAND --help) shows a command's usage.  Every listing\n"
@@ -169,7 +169,7 @@ int main(int argc, char **argv)
 	char **cmd_argv = argv + optind;
 	if (!help && take_global_options(&cmd_argc, cmd_argv, &cli, &help) < 0)
 		return EXIT_USAGE;
-	log_setup(verbose >= 2 ? LOG_LEVEL_DEBUG : verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN, 0);
+	log_start(verbose); /* the configuration's log_level is applied once it is read */
 	mime_global_init();
 	optind = 0; /* glibc: 0 re-initialises getopt (the "+" mode above included) */
 	optopt = 0; /* cli_usage: set only when getopt met a bad option */

@@ -14,6 +14,7 @@
 
 #include "calendar.h"
 #include "config_value.h"
+#include "log.h"
 #include "pattern.h"
 #include "secrets.h"
 
@@ -303,6 +304,12 @@ struct key {
 #define FIELD(type, member) .offset = offsetof(type, member), .size = sizeof(((type *)0)->member)
 #define DAY 86400
 
+static void parse_log_level(struct parse_state *st, void *base, const char *value)
+{
+	if (log_level_parse(value, &((struct config *)base)->log_level) < 0)
+		report(st, st->line, "log_level: '%s' is not debug, info, warning or error", value);
+}
+
 #define C struct config
 static const struct key liaison_keys[] = {
 	{"database", KEY_PATH, FIELD(C, database)},
@@ -327,6 +334,7 @@ static const struct key liaison_keys[] = {
 	 .what = "1 to 32 letters, digits, '-', '_' or '.' (e.g. CSP-CTL-)"},
 	{"agency", KEY_STRING, FIELD(C, agency)},
 	{"program", KEY_STRING, FIELD(C, program)},
+	{"log_level", KEY_CUSTOM, .parse = parse_log_level},
 	{"categories", KEY_CUSTOM, .parse = parse_categories},
 	{"rms_pattern", KEY_CUSTOM, .parse = parse_rms_pattern},
 	{"retention_transitory", KEY_DURATION, FIELD(C, retention_transitory), .min = DAY,
@@ -717,6 +725,7 @@ static int load(const char *path, int keep, struct config **config_r, char **err
 	c->retention_correspondence = 730 * 86400LL;
 	c->retention_case = 3650 * 86400LL;
 	c->backoff_max = 300;
+	c->log_level = LOG_LEVEL_INFO;
 	c->smtp.timeout = 30;
 	c->web.session_idle = 30 * 60;
 	c->web.session_max = 12 * 3600;

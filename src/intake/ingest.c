@@ -381,7 +381,13 @@ int ingest_item_commit(struct ingest *ing, const struct ingest_item *item,
 	case INGEST_ALREADY: counts->already++; break;
 	case INGEST_QUARANTINED:
 		counts->quarantined++;
-		log_warn("%s: quarantined: %s", item->source ? item->source : item->sha256,
+		/* named by where it is, as `liaison messages --quarantined` lists it */
+		char uid[32] = "";
+		if (item->uid != 0)
+			snprintf(uid, sizeof(uid), "UID %lld, ", (long long)item->uid);
+		log_warn("mailbox %s/%s: %s%s%s: quarantined: %s",
+		         ing->mailbox ? ing->mailbox->name : "?", ing->folder ? ing->folder : "?", uid,
+		         item->source ? "" : "SHA-256 ", item->source ? item->source : item->sha256,
 		         item->msg->quarantine_reason);
 		break;
 	}

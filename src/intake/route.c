@@ -533,9 +533,9 @@ static void model_vetoes(const struct route_rules *rules, const double *p, unsig
 		char *why = xasprintf("%s (look-alike %.2f, %s %.2f)", r->name, p[la], r->category,
 		                      p[c]);
 		strlist_add(&result->vetoed, why);
-		/* said where it is stored (the placement's rules) and logged: a rule wrongly held
-		 * back must be found */
-		log_info("route: rule %s held back: %s", r->name, why);
+		/* kept where it is stored (the placement's rules, "held:NAME"), where a rule
+		 * wrongly held back is found with its message; the log knows no message */
+		log_debug("route: rule %s held back: %s", r->name, why);
 		free(why);
 		char *held = xasprintf("held:%s", r->name);
 		strlist_add(&result->rules, held);

@@ -209,7 +209,7 @@ int import_run(struct store *store, const struct config *config,
 			continue;
 		}
 		if (e->error != NULL) {
-			log_warn("%s", e->error);
+			log_warn("mailbox %s/%s: %s", mailbox->name, folder, e->error);
 			strlist_add(&result->errors, e->error);
 			ingest_count_error(ing);
 			queue_finish(&q, e);

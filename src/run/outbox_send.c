@@ -1,6 +1,7 @@
 /* outbox_send.c — claim, send, mark; retries and give-ups; the sent copy into the thread. */
 #include "outbox_send.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +29,8 @@ static void resolved(int64_t id, const char *status, const char *recipient, void
 		counts->sent++;
 	else if (uncertain)
 		counts->uncertain++;
-	log_msg(uncertain ? LOG_LEVEL_ERROR : LOG_LEVEL_INFO, "outbox %lld to %s: %s after a crash",
-	        (long long)id, recipient, uncertain ? "uncertain (not sent again)" : status);
+	log_msg(uncertain ? LOG_LEVEL_ERROR : LOG_LEVEL_INFO, "outbox %lld: %s after a crash",
+	        (long long)id, uncertain ? "uncertain (not sent again)" : status);
 }
 
 int outbox_resolve_claimed(struct store *store, struct outbox_counts *counts, char **error_r)
@@ -113,8 +114,19 @@ static int mark_data_complete(void *p)
 	return 0;
 }
 
+/* What a log line about a row names: the row, its kind, mailbox and thread (not the
+ * recipient: `liaison outbox show ID` shows it to those who may see it). */
+static const char *row_about(const struct outbox_row *row, char *buf, size_t size)
+{
+	snprintf(buf, size, "outbox %lld (%s; mailbox %s%s%s)", (long long)row->id, row->kind,
+	         row->mailbox ? row->mailbox : "?", row->thread_ref ? ", thread " : "",
+	         row->thread_ref ? row->thread_ref : "");
+	return buf;
+}
+
 static int send_one(const struct outbox_row *row, void *p)
 {
+	char about[160];
 	struct send_ctx *ctx = p;
 	struct smtp_outcome out;
 	struct data_complete_ctx dc = {ctx, row->id, 0};
@@ -125,15 +137,16 @@ static int send_one(const struct outbox_row *row, void *p)
 		rc = record_sent(ctx, row);
 		if (rc == 0)
 			ctx->counts->sent++;
-		log_info("outbox %lld (%s) to %s: sent", (long long)row->id, row->kind, row->recipient);
+		log_info("%s: sent", row_about(row, about, sizeof(about)));
 		/* A liaison's reply also goes into the mailbox's Sent folder, as a mail client
 		 * would keep it; the poller then finds the same bytes there (stored once). */
 		const struct mailbox_config *m = config_find_mailbox(ctx->config, row->mailbox);
 		char *append_error = NULL;
 		if (rc == 0 && m && strcmp(row->kind, "reply") == 0 &&
 		    mailbox_imap_append_sent(m, row->raw, row->len, &append_error) < 0) {
-			log_warn("outbox %lld: saving to %s/%s: %s (the copy is in the thread)",
-			         (long long)row->id, m->name, m->sent_folder, append_error);
+			log_warn("%s: saving to %s/%s: %s (the copy is in the thread)",
+			         row_about(row, about, sizeof(about)), m->name, m->sent_folder,
+			         append_error);
 			free(append_error);
 		}
 	} else if (out.code == 0 && dc.marked) {
@@ -144,16 +157,14 @@ static int send_one(const struct outbox_row *row, void *p)
 		                      "`cancel`", out.text);
 		rc = store_outbox_finish(ctx->store, row->id, "uncertain", why, 0, ctx->now);
 		ctx->counts->uncertain++;
-		log_error("outbox %lld (%s) to %s: %s", (long long)row->id, row->kind, row->recipient,
-		          why);
+		log_error("%s: %s", row_about(row, about, sizeof(about)), why);
 		free(why);
 	} else if (out.code >= 500 || row->attempts >= OUTBOX_MAX_ATTEMPTS) {
 		char *why = out.code >= 500 ? xstrdup(out.text)
 		    : xasprintf("gave up after %lld attempts: %s", (long long)row->attempts, out.text);
 		rc = store_outbox_finish(ctx->store, row->id, "failed", why, 0, ctx->now);
 		ctx->counts->failed++;
-		log_warn("outbox %lld (%s) to %s: failed: %s", (long long)row->id, row->kind,
-		         row->recipient, why);
+		log_warn("%s: failed: %s", row_about(row, about, sizeof(about)), why);
 		free(why);
 		/* A refusal (5xx) is about one message; giving up is about the server: the
 		 * coordinator hears of those (outbox_notice.h), but never of the notice itself. */
@@ -169,8 +180,7 @@ static int send_one(const struct outbox_row *row, void *p)
 		int64_t next = ctx->now + outbox_retry_delay(row->attempts);
 		rc = store_outbox_finish(ctx->store, row->id, "queued", out.text, next, ctx->now);
 		ctx->counts->deferred++;
-		log_info("outbox %lld (%s) to %s: deferred: %s", (long long)row->id, row->kind,
-		         row->recipient, out.text);
+		log_info("%s: deferred: %s", row_about(row, about, sizeof(about)), out.text);
 	}
 	if (rc < 0 && ctx->error == NULL)
 		ctx->error = xasprintf("outbox %lld: %s", (long long)row->id, store_error(ctx->store));
