@@ -86,6 +86,7 @@ static void reload(void *p)
 	keep_running(&fresh->web.metrics_listen, running->web.metrics_listen,
 	             "[web] metrics_listen");
 	const struct config *old = web_app_swap_config(app, fresh);
+	log_set_configured_level(fresh->log_level);
 	reloads.retired = xrealloc(reloads.retired, (reloads.n_retired + 1) * sizeof(*old));
 	reloads.retired[reloads.n_retired++] = old;
 	log_info("web: configuration reloaded from %s (%zu users, %zu mailboxes)", reloads.path,

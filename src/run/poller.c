@@ -985,7 +985,8 @@ static void reload(struct poller *p)
 		p->watchers[i].ing = fresh[i];
 	}
 	free(fresh);
-	log_warn("reloaded %s: routing rules %s, templates %s", path, loaded->routes,
+	log_set_configured_level(loaded->log_level);
+	log_info("reloaded %s: routing rules %s, templates %s", path, loaded->routes,
 	         loaded->templates);
 	if (restart.count > 0) {
 		char *what = strlist_join(&restart, "; ");
