@@ -200,3 +200,6 @@ expect admin 0 restore --force bk
 aside=$(ls m2 | grep '^p.db.before-restore-' | grep -v -- '-wal$' | grep -v -- '-shm$')
 [ -n "$aside" ] || fail "nothing kept aside: $(ls m2)"
 expect_eq "the replaced database, kept aside unchanged" "$old_sha" "$(sha256sum "m2/$aside" | cut -d' ' -f1)"
+# The restore was settled and audited in the copy before it was renamed: one file in place.
+expect_eq "the restore --force is in the trail it put in place, naming what it kept aside" 1 "$(sqlite3 m2/p.db "SELECT count(*) FROM audit WHERE action = 'restore' AND object = 'bk' AND details LIKE '%kept as %$aside'")"
+expect_eq "nothing of the restore left beside it" "" "$(ls m2 | grep -e '\.restoring' -e '^p\.db-wal$' -e '^p\.db-shm$' || true)"
