@@ -36,4 +36,10 @@ int store_counts_read(struct store *store, struct store_counts *counts);
  * gets no auto-reply: autoreply.c's rule).  *held_r: how many rows were held. */
 int store_restore_settle(struct store *store, int64_t now, const char *why, int64_t *held_r);
 
+/* Puts the database of store back in rollback-journal (DELETE) mode, as store_open's WAL is
+ * not: a backup, or a copy about to be renamed into place, is then one file, which a reader
+ * on read-only media can open and which no -wal beside it can outgrow.  Outside a transaction,
+ * the only connection.  Returns 0 or -1 (store_error). */
+int store_journal_delete(struct store *store);
+
 #endif

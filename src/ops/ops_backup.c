@@ -149,6 +149,9 @@ int backup_prove_copy(const char *path, int upgrade, struct backup_info *info, c
 		*error_r = xasprintf("the search index: %s", r.index_problem);
 	} else if (store_counts_read(copy, &info->counts) < 0) {
 		*error_r = xasprintf("counts: %s", store_error(copy));
+	} else if (store_journal_delete(copy) < 0) {
+		/* store_open made it WAL; the backup is hashed afterwards, as one file */
+		*error_r = xasprintf("%s", store_error(copy));
 	} else {
 		info->schema = store_schema_version(copy);
 		info->messages_rehashed = r.messages;

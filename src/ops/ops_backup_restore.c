@@ -143,21 +143,54 @@ static int installation_stopped(const char *database, int *poll_lock_fd_r, char 
 	return rc;
 }
 
-/* Moves the database (and a -wal a crash may have left, which holds committed work) to
- * aside; a -shm is only an index of the -wal and goes with it. */
+static const char *const DB_FILES[] = {"", "-wal", "-shm"};
+#define DB_FILE_COUNT (sizeof(DB_FILES) / sizeof(*DB_FILES))
+
+/* Moves the database, then a -wal a crash may have left (it holds committed work) and its
+ * -shm, to aside.  The database goes first and what moved is put back on a failure: the
+ * live database never loses its -wal, nor meets another's. */
 static int keep_aside(const char *database, const char *aside, char **error_r)
 {
-	static const char *const suffixes[] = {"-wal", "-shm", ""};
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
-		char *from = xasprintf("%s%s", database, suffixes[i]);
-		char *to = xasprintf("%s%s", aside, suffixes[i]);
-		int rc = rename(from, to) < 0 && errno != ENOENT ? -1 : 0;
-		if (rc < 0)
+	size_t moved = 0;
+	int rc = 0;
+	for (; moved < DB_FILE_COUNT && rc == 0; moved++) {
+		char *from = xasprintf("%s%s", database, DB_FILES[moved]);
+		char *to = xasprintf("%s%s", aside, DB_FILES[moved]);
+		if (rename(from, to) < 0 && errno != ENOENT) {
 			*error_r = xasprintf("%s: cannot be kept aside as %s: %s", from, to,
 			                     strerror(errno));
+			rc = -1;
+		}
 		free(from);
 		free(to);
-		if (rc < 0)
+	}
+	if (rc < 0)
+		for (size_t i = moved - 1; i-- > 0;) {
+			char *from = xasprintf("%s%s", aside, DB_FILES[i]);
+			char *to = xasprintf("%s%s", database, DB_FILES[i]);
+			if (rename(from, to) < 0 && errno != ENOENT)
+				fprintf(stderr, "liaison: %s could not be put back as %s: %s\n", from, to,
+				        strerror(errno));
+			free(from);
+			free(to);
+		}
+	return rc;
+}
+
+/* A -wal or -shm without its database (an admin removed only the database) belongs to a
+ * database that is gone: SQLite would replay that -wal over the restored one. */
+static int stray_wal(const char *database, char **error_r)
+{
+	for (size_t i = 1; i < DB_FILE_COUNT; i++) {
+		char *p = xasprintf("%s%s", database, DB_FILES[i]);
+		struct stat st;
+		int found = lstat(p, &st) == 0;
+		if (found)
+			*error_r = xasprintf("refused: %s is left without its database %s (SQLite would "
+			                     "replay it over the restored one): move it away first, "
+			                     "nothing restored", p, database);
+		free(p);
+		if (found)
 			return -1;
 	}
 	return 0;
@@ -214,12 +247,14 @@ static int prove_backup(const char *src, const char *tmp, struct backup_info *in
 }
 
 /* What the lost installation may have done after the backup is not done again: see
- * store_restore_settle.  Recorded with the restore, in one transaction. */
-static int settle_restored(const char *database, const struct actor *actor, const char *src,
+ * store_restore_settle.  Done on the proven copy tmp, with the restore's audit entry, in one
+ * transaction, before the copy is renamed into place: a database that is in place is always
+ * settled.  The copy is left one file (journal DELETE, no -wal), fsynced. */
+static int settle_restored(const char *tmp, const struct actor *actor, const char *src,
                            struct restore_result *r, char **error_r)
 {
 	struct store *store = NULL;
-	if (store_open(database, STORE_OPEN_EXISTING, &store, error_r) < 0)
+	if (store_open(tmp, STORE_OPEN_EXISTING, &store, error_r) < 0)
 		return -1;
 	char when[32];
 	time_format_utc(r->info.created_at, when, sizeof(when));
@@ -228,7 +263,7 @@ static int settle_restored(const char *database, const struct actor *actor, cons
 	                              "installation it replaced may have sent it after the backup; "
 	                              "check, then liaison outbox retry", &r->held) == 0 ? 0 : -1;
 	if (rc < 0) {
-		*error_r = xasprintf("%s: %s", database, store_error(store));
+		*error_r = xasprintf("%s: %s", tmp, store_error(store));
 		store_rollback(store);
 		store_close(&store);
 		return -1;
@@ -243,12 +278,20 @@ static int settle_restored(const char *database, const struct actor *actor, cons
 	rc = audit_append(store, actor->user->name, "restore", src, details, error_r);
 	free(details);
 	if (rc == 0 && store_commit(store) < 0) {
-		*error_r = xasprintf("%s: %s", database, store_error(store));
+		*error_r = xasprintf("%s: %s", tmp, store_error(store));
 		rc = -1;
 	}
 	if (rc < 0)
 		store_rollback(store);
+	if (rc == 0 && store_journal_delete(store) < 0) {
+		*error_r = xasprintf("%s: %s", tmp, store_error(store));
+		rc = -1;
+	}
 	store_close(&store);
+	if (rc == 0 && backup_sync_path(tmp) < 0) {
+		*error_r = xasprintf("%s: %s", tmp, strerror(errno));
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -271,6 +314,10 @@ int ops_restore(const struct config *config, const struct actor *actor, const ch
 	rc = installation_stopped(database, &lock_fd, error_r);
 	if (rc != OPS_OK)
 		return rc;
+	if (!present && stray_wal(database, error_r) < 0) {
+		close(lock_fd);
+		return OPS_REFUSED;
+	}
 	char *tmp = xasprintf("%s.restoring", database);
 	unlink(tmp); /* a restore that died: ours, we hold the lock */
 	char *tmp_wal = xasprintf("%s-wal", tmp), *tmp_shm = xasprintf("%s-shm", tmp);
@@ -285,10 +332,15 @@ int ops_restore(const struct config *config, const struct actor *actor, const ch
 		gmtime_r(&now, &tm);
 		strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
 		result_r->kept_aside = xasprintf("%s.before-restore-%s", database, when);
-		if (keep_aside(database, result_r->kept_aside, error_r) < 0)
-			rc = OPS_FAILED;
+	}
+	if (rc == OPS_OK && settle_restored(tmp, actor, src, result_r, error_r) < 0)
+		rc = OPS_FAILED;
+	if (rc == OPS_OK && present && keep_aside(database, result_r->kept_aside, error_r) < 0) {
+		xfree(&result_r->kept_aside);
+		rc = OPS_FAILED;
 	}
 	char *parent = backup_parent_of(database);
+	/* The one step that puts the restored database in place. */
 	if (rc == OPS_OK && (rename(tmp, database) < 0 || backup_sync_path(parent) < 0)) {
 		*error_r = xasprintf("%s: %s", database, strerror(errno));
 		rc = OPS_FAILED;
@@ -301,8 +353,8 @@ int ops_restore(const struct config *config, const struct actor *actor, const ch
 	}
 	if (rc != OPS_OK) {
 		unlink(tmp);
-	} else if (settle_restored(database, actor, src, result_r, error_r) < 0) {
-		rc = OPS_FAILED;
+		unlink(tmp_wal);
+		unlink(tmp_shm);
 	}
 	free(parent);
 	free(tmp);

@@ -155,3 +155,27 @@ int store_restore_settle(struct store *store, int64_t now, const char *why, int6
 	sp_bind_int(s, 1, now);
 	return sp_run_update(store, s, "restore: mailboxes");
 }
+
+/* The row PRAGMA journal_mode answers: the mode in force afterwards. */
+static int journal_mode_row(void *ctx, int n, char **values, char **names)
+{
+	char *mode = ctx;
+	snprintf(mode, 16, "%s", n > 0 && values[0] ? values[0] : "");
+	return 0;
+}
+
+int store_journal_delete(struct store *store)
+{
+	char mode[16] = "";
+	char *msg = NULL;
+	/* SQLite leaves the mode unchanged, without an error, when it cannot change it */
+	if (sqlite3_exec(store->db, "PRAGMA journal_mode = DELETE", journal_mode_row, mode,
+	                 &msg) != SQLITE_OK || strcmp(mode, "delete") != 0) {
+		free(store->error);
+		store->error = xasprintf("journal_mode DELETE: %s",
+		                         msg ? msg : mode[0] ? mode : sqlite3_errmsg(store->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}

@@ -17,27 +17,16 @@ ls corpus/cur | sort | sed 's|^|corpus/cur/|' >all.txt
 split -n l/3 all.txt part.
 total=$(wc -l <all.txt)
 
-# wait_until WHAT SECONDS COMMAND...: polls COMMAND (0.2 s apart) until it succeeds.
-wait_until() {
-	what=$1 limit=$2
-	shift 2
-	i=0
-	until "$@"; do
-		i=$((i + 1))
-		[ "$i" -le $((limit * 5)) ] || fail "$what: not within $limit s"
-		sleep 0.2
-	done
-	echo "ok: $what"
-}
 stored() { [ "$(sqlite3 "$1" "SELECT count(*) FROM custody WHERE folder = 'INBOX'" 2>/dev/null)" -ge "$2" ]; }
 outbox_settled() { [ "$(sqlite3 "$1" "SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending')" 2>/dev/null)" = 0 ]; }
 
+DELIVER_PID= PAGES_PID=
 $LIAISON poll >poll1.log 2>&1 &
 POLL_PID=$!
 $LIAISON web --listen 127.0.0.1:0 >web.out 2>web.err &
 WEB_PID=$!
-trap 'kill $POLL_PID $WEB_PID $PAGES_PID 2>/dev/null || true; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
-wait_until "liaison web is up" 20 grep -q 'console is at' web.out
+trap 'kill $POLL_PID $WEB_PID $PAGES_PID $DELIVER_PID 2>/dev/null || true; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
+wait_until "liaison web is up" 20 "grep -q 'console is at' web.out"
 BASE=$(sed -n 's/.*console is at \(http:\/\/[^/]*\)\/.*/\1/p' web.out)
 # pages asked for all along (a session cookie to look up: the console reads the database)
 while :; do curl -s -o /dev/null -H 'Cookie: liaison=not-a-session' "$BASE/"; sleep 0.1; done &
@@ -45,20 +34,38 @@ PAGES_PID=$!
 
 deliver INBOX $(cat part.aa)
 n1=$(wc -l <part.aa)
-wait_until "the first $n1 messages stored" 60 stored m1/p.db "$n1"
+wait_until "the first $n1 messages stored" 60 "stored m1/p.db $n1"
 
-# The backup while the second part is being delivered, one APPEND at a time.
-$PY "$TOP/tests/servers/deliver.py" append --port "$IMAP_PORT" --user troopk \
-	--password troopk-secret --folder INBOX --batch 1 $(cat part.ab) >/dev/null &
+# The backup while the second part is being delivered, one APPEND at a time; the last
+# messages wait for the backup to end, so the deliverer is still at work when it does.
+n2=$(wc -l <part.ab)
+head -n $((n2 - 5)) part.ab >part.ab.early
+tail -n 5 part.ab >part.ab.late
+(
+	for f in $(cat part.ab.early); do deliver INBOX "$f"; done
+	wait_until "the backup ended (the deliverer waited)" 120 "[ -e backup.done ]"
+	deliver INBOX $(cat part.ab.late)
+) &
 DELIVER_PID=$!
-wait_until "delivery under way" 30 stored m1/p.db $((n1 + 3))
-kill -0 $DELIVER_PID 2>/dev/null && echo "ok: backing up while mail is delivered and filed"
+wait_until "delivery under way" 30 "stored m1/p.db $((n1 + 3))"
 $LIAISON backup --json bk >backup.json || fail "backup failed"
+kill -0 $DELIVER_PID 2>/dev/null || fail "the deliverer had ended before the backup did"
+at_backup=$(sqlite3 m1/p.db "SELECT count(*) FROM custody WHERE folder = 'INBOX'")
+: >backup.done
 wait $DELIVER_PID || fail "the second part was not delivered"
+DELIVER_PID=
+wait_until "mail stored after the backup ended" 60 "stored m1/p.db $((at_backup + 5))"
+echo "ok: backed up while mail was delivered and filed ($at_backup stored when the backup ended)"
 expect_eq "backup folder mode" 700 "$(stat -c %a bk)"
 expect_eq "backup database mode" 600 "$(stat -c %a bk/liaison.db)"
 expect_eq "manifest mode" 600 "$(stat -c %a bk/manifest.json)"
 expect_eq "nothing else in the backup" "liaison.db manifest.json" "$(ls bk | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "the backup database's journal mode" delete "$(sqlite3 bk/liaison.db 'PRAGMA journal_mode')"
+# read-only media: a reader that cannot write beside the file still opens it
+chmod 0500 bk
+expect_eq "the backup read with sqlite3 -readonly in a read-only folder" ok "$(sqlite3 -readonly bk/liaison.db 'PRAGMA quick_check')"
+expect_eq "reading it left nothing beside it" "liaison.db manifest.json" "$(ls bk | tr '\n' ' ' | sed 's/ $//')"
+chmod 0700 bk
 expect_eq "the manifest's SHA-256 is the file's" "$(sha256sum bk/liaison.db | cut -d' ' -f1)" "$(json 'd["database"]["sha256"]' backup.json)"
 backed=$(json 'd["counts"]["messages"]' backup.json)
 [ "$backed" -ge "$n1" ] && [ "$backed" -lt "$total" ] || fail "the backup holds $backed messages"
@@ -69,8 +76,8 @@ expect reyes 1 backup bk-reyes
 [ ! -e bk-reyes ] && [ ! -e bk-reyes.partial ] || fail "a refused backup left a folder"
 
 deliver INBOX $(cat part.ac)
-wait_until "all $total messages stored on the first machine" 90 stored m1/p.db "$total"
-wait_until "the first machine's outbox settled" 60 outbox_settled m1/p.db
+wait_until "all $total messages stored on the first machine" 90 "stored m1/p.db $total"
+wait_until "the first machine's outbox settled" 60 "outbox_settled m1/p.db"
 
 # The installation is running: restore refuses, and says why.
 expect admin 1 restore bk
@@ -129,6 +136,13 @@ grep -q "1 message no longer hashes to the SHA-256 recorded on arrival" err.txt 
 expect admin 1 restore no-such-folder
 [ -z "$(ls m2 | grep -v '^p.conf$' | grep -v '^p.db.poll-lock$')" ] || fail "a refused restore left files: $(ls m2)"
 expect reyes 1 restore bk
+# A -wal left without its database (an admin removed only p.db) is another database's work:
+# the restore refuses rather than let SQLite replay it over the restored file.
+printf 'not a wal of this backup' >m2/p.db-wal
+expect admin 1 restore bk
+grep -q "m2/p.db-wal is left without its database" err.txt || fail "$(cat err.txt)"
+[ ! -e m2/p.db ] && [ ! -e m2/p.db.restoring ] || fail "a refused restore left a database: $(ls m2)"
+rm m2/p.db-wal
 
 # The restore on the empty machine.
 $LIAISON restore bk >restore.txt || fail "restore: $(cat restore.txt)"
@@ -186,3 +200,6 @@ expect admin 0 restore --force bk
 aside=$(ls m2 | grep '^p.db.before-restore-' | grep -v -- '-wal$' | grep -v -- '-shm$')
 [ -n "$aside" ] || fail "nothing kept aside: $(ls m2)"
 expect_eq "the replaced database, kept aside unchanged" "$old_sha" "$(sha256sum "m2/$aside" | cut -d' ' -f1)"
+# The restore was settled and audited in the copy before it was renamed: one file in place.
+expect_eq "the restore --force is in the trail it put in place, naming what it kept aside" 1 "$(sqlite3 m2/p.db "SELECT count(*) FROM audit WHERE action = 'restore' AND object = 'bk' AND details LIKE '%kept as %$aside'")"
+expect_eq "nothing of the restore left beside it" "" "$(ls m2 | grep -e '\.restoring' -e '^p\.db-wal$' -e '^p\.db-shm$' || true)"
