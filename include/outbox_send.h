@@ -6,7 +6,6 @@
 #ifndef LIAISON_OUTBOX_SEND_H
 #define LIAISON_OUTBOX_SEND_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -29,11 +28,6 @@ int outbox_send_due(struct store *store, const struct config *config, int64_t no
 
 /* Seconds to wait before attempt number attempts + 1 (1 min doubling, at most 1 hour). */
 int64_t outbox_retry_delay(int64_t attempts);
-
-/* What a log line about a row names, written to buf (size bytes) and returned: the row, its
- * kind, mailbox and thread, never the recipient (`liaison outbox show ID` shows it to those
- * who may see it). */
-const char *outbox_row_about(const struct outbox_row *row, char *buf, size_t size);
 
 /* Attempts after which a message that is still deferred fails: the 50th comes 158,580 s
  * (about 44 hours) after the first (test_smtp_outage.sh).  Giving up is told to the

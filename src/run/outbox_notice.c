@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "outbox_send.h"
+#include "outbox_about.h"
 #include "outbox_queue.h"
 #include "template.h"
 

@@ -8,6 +8,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "mailbox_imap.h"
+#include "outbox_about.h"
 #include "outbox_notice.h"
 #include "smtp.h"
 #include "util.h"
@@ -111,14 +112,6 @@ static int mark_data_complete(void *p)
 	}
 	c->marked = 1;
 	return 0;
-}
-
-const char *outbox_row_about(const struct outbox_row *row, char *buf, size_t size)
-{
-	snprintf(buf, size, "outbox %lld (%s; mailbox %s%s%s)", (long long)row->id, row->kind,
-	         row->mailbox ? row->mailbox : "?", row->thread_ref ? ", thread " : "",
-	         row->thread_ref ? row->thread_ref : "");
-	return buf;
 }
 
 static int send_one(const struct outbox_row *row, void *p)
