@@ -1,7 +1,7 @@
 /* outbox_notice.h — the coordinator told once that messages failed after two days of
- * retries (the SMTP server down or refusing them): one notice listing every such message,
+ * retries (the SMTP server down or deferring them): one notice listing every such message,
  * to urgent_notify, through the outbox itself.  While that notice waits to be sent (the
- * server is still down), each later give-up replaces it by one listing them all, so the
+ * server is still down), each later give-up gives it a longer list in its place, so the
  * coordinator receives one notice per outage, once the server takes mail again. */
 #ifndef LIAISON_OUTBOX_NOTICE_H
 #define LIAISON_OUTBOX_NOTICE_H
@@ -27,10 +27,16 @@ int outbox_notice_is_failure_notice(const struct outbox_row *row);
 int outbox_notice_render(const char *templates, const struct strlist *lines, char **text_r,
                          char **error_r);
 
-/* Queues the notice for the rows ids (just given up), together with those of a notice still
- * waiting to be sent (cancelled: replaced), in one transaction.  Without urgent_notify it
- * only logs.  Returns 0, or -1 with *error_r. */
-int outbox_notice_failed(struct store *store, const struct config *config, const int64_t *ids,
-                         size_t n_ids, int64_t now, char **error_r);
+/* How last_error begins for a row that failed after every retry (outbox_send.c): the rows
+ * the notice is about, told apart from refusals (5xx) and a person's cancel. */
+#define OUTBOX_GAVE_UP "gave up after "
+
+/* Tells the coordinator of every row that gave up and that no notice lists yet, read from
+ * the store (so a run that failed or crashed before telling is made up for by the next):
+ * one notice, or the notice still waiting given the longer list in its place.  Without
+ * urgent_notify it only logs, when gave_up_now (rows this run gave up) is not 0.  Returns
+ * 0, or -1 with *error_r. */
+int outbox_notice_failed(struct store *store, const struct config *config, size_t gave_up_now,
+                         int64_t now, char **error_r);
 
 #endif

@@ -423,6 +423,10 @@ int store_outbox_resolve_claimed(struct store *store, const char *uncertain_why,
  * "queued" or "uncertain").  1 when the row changed, 0 when its status does not allow it. */
 int store_outbox_retry(struct store *store, int64_t id, int64_t now);
 int store_outbox_cancel(struct store *store, int64_t id, const char *why);
+/* Gives a queued row new bytes and Message-ID (raw, len: borrowed), as new: nothing of it was
+ * accepted by a server.  1 when the row changed, 0 when it is no longer queued, -1 error. */
+int store_outbox_requeue_raw(struct store *store, int64_t id, const char *message_id,
+                             const char *raw, size_t len);
 /* Hands row id (its raw bytes too) to cb.  Returns 1, 0 when there is no such row, or -1. */
 int store_outbox_get(struct store *store, int64_t id, store_outbox_cb *cb, void *ctx);
 /* Every row, newest first (status NULL: all), or only the claimed ("sending") ones. */

@@ -8,6 +8,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "mailbox_imap.h"
+#include "outbox_about.h"
 #include "outbox_notice.h"
 #include "smtp.h"
 #include "util.h"
@@ -52,8 +53,7 @@ struct send_ctx {
 	char *secret;         /* the SMTP password or token, read once */
 	struct outbox_counts *counts;
 	char *error;          /* a store error: stop */
-	int64_t *gave_up;     /* owned: rows failed in this run after every retry */
-	size_t n_gave_up;
+	size_t n_gave_up;     /* rows failed in this run after every retry */
 };
 
 /* Files the sent copy into its thread (folder "liaison") and marks the row sent, in one
@@ -114,16 +114,6 @@ static int mark_data_complete(void *p)
 	return 0;
 }
 
-/* What a log line about a row names: the row, its kind, mailbox and thread (not the
- * recipient: `liaison outbox show ID` shows it to those who may see it). */
-static const char *row_about(const struct outbox_row *row, char *buf, size_t size)
-{
-	snprintf(buf, size, "outbox %lld (%s; mailbox %s%s%s)", (long long)row->id, row->kind,
-	         row->mailbox ? row->mailbox : "?", row->thread_ref ? ", thread " : "",
-	         row->thread_ref ? row->thread_ref : "");
-	return buf;
-}
-
 static int send_one(const struct outbox_row *row, void *p)
 {
 	char about[160];
@@ -137,7 +127,7 @@ static int send_one(const struct outbox_row *row, void *p)
 		rc = record_sent(ctx, row);
 		if (rc == 0)
 			ctx->counts->sent++;
-		log_info("%s: sent", row_about(row, about, sizeof(about)));
+		log_info("%s: sent", outbox_row_about(row, about, sizeof(about)));
 		/* A liaison's reply also goes into the mailbox's Sent folder, as a mail client
 		 * would keep it; the poller then finds the same bytes there (stored once). */
 		const struct mailbox_config *m = config_find_mailbox(ctx->config, row->mailbox);
@@ -145,7 +135,7 @@ static int send_one(const struct outbox_row *row, void *p)
 		if (rc == 0 && m && strcmp(row->kind, "reply") == 0 &&
 		    mailbox_imap_append_sent(m, row->raw, row->len, &append_error) < 0) {
 			log_warn("%s: saving to %s/%s: %s (the copy is in the thread)",
-			         row_about(row, about, sizeof(about)), m->name, m->sent_folder,
+			         outbox_row_about(row, about, sizeof(about)), m->name, m->sent_folder,
 			         append_error);
 			free(append_error);
 		}
@@ -157,30 +147,28 @@ static int send_one(const struct outbox_row *row, void *p)
 		                      "`cancel`", out.text);
 		rc = store_outbox_finish(ctx->store, row->id, "uncertain", why, 0, ctx->now);
 		ctx->counts->uncertain++;
-		log_error("%s: %s", row_about(row, about, sizeof(about)), why);
+		log_error("%s: %s", outbox_row_about(row, about, sizeof(about)), why);
 		free(why);
 	} else if (out.code >= 500 || row->attempts >= OUTBOX_MAX_ATTEMPTS) {
 		char *why = out.code >= 500 ? xstrdup(out.text)
-		    : xasprintf("gave up after %lld attempts: %s", (long long)row->attempts, out.text);
+		    : xasprintf(OUTBOX_GAVE_UP "%lld attempts: %s", (long long)row->attempts, out.text);
 		rc = store_outbox_finish(ctx->store, row->id, "failed", why, 0, ctx->now);
 		ctx->counts->failed++;
-		log_warn("%s: failed: %s", row_about(row, about, sizeof(about)), why);
+		log_warn("%s: failed: %s", outbox_row_about(row, about, sizeof(about)), why);
 		free(why);
 		/* A refusal (5xx) is about one message; giving up is about the server: the
 		 * coordinator hears of those (outbox_notice.h), but never of the notice itself. */
-		if (rc == 0 && out.code < 500 && outbox_notice_is_failure_notice(row)) {
-			log_error("outbox %lld: the notice of failed messages to %s could not be sent "
-			          "either; `liaison outbox --status failed` lists them", (long long)row->id,
-			          row->recipient);
-		} else if (rc == 0 && out.code < 500) {
-			ctx->gave_up = xrealloc(ctx->gave_up, (ctx->n_gave_up + 1) * sizeof(int64_t));
-			ctx->gave_up[ctx->n_gave_up++] = row->id;
-		}
+		if (rc == 0 && out.code < 500 && outbox_notice_is_failure_notice(row))
+			log_error("%s: the notice of failed messages could not be sent either; "
+			          "`liaison outbox --status failed` lists them",
+			          outbox_row_about(row, about, sizeof(about)));
+		else if (rc == 0 && out.code < 500)
+			ctx->n_gave_up++;
 	} else {
 		int64_t next = ctx->now + outbox_retry_delay(row->attempts);
 		rc = store_outbox_finish(ctx->store, row->id, "queued", out.text, next, ctx->now);
 		ctx->counts->deferred++;
-		log_info("%s: deferred: %s", row_about(row, about, sizeof(about)), out.text);
+		log_info("%s: deferred: %s", outbox_row_about(row, about, sizeof(about)), out.text);
 	}
 	if (rc < 0 && ctx->error == NULL)
 		ctx->error = xasprintf("outbox %lld: %s", (long long)row->id, store_error(ctx->store));
@@ -191,7 +179,7 @@ static int send_one(const struct outbox_row *row, void *p)
 int outbox_send_due(struct store *store, const struct config *config, int64_t now,
                     struct outbox_counts *counts, char **error_r)
 {
-	struct send_ctx ctx = {store, config, now, NULL, counts, NULL, NULL, 0};
+	struct send_ctx ctx = {store, config, now, NULL, counts, NULL, 0};
 	const struct smtp_config *smtp = &config->smtp;
 	if (smtp->url == NULL) {
 		int64_t due = 0;
@@ -209,10 +197,11 @@ int outbox_send_due(struct store *store, const struct config *config, int64_t no
 	       ctx.error == NULL)
 		rc = 0;
 	free_secret(&ctx.secret);
-	if (rc >= 0 && ctx.error == NULL && ctx.n_gave_up > 0 &&
-	    outbox_notice_failed(store, config, ctx.gave_up, ctx.n_gave_up, now, &ctx.error) < 0)
+	/* Every run, not only one that gave up: the store says who is not told yet, so a run
+	 * that stopped before telling is made up for. */
+	if (rc >= 0 && ctx.error == NULL &&
+	    outbox_notice_failed(store, config, ctx.n_gave_up, now, &ctx.error) < 0)
 		rc = -1;
-	free(ctx.gave_up);
 	if (rc < 0 || ctx.error != NULL) {
 		*error_r = ctx.error ? ctx.error : xasprintf("outbox: %s", store_error(store));
 		return -1;

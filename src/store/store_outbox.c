@@ -278,6 +278,19 @@ int store_outbox_cancel(struct store *store, int64_t id, const char *why)
 	                     id, why, 0);
 }
 
+int store_outbox_requeue_raw(struct store *store, int64_t id, const char *message_id,
+                             const char *raw, size_t len)
+{
+	sqlite3_stmt *s = sp_query(store, "UPDATE outbox SET raw = ?2, message_id = ?3, "
+	                               "data_complete = 0 WHERE id = ?1 AND status = 'queued'");
+	if (s == NULL)
+		return -1;
+	sp_bind_int(s, 1, id);
+	sqlite3_bind_blob64(s, 2, raw, len, SQLITE_STATIC);
+	sp_bind_text(s, 3, message_id);
+	return sp_run_changes(store, s, "replace a queued message");
+}
+
 int store_outbox_resolve_claimed(struct store *store, const char *uncertain_why,
                                  store_resolved_cb *cb, void *ctx)
 {
