@@ -431,6 +431,12 @@ int store_outbox_requeue_raw(struct store *store, int64_t id, const char *messag
 int store_outbox_get(struct store *store, int64_t id, store_outbox_cb *cb, void *ctx);
 /* Every row, newest first (status NULL: all), or only the claimed ("sending") ones. */
 int store_outbox_list(struct store *store, const char *status, store_outbox_cb *cb, void *ctx);
+/* The notices that belong to no thread (the coordinator's notices of failed messages), and
+ * the failed rows whose last_error starts with error_prefix: both found by an index, so the
+ * sender may ask on every run.  Newest first. */
+int store_outbox_list_unthreaded_notices(struct store *store, store_outbox_cb *cb, void *ctx);
+int store_outbox_list_failed_with(struct store *store, const char *error_prefix,
+                                  store_outbox_cb *cb, void *ctx);
 /* The earliest next_attempt_at of a queued row, 0 when none is queued. */
 int store_outbox_next_due(struct store *store, int64_t *when_r);
 

@@ -202,8 +202,8 @@ int outbox_notice_failed(struct store *store, const struct config *config, size_
 {
 	struct gather g = {.config = config};
 	int rc = -1;
-	if (store_outbox_list(store, NULL, find_notices, &g) < 0 ||
-	    store_outbox_list(store, "failed", gather_row, &g) < 0) {
+	if (store_outbox_list_unthreaded_notices(store, find_notices, &g) < 0 ||
+	    store_outbox_list_failed_with(store, OUTBOX_GAVE_UP, gather_row, &g) < 0) {
 		*error_r = xasprintf("outbox notice: %s", store_error(store));
 		goto out;
 	}

@@ -241,6 +241,31 @@ int store_outbox_list(struct store *store, const char *status, store_outbox_cb *
 	return sp_each_row(store, s, outbox_row_cb, &c);
 }
 
+int store_outbox_list_unthreaded_notices(struct store *store, store_outbox_cb *cb, void *ctx)
+{
+	/* outbox_thread's index finds them without reading the whole outbox */
+	sqlite3_stmt *s = sp_query(store, "SELECT " OUTBOX_COLUMNS "WHERE o.thread_id IS NULL "
+	                               "AND o.kind = 'notice' ORDER BY o.id DESC");
+	if (s == NULL)
+		return -1;
+	struct outbox_cb_ctx c = {cb, ctx};
+	return sp_each_row(store, s, outbox_row_cb, &c);
+}
+
+int store_outbox_list_failed_with(struct store *store, const char *error_prefix,
+                                  store_outbox_cb *cb, void *ctx)
+{
+	/* outbox_due's index finds the failed rows */
+	sqlite3_stmt *s = sp_query(store, "SELECT " OUTBOX_COLUMNS "WHERE o.status = 'failed' "
+	                               "AND substr(o.last_error, 1, length(?1)) = ?1 "
+	                               "ORDER BY o.id DESC");
+	if (s == NULL)
+		return -1;
+	sp_bind_text(s, 1, error_prefix);
+	struct outbox_cb_ctx c = {cb, ctx};
+	return sp_each_row(store, s, outbox_row_cb, &c);
+}
+
 int store_outbox_next_due(struct store *store, int64_t *when_r)
 {
 	sqlite3_stmt *s = sp_query(store, "SELECT coalesce(min(next_attempt_at), 0) FROM outbox "
