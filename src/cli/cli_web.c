@@ -27,6 +27,20 @@ static void on_hangup(int sig)
 	reload_requested = 1;
 }
 
+/* First thing: until then a SIGHUP (`systemctl reload` just after the start) would end the
+ * process.  One met before the server runs is applied as a reload once it serves. */
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_hangup;
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
 static void ready(const char *listen, const char *metrics, void *app)
 {
 	struct web_app *a = app;
@@ -96,6 +110,7 @@ static void reload(void *p)
 int cmd_web(struct cli *cli, int argc, char **argv)
 {
 	static const char usage[] = "web [--listen ADDRESS:PORT]   (SIGHUP reloads the configuration)";
+	install_signals();
 	static const struct option long_options[] = {
 		{"listen", required_argument, NULL, 'l'},
 		{NULL, 0, NULL, 0},
@@ -133,14 +148,6 @@ int cmd_web(struct cli *cli, int argc, char **argv)
 		free(error);
 		return EXIT_FAIL;
 	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = on_hangup;
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	struct web_server_hooks hooks = {
 		.handler = web_app_handle,
 		.metrics = web_app_metrics,

@@ -998,7 +998,7 @@ static void reload(struct poller *p)
 
 /* --- The run --------------------------------------------------------------------------- */
 
-static void install_signals(void)
+void poller_install_signals(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -1199,7 +1199,9 @@ int poller_run(const struct config *config, const struct poll_options *options, 
 	};
 	pthread_rwlock_init(&p.setup_lock, NULL);
 	int lock_fd = -1;
-	stop_requested = round_stop = reload_requested = 0;
+	/* Again for a caller that did not (harmless); the flags are not reset, so that a
+	 * SIGHUP met before the run is applied as a reload once it runs. */
+	poller_install_signals();
 	int rc = 2;
 	if (route_rules_load(config->routes, &p.rules, error_r) < 0 ||
 	    poll_reload_check_templates(config, error_r) < 0 || plan_watchers(&p, error_r) < 0)
@@ -1209,7 +1211,6 @@ int poller_run(const struct config *config, const struct poll_options *options, 
 	    store_open(config->database, STORE_OPEN_EXISTING, &p.store, error_r) < 0)
 		goto out;
 	store_limit_wal(p.store, WAL_PAGES);
-	install_signals();
 	publish_status(&p, 1);
 	if (settle_at_start(&p, error_r) < 0)
 		goto out;
