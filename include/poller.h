@@ -16,6 +16,11 @@ struct poll_options {
 	int once;             /* sync every folder once, send what is due, exit */
 };
 
+/* Installs the SIGTERM/SIGINT (stop) and SIGHUP (reload) handlers, and ignores SIGPIPE.
+ * Called first thing by `liaison poll`: until then a SIGHUP (`systemctl reload` just after
+ * the start) would end the process; one met early is applied as a reload once running. */
+void poller_install_signals(void);
+
 /* Runs until SIGTERM/SIGINT (the current batch is finished and committed), or once.
  * Returns 0 when every folder was synced (once) or on a clean stop; 1 when a mailbox could
  * not be synced (once) — the others were; 2 for a configuration problem (routes, templates,

@@ -19,10 +19,10 @@ void web_app_free(struct web_app *app);
 void web_app_handle(void *app, struct web_request *req, struct web_response *res);
 /* The handler of the /metrics listener (web_metrics.h). */
 void web_app_metrics(void *app, struct web_request *req, struct web_response *res);
-/* Puts config in place of the configuration in use, once the requests being answered are
- * done (new ones wait for the swap, a moment); sessions live in the database and stay.
- * Returns the configuration that was in use: the caller keeps it alive until web_app_free
- * (a background export may still read it). */
+/* Puts config in place of the configuration in use, at once: the requests being answered
+ * finish with the one they began with, later ones get config; sessions live in the database
+ * and stay.  Returns the configuration that was in use: the caller keeps it alive until
+ * web_app_free (a request or a background export may still read it). */
 const struct config *web_app_swap_config(struct web_app *app, const struct config *config);
 
 /* How long a request waits for a database locked by another process before the console

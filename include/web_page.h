@@ -13,7 +13,7 @@
 #include "web_http.h"
 
 struct web_app {
-	const struct config *config;  /* read under config_lock (a request holds it throughout) */
+	const struct config *config;  /* read under config_lock, briefly: see web_ctx.config */
 	pthread_rwlock_t config_lock; /* written only to swap the configuration (SIGHUP) */
 	struct web_metrics *metrics;  /* /metrics' cache (web_metrics.h) */
 	pthread_key_t store_key;      /* each server thread's own store connection */
@@ -25,6 +25,9 @@ struct web_app {
 /* What a page handler works with. */
 struct web_ctx {
 	struct web_app *app;
+	/* app->config as the request began, used throughout it: a reload then waits for no
+	 * request, and one request never mixes two configurations (a replaced one lives on) */
+	const struct config *config;
 	struct store *store;
 	struct actor actor;           /* actor.user NULL: nobody signed in */
 	char csrf[96];                /* the session's token every form carries */

@@ -10,6 +10,7 @@
 int cmd_poll(struct cli *cli, int argc, char **argv)
 {
 	static const char usage[] = "poll [--once] [--mailbox NAME]";
+	poller_install_signals(); /* before anything slow: see poller.h */
 	struct poll_options options = {0};
 	static const struct option long_options[] = {
 		{"once", no_argument, NULL, 'o'},

@@ -3,6 +3,7 @@
  * dropping sessions or the requests being answered. */
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,20 @@ static void on_signal(int sig)
 static void on_hangup(int sig)
 {
 	reload_requested = 1;
+}
+
+/* First thing: until then a SIGHUP (`systemctl reload` just after the start) would end the
+ * process.  One met before the server runs is applied as a reload once it serves. */
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_hangup;
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }
 
 static void ready(const char *listen, const char *metrics, void *app)
@@ -57,6 +72,14 @@ static void keep_running(char **fresh, const char *running, const char *what)
 	*fresh = running ? xstrdup(running) : NULL;
 }
 
+/* keep_running for a number the server took at its start (its threads, its limits). */
+static uint64_t keep_running_number(uint64_t fresh, uint64_t running, const char *what)
+{
+	if (fresh != running)
+		log_warn("web: reload: %s changed: takes effect when liaison web restarts", what);
+	return running;
+}
+
 static void reload(void *p)
 {
 	struct web_app *app = p;
@@ -85,6 +108,16 @@ static void reload(void *p)
 	keep_running(&fresh->web.tls_key, running->web.tls_key, "[web] tls_key");
 	keep_running(&fresh->web.metrics_listen, running->web.metrics_listen,
 	             "[web] metrics_listen");
+	struct web_config *w = &fresh->web;
+	const struct web_config *r = &running->web;
+	w->threads = (unsigned)keep_running_number(w->threads, r->threads, "[web] threads");
+	w->max_connections = (unsigned)keep_running_number(w->max_connections, r->max_connections,
+	                                                   "[web] max_connections");
+	w->max_body = (size_t)keep_running_number(w->max_body, r->max_body, "[web] max_body");
+	w->connection_timeout = (unsigned)keep_running_number(
+	    w->connection_timeout, r->connection_timeout, "[web] connection_timeout");
+	w->connection_memory = (size_t)keep_running_number(
+	    w->connection_memory, r->connection_memory, "[web] connection_memory");
 	const struct config *old = web_app_swap_config(app, fresh);
 	log_set_configured_level(fresh->log_level);
 	reloads.retired = xrealloc(reloads.retired, (reloads.n_retired + 1) * sizeof(*old));
@@ -96,6 +129,7 @@ static void reload(void *p)
 int cmd_web(struct cli *cli, int argc, char **argv)
 {
 	static const char usage[] = "web [--listen ADDRESS:PORT]   (SIGHUP reloads the configuration)";
+	install_signals();
 	static const struct option long_options[] = {
 		{"listen", required_argument, NULL, 'l'},
 		{NULL, 0, NULL, 0},
@@ -133,14 +167,6 @@ int cmd_web(struct cli *cli, int argc, char **argv)
 		free(error);
 		return EXIT_FAIL;
 	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = on_hangup;
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	struct web_server_hooks hooks = {
 		.handler = web_app_handle,
 		.metrics = web_app_metrics,

@@ -1,6 +1,7 @@
 /* poller.c — liaison poll: watcher threads (IMAP), the store on the calling thread, a sender
  * thread for the outbox.  See poller.h for the division of work. */
 #include "poller.h"
+#include "poller_private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,106 +33,28 @@
 #define BATCH_MESSAGES 2000          /* a commit at least this often while a backlog flows */
 #define WAL_PAGES 256                /* checkpoint at 4 MiB of write-ahead log (16 KiB pages):
                                         a full disk then holds little of it (store_limit_wal) */
-#define STATUS_COALESCE 1            /* seconds: state changes are published at most this often */
 #define STORE_CALM 10                /* seconds of successful commits before a store failure is
                                         over (logged, and the next one is news): on a disk
                                         nearly full, small commits pass between failures */
 
 /* Set by SIGTERM/SIGINT; read by every thread (lock-free atomic, so a signal handler may set
- * it).  round_stop ends only the current round (a store failure): the watchers stop, and
- * the poller starts them again from the committed state.  reload_requested: SIGHUP. */
-static atomic_int stop_requested, round_stop, reload_requested;
+ * it).  poll_round_stop ends only the current round (a store failure): the watchers stop, and
+ * the poller starts them again from the committed state.  poll_reload_requested: SIGHUP. */
+atomic_int poll_stop_requested, poll_round_stop, poll_reload_requested;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP)
-		reload_requested = 1;
+		poll_reload_requested = 1;
 	else
-		stop_requested = 1;
+		poll_stop_requested = 1;
 }
 
 static int stopping(void)
 {
-	return stop_requested || round_stop;
+	return poll_stop_requested || poll_round_stop;
 }
 
-struct poller;
-
-struct watcher {
-	struct poller *poller;
-	const struct config *config;          /* the one the poller started with: its connection */
-	const struct mailbox_config *mailbox; /* in config */
-	const char *folder;                   /* in config */
-	int64_t mailbox_id;
-	uint32_t uidvalidity;        /* as stored when the watcher started */
-	uint64_t next_uid;           /* 64 bits: the UID after 4294967295 must not wrap to 0 */
-	struct ingest *ing;          /* the store thread's */
-	pthread_t thread;
-	int started;
-	/* The store thread's own: the folder state in the open transaction. */
-	uint32_t state_uidvalidity, state_uid;
-	int state_dirty;
-	int sync_pending;            /* an EV_SYNCED in the open transaction */
-	/* Shared with the store thread, under poller->lock: */
-	int synced;                  /* a whole sync completed */
-	char *failure;               /* the last error, while failing */
-	uint32_t committed_uidvalidity, committed_uid; /* for mark_seen / move_to */
-	/* Published in the status file (poll_status.h), under poller->lock, kept across
-	 * rounds: */
-	enum folder_state state;
-	int64_t state_since, retry_at;
-	int64_t last_sync;           /* when the store committed the end of a sync */
-	uint64_t connections;        /* made since the poller started */
-	uint32_t server_uidvalidity, server_top; /* the highest UID known on the server */
-};
-
-enum event_kind { EV_MESSAGE, EV_SYNCED, EV_EXIT };
-
-struct event {
-	enum event_kind kind;
-	struct watcher *w;
-	struct ingest_item item;     /* EV_MESSAGE */
-	uint32_t uidvalidity, uid;   /* EV_MESSAGE, EV_SYNCED (the highest UID seen) */
-	struct event *next;
-};
-
-struct poller {
-	const struct config *startup;  /* the caller's: what the watchers connect with */
-	const struct poll_options *options;
-	/* What routes and answers: replaced by a reload (SIGHUP) on the store thread, under
-	 * setup_lock; the watchers route under its read lock. */
-	pthread_rwlock_t setup_lock;
-	const struct config *config;
-	struct route_rules *rules;
-	struct config **loaded;        /* owned: every configuration a reload read, kept until
-	                                  the end, as old ingests and the sender may point in */
-	size_t n_loaded;
-	struct store *store;
-	struct watcher *watchers;
-	size_t n_watchers;
-
-	pthread_mutex_t lock;
-	pthread_cond_t has_events, has_space, committed;
-	struct event *head, *tail;
-	size_t bytes;
-	size_t running;              /* watcher threads not yet exited */
-	int in_transaction;          /* the store thread's one transaction for all folders */
-	size_t batch_messages;
-	/* Published, under lock: */
-	int store_failing;
-	char *store_reason;          /* owned, while store_failing */
-	int status_dirty;
-	int64_t started, status_written;
-	char *status_error;          /* owned: the last failure to write the status file */
-	/* The store thread's own: */
-	char *fault_logged;          /* owned: the store failure last logged, until STORE_CALM
-	                                seconds of commits have passed */
-	int64_t ok_since;            /* the first commit after the last failure, 0 while failing */
-
-	pthread_mutex_t send_lock;
-	pthread_cond_t send_kick;
-	int send_pending, send_stop;
-};
 
 /* --- The queue from watchers to the store thread --------------------------------------- */
 
@@ -192,7 +115,7 @@ static struct event *pop(struct poller *p, int timeout_ms)
  * thread. */
 static void request_round_stop(struct poller *p)
 {
-	round_stop = 1;
+	poll_round_stop = 1;
 	pthread_mutex_lock(&p->lock);
 	pthread_cond_broadcast(&p->committed);
 	pthread_cond_broadcast(&p->has_space);
@@ -207,94 +130,6 @@ static int queue_empty(struct poller *p)
 	return empty;
 }
 
-/* --- Published state (DATABASE.poll-status) -------------------------------------------- */
-
-static void watcher_state(struct watcher *w, enum folder_state state, int64_t retry_at)
-{
-	struct poller *p = w->poller;
-	pthread_mutex_lock(&p->lock);
-	if (w->state != state || w->retry_at != retry_at) {
-		w->state = state;
-		w->state_since = (int64_t)time(NULL);
-		w->retry_at = retry_at;
-		p->status_dirty = 1;
-	}
-	pthread_mutex_unlock(&p->lock);
-}
-
-/* Messages the server holds beyond the last committed UID, as far as the watcher knows: the
- * UIDs up to UIDNEXT - 1 at the last SELECT, or up to the highest UID fetched since.  UIDs
- * only grow, so this is exact unless messages in that range were expunged (then it
- * over-counts, never under-counts).  Under p->lock. */
-static uint64_t waiting_count(const struct watcher *w)
-{
-	if (w->server_top == 0)
-		return 0;
-	if (w->server_uidvalidity != w->committed_uidvalidity)
-		return w->server_top; /* renumbered: every UID is checked again */
-	return w->server_top > w->committed_uid ? (uint64_t)(w->server_top - w->committed_uid) : 0;
-}
-
-/* Copies the published state under the lock (cheap), to write it without the lock. */
-static void status_snapshot(struct poller *p, int64_t now, struct poll_status *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->pid = (int64_t)getpid();
-	st->started = p->started;
-	st->written = now;
-	st->store_failing = p->store_failing;
-	st->store_reason = p->store_reason ? xstrdup(p->store_reason) : NULL;
-	st->n_folders = p->n_watchers;
-	st->folders = xcalloc(p->n_watchers + 1, sizeof(*st->folders));
-	for (size_t i = 0; i < p->n_watchers; i++) {
-		const struct watcher *w = &p->watchers[i];
-		struct folder_status *f = &st->folders[i];
-		const char *reason = w->state != FOLDER_BACKOFF ? NULL
-		                     : w->failure ? w->failure : p->store_reason;
-		f->mailbox = xstrdup(w->mailbox->name);
-		f->folder = xstrdup(w->folder);
-		f->state = w->state;
-		f->reason = reason ? xstrdup(reason) : NULL;
-		f->last_sync = w->last_sync;
-		f->state_since = w->state_since;
-		f->retry_at = w->retry_at;
-		f->reconnects = w->connections > 1 ? w->connections - 1 : 0;
-		f->waiting = waiting_count(w);
-	}
-}
-
-/* Writes the status file when a state changed (at most every STATUS_COALESCE seconds), at
- * least every POLL_STATUS_PERIOD seconds, or when forced.  Only the store thread calls it:
- * the watchers only set fields under the lock. */
-static void publish_status(struct poller *p, int force)
-{
-	int64_t now = (int64_t)time(NULL);
-	struct poll_status st;
-	pthread_mutex_lock(&p->lock);
-	int due = force || now - p->status_written >= POLL_STATUS_PERIOD ||
-	          (p->status_dirty && now - p->status_written >= STATUS_COALESCE);
-	if (due) {
-		status_snapshot(p, now, &st);
-		p->status_dirty = 0;
-		p->status_written = now;
-	}
-	pthread_mutex_unlock(&p->lock);
-	if (!due)
-		return;
-	char *error = NULL;
-	if (poll_status_write(p->startup->database, &st, &error) < 0) {
-		/* Once per change: a full disk would say it every second. */
-		if (p->status_error == NULL || strcmp(p->status_error, error) != 0)
-			log_warn("status file: %s", error);
-		free(p->status_error);
-		p->status_error = error;
-	} else if (p->status_error != NULL) {
-		log_warn("status file: written again");
-		xfree(&p->status_error);
-	}
-	poll_status_clear(&st);
-}
-
 /* --- Watchers -------------------------------------------------------------------------- */
 
 /* Sleeps up to seconds, waking early on a stop request. */
@@ -306,7 +141,7 @@ static void nap(double seconds)
 }
 
 /* Exponential backoff with +-20% jitter, so that many troops do not reconnect in step. */
-static double backoff_next(double current, int64_t max)
+double poll_backoff_next(double current, int64_t max)
 {
 	unsigned short r = 0;
 	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
@@ -465,13 +300,13 @@ static int sync_folder(struct watcher *w, struct imap_session *s, int select, ch
 static int wait_for_mail(struct watcher *w, struct imap_session *s, char **error_r)
 {
 	if (!imap_has_idle(s)) {
-		watcher_state(w, FOLDER_POLLING, 0);
+		poll_watcher_state(w, FOLDER_POLLING, 0);
 		nap((double)w->config->poll_interval);
 		return stopping() ? 0 : imap_noop(s, error_r) == IMAP_OK ? 1 : -1;
 	}
 	if (imap_idle_start(s, error_r) != IMAP_OK)
 		return -1;
-	watcher_state(w, FOLDER_IDLE, 0);
+	poll_watcher_state(w, FOLDER_IDLE, 0);
 	time_t start = time(NULL);
 	int rc = 0;
 	while (!stopping() && time(NULL) - start < IDLE_RENEW) {
@@ -486,7 +321,7 @@ static int wait_for_mail(struct watcher *w, struct imap_session *s, char **error
 	return 1;
 }
 
-static void *watcher_main(void *arg)
+void *poll_watcher_main(void *arg)
 {
 	struct watcher *w = arg;
 	const struct poller *p = w->poller;
@@ -495,7 +330,7 @@ static void *watcher_main(void *arg)
 		struct imap_account account;
 		char *host = NULL, *secret = NULL, *error = NULL;
 		struct imap_session *s = NULL;
-		watcher_state(w, FOLDER_CONNECTING, 0);
+		poll_watcher_state(w, FOLDER_CONNECTING, 0);
 		int rc = mailbox_imap_account(w->mailbox, &account, &host, &secret, &error);
 		if (rc == 0)
 			rc = imap_connect(&account, &s, &error) == IMAP_OK ? 0 : -1;
@@ -505,7 +340,7 @@ static void *watcher_main(void *arg)
 			pthread_mutex_lock(&w->poller->lock);
 			w->connections++;
 			pthread_mutex_unlock(&w->poller->lock);
-			watcher_state(w, FOLDER_SYNCING, 0);
+			poll_watcher_state(w, FOLDER_SYNCING, 0);
 			rc = sync_folder(w, s, 1, &error);
 			if (rc == 0) {
 				watcher_ok(w);
@@ -517,7 +352,7 @@ static void *watcher_main(void *arg)
 			while (rc == 0 && !p->options->once && !stopping()) {
 				rc = wait_for_mail(w, s, &error);
 				if (rc > 0) {
-					watcher_state(w, FOLDER_SYNCING, 0);
+					poll_watcher_state(w, FOLDER_SYNCING, 0);
 					rc = sync_folder(w, s, 0, &error);
 				}
 			}
@@ -528,9 +363,9 @@ static void *watcher_main(void *arg)
 			free(error);
 			if (p->options->once)
 				break;
-			watcher_state(w, FOLDER_BACKOFF, (int64_t)time(NULL) + (int64_t)backoff);
+			poll_watcher_state(w, FOLDER_BACKOFF, (int64_t)time(NULL) + (int64_t)backoff);
 			nap(backoff);
-			backoff = backoff_next(backoff, w->config->backoff_max);
+			backoff = poll_backoff_next(backoff, w->config->backoff_max);
 			continue;
 		}
 		free(error);
@@ -693,19 +528,17 @@ static void fail_store(struct poller *p, int *failed, char **error_r)
 	request_round_stop(p);
 }
 
-static void reload(struct poller *p);
-
 /* Stores what the watchers fetch until they have all exited.  -1 on a store error (the
  * round ends; *error_r says why). */
-static int store_loop(struct poller *p, char **error_r)
+int poll_store_loop(struct poller *p, char **error_r)
 {
 	int failed = 0;
 	for (;;) {
-		publish_status(p, 0);
+		poll_publish_status(p, 0);
 		store_calm_check(p);
 		/* A quiet point: no transaction open. */
-		if (reload_requested && !failed && !p->in_transaction)
-			reload(p);
+		if (poll_reload_requested && !failed && !p->in_transaction)
+			poll_reload_config(p);
 		struct event *e = pop(p, 1000);
 		if (e == NULL) {
 			if (!failed && flush_all(p, error_r) < 0)
@@ -896,7 +729,7 @@ static int open_ingest(struct poller *p, const struct config *config, struct wat
 }
 
 /* Each folder from its committed state, at the start of a round. */
-static int open_folder(struct poller *p, struct watcher *w, char **error_r)
+int poll_open_folder(struct poller *p, struct watcher *w, char **error_r)
 {
 	uint32_t uidvalidity = 0, last_uid = 0;
 	if (open_ingest(p, p->config, w, &w->ing, error_r) < 0)
@@ -917,7 +750,7 @@ static int open_folder(struct poller *p, struct watcher *w, char **error_r)
 	return 0;
 }
 
-static void close_folders(struct poller *p)
+void poll_close_folders(struct poller *p)
 {
 	for (size_t i = 0; i < p->n_watchers; i++)
 		ingest_close(&p->watchers[i].ing);
@@ -937,9 +770,9 @@ static void log_lines(const char *prefix, const char *text)
 /* Between transactions, on the store thread: the new configuration, routing rules and
  * templates, or — when anything in them is wrong — the old ones, with every FILE:LINE
  * logged.  The IMAP connections stay open. */
-static void reload(struct poller *p)
+void poll_reload_config(struct poller *p)
 {
-	reload_requested = 0;
+	poll_reload_requested = 0;
 	struct config *loaded = NULL;
 	struct route_rules *rules = NULL;
 	char *errors = NULL;
@@ -998,7 +831,7 @@ static void reload(struct poller *p)
 
 /* --- The run --------------------------------------------------------------------------- */
 
-static void install_signals(void)
+void poller_install_signals(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -1008,133 +841,6 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-}
-
-/* One round: every folder from its committed state, until the watchers end (--once, a stop:
- * 0) or the store fails (-1 with *error_r).  The poll lock and the sender stay. */
-static int run_round(struct poller *p, char **error_r)
-{
-	round_stop = 0;
-	for (size_t i = 0; i < p->n_watchers; i++)
-		if (open_folder(p, &p->watchers[i], error_r) < 0) {
-			close_folders(p);
-			return -1;
-		}
-	/* Watchers get no signals: the calling thread handles them. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	for (size_t i = 0; i < p->n_watchers; i++) {
-		p->watchers[i].started =
-		    pthread_create(&p->watchers[i].thread, NULL, watcher_main, &p->watchers[i]) == 0;
-		if (p->watchers[i].started) {
-			pthread_mutex_lock(&p->lock);
-			p->running++;
-			pthread_mutex_unlock(&p->lock);
-		}
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	int rc = store_loop(p, error_r);
-	for (size_t i = 0; i < p->n_watchers; i++)
-		if (p->watchers[i].started)
-			pthread_join(p->watchers[i].thread, NULL);
-	close_folders(p);
-	return rc;
-}
-
-/* The kind of a store failure: its reason up to the first ": " ("disk full", "database locked
- * by another process"), so that the message that met it does not make it news again. */
-static int same_kind(const char *a, const char *b)
-{
-	const char *end_a = strstr(a, ": "), *end_b = strstr(b, ": ");
-	size_t len_a = end_a ? (size_t)(end_a - a) : strlen(a);
-	size_t len_b = end_b ? (size_t)(end_b - b) : strlen(b);
-	return len_a == len_b && strncmp(a, b, len_a) == 0;
-}
-
-/* The store refused a write: published, logged once per kind (until it is over, see
- * store_calm_check), every folder waiting. */
-static void store_failed(struct poller *p, const char *error, double wait)
-{
-	int64_t retry_at = (int64_t)time(NULL) + (int64_t)wait + 1;
-	int changed = p->fault_logged == NULL || !same_kind(p->fault_logged, error);
-	if (changed) {
-		free(p->fault_logged);
-		p->fault_logged = xstrdup(error);
-	}
-	p->ok_since = 0;
-	pthread_mutex_lock(&p->lock);
-	p->store_failing = 1;
-	free(p->store_reason);
-	p->store_reason = xstrdup(error);
-	pthread_mutex_unlock(&p->lock);
-	for (size_t i = 0; i < p->n_watchers; i++)
-		watcher_state(&p->watchers[i], FOLDER_BACKOFF, retry_at);
-	if (changed)
-		log_error("store: %s: rolled back; trying again (up to every %llds) from each "
-		          "folder's last stored UID", error, (long long)p->startup->backoff_max);
-	publish_status(p, 1);
-}
-
-/* Waits before the next round, publishing and reloading meanwhile. */
-static void store_wait(struct poller *p, double seconds)
-{
-	struct timespec step = {0, 200 * 1000000L};
-	for (double slept = 0; slept < seconds && !stop_requested; slept += 0.2) {
-		nanosleep(&step, NULL);
-		if (reload_requested)
-			reload(p);
-		publish_status(p, 0);
-	}
-}
-
-/* Rows a crash left between "claimed" and "marked" are settled before anything else, while no
- * sender runs.  It is the first write: a store that refuses it (a backup holding the lock as
- * the service starts) is waited for as in a round; --once gives up.  0 (also on a stop
- * request: no round runs then), or -1 with *error_r. */
-static int settle_at_start(struct poller *p, char **error_r)
-{
-	double backoff = 1;
-	struct outbox_counts counts = {0};
-	while (!stop_requested && outbox_resolve_claimed(p->store, &counts, error_r) < 0) {
-		if (p->options->once)
-			return -1;
-		store_failed(p, *error_r, backoff);
-		xfree(error_r);
-		store_wait(p, backoff);
-		backoff = backoff_next(backoff, p->startup->backoff_max);
-	}
-	return 0;
-}
-
-/* Rounds until a stop: a store failure rolls back and starts the watchers again from what
- * is committed, after a backoff; --once gives up instead.  0, or -1 with *error_r. */
-static int run_rounds(struct poller *p, char **error_r)
-{
-	double backoff = 1;
-	while (!stop_requested) {
-		char *error = NULL;
-		if (run_round(p, &error) == 0 || stop_requested || p->options->once) {
-			if (error != NULL && !stop_requested) {
-				*error_r = error;
-				return -1;
-			}
-			free(error);
-			return 0;
-		}
-		if (p->fault_logged == NULL)
-			backoff = 1; /* a new failure (not one after a short respite) starts from 1 s */
-		store_failed(p, error ? error : "failed", backoff);
-		/* A full disk may be full of the write-ahead log itself: hand its space back
-		 * as soon as the database file can take the pages (quietly: it fails while
-		 * the disk is full). */
-		if (error != NULL && strncmp(error, "disk full", 9) == 0)
-			store_checkpoint(p->store);
-		free(error);
-		store_wait(p, backoff);
-		backoff = backoff_next(backoff, p->startup->backoff_max);
-	}
-	return 0;
 }
 
 static void teardown(struct poller *p)
@@ -1174,15 +880,6 @@ static int summarise(struct poller *p, char **error_r)
 	return 1;
 }
 
-/* The status file of a poller that has ended: every folder stopped (kept, so that
- * `liaison status` can still tell when each folder last synced). */
-static void publish_stopped(struct poller *p)
-{
-	for (size_t i = 0; i < p->n_watchers; i++)
-		watcher_state(&p->watchers[i], FOLDER_STOPPED, 0);
-	publish_status(p, 1);
-}
-
 int poller_run(const struct config *config, const struct poll_options *options, char **error_r)
 {
 	struct poller p = {
@@ -1199,7 +896,9 @@ int poller_run(const struct config *config, const struct poll_options *options, 
 	};
 	pthread_rwlock_init(&p.setup_lock, NULL);
 	int lock_fd = -1;
-	stop_requested = round_stop = reload_requested = 0;
+	/* Again for a caller that did not (harmless); the flags are not reset, so that a
+	 * SIGHUP met before the run is applied as a reload once it runs. */
+	poller_install_signals();
 	int rc = 2;
 	if (route_rules_load(config->routes, &p.rules, error_r) < 0 ||
 	    poll_reload_check_templates(config, error_r) < 0 || plan_watchers(&p, error_r) < 0)
@@ -1209,9 +908,8 @@ int poller_run(const struct config *config, const struct poll_options *options, 
 	    store_open(config->database, STORE_OPEN_EXISTING, &p.store, error_r) < 0)
 		goto out;
 	store_limit_wal(p.store, WAL_PAGES);
-	install_signals();
-	publish_status(&p, 1);
-	if (settle_at_start(&p, error_r) < 0)
+	poll_publish_status(&p, 1);
+	if (poll_settle_at_start(&p, error_r) < 0)
 		goto out;
 	struct outbox_counts counts = {0};
 
@@ -1224,10 +922,10 @@ int poller_run(const struct config *config, const struct poll_options *options, 
 	if (!options->once && !sender_started)
 		log_error("outbox: cannot start the sender thread: replies wait for the next run");
 
-	int store_failed_for_good = run_rounds(&p, error_r) < 0;
+	int store_failed_for_good = poll_run_rounds(&p, error_r) < 0;
 	if (sender_started)
 		sender_stop(&p, sender);
-	publish_stopped(&p);
+	poll_publish_stopped(&p);
 	if (store_failed_for_good)
 		goto out;
 	if (options->once && outbox_send_due(p.store, p.config, (int64_t)time(NULL), &counts,

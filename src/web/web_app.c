@@ -102,12 +102,7 @@ int web_app_init(struct web_app *app, const struct config *config, char **error_
 		return -1;
 	}
 	pthread_mutex_init(&app->presence_lock, NULL);
-	/* a writer first: a reload waits for the requests in flight, not for every later one */
-	pthread_rwlockattr_t attr;
-	pthread_rwlockattr_init(&attr);
-	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&app->config_lock, &attr);
-	pthread_rwlockattr_destroy(&attr);
+	pthread_rwlock_init(&app->config_lock, NULL);
 	app->metrics = web_metrics_new();
 	/* open once now, so a missing or old database stops the start, not the first page */
 	struct store *store = NULL;
@@ -136,14 +131,24 @@ const struct config *web_app_swap_config(struct web_app *app, const struct confi
 	return old;
 }
 
+/* The configuration in use, read under the lock only for the moment of the read: a request
+ * then keeps it (web_ctx.config), and a reload never waits for a slow request. */
+static const struct config *current_config(struct web_app *app)
+{
+	pthread_rwlock_rdlock(&app->config_lock);
+	const struct config *config = app->config;
+	pthread_rwlock_unlock(&app->config_lock);
+	return config;
+}
+
 /* This server thread's store, opened on its first request. */
-static struct store *thread_store(struct web_app *app)
+static struct store *thread_store(struct web_app *app, const struct config *config)
 {
 	struct store *store = pthread_getspecific(app->store_key);
 	if (store != NULL)
 		return store;
 	char *error = NULL;
-	if (store_open(app->config->database, STORE_OPEN_EXISTING, &store, &error) < 0) {
+	if (store_open(config->database, STORE_OPEN_EXISTING, &store, &error) < 0) {
 		log_warn("web: %s", error);
 		free(error);
 		return NULL;
@@ -201,7 +206,7 @@ static void security_headers(struct web_ctx *c)
 /* The proxy's shared secret, read once (a file like a password_file). */
 static int proxy_secret_ok(struct web_ctx *c)
 {
-	const struct web_config *w = &c->app->config->web;
+	const struct web_config *w = &c->config->web;
 	const char *sent = web_header(c->req, w->trusted_secret_header);
 	if (sent == NULL || !c->req->peer_loopback)
 		return 0;
@@ -223,7 +228,7 @@ static int proxy_secret_ok(struct web_ctx *c)
  * its cookie) is made for the name, so the header is needed once. */
 static int trusted_signin(struct web_ctx *c, struct web_session *s)
 {
-	const char *header = c->app->config->web.trusted_header;
+	const char *header = c->config->web.trusted_header;
 	const char *user = header ? web_header(c->req, header) : NULL;
 	if (user == NULL || user[0] == '\0')
 		return 0;
@@ -234,7 +239,7 @@ static int trusted_signin(struct web_ctx *c, struct web_session *s)
 	}
 	char token[RANDOM_TOKEN_SIZE];
 	char *error = NULL;
-	if (ops_signin_trusted(c->store, c->app->config, user, c->req->peer,
+	if (ops_signin_trusted(c->store, c->config, user, c->req->peer,
 	                       web_header(c->req, "User-Agent"), c->req->now, token, s,
 	                       &error) != OPS_OK) {
 		log_warn("web: single sign-on of '%s' refused: %s", user, error ? error : "");
@@ -253,13 +258,13 @@ static void resume(struct web_ctx *c)
 	struct web_session s;
 	char *error = NULL;
 	int live = token != NULL &&
-	           ops_session_resume(c->store, c->app->config, token, c->req->now, &s, &error) ==
+	           ops_session_resume(c->store, c->config, token, c->req->now, &s, &error) ==
 	               OPS_OK && s.stage_full;
 	free(error);
 	error = NULL;
 	if (!live && !trusted_signin(c, &s))
 		return;
-	if (ops_actor(c->app->config, s.user, &c->actor, &error) != OPS_OK) {
+	if (ops_actor(c->config, s.user, &c->actor, &error) != OPS_OK) {
 		free(error);
 		return;
 	}
@@ -356,9 +361,8 @@ static void busy_answer(struct web_ctx *c)
 void web_app_handle(void *p, struct web_request *req, struct web_response *res)
 {
 	struct web_app *app = p;
-	pthread_rwlock_rdlock(&app->config_lock);
-	struct web_ctx c = {.app = app, .req = req, .res = res};
-	c.store = thread_store(app);
+	struct web_ctx c = {.app = app, .config = current_config(app), .req = req, .res = res};
+	c.store = thread_store(app, c.config);
 	if (c.store == NULL) {
 		web_plain(res, 503, "The database cannot be opened now; try again shortly.");
 		web_add_header(res, "Retry-After", "10");
@@ -369,13 +373,10 @@ void web_app_handle(void *p, struct web_request *req, struct web_response *res)
 			busy_answer(&c);
 	}
 	security_headers(&c);
-	pthread_rwlock_unlock(&app->config_lock);
 }
 
 void web_app_metrics(void *p, struct web_request *req, struct web_response *res)
 {
 	struct web_app *app = p;
-	pthread_rwlock_rdlock(&app->config_lock);
-	web_metrics_answer(app->metrics, app->config, req->now, res);
-	pthread_rwlock_unlock(&app->config_lock);
+	web_metrics_answer(app->metrics, current_config(app), req->now, res);
 }

@@ -70,8 +70,8 @@ static void filter_form(struct web_ctx *c, const struct filters *f, const struct
 	html(b, "<form class=\"audit-filters\" method=\"get\" action=\"/audit\">"
 	        "<label>User <input name=\"user\" list=\"audit-users\" size=\"12\" value=\"%s\">"
 	        "</label><datalist id=\"audit-users\">", f->user);
-	for (size_t i = 0; i < c->app->config->n_users; i++)
-		html(b, "<option value=\"%s\">", c->app->config->users[i].name);
+	for (size_t i = 0; i < c->config->n_users; i++)
+		html(b, "<option value=\"%s\">", c->config->users[i].name);
 	html(b, "</datalist><label>Thread <input name=\"ref\" size=\"14\" value=\"%s\" "
 	        "placeholder=\"K-2026-00001\"></label><label>Operation <select name=\"action\">"
 	        "<option value=\"\">any</option>", f->ref);

@@ -72,7 +72,7 @@ static void when_text(const char *date, char *out, size_t size)
 
 static const char *person(struct web_ctx *c, const char *user)
 {
-	return ops_user_display_name(c->app->config, user);
+	return ops_user_display_name(c->config, user);
 }
 
 /* The decision or outcome in words: what a liaison comes to the page to learn. */
@@ -214,8 +214,8 @@ static void filters(struct events_ctx *ec)
 	html(b, "<form class=\"filters\" method=\"get\" action=\"/events\">"
 	        "<label>Month <input type=\"month\" name=\"month\" value=\"%s\" required></label> "
 	        "<label>Troop <select name=\"troop\"><option value=\"\">all</option>", ec->month);
-	for (size_t i = 0; i < c->app->config->n_mailboxes; i++) {
-		char t = c->app->config->mailboxes[i].troop;
+	for (size_t i = 0; i < c->config->n_mailboxes; i++) {
+		char t = c->config->mailboxes[i].troop;
 		if (ops_sees_troop(&c->actor, t))
 			html(b, "<option%R>%c</option>", ec->troop == t ? " selected" : "", t);
 	}
@@ -236,7 +236,7 @@ void web_events_page(struct web_ctx *c, const char *rest)
 	char this_month[8];
 	if (!month_ok(month)) {
 		char today[11];
-		calendar_format(calendar_date_of(c->req->now, c->app->config->timezone), today);
+		calendar_format(calendar_date_of(c->req->now, c->config->timezone), today);
 		snprintf(this_month, sizeof(this_month), "%.7s", today);
 		month = this_month;
 	}

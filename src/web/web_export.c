@@ -275,10 +275,10 @@ static int64_t job_start(struct web_ctx *c, const char *ref, int allow_elsewhere
 {
 	struct export_job *job = xcalloc(1, sizeof(*job));
 	snprintf(job->ref, sizeof(job->ref), "%s", ref);
-	job->config = c->app->config;
+	job->config = c->config;
 	job->user = c->actor.user;
 	job->allow_elsewhere = allow_elsewhere;
-	job->folder = productions_folder(c->app->config);
+	job->folder = productions_folder(c->config);
 	pthread_mutex_lock(&jobs_lock);
 	int kept = job_keep(job);
 	if (kept == 0)
@@ -531,7 +531,7 @@ static void productions_table(struct web_ctx *c, const char *ref, int may_downlo
 {
 	struct buf *b = &c->res->body;
 	struct list_ctx l = {.c = c, .ref = ref, .may_download = may_download};
-	char *folder = productions_folder(c->app->config);
+	char *folder = productions_folder(c->config);
 	l.folder = folder;
 	zips_find(&l);
 	html(b, "<section aria-labelledby=\"past-h\"><h2 id=\"past-h\">Past productions</h2>"
@@ -556,7 +556,7 @@ static void productions_table(struct web_ctx *c, const char *ref, int may_downlo
 static void download(struct web_ctx *c, const char *ref, const char *name)
 {
 	char *error = NULL;
-	char *folder = productions_folder(c->app->config);
+	char *folder = productions_folder(c->config);
 	int fd = -1;
 	uint64_t size = 0;
 	/* the right, the name and the audit entry are production.c's */

@@ -82,7 +82,7 @@ static int hold_row(const struct hold_row *h, void *p)
 
 static void troop_options(struct web_ctx *c)
 {
-	const struct config *config = c->app->config;
+	const struct config *config = c->config;
 	struct buf *b = &c->res->body;
 	html(b, "<option value=\"\">every troop</option>");
 	for (size_t i = 0; i < config->n_mailboxes; i++) {
@@ -289,7 +289,7 @@ static void retention_page(struct web_ctx *c, const char *done, const char *erro
 		        "(its hash, dates and custodians) with the approval that authorised it.%s</p>"
 		        "<form method=\"post\" action=\"/records/retention/dispose\" "
 		        "class=\"dispose\">",
-		     c->app->config->allow_disposal ? ""
+		     c->config->allow_disposal ? ""
 		     : " Disposal is off in the configuration (allow_disposal): it will be refused.");
 		web_csrf_field(c);
 		html(b, "<p><label for=\"approval\">Approval (the disposal authorization)</label><br>"

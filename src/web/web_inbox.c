@@ -83,8 +83,8 @@ static void filters(struct web_ctx *c, enum ops_view view, const struct ops_inbo
 	        "<input type=\"hidden\" name=\"view\" value=\"%s\">"
 	        "<label>Troop <select name=\"troop\"><option value=\"\">all</option>",
 	     ops_view_name(view));
-	for (size_t i = 0; i < c->app->config->n_mailboxes; i++) {
-		char t = c->app->config->mailboxes[i].troop;
+	for (size_t i = 0; i < c->config->n_mailboxes; i++) {
+		char t = c->config->mailboxes[i].troop;
 		if (ops_sees_troop(&c->actor, t))
 			html(b, "<option%R>%c</option>", q->troop == t ? " selected" : "", t);
 	}

@@ -51,7 +51,7 @@ int web_reauth_check(struct web_ctx *c, const char *what)
 		return 1; /* a session single sign-on opened with this very request */
 	struct web_session s;
 	char *error = NULL;
-	int rc = ops_session_resume(c->store, c->app->config, token, req->now, &s, &error);
+	int rc = ops_session_resume(c->store, c->config, token, req->now, &s, &error);
 	free(error);
 	error = NULL;
 	if (rc == OPS_OK && ops_session_recent(&s, req->now))
@@ -63,7 +63,7 @@ int web_reauth_check(struct web_ctx *c, const char *what)
 	}
 	char new_token[RANDOM_TOKEN_SIZE];
 	int retry = 0;
-	rc = ops_session_reauth(c->store, c->app->config, token, password, web_form(req, FIELD_CODE),
+	rc = ops_session_reauth(c->store, c->config, token, password, web_form(req, FIELD_CODE),
 	                        req->peer, web_header(req, "User-Agent"), req->now, new_token, &s,
 	                        &retry, &error);
 	if (rc == OPS_OK) {

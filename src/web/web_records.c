@@ -78,8 +78,8 @@ static void search_form(struct web_ctx *c, const struct saved_search_row *s, con
 	        "for exact words; empty: filters alone.</span></div>", s->query);
 	html(b, "<div class=\"field\"><label for=\"f-mailbox\">Mailbox</label><select "
 	        "id=\"f-mailbox\" name=\"mailbox\"><option value=\"\">all</option>");
-	for (size_t i = 0; i < c->app->config->n_mailboxes; i++) {
-		const char *name = c->app->config->mailboxes[i].name;
+	for (size_t i = 0; i < c->config->n_mailboxes; i++) {
+		const char *name = c->config->mailboxes[i].name;
 		html(b, "<option%R>%s</option>", strcmp(s->mailbox, name) == 0 ? " selected" : "",
 		     name);
 	}

@@ -101,7 +101,7 @@ static void loaded_free(struct loaded *l)
 
 static struct report_meta meta_of(struct web_ctx *c)
 {
-	struct report_meta meta = {c->app->config, c->req->now};
+	struct report_meta meta = {c->config, c->req->now};
 	return meta;
 }
 
@@ -110,7 +110,7 @@ static struct report_meta meta_of(struct web_ctx *c)
 static void picker(struct web_ctx *c, const struct period *p)
 {
 	struct buf *b = &c->res->body;
-	const struct config *cfg = c->app->config;
+	const struct config *cfg = c->config;
 	int liaison = c->actor.user->role == ROLE_CTL;
 	html(b, "<form class=\"report-picker\" method=\"get\" action=\"/reports\" "
 	        "aria-label=\"Choose a report\"><div class=\"field\"><label for=\"kind\">Report</label>"

@@ -178,7 +178,7 @@ void web_saved_page(struct web_ctx *c, const char *rest)
 	        "version of a name replaces the shared one for that troop, in both languages. "
 	        "<a href=\"/saved/new\">New saved reply</a></p>");
 	scope_table(c, '\0');
-	const struct config *config = c->app->config;
+	const struct config *config = c->config;
 	for (size_t i = 0; i < config->n_mailboxes; i++) {
 		int seen = 0;
 		for (size_t j = 0; j < i; j++)
@@ -205,8 +205,8 @@ static void edit_form(struct web_ctx *c, char troop, const char *name, const cha
 		html(b, "<div class=\"row\"><label>For <select name=\"scope\">"
 		        "<option value=\"shared\"%R>every troop (shared)</option>",
 		     troop ? "" : " selected");
-		for (size_t i = 0; i < c->app->config->n_mailboxes; i++) {
-			char t = c->app->config->mailboxes[i].troop;
+		for (size_t i = 0; i < c->config->n_mailboxes; i++) {
+			char t = c->config->mailboxes[i].troop;
 			html(b, "<option value=\"%c\"%R>troop %c only</option>", t,
 			     troop == t ? " selected" : "", t);
 		}

@@ -107,7 +107,7 @@ void web_signin_submit(struct web_ctx *c, const char *rest)
 	enum signin_need need = SIGNIN_DONE;
 	int retry_after = 0;
 	char *error = NULL;
-	int orc = ops_signin(c->store, c->app->config, user ? user : "", password ? password : "",
+	int orc = ops_signin(c->store, c->config, user ? user : "", password ? password : "",
 	                     c->req->peer, web_header(c->req, "User-Agent"), c->req->now, token,
 	                     &s, &need, &retry_after, &error);
 	if (orc != OPS_OK) {
@@ -143,7 +143,7 @@ void web_signin_code(struct web_ctx *c, const char *rest)
 	int retry_after = 0;
 	char *error = NULL;
 	const char *code = web_form(c->req, "code");
-	int orc = ops_signin_code(c->store, c->app->config, old ? old : "", code ? code : "",
+	int orc = ops_signin_code(c->store, c->config, old ? old : "", code ? code : "",
 	                          c->req->now, token, &s, &retry_after, &error);
 	if (orc != OPS_OK) {
 		c->res->status = retry_after > 0 ? 429 : 403;
@@ -161,7 +161,7 @@ void web_signout(struct web_ctx *c, const char *rest)
 	const char *token = web_cookie(c->req, web_session_cookie_name(c->req));
 	char *error = NULL;
 	if (token != NULL)
-		ops_signout(c->store, c->app->config, token, c->req->now, &error);
+		ops_signout(c->store, c->config, token, c->req->now, &error);
 	free(error);
 	set_cookie(c, web_session_cookie_name(c->req), "", 0);
 	web_redirect(c->res, "/signin");
@@ -173,7 +173,7 @@ void web_signin_enrol(struct web_ctx *c, const char *rest)
 {
 	const char *token = web_cookie(c->req, web_session_cookie_name(c->req));
 	char *secret = NULL, *uri = NULL, *error = NULL;
-	int orc = ops_mfa_enrol_begin(c->store, c->app->config, token ? token : "", c->req->now,
+	int orc = ops_mfa_enrol_begin(c->store, c->config, token ? token : "", c->req->now,
 	                              &secret, &uri, &error);
 	if (orc != OPS_OK) {
 		free(error);
@@ -211,7 +211,7 @@ void web_signin_enrol_confirm(struct web_ctx *c, const char *rest)
 	struct web_session s;
 	int retry_after = 0;
 	char *error = NULL;
-	int orc = ops_mfa_enrol_confirm(c->store, c->app->config, old ? old : "", code ? code : "",
+	int orc = ops_mfa_enrol_confirm(c->store, c->config, old ? old : "", code ? code : "",
 	                                c->req->now, token, &s, &retry_after, &error);
 	if (orc != OPS_OK) {
 		web_ops_error(c, orc == OPS_NOT_FOUND ? OPS_REFUSED : orc,

@@ -195,7 +195,7 @@ static void assign_form(struct show_ctx *s)
 {
 	struct web_ctx *c = s->c;
 	struct buf *b = &c->res->body;
-	const struct config *config = c->app->config;
+	const struct config *config = c->config;
 	html(b, "<form method=\"post\" action=\"/t/%U/assign\" class=\"inline\">", s->row.ref);
 	web_csrf_field(c);
 	html(b, "<label>Assign to <select name=\"assignee\">");
@@ -286,16 +286,16 @@ static void action_forms(struct show_ctx *s)
 	        "<label>or why it is not reportable <input name=\"reason\" size=\"30\"></label> "
 	        "<button type=\"submit\">Close thread</button></form>");
 	event_form(s);
-	if (c->app->config->n_services == 0) { /* no [service] configured: nothing to refer to */
+	if (c->config->n_services == 0) { /* no [service] configured: nothing to refer to */
 		html(b, "</section>");
 		return;
 	}
 	html(b, "<form method=\"post\" action=\"/t/%U/refer\" class=\"refer-form\">", ref);
 	web_csrf_field(c);
 	html(b, "<h3>Refer</h3><label>Service <select name=\"service\">");
-	for (size_t i = 0; i < c->app->config->n_services; i++)
-		html(b, "<option value=\"%s\">%s</option>", c->app->config->services[i].id,
-		     c->app->config->services[i].name);
+	for (size_t i = 0; i < c->config->n_services; i++)
+		html(b, "<option value=\"%s\">%s</option>", c->config->services[i].id,
+		     c->config->services[i].name);
 	html(b, "</select></label> <label>Note <input name=\"note\" size=\"30\"></label> "
 	        "<label><input type=\"checkbox\" name=\"send\" value=\"1\"> send the service's "
 	        "details to %s</label> <button type=\"submit\">Refer</button></form>",

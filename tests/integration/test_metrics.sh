@@ -21,6 +21,8 @@ $PY "$TOP/tests/servers/deliver.py" append --port "$IMAP_PORT" --user troopk \
 $LIAISON poll --once 2>poll.err || { cat poll.err; fail "poll --once failed"; }
 
 # A running poller's status, as poll_status.c writes it (a live pid, a fresh file).
+WEB_PID= LIVE=
+trap 'kill $WEB_PID $LIVE 2>/dev/null; wait $WEB_PID 2>/dev/null; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
 sleep 600 &
 LIVE=$!
 $PY - "$DB.poll-status" $LIVE <<'PY'
@@ -50,8 +52,6 @@ expect_code "check refuses a LAN metrics_listen" 2 $LIAISON -c bad.conf check
 printf '\n[web]\nmetrics_listen = 127.0.0.1:0\n' >>p.conf
 printf 'correct horse battery\n' | $LIAISON --as admin passwd reyes >/dev/null
 printf 'walsh battery staple\n' | $LIAISON --as admin passwd walsh >/dev/null
-WEB_PID=
-trap 'kill $WEB_PID $LIVE 2>/dev/null; wait $WEB_PID 2>/dev/null; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
 start_web web -v
 [ -n "$METRICS" ] || fail "no metrics address: $(cat web.out web.err)"
 
@@ -164,6 +164,20 @@ sys.exit(1 if bad else 0)
 PY
 echo "ok: /metrics parses and agrees with stats, outbox and the status file"
 
+# web catches SIGHUP from its first step: caught while it opens its configuration (a FIFO no
+# one writes, so it waits there), SIGHUP's handler is already installed — without it
+# `systemctl reload` just after the start would end the process.
+rm -f early.conf
+mkfifo early.conf
+$LIAISON -c "$TMPDIR/early.conf" web --listen 127.0.0.1:0 >early.out 2>early.err &
+early=$!
+wait_until "web waiting for its configuration" 10 '[ "$(cat /proc/$early/wchan 2>/dev/null)" = wait_for_partner ]'
+caught=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$early/status)
+kill -KILL $early
+wait $early 2>/dev/null || true
+caught=${caught#????????}
+expect_eq "SIGHUP caught while web reads its configuration" 1 $(( 0x$caught & 1 ))
+
 # --- SIGHUP: users added and removed, sessions kept, a bad file refused. -----------------------
 expect_eq "walsh signs in" 303 "$(signin walsh 'walsh battery staple' walsh.jar)"
 expect_eq "walsh's inbox" 200 "$(curl -s -o /dev/null -b walsh.jar -w '%{http_code}' "$BASE/")"
@@ -198,6 +212,19 @@ expect_eq "requests answered during five reloads" "150 x 200" "$(grep -c '^200$'
 reloads=$(grep -c 'configuration reloaded' web.err)
 [ "$reloads" -ge 2 ] && [ "$reloads" -le 6 ] || fail "$reloads reloads logged after 1 + 5 SIGHUPs"
 echo "ok: $reloads reloads logged after 1 + 5 SIGHUPs"
+
+# Limits the server took at its start: a reload keeps them, and says so for each.
+cp p.conf good.conf
+sed -i 's/^\[web\]$/[web]\nthreads = 3\nmax_connections = 10\nmax_body = 2M\nconnection_timeout = 60s\nconnection_memory = 128k/' p.conf
+[ "$(grep -c '^\[web\]$' p.conf)" = 1 ] && grep -q '^threads = 3$' p.conf || fail "the new limits are not in p.conf's [web]"
+kill -HUP $WEB_PID
+wait_until "the reload with new limits" 10 '[ "$(grep -c "configuration reloaded" web.err)" -gt '"$reloads"' ]'
+for key in threads max_connections max_body connection_timeout connection_memory; do
+	grep -q "reload: \[web\] $key changed: takes effect when liaison web restarts" web.err ||
+		{ cat web.err; fail "a changed $key is not named as needing a restart"; }
+done
+echo "ok: the five start-time limits named as needing a restart"
+cp good.conf p.conf
 
 # A configuration with an error: refused with FILE:LINE, the one in use kept.
 printf '\n[web]\nsession_idle = forever\n' >>p.conf

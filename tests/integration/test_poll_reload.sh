@@ -47,6 +47,20 @@ answered() { [ -n "$(reply_to "$1")" ]; }
 reconnects() { json 'sum(f["reconnects"] for f in d["folders"])' "$STATUS"; }
 connected() { json '" ".join(f["state"] for f in d["folders"])' "$STATUS"; }
 
+# poll catches SIGHUP from its first step: caught while it opens its configuration (a FIFO no
+# one writes, so it waits there), SIGHUP's handler is already installed — without it
+# `systemctl reload` just after the start would end the process.
+rm -f early.conf
+mkfifo early.conf
+$LIAISON -c "$TMPDIR/early.conf" poll >early.out 2>early.err &
+early=$!
+wait_until "poll waiting for its configuration" 10 '[ "$(cat /proc/$early/wchan 2>/dev/null)" = wait_for_partner ]'
+caught=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$early/status)
+kill -KILL $early
+wait $early 2>/dev/null || true
+caught=${caught#????????}
+expect_eq "SIGHUP caught while poll reads its configuration" 1 $(( 0x$caught & 1 ))
+
 $LIAISON -v poll 2>daemon.err &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT

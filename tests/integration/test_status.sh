@@ -63,9 +63,10 @@ grep -q "poller not running" st.out || { cat st.out; fail "no poller: not said";
 head -n 1 st.out | grep -q ' | .*outbox_queued=0' || fail "no perfdata after |"
 
 # --- A poller whose folders are in IDLE: OK (a live pid, a fresh file). ------------------------
+POLLER= # a real poller while one runs: killed by the trap if a check fails
 sleep 600 &
 LIVE=$!
-trap 'kill $LIVE 2>/dev/null; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
+trap 'kill $LIVE $POLLER 2>/dev/null; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
 write_status $LIVE 3 idle
 status_is "a healthy poller (status file)" 0 OK
 grep -q "K/INBOX: idle since" st.out || { cat st.out; fail "the folder's state is not shown"; }
@@ -123,26 +124,25 @@ sent=$(json 'sum(1 for r in d if r["status"] == "sent")' o.json)
 [ "$sent" -ge 1 ] || fail "the poll sent no auto-reply"
 status_is "after a poll that sent" 0 OK --json
 expect_eq "status counts the sent rows as outbox --json does" "$sent" "$(json 'd["outbox"]["sent"]' st.out)"
-# The real poller on the test Dovecot, once it publishes its status (src/run/poller.c): OK
-# as soon as every folder has settled (IDLE or polling).
-if grep -q poll_status_write "$TOP/src/run/poller.c"; then
-	rm -f "$DB.poll-status"
-	$LIAISON poll >poller.out 2>poller.err &
-	POLLER=$!
-	i=0
-	while :; do
-		$LIAISON status --json >st.out 2>/dev/null || true
-		states=$(json '" ".join(sorted(str(f.get("state")) for f in d["folders"]))' st.out)
-		case " $states " in *" connecting "*|*" syncing "*|*" None "*|"  ") ;; *) break ;; esac
-		i=$((i + 1))
-		[ $i -le 300 ] || { kill $POLLER; cat st.out poller.err; fail "the real poller's folders never settled"; }
-		sleep 0.1
-	done
-	status_is "a real poller on the test Dovecot" 0 OK
-	kill $POLLER
-	wait $POLLER || true
-	cp mine.status "$DB.poll-status"
-fi
+# The real poller on the test Dovecot: OK as soon as every folder has settled (IDLE or
+# polling).
+rm -f "$DB.poll-status"
+$LIAISON poll >poller.out 2>poller.err &
+POLLER=$!
+i=0
+while :; do
+	$LIAISON status --json >st.out 2>/dev/null || true
+	states=$(json '" ".join(sorted(str(f.get("state")) for f in d["folders"]))' st.out)
+	case " $states " in *" connecting "*|*" syncing "*|*" None "*|"  ") ;; *) break ;; esac
+	i=$((i + 1))
+	[ $i -le 300 ] || { kill $POLLER; cat st.out poller.err; fail "the real poller's folders never settled"; }
+	sleep 0.1
+done
+status_is "a real poller on the test Dovecot" 0 OK
+kill $POLLER
+wait $POLLER || true
+POLLER=
+cp mine.status "$DB.poll-status"
 # A crash after DATA leaves a row "uncertain" (outbox_send.c): the state, made directly.
 sqlite3 "$DB" "UPDATE outbox SET status = 'uncertain', last_error = 'crashed after DATA' WHERE id = (SELECT min(id) FROM outbox)"
 status_is "an uncertain outbox row" 1 WARNING
@@ -160,7 +160,7 @@ release_lock
 # --- The disk: under 10 % free warns, under 5 % is critical (a small tmpfs holds a copy). ------
 mkdir small
 mount -t tmpfs -o size=16m tmpfs small || fail "cannot mount a tmpfs (the tests run as root)"
-trap 'umount "$TMPDIR/small" 2>/dev/null; kill $LIVE 2>/dev/null; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
+trap 'umount "$TMPDIR/small" 2>/dev/null; kill $LIVE $POLLER 2>/dev/null; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
 sqlite3 "$DB" ".backup small/p.db"
 sed "s|^database = .*|database = $TMPDIR/small/p.db|" p.conf >small.conf
 cp "$DB.poll-status" small/p.db.poll-status
@@ -184,7 +184,7 @@ status_is "3 % of the disk free" 2 CRITICAL
 head -n 1 st.out | grep -q "^LIAISON CRITICAL - disk: [23].[0-9]% free" || { cat st.out; fail "the disk is not the critical finding"; }
 export LIAISON_CONFIG=$TMPDIR/p.conf
 umount small
-trap 'kill $LIVE 2>/dev/null; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
+trap 'kill $LIVE $POLLER 2>/dev/null; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
 
 # --- The thread form still sets a thread's status. ---------------------------------------------
 ref=$($LIAISON threads --json | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["ref"])')
@@ -202,28 +202,25 @@ expect_eq "a bad configuration: UNKNOWN" 3 "$rc"
 grep -q "^LIAISON UNKNOWN - " st.out || { cat st.out; fail "UNKNOWN line missing"; }
 grep -q "bad.conf:3" st.err || { cat st.err; fail "the bad line is not named"; }
 
-# --- The real poller against a closed port (once the poller publishes its status). ------------
-if grep -q poll_status_write "$TOP/src/run/poller.c"; then
-	port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	sed "s|^imap = .*|imap = imap://127.0.0.1:$port|" p.conf >down.conf
-	rm -f "$DB.poll-status"
-	$LIAISON -c down.conf poll >down.out 2>down.err &
-	POLLER=$!
-	i=0
-	while :; do
-		$LIAISON -c down.conf status --json >st.out 2>/dev/null || true
-		state=$(json '[f.get("state") for f in d["folders"] if f["folder"] == "INBOX"][0]' st.out)
-		[ "$state" != backoff ] || break
-		i=$((i + 1))
-		[ $i -le 300 ] || { kill $POLLER; cat st.out; fail "the poller never reported the backoff"; }
-		sleep 0.1
-	done
-	kill $POLLER
-	wait $POLLER || true
-	reason=$(json '[f["reason"] for f in d["folders"] if f["folder"] == "INBOX"][0]' st.out)
-	[ -n "$reason" ] && [ "$reason" != None ] || fail "the backoff has no reason"
-	echo "ok: the real poller's backoff: $reason"
-else
-	echo "NOT CHECKED: this poller does not publish its status yet (src/run/poller.c); the real-poller cases (healthy, backoff) run once it does"
-fi
+# --- The real poller against a closed port. -------------------------------------------------
+port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sed "s|^imap = .*|imap = imap://127.0.0.1:$port|" p.conf >down.conf
+rm -f "$DB.poll-status"
+$LIAISON -c down.conf poll >down.out 2>down.err &
+POLLER=$!
+i=0
+while :; do
+	$LIAISON -c down.conf status --json >st.out 2>/dev/null || true
+	state=$(json '[f.get("state") for f in d["folders"] if f["folder"] == "INBOX"][0]' st.out)
+	[ "$state" != backoff ] || break
+	i=$((i + 1))
+	[ $i -le 300 ] || { kill $POLLER; cat st.out; fail "the poller never reported the backoff"; }
+	sleep 0.1
+done
+kill $POLLER
+wait $POLLER || true
+POLLER=
+reason=$(json '[f["reason"] for f in d["folders"] if f["folder"] == "INBOX"][0]' st.out)
+[ -n "$reason" ] && [ "$reason" != None ] || fail "the backoff has no reason"
+echo "ok: the real poller's backoff: $reason"
 echo "test_status: ok"
