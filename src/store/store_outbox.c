@@ -230,40 +230,37 @@ int store_outbox_finish(struct store *store, int64_t id, const char *status,
 	return sp_run_update(store, s, "mark outgoing message");
 }
 
-int store_outbox_list(struct store *store, const char *status, store_outbox_cb *cb, void *ctx)
+/* Rows matching a WHERE clause (with at most one text parameter), newest first. */
+static int outbox_list_where(struct store *store, const char *where, const char *param,
+                             store_outbox_cb *cb, void *ctx)
 {
-	sqlite3_stmt *s = sp_query(store, "SELECT " OUTBOX_COLUMNS
-	                               "WHERE ?1 IS NULL OR o.status = ?1 ORDER BY o.id DESC");
+	char *sql = xasprintf("SELECT " OUTBOX_COLUMNS "WHERE %s ORDER BY o.id DESC", where);
+	sqlite3_stmt *s = sp_query(store, sql);
+	free(sql);
 	if (s == NULL)
 		return -1;
-	sp_bind_text(s, 1, status);
+	sp_bind_text(s, 1, param);
 	struct outbox_cb_ctx c = {cb, ctx};
 	return sp_each_row(store, s, outbox_row_cb, &c);
+}
+
+int store_outbox_list(struct store *store, const char *status, store_outbox_cb *cb, void *ctx)
+{
+	return outbox_list_where(store, "?1 IS NULL OR o.status = ?1", status, cb, ctx);
 }
 
 int store_outbox_list_unthreaded_notices(struct store *store, store_outbox_cb *cb, void *ctx)
 {
 	/* outbox_thread's index finds them without reading the whole outbox */
-	sqlite3_stmt *s = sp_query(store, "SELECT " OUTBOX_COLUMNS "WHERE o.thread_id IS NULL "
-	                               "AND o.kind = 'notice' ORDER BY o.id DESC");
-	if (s == NULL)
-		return -1;
-	struct outbox_cb_ctx c = {cb, ctx};
-	return sp_each_row(store, s, outbox_row_cb, &c);
+	return outbox_list_where(store, "o.thread_id IS NULL AND o.kind = 'notice'", NULL, cb, ctx);
 }
 
 int store_outbox_list_failed_with(struct store *store, const char *error_prefix,
                                   store_outbox_cb *cb, void *ctx)
 {
 	/* outbox_due's index finds the failed rows */
-	sqlite3_stmt *s = sp_query(store, "SELECT " OUTBOX_COLUMNS "WHERE o.status = 'failed' "
-	                               "AND substr(o.last_error, 1, length(?1)) = ?1 "
-	                               "ORDER BY o.id DESC");
-	if (s == NULL)
-		return -1;
-	sp_bind_text(s, 1, error_prefix);
-	struct outbox_cb_ctx c = {cb, ctx};
-	return sp_each_row(store, s, outbox_row_cb, &c);
+	return outbox_list_where(store, "o.status = 'failed' AND "
+	                         "substr(o.last_error, 1, length(?1)) = ?1", error_prefix, cb, ctx);
 }
 
 int store_outbox_next_due(struct store *store, int64_t *when_r)
