@@ -52,6 +52,9 @@ void web_page_script(struct web_ctx *c, const char *name);
 void web_csrf_field(struct web_ctx *c);
 /* 404 in the page frame (when signed in) or plain. */
 void web_not_found(struct web_ctx *c);
+/* 503 in the page frame: a wait for the database ran out (another process holds its lock);
+ * nothing was changed, try again.  The caller adds Retry-After. */
+void web_busy_page(struct web_ctx *c);
 /* An operation's refusal or failure as a page with the message ops gave (status by result). */
 void web_ops_error(struct web_ctx *c, int ops_result, const char *error);
 

@@ -346,13 +346,7 @@ static void busy_answer(struct web_ctx *c)
 	         c->req->method, c->req->path);
 	web_response_free(c->res);
 	web_response_init(c->res);
-	c->res->status = 503;
-	c->res->content_type = "text/html; charset=utf-8";
-	buf_addstr(&c->res->body,
-	           "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-	           "<title>Busy, retry</title></head><body><h1>Busy: retry in a few seconds</h1>"
-	           "<p role=\"alert\">The database is busy with a long task (a report, a backup). "
-	           "Nothing was changed. Reload this page in a few seconds.</p></body></html>\n");
+	web_busy_page(c);
 	char retry[16];
 	snprintf(retry, sizeof(retry), "%d", WEB_BUSY_RETRY);
 	web_add_header(c->res, "Retry-After", retry);

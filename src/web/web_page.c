@@ -153,6 +153,23 @@ void web_not_found(struct web_ctx *c)
 	web_page_end(c);
 }
 
+void web_busy_page(struct web_ctx *c)
+{
+	c->res->status = 503;
+	buf_reset(&c->res->body);
+	web_page_begin(c, "Busy, retry", NULL);
+	html(&c->res->body, "<h1>Busy: try again in a few seconds</h1><p role=\"alert\">The "
+	     "database is busy with a long task (a report, a backup). Nothing was changed.</p><p>");
+	/* a page that was only read can simply be asked for again; a form must be sent again */
+	if (c->req->method && strcmp(c->req->method, "GET") == 0)
+		html(&c->res->body, "<a href=\"%s\">Try again</a></p><p>", c->req->path);
+	else
+		html(&c->res->body, "Go back and send the form again in a few seconds.</p><p>");
+	back_link(c);
+	html(&c->res->body, "</p>");
+	web_page_end(c);
+}
+
 void web_ops_error(struct web_ctx *c, int ops_result, const char *error)
 {
 	if (ops_result == OPS_NOT_FOUND) {

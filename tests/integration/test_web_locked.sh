@@ -48,6 +48,8 @@ code=$(curl -s -o note.b -D note.h -b walsh.jar -w '%{http_code}' --max-time 60 
 took=$(( $(date +%s) - start ))
 expect_eq "a note while locked" 503 "$code"
 [ "$took" -le 8 ] || fail "the note's busy answer took ${took}s"
+grep -q 'href="/static/app.css"' note.b && grep -q 'send the form again' note.b && grep -q 'Back to the inbox' note.b ||
+	{ cat note.b; fail "the busy page is not a console page that says what to do"; }
 
 # The lock goes: everything works again.
 release_lock
