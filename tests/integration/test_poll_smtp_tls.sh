@@ -30,13 +30,13 @@ expect_eq "sent once the certificate is trusted" 2 "$(smtp_count)"
 # One poller per database.
 $LIAISON poll 2>daemon.err &
 pid=$!
-# Wait (bounded) until the daemon holds the lock: flock(1) then fails to take it.
-tries=0
-while flock -n "$TMPDIR/p.db.poll-lock" true; do
-	tries=$((tries + 1))
-	[ $tries -lt 200 ] || fail "the daemon never took the lock"
-	$PY -c 'import time; time.sleep(0.05)'
-done
+# Wait (bounded) until the daemon holds the lock: it publishes its status file, with its pid,
+# only after taking it.  (Probing with flock(1) would hold the lock for an instant itself, and
+# a daemon starting in that instant would rightly refuse to run.)
+daemon_status_pid() {
+	$PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' p.db.poll-status 2>/dev/null || true
+}
+wait_until "the daemon holds the lock" 40 'kill -0 $pid 2>/dev/null && [ "$(daemon_status_pid)" = "$pid" ]'
 set +e
 $LIAISON poll --once 2>second.err
 rc=$?
