@@ -175,6 +175,9 @@ $BIN -c "$RUN/poll.conf" init >/dev/null
 chown -R 65534:65534 "$RUN" "$TMPDIR/state" "$ETC"
 chmod o+x "$TMPDIR"
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+# LeakSanitizer cannot run under ptrace (make asan's binary would end in its fatal error):
+# the traced runs look at system calls only; every other run of the suite checks for leaks.
+[ -z "${LIAISON_SANITIZED:-}" ] || export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 printf 'From: Ana <ana@example.org>\nTo: TroopKCTL@ct.gov\nSubject: A question\nMessage-ID: <q1@example.org>\nDate: %s\n\nWhen is the next community meeting?\n' \
 	"$(date -R)" >q1.eml
 deliver INBOX q1.eml
