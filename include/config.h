@@ -27,6 +27,7 @@ struct mailbox_config {
 	enum config_tls tls; /* how to secure IMAP (default: by the URL's scheme) */
 	char *ca_file;       /* absolute path of trusted CAs for IMAP, or NULL: system store */
 	char *token_command; /* prints an OAuth2 bearer token (XOAUTH2), or NULL */
+	char *oauth2;        /* the NAME of the [oauth2 NAME] that gets its tokens, or NULL */
 	int mark_seen;       /* set \Seen once stored (default no: never change flags) */
 	char *move_to;       /* move each message there once stored, or NULL */
 	char *display_name;  /* of the troop address, e.g. "Troop K CTL" */
@@ -43,6 +44,7 @@ struct smtp_config {
 	char *username;
 	char *password_file;
 	char *token_command; /* XOAUTH2 bearer token, instead of a password */
+	char *oauth2;        /* the NAME of an [oauth2 NAME], instead of a password */
 	unsigned timeout;    /* seconds per SMTP conversation (default 30) */
 };
 
@@ -66,6 +68,32 @@ struct web_config {
 	unsigned threads;        /* the server's threads (default 2) */
 	char *metrics_listen;    /* Prometheus /metrics on this loopback address, or NULL (the
 	                            default): none */
+};
+
+/* [oauth2 NAME]: where a mailbox's or [smtp]'s OAuth2 tokens come from (docs/oauth2.md). */
+enum oauth2_flow {
+	OAUTH2_CLIENT_CREDENTIALS, /* the application's own secret or certificate (daemons) */
+	OAUTH2_DEVICE,             /* a refresh token from `liaison oauth2 login` (RFC 8628) */
+};
+
+struct oauth2_config {
+	char *name;
+	enum oauth2_flow flow;    /* flow = client_credentials (default) or device */
+	char *tenant;             /* Microsoft Entra tenant: sets token_url and
+	                             device_authorization_url to Microsoft's endpoints */
+	char *token_url;
+	char *device_authorization_url;
+	char *client_id;
+	char *client_secret_file; /* 0600, the secret's first line */
+	char *client_certificate; /* PEM certificate: a signed JWT client assertion (RFC 7523) */
+	char *client_key;         /* its PEM private key, 0600 */
+	char *scope;
+	char *refresh_token_file; /* where `oauth2 login` keeps the sealed refresh token (default
+	                             DATABASE_DIR/oauth2-NAME.token) */
+	char *key_file;           /* the sealing key, 0600 (default DATABASE_DIR/oauth2.key) */
+	char *ca_file;            /* PEM CAs the provider's certificate is checked against, or
+	                             NULL: the system store */
+	int line;
 };
 
 enum user_role { ROLE_CTL, ROLE_COORDINATOR, ROLE_RECORDS, ROLE_ADMIN };
@@ -136,6 +164,8 @@ struct config {
 	struct mime_limits limits;
 	struct mailbox_config *mailboxes;
 	size_t n_mailboxes;
+	struct oauth2_config *oauth2s;
+	size_t n_oauth2s;
 	struct user_config *users;
 	size_t n_users;
 	struct service_config *services;
@@ -153,6 +183,9 @@ void config_free(struct config **config);
 
 /* The mailbox named name, or NULL (borrowed). */
 const struct mailbox_config *config_find_mailbox(const struct config *config, const char *name);
+
+/* The [oauth2 NAME] of that name, or NULL (borrowed). */
+const struct oauth2_config *config_find_oauth2(const struct config *config, const char *name);
 
 /* The user or service of that name, or NULL (borrowed). */
 const struct user_config *config_find_user(const struct config *config, const char *name);

@@ -46,6 +46,9 @@ int conf_valid_bates_prefix(const char *value);
 /* An imap:// or imaps:// URL; an smtp:// or smtps:// URL. */
 int conf_valid_imap_url(const char *value);
 int conf_valid_smtp_url(const char *value);
+/* An OAuth2 endpoint: an https:// URL, or http:// on loopback (127.0.0.1, [::1], localhost:
+ * a token must never cross a network in the clear). */
+int conf_valid_oauth2_url(const char *value);
 /* A listen address: IPv4 "a.b.c.d:PORT" or "[IPv6]:PORT", port 0..65535 (0: any free port,
  * which liaison web prints when it starts: for tests). */
 int conf_valid_listen(const char *value);

@@ -3,9 +3,10 @@
 #ifndef LIAISON_SECRETS_H
 #define LIAISON_SECRETS_H
 
-/* What is wrong with path as a password_file ("password_file PATH: ..." — missing, not a
- * regular file, readable by group or others), or NULL when it will do.  The caller frees. */
-char *secret_file_problem(const char *path);
+/* What is wrong with path as the secret file of key ("password_file PATH: ..." — missing,
+ * not a regular file, readable by group or others), or NULL when it will do.  The caller
+ * frees. */
+char *secret_file_problem(const char *key, const char *path);
 
 /* Reads the secret of a password_file (first line, without the newline), or runs a
  * token_command and takes the first line of its output.  Returns a new string the caller

@@ -10,7 +10,7 @@
 cd "$(dirname "$0")/.." || exit 1
 
 # The layers, lowest first (docs/architecture.md, "The layers").
-layers="base mail conf store send intake run ops records web cli"
+layers="base mail conf auth store send intake run ops records web cli"
 
 # Third-party headers and the only files that may include them.  GLib is the Unicode tables
 # under GMime and pango; jansson is a data type (the --json output, and a report's snapshot,
@@ -19,20 +19,20 @@ libraries='
 sqlite3.h                 src/store/
 libetpan/                 src/intake/imap
 gmime/                    src/mail/mime
-curl/                     src/send/smtp.c
+curl/                     src/send/smtp.c src/auth/oauth2_http.c
 pcre2.h                   src/base/pattern.c
 cairo                     src/records/pdf.c
 pango/                    src/records/pdf.c
-gnutls/                   src/intake/tls_verify.c
+gnutls/                   src/intake/tls_verify.c src/auth/oauth2_jwt.c
 glib.h                    src/mail/mime src/records/pdf.c src/base/redact.c src/base/textfold.c
 nettle/                   src/base/hash.c
-sodium                    src/base/password.c
+sodium                    src/base/password.c src/auth/oauth2_vault.c
 liboath/                  src/base/totp.c
 qrencode.h                src/base/qr.c
 libstemmer.h              src/base/stem.c
 microhttpd.h              src/web/web_server.c
 ini.h                     src/conf/config.c
-jansson.h                 src/cli/ include/cli.h src/run/poll_status.c src/ops/ops_backup.c src/ops/ops_backup_restore.c src/ops/report_snapshot.c src/records/report_render.c include/report_render.h
+jansson.h                 src/auth/oauth2.c src/cli/ include/cli.h src/run/poll_status.c src/ops/ops_backup.c src/ops/ops_backup_restore.c src/ops/report_snapshot.c src/records/report_render.c include/report_render.h
 '
 
 rank() {

@@ -365,6 +365,7 @@ static const struct key smtp_keys[] = {
 	{"username", KEY_STRING, FIELD(S, username)},
 	{"password_file", KEY_SECRET_FILE, FIELD(S, password_file)},
 	{"token_command", KEY_STRING, FIELD(S, token_command)},
+	{"oauth2", KEY_STRING, FIELD(S, oauth2)},
 	{"timeout", KEY_DURATION, FIELD(S, timeout), .min = 1, .max = 3600,
 	 .what = "a duration from 1s to 1h"},
 };
@@ -429,6 +430,7 @@ static const struct key mailbox_keys[] = {
 	{"tls", KEY_TLS, FIELD(M, tls), .what = "implicit, starttls or none"},
 	{"ca_file", KEY_PATH, FIELD(M, ca_file)},
 	{"token_command", KEY_STRING, FIELD(M, token_command)},
+	{"oauth2", KEY_STRING, FIELD(M, oauth2)},
 	{"mark_seen", KEY_BOOL, FIELD(M, mark_seen), .what = "yes or no"},
 	{"move_to", KEY_STRING, FIELD(M, move_to)},
 	{"display_name", KEY_STRING, FIELD(M, display_name)},
@@ -437,6 +439,49 @@ static const struct key mailbox_keys[] = {
 	{"autoreply", KEY_BOOL, FIELD(M, autoreply), .what = "yes or no"},
 };
 #undef M
+
+/* [oauth2 NAME]: where tokens come from. */
+#define O struct oauth2_config
+static void parse_oauth2_flow(struct parse_state *st, void *base, const char *value)
+{
+	if (strcmp(value, "client_credentials") == 0)
+		((O *)base)->flow = OAUTH2_CLIENT_CREDENTIALS;
+	else if (strcmp(value, "device") == 0)
+		((O *)base)->flow = OAUTH2_DEVICE;
+	else
+		report(st, st->line, "flow: '%s' is not client_credentials or device", value);
+}
+
+/* A Microsoft Entra tenant: a GUID or a domain (contoso.onmicrosoft.com), or one of
+ * Microsoft's words (organizations). */
+static int valid_tenant(const char *value)
+{
+	if (value[0] == '\0' || strlen(value) > 253)
+		return 0;
+	for (const char *p = value; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			return 0;
+	return 1;
+}
+
+static const struct key oauth2_keys[] = {
+	{"flow", KEY_CUSTOM, .parse = parse_oauth2_flow},
+	{"tenant", KEY_CHECKED, FIELD(O, tenant), .valid = valid_tenant,
+	 .what = "a tenant ID or domain (letters, digits, '-' and '.')"},
+	{"token_url", KEY_CHECKED, FIELD(O, token_url), .valid = conf_valid_oauth2_url,
+	 .what = "an https:// URL (http:// only on loopback)"},
+	{"device_authorization_url", KEY_CHECKED, FIELD(O, device_authorization_url),
+	 .valid = conf_valid_oauth2_url, .what = "an https:// URL (http:// only on loopback)"},
+	{"client_id", KEY_STRING, FIELD(O, client_id)},
+	{"client_secret_file", KEY_SECRET_FILE, FIELD(O, client_secret_file)},
+	{"client_certificate", KEY_PATH, FIELD(O, client_certificate)},
+	{"client_key", KEY_SECRET_FILE, FIELD(O, client_key)},
+	{"scope", KEY_STRING, FIELD(O, scope)},
+	{"refresh_token_file", KEY_PATH, FIELD(O, refresh_token_file)},
+	{"key_file", KEY_PATH, FIELD(O, key_file)},
+	{"ca_file", KEY_PATH, FIELD(O, ca_file)},
+};
+#undef O
 
 static const struct key user_keys[] = {
 	{"role", KEY_CUSTOM, .parse = parse_role},
@@ -481,7 +526,7 @@ static void set_key(struct parse_state *st, const struct key *key, void *base, c
 	case KEY_SECRET_FILE: {
 		free(*(char **)field);
 		*(char **)field = resolve_path(st, value);
-		char *problem = key->type == KEY_SECRET_FILE ? secret_file_problem(*(char **)field) : NULL;
+		char *problem = key->type == KEY_SECRET_FILE ? secret_file_problem(key->name, *(char **)field) : NULL;
 		if (problem != NULL) /* "password_file PATH: ..." */
 			report(st, st->line, "%s", problem);
 		free(problem);
@@ -588,6 +633,24 @@ static void start_section(struct parse_state *st, const char *section)
 		st->seen_liaison = 1;
 		return;
 	}
+	if (strncmp(section, "oauth2 ", 7) == 0) {
+		char *name = str_trim(xstrdup(section + 7));
+		if (!conf_valid_name(name)) {
+			report(st, st->section_line, "[oauth2 %s]: a name is letters, digits, '-', '_' or '.'",
+			       name);
+		} else if (config_find_oauth2(c, name) != NULL) {
+			report(st, st->section_line, "[oauth2 %s] given twice", name);
+		} else {
+			c->oauth2s = xrealloc(c->oauth2s, (c->n_oauth2s + 1) * sizeof(*c->oauth2s));
+			struct oauth2_config *o = &c->oauth2s[c->n_oauth2s++];
+			memset(o, 0, sizeof(*o));
+			o->name = xstrdup(name);
+			o->line = st->section_line;
+			ENTER(st, oauth2_keys, o, "oauth2", o->name);
+		}
+		free(name);
+		return;
+	}
 	if (strncmp(section, "mailbox ", 8) == 0) {
 		char *name = str_trim(xstrdup(section + 8));
 		if (!conf_valid_name(name)) {
@@ -664,6 +727,66 @@ static void check_web(struct parse_state *st)
 		                                                 : "X-Liaison-Proxy-Secret");
 }
 
+/* A mailbox or [smtp] takes one way to authenticate, and an oauth2 it names exists. */
+static void check_credentials(struct parse_state *st, const char *where, int line,
+                              const char *password_file, const char *token_command,
+                              const char *oauth2)
+{
+	int ways = (password_file != NULL) + (token_command != NULL) + (oauth2 != NULL);
+	if (ways > 1)
+		report(st, line, "%s has %s%s%s: choose one", where,
+		       password_file ? "password_file" : "token_command",
+		       ways == 3 ? ", token_command" : "",
+		       oauth2 ? " and oauth2" : " and token_command");
+	if (oauth2 != NULL && config_find_oauth2(st->config, oauth2) == NULL)
+		report(st, line, "%s: oauth2 = %s, but there is no [oauth2 %s]", where, oauth2, oauth2);
+}
+
+/* An [oauth2 NAME] names its endpoint, its client, and for client credentials one way for
+ * the application to prove itself; the files it keeps default to the database's folder. */
+static void check_oauth2(struct parse_state *st, struct oauth2_config *o)
+{
+	struct config *c = st->config;
+	if (o->tenant != NULL && o->token_url == NULL)
+		o->token_url = xasprintf("https://login.microsoftonline.com/%s/oauth2/v2.0/token",
+		                         o->tenant);
+	if (o->tenant != NULL && o->device_authorization_url == NULL)
+		o->device_authorization_url =
+		    xasprintf("https://login.microsoftonline.com/%s/oauth2/v2.0/devicecode", o->tenant);
+	if (o->tenant != NULL && o->scope == NULL)
+		o->scope = xstrdup(o->flow == OAUTH2_DEVICE
+		    ? "https://outlook.office.com/IMAP.AccessAsUser.All "
+		      "https://outlook.office.com/SMTP.Send offline_access"
+		    : "https://outlook.office365.com/.default");
+	if (o->token_url == NULL)
+		report(st, o->line, "[oauth2 %s] has no token_url (or tenant)", o->name);
+	if (o->client_id == NULL)
+		report(st, o->line, "[oauth2 %s] has no client_id", o->name);
+	if ((o->client_certificate == NULL) != (o->client_key == NULL))
+		report(st, o->line, "[oauth2 %s] needs both client_certificate and client_key (or "
+		       "neither)", o->name);
+	if (o->client_secret_file != NULL && o->client_certificate != NULL)
+		report(st, o->line, "[oauth2 %s] has both client_secret_file and client_certificate: "
+		       "choose one", o->name);
+	if (o->flow == OAUTH2_CLIENT_CREDENTIALS && o->client_secret_file == NULL &&
+	    o->client_certificate == NULL)
+		report(st, o->line, "[oauth2 %s] needs client_secret_file or client_certificate and "
+		       "client_key (or flow = device, for a refresh token from `liaison oauth2 login`)",
+		       o->name);
+	if (o->flow == OAUTH2_DEVICE && o->device_authorization_url == NULL)
+		report(st, o->line, "[oauth2 %s] has flow = device but no device_authorization_url "
+		       "(or tenant)", o->name);
+	if (c->database != NULL) {
+		char *copy = xstrdup(c->database);
+		const char *dir = dirname(copy);
+		if (o->refresh_token_file == NULL)
+			o->refresh_token_file = xasprintf("%s/oauth2-%s.token", dir, o->name);
+		if (o->key_file == NULL)
+			o->key_file = xasprintf("%s/oauth2.key", dir);
+		free(copy);
+	}
+}
+
 static void check_complete(struct parse_state *st)
 {
 	struct config *c = st->config;
@@ -672,8 +795,10 @@ static void check_complete(struct parse_state *st)
 		report(st, 1, "no [liaison] section");
 	if (c->database == NULL && st->seen_liaison)
 		report(st, 1, "[liaison] has no database");
-	if (c->smtp.password_file && c->smtp.token_command)
-		report(st, 1, "[smtp] has both password_file and token_command: choose one");
+	check_credentials(st, "[smtp]", 1, c->smtp.password_file, c->smtp.token_command,
+	                  c->smtp.oauth2);
+	for (size_t i = 0; i < c->n_oauth2s; i++)
+		check_oauth2(st, &c->oauth2s[i]);
 	check_web(st);
 	for (size_t i = 0; i < c->n_users; i++) {
 		struct user_config *u = &c->users[i];
@@ -697,9 +822,9 @@ static void check_complete(struct parse_state *st)
 			report(st, m->line, "[mailbox %s] has no address", m->name);
 		if (m->folders.count == 0)
 			strlist_add(&m->folders, "INBOX");
-		if (m->password_file && m->token_command)
-			report(st, m->line, "[mailbox %s] has both password_file and token_command: "
-			       "choose one", m->name);
+		char where[80];
+		snprintf(where, sizeof(where), "[mailbox %s]", m->name);
+		check_credentials(st, where, m->line, m->password_file, m->token_command, m->oauth2);
 		for (size_t j = 0; j < i; j++)
 			if (m->address && c->mailboxes[j].address &&
 			    strcmp(m->address, c->mailboxes[j].address) == 0)
@@ -830,6 +955,11 @@ void config_free(struct config **config)
 		free(c->services[i].id);
 	}
 	free(c->services);
+	for (size_t i = 0; i < c->n_oauth2s; i++) {
+		free_keys(oauth2_keys, N_KEYS(oauth2_keys), &c->oauth2s[i]);
+		free(c->oauth2s[i].name);
+	}
+	free(c->oauth2s);
 	free_keys(liaison_keys, N_KEYS(liaison_keys), c);
 	free_keys(smtp_keys, N_KEYS(smtp_keys), &c->smtp);
 	free_keys(web_keys, N_KEYS(web_keys), &c->web);

@@ -24,6 +24,14 @@ const struct user_config *config_find_user(const struct config *config, const ch
 	return NULL;
 }
 
+const struct oauth2_config *config_find_oauth2(const struct config *config, const char *name)
+{
+	for (size_t i = 0; i < config->n_oauth2s; i++)
+		if (strcmp(config->oauth2s[i].name, name) == 0)
+			return &config->oauth2s[i];
+	return NULL;
+}
+
 const struct service_config *config_find_service(const struct config *config, const char *id)
 {
 	for (size_t i = 0; i < config->n_services; i++)

@@ -151,6 +151,25 @@ int conf_valid_smtp_url(const char *value)
 	return strncmp(value, "smtp://", 7) == 0 || strncmp(value, "smtps://", 8) == 0;
 }
 
+int conf_valid_oauth2_url(const char *value)
+{
+	static const char *const loopback[] = {"http://127.", "http://[::1]", "http://localhost"};
+	if (strncmp(value, "https://", 8) == 0)
+		return value[8] != '\0' && strpbrk(value, " \t\r\n") == NULL;
+	for (size_t i = 0; i < sizeof(loopback) / sizeof(*loopback); i++) {
+		size_t n = strlen(loopback[i]);
+		/* the host must end there or at a port or path: not http://127.evil.example */
+		if (strncmp(value, loopback[i], n) == 0) {
+			const char *rest = value + n;
+			if (i == 0)
+				rest += strspn(rest, "0123456789.");
+			return (*rest == '\0' || *rest == ':' || *rest == '/') &&
+			       strpbrk(value, " \t\r\n") == NULL;
+		}
+	}
+	return 0;
+}
+
 int conf_valid_name(const char *name)
 {
 	if (name[0] == '\0' || strlen(name) > 64)

@@ -10,16 +10,16 @@
 
 #include "util.h"
 
-char *secret_file_problem(const char *path)
+char *secret_file_problem(const char *key, const char *path)
 {
 	struct stat sb;
 	if (stat(path, &sb) < 0)
-		return xasprintf("password_file %s: %s", path, strerror(errno));
+		return xasprintf("%s %s: %s", key, path, strerror(errno));
 	if (!S_ISREG(sb.st_mode))
-		return xasprintf("password_file %s: not a regular file", path);
+		return xasprintf("%s %s: not a regular file", key, path);
 	if (sb.st_mode & (S_IRWXG | S_IRWXO))
-		return xasprintf("password_file %s is readable by group or others (mode %03o); "
-		                 "chmod 600 it", path, (unsigned)(sb.st_mode & 0777));
+		return xasprintf("%s %s is readable by group or others (mode %03o); "
+		                 "chmod 600 it", key, path, (unsigned)(sb.st_mode & 0777));
 	return NULL;
 }
 
