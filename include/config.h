@@ -74,11 +74,14 @@ struct web_config {
 enum oauth2_flow {
 	OAUTH2_CLIENT_CREDENTIALS, /* the application's own secret or certificate (daemons) */
 	OAUTH2_DEVICE,             /* a refresh token from `liaison oauth2 login` (RFC 8628) */
+	OAUTH2_SERVICE_ACCOUNT,    /* a signed grant for each mailbox's user (RFC 7523 §2.1;
+	                              Google Workspace's domain-wide delegation) */
 };
 
 struct oauth2_config {
 	char *name;
-	enum oauth2_flow flow;    /* flow = client_credentials (default) or device */
+	enum oauth2_flow flow;    /* flow = client_credentials (default), device or
+	                             service_account */
 	char *tenant;             /* Microsoft Entra tenant: sets token_url and
 	                             device_authorization_url to Microsoft's endpoints */
 	char *token_url;
@@ -86,7 +89,8 @@ struct oauth2_config {
 	char *client_id;
 	char *client_secret_file; /* 0600, the secret's first line */
 	char *client_certificate; /* PEM certificate: a signed JWT client assertion (RFC 7523) */
-	char *client_key;         /* its PEM private key, 0600 */
+	char *client_key;         /* its PEM private key, 0600; for a service account its key
+	                             (PEM, or the JSON key file Google hands out) */
 	char *scope;
 	char *refresh_token_file; /* where `oauth2 login` keeps the sealed refresh token (default
 	                             DATABASE_DIR/oauth2-NAME.token) */

@@ -1,7 +1,8 @@
 /* oauth2.h — OAuth2 bearer tokens for IMAP and SMTP (XOAUTH2), from an [oauth2 NAME]:
  * client credentials with a secret or a certificate (RFC 6749 §4.4, RFC 7523 client
- * assertion), or a refresh token kept sealed on disk after `liaison oauth2 login` (the device
- * flow, RFC 8628).
+ * assertion: Microsoft 365), a refresh token kept sealed on disk after `liaison oauth2 login`
+ * (the device flow, RFC 8628), or a service account's signed grant for the mailbox's user
+ * (RFC 7523 §2.1: Google Workspace's domain-wide delegation).
  *
  * Tokens are kept in this process's memory with their expiry, shared by every connection that
  * names the same section, and asked for again before they expire; a refresh token the
@@ -20,21 +21,24 @@ struct oauth2_token {
 	char *access_token;       /* the bearer token: wipe with oauth2_token_clear */
 	int64_t obtained_at;      /* Unix time the provider issued it */
 	int64_t expires_at;       /* Unix time it expires (obtained_at + expires_in) */
-	const char *flow;         /* "client secret", "client certificate" or "refresh token" */
+	const char *flow;         /* "client secret", "client certificate", "refresh token" or
+	                             "service account" */
 };
 
-/* A token of section o that has more than its renewal margin of life left (see
+/* A token of section o for user (the mailbox's login: the subject a service account acts for;
+ * ignored by the other flows) that has more than its renewal margin of life left (see
  * oauth2_renew_at): the cached one, else a new one from the provider.  After a failed request
  * to the provider, calls within the backoff that follows fail at once with the same error
  * (many connections share a section: the provider is not hammered).  Returns 0 with *token_r,
  * or -1 with *error_r, which names the section ("[oauth2 m365]: the provider refused the
  * client's credentials (invalid_client: ...)"). */
-int oauth2_get_token(const struct oauth2_config *o, struct oauth2_token *token_r,
-                     char **error_r);
+int oauth2_get_token(const struct oauth2_config *o, const char *user,
+                     struct oauth2_token *token_r, char **error_r);
 
 /* A server refused access_token: it leaves the cache, so that the next oauth2_get_token asks
  * the provider (once: a second refusal goes to the caller's backoff). */
-void oauth2_token_refused(const struct oauth2_config *o, const char *access_token);
+void oauth2_token_refused(const struct oauth2_config *o, const char *user,
+                          const char *access_token);
 
 /* When a connection that authenticated with a token issued at obtained_at and expiring at
  * expires_at should authenticate again: a quarter of its life before it expires, at most

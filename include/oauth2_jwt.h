@@ -1,26 +1,40 @@
-/* oauth2_jwt.h — the signed JWT a client proves itself with instead of a secret (RFC 7523
- * §2.2, "private_key_jwt"; what Microsoft Entra calls a certificate credential).
+/* oauth2_jwt.h — a signed JWT (RFC 7519) for OAuth2: the client assertion an application
+ * proves itself with instead of a secret (RFC 7523 §2.2, "private_key_jwt": what Microsoft
+ * Entra calls a certificate credential), and the authorization grant of a Google service
+ * account acting for a mailbox (RFC 7523 §2.1, domain-wide delegation).
  *
  * oauth2_jwt.c is the only user of GnuTLS's signing; tls_verify.c is its other user, for
  * certificates of servers. */
 #ifndef LIAISON_OAUTH2_JWT_H
 #define LIAISON_OAUTH2_JWT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-/* A compact JWT, RS256 for an RSA key (ES256 for a P-256 key), signed with the PEM private key
- * in key_file (PKCS#1 or PKCS#8), whose header carries "x5t" and "kid" (both the base64url
- * SHA-1 thumbprint of the DER certificate in cert_file, as Entra wants) and "x5t#S256", and
- * whose claims are iss = sub = client_id, aud = audience (the token endpoint), jti (random),
- * iat = nbf = now, exp = now + 300.  Checks that the certificate and the key belong
- * together.  Returns a new string (free it), or NULL with *error_r naming the file. */
-char *oauth2_client_assertion(const char *cert_file, const char *key_file,
-                              const char *client_id, const char *audience, int64_t now,
-                              char **error_r);
+struct oauth2_jwt {
+	const char *key_pem;      /* the PEM private key (PKCS#1 or PKCS#8; RSA signs RS256, a
+	                             P-256 key ES256), in memory: the caller read and wipes it */
+	size_t key_len;
+	const char *key_name;     /* the file it came from, for messages */
+	const char *cert_file;    /* its PEM certificate, or NULL; when set the header carries
+	                             "x5t" and "kid" (both the base64url SHA-1 thumbprint of the
+	                             DER certificate, which Entra matches) and "x5t#S256", and the
+	                             certificate must hold the key's public half */
+	const char *key_id;       /* without a certificate: "kid" (a Google key's
+	                             private_key_id), or NULL */
+	const char *issuer;       /* iss */
+	const char *subject;      /* sub */
+	const char *audience;     /* aud: the token endpoint */
+	const char *scope;        /* a "scope" claim (Google's grant), or NULL */
+	int64_t now;              /* iat = nbf = now, exp = now + 300; jti is 128 random bits */
+};
 
-/* The base64url SHA-1 thumbprint of the certificate in cert_file (what Entra shows as the
- * certificate's thumbprint, in hex; this is the same bytes, base64url): new string, or NULL
- * with *error_r. */
+/* The compact JWT (header.claims.signature, base64url): a new string, or NULL with *error_r
+ * naming the file that is wrong (never quoting a key). */
+char *oauth2_jwt_sign(const struct oauth2_jwt *jwt, char **error_r);
+
+/* The base64url SHA-1 thumbprint of the certificate in cert_file (Entra shows the same bytes
+ * in hex): a new string, or NULL with *error_r. */
 char *oauth2_certificate_thumbprint(const char *cert_file, char **error_r);
 
 #endif

@@ -448,8 +448,11 @@ static void parse_oauth2_flow(struct parse_state *st, void *base, const char *va
 		((O *)base)->flow = OAUTH2_CLIENT_CREDENTIALS;
 	else if (strcmp(value, "device") == 0)
 		((O *)base)->flow = OAUTH2_DEVICE;
+	else if (strcmp(value, "service_account") == 0)
+		((O *)base)->flow = OAUTH2_SERVICE_ACCOUNT;
 	else
-		report(st, st->line, "flow: '%s' is not client_credentials or device", value);
+		report(st, st->line, "flow: '%s' is not client_credentials, device or service_account",
+		       value);
 }
 
 /* A Microsoft Entra tenant: a GUID or a domain (contoso.onmicrosoft.com), or one of
@@ -760,14 +763,27 @@ static void check_oauth2(struct parse_state *st, struct oauth2_config *o)
 		    : "https://outlook.office365.com/.default");
 	if (o->token_url == NULL)
 		report(st, o->line, "[oauth2 %s] has no token_url (or tenant)", o->name);
-	if (o->client_id == NULL)
-		report(st, o->line, "[oauth2 %s] has no client_id", o->name);
-	if ((o->client_certificate == NULL) != (o->client_key == NULL))
+	if (o->flow == OAUTH2_SERVICE_ACCOUNT) {
+		if (o->client_key == NULL)
+			report(st, o->line, "[oauth2 %s] has flow = service_account but no client_key (the "
+			       "service account's key file)", o->name);
+		if (o->client_secret_file != NULL)
+			report(st, o->line, "[oauth2 %s]: a service account signs with client_key; "
+			       "client_secret_file is not used", o->name);
+		if (o->scope == NULL)
+			report(st, o->line, "[oauth2 %s] has no scope (Gmail's is https://mail.google.com/)",
+			       o->name);
+	} else if ((o->client_certificate == NULL) != (o->client_key == NULL)) {
 		report(st, o->line, "[oauth2 %s] needs both client_certificate and client_key (or "
 		       "neither)", o->name);
+	}
 	if (o->client_secret_file != NULL && o->client_certificate != NULL)
 		report(st, o->line, "[oauth2 %s] has both client_secret_file and client_certificate: "
 		       "choose one", o->name);
+	if (o->flow == OAUTH2_SERVICE_ACCOUNT && o->client_id == NULL)
+		; /* the JSON key file names its client_email: checked when it is read */
+	else if (o->client_id == NULL)
+		report(st, o->line, "[oauth2 %s] has no client_id", o->name);
 	if (o->flow == OAUTH2_CLIENT_CREDENTIALS && o->client_secret_file == NULL &&
 	    o->client_certificate == NULL)
 		report(st, o->line, "[oauth2 %s] needs client_secret_file or client_certificate and "
