@@ -112,8 +112,8 @@ static int signer_load(const struct oauth2_jwt *jwt, struct jwt_signer *s, char 
 		s->alg = "ES256";
 		return 0;
 	}
-	error_replace(error_r, "%s: a %s key; liaison signs with RSA (RS256) or EC P-256 (ES256)",
-	              name, pk < 0 ? "unreadable" : gnutls_pk_algorithm_get_name(pk));
+	error_replace(error_r, "%s: the key's type is %s; liaison signs with RSA (RS256) or "
+	              "EC P-256 (ES256)", name, pk < 0 ? "unknown" : gnutls_pk_algorithm_get_name(pk));
 	return -1;
 }
 

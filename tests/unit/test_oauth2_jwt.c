@@ -477,8 +477,10 @@ static void test_refused_keys(void **state)
 	static const char encrypted[] = "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
 	                                "MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n"
 	                                "-----END ENCRYPTED PRIVATE KEY-----\n";
-	size_t p384_len = 0;
+	size_t p384_len = 0, small_len = 0, ed_len = 0;
 	char *p384 = fixture("p384.key", &p384_len);
+	char *small = fixture("rsa-1024.key", &small_len);
+	char *ed = fixture("ed25519.key", &ed_len);
 	const struct {
 		const char *pem;
 		size_t len;
@@ -489,6 +491,8 @@ static void test_refused_keys(void **state)
 	    {"", 0, "empty"},
 	    {encrypted, sizeof(encrypted) - 1, "encrypted"},
 	    {p384, p384_len, "P-256"},
+	    {small, small_len, "RSA key of 1024 bits; 2048 or more"},
+	    {ed, ed_len, "type is EdDSA"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct oauth2_jwt jwt = {.key_pem = cases[i].pem, .key_len = cases[i].len,
@@ -503,6 +507,8 @@ static void test_refused_keys(void **state)
 		assert_null(strstr(error, "passphrase, not"));
 		assert_no_key_material(error, "rsa.key");
 		assert_no_key_material(error, "p384.key");
+		assert_no_key_material(error, "rsa-1024.key");
+		assert_no_key_material(error, "ed25519.key");
 		free(error);
 	}
 
@@ -515,6 +521,8 @@ static void test_refused_keys(void **state)
 	free(cut);
 	free(rsa);
 	free(p384);
+	free(small);
+	free(ed);
 }
 
 static int setup(void **state)
