@@ -30,7 +30,11 @@ struct oauth2_jwt {
 };
 
 /* The compact JWT (header.claims.signature, base64url): a new string, or NULL with *error_r
- * naming the file that is wrong (never quoting a key). */
+ * naming the file that is wrong (never quoting a key): a key that is not PEM, is encrypted
+ * with a passphrase, is RSA under 2048 bits, EC on another curve than P-256 or of another
+ * type; a certificate file that is not PEM or does not hold the key's public half (both
+ * files named).  Header: alg, typ "JWT", then kid, x5t, x5t#S256 when they apply; claims:
+ * iss, sub (when set), aud, scope (when set), iat, nbf, exp, jti. */
 char *oauth2_jwt_sign(const struct oauth2_jwt *jwt, char **error_r);
 
 /* The base64url SHA-1 thumbprint of the certificate in cert_file (Entra shows the same bytes

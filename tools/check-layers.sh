@@ -32,7 +32,7 @@ qrencode.h                src/base/qr.c
 libstemmer.h              src/base/stem.c
 microhttpd.h              src/web/web_server.c
 ini.h                     src/conf/config.c
-jansson.h                 src/auth/oauth2.c src/cli/ include/cli.h src/run/poll_status.c src/ops/ops_backup.c src/ops/ops_backup_restore.c src/ops/report_snapshot.c src/records/report_render.c include/report_render.h
+jansson.h                 src/auth/oauth2.c src/auth/oauth2_jwt.c src/cli/ include/cli.h src/run/poll_status.c src/ops/ops_backup.c src/ops/ops_backup_restore.c src/ops/report_snapshot.c src/records/report_render.c include/report_render.h
 '
 
 rank() {
