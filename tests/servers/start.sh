@@ -16,8 +16,8 @@
 # ones, and it restarts what is not running on the same ports (restart tests).
 # Environment: SERVERS_TIMEOUT (seconds to wait for each server, default 10),
 #              SERVERS_DEBUG=1 (Dovecot auth/mail/ssl debug logging),
-#              OIDC_ACCESS_TTL, OIDC_REFRESH_TTL, OIDC_DEVICE_TTL (token lifetimes in seconds
-#              of a new --oidc DIR; defaults 60, 86400, 600).
+#              OIDC_ACCESS_TTL, OIDC_REFRESH_TTL, OIDC_DEVICE_TTL, OIDC_DEVICE_INTERVAL
+#              (seconds, for a new --oidc DIR; defaults 60, 86400, 600, 2).
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd -P)

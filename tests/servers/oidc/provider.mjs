@@ -12,7 +12,8 @@
 //
 // Lifetimes (seconds; read on the FIRST start of DIR and kept in DIR/oidc/settings.json):
 //   OIDC_ACCESS_TTL (60: access and client-credentials tokens), OIDC_REFRESH_TTL (86400),
-//   OIDC_DEVICE_TTL (600: device codes).
+//   OIDC_DEVICE_TTL (600: device codes), OIDC_DEVICE_INTERVAL (2: the device flow's polling
+//   interval; polling faster gets slow_down and 5 s more, as RFC 8628 says).
 // See tests/servers/README.md for clients, routes and the test-only /test/ routes.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -95,6 +96,7 @@ function loadOrCreateState(o) {
       accessTtl: ttlFromEnv('OIDC_ACCESS_TTL', 60),
       refreshTtl: ttlFromEnv('OIDC_REFRESH_TTL', 86400),
       deviceTtl: ttlFromEnv('OIDC_DEVICE_TTL', 600),
+      deviceInterval: ttlFromEnv('OIDC_DEVICE_INTERVAL', 2),
       cookieKey: crypto.randomBytes(32).toString('hex'),
     };
     writeAtomic(file('settings.json'), `${JSON.stringify(settings, null, 1)}\n`, 0o600);
@@ -159,6 +161,9 @@ const stats = {
   revocations: 0,
   test_revokes: {},
 };
+
+// RFC 8628 polling discipline (oidc-provider has none): device_code -> { interval, next }
+const devicePolls = new Map();
 
 function bump(obj, key, sub) {
   obj[key] ||= {};
@@ -407,6 +412,30 @@ async function main() {
     return json(404, { error: 'no such test route' });
   });
 
+  // --- the device flow's interval, and slow_down for a client that polls faster
+  const interval = state.settings.deviceInterval ?? 2;
+  const tooSoon = (deviceCode) => {
+    const p = typeof deviceCode === 'string' && devicePolls.get(deviceCode);
+    if (!p) return false;
+    const now = Date.now();
+    const early = now < p.next - 250; // a little leeway for timers and the network
+    if (early) p.interval += 5;
+    p.next = now + 1000 * p.interval;
+    return early;
+  };
+  provider.use(async (ctx, next) => {
+    if (!(ctx.method === 'POST' && ctx.path === '/device/auth')) return next();
+    await next();
+    if (ctx.status === 200 && ctx.body && ctx.body.device_code) {
+      ctx.body.interval = interval;
+      devicePolls.set(ctx.body.device_code, { interval, next: Date.now() + 1000 * interval, born: Date.now() });
+      for (const [code, p] of devicePolls) {
+        if (Date.now() - p.born > 1000 * ttl.deviceTtl) devicePolls.delete(code);
+      }
+    }
+    return undefined;
+  });
+
   // --- introspection counts; the jwt-bearer grant needs no client authentication
   provider.use(async (ctx, next) => {
     if (ctx.method === 'POST' && ctx.path === '/token/introspection') {
@@ -425,6 +454,16 @@ async function main() {
         // name the (public) service-account client when the request names none.
         const raw = await readBody(ctx.req, 64 * 1024);
         const body = querystring.parse(raw);
+        if (body.grant_type === DEVICE_CODE && tooSoon(body.device_code)) {
+          stats.token_requests.failed += 1;
+          bump(stats.failed_token_requests, body.client_id || '-', 'slow_down');
+          log(`token request refused: client=${body.client_id || '-'} slow_down: polled before the interval`);
+          ctx.status = 400;
+          ctx.type = 'application/json';
+          ctx.set('cache-control', 'no-store');
+          ctx.body = { error: 'slow_down', error_description: 'polling faster than the interval; wait 5 s more from now on' };
+          return undefined;
+        }
         if (body.grant_type === JWT_BEARER && body.client_id === undefined && !ctx.get('authorization')) {
           body.client_id = 'liaison-sa';
         }
@@ -436,7 +475,7 @@ async function main() {
 
   server.on('request', provider.callback());
   writeAtomic(path.join(args.dir, 'oidc.port'), `${port}\n`);
-  log(`listening on ${issuer} (access/client-credentials ttl ${ttl.accessTtl}s, refresh ${ttl.refreshTtl}s, device code ${ttl.deviceTtl}s), state in ${o}`);
+  log(`listening on ${issuer} (access/client-credentials ttl ${ttl.accessTtl}s, refresh ${ttl.refreshTtl}s, device code ${ttl.deviceTtl}s, polling interval ${interval}s), state in ${o}`);
 
   const stop = () => {
     log('stopping');

@@ -223,27 +223,39 @@ async function smtpCmd(c, text) {
 
 // ------------------------------------------------------------------ device flow
 
-async function deviceLogin(user) {
+// a device login approved in chromium; polls as RFC 8628 says (every `interval` seconds, 5 s
+// more after slow_down); with provokeSlowDown it first polls too soon on purpose
+async function deviceLogin(user, { provokeSlowDown = false } = {}) {
   const d = await post(ENV.OIDC_DEVICE_URL, { client_id: ENV.OIDC_DEVICE_CLIENT, scope: 'openid offline_access imap smtp' });
   expect(d.status === 200 && d.json.verification_uri_complete, `device authorization: ${d.status} ${d.text}`);
+  let { interval } = d.json;
+  expect(Number.isInteger(interval) && interval > 0, `no interval in ${d.text}`);
   const poll = () => post(ENV.OIDC_TOKEN_URL, {
     grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: ENV.OIDC_DEVICE_CLIENT, device_code: d.json.device_code,
   });
+  if (provokeSlowDown) {
+    const early = await poll();
+    expect(early.status === 400 && early.json?.error === 'slow_down', `polling at once: ${early.text}`);
+    interval += 5;
+  }
+  await sleep(1000 * interval);
   const before = await poll();
   expect(before.json?.error === 'authorization_pending', `before approval: ${before.text}`);
+  const polled = Date.now();
   try {
     await run('node', [path.join(HERE, 'device_approve.mjs'), d.json.verification_uri_complete, user], { timeout: 90000 });
   } catch (e) {
     throw new Error(`device_approve.mjs failed: ${(e.stderr || e.message).trim()}`);
   }
   // the approval is complete when the browser saw the success page: a bounded poll
-  const deadline = Date.now() + 15000;
+  await sleep(Math.max(0, polled + 1000 * interval - Date.now()));
+  const deadline = Date.now() + 30000;
   for (;;) {
     const r = await poll();
     if (r.status === 200) return r.json;
     expect(r.json?.error === 'authorization_pending' || r.json?.error === 'slow_down', `device token: ${r.text}`);
-    expect(Date.now() < deadline, 'device token still pending 15 s after approval');
-    await sleep(500);
+    expect(Date.now() < deadline, 'device token still pending 30 s after approval');
+    await sleep(1000 * interval);
   }
 }
 
@@ -334,8 +346,8 @@ async function main() {
     expect(old.status === 400 && old.json?.error === 'invalid_grant', `old refresh token: ${old.status} ${old.text}`);
   });
 
-  await check('oidc: POST /test/revoke?client_id=liaison-device: refresh fails, its access token stops working', async () => {
-    const t = await deviceLogin('troopk');
+  await check('oidc: device flow polled too soon gets slow_down; POST /test/revoke?client_id=liaison-device: refresh fails, its access token stops working', async () => {
+    const t = await deviceLogin('troopk', { provokeSlowDown: true });
     keep(t.access_token); keep(t.refresh_token);
     await expectImapOk('troopk', t.access_token);
     const r = await fetch(`${ENV.OIDC_ADMIN}revoke?client_id=${ENV.OIDC_DEVICE_CLIENT}`, { method: 'POST' });
@@ -403,6 +415,7 @@ async function main() {
     expect(s.issued[ENV.OIDC_DEVICE_CLIENT]?.refresh_token === 3, `device refresh tokens ${JSON.stringify(s.issued)}`);
     expect(s.introspections.active >= 5 && s.introspections.inactive >= 3, `introspections ${JSON.stringify(s.introspections)}`);
     expect(s.failed_token_requests[ENV.OIDC_SECRET_CLIENT]?.invalid_client >= 1, `failures ${JSON.stringify(s.failed_token_requests)}`);
+    expect(s.failed_token_requests[ENV.OIDC_DEVICE_CLIENT]?.slow_down === 1, `slow_down ${JSON.stringify(s.failed_token_requests)}`);
     const issued = fs.readFileSync(ENV.OIDC_ISSUED, 'utf8');
     for (const t of tokens) expect(issued.includes(` ${t}\n`), 'a token is missing from the issued file');
     expect(/^refresh_token liaison-device \S+$/m.test(issued), 'no refresh_token line');
