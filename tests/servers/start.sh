@@ -350,9 +350,9 @@ oidc_deps() {
 		flock -w 300 9 || { echo "timed out waiting for another npm ci" >&2; exit 1; }
 		node "$HERE/oidc/in_step.mjs" "$HERE/oidc" && exit 0
 		command -v npm >/dev/null 2>&1 || { echo "node_modules is missing or stale and npm is not installed" >&2; exit 1; }
-		echo "start.sh: npm ci --prefix $HERE/oidc" >&2
+		echo "start.sh: npm ci --prefix $HERE/oidc" >&3
 		npm ci --prefix "$HERE/oidc" --no-audit --no-fund --loglevel=error >&2
-	) 9>"$HERE/oidc/.install.lock" 2>"$DIR/npm.err" || fail "installing the OpenID provider's npm packages failed" "$DIR/npm.err"
+	) 9>"$HERE/oidc/.install.lock" 3>&2 2>"$DIR/npm.err" || fail "installing the OpenID provider's npm packages failed" "$DIR/npm.err"
 	rm -f "$DIR/npm.err"
 }
 

@@ -72,31 +72,36 @@ async function main() {
         throw new Error(`the ${state} page came back: ${text}`);
       }
       done.add(state);
-      const navigation = page.waitForNavigation({ timeout: left(), waitUntil: 'load' });
+      // each step submits a form: click and wait for the next page together
+      const submit = (selector) => Promise.all([
+        page.waitForNavigation({ timeout: left(), waitUntil: 'load' }),
+        page.click(selector),
+      ]);
       switch (state) {
         case 'user_code':
+          if (await page.locator('p.red').count()) {
+            throw new Error(`the provider says: ${(await page.locator('p.red').first().innerText()).trim()}`);
+          }
           if (!userCode) throw new Error('the provider asks for the user code: give USER_CODE (or the complete URI)');
           await page.fill('form#op\\.deviceInputForm input[name=user_code]', userCode);
-          await page.click('button[type=submit][form="op.deviceInputForm"]');
+          await submit('button[type=submit][form="op.deviceInputForm"]');
           break;
         case 'confirm':
-          await page.click('button[autofocus][form="op.deviceConfirmForm"]');
+          await submit('button[autofocus][form="op.deviceConfirmForm"]');
           break;
         case 'login':
           await page.fill('input[name=login]', user);
           await page.fill('input[name=password]', 'any-password');
-          await page.click('button[type=submit]');
+          await submit('button[type=submit]');
           break;
         case 'consent':
-          await page.click('button[type=submit]');
+          await submit('button[type=submit]');
           break;
         default: {
-          navigation.catch(() => {});
           const text = (await page.locator('body').innerText()).replace(/\s+/g, ' ').slice(0, 300);
           throw new Error(`unexpected page ${page.url()}: ${text}`);
         }
       }
-      await navigation;
     }
     throw new Error(`no success page after the steps (last page ${page.url()})`);
   } catch (e) {

@@ -29,6 +29,8 @@ import { MemoryAdapter, revokeClient } from './memory_adapter.mjs';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 const SA_EMAIL = 'liaison-sa@test.iam.example';
+// scopes that are about the person, not about mail
+const OIDC_SCOPES = new Set(['openid', 'offline_access', 'email', 'profile']);
 // client_credentials tokens act for a fixed IMAP user (as an Entra app with mailbox access)
 const CLIENT_USERS = { 'liaison-secret': 'troopk', 'liaison-cert': 'troopl' };
 
@@ -240,6 +242,15 @@ async function main() {
   // the username each access token stands for: Dovecot matches it to the IMAP login
   const saSubjects = new WeakMap();
 
+  // Every access token is for one resource server, "the mail servers", which takes whatever
+  // scope the tests ask for (Microsoft's and Google's scope names included): without it
+  // oidc-provider refuses a device login whose scope has no openid.  The scopes it has seen
+  // stay valid, so a refresh keeps the scope the login was granted.
+  const mailResource = `${issuer}/mail`;
+  const mailScopes = new Set(['imap', 'smtp', 'https://mail.google.com/',
+    'https://outlook.office.com/IMAP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send',
+    'https://outlook.office365.com/.default', 'https://outlook.office.com/.default']);
+
   const ttl = state.settings;
   const configuration = {
     adapter: MemoryAdapter,
@@ -267,7 +278,6 @@ async function main() {
         grant_types: [DEVICE_CODE, 'refresh_token'],
         response_types: [],
         redirect_uris: [],
-        scope: 'openid offline_access imap smtp email profile',
       },
       {
         client_id: 'liaison-sa',
@@ -285,7 +295,7 @@ async function main() {
         redirect_uris: [],
       },
     ],
-    scopes: ['openid', 'offline_access', 'imap', 'smtp', 'email', 'profile'],
+    scopes: ['openid', 'offline_access', 'email', 'profile'],
     jwks: { keys: [state.signingJwk] },
     cookies: { keys: [state.settings.cookieKey] },
     features: {
@@ -298,6 +308,17 @@ async function main() {
       },
       revocation: { enabled: true },
       deviceFlow: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async () => mailResource,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (ctx, indicator) => {
+          if (indicator !== mailResource) throw new errors.InvalidTarget(`the only resource is ${mailResource}`);
+          const asked = typeof ctx.oidc.params?.scope === 'string' ? ctx.oidc.params.scope.split(' ') : [];
+          for (const scope of asked) if (scope && !OIDC_SCOPES.has(scope)) mailScopes.add(scope);
+          return { scope: [...mailScopes].join(' '), audience: mailResource, accessTokenFormat: 'opaque', accessTokenTTL: ttl.accessTtl };
+        },
+      },
     },
     // opaque tokens (the default format); the provider keeps them in MemoryAdapter
     ttl: {
