@@ -1,8 +1,10 @@
 #!/bin/sh
 # shellcheck disable=SC2086
 # tests/servers/selftest.sh: starts an instance with --tls --oauth2 --smtp-auth in a fresh
-# temporary folder, proves every piece works with real clients (selftest.py), stops it,
-# prints one line per check and "selftest: N passed, N failed"; exit 1 on any failure.
+# temporary folder, proves every piece works with real clients (selftest.py), stops it;
+# then an instance with --oidc --smtp-auth (the OpenID provider, 10 s tokens) checked by
+# oidc/selftest.mjs (node, chromium).  Prints one line per check and
+# "selftest: N passed, N failed"; exit 1 on any failure.
 # The temporary folder is removed when everything passed and kept (and named) otherwise.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd -P)
@@ -96,11 +98,45 @@ if [ $started = 1 ]; then
 	fi
 fi
 
+# ---------------------------------------------------------------- the OpenID provider
+ODIR=$WORK/oidc
+t0=$(date +%s)
+if out=$(OIDC_ACCESS_TTL=10 timeout 300 "$HERE/start.sh" "$ODIR" --oidc --smtp-auth 2>&1); then
+	ok "start.sh DIR --oidc --smtp-auth ($(($(date +%s) - t0)) s)"
+	# shellcheck disable=SC1091
+	. "$ODIR/env.sh"
+	timeout 600 node "$HERE/oidc/selftest.mjs" "$ODIR" >"$WORK/oidc-checks.out" 2>&1
+	rc=$?
+	cat "$WORK/oidc-checks.out"
+	p=$(grep -c '^selftest: ok ' "$WORK/oidc-checks.out")
+	f=$(grep -c '^selftest: FAIL ' "$WORK/oidc-checks.out")
+	pass=$((pass + p))
+	fail=$((fail + f))
+	want=$(grep -c '^  await check(' "$HERE/oidc/selftest.mjs")
+	if [ $((p + f)) -ne "$want" ]; then
+		bad "oidc/selftest.mjs ran $((p + f)) of its $want checks (exit $rc)"
+	elif [ "$rc" -ne 0 ] && [ "$f" = 0 ]; then
+		bad "oidc/selftest.mjs exited $rc though no check failed"
+	fi
+	opid=$(cat "$ODIR/oidc.pid" 2>/dev/null)
+	if "$HERE/stop.sh" "$ODIR" >"$WORK/ostop.out" 2>&1 && [ -n "$opid" ] &&
+		"$PY" "$HERE/srvutil.py" wait-gone "$opid" 0 && "$PY" "$HERE/srvutil.py" port-free "$OIDC_PORT"; then
+		ok "stop.sh DIR: the provider (node, pid $opid) is gone and its port free"
+	else
+		bad "stop.sh DIR left the provider (pid ${opid:-?}) or its port $OIDC_PORT: $(cat "$WORK/ostop.out")"
+	fi
+	"$HERE/stop.sh" "$ODIR" --purge >/dev/null 2>&1
+else
+	bad "start.sh DIR --oidc --smtp-auth failed:"
+	echo "$out" | sed 's/^/    /'
+fi
+
 echo "selftest: $pass passed, $fail failed"
 if [ $fail = 0 ]; then
 	rm -rf "$WORK"
 	exit 0
 fi
 "$HERE/stop.sh" "$DIR" >/dev/null 2>&1
+"$HERE/stop.sh" "$ODIR" >/dev/null 2>&1
 echo "selftest: files kept in $WORK"
 exit 1

@@ -3,6 +3,7 @@
 
   smtp_sink.py DIR [--port P] [--auth] [--tls-cert PEM --tls-key KEY [--smtps-port P2]]
                    [--require-tls]
+                   [--oidc-introspect URL --oidc-client ID --oidc-secret-file FILE]
 
 Listens on 127.0.0.1:P (0 = any free port; the chosen port is written to DIR/smtp.port,
 and the implicit-TLS port, if any, to DIR/smtps.port; DIR/smtp.pid holds the pid).
@@ -11,7 +12,8 @@ Every accepted message is stored as DIR/smtp/NNNNNN.eml (the exact DATA bytes af
 dot-unstuffing, CRLF line ends as sent) and then DIR/smtp/NNNNNN.json with the envelope:
   {"id": "000001", "mail_from": "...", "rcpt_tos": [...], "received": <unix time>,
    "mail_options": [...], "rcpt_options": [...], "size": N, "tls": bool,
-   "auth_user": "relay"|null, "helo": "...", "peer": "127.0.0.1"}
+   "auth_user": "relay"|"troopk"|null, "auth_mechanism": "PLAIN"|"LOGIN"|"XOAUTH2"|null,
+   "helo": "...", "peer": "127.0.0.1"}
 Both are written to DIR/smtp-tmp/ first and renamed into DIR/smtp/, .eml before .json, so
 a .json file means its message is complete.  Numbering continues after a restart.
 
@@ -22,6 +24,12 @@ Options:
                   offer STARTTLS with this certificate; with --smtps-port also listen
                   with implicit TLS (SMTPS) on that port.
   --require-tls   refuse everything but EHLO/STARTTLS/QUIT before STARTTLS (530).
+  --oidc-introspect URL --oidc-client ID --oidc-secret-file FILE
+                  offer AUTH XOAUTH2 and require AUTH before MAIL (PLAIN/LOGIN stay only with
+                  --auth).  The bearer token is checked at URL (RFC 7662, HTTP basic auth as
+                  ID and the first line of FILE): it must be active and its "username" must
+                  equal the user= of the XOAUTH2 response.  Refused: the XOAUTH2 error
+                  challenge (334 + base64 JSON), the client's empty line, then 535 5.7.8.
 
 Fault injection, read for every transaction so a running test can change it:
 DIR/smtp-control/reply holds lines
@@ -38,14 +46,19 @@ DIR/smtp-control/reply holds lines
   flight.  Every consumed line is appended to DIR/smtp-control/consumed.
 """
 import asyncio
+import base64
+import binascii
 import json
 import os
 import re
 import ssl
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
 
 RELAY_USER = "relay"
 RELAY_PASSWORD = "relay-secret"
@@ -65,14 +78,65 @@ def atomic_write(tmpdir, path, data):
     os.rename(tmp, path)
 
 
+class BearerLogin:
+    """auth_data of an XOAUTH2 login: the user it named (the token is not kept)."""
+    def __init__(self, login):
+        self.login = login
+
+
+class Introspector:
+    """Asks the OpenID provider whether a bearer token is active, and for whom."""
+    def __init__(self, url, client, secret_file):
+        with open(secret_file, encoding="utf-8") as f:
+            secret = f.readline().strip()
+        self.url = url
+        basic = "%s:%s" % (urllib.parse.quote(client, safe=""), urllib.parse.quote(secret, safe=""))
+        self.auth = "Basic " + base64.b64encode(basic.encode()).decode()
+
+    def username(self, token):
+        """The token's username if the provider says it is active, else None."""
+        req = urllib.request.Request(
+            self.url, data=urllib.parse.urlencode({"token": token}).encode(), method="POST",
+            headers={"Authorization": self.auth,
+                     "Content-Type": "application/x-www-form-urlencoded",
+                     "Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                body = json.loads(r.read().decode("utf-8"))
+        except (OSError, ValueError, urllib.error.URLError) as e:
+            log("introspection failed: %s" % e)
+            return None
+        if body.get("active") is not True:
+            return None
+        return body.get("username")
+
+
+def parse_xoauth2(raw):
+    """user=U^Aauth=Bearer T^A^A -> (U, T), or None if malformed."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    fields = {}
+    for part in text.split("\x01"):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            fields[k.lower()] = v
+    user, auth = fields.get("user"), fields.get("auth", "")
+    if not user or not auth.lower().startswith("bearer "):
+        return None
+    return user, auth[7:].strip()
+
+
 class Sink:
-    def __init__(self, d, auth):
+    def __init__(self, d, auth, introspector=None):
         self.dir = d
         self.store = os.path.join(d, "smtp")
         self.tmp = os.path.join(d, "smtp-tmp")
         self.control_dir = os.path.join(d, "smtp-control")
         self.control = os.path.join(self.control_dir, "reply")
         self.auth = auth
+        self.introspector = introspector
         for p in (self.store, self.tmp, self.control_dir):
             os.makedirs(p, exist_ok=True)
         last = 0
@@ -130,9 +194,39 @@ class Sink:
     # ---- aiosmtpd hooks --------------------------------------------------
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
-        if not self.auth:
+        if not self.auth and self.introspector is None:
             responses = [r for r in responses if not r[4:].startswith("AUTH")]
         return responses
+
+    async def auth_XOAUTH2(self, server, args):
+        """AUTH XOAUTH2 [initial-response] (Google's and Microsoft's SASL mechanism)."""
+        if len(args) == 2:
+            try:
+                raw = base64.b64decode(args[1].encode(), validate=True)
+            except (binascii.Error, ValueError):
+                await server.push("501 5.5.2 Can't decode base64")
+                return AuthResult(success=False, handled=True)
+        else:
+            raw = await server.challenge_auth("")
+            if raw is MISSING:
+                return AuthResult(success=False, handled=True)
+        parsed = parse_xoauth2(raw)
+        if parsed is None:
+            log("AUTH XOAUTH2 malformed initial response")
+            await server.push("501 5.5.2 malformed XOAUTH2 response")
+            return AuthResult(success=False, handled=True)
+        user, token = parsed
+        who = await asyncio.to_thread(self.introspector.username, token)
+        if who is not None and who == user:
+            log("AUTH XOAUTH2 user=%s ok" % user)
+            server.session.auth_mechanism = "XOAUTH2"
+            return AuthResult(success=True, auth_data=BearerLogin(user.encode()))
+        log("AUTH XOAUTH2 user=%s refused (%s)"
+            % (user, "token not active" if who is None else "token is for %s" % who))
+        # the XOAUTH2 failure: an error challenge the client answers with an empty line
+        err = json.dumps({"status": "401", "schemes": "bearer", "scope": "https://mail.example/"})
+        await server.challenge_auth(err)
+        return AuthResult(success=False, handled=False, message="535 5.7.8 Authentication credentials invalid")
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         r = await self.fault(server, "mail")
@@ -160,9 +254,11 @@ class Sink:
         data = envelope.original_content or b""
         tls = server._tls_protocol is not None or (
             server.transport is not None and server.transport.get_extra_info("ssl_object") is not None)
-        auth_user = None
-        if session.authenticated and isinstance(session.auth_data, LoginPassword):
-            auth_user = session.auth_data.login.decode("utf-8", "replace")
+        auth_user = auth_mechanism = None
+        login = getattr(session.auth_data, "login", None)  # LoginPassword or BearerLogin
+        if session.authenticated and login is not None:
+            auth_user = login.decode("utf-8", "replace")
+            auth_mechanism = getattr(session, "auth_mechanism", None)
         meta = {
             "id": mid,
             "mail_from": envelope.mail_from,
@@ -173,6 +269,7 @@ class Sink:
             "size": len(data),
             "tls": bool(tls),
             "auth_user": auth_user,
+            "auth_mechanism": auth_mechanism,
             "helo": session.host_name,
             "peer": session.peer[0] if session.peer else None,
         }
@@ -189,6 +286,8 @@ def authenticator(server, session, envelope, mechanism, auth_data):
           and auth_data.login == RELAY_USER.encode()
           and auth_data.password == RELAY_PASSWORD.encode())
     log("AUTH %s %s" % (mechanism, "ok" if ok else "refused"))
+    if ok:
+        session.auth_mechanism = mechanism
     return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
 
@@ -201,7 +300,17 @@ def atomic_text(path, text):
 
 async def serve(args):
     d = args["dir"]
-    sink = Sink(d, args["auth"])
+    introspector = None
+    if args["oidc_introspect"]:
+        introspector = Introspector(args["oidc_introspect"], args["oidc_client"], args["oidc_secret_file"])
+    sink = Sink(d, args["auth"], introspector)
+    # aiosmtpd offers every auth_* method of the handler: XOAUTH2 only with a provider, and
+    # with one, PLAIN/LOGIN only with --auth
+    exclude = []
+    if introspector is None:
+        exclude.append("XOAUTH2")
+    elif not args["auth"]:
+        exclude += ["PLAIN", "LOGIN"]
     tls_ctx = None
     if args["tls_cert"]:
         tls_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -218,8 +327,9 @@ async def serve(args):
                 decode_data=False,
                 tls_context=None if implicit_tls else tls_ctx,
                 require_starttls=bool(args["require_tls"] and tls_ctx and not implicit_tls),
-                auth_required=args["auth"],
+                auth_required=args["auth"] or introspector is not None,
                 auth_require_tls=False,
+                auth_exclude_mechanism=exclude,
                 authenticator=authenticator,
                 timeout=300,
             )
@@ -237,9 +347,9 @@ async def serve(args):
         servers.append(s2)
         atomic_text(os.path.join(d, "smtps.port"), "%d\n" % smtps_port)
     atomic_text(os.path.join(d, "smtp.port"), "%d\n" % port)
-    log("listening on 127.0.0.1:%d%s (auth=%s, starttls=%s), storing in %s"
+    log("listening on 127.0.0.1:%d%s (auth=%s, xoauth2=%s, starttls=%s), storing in %s"
         % (port, ", smtps %d" % smtps_port if smtps_port else "", args["auth"],
-           tls_ctx is not None, sink.store))
+           introspector is not None, tls_ctx is not None, sink.store))
     await asyncio.Event().wait()
 
 
@@ -248,7 +358,8 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     args = {"dir": os.path.abspath(argv[1]), "port": 0, "auth": False, "tls_cert": None,
-            "tls_key": None, "smtps_port": None, "require_tls": False}
+            "tls_key": None, "smtps_port": None, "require_tls": False,
+            "oidc_introspect": None, "oidc_client": None, "oidc_secret_file": None}
     rest = argv[2:]
     while rest:
         a = rest.pop(0)
@@ -264,11 +375,18 @@ def main(argv):
             args["tls_key"] = rest.pop(0)
         elif a == "--require-tls":
             args["require_tls"] = True
+        elif a in ("--oidc-introspect", "--oidc-client", "--oidc-secret-file"):
+            args[a[2:].replace("-", "_")] = rest.pop(0)
         else:
             print("smtp_sink.py: unknown option %s" % a, file=sys.stderr)
             return 2
     if bool(args["tls_cert"]) != bool(args["tls_key"]):
         print("smtp_sink.py: --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    oidc = [args["oidc_introspect"], args["oidc_client"], args["oidc_secret_file"]]
+    if any(oidc) and not all(oidc):
+        print("smtp_sink.py: --oidc-introspect, --oidc-client and --oidc-secret-file go together",
+              file=sys.stderr)
         return 2
     atomic_text(os.path.join(args["dir"], "smtp.pid"), "%d\n" % os.getpid())
     try:

@@ -1,18 +1,23 @@
 #!/bin/sh
 # shellcheck disable=SC2015,SC2086,SC2116,SC2153
-# tests/servers/start.sh DIR [--tls] [--oauth2] [--smtp-auth] [--smtp-require-tls]
+# tests/servers/start.sh DIR [--tls] [--oauth2 | --oidc] [--smtp-auth] [--smtp-require-tls]
 #
 # Starts, on 127.0.0.1 and free high ports, a private Dovecot (IMAP) and an SMTP sink with
 # all their state in DIR, then writes DIR/env.sh (see tests/servers/README.md).
 #   --tls               test CA + certificates in DIR/tls; IMAPS + STARTTLS; a second Dovecot
 #                       serving a certificate for the wrong host name; SMTP STARTTLS + SMTPS
 #   --oauth2            RFC 7662 introspection endpoint + XOAUTH2/OAUTHBEARER in Dovecot
+#   --oidc              a real OpenID provider (tests/servers/oidc, node + oidc-provider) that
+#                       Dovecot asks about tokens (XOAUTH2/OAUTHBEARER), and the SMTP sink too
+#                       (it then offers AUTH XOAUTH2 and requires AUTH)
 #   --smtp-auth         the SMTP sink requires AUTH PLAIN/LOGIN as relay / relay-secret
 #   --smtp-require-tls  the SMTP sink requires STARTTLS before MAIL (needs --tls)
 # Run again on a DIR whose servers were (partly) stopped, without options or with the same
 # ones, and it restarts what is not running on the same ports (restart tests).
 # Environment: SERVERS_TIMEOUT (seconds to wait for each server, default 10),
-#              SERVERS_DEBUG=1 (Dovecot auth/mail/ssl debug logging).
+#              SERVERS_DEBUG=1 (Dovecot auth/mail/ssl debug logging),
+#              OIDC_ACCESS_TTL, OIDC_REFRESH_TTL, OIDC_DEVICE_TTL, OIDC_DEVICE_INTERVAL
+#              (seconds, for a new --oidc DIR; defaults 60, 86400, 600, 2).
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd -P)
@@ -24,7 +29,7 @@ DOVECOT=/usr/sbin/dovecot
 [ -x "$DOVECOT" ] || DOVECOT=$(command -v dovecot 2>/dev/null || echo dovecot)
 
 usage() {
-	echo "usage: $0 DIR [--tls] [--oauth2] [--smtp-auth] [--smtp-require-tls]" >&2
+	echo "usage: $0 DIR [--tls] [--oauth2 | --oidc] [--smtp-auth] [--smtp-require-tls]" >&2
 	exit 2
 }
 
@@ -50,11 +55,12 @@ fail() {
 case $1 in -*|"") usage ;; esac
 DIR=$1
 shift
-O_TLS=0 O_OAUTH2=0 O_SMTP_AUTH=0 O_SMTP_REQUIRE_TLS=0 GIVEN=0
+O_TLS=0 O_OAUTH2=0 O_OIDC=0 O_SMTP_AUTH=0 O_SMTP_REQUIRE_TLS=0 GIVEN=0
 for a in "$@"; do
 	case $a in
 	--tls) O_TLS=1 ;;
 	--oauth2) O_OAUTH2=1 ;;
+	--oidc) O_OIDC=1 ;;
 	--smtp-auth) O_SMTP_AUTH=1 ;;
 	--smtp-require-tls) O_SMTP_REQUIRE_TLS=1 ;;
 	*) usage ;;
@@ -62,6 +68,8 @@ for a in "$@"; do
 	GIVEN=1
 done
 [ "$O_SMTP_REQUIRE_TLS" = 1 ] && [ "$O_TLS" = 0 ] && { say "--smtp-require-tls needs --tls"; exit 2; }
+# Dovecot asks one token checker: the file-driven endpoint or the provider
+[ "$O_OAUTH2" = 1 ] && [ "$O_OIDC" = 1 ] && { say "--oauth2 and --oidc are alternatives; give one"; exit 2; }
 
 [ -x "$PY" ] || { say "ERROR: $PY not found"; exit 1; }
 command -v doveadm >/dev/null 2>&1 || { say "ERROR: doveadm not found (install dovecot-imapd)"; exit 1; }
@@ -94,8 +102,8 @@ STARTED_ANY=0
 
 # ---------------------------------------------------------------- resume or fresh
 # Callers often have another instance's env.sh in their environment: start from scratch.
-for v in IMAP_PORT IMAPS_PORT IMAP_WRONG_PORT IMAPS_WRONG_PORT SMTP_PORT SMTPS_PORT OAUTH2_PORT \
-	SERVERS_TLS SERVERS_OAUTH2 SMTP_AUTH SMTP_REQUIRE_TLS; do
+for v in IMAP_PORT IMAPS_PORT IMAP_WRONG_PORT IMAPS_WRONG_PORT SMTP_PORT SMTPS_PORT OAUTH2_PORT OIDC_PORT \
+	SERVERS_TLS SERVERS_OAUTH2 SERVERS_OIDC SMTP_AUTH SMTP_REQUIRE_TLS; do
 	unset "$v"
 done
 RESUME=0
@@ -103,14 +111,15 @@ if [ -f "$DIR/env.sh" ]; then
 	RESUME=1
 	# shellcheck disable=SC1091
 	. "$DIR/env.sh"
+	SERVERS_OIDC=${SERVERS_OIDC:-0}
 	if [ "$GIVEN" = 1 ]; then
-		if [ "$O_TLS" != "$SERVERS_TLS" ] || [ "$O_OAUTH2" != "$SERVERS_OAUTH2" ] ||
+		if [ "$O_TLS" != "$SERVERS_TLS" ] || [ "$O_OAUTH2" != "$SERVERS_OAUTH2" ] || [ "$O_OIDC" != "$SERVERS_OIDC" ] ||
 			[ "$O_SMTP_AUTH" != "$SMTP_AUTH" ] || [ "$O_SMTP_REQUIRE_TLS" != "$SMTP_REQUIRE_TLS" ]; then
-			say "ERROR: $DIR was set up with other options (tls=$SERVERS_TLS oauth2=$SERVERS_OAUTH2 smtp-auth=$SMTP_AUTH smtp-require-tls=$SMTP_REQUIRE_TLS); run stop.sh $DIR --purge first"
+			say "ERROR: $DIR was set up with other options (tls=$SERVERS_TLS oauth2=$SERVERS_OAUTH2 oidc=$SERVERS_OIDC smtp-auth=$SMTP_AUTH smtp-require-tls=$SMTP_REQUIRE_TLS); run stop.sh $DIR --purge first"
 			exit 1
 		fi
 	fi
-	O_TLS=$SERVERS_TLS O_OAUTH2=$SERVERS_OAUTH2 O_SMTP_AUTH=$SMTP_AUTH O_SMTP_REQUIRE_TLS=$SMTP_REQUIRE_TLS
+	O_TLS=$SERVERS_TLS O_OAUTH2=$SERVERS_OAUTH2 O_OIDC=$SERVERS_OIDC O_SMTP_AUTH=$SMTP_AUTH O_SMTP_REQUIRE_TLS=$SMTP_REQUIRE_TLS
 fi
 
 # ---------------------------------------------------------------- helpers
@@ -272,11 +281,13 @@ write_dovecot_conf() {
 	} >"$f.tmp" && mv "$f.tmp" "$f"
 }
 
+# write_oauth2_ext URL: Dovecot's passdb oauth2 asks URL (the file-driven endpoint, or the
+# provider's introspection with the dovecot client's credentials as HTTP basic auth)
 write_oauth2_ext() {
 	cat >"$DIR/oauth2.conf.ext.tmp" <<-EOF
 	# Generated by tests/servers/start.sh: Dovecot asks the test introspection endpoint.
 	introspection_mode = post
-	introspection_url = http://127.0.0.1:$OAUTH2_PORT/introspect
+	introspection_url = $1
 	force_introspection = yes
 	username_attribute = username
 	username_format = %u
@@ -327,6 +338,24 @@ start_py() {
 	PY_PORT=$(cat "$portfile")
 }
 
+# oidc_deps: tests/servers/oidc/node_modules as its package-lock.json says; npm ci only when
+# it is missing or differs (npm writes node_modules/.package-lock.json), so a machine without
+# the registry runs with what it has.  Under a lock: parallel tests may start servers at once.
+oidc_deps() {
+	command -v node >/dev/null 2>&1 || fail "--oidc needs node (Debian package nodejs, version 20 or later)"
+	major=$(node -p 'process.versions.node.split(".")[0]')
+	[ "$major" -ge 20 ] || fail "--oidc needs node 20 or later (this is $(node --version))"
+	command -v flock >/dev/null 2>&1 || fail "--oidc needs flock (util-linux)"
+	(
+		flock -w 300 9 || { echo "timed out waiting for another npm ci" >&2; exit 1; }
+		node "$HERE/oidc/in_step.mjs" "$HERE/oidc" && exit 0
+		command -v npm >/dev/null 2>&1 || { echo "node_modules is missing or stale and npm is not installed" >&2; exit 1; }
+		echo "start.sh: npm ci --prefix $HERE/oidc" >&3
+		npm ci --prefix "$HERE/oidc" --no-audit --no-fund --loglevel=error >&2
+	) 9>"$HERE/oidc/.install.lock" 3>&2 2>"$DIR/npm.err" || fail "installing the OpenID provider's npm packages failed" "$DIR/npm.err"
+	rm -f "$DIR/npm.err"
+}
+
 # ---------------------------------------------------------------- fresh setup
 if [ "$RESUME" = 0 ]; then
 	chmod 755 "$DIR"
@@ -373,7 +402,27 @@ if [ "$O_OAUTH2" = 1 ]; then
 		OAUTH2_PORT=$PY_PORT
 		wait_tcp "$OAUTH2_PORT" "OAuth2 introspection endpoint" "$DIR/oauth2.log"
 	fi
-	[ "$RESUME" = 0 ] && write_oauth2_ext
+	[ "$RESUME" = 0 ] && write_oauth2_ext "http://127.0.0.1:$OAUTH2_PORT/introspect"
+fi
+
+# ---------------------------------------------------------------- OpenID provider
+if [ "$O_OIDC" = 1 ]; then
+	if running "$DIR/oidc.pid" "$DIR"; then
+		say "oidc provider already running"
+	else
+		oidc_deps
+		rm -f "$DIR/oidc.port" "$DIR/oidc.pid"
+		node "$HERE/oidc/provider.mjs" "$DIR" --port "${OIDC_PORT:-0}" </dev/null >>"$DIR/oidc.log" 2>&1 &
+		pid=$!
+		echo "$pid" >"$DIR/oidc.pid" # before it can write it: a failed start is stopped too
+		STARTED_ANY=1
+		$UTIL wait-file "$DIR/oidc.port" "$TIMEOUT" --pid "$pid" 2>"$DIR/wait.err" ||
+			fail "the OpenID provider did not start: $(cat "$DIR/wait.err")" "$DIR/oidc.log"
+		OIDC_PORT=$(cat "$DIR/oidc.port")
+		wait_tcp "$OIDC_PORT" "OpenID provider" "$DIR/oidc.log"
+	fi
+	[ "$RESUME" = 0 ] &&
+		write_oauth2_ext "http://dovecot:$(cat "$DIR/oidc/dovecot.secret")@127.0.0.1:$OIDC_PORT/token/introspection"
 fi
 
 # ---------------------------------------------------------------- SMTP sink
@@ -382,6 +431,8 @@ if running "$DIR/smtp.pid" "$DIR"; then
 else
 	set -- --port "${SMTP_PORT:-0}"
 	[ "$O_SMTP_AUTH" = 1 ] && set -- "$@" --auth
+	[ "$O_OIDC" = 1 ] && set -- "$@" --oidc-introspect "http://127.0.0.1:$OIDC_PORT/token/introspection" \
+		--oidc-client dovecot --oidc-secret-file "$DIR/oidc/dovecot.secret"
 	if [ "$O_TLS" = 1 ]; then
 		set -- "$@" --tls-cert "$CERT" --tls-key "$KEY" --smtps-port "${SMTPS_PORT:-0}"
 		[ "$O_SMTP_REQUIRE_TLS" = 1 ] && set -- "$@" --require-tls
@@ -408,7 +459,9 @@ else
 			set -- $($UTIL free-ports 2)
 			IMAP_PORT=$1 IMAPS_PORT=0
 			[ "$O_TLS" = 1 ] && IMAPS_PORT=$2
-			write_dovecot_conf "$CONF" liaison-test "$DIR" "$DIR/dovecot.log" "$IMAP_PORT" "$IMAPS_PORT" "$CERT" "$KEY" "$O_OAUTH2"
+			with_tokens=0
+			[ "$O_OAUTH2" = 1 ] || [ "$O_OIDC" = 1 ] && with_tokens=1
+			write_dovecot_conf "$CONF" liaison-test "$DIR" "$DIR/dovecot.log" "$IMAP_PORT" "$IMAPS_PORT" "$CERT" "$KEY" "$with_tokens"
 		fi
 		start_dovecot "$CONF" "$DIR/dovecot.log" "$IMAP_PORT"
 		rc=$?
@@ -475,6 +528,7 @@ if [ "$RESUME" = 0 ]; then
 		q SERVERS_DIR "$DIR"
 		q SERVERS_TLS "$O_TLS"
 		q SERVERS_OAUTH2 "$O_OAUTH2"
+		q SERVERS_OIDC "$O_OIDC"
 		q SERVERS_HOST 127.0.0.1
 		q DOVECOT_CONF "$CONF"
 		q DOVECOT_LOG "$DIR/dovecot.log"
@@ -494,7 +548,7 @@ if [ "$RESUME" = 0 ]; then
 		q SMTP_REQUIRE_TLS "$O_SMTP_REQUIRE_TLS"
 		q SMTP_USER relay
 		q SMTP_PASSWORD relay-secret
-		vars="SERVERS_DIR SERVERS_TLS SERVERS_OAUTH2 SERVERS_HOST DOVECOT_CONF DOVECOT_LOG IMAP_PORT IMAP_USER IMAP_PASSWORD USER_TROOPK PASS_TROOPK USER_TROOPL PASS_TROOPL USER_DEMO PASS_DEMO SMTP_PORT SMTP_DIR SMTP_CONTROL SMTP_AUTH SMTP_REQUIRE_TLS SMTP_USER SMTP_PASSWORD"
+		vars="SERVERS_DIR SERVERS_TLS SERVERS_OAUTH2 SERVERS_OIDC SERVERS_HOST DOVECOT_CONF DOVECOT_LOG IMAP_PORT IMAP_USER IMAP_PASSWORD USER_TROOPK PASS_TROOPK USER_TROOPL PASS_TROOPL USER_DEMO PASS_DEMO SMTP_PORT SMTP_DIR SMTP_CONTROL SMTP_AUTH SMTP_REQUIRE_TLS SMTP_USER SMTP_PASSWORD"
 		if [ "$O_TLS" = 1 ]; then
 			q IMAPS_PORT "$IMAPS_PORT"
 			q IMAP_WRONG_PORT "$IMAP_WRONG_PORT"
@@ -514,6 +568,30 @@ if [ "$RESUME" = 0 ]; then
 			q OAUTH2_USER troopk
 			vars="$vars OAUTH2_PORT OAUTH2_URL OAUTH2_TOKEN_FILE OAUTH2_TOKEN OAUTH2_USER"
 		fi
+		if [ "$O_OIDC" = 1 ]; then
+			iss="http://127.0.0.1:$OIDC_PORT"
+			q OIDC_PORT "$OIDC_PORT"
+			q OIDC_ISSUER "$iss"
+			q OIDC_TOKEN_URL "$iss/token"
+			q OIDC_DEVICE_URL "$iss/device/auth"
+			q OIDC_INTROSPECT_URL "$iss/token/introspection"
+			q OIDC_INTROSPECT_CLIENT dovecot
+			q OIDC_INTROSPECT_SECRET_FILE "$DIR/oidc/dovecot.secret"
+			q OIDC_SECRET_CLIENT liaison-secret
+			q OIDC_SECRET_FILE "$DIR/oidc/liaison-secret.secret"
+			q OIDC_SECRET_USER troopk
+			q OIDC_CERT_CLIENT liaison-cert
+			q OIDC_CERT "$DIR/oidc/cert.pem"
+			q OIDC_KEY "$DIR/oidc/cert.key"
+			q OIDC_CERT_USER troopl
+			q OIDC_DEVICE_CLIENT liaison-device
+			q OIDC_SA_KEY "$DIR/oidc/sa.json"
+			q OIDC_SA_EMAIL liaison-sa@test.iam.example
+			q OIDC_ISSUED "$DIR/oidc/issued"
+			q OIDC_ADMIN "$iss/test/"
+			q OIDC_LOG "$DIR/oidc.log"
+			vars="$vars OIDC_PORT OIDC_ISSUER OIDC_TOKEN_URL OIDC_DEVICE_URL OIDC_INTROSPECT_URL OIDC_INTROSPECT_CLIENT OIDC_INTROSPECT_SECRET_FILE OIDC_SECRET_CLIENT OIDC_SECRET_FILE OIDC_SECRET_USER OIDC_CERT_CLIENT OIDC_CERT OIDC_KEY OIDC_CERT_USER OIDC_DEVICE_CLIENT OIDC_SA_KEY OIDC_SA_EMAIL OIDC_ISSUED OIDC_ADMIN OIDC_LOG"
+		fi
 		echo "export $vars"
 	} >"$DIR/env.sh.tmp" && mv "$DIR/env.sh.tmp" "$DIR/env.sh" || fail "cannot write $DIR/env.sh"
 fi
@@ -522,6 +600,7 @@ rm -f "$DIR/wait.err"
 summary="imap=$IMAP_PORT smtp=$SMTP_PORT"
 [ "$O_TLS" = 1 ] && summary="$summary imaps=$IMAPS_PORT imap-wrong=$IMAP_WRONG_PORT imaps-wrong=$IMAPS_WRONG_PORT smtps=$SMTPS_PORT"
 [ "$O_OAUTH2" = 1 ] && summary="$summary oauth2=$OAUTH2_PORT"
+[ "$O_OIDC" = 1 ] && summary="$summary oidc=$OIDC_PORT"
 if [ "$RESUME" = 1 ]; then
 	say "restarted servers in $DIR ($summary)"
 else

@@ -1,6 +1,6 @@
 #!/bin/sh
 # shellcheck disable=SC2086
-# tests/servers/stop.sh DIR [--purge] [dovecot] [smtp] [oauth2]
+# tests/servers/stop.sh DIR [--purge] [dovecot] [smtp] [oauth2] [oidc]
 #
 # Stops the servers start.sh started for DIR (all of them, or only the named components;
 # "dovecot" means both Dovecot instances).  Only processes recorded in DIR's pid files are
@@ -17,7 +17,7 @@ UTIL="$PY $HERE/srvutil.py"
 TIMEOUT=${SERVERS_TIMEOUT:-10}
 
 usage() {
-	echo "usage: $0 DIR [--purge] [dovecot] [smtp] [oauth2]" >&2
+	echo "usage: $0 DIR [--purge] [dovecot] [smtp] [oauth2] [oidc]" >&2
 	exit 2
 }
 say() { echo "stop.sh: $*" >&2; }
@@ -30,11 +30,11 @@ PURGE=0 COMPS=""
 for a in "$@"; do
 	case $a in
 	--purge) PURGE=1 ;;
-	dovecot|smtp|oauth2) COMPS="$COMPS $a" ;;
+	dovecot|smtp|oauth2|oidc) COMPS="$COMPS $a" ;;
 	*) usage ;;
 	esac
 done
-[ -n "$COMPS" ] || COMPS="dovecot smtp oauth2"
+[ -n "$COMPS" ] || COMPS="dovecot smtp oauth2 oidc"
 
 if [ ! -d "$DIR" ]; then
 	exit 0
@@ -42,7 +42,7 @@ fi
 DIR=$(cd "$DIR" && pwd -P)
 
 # Ports to wait for, from env.sh if start.sh got that far.
-IMAP_PORT="" IMAPS_PORT="" IMAP_WRONG_PORT="" IMAPS_WRONG_PORT="" SMTP_PORT="" SMTPS_PORT="" OAUTH2_PORT=""
+IMAP_PORT="" IMAPS_PORT="" IMAP_WRONG_PORT="" IMAPS_WRONG_PORT="" SMTP_PORT="" SMTPS_PORT="" OAUTH2_PORT="" OIDC_PORT=""
 if [ -f "$DIR/env.sh" ]; then
 	# shellcheck disable=SC1091
 	. "$DIR/env.sh"
@@ -83,6 +83,12 @@ for c in $COMPS; do
 		stop_pidfile "$DIR/oauth2.pid" "$DIR" "oauth2 endpoint"
 		$UTIL wait-ports-free "$TIMEOUT" $OAUTH2_PORT || status=1
 		rm -f "$DIR/oauth2.port"
+		;;
+	oidc)
+		# node provider.mjs DIR: the provider keeps its state (secrets, keys) in DIR/oidc
+		stop_pidfile "$DIR/oidc.pid" "$DIR" "OpenID provider"
+		$UTIL wait-ports-free "$TIMEOUT" $OIDC_PORT || status=1
+		rm -f "$DIR/oidc.port"
 		;;
 	esac
 done
