@@ -12,6 +12,8 @@
 #include "secrets.h" /* config_read_secret, for the callers that read a secret */
 #include "util.h"
 
+struct oauth2_config;
+
 struct mailbox_config {
 	char *name;          /* the NAME of [mailbox NAME] */
 	char troop;          /* upper-case letter, prefix of thread references */
@@ -28,6 +30,7 @@ struct mailbox_config {
 	char *ca_file;       /* absolute path of trusted CAs for IMAP, or NULL: system store */
 	char *token_command; /* prints an OAuth2 bearer token (XOAUTH2), or NULL */
 	char *oauth2;        /* the NAME of the [oauth2 NAME] that gets its tokens, or NULL */
+	const struct oauth2_config *oauth2_section; /* that section (borrowed), once loaded */
 	int mark_seen;       /* set \Seen once stored (default no: never change flags) */
 	char *move_to;       /* move each message there once stored, or NULL */
 	char *display_name;  /* of the troop address, e.g. "Troop K CTL" */
@@ -45,6 +48,7 @@ struct smtp_config {
 	char *password_file;
 	char *token_command; /* XOAUTH2 bearer token, instead of a password */
 	char *oauth2;        /* the NAME of an [oauth2 NAME], instead of a password */
+	const struct oauth2_config *oauth2_section; /* that section (borrowed), once loaded */
 	unsigned timeout;    /* seconds per SMTP conversation (default 30) */
 };
 

@@ -54,7 +54,14 @@ void oauth2_token_clear(struct oauth2_token *token);
  * o->key_file (created, 0600, when missing).  0, or -1 with *error_r. */
 int oauth2_device_login(const struct oauth2_config *o, FILE *out, char **error_r);
 
-/* Forgets every cached token (tests, and a reload that changed a section). */
+/* What `liaison check` can tell without asking the provider: the secret file is readable,
+ * the key and the certificate are a pair (a test signature), the sealed refresh token opens
+ * with its key.  Returns 0 with *what_r ("client certificate, thumbprint 3F2A...": the caller
+ * frees); 1 with *error_r when a device section has no refresh token yet (`oauth2 login`
+ * comes after the configuration is written); or -1 with *error_r naming the section. */
+int oauth2_check_local(const struct oauth2_config *o, char **what_r, char **error_r);
+
+/* Forgets every cached token and failure (a new sign-in, a reload that changed a section). */
 void oauth2_cache_clear(void);
 
 #endif

@@ -37,8 +37,9 @@ struct oauth2_jwt {
  * iss, sub (when set), aud, scope (when set), iat, nbf, exp, jti. */
 char *oauth2_jwt_sign(const struct oauth2_jwt *jwt, char **error_r);
 
-/* The base64url SHA-1 thumbprint of the certificate in cert_file (Entra shows the same bytes
- * in hex): a new string, or NULL with *error_r. */
+/* The SHA-1 thumbprint of the certificate in cert_file as Entra's list shows it (40
+ * upper-case hex digits; the JWT's x5t is the same bytes in base64url): a new string, or NULL
+ * with *error_r. */
 char *oauth2_certificate_thumbprint(const char *cert_file, char **error_r);
 
 #endif

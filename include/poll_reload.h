@@ -28,4 +28,7 @@ int poll_reload_load(const char *path, struct config **config_r, struct route_ru
 void poll_reload_restart_needed(const struct config *running, const struct config *loaded,
                                 struct strlist *what_r);
 
+/* 1 when an [oauth2] section was added, removed or changed: its cached tokens are stale. */
+int poll_reload_oauth2_changed(const struct config *running, const struct config *loaded);
+
 #endif

@@ -11,6 +11,8 @@ struct smtp_outcome {
 	                     0 when no server answered (network, TLS: try later) */
 	char *text;       /* the server's words, or curl's when the server said nothing; caller
 	                     frees */
+	int auth_refused; /* the server refused the login (535): about the credentials, not the
+	                     message */
 };
 
 /* Call once at start-up (curl_global_init), and smtp_global_deinit at the end. */
@@ -18,7 +20,8 @@ void smtp_global_init(void);
 void smtp_global_deinit(void);
 
 /* Sends raw (CRLF lines) from envelope_from ("" for the null sender <>) to recipient.
- * secret is the password or the XOAUTH2 bearer token (NULL without authentication).
+ * secret is the password or, with token_command or oauth2, the XOAUTH2 bearer token (NULL
+ * without authentication).
  * Returns 0 when the server accepted it (250), -1 otherwise; outcome is filled either way. */
 /* before_end (may be NULL) is called once, when the whole message has been read and only
  * the end of DATA remains to be written: until then the server cannot accept it.  When it

@@ -333,7 +333,17 @@ char *oauth2_certificate_thumbprint(const char *cert_file, char **error_r)
 	gnutls_x509_crt_t crt = NULL;
 	if (cert_load(cert_file, &crt, error_r) < 0)
 		return NULL;
-	char *thumbprint = cert_thumbprint(crt, GNUTLS_DIG_SHA1, cert_file, error_r);
+	unsigned char hash[20];
+	size_t size = sizeof(hash);
+	int r = gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA1, hash, &size);
 	gnutls_x509_crt_deinit(crt);
-	return thumbprint;
+	if (r < 0) {
+		error_replace(error_r, "%s: cannot hash the certificate: %s", cert_file,
+		              gnutls_strerror(r));
+		return NULL;
+	}
+	char *hex = xmalloc(2 * size + 1);
+	for (size_t i = 0; i < size; i++)
+		snprintf(hex + 2 * i, 3, "%02X", hash[i]);
+	return hex;
 }

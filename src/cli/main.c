@@ -38,6 +38,7 @@ static const struct command commands[] = {
 	{"retention", cmd_retention, "retention due | dispose --approval TEXT: the records schedule"},
 	{"verify", cmd_verify, "re-hash every stored message and check the audit chain"},
 	{"backup", cmd_backup, "a verified copy of the database into a new folder, while poll and web run"},
+	{"oauth2", cmd_oauth2, "oauth2 login NAME: sign in once for an [oauth2 NAME] with flow = device"},
 	{"restore", cmd_restore, "put a verified backup in place of the database (installation stopped)"},
 	{"assign", cmd_assign, "assign a thread to a liaison"},
 	{"take", cmd_take, "take a thread (assign it to yourself; --force: from another)"},

@@ -745,6 +745,17 @@ static void check_credentials(struct parse_state *st, const char *where, int lin
 		report(st, line, "%s: oauth2 = %s, but there is no [oauth2 %s]", where, oauth2, oauth2);
 }
 
+/* Points each mailbox and [smtp] at the [oauth2 NAME] it names: the sections are all read
+ * (the array no longer moves). */
+static void link_oauth2(struct config *c)
+{
+	if (c->smtp.oauth2 != NULL)
+		c->smtp.oauth2_section = config_find_oauth2(c, c->smtp.oauth2);
+	for (size_t i = 0; i < c->n_mailboxes; i++)
+		if (c->mailboxes[i].oauth2 != NULL)
+			c->mailboxes[i].oauth2_section = config_find_oauth2(c, c->mailboxes[i].oauth2);
+}
+
 /* An [oauth2 NAME] names its endpoint, its client, and for client credentials one way for
  * the application to prove itself; the files it keeps default to the database's folder. */
 static void check_oauth2(struct parse_state *st, struct oauth2_config *o)
@@ -813,8 +824,11 @@ static void check_complete(struct parse_state *st)
 		report(st, 1, "[liaison] has no database");
 	check_credentials(st, "[smtp]", 1, c->smtp.password_file, c->smtp.token_command,
 	                  c->smtp.oauth2);
+	if (c->smtp.oauth2 != NULL && c->smtp.username == NULL)
+		report(st, 1, "[smtp] has oauth2 but no username (the mailbox address it sends as)");
 	for (size_t i = 0; i < c->n_oauth2s; i++)
 		check_oauth2(st, &c->oauth2s[i]);
+	link_oauth2(c);
 	check_web(st);
 	for (size_t i = 0; i < c->n_users; i++) {
 		struct user_config *u = &c->users[i];

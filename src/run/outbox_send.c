@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "credential.h"
 #include "ingest.h"
 #include "log.h"
 #include "mailbox_imap.h"
@@ -50,7 +51,8 @@ struct send_ctx {
 	struct store *store;
 	const struct config *config;
 	int64_t now;
-	char *secret;         /* the SMTP password or token, read once */
+	struct credential cr; /* the SMTP login, read once a run */
+	int renewed;          /* a refused token was replaced in this run (once only) */
 	struct outbox_counts *counts;
 	char *error;          /* a store error: stop */
 	size_t n_gave_up;     /* rows failed in this run after every retry */
@@ -120,8 +122,25 @@ static int send_one(const struct outbox_row *row, void *p)
 	struct send_ctx *ctx = p;
 	struct smtp_outcome out;
 	struct data_complete_ctx dc = {ctx, row->id, 0};
-	int ok = smtp_send(&ctx->config->smtp, ctx->secret, row->envelope_from, row->recipient,
+	int ok = smtp_send(&ctx->config->smtp, ctx->cr.secret, row->envelope_from, row->recipient,
 	                   row->raw, row->len, mark_data_complete, &dc, &out) == 0;
+	if (!ok && out.auth_refused && !ctx->renewed && credential_refused(&ctx->cr)) {
+		/* An [oauth2] token refused: one new token, at once, for this row and the rest. */
+		char *error = NULL;
+		ctx->renewed = 1;
+		credential_clear(&ctx->cr);
+		smtp_outcome_clear(&out);
+		if (credential_for_smtp(&ctx->config->smtp, &ctx->cr, &error) == 0) {
+			dc.marked = 0;
+			ok = smtp_send(&ctx->config->smtp, ctx->cr.secret, row->envelope_from,
+			               row->recipient, row->raw, row->len, mark_data_complete, &dc,
+			               &out) == 0;
+		} else {
+			out.text = error;
+		}
+	}
+	/* A 5xx refuses this message; a refused login (535) is about every message. */
+	int refused_message = out.code >= 500 && !out.auth_refused;
 	int rc = 0;
 	if (ok) {
 		rc = record_sent(ctx, row);
@@ -149,8 +168,8 @@ static int send_one(const struct outbox_row *row, void *p)
 		ctx->counts->uncertain++;
 		log_error("%s: %s", outbox_row_about(row, about, sizeof(about)), why);
 		free(why);
-	} else if (out.code >= 500 || row->attempts >= OUTBOX_MAX_ATTEMPTS) {
-		char *why = out.code >= 500 ? xstrdup(out.text)
+	} else if (refused_message || row->attempts >= OUTBOX_MAX_ATTEMPTS) {
+		char *why = refused_message ? xstrdup(out.text)
 		    : xasprintf(OUTBOX_GAVE_UP "%lld attempts: %s", (long long)row->attempts, out.text);
 		rc = store_outbox_finish(ctx->store, row->id, "failed", why, 0, ctx->now);
 		ctx->counts->failed++;
@@ -158,17 +177,19 @@ static int send_one(const struct outbox_row *row, void *p)
 		free(why);
 		/* A refusal (5xx) is about one message; giving up is about the server: the
 		 * coordinator hears of those (outbox_notice.h), but never of the notice itself. */
-		if (rc == 0 && out.code < 500 && outbox_notice_is_failure_notice(row))
+		if (rc == 0 && !refused_message && outbox_notice_is_failure_notice(row))
 			log_error("%s: the notice of failed messages could not be sent either; "
 			          "`liaison outbox --status failed` lists them",
 			          outbox_row_about(row, about, sizeof(about)));
-		else if (rc == 0 && out.code < 500)
+		else if (rc == 0 && !refused_message)
 			ctx->n_gave_up++;
 	} else {
 		int64_t next = ctx->now + outbox_retry_delay(row->attempts);
 		rc = store_outbox_finish(ctx->store, row->id, "queued", out.text, next, ctx->now);
 		ctx->counts->deferred++;
-		log_info("%s: deferred: %s", outbox_row_about(row, about, sizeof(about)), out.text);
+		log_msg(out.auth_refused ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, "%s: deferred: %s%s",
+		        outbox_row_about(row, about, sizeof(about)), out.text,
+		        out.auth_refused ? " (the SMTP server refused liaison's login)" : "");
 	}
 	if (rc < 0 && ctx->error == NULL)
 		ctx->error = xasprintf("outbox %lld: %s", (long long)row->id, store_error(ctx->store));
@@ -179,7 +200,7 @@ static int send_one(const struct outbox_row *row, void *p)
 int outbox_send_due(struct store *store, const struct config *config, int64_t now,
                     struct outbox_counts *counts, char **error_r)
 {
-	struct send_ctx ctx = {store, config, now, NULL, counts, NULL, 0};
+	struct send_ctx ctx = {store, config, now, {0}, 0, counts, NULL, 0};
 	const struct smtp_config *smtp = &config->smtp;
 	if (smtp->url == NULL) {
 		int64_t due = 0;
@@ -187,16 +208,17 @@ int outbox_send_due(struct store *store, const struct config *config, int64_t no
 			log_warn("outbox: messages are due but no [smtp] url is configured");
 		return 0;
 	}
-	if (smtp->password_file || smtp->token_command) {
-		ctx.secret = config_read_secret(smtp->password_file, smtp->token_command, error_r);
-		if (ctx.secret == NULL)
-			return -1;
-	}
+	/* The login only when something is due: an [oauth2] provider is not asked for a token
+	 * nobody uses. */
+	int64_t due = 0;
+	if ((store_outbox_next_due(store, &due) < 0 || (due != 0 && due <= now)) &&
+	    credential_for_smtp(smtp, &ctx.cr, error_r) < 0)
+		return -1;
 	int rc = store_set_durable(store);
 	while (rc == 0 && (rc = store_outbox_claim(store, now, send_one, &ctx)) == 1 &&
 	       ctx.error == NULL)
 		rc = 0;
-	free_secret(&ctx.secret);
+	credential_clear(&ctx.cr);
 	/* Every run, not only one that gave up: the store says who is not told yet, so a run
 	 * that stopped before telling is made up for. */
 	if (rc >= 0 && ctx.error == NULL &&

@@ -55,10 +55,35 @@ static int same_connection(const struct mailbox_config *a, const struct mailbox_
 {
 	return same_text(a->imap_url, b->imap_url) && same_text(a->username, b->username) &&
 	       same_text(a->password_file, b->password_file) &&
-	       same_text(a->token_command, b->token_command) &&
+	       same_text(a->token_command, b->token_command) && same_text(a->oauth2, b->oauth2) &&
 	       same_text(a->ca_file, b->ca_file) && a->tls == b->tls &&
 	       same_list(&a->folders, &b->folders) && same_text(a->sent_folder, b->sent_folder) &&
 	       a->mark_seen == b->mark_seen && same_text(a->move_to, b->move_to);
+}
+
+/* Everything a token of the section depends on. */
+static int same_oauth2(const struct oauth2_config *a, const struct oauth2_config *b)
+{
+	return a->flow == b->flow && same_text(a->token_url, b->token_url) &&
+	       same_text(a->device_authorization_url, b->device_authorization_url) &&
+	       same_text(a->client_id, b->client_id) &&
+	       same_text(a->client_secret_file, b->client_secret_file) &&
+	       same_text(a->client_certificate, b->client_certificate) &&
+	       same_text(a->client_key, b->client_key) && same_text(a->scope, b->scope) &&
+	       same_text(a->refresh_token_file, b->refresh_token_file) &&
+	       same_text(a->key_file, b->key_file) && same_text(a->ca_file, b->ca_file);
+}
+
+int poll_reload_oauth2_changed(const struct config *running, const struct config *loaded)
+{
+	if (running->n_oauth2s != loaded->n_oauth2s)
+		return 1;
+	for (size_t i = 0; i < running->n_oauth2s; i++) {
+		const struct oauth2_config *now = config_find_oauth2(loaded, running->oauth2s[i].name);
+		if (now == NULL || !same_oauth2(&running->oauth2s[i], now))
+			return 1;
+	}
+	return 0;
 }
 
 void poll_reload_restart_needed(const struct config *running, const struct config *loaded,
@@ -86,6 +111,8 @@ void poll_reload_restart_needed(const struct config *running, const struct confi
 			free(line);
 		}
 	}
+	if (poll_reload_oauth2_changed(running, loaded))
+		strlist_add(what_r, "[oauth2] sections (for the mailboxes; [smtp] uses them at once)");
 	for (size_t i = 0; i < loaded->n_mailboxes; i++)
 		if (config_find_mailbox(running, loaded->mailboxes[i].name) == NULL) {
 			char *line = xasprintf("[mailbox %s] added", loaded->mailboxes[i].name);

@@ -20,6 +20,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "mailbox_imap.h"
+#include "oauth2.h"
 #include "outbox_send.h"
 #include "poll_reload.h"
 #include "poll_status.h"
@@ -296,12 +297,19 @@ static int sync_folder(struct watcher *w, struct imap_session *s, int select, ch
 	return rc == IMAP_OK ? 0 : -1;
 }
 
-/* Waits for news: IDLE (renewed before 29 minutes) or a poll interval.  1: look again. */
-static int wait_for_mail(struct watcher *w, struct imap_session *s, char **error_r)
+/* Waits for news: IDLE (renewed before 29 minutes) or a poll interval.  1: look again;
+ * 2: the login's token is about to expire (renew_at, 0: never), log in again. */
+static int wait_for_mail(struct watcher *w, struct imap_session *s, int64_t renew_at,
+                         char **error_r)
 {
+	if (renew_at != 0 && time(NULL) >= renew_at)
+		return 2;
 	if (!imap_has_idle(s)) {
 		poll_watcher_state(w, FOLDER_POLLING, 0);
-		nap((double)w->config->poll_interval);
+		double interval = (double)w->config->poll_interval;
+		if (renew_at != 0 && (double)(renew_at - time(NULL)) < interval)
+			interval = (double)(renew_at - time(NULL));
+		nap(interval);
 		return stopping() ? 0 : imap_noop(s, error_r) == IMAP_OK ? 1 : -1;
 	}
 	if (imap_idle_start(s, error_r) != IMAP_OK)
@@ -309,7 +317,8 @@ static int wait_for_mail(struct watcher *w, struct imap_session *s, char **error
 	poll_watcher_state(w, FOLDER_IDLE, 0);
 	time_t start = time(NULL);
 	int rc = 0;
-	while (!stopping() && time(NULL) - start < IDLE_RENEW) {
+	while (!stopping() && time(NULL) - start < IDLE_RENEW &&
+	       (renew_at == 0 || time(NULL) < renew_at)) {
 		rc = imap_idle_wait(s, 1000, error_r);
 		if (rc != 0)
 			break;
@@ -318,6 +327,7 @@ static int wait_for_mail(struct watcher *w, struct imap_session *s, char **error
 		return -1;
 	if (imap_idle_done(s, error_r) != IMAP_OK)
 		return -1;
+	/* Look once more before logging out: what came during DONE is fetched now. */
 	return 1;
 }
 
@@ -327,15 +337,15 @@ void *poll_watcher_main(void *arg)
 	const struct poller *p = w->poller;
 	double backoff = 1;
 	while (!stopping()) {
-		struct imap_account account;
-		char *host = NULL, *secret = NULL, *error = NULL;
+		struct credential cr;
+		char *error = NULL;
 		struct imap_session *s = NULL;
 		poll_watcher_state(w, FOLDER_CONNECTING, 0);
-		int rc = mailbox_imap_account(w->mailbox, &account, &host, &secret, &error);
-		if (rc == 0)
-			rc = imap_connect(&account, &s, &error) == IMAP_OK ? 0 : -1;
-		free_secret(&secret);
-		free(host);
+		int rc = mailbox_imap_connect(w->mailbox, &s, &cr, &error) == IMAP_OK ? 0 : -1;
+		/* A connection whose token expires logs in again before then (a server such as
+		 * Exchange Online ends the session when its token expires). */
+		int64_t renew_at = cr.renew_at;
+		credential_clear(&cr);
 		if (rc == 0) {
 			pthread_mutex_lock(&w->poller->lock);
 			w->connections++;
@@ -350,7 +360,13 @@ void *poll_watcher_main(void *arg)
 				pthread_mutex_unlock(&w->poller->lock);
 			}
 			while (rc == 0 && !p->options->once && !stopping()) {
-				rc = wait_for_mail(w, s, &error);
+				rc = wait_for_mail(w, s, renew_at, &error);
+				if (rc == 2) {
+					log_debug("mailbox %s/%s: logging in again before the token expires",
+					          w->mailbox->name, w->folder);
+					rc = 0;
+					break;
+				}
 				if (rc > 0) {
 					poll_watcher_state(w, FOLDER_SYNCING, 0);
 					rc = sync_folder(w, s, 0, &error);
@@ -801,6 +817,8 @@ void poll_reload_config(struct poller *p)
 	}
 	struct strlist restart = {0};
 	poll_reload_restart_needed(p->startup, loaded, &restart);
+	if (poll_reload_oauth2_changed(p->config, loaded))
+		oauth2_cache_clear(); /* no token of a section as it was */
 	pthread_rwlock_wrlock(&p->setup_lock);
 	struct route_rules *old_rules = p->rules;
 	p->rules = rules;

@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "config.h"
+#include "credential.h"
 #include "imap.h"
 #include "mailbox_imap.h"
+#include "oauth2.h"
 #include "outbox_notice.h"
 #include "route.h"
 #include "route_model.h"
@@ -163,21 +166,53 @@ static void check_database(struct run *r, const struct config *c)
 	store_close(&store);
 }
 
+/* An [oauth2] section's own files, without asking its provider (--connect does). */
+static void check_oauth2(struct run *r, const struct oauth2_config *o)
+{
+	char *what = NULL, *error = NULL;
+	char part[80];
+	snprintf(part, sizeof(part), "oauth2 %s", o->name);
+	int rc = oauth2_check_local(o, &what, &error);
+	if (rc != 0) {
+		say(r, rc > 0 ? SELFCHECK_WARNING : SELFCHECK_PROBLEM, part, "%s", error);
+		free(error);
+		return;
+	}
+	say(r, SELFCHECK_OK, part, "%s to %s: %s", o->flow == OAUTH2_DEVICE ? "refresh token"
+	    : o->flow == OAUTH2_SERVICE_ACCOUNT ? "service account" : "client credentials",
+	    o->token_url, what);
+	free(what);
+}
+
+/* How a login went, for the report: ", XOAUTH2 with [oauth2 m365] (client certificate, token
+ * valid 59 min)"; "" for a password. */
+static void describe_login(struct buf *b, const struct credential *cr, const char *section)
+{
+	if (cr->oauth2 != NULL) {
+		int64_t left = cr->expires_at - (int64_t)time(NULL);
+		buf_addf(b, ", XOAUTH2 with [oauth2 %s] (%s, token valid %lld min %02lld s)", section,
+		         cr->how, (long long)(left > 0 ? left / 60 : 0),
+		         (long long)(left > 0 ? left % 60 : 0));
+	} else if (cr->bearer) {
+		buf_addf(b, ", XOAUTH2 with the token_command's token");
+	}
+}
+
 /* Logs in to m's IMAP server and examines each folder it is to watch. */
 static void connect_imap(struct run *r, const struct mailbox_config *m)
 {
-	struct imap_account account;
-	char *host = NULL, *secret = NULL, *error = NULL;
+	struct credential cr;
+	char *error = NULL;
 	struct imap_session *s = NULL;
 	char part[128];
 	snprintf(part, sizeof(part), "imap %s", m->name);
-	if (mailbox_imap_account(m, &account, &host, &secret, &error) < 0 ||
-	    imap_connect(&account, &s, &error) != IMAP_OK) {
+	if (mailbox_imap_connect(m, &s, &cr, &error) != IMAP_OK) {
 		say(r, SELFCHECK_PROBLEM, part, "%s: %s", m->imap_url, error ? error : "cannot connect");
 		goto out;
 	}
 	struct buf folders;
 	buf_init(&folders, SIZE_MAX);
+	describe_login(&folders, &cr, m->oauth2);
 	int ok = 1;
 	for (size_t i = 0; i < m->folders.count + (m->sent_folder != NULL); i++) {
 		const char *folder = i < m->folders.count ? m->folders.items[i] : m->sent_folder;
@@ -191,13 +226,12 @@ static void connect_imap(struct run *r, const struct mailbox_config *m)
 		buf_addf(&folders, ", %s %u messages", folder, status.exists);
 	}
 	if (ok)
-		say(r, SELFCHECK_OK, part, "%s: logged in as %s%s%s", m->imap_url, m->username,
+		say(r, SELFCHECK_OK, part, "%s: logged in as %s%s%s", m->imap_url, cr.user,
 		    imap_has_idle(s) ? " (IDLE)" : "", folders.len ? folders.data : "");
 	buf_free(&folders);
 out:
 	imap_close(&s);
-	free(host);
-	free_secret(&secret);
+	credential_clear(&cr);
 	free(error);
 }
 
@@ -205,20 +239,36 @@ static void connect_smtp(struct run *r, const struct config *c)
 {
 	if (c->smtp.url == NULL)
 		return;
-	char *secret = NULL, *error = NULL;
-	if ((c->smtp.password_file || c->smtp.token_command) &&
-	    (secret = config_read_secret(c->smtp.password_file, c->smtp.token_command, &error)) == NULL) {
+	struct credential cr;
+	char *error = NULL;
+	if (credential_for_smtp(&c->smtp, &cr, &error) < 0) {
 		say(r, SELFCHECK_PROBLEM, "smtp", "%s: %s", c->smtp.url, error);
 		free(error);
 		return;
 	}
 	struct smtp_outcome out;
-	if (smtp_check(&c->smtp, secret, &out) == 0)
-		say(r, SELFCHECK_OK, "smtp", "%s: %s; nothing sent", c->smtp.url, out.text);
+	int ok = smtp_check(&c->smtp, cr.secret, &out) == 0;
+	if (!ok && out.auth_refused && credential_refused(&cr)) {
+		credential_clear(&cr);
+		smtp_outcome_clear(&out);
+		if (credential_for_smtp(&c->smtp, &cr, &error) < 0) {
+			say(r, SELFCHECK_PROBLEM, "smtp", "%s: %s", c->smtp.url, error);
+			free(error);
+			return;
+		}
+		ok = smtp_check(&c->smtp, cr.secret, &out) == 0;
+	}
+	struct buf login;
+	buf_init(&login, SIZE_MAX);
+	describe_login(&login, &cr, c->smtp.oauth2);
+	if (ok)
+		say(r, SELFCHECK_OK, "smtp", "%s: %s%s; nothing sent", c->smtp.url, out.text,
+		    login.len ? login.data : "");
 	else
 		say(r, SELFCHECK_PROBLEM, "smtp", "%s: %s", c->smtp.url, out.text);
+	buf_free(&login);
 	smtp_outcome_clear(&out);
-	free_secret(&secret);
+	credential_clear(&cr);
 }
 
 int selfcheck_run(const char *config_path, int connect, selfcheck_cb *report, void *ctx)
@@ -245,6 +295,8 @@ int selfcheck_run(const char *config_path, int connect, selfcheck_cb *report, vo
 		check_secret(&r, who, c->mailboxes[i].password_file);
 	}
 	check_secret(&r, "[smtp]", c->smtp.password_file);
+	for (size_t i = 0; i < c->n_oauth2s; i++)
+		check_oauth2(&r, &c->oauth2s[i]);
 	check_database(&r, c);
 	if (connect && r.problems > 0)
 		say(&r, SELFCHECK_WARNING, "connect", "not connecting: mend the problems above first");

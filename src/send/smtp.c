@@ -93,7 +93,7 @@ static int session_open(struct session *ss, const struct smtp_config *smtp, cons
 		curl_easy_setopt(curl, CURLOPT_CAINFO, smtp->ca_file);
 	if (smtp->username && secret) {
 		curl_easy_setopt(curl, CURLOPT_USERNAME, smtp->username);
-		if (smtp->token_command)
+		if (smtp->token_command || smtp->oauth2)
 			curl_easy_setopt(curl, CURLOPT_XOAUTH2_BEARER, secret);
 		else
 			curl_easy_setopt(curl, CURLOPT_PASSWORD, secret);
@@ -131,6 +131,7 @@ int smtp_send(const struct smtp_config *smtp, const char *secret, const char *en
 
 	CURLcode rc = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->code);
+	out->auth_refused = rc == CURLE_LOGIN_DENIED;
 	if (rc == CURLE_OK && out->code == 0)
 		out->code = 250; /* curl succeeded only if the server accepted the data */
 	if (rc != CURLE_OK && out->code == 250)
@@ -159,6 +160,7 @@ int smtp_check(const struct smtp_config *smtp, const char *secret, struct smtp_o
 	curl_easy_setopt(ss.curl, CURLOPT_NOBODY, 1L);
 	CURLcode rc = curl_easy_perform(ss.curl);
 	curl_easy_getinfo(ss.curl, CURLINFO_RESPONSE_CODE, &out->code);
+	out->auth_refused = rc == CURLE_LOGIN_DENIED;
 	if (rc == CURLE_OK)
 		out->text = xasprintf("%ld to NOOP after EHLO%s%s", out->code,
 		                      smtp->tls == CONFIG_TLS_NONE ? "" : ", TLS",
