@@ -52,18 +52,18 @@ for var in LIAISON_CONFIG LIAISON_USER JOURNAL_STREAM; do
 done
 echo "ok: liaison.1 names $(echo "$commands" | wc -w) commands and their $n_options options"
 # The other way: the page describes no command this build does not have.
-for c in $(sed -n 's/^\.It Cm \([a-z-]*\).*/\1/p' "$MAN/liaison.1" | sort -u); do
+for c in $(sed -n 's/^\.It Cm \([a-z0-9-]*\).*/\1/p' "$MAN/liaison.1" | sort -u); do
 	echo "$commands" | grep -qx "$c" || fail "liaison.1 describes a command '$c' that liaison help does not list"
 done
 
 # ---- liaison.conf(5) and the example: every key, in its section ----
 awk '
-/^static const struct key [a-z]+_keys\[\] = \{/ { sec = $5; sub(/_keys\[\]/, "", sec); next }
+/^static const struct key [a-z0-9]+_keys\[\] = \{/ { sec = $5; sub(/_keys\[\]/, "", sec); next }
 sec != "" && /^};/ { sec = ""; next }
 sec != "" && match($0, /^\t\{"[a-z_]+", KEY_/) {
 	k = substr($0, RSTART + 3); sub(/".*/, "", k); print sec, k
 }' "$TOP/src/conf/config.c" >keys.txt
-for s in liaison smtp web mailbox user service; do
+for s in liaison smtp web mailbox user service oauth2; do
 	grep -q "^$s " keys.txt || fail "no key of [$s] found in config.c: the extraction is broken"
 done
 [ "$(wc -l <keys.txt)" -ge 60 ] || fail "only $(wc -l <keys.txt) keys found in config.c"

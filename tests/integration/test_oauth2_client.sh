@@ -1,0 +1,85 @@
+# OAuth2 client credentials against a real identity provider (oidc-provider on loopback,
+# tests/servers/oidc) and a Dovecot that checks each token at its introspection endpoint:
+# a client secret (mailbox K and [smtp]) and a certificate, i.e. a signed client assertion
+# (mailbox L), end to end — poll receives and the auto-replies go out over XOAUTH2; check
+# --connect names the flow and the token's life; a wrong secret is an error naming the
+# section while the other mailbox goes on; the provider down at start is waited out with a
+# backoff; no token or secret in any log or in the database's bytes.
+. "$TOP/tests/integration/lib.sh"
+. "$TOP/tests/integration/lib_oauth2.sh"
+cd "$TMPDIR"
+start_servers --oidc
+DB=$TMPDIR/p.db
+oauth2_config p.conf "$DB"
+export LIAISON_CONFIG=$TMPDIR/p.conf
+$LIAISON init >/dev/null
+
+echo "== check: the section's own files, then the servers"
+$LIAISON check >check.out 2>&1 || { cat check.out; fail "check"; }
+grep -q "oauth2 cert.*client certificate .*thumbprint [0-9A-F]\{40\}" check.out ||
+	{ cat check.out; fail "check does not show the certificate's thumbprint"; }
+want=$(openssl x509 -in "$OIDC_CERT" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
+grep -q "thumbprint $want" check.out || { cat check.out; fail "thumbprint is not openssl's $want"; }
+echo "ok: the thumbprint is the certificate's SHA-1 ($want), as Entra shows it"
+$LIAISON check --connect >connect.out 2>&1 || { cat connect.out; fail "check --connect"; }
+grep -q "imap K.*XOAUTH2 with \[oauth2 secret\] (client secret, token valid [01] min" connect.out ||
+	{ cat connect.out; fail "imap K: flow and token life not reported"; }
+grep -q "imap L.*XOAUTH2 with \[oauth2 cert\] (client certificate, token valid [01] min" connect.out ||
+	{ cat connect.out; fail "imap L: flow and token life not reported"; }
+grep -q "smtp.*AUTH.*XOAUTH2 with \[oauth2 secret\] (client secret" connect.out ||
+	{ cat connect.out; fail "smtp: flow not reported"; }
+echo "ok: check --connect names each mailbox's flow and its token's remaining life"
+
+echo "== poll receives with both flows and answers over SMTP with XOAUTH2"
+letter troopk ana
+letter troopl ben
+$LIAISON poll --once 2>poll1.err || { cat poll1.err; fail "poll --once"; }
+expect_eq "K's message stored (client secret)" 1 "$(stored_from ana)"
+expect_eq "L's message stored (client certificate)" 1 "$(stored_from ben)"
+wait_until "two auto-replies at the sink" 10 '[ "$(smtp_count)" -ge 2 ]'
+for m in "$SMTP_DIR"/*.json; do
+	expect_eq "sent as troopk over" "troopk XOAUTH2" \
+		"$(json 'd["auth_user"] + " " + d["auth_mechanism"]' "$m")"
+done
+
+echo "== a wrong client secret: the error names the section; mailbox L goes on"
+printf 'not-the-secret\n' >wrong.secret
+chmod 600 wrong.secret
+sed "s|^client_secret_file = .*|client_secret_file = $TMPDIR/wrong.secret|" p.conf >wrong.conf
+letter troopl cy
+set +e
+$LIAISON -c wrong.conf poll --once 2>wrong.err
+rc=$?
+set -e
+expect_eq "poll --once with a wrong secret exits" 1 "$rc"
+grep -q "\[oauth2 secret\].*invalid_client.*client_secret_file" wrong.err ||
+	{ cat wrong.err; fail "the error does not name [oauth2 secret] and what to check"; }
+echo "ok: $(grep -m1 'oauth2 secret' wrong.err | cut -c1-200)"
+expect_eq "L's message stored all the same" 1 "$(stored_from cy)"
+$LIAISON -c wrong.conf check --connect >wrong-check.out 2>&1 && fail "check --connect passed a wrong secret"
+grep -q "imap K.*\[oauth2 secret\].*invalid_client" wrong-check.out ||
+	{ cat wrong-check.out; fail "check --connect does not name the section"; }
+echo "ok: check --connect says the same"
+
+echo "== the provider down at start: backoff, then everything once it is back"
+sh "$TOP/tests/servers/stop.sh" "$SRV" oidc >/dev/null
+letter troopk dee
+$LIAISON poll >daemon.out 2>daemon.err &
+pid=$!
+STATUS=$DB.poll-status
+wait_until "K backs off, saying why" 20 \
+	'[ -f "$STATUS" ] && json "[f for f in d[\"folders\"] if f[\"mailbox\"] == \"K\"][0][\"state\"]" "$STATUS" | grep -q backoff'
+json '[f for f in d["folders"] if f["mailbox"] == "K"][0]["reason"]' "$STATUS" | grep -q "oauth2 secret" ||
+	{ cat "$STATUS"; fail "the status does not say the provider is why"; }
+sleep 3 # the poller keeps backing off meanwhile (not a wait for a result: the count below is)
+errors=$(grep -c "oauth2 secret" daemon.err || true)
+[ "$errors" -le 2 ] || { cat daemon.err; fail "the provider's absence was logged $errors times"; }
+echo "ok: logged $errors time(s), not at every retry"
+sh "$TOP/tests/servers/start.sh" "$SRV" >/dev/null || fail "restart of the provider"
+wait_until "dee's message stored once the provider is back" 30 '[ "$(stored_from dee)" = 1 ]'
+wait_until "dee answered" 30 '[ "$(smtp_count)" -ge 4 ]'
+stop_daemon "$pid"
+
+echo "== no token or secret in any log or in the database"
+no_token_anywhere poll1.err wrong.err connect.out check.out wrong-check.out daemon.err daemon.out \
+	"$DB" "$DB-wal" "$SRV/dovecot.log" "$SRV/smtp.log"

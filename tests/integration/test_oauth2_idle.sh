@@ -1,0 +1,49 @@
+# A token expiring while its connection IDLEs (the provider's tokens live 60 s here; Exchange
+# Online's about an hour): the poller logs in again with a new token before the old one
+# expires, a message that arrives after the first token's expiry is fetched at once, nothing
+# is lost and no error is logged.  Dovecot does not end a session whose token expired (Exchange
+# does), so the test checks when the logins happened against when the tokens expire.
+. "$TOP/tests/integration/lib.sh"
+. "$TOP/tests/integration/lib_oauth2.sh"
+cd "$TMPDIR"
+start_servers --oidc
+DB=$TMPDIR/p.db
+oauth2_config p.conf "$DB"
+export LIAISON_CONFIG=$TMPDIR/p.conf
+$LIAISON init >/dev/null
+
+letter troopk first
+$LIAISON -v poll >daemon.out 2>daemon.err &
+pid=$!
+started=$(date +%s)
+wait_until "the first message stored" 20 '[ "$(stored_from first)" = 1 ]'
+STATUS=$DB.poll-status
+k_state() { json '[f for f in d["folders"] if f["mailbox"] == "K"][0][sys.argv and "state" or ""]' "$STATUS" 2>/dev/null; }
+k_reconnects() { json '[f for f in d["folders"] if f["mailbox"] == "K"][0]["reconnects"]' "$STATUS"; }
+wait_until "K idles" 20 '[ "$(k_state)" = idle ]'
+first=$(k_reconnects)
+
+# The first token was issued about when the poller started; it expires 60 s later.  By then
+# the watcher must have logged in again (at 3/4 of the life: about 45 s).
+wait_until "K logged in again before its first token expired" 62 '[ "$(k_reconnects)" -gt "$first" ]'
+renewed_after=$(($(date +%s) - started))
+[ "$renewed_after" -lt 60 ] || fail "the new login came after ${renewed_after}s: the token had expired"
+echo "ok: logged in again after ${renewed_after}s, before the 60 s token expired"
+
+# Now past the first token's expiry: a new message is fetched at once (IDLE is live).
+wait_until "past the first token's life" 70 '[ $(($(date +%s) - started)) -ge 65 ]'
+letter troopk second
+t0=$(date +%s)
+wait_until "a message after the expiry stored" 15 '[ "$(stored_from second)" = 1 ]'
+echo "ok: stored $(($(date +%s) - t0))s after it arrived"
+wait_until "both answered" 20 '[ "$(smtp_count)" -ge 2 ]'
+expect_eq "tokens issued to the secret client (one per life or more)" 1 \
+	"$(curl -s "$OIDC_ADMIN/stats" | $PY -c 'import json,sys; d=json.load(sys.stdin); print(1 if sum(v for k, v in d["issued"].items() if "liaison-secret" in k) >= 2 else 0)')"
+stop_daemon "$pid"
+if grep -E "^liaison: (error|warning): " daemon.err; then
+	fail "an error or warning was logged while tokens expired"
+fi
+echo "ok: no error or warning logged"
+grep -q "logging in again before the token expires" daemon.err ||
+	fail "the debug log does not say why the connection was renewed"
+no_token_anywhere daemon.err daemon.out "$DB" "$DB-wal"
