@@ -61,6 +61,29 @@ grep -q "imap K.*\[oauth2 secret\].*invalid_client" wrong-check.out ||
 	{ cat wrong-check.out; fail "check --connect does not name the section"; }
 echo "ok: check --connect says the same"
 
+echo "== a Google-style service account acts for each mailbox's user (its JSON key as downloaded)"
+$PY - p.conf "$OIDC_TOKEN_URL" "$OIDC_SA_KEY" <<'PY'
+import sys
+path, token, key = sys.argv[1:]
+text = open(path).read().replace("[smtp]", """[oauth2 google]
+flow = service_account
+token_url = %s
+client_key = %s
+scope = https://mail.google.com/
+
+[smtp]""" % (token, key), 1)
+open("sa.conf", "w").write(text.replace("oauth2 = cert", "oauth2 = google"))
+PY
+letter troopl gwen
+$LIAISON -c sa.conf check --connect >sa.out 2>&1 || { cat sa.out; fail "check --connect, service account"; }
+grep -q "imap L.*logged in as troopl.*XOAUTH2 with \[oauth2 google\] (service account" sa.out ||
+	{ cat sa.out; fail "the service account's flow is not reported"; }
+$LIAISON -c sa.conf poll --once 2>sa.err || { cat sa.err; fail "poll --once, service account"; }
+expect_eq "L's message stored through the service account" 1 "$(stored_from gwen)"
+# Dovecot let troopl in: the provider's introspection named the JWT's sub (troopl) as the user.
+expect_eq "the service account was issued tokens" yes \
+	"$(curl -s "${OIDC_ADMIN}stats" | $PY -c 'import json,sys; d=json.load(sys.stdin)["issued"]; print("yes" if sum(d.get("liaison-sa", {}).values()) > 0 else "no")')"
+
 echo "== the provider down at start: backoff, then everything once it is back"
 sh "$TOP/tests/servers/stop.sh" "$SRV" oidc >/dev/null
 letter troopk dee
@@ -81,5 +104,5 @@ wait_until "dee answered" 30 '[ "$(smtp_count)" -ge 4 ]'
 stop_daemon "$pid"
 
 echo "== no token or secret in any log or in the database"
-no_token_anywhere poll1.err wrong.err connect.out check.out wrong-check.out daemon.err daemon.out \
+no_token_anywhere poll1.err wrong.err connect.out check.out wrong-check.out sa.out sa.err daemon.err daemon.out \
 	"$DB" "$DB-wal" "$SRV/dovecot.log" "$SRV/smtp.log"

@@ -13,12 +13,12 @@ export LIAISON_CONFIG=$TMPDIR/p.conf
 $LIAISON init >/dev/null
 
 letter troopk first
-$LIAISON -v poll >daemon.out 2>daemon.err &
+$LIAISON -vv poll >daemon.out 2>daemon.err &
 pid=$!
 started=$(date +%s)
 wait_until "the first message stored" 20 '[ "$(stored_from first)" = 1 ]'
 STATUS=$DB.poll-status
-k_state() { json '[f for f in d["folders"] if f["mailbox"] == "K"][0][sys.argv and "state" or ""]' "$STATUS" 2>/dev/null; }
+k_state() { json '[f for f in d["folders"] if f["mailbox"] == "K"][0]["state"]' "$STATUS" 2>/dev/null; }
 k_reconnects() { json '[f for f in d["folders"] if f["mailbox"] == "K"][0]["reconnects"]' "$STATUS"; }
 wait_until "K idles" 20 '[ "$(k_state)" = idle ]'
 first=$(k_reconnects)
@@ -37,13 +37,32 @@ t0=$(date +%s)
 wait_until "a message after the expiry stored" 15 '[ "$(stored_from second)" = 1 ]'
 echo "ok: stored $(($(date +%s) - t0))s after it arrived"
 wait_until "both answered" 20 '[ "$(smtp_count)" -ge 2 ]'
-expect_eq "tokens issued to the secret client (one per life or more)" 1 \
-	"$(curl -s "$OIDC_ADMIN/stats" | $PY -c 'import json,sys; d=json.load(sys.stdin); print(1 if sum(v for k, v in d["issued"].items() if "liaison-secret" in k) >= 2 else 0)')"
-stop_daemon "$pid"
+issued=$(curl -s "${OIDC_ADMIN}stats" | $PY -c 'import json,sys; print(json.load(sys.stdin)["issued"]["liaison-secret"]["client_credentials"])')
+[ "$issued" -ge 2 ] || fail "the provider issued $issued tokens to the secret client: none renewed"
+echo "ok: $issued tokens issued to the secret client over the run"
 if grep -E "^liaison: (error|warning): " daemon.err; then
 	fail "an error or warning was logged while tokens expired"
 fi
 echo "ok: no error or warning logged"
 grep -q "logging in again before the token expires" daemon.err ||
 	fail "the debug log does not say why the connection was renewed"
+
+echo "== the server refuses the cached token (revoked at the provider): one new token, at once"
+stats() { curl -s "${OIDC_ADMIN}stats" | $PY -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+refused_before=$(stats 'd["introspections"]["inactive"]')
+issued_before=$(stats 'd["issued"]["liaison-secret"]["client_credentials"]')
+curl -sf -X POST "${OIDC_ADMIN}revoke?client_id=$OIDC_SECRET_CLIENT" >/dev/null || fail "revoke"
+before=$(k_reconnects)
+doveadm -c "$DOVECOT_CONF" kick troopk >/dev/null # the connection drops; the token is cached
+wait_until "K connected again" 30 '[ "$(k_reconnects)" -gt "$before" ] && [ "$(k_state)" = idle ]'
+[ "$(stats 'd["introspections"]["inactive"]')" -gt "$refused_before" ] ||
+	fail "Dovecot was not shown the revoked token: the refusal path was not taken"
+expect_eq "one new token after the refusal" $((issued_before + 1)) \
+	"$(stats 'd["issued"]["liaison-secret"]["client_credentials"]')"
+letter troopk third
+wait_until "a message after the refusal stored" 15 '[ "$(stored_from third)" = 1 ]'
+if grep -q "refused two tokens" daemon.err; then
+	fail "the new token was refused too"
+fi
+stop_daemon "$pid"
 no_token_anywhere daemon.err daemon.out "$DB" "$DB-wal"
