@@ -1,6 +1,17 @@
 # Helpers of the OAuth2 tests (sourced after lib.sh): the test identity provider
 # (tests/servers/oidc, started by start_servers --oidc) and liaison configured against it.
 
+# oauth2_start: in TMPDIR, the test servers with the provider (start_servers --oidc), DB, and
+# p.conf (oauth2_config) as LIAISON_CONFIG with its database made.
+oauth2_start() {
+	cd "$TMPDIR"
+	start_servers --oidc
+	DB=$TMPDIR/p.db
+	oauth2_config p.conf "$DB"
+	export LIAISON_CONFIG=$TMPDIR/p.conf
+	$LIAISON init >/dev/null
+}
+
 # oauth2_config FILE DB: mailbox K (IMAP user troopk) through [oauth2 secret] (a client
 # secret), mailbox L (troopl) through [oauth2 cert] (a certificate: a signed client
 # assertion), [smtp] as troopk through [oauth2 secret], all on the test servers.

@@ -7,12 +7,7 @@
 # backoff; no token or secret in any log or in the database's bytes.
 . "$TOP/tests/integration/lib.sh"
 . "$TOP/tests/integration/lib_oauth2.sh"
-cd "$TMPDIR"
-start_servers --oidc
-DB=$TMPDIR/p.db
-oauth2_config p.conf "$DB"
-export LIAISON_CONFIG=$TMPDIR/p.conf
-$LIAISON init >/dev/null
+oauth2_start
 
 echo "== check: the section's own files, then the servers"
 $LIAISON check >check.out 2>&1 || { cat check.out; fail "check"; }

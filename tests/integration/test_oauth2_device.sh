@@ -5,10 +5,7 @@
 # wrong sealing key is refused; no token in any log, in the database, or in the sealed file.
 . "$TOP/tests/integration/lib.sh"
 . "$TOP/tests/integration/lib_oauth2.sh"
-cd "$TMPDIR"
-start_servers --oidc
-DB=$TMPDIR/p.db
-oauth2_config p.conf "$DB"
+oauth2_start
 # Mailbox K now signs in as a person (IMAP user demo) through [oauth2 people].
 $PY - p.conf "$OIDC_TOKEN_URL" "$OIDC_DEVICE_URL" "$OIDC_DEVICE_CLIENT" "$TMPDIR" <<'PY'
 import sys
@@ -29,8 +26,6 @@ text = text[:k] + text[k:].replace("username = troopk\noauth2 = secret", "userna
 open(path, "w").write(text)
 PY
 mkdir -m 700 state
-export LIAISON_CONFIG=$TMPDIR/p.conf
-$LIAISON init >/dev/null
 
 echo "== before the sign-in, check says what to run"
 $LIAISON check >before.out 2>&1 || true

@@ -5,12 +5,7 @@
 # does), so the test checks when the logins happened against when the tokens expire.
 . "$TOP/tests/integration/lib.sh"
 . "$TOP/tests/integration/lib_oauth2.sh"
-cd "$TMPDIR"
-start_servers --oidc
-DB=$TMPDIR/p.db
-oauth2_config p.conf "$DB"
-export LIAISON_CONFIG=$TMPDIR/p.conf
-$LIAISON init >/dev/null
+oauth2_start
 
 letter troopk first
 $LIAISON -vv poll >daemon.out 2>daemon.err &
