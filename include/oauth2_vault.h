@@ -28,12 +28,12 @@ int oauth2_vault_seal(const char *key_file, const char *path, const char *secret
 char *oauth2_vault_open(const char *key_file, const char *path, size_t *len_r, int *missing_r,
                         char **error_r);
 
-/* Takes an exclusive lock (flock) on path + ".lock", waiting for it: the refresh of a
- * rotating refresh token is one process's at a time (two processes using one refresh token
- * would make the provider revoke it).  The lock file is created 0600 and left in place
- * (removing it would let a waiter and a newcomer lock two different files).  Returns the
- * descriptor to pass to oauth2_vault_unlock, or -1 with *error_r. */
-int oauth2_vault_lock(const char *path, char **error_r);
+/* Takes an exclusive lock on path + ".lock" (created 0600), waiting up to wait_seconds for
+ * another process to let go: the refresh of a rotating refresh token is one process's at a
+ * time (two processes using one refresh token would make the provider revoke it).  Bounded,
+ * so that a stopped holder does not freeze the caller.  Returns the descriptor to pass to
+ * oauth2_vault_unlock, or -1 with *error_r. */
+int oauth2_vault_lock(const char *path, int wait_seconds, char **error_r);
 void oauth2_vault_unlock(int fd);
 
 #endif

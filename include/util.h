@@ -28,8 +28,12 @@ struct buf {
 	size_t len;
 	size_t cap;
 	size_t max;
+	int secret;      /* growth and buf_free wipe the old bytes (buf_init_secret) */
 };
 void buf_init(struct buf *b, size_t max);
+/* A buffer for secrets (tokens, keys, a form with a client secret): no copy is left in freed
+ * memory when it grows or is freed.  What buf_steal hands over the caller wipes. */
+void buf_init_secret(struct buf *b, size_t max);
 /* Returns 0, or -1 when the addition would pass max (the buffer is left unchanged). */
 int buf_add(struct buf *b, const void *data, size_t len);
 int buf_addstr(struct buf *b, const char *s);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "log.h"
 #include "oauth2_jwt.h"
 #include "oauth2_vault.h"
 #include "secrets.h"
@@ -28,7 +29,11 @@
 
 struct entry {
 	struct entry *next;
-	char *section, *user;          /* user only for a service account */
+	char *key;                     /* the section's settings (and the user, for a service
+	                                  account): a reload that changes a section, or two
+	                                  configurations in one process, never share a token */
+	char *unsealed_refresh;        /* a rotated refresh token that could not be sealed yet:
+	                                  used (and sealed again) at the next refresh */
 	pthread_mutex_t request;       /* held while asking the provider */
 	char *access_token;            /* NULL: none cached */
 	int64_t obtained_at, expires_at;
@@ -54,22 +59,35 @@ static const char *flow_name(const struct oauth2_config *o)
 	return o->client_certificate != NULL ? "client certificate" : "client secret";
 }
 
+static char *entry_key(const struct oauth2_config *o, const char *user)
+{
+#define F(x) ((x) != NULL ? (x) : "")
+	return xasprintf("%s\n%d\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s", o->name, (int)o->flow,
+	                 F(o->token_url), F(o->client_id), F(o->client_secret_file),
+	                 F(o->client_certificate), F(o->client_key), F(o->scope),
+	                 F(o->refresh_token_file), F(o->key_file), F(o->ca_file),
+	                 F(o->device_authorization_url),
+	                 o->flow == OAUTH2_SERVICE_ACCOUNT ? F(user) : "");
+#undef F
+}
+
 static struct entry *entry_for(const struct oauth2_config *o, const char *user)
 {
-	const char *who = o->flow == OAUTH2_SERVICE_ACCOUNT && user != NULL ? user : "";
+	char *key = entry_key(o, user);
 	pthread_mutex_lock(&cache_lock);
 	struct entry *e = cache;
-	while (e != NULL && (strcmp(e->section, o->name) != 0 || strcmp(e->user, who) != 0))
+	while (e != NULL && strcmp(e->key, key) != 0)
 		e = e->next;
 	if (e == NULL) {
 		e = xcalloc(1, sizeof(*e));
-		e->section = xstrdup(o->name);
-		e->user = xstrdup(who);
+		e->key = key;
+		key = NULL;
 		pthread_mutex_init(&e->request, NULL);
 		e->next = cache;
 		cache = e;
 	}
 	pthread_mutex_unlock(&cache_lock);
+	free(key);
 	return e;
 }
 
@@ -216,7 +234,7 @@ static char *read_key_file(const char *path, size_t *len_r, char **error_r)
 		return NULL;
 	}
 	struct buf b;
-	buf_init(&b, 1u << 20);
+	buf_init_secret(&b, 1u << 20);
 	char chunk[4096];
 	size_t n;
 	int too_big = 0;
@@ -227,7 +245,6 @@ static char *read_key_file(const char *path, size_t *len_r, char **error_r)
 	fclose(f);
 	if (too_big || b.len == 0) {
 		*error_r = xasprintf("%s: %s", path, too_big ? "larger than 1 MiB: not a key" : "empty");
-		explicit_bzero(b.data, b.len);
 		buf_free(&b);
 		return NULL;
 	}
@@ -288,8 +305,8 @@ static void sa_key_clear(struct sa_key *k)
 
 /* The token request of o's flow; answer filled.  For a refresh token the caller holds the
  * vault's lock. */
-static int request(const struct oauth2_config *o, const char *user, struct oauth2_answer *answer,
-                   char **error_r)
+static int request(const struct oauth2_config *o, const char *user, const char *unsealed_refresh,
+                   struct oauth2_answer *answer, char **error_r)
 {
 	struct oauth2_field f[8];
 	int n = 0;
@@ -318,7 +335,9 @@ static int request(const struct oauth2_config *o, const char *user, struct oauth
 	case OAUTH2_DEVICE: {
 		size_t len;
 		int missing = 0;
-		refresh = oauth2_vault_open(o->key_file, o->refresh_token_file, &len, &missing, &error);
+		refresh = unsealed_refresh != NULL
+		    ? xstrdup(unsealed_refresh)
+		    : oauth2_vault_open(o->key_file, o->refresh_token_file, &len, &missing, &error);
 		if (refresh == NULL && missing) {
 			*error_r = xasprintf("[oauth2 %s]: no refresh token yet (%s): run `liaison oauth2 "
 			                     "login %s`", o->name, o->refresh_token_file, o->name);
@@ -365,7 +384,8 @@ static int request(const struct oauth2_config *o, const char *user, struct oauth
 		}
 		f[n++] = (struct oauth2_field){"client_secret", secret};
 	}
-	if (o->scope != NULL)
+	/* A service account's scope is in its signed grant (Google documents no form field). */
+	if (o->scope != NULL && o->flow != OAUTH2_SERVICE_ACCOUNT)
 		f[n++] = (struct oauth2_field){"scope", o->scope};
 	rc = oauth2_post(o, o->token_url, f, n, answer, error_r);
 out:
@@ -378,26 +398,37 @@ out:
 }
 
 /* Asks the provider for a new token: the answer's token into e, and a rotated refresh token
- * sealed before it is used (losing it would lose the grant). */
+ * sealed before the lock is let go (another process would otherwise refresh with the spent
+ * one, and a rotating provider then revokes the grant).  Should sealing fail (a full disk, a
+ * folder the service may not write), the new refresh token is kept in memory and sealed at
+ * the next refresh: losing it would lose the grant. */
 static int renew(const struct oauth2_config *o, const char *user, struct entry *e, char **error_r)
 {
 	struct oauth2_answer a = {0};
 	int lock = -1;
-	if (o->flow == OAUTH2_DEVICE && (lock = oauth2_vault_lock(o->refresh_token_file, error_r)) < 0) {
+	if (o->flow == OAUTH2_DEVICE && (lock = oauth2_vault_lock(o->refresh_token_file, REFRESH_LOCK_WAIT, error_r)) < 0) {
 		char *why = *error_r;
 		*error_r = xasprintf("[oauth2 %s]: %s", o->name, why);
 		free(why);
 		return -1;
 	}
-	int rc = request(o, user, &a, error_r);
+	int rc = request(o, user, e->unsealed_refresh, &a, error_r);
 	if (rc == 0 && (a.status != 200 || a.access_token == NULL)) {
 		*error_r = a.error != NULL || a.status != 200
 		    ? oauth2_refusal(o, o->token_url, &a)
 		    : xasprintf("[oauth2 %s]: %s answered without an access_token", o->name, o->token_url);
 		rc = -1;
 	}
-	if (rc == 0 && a.refresh_token != NULL && o->flow == OAUTH2_DEVICE)
-		rc = oauth2_keep_refresh_token(o, a.refresh_token, error_r);
+	if (rc == 0 && a.refresh_token != NULL && o->flow == OAUTH2_DEVICE) {
+		char *error = NULL;
+		free_secret(&e->unsealed_refresh);
+		if (oauth2_keep_refresh_token(o, a.refresh_token, &error) < 0) {
+			log_error("%s (kept in memory; sealed at the next refresh)", error);
+			e->unsealed_refresh = a.refresh_token;
+			a.refresh_token = NULL;
+			free(error);
+		}
+	}
 	if (lock >= 0)
 		oauth2_vault_unlock(lock);
 	if (rc == 0) {

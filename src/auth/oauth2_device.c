@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "oauth2_vault.h"
 #include "secrets.h"
 #include "util.h"
@@ -68,11 +69,18 @@ static int poll_once(const struct oauth2_config *o, const char *device_code, int
 	int n = 3;
 	char *secret = NULL;
 	int rc = add_secret(o, f, &n, &secret, error_r);
-	if (rc == 0)
-		rc = oauth2_post(o, o->token_url, f, n, a, error_r);
-	free_secret(&secret);
 	if (rc < 0)
 		return -1;
+	char *error = NULL;
+	rc = oauth2_post(o, o->token_url, f, n, a, &error);
+	free_secret(&secret);
+	if (rc < 0) {
+		/* No answer (the network, the provider restarting): the code is still good until
+		 * it expires; try again at the next interval (RFC 8628 §3.5). */
+		log_warn("%s; trying again", error);
+		free(error);
+		return 0;
+	}
 	if (a->status == 200 && a->access_token != NULL)
 		return 1;
 	if (a->error != NULL && strcmp(a->error, "authorization_pending") == 0)
@@ -81,7 +89,8 @@ static int poll_once(const struct oauth2_config *o, const char *device_code, int
 		*interval += 5; /* §3.5: and for every later request */
 		return 0;
 	}
-	if (a->error != NULL && strcmp(a->error, "access_denied") == 0)
+	if (a->error != NULL && (strcmp(a->error, "access_denied") == 0 ||
+	                         strcmp(a->error, "authorization_declined") == 0 /* Entra */))
 		*error_r = xasprintf("[oauth2 %s]: the sign-in was declined", o->name);
 	else if (a->error != NULL && strcmp(a->error, "expired_token") == 0)
 		*error_r = xasprintf("[oauth2 %s]: the code expired before anyone signed in: run "
@@ -131,7 +140,7 @@ int oauth2_device_login(const struct oauth2_config *o, FILE *out, char **error_r
 		rc = -1;
 	}
 	if (rc == 1) {
-		int lock = oauth2_vault_lock(o->refresh_token_file, error_r);
+		int lock = oauth2_vault_lock(o->refresh_token_file, REFRESH_LOCK_WAIT, error_r);
 		rc = lock < 0 ? -1 : oauth2_keep_refresh_token(o, token.refresh_token, error_r);
 		if (lock >= 0)
 			oauth2_vault_unlock(lock);

@@ -30,7 +30,7 @@ static size_t keep_body(char *data, size_t size, size_t nmemb, void *userdata)
 static char *form_encode(CURL *curl, const struct oauth2_field *fields, int n)
 {
 	struct buf form;
-	buf_init(&form, 1u << 20);
+	buf_init_secret(&form, 1u << 20);
 	for (int i = 0; i < n; i++) {
 		char *name = curl_easy_escape(curl, fields[i].name, 0);
 		char *value = curl_easy_escape(curl, fields[i].value, 0);
@@ -56,7 +56,7 @@ int oauth2_http_post(const char *url, const char *ca_file, const struct oauth2_f
 	}
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct answer a = {0};
-	buf_init(&a.body, ANSWER_MAX);
+	buf_init_secret(&a.body, ANSWER_MAX);
 	char *form = form_encode(curl, fields, n);
 	struct curl_slist *headers = curl_slist_append(NULL, "Accept: application/json");
 	curl_easy_setopt(curl, CURLOPT_URL, url);
@@ -84,7 +84,6 @@ int oauth2_http_post(const char *url, const char *ca_file, const struct oauth2_f
 	if (rc != CURLE_OK) {
 		*error_r = a.too_big ? xasprintf("%s answered more than %u bytes", url, ANSWER_MAX)
 		                     : xasprintf("%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
-		explicit_bzero(a.body.data, a.body.len);
 		buf_free(&a.body);
 		return -1;
 	}

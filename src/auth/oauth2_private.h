@@ -8,6 +8,8 @@
 #include "config.h"
 #include "oauth2_http.h"
 
+#define REFRESH_LOCK_WAIT 60 /* seconds for another process's refresh before giving up */
+
 /* The fields of a provider's JSON answer liaison reads (RFC 6749 §5.1 and §5.2, RFC 8628
  * §3.2); absent ones are NULL or 0.  Wipe with oauth2_answer_clear. */
 struct oauth2_answer {

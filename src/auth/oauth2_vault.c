@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -290,7 +291,7 @@ char *oauth2_vault_open(const char *key_file, const char *path, size_t *len_r, i
 	return secret;
 }
 
-int oauth2_vault_lock(const char *path, char **error_r)
+int oauth2_vault_lock(const char *path, int wait_seconds, char **error_r)
 {
 	char *lock = xasprintf("%s.lock", path);
 	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -299,10 +300,21 @@ int oauth2_vault_lock(const char *path, char **error_r)
 		free(lock);
 		return -1;
 	}
-	while (flock(fd, LOCK_EX) < 0) {
+	/* Bounded: a process stopped while holding it (a suspended `liaison check`) must not
+	 * freeze every connection of the section; the caller backs off and tries again. */
+	struct timespec step = {0, 100 * 1000000L};
+	for (int tries = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; tries++) {
+		if (errno == EWOULDBLOCK && tries < wait_seconds * 10) {
+			nanosleep(&step, NULL);
+			continue;
+		}
 		if (errno == EINTR)
 			continue;
-		error_replace(error_r, "%s: cannot lock it: %s", lock, strerror(errno));
+		if (errno == EWOULDBLOCK)
+			error_replace(error_r, "%s: another liaison process has held it for %d s", lock,
+			              wait_seconds);
+		else
+			error_replace(error_r, "%s: cannot lock it: %s", lock, strerror(errno));
 		close(fd);
 		free(lock);
 		return -1;

@@ -107,6 +107,13 @@ void buf_init(struct buf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max;
+	b->secret = 0;
+}
+
+void buf_init_secret(struct buf *b, size_t max)
+{
+	buf_init(b, max);
+	b->secret = 1;
 }
 
 int buf_add(struct buf *b, const void *data, size_t len)
@@ -117,7 +124,16 @@ int buf_add(struct buf *b, const void *data, size_t len)
 		size_t cap = b->cap ? b->cap : 256;
 		while (cap < b->len + len + 1)
 			cap *= 2;
-		b->data = xrealloc(b->data, cap);
+		if (b->secret && b->data != NULL) {
+			/* realloc would leave the old bytes in freed memory: copy, then wipe them */
+			char *grown = xmalloc(cap);
+			memcpy(grown, b->data, b->len + 1);
+			explicit_bzero(b->data, b->cap);
+			free(b->data);
+			b->data = grown;
+		} else {
+			b->data = xrealloc(b->data, cap);
+		}
 		b->cap = cap;
 	}
 	if (len > 0)
@@ -161,13 +177,17 @@ char *buf_steal(struct buf *b, size_t *len_r)
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
-	return data;
+	return data; /* a secret buffer's: the caller wipes it */
 }
 
 void buf_free(struct buf *b)
 {
+	int secret = b->secret;
+	if (secret && b->data != NULL)
+		explicit_bzero(b->data, b->cap);
 	free(b->data);
 	buf_init(b, b->max);
+	b->secret = secret;
 }
 
 void strlist_add(struct strlist *l, const char *s)

@@ -745,6 +745,34 @@ static void check_credentials(struct parse_state *st, const char *where, int lin
 		report(st, line, "%s: oauth2 = %s, but there is no [oauth2 %s]", where, oauth2, oauth2);
 }
 
+/* 1 when url's host is this machine (127.0.0.0/8, [::1], localhost). */
+static int url_host_is_loopback(const char *url)
+{
+	const char *host = strstr(url, "://");
+	host = host != NULL ? host + 3 : url;
+	size_t n = strcspn(host, ":/");
+	if (host[0] == '[')
+		return strncmp(host, "[::1]", 5) == 0;
+	if (n == 9 && strncasecmp(host, "localhost", 9) == 0)
+		return 1;
+	if (strncmp(host, "127.", 4) != 0)
+		return 0;
+	for (size_t i = 4; i < n; i++)
+		if (!isdigit((unsigned char)host[i]) && host[i] != '.')
+			return 0;
+	return 1;
+}
+
+/* A bearer token is as good as a password to whoever reads it: never over plain text to
+ * another machine. */
+static void check_token_over_tls(struct parse_state *st, const char *where, int line,
+                                 const char *url, enum config_tls tls, const char *oauth2)
+{
+	if (oauth2 != NULL && url != NULL && tls == CONFIG_TLS_NONE && !url_host_is_loopback(url))
+		report(st, line, "%s has tls = none and oauth2: the token would cross the network in "
+		       "the clear to %s; use TLS", where, url);
+}
+
 /* Points each mailbox and [smtp] at the [oauth2 NAME] it names: the sections are all read
  * (the array no longer moves). */
 static void link_oauth2(struct config *c)
@@ -800,6 +828,9 @@ static void check_oauth2(struct parse_state *st, struct oauth2_config *o)
 		report(st, o->line, "[oauth2 %s] needs client_secret_file or client_certificate and "
 		       "client_key (or flow = device, for a refresh token from `liaison oauth2 login`)",
 		       o->name);
+	if (o->flow != OAUTH2_CLIENT_CREDENTIALS && o->client_certificate != NULL)
+		report(st, o->line, "[oauth2 %s]: client_certificate is for flow = client_credentials "
+		       "only", o->name);
 	if (o->flow == OAUTH2_DEVICE && o->device_authorization_url == NULL)
 		report(st, o->line, "[oauth2 %s] has flow = device but no device_authorization_url "
 		       "(or tenant)", o->name);
@@ -812,6 +843,14 @@ static void check_oauth2(struct parse_state *st, struct oauth2_config *o)
 			o->key_file = xasprintf("%s/oauth2.key", dir);
 		free(copy);
 	}
+	/* Two sections sealing into one file would overwrite each other's grant. */
+	for (const struct oauth2_config *other = c->oauth2s; o->flow == OAUTH2_DEVICE && other < o;
+	     other++)
+		if (other->flow == OAUTH2_DEVICE && other->refresh_token_file != NULL &&
+		    o->refresh_token_file != NULL &&
+		    strcmp(other->refresh_token_file, o->refresh_token_file) == 0)
+			report(st, o->line, "[oauth2 %s] has the refresh_token_file of [oauth2 %s]: each "
+			       "needs its own", o->name, other->name);
 }
 
 static void check_complete(struct parse_state *st)
@@ -826,6 +865,7 @@ static void check_complete(struct parse_state *st)
 	                  c->smtp.oauth2);
 	if (c->smtp.oauth2 != NULL && c->smtp.username == NULL)
 		report(st, 1, "[smtp] has oauth2 but no username (the mailbox address it sends as)");
+	check_token_over_tls(st, "[smtp]", 1, c->smtp.url, c->smtp.tls, c->smtp.oauth2);
 	for (size_t i = 0; i < c->n_oauth2s; i++)
 		check_oauth2(st, &c->oauth2s[i]);
 	link_oauth2(c);
@@ -855,6 +895,7 @@ static void check_complete(struct parse_state *st)
 		char where[80];
 		snprintf(where, sizeof(where), "[mailbox %s]", m->name);
 		check_credentials(st, where, m->line, m->password_file, m->token_command, m->oauth2);
+		check_token_over_tls(st, where, m->line, m->imap_url, m->tls, m->oauth2);
 		for (size_t j = 0; j < i; j++)
 			if (m->address && c->mailboxes[j].address &&
 			    strcmp(m->address, c->mailboxes[j].address) == 0)

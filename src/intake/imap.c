@@ -225,7 +225,7 @@ static int imap_authenticate(struct imap_session *s, const struct imap_account *
 	if (account->auth == IMAP_AUTH_XOAUTH2) {
 		if (!mailimap_has_authentication(s->imap, "XOAUTH2")) {
 			error_replace(error_r, "%s: the server does not offer AUTH=XOAUTH2", s->host);
-			return IMAP_ERR_AUTH;
+			return IMAP_ERR_SERVER; /* not the token's fault: no new one will help */
 		}
 		r = mailimap_oauth2_authenticate(s->imap, user, secret);
 		if (r != MAILIMAP_NO_ERROR)

@@ -124,21 +124,23 @@ static int send_one(const struct outbox_row *row, void *p)
 	struct data_complete_ctx dc = {ctx, row->id, 0};
 	int ok = smtp_send(&ctx->config->smtp, ctx->cr.secret, row->envelope_from, row->recipient,
 	                   row->raw, row->len, mark_data_complete, &dc, &out) == 0;
+	char *login_error = NULL;
 	if (!ok && out.auth_refused && !ctx->renewed && credential_refused(&ctx->cr)) {
 		/* An [oauth2] token refused: one new token, at once, for this row and the rest. */
-		char *error = NULL;
 		ctx->renewed = 1;
 		credential_clear(&ctx->cr);
-		smtp_outcome_clear(&out);
-		if (credential_for_smtp(&ctx->config->smtp, &ctx->cr, &error) == 0) {
+		if (credential_for_smtp(&ctx->config->smtp, &ctx->cr, &login_error) == 0) {
+			smtp_outcome_clear(&out);
 			dc.marked = 0;
 			ok = smtp_send(&ctx->config->smtp, ctx->cr.secret, row->envelope_from,
 			               row->recipient, row->raw, row->len, mark_data_complete, &dc,
 			               &out) == 0;
-		} else {
-			out.text = error;
 		}
 	}
+	/* A refused login (or no token to log in with) is about every message: this one waits,
+	 * and the run ends before another is tried; the sender backs off. */
+	if (!ok && out.auth_refused && login_error == NULL)
+		login_error = xasprintf("smtp: the server refused liaison's login: %s", out.text);
 	/* A 5xx refuses this message; a refused login (535) is about every message. */
 	int refused_message = out.code >= 500 && !out.auth_refused;
 	int rc = 0;
@@ -193,8 +195,13 @@ static int send_one(const struct outbox_row *row, void *p)
 	}
 	if (rc < 0 && ctx->error == NULL)
 		ctx->error = xasprintf("outbox %lld: %s", (long long)row->id, store_error(ctx->store));
+	if (ctx->error == NULL && login_error != NULL) {
+		ctx->error = login_error; /* ends the run: the rows left stay queued, uncounted */
+		login_error = NULL;
+	}
+	free(login_error);
 	smtp_outcome_clear(&out);
-	return rc < 0;
+	return rc < 0 || ctx->error != NULL;
 }
 
 int outbox_send_due(struct store *store, const struct config *config, int64_t now,

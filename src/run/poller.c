@@ -20,7 +20,6 @@
 #include "ingest.h"
 #include "log.h"
 #include "mailbox_imap.h"
-#include "oauth2.h"
 #include "outbox_send.h"
 #include "poll_reload.h"
 #include "poll_status.h"
@@ -34,6 +33,9 @@
 #define BATCH_MESSAGES 2000          /* a commit at least this often while a backlog flows */
 #define WAL_PAGES 256                /* checkpoint at 4 MiB of write-ahead log (16 KiB pages):
                                         a full disk then holds little of it (store_limit_wal) */
+#define RENEW_FLOOR 30               /* seconds a token-renewing connection lives at least */
+#define SEND_BACKOFF_MAX 10.0     /* seconds: the longest wait of the sender after a failed run
+                                        (short: a store or provider back is soon used) */
 #define STORE_CALM 10                /* seconds of successful commits before a store failure is
                                         over (logged, and the next one is news): on a disk
                                         nearly full, small commits pass between failures */
@@ -343,8 +345,11 @@ void *poll_watcher_main(void *arg)
 		poll_watcher_state(w, FOLDER_CONNECTING, 0);
 		int rc = mailbox_imap_connect(w->mailbox, &s, &cr, &error) == IMAP_OK ? 0 : -1;
 		/* A connection whose token expires logs in again before then (a server such as
-		 * Exchange Online ends the session when its token expires). */
+		 * Exchange Online ends the session when its token expires); never sooner than
+		 * RENEW_FLOOR, whatever a provider's lifetimes, so that it cannot spin. */
 		int64_t renew_at = cr.renew_at;
+		if (renew_at != 0 && renew_at < (int64_t)time(NULL) + RENEW_FLOOR)
+			renew_at = (int64_t)time(NULL) + RENEW_FLOOR;
 		credential_clear(&cr);
 		if (rc == 0) {
 			pthread_mutex_lock(&w->poller->lock);
@@ -611,6 +616,8 @@ static void *sender_main(void *arg)
 	struct store *store = NULL;
 	char *error = NULL, *failing = NULL;
 	int unsettled = 0;
+	double backoff = 1;       /* seconds before a run after a failed one, doubling */
+	int64_t retry_at = 0;
 	if (store_open(p->startup->database, STORE_OPEN_EXISTING, &store, &error) < 0) {
 		log_error("outbox: %s", error);
 		free(error);
@@ -626,6 +633,10 @@ static void *sender_main(void *arg)
 		int64_t wait = due == 0 ? 60 : due - (int64_t)until.tv_sec;
 		if (wait > 60)
 			wait = 60;
+		/* After a failed run (no token from the provider, a refused login, a store error)
+		 * the due rows are still due: wait out a backoff rather than run again at once. */
+		if (failing != NULL && wait < retry_at - (int64_t)until.tv_sec)
+			wait = retry_at - (int64_t)until.tv_sec;
 		until.tv_sec += wait > 0 ? wait : 0;
 		while (!p->send_pending && !p->send_stop && wait > 0)
 			if (pthread_cond_timedwait(&p->send_kick, &p->send_lock, &until) == ETIMEDOUT)
@@ -647,9 +658,13 @@ static void *sender_main(void *arg)
 			failing = error;
 			error = NULL;
 			unsettled = settle_claimed(store) < 0;
-		} else if (failing != NULL) {
-			log_warn("outbox: sending again");
+			retry_at = (int64_t)time(NULL) + (int64_t)backoff;
+			backoff = backoff * 2 > SEND_BACKOFF_MAX ? SEND_BACKOFF_MAX : backoff * 2;
+		} else {
+			if (failing != NULL)
+				log_warn("outbox: sending again");
 			xfree(&failing);
+			backoff = 1;
 		}
 	}
 	free(failing);
@@ -817,8 +832,6 @@ void poll_reload_config(struct poller *p)
 	}
 	struct strlist restart = {0};
 	poll_reload_restart_needed(p->startup, loaded, &restart);
-	if (poll_reload_oauth2_changed(p->config, loaded))
-		oauth2_cache_clear(); /* no token of a section as it was */
 	pthread_rwlock_wrlock(&p->setup_lock);
 	struct route_rules *old_rules = p->rules;
 	p->rules = rules;

@@ -72,6 +72,13 @@ static int session_open(struct session *ss, const struct smtp_config *smtp, cons
 {
 	memset(out, 0, sizeof(*out));
 	memset(ss, 0, sizeof(*ss));
+	if ((smtp->password_file || smtp->token_command || smtp->oauth2) && secret == NULL) {
+		/* Never without the login configured: the server would refuse every message as
+		 * unauthenticated (5xx), which is not the messages' fault. */
+		out->text = xstrdup("no password or token to log in with");
+		out->auth_refused = 1;
+		return -1;
+	}
 	ss->curl = curl_easy_init();
 	if (ss->curl == NULL) {
 		out->text = xstrdup("cannot start libcurl");
@@ -177,4 +184,5 @@ void smtp_outcome_clear(struct smtp_outcome *out)
 {
 	xfree(&out->text);
 	out->code = 0;
+	out->auth_refused = 0;
 }

@@ -79,9 +79,13 @@ expect_eq "L's message stored through the service account" 1 "$(stored_from gwen
 expect_eq "the service account was issued tokens" yes \
 	"$(curl -s "${OIDC_ADMIN}stats" | $PY -c 'import json,sys; d=json.load(sys.stdin)["issued"]; print("yes" if sum(d.get("liaison-sa", {}).values()) > 0 else "no")')"
 
-echo "== the provider down at start: backoff, then everything once it is back"
+echo "== the provider down at start, a liaison's reply due: backoff, then everything once it is back"
 sh "$TOP/tests/servers/stop.sh" "$SRV" oidc >/dev/null
+sent_before=$(smtp_count)
 letter troopk dee
+ref=$($LIAISON --as reyes threads --json | $PY -c 'import json,sys; print([t["ref"] for t in json.load(sys.stdin) if t["ref"].startswith("K")][0])')
+printf 'Thank you for writing; I will call you tomorrow.\n' >body.txt
+$LIAISON --as reyes reply "$ref" --file body.txt >/dev/null || fail "reply"
 $LIAISON poll >daemon.out 2>daemon.err &
 pid=$!
 STATUS=$DB.poll-status
@@ -89,13 +93,30 @@ wait_until "K backs off, saying why" 20 \
 	'[ -f "$STATUS" ] && json "[f for f in d[\"folders\"] if f[\"mailbox\"] == \"K\"][0][\"state\"]" "$STATUS" | grep -q backoff'
 json '[f for f in d["folders"] if f["mailbox"] == "K"][0]["reason"]' "$STATUS" | grep -q "oauth2 secret" ||
 	{ cat "$STATUS"; fail "the status does not say the provider is why"; }
-sleep 3 # the poller keeps backing off meanwhile (not a wait for a result: the count below is)
-errors=$(grep -c "oauth2 secret" daemon.err || true)
-[ "$errors" -le 2 ] || { cat daemon.err; fail "the provider's absence was logged $errors times"; }
-echo "ok: logged $errors time(s), not at every retry"
+# Three retries seen (each backoff publishes its own retry time), the failure logged once.
+k_retry() { json '[f for f in d["folders"] if f["mailbox"] == "K"][0]["retry_at"]' "$STATUS" 2>/dev/null; }
+cpu() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+c0=$(cpu)
+t0=$(date +%s)
+seen=$(k_retry)
+retries=0
+wait_until "K retried three times" 30 \
+	'r=$(k_retry); if [ -n "$r" ] && [ "$r" != "$seen" ]; then seen=$r; retries=$((retries + 1)); fi; [ $retries -ge 3 ]'
+expect_eq "the provider's absence logged for K" 1 "$(grep -c "mailbox K/INBOX: .*oauth2 secret" daemon.err || true)"
+grep "\[oauth2 secret\]" daemon.err | grep -vq "mailbox " ||
+	{ cat daemon.err; fail "the sender did not say why the reply waits"; }
+ticks=$(($(cpu) - c0))
+secs=$(($(date +%s) - t0))
+[ "$ticks" -lt $((secs * 25 + 25)) ] ||
+	fail "poll used $ticks CPU ticks in ${secs}s while the provider was down: it spins"
+echo "ok: poll used $ticks CPU ticks (1/100 s) in ${secs}s with a reply due: it waits"
+expect_eq "the reply is still queued" queued \
+	"$($LIAISON outbox --json | $PY -c 'import json,sys; print([o["status"] for o in json.load(sys.stdin) if o["kind"] == "reply"][0])')"
 sh "$TOP/tests/servers/start.sh" "$SRV" >/dev/null || fail "restart of the provider"
 wait_until "dee's message stored once the provider is back" 30 '[ "$(stored_from dee)" = 1 ]'
-wait_until "dee answered" 30 '[ "$(smtp_count)" -ge 4 ]'
+wait_until "dee answered and the reply sent" 30 '[ "$(smtp_count)" -ge $((sent_before + 2)) ]'
+expect_eq "the reply" sent \
+	"$($LIAISON outbox --json | $PY -c 'import json,sys; print([o["status"] for o in json.load(sys.stdin) if o["kind"] == "reply"][0])')"
 stop_daemon "$pid"
 
 echo "== no token or secret in any log or in the database"

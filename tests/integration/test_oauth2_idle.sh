@@ -42,20 +42,35 @@ echo "ok: no error or warning logged"
 grep -q "logging in again before the token expires" daemon.err ||
 	fail "the debug log does not say why the connection was renewed"
 
-echo "== the server refuses the cached token (revoked at the provider): one new token, at once"
 stats() { curl -s "${OIDC_ADMIN}stats" | $PY -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-refused_before=$(stats 'd["introspections"]["inactive"]')
-issued_before=$(stats 'd["issued"]["liaison-secret"]["client_credentials"]')
+issued() { stats 'd["issued"]["liaison-secret"]["client_credentials"]'; }
+refused() { stats 'd["introspections"]["inactive"]'; }
+
+echo "== SMTP refuses the cached token (revoked at the provider): one new token, the reply goes"
+refused_before=$(refused)
+issued_before=$(issued)
+sent_before=$(smtp_count)
+curl -sf -X POST "${OIDC_ADMIN}revoke?client_id=$OIDC_SECRET_CLIENT" >/dev/null || fail "revoke"
+letter troopk third # IMAP stays logged in (Dovecot does not end the session): the sender's turn
+wait_until "the reply sent with a new token" 20 '[ "$(smtp_count)" -gt "$sent_before" ]'
+[ "$(refused)" -gt "$refused_before" ] || fail "the sink was not shown the revoked token"
+expect_eq "one new token after the SMTP refusal" $((issued_before + 1)) "$(issued)"
+if grep -q "deferred\|refused liaison's login" daemon.err; then
+	fail "the reply was deferred instead of sent with a new token"
+fi
+
+echo "== IMAP refuses the cached token (revoked again): one new token, at once"
+refused_before=$(refused)
+issued_before=$(issued)
 curl -sf -X POST "${OIDC_ADMIN}revoke?client_id=$OIDC_SECRET_CLIENT" >/dev/null || fail "revoke"
 before=$(k_reconnects)
 doveadm -c "$DOVECOT_CONF" kick troopk >/dev/null # the connection drops; the token is cached
 wait_until "K connected again" 30 '[ "$(k_reconnects)" -gt "$before" ] && [ "$(k_state)" = idle ]'
-[ "$(stats 'd["introspections"]["inactive"]')" -gt "$refused_before" ] ||
+[ "$(refused)" -gt "$refused_before" ] ||
 	fail "Dovecot was not shown the revoked token: the refusal path was not taken"
-expect_eq "one new token after the refusal" $((issued_before + 1)) \
-	"$(stats 'd["issued"]["liaison-secret"]["client_credentials"]')"
-letter troopk third
-wait_until "a message after the refusal stored" 15 '[ "$(stored_from third)" = 1 ]'
+expect_eq "one new token after the IMAP refusal" $((issued_before + 1)) "$(issued)"
+letter troopk fourth
+wait_until "a message after the refusal stored" 15 '[ "$(stored_from fourth)" = 1 ]'
 if grep -q "refused two tokens" daemon.err; then
 	fail "the new token was refused too"
 fi

@@ -155,6 +155,28 @@ static void test_mistakes(void **state)
 	                       "token_command = echo t\n");
 	expect_error(f, both, "[mailbox K] has token_command and oauth2: choose one");
 	free(both);
+	expect_error(f, "[oauth2 a]\nflow = device\ntenant = t\nclient_id = x\n"
+	                "[mailbox K]\ntroop = K\naddress = k@x.y\nimap = imap://mail.example:143\n"
+	                "tls = none\noauth2 = a\n",
+	             "[mailbox K] has tls = none and oauth2: the token would cross the network");
+	expect_error(f, "[oauth2 a]\nflow = device\ntenant = t\nclient_id = x\n"
+	                "[smtp]\nurl = smtp://127.evil.example:25\ntls = none\nusername = u\n"
+	                "oauth2 = a\n",
+	             "[smtp] has tls = none and oauth2");
+	expect_error(f, "[oauth2 a]\nflow = device\ntenant = t\nclient_id = x\n"
+	                "client_certificate = /etc/hostname\n",
+	             "[oauth2 a]: client_certificate is for flow = client_credentials only");
+	expect_error(f, "[oauth2 a]\nflow = device\ntenant = t\nclient_id = x\n"
+	                "refresh_token_file = /var/lib/t\n"
+	                "[oauth2 b]\nflow = device\ntenant = t\nclient_id = y\n"
+	                "refresh_token_file = /var/lib/t\n",
+	             "[oauth2 b] has the refresh_token_file of [oauth2 a]");
+	/* on this machine a token may go over plain text (a test server, a local relay) */
+	char *local = load(f, "[oauth2 a]\nflow = device\ntenant = t\nclient_id = x\n"
+	                      "[mailbox K]\ntroop = K\naddress = k@x.y\nimap = imap://127.0.0.1:143\n"
+	                      "tls = none\noauth2 = a\n[smtp]\nurl = smtp://localhost:25\n"
+	                      "tls = none\nusername = u\noauth2 = a\n", NULL);
+	assert_null(local);
 	/* loopback http is allowed (a provider on this machine), and only loopback */
 	char *errors = load(f, "[oauth2 a]\nflow = device\ntoken_url = http://127.0.0.1:9/t\n"
 	                       "device_authorization_url = http://[::1]:9/d\nclient_id = x\n", NULL);

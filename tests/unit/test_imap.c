@@ -549,7 +549,7 @@ static void test_xoauth2_not_offered(void **state)
 	                         .username = "troopk", .auth = IMAP_AUTH_XOAUTH2,
 	                         .secret = "tok", .timeout = 5};
 	char *err;
-	assert_int_equal(connect_err(&a, &err), IMAP_ERR_AUTH);
+	assert_int_equal(connect_err(&a, &err), IMAP_ERR_SERVER);
 	assert_string_equal(err, "127.0.0.1: the server does not offer AUTH=XOAUTH2");
 	free(err);
 	fake_stop(&f, th);

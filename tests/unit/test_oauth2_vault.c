@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/wait.h>
 
 #include "oauth2_vault.h"
@@ -323,27 +324,11 @@ static void test_key_creation_race(void **state)
 	free(key);
 }
 
-/* 1 when /proc/locks shows process pid waiting for a lock. */
-static int waiting_for_lock(pid_t pid)
-{
-	FILE *f = fopen("/proc/locks", "r");
-	assert_non_null(f);
-	char line[256];
-	char *want = xasprintf(" %d ", (int)pid);
-	int found = 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strstr(line, "-> FLOCK") != NULL && strstr(line, want) != NULL)
-			found = 1;
-	fclose(f);
-	free(want);
-	return found;
-}
-
 static void test_lock(void **state)
 {
 	char *file = path("lk.token"), *lock = path("lk.token.lock");
 	char *error = NULL;
-	int fd = oauth2_vault_lock(file, &error);
+	int fd = oauth2_vault_lock(file, 30, &error);
 	if (fd < 0)
 		fail_msg("%s", error);
 	struct stat st;
@@ -356,32 +341,35 @@ static void test_lock(void **state)
 	assert_int_equal(flock(other, LOCK_EX | LOCK_NB), -1);
 	assert_int_equal(errno, EWOULDBLOCK);
 
-	/* another process waits for it (seen waiting in /proc/locks), and has it only after
-	 * the holder let go: it finds the note the holder wrote just before */
-	char *note = path("lk.released");
+	/* another process waits for it, and has it only after the holder let go: it finds the
+	 * note the holder wrote just before */
+	char *note = path("lk.released"), *trying = path("lk.trying");
 	pid_t child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
 		char *e = NULL;
-		int cfd = oauth2_vault_lock(file, &e);
+		test_write_file(trying, "trying\n");
+		int cfd = oauth2_vault_lock(file, 30, &e);
 		int ok = cfd >= 0 && access(note, F_OK) == 0;
 		oauth2_vault_unlock(cfd);
 		free(e);
+		free(trying);
 		free(note);
 		free(file);
 		free(lock);
 		free(dir);
 		_exit(ok ? 0 : 1);
 	}
-	int waited = 0;
-	for (int i = 0; i < 1000 && !waited; i++) {
-		waited = waiting_for_lock(child);
-		if (!waited) {
-			struct timespec ts = {0, 10 * 1000 * 1000};
-			nanosleep(&ts, NULL);
-		}
+	int started = 0;
+	for (int i = 0; i < 1000 && !started; i++) {
+		started = access(trying, F_OK) == 0;
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
 	}
-	assert_true(waited);
+	assert_true(started);
+	/* held a little longer while the child tries (what is asserted holds however long) */
+	struct timespec held = {0, 300 * 1000 * 1000};
+	nanosleep(&held, NULL);
 	test_write_file(note, "released\n");
 	oauth2_vault_unlock(fd);
 	int status = 0;
@@ -391,7 +379,15 @@ static void test_lock(void **state)
 
 	/* free now: the second descriptor gets it */
 	assert_int_equal(flock(other, LOCK_EX | LOCK_NB), 0);
+
+	/* held by another, the wait is bounded: an error naming the lock, not a hang */
+	time_t t0 = time(NULL);
+	assert_int_equal(oauth2_vault_lock(file, 1, &error), -1);
+	assert_true(time(NULL) - t0 >= 1);
+	assert_non_null(strstr(error, "lk.token.lock: another liaison process has held it for 1 s"));
+	free(error);
 	close(other);
+	free(trying);
 	free(note);
 	free(file);
 	free(lock);
