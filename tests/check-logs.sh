@@ -10,7 +10,9 @@
 #
 # The secrets: the IMAP and SMTP passwords of tests/servers (USER-secret), the web console
 # passwords and the proxy secret the tests set, the OAuth2 tokens tests/servers/start.sh
-# hands out (tok- and 16 hex digits) and the tests' wrong ones; the texts: bodies of
+# hands out (tok- and 16 hex digits) and the tests' wrong ones, any bearer token or token
+# answer of an OAuth2 provider (the test provider's tokens are random: their form is what is
+# looked for here, each OAuth2 test greps for the tokens themselves); the texts: bodies of
 # tests/fixtures (workflow, the auto-reply cases, the sample mbox) and of the corpus
 # generator.  A line holds one fixed string or extended regular expression.
 cd "$(dirname "$0")/.." || exit 1
@@ -24,6 +26,9 @@ walsh battery staple
 a long enough passphrase
 \btok-[0-9a-f]{16}\b
 expired-token
+[Bb]earer [A-Za-z0-9._~+/-]{12,}
+"(access|refresh)_token" *:
+auth=Bearer
 The streetlight at the corner of Elm and Main
 barracks' hours for fingerprinting
 neighbours play loud music every night
@@ -60,7 +65,7 @@ if [ "${1:-}" = "--self-test" ]; then
 	printf 'liaison: info: outbox 3 (autoreply) thread K-2026-00001: sent\n' >"$dir/clean.log"
 	check "$dir" 2>/dev/null || { echo "check-logs: self-test: a clean log was refused" >&2; exit 1; }
 	# one line that holds each secret, in the forms a log would hold it
-	samples='troopk-secret|relay-secret|s3cret-of-the-proxy|correct horse battery|walsh battery staple|a long enough passphrase|tok-0123456789abcdef|expired-token|The streetlight at the corner of Elm and Main|barracks'"'"' hours for fingerprinting|neighbours play loud music every night|more foot patrols downtown on Friday nights|Cars race past the school on Route 6|It happened again this morning|Click here to keep your mailbox|I have a question for the liaison|outside my house right now with a gun|Mi esposo me pega y tengo miedo|He is still here with the gun|threatened to kill me tonight|the trooper was rude to me and my|would love to have a trooper|Me pararon en la ruta'
+	samples='troopk-secret|relay-secret|s3cret-of-the-proxy|correct horse battery|walsh battery staple|a long enough passphrase|tok-0123456789abcdef|expired-token|Authorization: Bearer eyJ0eXAiOiJKV1Qi.abc|{"access_token": "x"}|{"refresh_token":"y"}|user=troopk\001auth=Bearer x|The streetlight at the corner of Elm and Main|barracks'"'"' hours for fingerprinting|neighbours play loud music every night|more foot patrols downtown on Friday nights|Cars race past the school on Route 6|It happened again this morning|Click here to keep your mailbox|I have a question for the liaison|outside my house right now with a gun|Mi esposo me pega y tengo miedo|He is still here with the gun|threatened to kill me tonight|the trooper was rude to me and my|would love to have a trooper|Me pararon en la ruta'
 	n=0
 	IFS='|'
 	for s in $samples; do
