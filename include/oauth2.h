@@ -57,8 +57,10 @@ int oauth2_device_login(const struct oauth2_config *o, FILE *out, char **error_r
 /* What `liaison check` can tell without asking the provider: the secret file is readable,
  * the key and the certificate are a pair (a test signature), the sealed refresh token opens
  * with its key.  Returns 0 with *what_r ("client certificate, thumbprint 3F2A...": the caller
- * frees); 1 with *error_r when a device section has no refresh token yet (`oauth2 login`
- * comes after the configuration is written); or -1 with *error_r naming the section. */
+ * frees); 1 for a warning: with *error_r when a device section has no refresh token yet
+ * (`oauth2 login` comes after the configuration is written), with *what_r when the client
+ * certificate expires within 30 days; or -1 with *error_r naming the section (an expired
+ * certificate among the reasons). */
 int oauth2_check_local(const struct oauth2_config *o, char **what_r, char **error_r);
 
 /* Forgets every cached token and failure (a new sign-in, a reload that changed a section). */

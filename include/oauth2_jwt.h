@@ -42,4 +42,8 @@ char *oauth2_jwt_sign(const struct oauth2_jwt *jwt, char **error_r);
  * with *error_r. */
 char *oauth2_certificate_thumbprint(const char *cert_file, char **error_r);
 
+/* When the certificate in cert_file expires (Unix time; the provider refuses assertions with
+ * it from then on), or -1 with *error_r. */
+int64_t oauth2_certificate_not_after(const char *cert_file, char **error_r);
+
 #endif

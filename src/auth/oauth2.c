@@ -25,7 +25,8 @@
 #define RENEW_MAX 300         /* ... and at most this long: 5 minutes of a 60-90 minute token */
 #define BACKOFF_MAX 300.0     /* seconds between requests to a provider that keeps failing */
 #define DEFAULT_LIFE 3600     /* an answer without expires_in (RFC 6749 only recommends it) */
-#define TEXT_MAX 300          /* of a provider's error_description in our messages */
+#define TEXT_MAX 300
+#define CERT_WARN (30 * 86400) /* a certificate this close to its expiry is worth a warning */          /* of a provider's error_description in our messages */
 
 struct entry {
 	struct entry *next;
@@ -547,9 +548,29 @@ int oauth2_check_local(const struct oauth2_config *o, char **what_r, char **erro
 			free(error);
 			return -1;
 		}
-		*what_r = xasprintf("client certificate %s, thumbprint %s", o->client_certificate, hex);
+		int64_t not_after = oauth2_certificate_not_after(o->client_certificate, &error);
+		if (not_after < 0) {
+			free(hex);
+			*error_r = xasprintf("[oauth2 %s]: %s", o->name, error);
+			free(error);
+			return -1;
+		}
+		char day[32];
+		time_format_utc(not_after, day, sizeof(day));
+		day[10] = '\0'; /* the date is enough */
+		int64_t left = not_after - (int64_t)time(NULL);
+		if (left <= 0) {
+			*error_r = xasprintf("[oauth2 %s]: client_certificate %s expired on %s: make a new "
+			                     "one and upload it to the application", o->name,
+			                     o->client_certificate, day);
+			free(hex);
+			return -1;
+		}
+		*what_r = xasprintf("client certificate %s, thumbprint %s, expires %s%s",
+		                    o->client_certificate, hex, day,
+		                    left < CERT_WARN ? " (soon: make and upload the next one now)" : "");
 		free(hex);
-		return 0;
+		return left < CERT_WARN ? 1 : 0;
 	}
 	*what_r = xstrdup(o->flow == OAUTH2_SERVICE_ACCOUNT ? "service account key reads"
 	                                                     : "client secret readable");

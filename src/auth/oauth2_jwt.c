@@ -347,3 +347,17 @@ char *oauth2_certificate_thumbprint(const char *cert_file, char **error_r)
 		snprintf(hex + 2 * i, 3, "%02X", hash[i]);
 	return hex;
 }
+
+int64_t oauth2_certificate_not_after(const char *cert_file, char **error_r)
+{
+	gnutls_x509_crt_t crt = NULL;
+	if (cert_load(cert_file, &crt, error_r) < 0)
+		return -1;
+	time_t t = gnutls_x509_crt_get_expiration_time(crt);
+	gnutls_x509_crt_deinit(crt);
+	if (t == (time_t)-1) {
+		error_replace(error_r, "%s: the certificate has no readable expiry", cert_file);
+		return -1;
+	}
+	return (int64_t)t;
+}

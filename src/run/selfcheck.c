@@ -173,12 +173,12 @@ static void check_oauth2(struct run *r, const struct oauth2_config *o)
 	char part[80];
 	snprintf(part, sizeof(part), "oauth2 %s", o->name);
 	int rc = oauth2_check_local(o, &what, &error);
-	if (rc != 0) {
+	if (what == NULL) {
 		say(r, rc > 0 ? SELFCHECK_WARNING : SELFCHECK_PROBLEM, part, "%s", error);
 		free(error);
 		return;
 	}
-	say(r, SELFCHECK_OK, part, "%s to %s: %s", o->flow == OAUTH2_DEVICE ? "refresh token"
+	say(r, rc > 0 ? SELFCHECK_WARNING : SELFCHECK_OK, part, "%s to %s: %s", o->flow == OAUTH2_DEVICE ? "refresh token"
 	    : o->flow == OAUTH2_SERVICE_ACCOUNT ? "service account" : "client credentials",
 	    o->token_url, what);
 	free(what);

@@ -546,6 +546,25 @@ static int teardown(void **state)
 	return r == 0 ? 0 : -1;
 }
 
+/* The expiry liaison check shows: the certificate's notAfter, as openssl reads it. */
+static void test_certificate_expiry(void **state)
+{
+	char *error = NULL;
+	int64_t mine = oauth2_certificate_not_after(DIR "/rsa.crt", &error);
+	if (mine < 0)
+		fail_msg("%s", error);
+	FILE *p = popen("date -u -d \"$(openssl x509 -in " DIR "/rsa.crt -noout -enddate | "
+	                "sed 's/notAfter=//')\" +%s", "r");
+	assert_non_null(p);
+	long long theirs = 0;
+	assert_int_equal(fscanf(p, "%lld", &theirs), 1);
+	assert_int_equal(pclose(p), 0);
+	assert_int_equal(mine, theirs);
+	assert_int_equal(oauth2_certificate_not_after(DIR "/rsa.key", &error), -1);
+	assert_non_null(strstr(error, "not a PEM certificate"));
+	free(error);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_es256_short_halves),
 		cmocka_unit_test(test_service_account_grant),
 		cmocka_unit_test(test_thumbprint),
+		cmocka_unit_test(test_certificate_expiry),
 		cmocka_unit_test(test_mismatched_pair),
 		cmocka_unit_test(test_refused_keys),
 	};
