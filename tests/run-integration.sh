@@ -42,7 +42,8 @@ stop_tests() {
 		[ -f "$p" ] && kill -TERM "$(cat "$p")" 2>/dev/null
 	done
 	wait
-	rm -rf "$RUN"
+	rm -rf "$RUN" "$LOGS"
+	echo "integration: stopped; the files of the tests that ran are in ${TMPDIR:-/tmp}/liaison-test_*"
 	exit 130
 }
 trap stop_tests INT TERM HUP
