@@ -1,6 +1,9 @@
 # Shared helpers for the integration tests (sourced).  Every check prints what it compared,
 # and the first failure ends the test with exit 1.
 set -eu
+# A stop (the runner's SIGTERM) ends the test through its EXIT trap, which stops its servers;
+# dash runs no EXIT trap for a signal left to its default.
+trap 'exit 143' TERM
 CORPUS_GEN=${CORPUS_GEN:-$TOP/tests/corpus/gen-ctl-corpus.py}
 PY=/usr/bin/python3
 # Commands that read threads need an acting user: the tests act as an admin unless told.

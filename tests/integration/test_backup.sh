@@ -4,6 +4,7 @@
 # folder and configuration); `liaison verify` passes; `liaison poll` resumes without storing a
 # message twice or sending any recipient a second auto-reply, and takes in the mail that came
 # after the backup.  A backup changed by one byte, or whose manifest was edited, is refused.
+# duration: 12 s
 . "$TOP/tests/integration/lib.sh"
 have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
 cd "$TMPDIR"

@@ -1,6 +1,7 @@
 # The corpus generator's own unit test (tests/corpus/test_gen.py): every label it writes agrees
 # with its message, the same seed gives the same bytes.  Fails when the unit test fails or
 # runs no test.
+# duration: 11 s
 . "$TOP/tests/integration/lib.sh"
 have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
 cd "$TMPDIR"

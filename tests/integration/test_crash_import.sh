@@ -1,5 +1,6 @@
 # SIGKILL in the middle of an import, again and again: the database stays consistent, every
 # rerun takes exactly what is missing, and in the end each message is stored once.
+# duration: 21 s
 . "$TOP/tests/integration/lib.sh"
 have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
 cd "$TMPDIR"

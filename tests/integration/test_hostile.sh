@@ -2,6 +2,7 @@
 # a reason; exit 1 says so), the rest filed (exit 0); the run goes on after each.  The small
 # ones also run under valgrind: no invalid access, nothing definitely lost.  Crashes the
 # fuzzer ever found (tests/fixtures/fuzz/) are replayed.
+# duration: 20 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 $PY "$TOP/tests/fixtures/hostile/make-hostile.py" --big hostile >/dev/null

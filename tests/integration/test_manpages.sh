@@ -9,6 +9,7 @@
 # hidden command: the tables are what the parser accepts, the program gains no interface that
 # users would find, and the extraction is checked to find every section and a plausible
 # number of keys, so a change of the tables' form fails here rather than checking nothing.
+# duration: 10 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 MAN=$TOP/man

@@ -5,6 +5,7 @@
 # web: a user added to the configuration signs in, a removed one cannot, a session open before
 # the reload lives on, and a configuration with an error is refused with its FILE:LINE while
 # the one in use is kept.
+# duration: 18 s
 . "$TOP/tests/integration/lib.sh"
 . "$TOP/tests/integration/lib_web.sh"
 cd "$TMPDIR"

@@ -1,6 +1,7 @@
 # Working the threads: every role against every operation (allowed or refused, with the
 # reason), confidential threads, closing a reportable thread, the thread's history, and the
 # audit trail's hash chain against edits made behind liaison's back with the sqlite3 shell.
+# duration: 17 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 write_config o.conf "$TMPDIR/o.db"

@@ -1,5 +1,6 @@
 # A liaison's reply and a referral against the real Dovecot and SMTP sink: headers, the
 # outbox, the Sent folder (APPEND), the thread; a closed thread needs --reopen.
+# duration: 10 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 start_servers

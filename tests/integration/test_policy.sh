@@ -4,6 +4,7 @@
 # saved replies fill in the thread's values, a troop's own replacing the shared one; a reply
 # written from an old view of the thread is refused when the thread got news.  No servers:
 # replies are only queued.
+# duration: 10 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 write_config p.conf "$TMPDIR/p.db"

@@ -3,6 +3,7 @@
 # exactly once, the SMTP sink got each auto-reply at most once, and every due one arrived
 # (a reply interrupted between the server's answer and our record of it is "uncertain" and
 # must not be at the sink twice).
+# duration: 21 s
 . "$TOP/tests/integration/lib.sh"
 have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
 cd "$TMPDIR"

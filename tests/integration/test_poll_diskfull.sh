@@ -5,6 +5,7 @@
 # answers everyone once; the import stops with a clear error and a rerun takes the rest.
 #
 # The database lives on a small tmpfs of its own (mounting one needs root, as in CI).
+# duration: 17 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 [ "$(id -u)" = 0 ] || fail "this test mounts a tmpfs: run it as root"

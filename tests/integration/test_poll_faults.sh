@@ -1,6 +1,7 @@
 # Faults: SMTP 451 then 250, 550, 421; UIDVALIDITY changed; a folder deleted; a wrong
 # password; TLS certificates for another host or from an unknown CA; XOAUTH2; two
 # mailboxes with one unreachable; Dovecot restarted; IDLE and a clean stop on SIGTERM.
+# duration: 20 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 start_servers --tls --oauth2

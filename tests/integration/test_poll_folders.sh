@@ -2,6 +2,7 @@
 # in Sent, both full, synced in one run; every message stored once, the replies filed in
 # their conversations' threads, nobody answered for old mail; and a folder state that lags
 # behind what is stored (a crash between the two) is harmless.
+# duration: 10 s
 . "$TOP/tests/integration/lib.sh"
 have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
 cd "$TMPDIR"

@@ -5,6 +5,7 @@
 # The lock is held 40 s: four times the store's 10 s busy timeout, so that the poller meets
 # the lock several times (busy wait, roll back, back off, try again) — what "locked for
 # minutes" by a backup or a long report looks like, without making the test minutes long.
+# duration: 76 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 start_servers

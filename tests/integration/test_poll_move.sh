@@ -1,6 +1,7 @@
 # Flags are never touched unless asked; mark_seen and move_to act only on what is stored.
 # Every effect is checked on the server itself (doveadm, through deliver.py flags): which
 # messages sit in which folder, and which of them carry \Seen.
+# duration: 16 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 start_servers

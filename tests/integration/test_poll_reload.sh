@@ -2,6 +2,7 @@
 # templates again without dropping its IMAP connections: the next message is routed by a new
 # rule and answered from the new templates folder; an invalid configuration or routing file
 # is refused with FILE:LINE in the log and the poller goes on with what it had.
+# duration: 11 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 start_servers

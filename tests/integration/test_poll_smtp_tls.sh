@@ -1,6 +1,7 @@
 # SMTP with STARTTLS required, the certificate checked, and AUTH: the reply goes out
 # encrypted and authenticated; a server whose certificate we cannot trust gets nothing;
 # a second poller on the same database is refused.
+# duration: 11 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 start_servers --tls --smtp-auth --smtp-require-tls

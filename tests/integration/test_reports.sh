@@ -2,6 +2,7 @@
 # corpus with operations applied here, every figure compared with counts computed here
 # independently (labels.jsonl, the operations list, threads/messages --json); the HTML page
 # (SVG, no script, escaped), report due before and after --submit, refusals, the audit.
+# duration: 36 s
 . "$TOP/tests/integration/lib.sh"
 have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
 cd "$TMPDIR"

@@ -2,6 +2,7 @@
 # the current rules give a fresh import; a dry run says so and writes nothing; a category or
 # flag a person set is never removed or overridden; rules taken away take back only what
 # rules had set; the coordinator and admins only, audited, in the threads' history.
+# duration: 12 s
 . "$TOP/tests/integration/lib.sh"
 have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
 cd "$TMPDIR"

@@ -1,6 +1,7 @@
 # Disposal under the records schedule: off unless configured, records staff only, never what
 # a hold or an open request keeps, tombstones left behind, the words gone from the search
 # index; liaison verify re-hashes every message and checks the audit chain.
+# duration: 11 s
 . "$TOP/tests/integration/lib.sh"
 have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
 cd "$TMPDIR"

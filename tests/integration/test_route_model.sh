@@ -4,6 +4,7 @@
 # labelled mail (--targets, --json, a bad line named); `route explain` names the rules and
 # the words behind each category, under the confidentiality rules; `route train
 # --from-store` learns from what liaisons corrected, for admins only, audited.
+# duration: 10 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 

@@ -1,5 +1,6 @@
 # liaison search: FTS5 queries and filters, a liaison only in its troops, confidential hits
 # masked, every search audited with its query, filters and hit count.
+# duration: 12 s
 . "$TOP/tests/integration/lib.sh"
 have_corpus_gen || fail "corpus generator $CORPUS_GEN not found"
 cd "$TMPDIR"

@@ -3,6 +3,7 @@
 # the server first answers 451 and then is not there at all; then they fail, and the
 # coordinator (urgent_notify) gets ONE notice listing them, delivered once the server is
 # back; failed replies stay retryable and none is sent twice.
+# duration: 35 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 start_servers

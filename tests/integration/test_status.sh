@@ -4,6 +4,7 @@
 # and its reason), a locked database (it answers), a nearly full disk (a small tmpfs: warning,
 # then critical), a configuration that does not load (3).
 # The thread form `liaison status REF STATE` still sets a thread's status.
+# duration: 13 s
 . "$TOP/tests/integration/lib.sh"
 . "$TOP/tests/integration/lib_web.sh"
 cd "$TMPDIR"

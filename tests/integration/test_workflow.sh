@@ -10,6 +10,7 @@
 # only with --force, and a reply's To (the correspondent's name) and From (the troop address
 # as configured).  Fixed-date fixtures (tests/fixtures/workflow, March 2025) keep due dates
 # and lateness independent of the day the test runs.
+# duration: 15 s
 . "$TOP/tests/integration/lib.sh"
 cd "$TMPDIR"
 F=$TOP/tests/fixtures/workflow
