@@ -5,6 +5,7 @@
 # --connect names the flow and the token's life; a wrong secret is an error naming the
 # section while the other mailbox goes on; the provider down at start is waited out with a
 # backoff; no token or secret in any log or in the database's bytes.
+# duration: 30 s
 . "$TOP/tests/integration/lib.sh"
 . "$TOP/tests/integration/lib_oauth2.sh"
 oauth2_start

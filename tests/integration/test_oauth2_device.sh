@@ -3,6 +3,7 @@
 # token is sealed (libsodium secretbox) and rotated at each use; poll and the sender live on
 # it.  A revoked refresh token is a clear error for its mailbox while the others go on; a
 # wrong sealing key is refused; no token in any log, in the database, or in the sealed file.
+# duration: 40 s
 . "$TOP/tests/integration/lib.sh"
 . "$TOP/tests/integration/lib_oauth2.sh"
 oauth2_start

@@ -3,6 +3,7 @@
 # expires, a message that arrives after the first token's expiry is fetched at once, nothing
 # is lost and no error is logged.  Dovecot does not end a session whose token expired (Exchange
 # does), so the test checks when the logins happened against when the tokens expire.
+# duration: 120 s
 . "$TOP/tests/integration/lib.sh"
 . "$TOP/tests/integration/lib_oauth2.sh"
 oauth2_start
