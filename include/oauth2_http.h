@@ -14,10 +14,10 @@ struct oauth2_field {
 };
 
 /* POSTs the n fields as application/x-www-form-urlencoded to url (a client's secret travels
- * as a field, client_secret_post, which Entra and Google both take).  Returns 0 with the HTTP status in *status_r and the body in *body_r (a new
- * NUL-terminated string; the caller wipes it with free_secret: it may hold a token), or -1
- * with *error_r when no answer came (connection refused, TLS, timeout: in words, without the
- * fields). */
+ * as a field, client_secret_post, which Entra and Google both take).  Returns 0 with the HTTP
+ * status in *status_r and the body in *body_r (a new NUL-terminated string; the caller wipes
+ * it with free_secret: it may hold a token), or -1 with *error_r when no answer came
+ * (connection refused, TLS, timeout: in words, without the fields). */
 int oauth2_http_post(const char *url, const char *ca_file, const struct oauth2_field *fields,
                      int n, long *status_r, char **body_r, char **error_r);
 

@@ -25,8 +25,8 @@
 #define RENEW_MAX 300         /* ... and at most this long: 5 minutes of a 60-90 minute token */
 #define BACKOFF_MAX 300.0     /* seconds between requests to a provider that keeps failing */
 #define DEFAULT_LIFE 3600     /* an answer without expires_in (RFC 6749 only recommends it) */
-#define TEXT_MAX 300
-#define CERT_WARN (30 * 86400) /* a certificate this close to its expiry is worth a warning */          /* of a provider's error_description in our messages */
+#define TEXT_MAX 300          /* of a provider's error_description in our messages */
+#define CERT_WARN (30 * 86400) /* a certificate this close to its expiry: a warning */
 
 struct entry {
 	struct entry *next;
@@ -407,11 +407,14 @@ static int renew(const struct oauth2_config *o, const char *user, struct entry *
 {
 	struct oauth2_answer a = {0};
 	int lock = -1;
-	if (o->flow == OAUTH2_DEVICE && (lock = oauth2_vault_lock(o->refresh_token_file, REFRESH_LOCK_WAIT, error_r)) < 0) {
-		char *why = *error_r;
-		*error_r = xasprintf("[oauth2 %s]: %s", o->name, why);
-		free(why);
-		return -1;
+	if (o->flow == OAUTH2_DEVICE) {
+		lock = oauth2_vault_lock(o->refresh_token_file, REFRESH_LOCK_WAIT, error_r);
+		if (lock < 0) {
+			char *why = *error_r;
+			*error_r = xasprintf("[oauth2 %s]: %s", o->name, why);
+			free(why);
+			return -1;
+		}
 	}
 	int rc = request(o, user, e->unsealed_refresh, &a, error_r);
 	if (rc == 0 && (a.status != 200 || a.access_token == NULL)) {

@@ -60,7 +60,8 @@ int oauth2_http_post(const char *url, const char *ca_file, const struct oauth2_f
 	char *form = form_encode(curl, fields, n);
 	struct curl_slist *headers = curl_slist_append(NULL, "Accept: application/json");
 	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http"); /* config allows http on loopback only */
+	/* http only reaches here for a loopback address (the configuration refuses the rest) */
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);

@@ -178,9 +178,10 @@ static void check_oauth2(struct run *r, const struct oauth2_config *o)
 		free(error);
 		return;
 	}
-	say(r, rc > 0 ? SELFCHECK_WARNING : SELFCHECK_OK, part, "%s to %s: %s", o->flow == OAUTH2_DEVICE ? "refresh token"
-	    : o->flow == OAUTH2_SERVICE_ACCOUNT ? "service account" : "client credentials",
-	    o->token_url, what);
+	const char *flow = o->flow == OAUTH2_DEVICE ? "refresh token"
+	                 : o->flow == OAUTH2_SERVICE_ACCOUNT ? "service account" : "client credentials";
+	say(r, rc > 0 ? SELFCHECK_WARNING : SELFCHECK_OK, part, "%s to %s: %s", flow, o->token_url,
+	    what);
 	free(what);
 }
 
