@@ -54,7 +54,7 @@ struct send_ctx {
 	struct credential cr; /* the SMTP login, read once a run */
 	int renewed;          /* a refused token was replaced in this run (once only) */
 	struct outbox_counts *counts;
-	char *error;          /* a store error: stop */
+	char *error;          /* a store error or a refused login: the run stops */
 	size_t n_gave_up;     /* rows failed in this run after every retry */
 };
 
