@@ -438,6 +438,8 @@ int store_outbox_list_unthreaded_notices(struct store *store, store_outbox_cb *c
 int store_outbox_list_failed_with(struct store *store, const char *error_prefix,
                                   store_outbox_cb *cb, void *ctx);
 /* The earliest next_attempt_at of a queued row, 0 when none is queued. */
+/* 1 in *due_r when a queued row is due at now (next_attempt_at <= now), else 0. */
+int store_outbox_any_due(struct store *store, int64_t now, int *due_r);
 int store_outbox_next_due(struct store *store, int64_t *when_r);
 
 /* === store_health.c: what `liaison status` and /metrics count ============================ */

@@ -217,8 +217,8 @@ int outbox_send_due(struct store *store, const struct config *config, int64_t no
 	}
 	/* The login only when something is due: an [oauth2] provider is not asked for a token
 	 * nobody uses. */
-	int64_t due = 0;
-	if ((store_outbox_next_due(store, &due) < 0 || (due != 0 && due <= now)) &&
+	int due = 1;
+	if ((store_outbox_any_due(store, now, &due) < 0 || due) &&
 	    credential_for_smtp(smtp, &ctx.cr, error_r) < 0)
 		return -1;
 	int rc = store_set_durable(store);

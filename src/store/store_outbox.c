@@ -263,6 +263,19 @@ int store_outbox_list_failed_with(struct store *store, const char *error_prefix,
 	                         "substr(o.last_error, 1, length(?1)) = ?1", error_prefix, cb, ctx);
 }
 
+int store_outbox_any_due(struct store *store, int64_t now, int *due_r)
+{
+	sqlite3_stmt *s = sp_query(store, "SELECT EXISTS (SELECT 1 FROM outbox WHERE status = "
+	                               "'queued' AND next_attempt_at <= ?1)");
+	if (s == NULL)
+		return -1;
+	sp_bind_int(s, 1, now);
+	int64_t due = 0;
+	int rc = sp_one_int64(store, s, &due, "due messages");
+	*due_r = due != 0;
+	return rc;
+}
+
 int store_outbox_next_due(struct store *store, int64_t *when_r)
 {
 	sqlite3_stmt *s = sp_query(store, "SELECT coalesce(min(next_attempt_at), 0) FROM outbox "
