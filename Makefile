@@ -42,6 +42,7 @@ DEB_BENCH := notmuch time isync wrk curl sqlite3 valgrind $(DEB_SERVERS)
 DEB_FUZZ  := clang libclang-rt-14-dev
 
 BUILD   := build
+NPROC   := $(shell nproc 2>/dev/null || echo 1)
 SRCS    := $(wildcard src/*/*.c)
 OBJS    := $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS))
 LIBOBJS := $(filter-out $(BUILD)/cli/main.o,$(OBJS))
@@ -75,7 +76,7 @@ deps:
 	@sh tools/deps.sh $(DEB_BUILD) $(DEB_TEST) $(DEB_BENCH)
 
 check: deps
-	$(MAKE) liaison $(TESTS)
+	$(MAKE) -j$(NPROC) liaison $(TESTS)
 	$(MAKE) unit integration
 	$(MAKE) browser
 

@@ -87,8 +87,7 @@ letter troopk dee
 ref=$($LIAISON --as reyes threads --json | $PY -c 'import json,sys; print([t["ref"] for t in json.load(sys.stdin) if t["ref"].startswith("K")][0])')
 printf 'Thank you for writing; I will call you tomorrow.\n' >body.txt
 $LIAISON --as reyes reply "$ref" --file body.txt >/dev/null || fail "reply"
-$LIAISON poll >daemon.out 2>daemon.err &
-pid=$!
+poll_daemon
 STATUS=$DB.poll-status
 wait_until "K backs off, saying why" 20 \
 	'[ -f "$STATUS" ] && json "[f for f in d[\"folders\"] if f[\"mailbox\"] == \"K\"][0][\"state\"]" "$STATUS" | grep -q backoff'

@@ -39,6 +39,7 @@ expect_code "oauth2 login of a client-credentials section is refused" 2 \
 echo "== oauth2 login: the device flow, completed in a browser"
 $LIAISON oauth2 login people >login.out 2>login.err &
 login=$!
+trap 'kill "$login" 2>/dev/null || true; sh "$TOP/tests/servers/stop.sh" "$SRV" >/dev/null 2>&1' EXIT
 wait_until "login prints where to sign in" 15 'grep -q "or open http" login.out'
 url=$(sed -n 's/^  (or open \(.*\))$/\1/p' login.out)
 code=$(sed -n 's/^  enter  //p' login.out)

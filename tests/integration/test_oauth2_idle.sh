@@ -9,8 +9,7 @@
 oauth2_start
 
 letter troopk first
-$LIAISON -vv poll >daemon.out 2>daemon.err &
-pid=$!
+poll_daemon -vv
 started=$(date +%s)
 wait_until "the first message stored" 20 '[ "$(stored_from first)" = 1 ]'
 STATUS=$DB.poll-status
