@@ -16,6 +16,13 @@ command -v faketime >/dev/null 2>&1 || { echo "check-dates: faketime is not inst
 # in UTC, and in America/New_York (the zone the tests configure), where "today", report
 # months and request numbers turn.
 instants=${CHECK_DATES:-"2027-07-04 12:00:00|2031-02-12 09:00:00|2026-12-31 23:59:30|2027-01-01 04:59:30"}
+# The OpenID provider's npm packages are installed on the real clock, as the build and the
+# Debian packages are (a registry's certificate is not valid in 2031): start.sh then finds
+# them in place.
+if ! node tests/servers/oidc/in_step.mjs tests/servers/oidc 2>/dev/null; then
+	npm ci --prefix tests/servers/oidc --no-audit --no-fund --loglevel=error >&2 ||
+		{ echo "check-dates: npm ci of tests/servers/oidc failed" >&2; exit 1; }
+fi
 failed=0
 runs=0
 IFS='|'
