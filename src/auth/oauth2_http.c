@@ -83,8 +83,14 @@ int oauth2_http_post(const char *url, const char *ca_file, const struct oauth2_f
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(curl);
 	if (rc != CURLE_OK) {
+		/* curl's own words for a connection that failed carry how many milliseconds it
+		 * took: the general ones keep the message the same from one try to the next (the
+		 * poller logs a failure once, until its text changes). */
+		int general = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+		              rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_GOT_NOTHING ||
+		              rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR;
 		*error_r = a.too_big ? xasprintf("%s answered more than %u bytes", url, ANSWER_MAX)
-		                     : xasprintf("%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		    : xasprintf("%s: %s", url, errbuf[0] && !general ? errbuf : curl_easy_strerror(rc));
 		buf_free(&a.body);
 		return -1;
 	}
