@@ -25,6 +25,7 @@
 #define RENEW_MAX 300         /* ... and at most this long: 5 minutes of a 60-90 minute token */
 #define BACKOFF_MAX 300.0     /* seconds between requests to a provider that keeps failing */
 #define DEFAULT_LIFE 3600     /* an answer without expires_in (RFC 6749 only recommends it) */
+#define KEY_FILE_MAX (1u << 20) /* a key or a service account's key file is a few KB */
 #define TEXT_MAX 300          /* of a provider's error_description in our messages */
 #define CERT_WARN (30 * 86400) /* a certificate this close to its expiry: a warning */
 
@@ -226,30 +227,33 @@ int oauth2_keep_refresh_token(const struct oauth2_config *o, const char *refresh
 	return 0;
 }
 
-/* The whole of a small file (a key), or NULL with *error_r.  The caller wipes it. */
+/* The whole of a key file, or NULL with *error_r.  file_read_all allocates it once, at the
+ * file's size: no copy is left behind in freed memory.  The caller wipes it. */
 static char *read_key_file(const char *path, size_t *len_r, char **error_r)
 {
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		*error_r = xasprintf("%s: %s", path, strerror(errno));
+	char *data = NULL;
+	if (file_read_all(path, KEY_FILE_MAX, &data, len_r, error_r) < 0)
+		return NULL;
+	if (*len_r == 0) {
+		*error_r = xasprintf("%s: empty", path);
+		free(data);
 		return NULL;
 	}
-	struct buf b;
-	buf_init_secret(&b, 1u << 20);
-	char chunk[4096];
-	size_t n;
-	int too_big = 0;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(&b, chunk, n) < 0)
-			too_big = 1;
-	explicit_bzero(chunk, sizeof(chunk));
-	fclose(f);
-	if (too_big || b.len == 0) {
-		*error_r = xasprintf("%s: %s", path, too_big ? "larger than 1 MiB: not a key" : "empty");
-		buf_free(&b);
-		return NULL;
+	return data;
+}
+
+int oauth2_client_secret(const struct oauth2_config *o, char **secret_r, char **error_r)
+{
+	*secret_r = NULL;
+	if (o->client_secret_file == NULL)
+		return 0;
+	char *error = NULL;
+	if ((*secret_r = config_read_secret(o->client_secret_file, NULL, &error)) == NULL) {
+		*error_r = xasprintf("[oauth2 %s]: client_secret_file %s", o->name, error);
+		free(error);
+		return -1;
 	}
-	return buf_steal(&b, len_r);
+	return 0;
 }
 
 /* A service account's key file: PEM as it is, or Google's JSON key file, whose private_key,
@@ -378,13 +382,10 @@ static int request(const struct oauth2_config *o, const char *user, const char *
 	}
 	/* A confidential client's secret goes with every grant that has no assertion (Google's
 	 * device clients have one too). */
-	if (o->client_secret_file != NULL) {
-		if ((secret = config_read_secret(o->client_secret_file, NULL, &error)) == NULL) {
-			*error_r = xasprintf("[oauth2 %s]: client_secret_file %s", o->name, error);
-			goto out;
-		}
+	if (oauth2_client_secret(o, &secret, error_r) < 0)
+		goto out;
+	if (secret != NULL)
 		f[n++] = (struct oauth2_field){"client_secret", secret};
-	}
 	/* A service account's scope is in its signed grant (Google documents no form field). */
 	if (o->scope != NULL && o->flow != OAUTH2_SERVICE_ACCOUNT)
 		f[n++] = (struct oauth2_field){"scope", o->scope};
@@ -495,15 +496,10 @@ int oauth2_check_local(const struct oauth2_config *o, char **what_r, char **erro
 {
 	char *error = NULL;
 	*what_r = NULL;
-	if (o->client_secret_file != NULL) {
-		char *secret = config_read_secret(o->client_secret_file, NULL, &error);
-		if (secret == NULL) {
-			*error_r = xasprintf("[oauth2 %s]: client_secret_file %s", o->name, error);
-			free(error);
-			return -1;
-		}
-		free_secret(&secret);
-	}
+	char *secret = NULL;
+	if (oauth2_client_secret(o, &secret, error_r) < 0)
+		return -1;
+	free_secret(&secret);
 	if (o->flow == OAUTH2_DEVICE) {
 		size_t len;
 		int missing = 0;

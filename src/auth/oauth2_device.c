@@ -11,7 +11,6 @@
 
 #include "log.h"
 #include "oauth2_vault.h"
-#include "secrets.h"
 #include "util.h"
 
 #define DEFAULT_INTERVAL 5 /* seconds between polls when the provider names none (§3.2) */
@@ -21,15 +20,10 @@
 static int add_secret(const struct oauth2_config *o, struct oauth2_field *f, int *n,
                       char **secret, char **error_r)
 {
-	if (o->client_secret_file == NULL)
-		return 0;
-	char *error = NULL;
-	if ((*secret = config_read_secret(o->client_secret_file, NULL, &error)) == NULL) {
-		*error_r = xasprintf("[oauth2 %s]: client_secret_file %s", o->name, error);
-		free(error);
+	if (oauth2_client_secret(o, secret, error_r) < 0)
 		return -1;
-	}
-	f[(*n)++] = (struct oauth2_field){"client_secret", *secret};
+	if (*secret != NULL)
+		f[(*n)++] = (struct oauth2_field){"client_secret", *secret};
 	return 0;
 }
 

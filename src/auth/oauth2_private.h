@@ -31,6 +31,10 @@ void oauth2_answer_clear(struct oauth2_answer *answer);
 char *oauth2_refusal(const struct oauth2_config *o, const char *url,
                      const struct oauth2_answer *answer);
 
+/* The client secret of o's client_secret_file into *secret_r (wipe it with free_secret), or
+ * NULL when o has none.  0, or -1 with *error_r naming the section. */
+int oauth2_client_secret(const struct oauth2_config *o, char **secret_r, char **error_r);
+
 /* Seals refresh_token into o's refresh_token_file with its key_file.  0, or -1 with *error_r. */
 int oauth2_keep_refresh_token(const struct oauth2_config *o, const char *refresh_token,
                               char **error_r);
